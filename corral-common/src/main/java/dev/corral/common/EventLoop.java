@@ -1,0 +1,48 @@
+package dev.corral.common;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The one thread that owns a component's mutable state (master, allocator, each scheduler).
+ *
+ * <p>Work is appended and runs in order, one item at a time. Deferred work carries a tag so that it can be
+ * replaced or cancelled (e.g. one pending allocation, one heartbeat timeout per agent). I/O never runs on
+ * the loop: it runs elsewhere and re-enters with {@link #execute}.
+ *
+ * <p>Implementations: {@link ThreadEventLoop} in production, {@link ManualEventLoop} in tests, which runs
+ * work only when the test says so and advances a fake clock.
+ */
+public interface EventLoop {
+
+  /** Appends work; thread-safe. */
+  void execute(Runnable work);
+
+  /**
+   * Runs work after a delay, replacing any deferred work with the same tag. Thread-safe.
+   * A null tag means the work cannot be cancelled.
+   */
+  void schedule(String tag, Duration delay, Runnable work);
+
+  /** Schedules only if no work with this tag is pending; returns whether it scheduled. Loop thread only. */
+  boolean scheduleIfAbsent(String tag, Duration delay, Runnable work);
+
+  /** Cancels deferred work with this tag, if any. Thread-safe. */
+  void cancel(String tag);
+
+  /** The clock the loop's work must use for every timestamp. */
+  Clock clock();
+
+  /** Whether the calling thread is the loop's thread. */
+  boolean inLoop();
+
+  /** Fails loudly when state-owning code is called from another thread. */
+  default void assertInLoop() {
+    if (!inLoop()) {
+      throw new IllegalStateException("must run on the event loop, not on " + Thread.currentThread().getName());
+    }
+  }
+
+  /** Stops accepting work; pending work is dropped. */
+  void shutdown();
+}

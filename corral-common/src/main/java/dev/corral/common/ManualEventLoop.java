@@ -1,0 +1,131 @@
+package dev.corral.common;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * An {@link EventLoop} for tests: nothing runs until the test calls {@link #runPending()} or
+ * {@link #advance(Duration)}, which also moves the {@link FakeClock} and runs deferred work that fell due.
+ * Everything runs on the calling thread, which counts as the loop thread.
+ */
+public final class ManualEventLoop implements EventLoop {
+  private record Deferred(long seq, Instant due, String tag, Runnable work) {}
+
+  private final FakeClock clock;
+  private final Deque<Runnable> ready = new ArrayDeque<>();
+  private final PriorityQueue<Deferred> deferred =
+      new PriorityQueue<>(Comparator.comparing(Deferred::due).thenComparingLong(Deferred::seq));
+  private final Map<String, Deferred> byTag = new HashMap<>();
+  private long seq;
+
+  public ManualEventLoop(FakeClock clock) {
+    this.clock = clock;
+  }
+
+  public ManualEventLoop() {
+    this(new FakeClock());
+  }
+
+  @Override
+  public synchronized void execute(Runnable work) {
+    ready.add(work);
+  }
+
+  @Override
+  public synchronized void schedule(String tag, Duration delay, Runnable work) {
+    Deferred d = new Deferred(seq++, clock.instant().plus(delay), tag, work);
+    if (tag != null) {
+      Deferred previous = byTag.put(tag, d);
+      if (previous != null) {
+        deferred.remove(previous);
+      }
+    }
+    deferred.add(d);
+  }
+
+  @Override
+  public synchronized boolean scheduleIfAbsent(String tag, Duration delay, Runnable work) {
+    if (byTag.containsKey(tag)) {
+      return false;
+    }
+    schedule(tag, delay, work);
+    return true;
+  }
+
+  @Override
+  public synchronized void cancel(String tag) {
+    Deferred previous = byTag.remove(tag);
+    if (previous != null) {
+      deferred.remove(previous);
+    }
+  }
+
+  /** Whether any work with this tag is deferred. */
+  public synchronized boolean isScheduled(String tag) {
+    return byTag.containsKey(tag);
+  }
+
+  @Override
+  public FakeClock clock() {
+    return clock;
+  }
+
+  @Override
+  public boolean inLoop() {
+    return true;
+  }
+
+  @Override
+  public void shutdown() {}
+
+  /** Runs ready work (and work it appends) until none is left; deferred work that is due runs too. */
+  public void runPending() {
+    while (true) {
+      Runnable next;
+      synchronized (this) {
+        Deferred due = deferred.peek();
+        if (due != null && !due.due().isAfter(clock.instant())) {
+          deferred.poll();
+          if (due.tag() != null) {
+            byTag.remove(due.tag());
+          }
+          ready.add(due.work());
+        }
+        next = ready.poll();
+      }
+      if (next == null) {
+        return;
+      }
+      next.run();
+    }
+  }
+
+  /** Moves the clock forward step by step through every due deferral, running work as it falls due. */
+  public void advance(Duration by) {
+    Instant end = clock.instant().plus(by);
+    runPending();
+    while (true) {
+      Instant nextDue;
+      synchronized (this) {
+        Deferred d = deferred.peek();
+        nextDue = d == null ? null : d.due();
+      }
+      if (nextDue == null || nextDue.isAfter(end)) {
+        break;
+      }
+      if (nextDue.isAfter(clock.instant())) {
+        clock.set(nextDue);
+      }
+      runPending();
+    }
+    clock.set(end);
+    runPending();
+  }
+}

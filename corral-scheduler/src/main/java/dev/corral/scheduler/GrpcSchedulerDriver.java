@@ -1,0 +1,203 @@
+package dev.corral.scheduler;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import dev.corral.api.v1.AcceptCall;
+import dev.corral.api.v1.AcknowledgeCall;
+import dev.corral.api.v1.CallAck;
+import dev.corral.api.v1.DeclineCall;
+import dev.corral.api.v1.Filters;
+import dev.corral.api.v1.FrameworkInfo;
+import dev.corral.api.v1.KillCall;
+import dev.corral.api.v1.Launch;
+import dev.corral.api.v1.Operation;
+import dev.corral.api.v1.ReconcileCall;
+import dev.corral.api.v1.ReconcileTask;
+import dev.corral.api.v1.ReviveCall;
+import dev.corral.api.v1.SchedulerChannelGrpc;
+import dev.corral.api.v1.SchedulerEvent;
+import dev.corral.api.v1.SubscribeRequest;
+import dev.corral.api.v1.SuppressCall;
+import dev.corral.api.v1.TaskInfo;
+import dev.corral.api.v1.TaskStatus;
+import io.grpc.Channel;
+import io.grpc.Context;
+import io.grpc.stub.StreamObserver;
+import java.util.Collection;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link SchedulerDriver} over gRPC (network or in-process channel). Events are delivered to the
+ * {@link Scheduler} on one thread, in order. A broken subscription is re-established with backoff, reusing
+ * the framework id the master assigned.
+ */
+public final class GrpcSchedulerDriver implements SchedulerDriver {
+  private static final Logger log = LoggerFactory.getLogger(GrpcSchedulerDriver.class);
+
+  private final SchedulerChannelGrpc.SchedulerChannelStub async;
+  private final SchedulerChannelGrpc.SchedulerChannelFutureStub calls;
+  private final Scheduler scheduler;
+  private final ScheduledExecutorService events;
+  private volatile FrameworkInfo framework;
+  private volatile Context.CancellableContext subscription;
+  private volatile boolean closed;
+  private long backoffMillis = 100;
+
+  public GrpcSchedulerDriver(Channel channel, FrameworkInfo framework, Scheduler scheduler) {
+    this.async = SchedulerChannelGrpc.newStub(channel);
+    this.calls = SchedulerChannelGrpc.newFutureStub(channel);
+    this.framework = framework;
+    this.scheduler = scheduler;
+    this.events = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "scheduler-driver-" + framework.getName());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  public void start() {
+    events.execute(this::subscribe);
+  }
+
+  private String frameworkId() {
+    return framework.getFrameworkId();
+  }
+
+  private void subscribe() {
+    if (closed) {
+      return;
+    }
+    Context.CancellableContext ctx = Context.current().withCancellation();
+    subscription = ctx;
+    ctx.run(() -> async.subscribe(SubscribeRequest.newBuilder().setFramework(framework).build(),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(SchedulerEvent event) {
+            events.execute(() -> dispatch(event));
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            events.execute(() -> lost(t.getMessage()));
+          }
+
+          @Override
+          public void onCompleted() {
+            events.execute(() -> lost("master closed the subscription"));
+          }
+        }));
+  }
+
+  private void lost(String reason) {
+    if (closed) {
+      return;
+    }
+    log.info("subscription of {} lost ({}); re-subscribing in {} ms", framework.getName(), reason, backoffMillis);
+    scheduler.disconnected(reason);
+    events.schedule(this::subscribe, backoffMillis, TimeUnit.MILLISECONDS);
+    backoffMillis = Math.min(backoffMillis * 2, 5_000);
+  }
+
+  private void dispatch(SchedulerEvent event) {
+    switch (event.getKindCase()) {
+      case SUBSCRIBED -> {
+        backoffMillis = 100;
+        framework = framework.toBuilder().setFrameworkId(event.getSubscribed().getFrameworkId()).build();
+        scheduler.subscribed(event.getSubscribed().getFrameworkId());
+      }
+      case OFFERS -> scheduler.offers(event.getOffers().getOffersList());
+      case RESCIND -> scheduler.rescinded(event.getRescind().getOfferId());
+      case UPDATE -> scheduler.update(event.getUpdate().getStatus());
+      case FAILURE -> scheduler.failure(event.getFailure().getAgentId(), event.getFailure().getMessage());
+      case ERROR -> log.warn("master error for {}: {}", framework.getName(), event.getError().getMessage());
+      case HEARTBEAT, KIND_NOT_SET -> { }
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> launch(Collection<String> offerIds, List<TaskInfo> tasks, double refuseSeconds) {
+    return call(calls.accept(AcceptCall.newBuilder()
+        .setFrameworkId(frameworkId())
+        .addAllOfferIds(offerIds)
+        .addOperations(Operation.newBuilder().setLaunch(Launch.newBuilder().addAllTasks(tasks)))
+        .setFilters(Filters.newBuilder().setRefuseSeconds(refuseSeconds))
+        .build()));
+  }
+
+  @Override
+  public CompletableFuture<Void> decline(Collection<String> offerIds, double refuseSeconds) {
+    return call(calls.decline(DeclineCall.newBuilder()
+        .setFrameworkId(frameworkId())
+        .addAllOfferIds(offerIds)
+        .setFilters(Filters.newBuilder().setRefuseSeconds(refuseSeconds))
+        .build()));
+  }
+
+  @Override
+  public CompletableFuture<Void> revive() {
+    return call(calls.revive(ReviveCall.newBuilder().setFrameworkId(frameworkId()).build()));
+  }
+
+  @Override
+  public CompletableFuture<Void> suppress() {
+    return call(calls.suppress(SuppressCall.newBuilder().setFrameworkId(frameworkId()).build()));
+  }
+
+  @Override
+  public CompletableFuture<Void> kill(String taskId, String agentId, OptionalDouble gracePeriodSeconds) {
+    KillCall.Builder kill = KillCall.newBuilder().setFrameworkId(frameworkId()).setTaskId(taskId).setAgentId(agentId);
+    gracePeriodSeconds.ifPresent(kill::setGracePeriodSeconds);
+    return call(calls.kill(kill.build()));
+  }
+
+  @Override
+  public CompletableFuture<Void> acknowledge(TaskStatus status) {
+    return call(calls.acknowledge(AcknowledgeCall.newBuilder()
+        .setFrameworkId(frameworkId())
+        .setAgentId(status.getAgentId())
+        .setTaskId(status.getTaskId())
+        .setUuid(status.getUuid())
+        .build()));
+  }
+
+  @Override
+  public CompletableFuture<Void> reconcile(List<ReconcileTask> tasks) {
+    return call(calls.reconcile(ReconcileCall.newBuilder().setFrameworkId(frameworkId()).addAllTasks(tasks).build()));
+  }
+
+  private static CompletableFuture<Void> call(ListenableFuture<CallAck> future) {
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    Futures.addCallback(future, new FutureCallback<>() {
+      @Override
+      public void onSuccess(CallAck ack) {
+        result.complete(null);
+      }
+
+      @Override
+      public void onFailure(Throwable t) {
+        result.completeExceptionally(t);
+      }
+    }, MoreExecutors.directExecutor());
+    return result;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    Context.CancellableContext ctx = subscription;
+    if (ctx != null) {
+      ctx.cancel(null);
+    }
+    events.shutdownNow();
+  }
+}

@@ -1,0 +1,39 @@
+package dev.corral.state;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Durable hard state: a tree of small nodes addressed by absolute paths ("/services/apps/x").
+ *
+ * <p>Writes are units of work ({@link #commit}): all operations of one commit apply atomically, and the
+ * returned future completes only once the store has them durably. Callers answer their own clients only
+ * after that (persist before acknowledge). Reads see every completed commit.
+ *
+ * <p>Keep each node well under 1 MB (ZooKeeper's limit): one node per entity.
+ * Implementations are thread-safe.
+ */
+public interface Store extends AutoCloseable {
+
+  /** The node's data, or empty when the node does not exist. */
+  Optional<byte[]> get(String path);
+
+  /** Names (not paths) of the node's children; empty when the node has none or does not exist. */
+  List<String> children(String path);
+
+  /** Applies all operations atomically and durably; fails with {@link StoreException}. */
+  CompletableFuture<Void> commit(List<StoreOp> ops);
+
+  /** Commits and waits; for start-up code and tests, never for event-loop code. */
+  default void commitAndWait(List<StoreOp> ops) {
+    try {
+      commit(ops).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof StoreException se ? se : new StoreException("commit failed", e.getCause());
+    }
+  }
+
+  @Override
+  void close();
+}

@@ -1,0 +1,256 @@
+package dev.corral.state;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Store} on ZooKeeper through Curator, rooted at a chroot (e.g. "/corral").
+ *
+ * <p>Group commit: one writer thread drains every commit queued meanwhile and writes them in one ZooKeeper
+ * multi (split when it nears the request size limit), so a burst of N small commits costs a few fsyncs, not
+ * N. If a merged multi fails, each commit is retried alone so that one bad commit fails only itself.
+ */
+public final class ZkStore implements Store {
+  private static final Logger log = LoggerFactory.getLogger(ZkStore.class);
+  /** Stay well below jute.maxbuffer (1 MB) for one multi request. */
+  private static final int MAX_BATCH_BYTES = 512 * 1024;
+  private static final int MAX_BATCH_OPS = 2000;
+
+  private record Pending(List<StoreOp> ops, CompletableFuture<Void> done) {}
+
+  private final CuratorFramework curator;
+  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
+  private final Thread writer;
+  /** Paths the writer knows to exist; only the writer thread touches it. */
+  private final Set<String> known = new HashSet<>();
+  private volatile boolean closed;
+
+  private ZkStore(CuratorFramework curator) {
+    this.curator = curator;
+    this.writer = new Thread(this::writeLoop, "zk-store-writer");
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  /**
+   * Connects to "host:port[,host:port…][/chroot]" and waits up to the timeout for the session.
+   *
+   * @throws StoreException when ZooKeeper cannot be reached in time
+   */
+  public static ZkStore connect(String connectString, java.time.Duration timeout) {
+    CuratorFramework curator = CuratorFrameworkFactory.builder()
+        .connectString(connectString)
+        .sessionTimeoutMs(30_000)
+        .connectionTimeoutMs((int) timeout.toMillis())
+        .retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000))
+        .build();
+    curator.start();
+    try {
+      if (!curator.blockUntilConnected((int) timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        curator.close();
+        throw new StoreException("cannot reach ZooKeeper at " + connectString + " within " + timeout
+            + "; check that it runs and the address is right");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      curator.close();
+      throw new StoreException("interrupted while connecting to ZooKeeper", e);
+    }
+    return new ZkStore(curator);
+  }
+
+  /** The Curator client, for recipes such as leader latches. */
+  public CuratorFramework curator() {
+    return curator;
+  }
+
+  @Override
+  public Optional<byte[]> get(String path) {
+    try {
+      return Optional.of(curator.getData().forPath(path));
+    } catch (KeeperException.NoNodeException e) {
+      return Optional.empty();
+    } catch (Exception e) {
+      throw new StoreException("cannot read " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<String> children(String path) {
+    try {
+      List<String> names = new ArrayList<>(curator.getChildren().forPath(path));
+      names.sort(null);
+      return names;
+    } catch (KeeperException.NoNodeException e) {
+      return List.of();
+    } catch (Exception e) {
+      throw new StoreException("cannot list " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> commit(List<StoreOp> ops) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new StoreException("store is closed"));
+      return done;
+    }
+    for (StoreOp op : ops) {
+      StorePaths.validate(op.path());
+    }
+    if (!queue.offer(new Pending(List.copyOf(ops), done))) {
+      done.completeExceptionally(new StoreException("store write queue is full; retry later"));
+    }
+    return done;
+  }
+
+  private void writeLoop() {
+    List<Pending> batch = new ArrayList<>();
+    while (!closed) {
+      try {
+        Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        int size = sizeOf(first);
+        int count = first.ops().size();
+        Pending next;
+        while (size < MAX_BATCH_BYTES && count < MAX_BATCH_OPS && (next = queue.peek()) != null) {
+          queue.poll();
+          batch.add(next);
+          size += sizeOf(next);
+          count += next.ops().size();
+        }
+        writeBatch(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void writeBatch(List<Pending> batch) {
+    try {
+      List<StoreOp> all = new ArrayList<>();
+      batch.forEach(p -> all.addAll(p.ops()));
+      apply(all);
+      batch.forEach(p -> p.done().complete(null));
+    } catch (Exception merged) {
+      known.clear();
+      for (Pending p : batch) {
+        try {
+          apply(p.ops());
+          p.done().complete(null);
+        } catch (Exception e) {
+          known.clear();
+          log.warn("store commit failed: {}", e.toString());
+          p.done().completeExceptionally(new StoreException("store commit failed: " + e.getMessage(), e));
+        }
+      }
+    }
+  }
+
+  /** Writes ops as one multi; creates missing parents first (idempotent, outside the multi). */
+  private void apply(List<StoreOp> ops) throws Exception {
+    List<CuratorOp> multi = new ArrayList<>();
+    Set<String> createdHere = new HashSet<>();
+    Set<String> deletedHere = new HashSet<>();
+    for (StoreOp op : ops) {
+      if (op instanceof StoreOp.Put put) {
+        ensureParents(put.path());
+        boolean exists = (known.contains(put.path()) || createdHere.contains(put.path())
+            || curator.checkExists().forPath(put.path()) != null) && !deletedHere.contains(put.path());
+        if (exists) {
+          multi.add(curator.transactionOp().setData().forPath(put.path(), put.data()));
+        } else {
+          multi.add(curator.transactionOp().create().forPath(put.path(), put.data()));
+          createdHere.add(put.path());
+          deletedHere.remove(put.path());
+        }
+      } else {
+        if (createdHere.contains(op.path())) {
+          throw new StoreException("commit creates and deletes " + op.path());
+        }
+        if (curator.checkExists().forPath(op.path()) != null) {
+          for (String p : descendantsDeepestFirst(op.path())) {
+            multi.add(curator.transactionOp().delete().forPath(p));
+            deletedHere.add(p);
+          }
+        }
+      }
+    }
+    if (!multi.isEmpty()) {
+      curator.transaction().forOperations(multi);
+    }
+    known.addAll(createdHere);
+    known.removeAll(deletedHere);
+  }
+
+  private void ensureParents(String path) throws Exception {
+    String parent = StorePaths.parent(path);
+    if (parent.equals("/") || known.contains(parent)) {
+      return;
+    }
+    ZKPaths.mkdirs(curator.getZookeeperClient().getZooKeeper(), fullPath(parent), true, null, false);
+    for (String p = parent; !p.equals("/"); p = StorePaths.parent(p)) {
+      known.add(p);
+    }
+  }
+
+  /** ZKPaths.mkdirs works on the raw client, which does not apply Curator's namespace. */
+  private String fullPath(String path) {
+    String ns = curator.getNamespace();
+    return ns == null || ns.isEmpty() ? path : "/" + ns + path;
+  }
+
+  private List<String> descendantsDeepestFirst(String path) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (String child : curator.getChildren().forPath(path)) {
+      out.addAll(descendantsDeepestFirst(StorePaths.join(path, child)));
+    }
+    out.add(path);
+    return out;
+  }
+
+  private static int sizeOf(Pending p) {
+    int size = 0;
+    for (StoreOp op : p.ops()) {
+      size += op.path().length() + 64 + (op instanceof StoreOp.Put put ? put.data().length : 0);
+    }
+    return size;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    writer.interrupt();
+    try {
+      writer.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Pending p;
+    while ((p = queue.poll()) != null) {
+      p.done().completeExceptionally(new StoreException("store closed before the write"));
+    }
+    curator.close();
+  }
+}
