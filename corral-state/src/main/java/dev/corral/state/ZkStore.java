@@ -48,13 +48,15 @@ public final class ZkStore implements Store {
   }
 
   /**
-   * Connects to "host:port[,host:port…][/chroot]" and waits up to the timeout for the session.
+   * Connects to "host:port[,host:port…]", keeps every node under the namespace (e.g. "corral"), and waits
+   * up to the timeout for the session.
    *
    * @throws StoreException when ZooKeeper cannot be reached in time
    */
-  public static ZkStore connect(String connectString, java.time.Duration timeout) {
+  public static ZkStore connect(String connectString, String namespace, java.time.Duration timeout) {
     CuratorFramework curator = CuratorFrameworkFactory.builder()
         .connectString(connectString)
+        .namespace(namespace)
         .sessionTimeoutMs(30_000)
         .connectionTimeoutMs((int) timeout.toMillis())
         .retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000))

@@ -1,0 +1,74 @@
+package dev.corral.cli;
+
+import dev.corral.cli.app.AppAddCommand;
+import dev.corral.cli.app.AppCommand;
+import dev.corral.cli.app.AppListCommand;
+import dev.corral.cli.app.AppRemoveCommand;
+import dev.corral.cli.app.AppScaleCommand;
+import dev.corral.cli.app.AppShowCommand;
+import dev.corral.cli.http.ApiClient;
+import dev.corral.cli.http.AppId;
+import dev.corral.cli.task.TaskCommand;
+import dev.corral.cli.task.TaskListCommand;
+import dev.corral.common.Version;
+import java.io.InputStream;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The {@code corral} command line: the HTTP client commands ({@code app ...}, {@code task ...}). The launcher
+ * in corral-dist takes {@link #commandLine()} and adds the server roles ({@code up}, {@code master},
+ * {@code agent}) with {@code addSubcommand} before executing it; those inherit {@code --url} as well.
+ *
+ * <p>Exit codes: 0 success, 1 the command failed (API error, cluster unreachable, unreadable input; one
+ * {@code error:} line on stderr), 2 bad usage (picocli's message and usage help).
+ */
+public final class Cli {
+  private Cli() {}
+
+  /** The root command, reading {@code CORRAL_URL} from the process environment and stdin for {@code -}. */
+  public static CommandLine commandLine() {
+    return commandLine(System::getenv, System.in);
+  }
+
+  /**
+   * The root command with its environment made explicit, so tests and embedders need not touch the real
+   * process environment or stdin.
+   *
+   * @param env looks up environment variables ({@code CORRAL_URL}); returns null when unset
+   * @param stdin what {@code app add -} reads
+   */
+  public static CommandLine commandLine(Function<String, String> env, InputStream stdin) {
+    RootCommand root = new RootCommand(env);
+    Supplier<ApiClient> api = root::client;
+    CommandLine cli = new CommandLine(root);
+    cli.getCommandSpec().version("corral " + Version.get());
+    cli.addSubcommand(new CommandLine(new AppCommand())
+        .addSubcommand(new AppAddCommand(api, () -> stdin))
+        .addSubcommand(new AppListCommand(api))
+        .addSubcommand(new AppShowCommand(api))
+        .addSubcommand(new AppScaleCommand(api))
+        .addSubcommand(new AppRemoveCommand(api)));
+    cli.addSubcommand(new CommandLine(new TaskCommand())
+        .addSubcommand(new TaskListCommand(api)));
+    // Registered after the tree is built: registerConverter applies to the subcommands present now.
+    cli.registerConverter(AppId.class, Cli::appId);
+    cli.setExecutionExceptionHandler(new ErrorReporter());
+    return cli;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  // TypeConversionException makes a bad id a usage error (exit 2) with our message, not picocli's generic one.
+  private static AppId appId(String raw) {
+    try {
+      return AppId.parse(raw);
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException(e.getMessage());
+    }
+  }
+}

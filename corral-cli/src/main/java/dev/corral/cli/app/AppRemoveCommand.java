@@ -1,0 +1,41 @@
+package dev.corral.cli.app;
+
+import dev.corral.cli.http.ApiClient;
+import dev.corral.cli.http.ApiResponse;
+import dev.corral.cli.http.AppId;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code corral app remove ID}: {@code DELETE /v2/apps/{id}}; the app's tasks are killed by the deployment. */
+@Command(name = "remove", description = "Remove an app and kill its tasks.", mixinStandardHelpOptions = true)
+public final class AppRemoveCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(paramLabel = "ID", description = "The app id, e.g. /group/app.")
+  AppId id;
+
+  @Option(names = "--force", description = "Override a deployment in progress for this app (Marathon ?force=true).")
+  boolean force;
+
+  private final Supplier<ApiClient> api;
+
+  public AppRemoveCommand(Supplier<ApiClient> api) {
+    this.api = api;
+  }
+
+  @Override
+  public Integer call() {
+    ApiResponse response = api.get().delete(id.apiPath() + (force ? "?force=true" : ""));
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("Removing app " + id + DeploymentIds.suffix(response, response.json()));
+    out.flush();
+    return 0;
+  }
+}

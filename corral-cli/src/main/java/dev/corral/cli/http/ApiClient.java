@@ -1,0 +1,149 @@
+package dev.corral.cli.http;
+
+import dev.corral.common.Version;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A thin client for the cluster's Marathon-compatible REST API. Every call either returns a 2xx
+ * {@link ApiResponse} or throws: {@link ApiException} when the API answered with an error status,
+ * {@link UnreachableException} when no answer came back. Thread-safe (the JDK client is); one per command run.
+ */
+public final class ApiClient {
+  public static final String DEFAULT_URL = "http://localhost:7070";
+
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  // Generous: a POST only answers after the store has persisted it (see DESIGN "persist before acknowledge").
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+  private final String baseUrl;
+  private final HttpClient http;
+
+  private ApiClient(String baseUrl, HttpClient http) {
+    this.baseUrl = baseUrl;
+    this.http = http;
+  }
+
+  /**
+   * A client for {@code url}, e.g. {@code http://localhost:7070} or {@code https://corral.example.com/prefix}.
+   *
+   * @throws IllegalArgumentException when {@code url} is not an absolute http(s) URL
+   */
+  public static ApiClient create(String url) {
+    String base = url.strip();
+    while (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    try {
+      URI uri = new URI(base);
+      String scheme = uri.getScheme();
+      if (scheme == null || uri.getHost() == null
+          || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+          || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        throw new IllegalArgumentException(
+            "invalid Corral URL '" + url + "': expected http(s)://host[:port], e.g. " + DEFAULT_URL);
+      }
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("invalid Corral URL '" + url + "': " + e.getReason(), e);
+    }
+    HttpClient http = HttpClient.newBuilder()
+        // Plain HTTP/1.1: no h2c upgrade dance with proxies in front of the gateway.
+        .version(HttpClient.Version.HTTP_1_1)
+        // Standby masters redirect to the leader, as Marathon does.
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .connectTimeout(CONNECT_TIMEOUT)
+        .build();
+    return new ApiClient(base, http);
+  }
+
+  /** The base address without a trailing slash, as used in messages. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  public ApiResponse get(String path) {
+    return send("GET", path, null);
+  }
+
+  public ApiResponse post(String path, String json) {
+    return send("POST", path, json);
+  }
+
+  public ApiResponse put(String path, String json) {
+    return send("PUT", path, json);
+  }
+
+  public ApiResponse delete(String path) {
+    return send("DELETE", path, null);
+  }
+
+  private ApiResponse send(String method, String path, String json) {
+    String uri = baseUrl + path;
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri))
+        .timeout(REQUEST_TIMEOUT)
+        .header("Accept", "application/json")
+        .header("User-Agent", "corral-cli/" + Version.get());
+    if (json == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+    }
+    HttpResponse<String> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + uri, e);
+    }
+    int status = response.statusCode();
+    if (status < 200 || status > 299) {
+      throw ApiException.fromResponse(method, stripQuery(path), status, response.body());
+    }
+    return new ApiResponse(uri, status, response.headers(), response.body());
+  }
+
+  // The JDK reports most connection failures as a ConnectException with a null message; the cause chain
+  // says what really happened.
+  private UnreachableException unreachable(IOException e) {
+    String reason;
+    if (hasCause(e, UnresolvedAddressException.class)) {
+      reason = "unknown host";
+    } else if (e instanceof HttpConnectTimeoutException) {
+      reason = "connection timed out";
+    } else if (e instanceof HttpTimeoutException) {
+      reason = "no answer within " + REQUEST_TIMEOUT.toSeconds() + "s";
+    } else if (e instanceof ConnectException) {
+      reason = "connection refused";
+    } else {
+      reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+    return new UnreachableException(baseUrl, reason, e);
+  }
+
+  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String stripQuery(String path) {
+    int q = path.indexOf('?');
+    return q < 0 ? path : path.substring(0, q);
+  }
+}

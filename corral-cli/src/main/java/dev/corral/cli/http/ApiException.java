@@ -1,0 +1,82 @@
+package dev.corral.cli.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.common.Json;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The API answered with a non-2xx status. Carries what a user needs to act: the API's own {@code message}
+ * and, for Marathon validation failures (422), one {@code path: error} line per problem.
+ */
+public final class ApiException extends RuntimeException {
+  private static final int MAX_PLAIN_MESSAGE = 200;
+
+  private final int status;
+  private final List<String> details;
+
+  public ApiException(int status, String message, List<String> details) {
+    super(message);
+    this.status = status;
+    this.details = List.copyOf(details);
+  }
+
+  /**
+   * Reads a Marathon error body: {@code {"message": ..., "details": [{"path": ..., "errors": [...]}]}}. Older
+   * Marathon versions sent {@code {"attribute": ..., "error": ...}} details; both shapes are accepted. A body
+   * that is not JSON (a proxy's HTML page) is cut to its first line.
+   */
+  public static ApiException fromResponse(String method, String path, int status, String body) {
+    JsonNode json = parse(body);
+    String message = json.path("message").asText("");
+    if (message.isBlank()) {
+      message = json.isMissingNode() ? firstLine(body) : "";
+    }
+    if (message.isBlank()) {
+      message = method + " " + path + " failed";
+    }
+    List<String> details = new ArrayList<>();
+    for (JsonNode detail : json.path("details")) {
+      String where = detail.has("path") ? detail.path("path").asText() : detail.path("attribute").asText("");
+      List<String> errors = new ArrayList<>();
+      detail.path("errors").forEach(e -> errors.add(e.asText()));
+      if (detail.hasNonNull("error")) {
+        errors.add(detail.path("error").asText());
+      }
+      for (String error : errors) {
+        details.add(where.isEmpty() ? error : where + ": " + error);
+      }
+    }
+    return new ApiException(status, message, details);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  /** One {@code path: error} entry per validation problem; empty for most errors. */
+  public List<String> details() {
+    return details;
+  }
+
+  private static JsonNode parse(String body) {
+    if (body == null || body.isBlank()) {
+      return Json.mapper().missingNode();
+    }
+    try {
+      JsonNode node = Json.mapper().readTree(body);
+      return node.isObject() ? node : Json.mapper().missingNode();
+    } catch (JsonProcessingException e) {
+      return Json.mapper().missingNode();
+    }
+  }
+
+  private static String firstLine(String body) {
+    if (body == null) {
+      return "";
+    }
+    String line = body.strip().lines().findFirst().orElse("");
+    return line.length() > MAX_PLAIN_MESSAGE ? line.substring(0, MAX_PLAIN_MESSAGE) + "..." : line;
+  }
+}

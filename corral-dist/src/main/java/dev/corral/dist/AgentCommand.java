@@ -1,0 +1,68 @@
+package dev.corral.dist;
+
+import dev.corral.agent.AgentConfig;
+import dev.corral.common.Version;
+import dev.corral.dist.node.AgentNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * `corral agent`: runs tasks on this machine for a master. Stopping the agent leaves its tasks running (an
+ * agent restart or upgrade re-attaches to them) unless --kill-tasks-on-exit.
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+    description = "Run an agent that offers this machine's resources to a master and runs its tasks.")
+public final class AgentCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--master", required = true, description = "The master's gRPC address, host:port.")
+  String master;
+
+  @Option(names = "--work-dir", defaultValue = "${sys:user.home}/.corral/agent",
+      description = "Sandboxes and checkpoints (default: ${DEFAULT-VALUE}).")
+  Path workDir;
+
+  @Option(names = "--resources", description = "e.g. 'cpus:4;mem:8192;disk:10000;ports:[31000-32000]' (default: detected).")
+  String resources;
+
+  @Option(names = "--attributes", description = "e.g. 'rack:r1;zone:a'.")
+  String attributes;
+
+  @Option(names = "--hostname", description = "Hostname to advertise (default: this machine's name).")
+  String hostname;
+
+  @Option(names = "--no-cgroups", description = "Run tasks without cgroup isolation even as root.")
+  boolean noCgroups;
+
+  @Option(names = "--kill-tasks-on-exit", description = "Kill all tasks when the agent stops.")
+  boolean killTasksOnExit;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path dir = workDir.toAbsolutePath();
+    WorkDirLock lock = WorkDirLock.acquire(dir, "agent");
+    AgentConfig defaults = AgentConfig.defaults(dir);
+    AgentConfig config = new AgentConfig(dir, hostname != null ? hostname : Hostnames.local(), resources, attributes,
+        defaults.killGracePeriod(), defaults.cgroupsEnabled() && !noCgroups, defaults.heartbeatInterval(),
+        defaults.statusRetryInterval());
+    AgentNode agent = new AgentNode(config, AgentNode.networkChannel(master)).start();
+    out.printf("Corral agent %s: master %s, work dir %s, isolation: %s%n", Version.get(), master, dir,
+        agent.agent().describeIsolation());
+    out.flush();
+    return ServerRun.untilShutdown(() -> {
+      agent.stop(killTasksOnExit);
+      try {
+        lock.close();
+      } catch (java.io.IOException ignored) {
+        // exiting anyway
+      }
+    });
+  }
+}

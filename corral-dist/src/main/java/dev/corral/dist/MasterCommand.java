@@ -1,0 +1,65 @@
+package dev.corral.dist;
+
+import dev.corral.common.Version;
+import dev.corral.dist.node.MasterNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** `corral master`: a master with the built-in service scheduler and the HTTP API, agents join over gRPC. */
+@Command(name = "master", mixinStandardHelpOptions = true,
+    description = "Run a master (with the service scheduler and the HTTP API); agents connect to its gRPC port.")
+public final class MasterCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--work-dir", defaultValue = "${sys:user.home}/.corral/master",
+      description = "Where state lives (default: ${DEFAULT-VALUE}).")
+  Path workDir;
+
+  @Option(names = "--zk", description = "ZooKeeper ensemble host:port[,host:port…] (default: embedded, data in the work dir).")
+  String zk;
+
+  @Option(names = "--http-port", defaultValue = "7070", description = "HTTP API port (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(names = "--grpc-port", defaultValue = "5050", description = "Port agents connect to (default: ${DEFAULT-VALUE}).")
+  int grpcPort;
+
+  @Option(names = "--bind", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(names = "--hostname", description = "Name this master advertises (default: this machine's name).")
+  String hostname;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    String host = hostname != null ? hostname : Hostnames.local();
+    Path dir = workDir.toAbsolutePath();
+    WorkDirLock lock = WorkDirLock.acquire(dir, "master");
+    MasterNode master = new MasterNode(new MasterNode.Options(dir, zk, bind, httpPort, grpcPort, host));
+    try {
+      master.start();
+    } catch (Exception e) {
+      master.close();
+      lock.close();
+      throw e;
+    }
+    out.printf("Corral master %s: API http://%s:%d, agents connect to %s:%d, ZooKeeper %s%s%n", Version.get(), host,
+        master.httpPort(), host, master.grpcPort(), master.zkConnectString(), master.embeddedZooKeeper() ? " (embedded)" : "");
+    out.flush();
+    return ServerRun.untilShutdown(() -> {
+      master.close();
+      try {
+        lock.close();
+      } catch (java.io.IOException ignored) {
+        // exiting anyway
+      }
+    });
+  }
+}

@@ -1,0 +1,95 @@
+package dev.corral.dist;
+
+import dev.corral.agent.AgentConfig;
+import dev.corral.common.Version;
+import dev.corral.dist.node.AgentNode;
+import dev.corral.dist.node.MasterNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** `corral up`: a whole cluster in this JVM — embedded ZooKeeper, master, service scheduler and one agent. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+    description = "Start a single-node cluster: embedded ZooKeeper, master, service scheduler and one agent.")
+public final class UpCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--work-dir", description = "Where state, sandboxes and ZooKeeper data live (default: ${DEFAULT-VALUE}).",
+      defaultValue = "${sys:user.home}/.corral/up")
+  Path workDir;
+
+  @Option(names = "--http-port", defaultValue = "7070", description = "HTTP API port (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(names = "--grpc-port", defaultValue = "5050", description = "Port other agents connect to (default: ${DEFAULT-VALUE}).")
+  int grpcPort;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1",
+      description = "Address the APIs listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 to let other machines join).")
+  String bind;
+
+  @Option(names = "--hostname", description = "Hostname the agent advertises (default: this machine's name).")
+  String hostname;
+
+  @Option(names = "--resources", description = "Agent resources, e.g. 'cpus:4;mem:8192;ports:[20000-21000]' (default: detected).")
+  String resources;
+
+  @Option(names = "--attributes", description = "Agent attributes, e.g. 'rack:r1;zone:a'.")
+  String attributes;
+
+  @Option(names = "--keep-tasks", description = "Leave tasks running when stopping (they are re-attached on the next start).")
+  boolean keepTasks;
+
+  @Option(names = "--no-cgroups", description = "Run tasks without cgroup isolation even as root.")
+  boolean noCgroups;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    String host = hostname != null ? hostname : Hostnames.local();
+    Path dir = workDir.toAbsolutePath();
+    WorkDirLock lock = WorkDirLock.acquire(dir, "up");
+    MasterNode master = new MasterNode(new MasterNode.Options(dir.resolve("master"), null, bind, httpPort, grpcPort, host));
+    AgentNode agent;
+    try {
+      master.start();
+      AgentConfig config = AgentConfig.defaults(dir.resolve("agent"));
+      config = new AgentConfig(config.workDir(), host, resources, attributes, config.killGracePeriod(),
+          config.cgroupsEnabled() && !noCgroups, config.heartbeatInterval(), config.statusRetryInterval());
+      agent = new AgentNode(config, master.inProcessChannel()).start();
+    } catch (Exception e) {
+      master.close();
+      lock.close();
+      throw e;
+    }
+    String api = "http://" + (bind.equals("0.0.0.0") ? host : bind) + ":" + master.httpPort();
+    out.printf("Corral %s is up.%n", Version.get());
+    out.printf("  API:        %s   (UI comes with the gateway)%n", api);
+    out.printf("  Agents:     corral agent --master %s:%d%n", bind.equals("0.0.0.0") ? host : bind, master.grpcPort());
+    out.printf("  ZooKeeper:  embedded at %s, data in %s%n", master.zkConnectString(), dir.resolve("master/zookeeper"));
+    out.printf("  Work dir:   %s%n", dir);
+    out.printf("  Isolation:  %s%n", agent.agent().describeIsolation());
+    out.printf("Try:  ./corral app add app.json   ./corral app list   ./corral task list%n");
+    out.printf("Ctrl-C stops the cluster and %s.%n", keepTasks ? "leaves tasks running (--keep-tasks)" : "kills its tasks");
+    out.flush();
+    return ServerRun.untilShutdown(() -> {
+      out.println("Stopping Corral" + (keepTasks ? " (tasks keep running)…" : " and its tasks…"));
+      out.flush();
+      master.stopServices();
+      agent.stop(!keepTasks);
+      master.close();
+      try {
+        lock.close();
+      } catch (java.io.IOException ignored) {
+        // the process is exiting; the OS releases the lock anyway
+      }
+      out.println("Stopped.");
+      out.flush();
+    });
+  }
+}

@@ -1,0 +1,49 @@
+package dev.corral.dist.node;
+
+import dev.corral.agent.Agent;
+import dev.corral.agent.AgentConfig;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.time.Clock;
+
+/** An agent connected to a master, over the network or an in-process channel. */
+public final class AgentNode implements AutoCloseable {
+  private final Agent agent;
+  private final ManagedChannel channel;
+
+  public AgentNode(AgentConfig config, ManagedChannel channel) {
+    this.channel = channel;
+    this.agent = new Agent(config, channel, Clock.systemUTC());
+  }
+
+  /** Connects to "host:port" over plain-text gRPC. */
+  public static ManagedChannel networkChannel(String master) {
+    int colon = master.lastIndexOf(':');
+    if (colon <= 0 || colon == master.length() - 1) {
+      throw new IllegalArgumentException("--master must be host:port, got '" + master + "'");
+    }
+    return NettyChannelBuilder.forAddress(master.substring(0, colon), Integer.parseInt(master.substring(colon + 1)))
+        .usePlaintext()
+        .build();
+  }
+
+  public AgentNode start() {
+    agent.start();
+    return this;
+  }
+
+  public Agent agent() {
+    return agent;
+  }
+
+  /** Stops the agent; tasks keep running unless {@code killTasks}. */
+  public void stop(boolean killTasks) {
+    agent.stop(killTasks);
+    channel.shutdownNow();
+  }
+
+  @Override
+  public void close() {
+    stop(false);
+  }
+}

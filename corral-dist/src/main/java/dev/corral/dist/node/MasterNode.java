@@ -1,0 +1,166 @@
+package dev.corral.dist.node;
+
+import dev.corral.common.ThreadEventLoop;
+import dev.corral.master.Master;
+import dev.corral.master.MasterConfig;
+import dev.corral.scheduler.GrpcSchedulerDriver;
+import dev.corral.services.MarathonApi;
+import dev.corral.services.ServiceScheduler;
+import dev.corral.services.ServicesConfig;
+import dev.corral.state.EmbeddedZooKeeper;
+import dev.corral.state.ZkStore;
+import io.grpc.BindableService;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A master node: ZooKeeper store (embedded or external), the master behind its gRPC services (network and
+ * in-process), the built-in service scheduler on the in-process transport, and the HTTP API.
+ * Started and stopped as one; {@link #close} stops in reverse order of start.
+ */
+public final class MasterNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MasterNode.class);
+
+  /** How to run the node. {@code zk} null means an embedded ZooKeeper with data under the work dir. */
+  public record Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname) {}
+
+  private final Options options;
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private final String inProcessName = "corral-master-" + UUID.randomUUID();
+  private EmbeddedZooKeeper embeddedZk;
+  private ZkStore store;
+  private Server grpcServer;
+  private Javalin http;
+  private ServiceScheduler services;
+
+  public MasterNode(Options options) {
+    this.options = options;
+  }
+
+  public MasterNode start() throws IOException {
+    String zkConnect = options.zk();
+    if (zkConnect == null) {
+      embeddedZk = EmbeddedZooKeeper.start(options.workDir().resolve("zookeeper"), 0);
+      started.add(embeddedZk);
+      zkConnect = embeddedZk.connectString();
+    }
+    store = ZkStore.connect(zkConnect, "corral", Duration.ofSeconds(30));
+    started.add(store);
+
+    ThreadEventLoop masterLoop = new ThreadEventLoop("master", Clock.systemUTC());
+    started.add(masterLoop::shutdown);
+    Master master = new Master(MasterConfig.defaults(), store, masterLoop);
+    master.start();
+    started.add(master);
+
+    NettyServerBuilder network = NettyServerBuilder.forAddress(new InetSocketAddress(options.bindAddress(), options.grpcPort()));
+    InProcessServerBuilder local = InProcessServerBuilder.forName(inProcessName);
+    for (BindableService service : master.services()) {
+      network.addService(service);
+      local.addService(service);
+    }
+    try {
+      grpcServer = network.build().start();
+    } catch (IOException e) {
+      throw portInUse(e, "gRPC", options.grpcPort(), "--grpc-port");
+    }
+    started.add(() -> grpcServer.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
+    Server localServer = local.build().start();
+    started.add(() -> localServer.shutdownNow());
+
+    String advertised = options.hostname() + ":" + options.httpPort();
+    ThreadEventLoop servicesLoop = new ThreadEventLoop("services", Clock.systemUTC());
+    started.add(servicesLoop::shutdown);
+    ManagedChannel schedulerChannel = inProcessChannel();
+    started.add(schedulerChannel::shutdownNow);
+    services = new ServiceScheduler(
+        ServicesConfig.defaults(options.hostname(), advertised), store, servicesLoop,
+        (info, scheduler) -> new GrpcSchedulerDriver(schedulerChannel, info, scheduler));
+    services.start();
+    started.add(services);
+
+    MarathonApi api = new MarathonApi(services);
+    http = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      api.install(config);
+    });
+    try {
+      http.start(options.bindAddress(), options.httpPort());
+    } catch (RuntimeException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw portInUse(io, "HTTP", options.httpPort(), "--http-port");
+      }
+      throw e;
+    }
+    started.add(http::stop);
+    return this;
+  }
+
+  /** A channel to this master over the in-process transport, for agents and schedulers in this JVM. */
+  public ManagedChannel inProcessChannel() {
+    return InProcessChannelBuilder.forName(inProcessName).build();
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public int grpcPort() {
+    return grpcServer.getPort();
+  }
+
+  public String zkConnectString() {
+    return embeddedZk != null ? embeddedZk.connectString() : options.zk();
+  }
+
+  public boolean embeddedZooKeeper() {
+    return embeddedZk != null;
+  }
+
+  /** Stops the service scheduler first, so that it does not react to tasks killed during shutdown. */
+  public void stopServices() {
+    if (services != null) {
+      services.close();
+      started.remove(services);
+      services = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        log.warn("error while stopping: {}", e.toString());
+      }
+    }
+    started.clear();
+  }
+
+  private static IOException portInUse(IOException e, String what, int port, String flag) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    if (root instanceof BindException) {
+      return new IOException(what + " port " + port + " is already in use; stop what uses it or pass " + flag, e);
+    }
+    return e;
+  }
+}

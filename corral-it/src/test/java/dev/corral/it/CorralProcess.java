@@ -1,0 +1,120 @@
+package dev.corral.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** One `corral …` process from the built distribution, with its output in a log file. */
+final class CorralProcess implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+  private final String name;
+
+  private CorralProcess(Process process, Path log, String name) {
+    this.process = process;
+    this.log = log;
+    this.name = name;
+  }
+
+  static Path distribution() {
+    Path dist = Path.of(System.getProperty("corral.dist", "../corral-dist/target/corral-dist"));
+    if (!Files.isDirectory(dist.resolve("lib"))) {
+      throw new IllegalStateException("no distribution at " + dist + "; build it with mvn -B install -DskipTests");
+    }
+    return dist;
+  }
+
+  /** Starts `corral ARGS…` with stdout and stderr appended to {@code log}. */
+  static CorralProcess start(Path log, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-Xmx512m");
+    cmd.add("-cp");
+    cmd.add(distribution().resolve("lib").toAbsolutePath() + "/*");
+    cmd.add("dev.corral.dist.Main");
+    cmd.addAll(List.of(args));
+    Files.createDirectories(log.getParent());
+    Process p = new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+    return new CorralProcess(p, log, String.join(" ", args));
+  }
+
+  /** Runs a short `corral` client command and returns its exit code and output. */
+  static Result run(Path dir, String... args) throws Exception {
+    Path out = Files.createTempFile(dir, "cli-", ".out");
+    try (CorralProcess p = start(out, args)) {
+      int code = p.waitFor(Duration.ofSeconds(60));
+      return new Result(code, Files.readString(out, StandardCharsets.UTF_8));
+    }
+  }
+
+  record Result(int exitCode, String output) {}
+
+  long pid() {
+    return process.pid();
+  }
+
+  String output() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  /** Waits until the log contains {@code text}; fails with the log when the process dies or time runs out. */
+  void awaitLog(String text, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!output().contains(text)) {
+      if (!process.isAlive()) {
+        throw new AssertionError("`corral " + name + "` exited with " + process.exitValue() + " before printing '"
+            + text + "':\n" + output());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("`corral " + name + "` did not print '" + text + "' within " + timeout + ":\n" + output());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Sends a signal by name (INT, TERM, KILL) to the process. */
+  void signal(String signal) throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-s", signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+  }
+
+  int waitFor(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("`corral " + name + "` did not exit within " + timeout + ":\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  /** Stops the process gracefully (SIGINT, as Ctrl-C would) and waits for it. */
+  void stop() throws Exception {
+    if (process.isAlive()) {
+      signal("INT");
+      waitFor(Duration.ofSeconds(60));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
