@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
  * {@code corral}: owns the options that apply to every subcommand and hands subcommands their API client.
  * One instance per command line; not thread-safe (picocli fills it while parsing).
  */
-@Command(name = "corral", mixinStandardHelpOptions = true,
+// scope = INHERIT passes --help/--version and the version text on to every subcommand, the launcher's too.
+@Command(name = "corral", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
     description = "Run and inspect services on a Corral cluster.")
 final class RootCommand implements Callable<Integer> {
   static final String URL_ENV = "CORRAL_URL";
@@ -25,7 +26,7 @@ final class RootCommand implements Callable<Integer> {
   // INHERIT copies the option to every subcommand, but the copies keep this field as their target, so
   // `corral --url X app list` and `corral app list --url X` both end up here.
   @Option(names = "--url", paramLabel = "URL", scope = ScopeType.INHERIT,
-      description = "The cluster's API address (default: $" + URL_ENV + ", else " + ApiClient.DEFAULT_URL + ").")
+      description = {"The cluster's API address.", "Default: $" + URL_ENV + ", else " + ApiClient.DEFAULT_URL + "."})
   String url;
 
   private final Function<String, String> env;

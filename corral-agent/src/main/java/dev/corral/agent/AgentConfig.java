@@ -1,0 +1,115 @@
+package dev.corral.agent;
+
+import dev.corral.agent.resources.AttributeParser;
+import dev.corral.agent.resources.ResourceParser;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How one agent runs. Immutable; validated on construction so that a bad {@code --resources} or
+ * {@code --attributes} string fails when the launcher parses its flags, with a message naming the bad part.
+ *
+ * @param workDir where the agent keeps its checkpoint ({@code meta/}), task sandboxes ({@code sandboxes/})
+ *     and the task monitor script ({@code bin/})
+ * @param hostname the name the agent registers with and gives tasks as {@code HOST}
+ * @param resources overrides of detected resources, e.g. {@code cpus:4;mem:8192;ports:[20000-21000]};
+ *     null detects everything
+ * @param attributes {@code rack:r1;zone:a}, or null for none
+ * @param killGracePeriod time between SIGTERM and SIGKILL when a task does not name its own
+ * @param cgroupsEnabled false runs tasks without cgroups even where they are available
+ * @param heartbeatInterval how often the agent heartbeats the master while connected
+ * @param statusRetryInterval how often unacknowledged status updates are resent
+ */
+public record AgentConfig(
+    Path workDir,
+    String hostname,
+    String resources,
+    String attributes,
+    Duration killGracePeriod,
+    boolean cgroupsEnabled,
+    Duration heartbeatInterval,
+    Duration statusRetryInterval) {
+
+  public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_STATUS_RETRY = Duration.ofSeconds(10);
+
+  public AgentConfig {
+    Objects.requireNonNull(workDir, "workDir");
+    workDir = workDir.toAbsolutePath().normalize();
+    if (hostname == null || hostname.isBlank()) {
+      hostname = localHostname();
+    }
+    killGracePeriod = positiveOr(killGracePeriod, DEFAULT_KILL_GRACE, "killGracePeriod");
+    heartbeatInterval = positiveOr(heartbeatInterval, DEFAULT_HEARTBEAT, "heartbeatInterval");
+    statusRetryInterval = positiveOr(statusRetryInterval, DEFAULT_STATUS_RETRY, "statusRetryInterval");
+    if (resources != null) {
+      ResourceParser.parse(resources); // fail early; the agent parses again when it starts
+    }
+    if (attributes != null) {
+      AttributeParser.parse(attributes);
+    }
+  }
+
+  /** Detected resources, no attributes, cgroups where available, the default intervals. */
+  public static AgentConfig defaults(Path workDir) {
+    return new AgentConfig(workDir, null, null, null, DEFAULT_KILL_GRACE, true, DEFAULT_HEARTBEAT,
+        DEFAULT_STATUS_RETRY);
+  }
+
+  public AgentConfig withHostname(String value) {
+    return new AgentConfig(workDir, value, resources, attributes, killGracePeriod, cgroupsEnabled,
+        heartbeatInterval, statusRetryInterval);
+  }
+
+  public AgentConfig withResources(String value) {
+    return new AgentConfig(workDir, hostname, value, attributes, killGracePeriod, cgroupsEnabled,
+        heartbeatInterval, statusRetryInterval);
+  }
+
+  public AgentConfig withAttributes(String value) {
+    return new AgentConfig(workDir, hostname, resources, value, killGracePeriod, cgroupsEnabled,
+        heartbeatInterval, statusRetryInterval);
+  }
+
+  public AgentConfig withKillGracePeriod(Duration value) {
+    return new AgentConfig(workDir, hostname, resources, attributes, value, cgroupsEnabled,
+        heartbeatInterval, statusRetryInterval);
+  }
+
+  public AgentConfig withCgroupsEnabled(boolean value) {
+    return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, value,
+        heartbeatInterval, statusRetryInterval);
+  }
+
+  public AgentConfig withHeartbeatInterval(Duration value) {
+    return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
+        value, statusRetryInterval);
+  }
+
+  public AgentConfig withStatusRetryInterval(Duration value) {
+    return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
+        heartbeatInterval, value);
+  }
+
+  private static Duration positiveOr(Duration value, Duration fallback, String name) {
+    if (value == null) {
+      return fallback;
+    }
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, got " + value);
+    }
+    return value;
+  }
+
+  private static String localHostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+}
