@@ -21,7 +21,7 @@ public final class AppRemoveCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ID", description = "The app id, e.g. /group/app.")
   AppId id;
 
-  @Option(names = "--force", description = "Override a deployment in progress for this app (Marathon ?force=true).")
+  @Option(names = "--force", description = "Override a deployment in progress (Marathon's force=true).")
   boolean force;
 
   private final Supplier<ApiClient> api;

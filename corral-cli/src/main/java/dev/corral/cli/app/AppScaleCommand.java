@@ -27,7 +27,7 @@ public final class AppScaleCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "N", description = "The number of instances wanted (0 suspends the app).")
   int instances;
 
-  @Option(names = "--force", description = "Override a deployment in progress for this app (Marathon ?force=true).")
+  @Option(names = "--force", description = "Override a deployment in progress (Marathon's force=true).")
   boolean force;
 
   private final Supplier<ApiClient> api;
