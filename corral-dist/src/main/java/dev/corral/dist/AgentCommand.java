@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
  * `corral agent`: runs tasks on this machine for a master. Stopping the agent leaves its tasks running (an
  * agent restart or upgrade re-attaches to them) unless --kill-tasks-on-exit.
  */
-@Command(name = "agent", mixinStandardHelpOptions = true,
+@Command(name = "agent",
     description = "Run an agent that offers this machine's resources to a master and runs its tasks.")
 public final class AgentCommand implements Callable<Integer> {
   @Spec

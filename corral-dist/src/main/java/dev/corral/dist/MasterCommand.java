@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** `corral master`: a master with the built-in service scheduler and the HTTP API, agents join over gRPC. */
-@Command(name = "master", mixinStandardHelpOptions = true,
+@Command(name = "master",
     description = "Run a master (with the service scheduler and the HTTP API); agents connect to its gRPC port.")
 public final class MasterCommand implements Callable<Integer> {
   @Spec

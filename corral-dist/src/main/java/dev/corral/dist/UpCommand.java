@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** `corral up`: a whole cluster in this JVM — embedded ZooKeeper, master, service scheduler and one agent. */
-@Command(name = "up", mixinStandardHelpOptions = true,
+@Command(name = "up",
     description = "Start a single-node cluster: embedded ZooKeeper, master, service scheduler and one agent.")
 public final class UpCommand implements Callable<Integer> {
   @Spec

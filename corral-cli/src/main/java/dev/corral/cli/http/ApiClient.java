@@ -13,6 +13,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * A thin client for the cluster's Marathon-compatible REST API. Every call either returns a 2xx
@@ -126,7 +127,10 @@ public final class ApiClient {
     } else if (e instanceof HttpTimeoutException) {
       reason = "no answer within " + REQUEST_TIMEOUT.toSeconds() + "s";
     } else if (e instanceof ConnectException) {
-      reason = "connection refused";
+      // Usually refused (nothing listening); keep the JDK's words for the rarer "no route to host".
+      String detail = deepestMessage(e);
+      reason = detail == null || detail.toLowerCase(Locale.ROOT).contains("refused")
+          ? "connection refused" : detail.toLowerCase(Locale.ROOT);
     } else {
       reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
@@ -140,6 +144,16 @@ public final class ApiClient {
       }
     }
     return false;
+  }
+
+  private static String deepestMessage(Throwable t) {
+    String message = null;
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c.getMessage() != null && !c.getMessage().isBlank()) {
+        message = c.getMessage();
+      }
+    }
+    return message;
   }
 
   private static String stripQuery(String path) {

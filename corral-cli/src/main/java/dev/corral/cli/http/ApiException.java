@@ -11,6 +11,8 @@ import java.util.List;
  * and, for Marathon validation failures (422), one {@code path: error} line per problem.
  */
 public final class ApiException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
   private static final int MAX_PLAIN_MESSAGE = 200;
 
   private final int status;

@@ -3,6 +3,6 @@ package dev.corral.dist.bench;
 import picocli.CommandLine.Command;
 
 /** `corral bench …`: benchmarks that print figures (they are not tests). */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
+@Command(name = "bench", description = "Run a benchmark and print its figures.",
     subcommands = {LaunchBenchmark.class})
 public final class BenchCommand {}

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * instances; the figures are the time from the POST to all RUNNING, tasks/s, per-task submit→RUNNING
  * percentiles, and the same N processes spawned directly from Java into cgroups for comparison.
  */
-@Command(name = "launch", mixinStandardHelpOptions = true,
+@Command(name = "launch",
     description = "Launch N sleep tasks on one agent and compare with spawning them directly.")
 public final class LaunchBenchmark implements Callable<Integer> {
   @Spec

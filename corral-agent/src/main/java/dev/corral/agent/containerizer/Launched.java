@@ -1,0 +1,11 @@
+package dev.corral.agent.containerizer;
+
+import dev.corral.agent.cgroups.TaskCgroup;
+
+/**
+ * A started task.
+ *
+ * @param monitor the monitor as our child process, whose exit is the task's end; null if the monitor is
+ *     not our direct child (then its liveness is polled, as for recovered tasks)
+ */
+public record Launched(TaskPids pids, Process monitor, TaskCgroup cgroup) {}

@@ -1,0 +1,73 @@
+package dev.corral.agent.containerizer;
+
+import dev.corral.agent.checkpoint.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The task monitor: a few lines of POSIX sh that sit between the agent and each process task, in the role
+ * conmon plays for Podman containers.
+ *
+ * <p>Why it exists: a task must outlive the agent (restarts and upgrades never kill tasks), yet the agent
+ * must learn how every task ended, including tasks that ended while it was down. Only a process's parent
+ * can collect its exit status, and when the agent dies its children are re-parented to init, which reaps
+ * them and throws the status away. So the parent of each task is not the agent but this monitor, which
+ * does nothing but wait and write the status to a file that survives any agent restart.
+ *
+ * <p>How it runs:
+ * <ul>
+ *   <li>The agent starts it under {@code setsid}: its own session, so the agent's exit (or a terminal
+ *       hangup) never signals it. It stays outside the task's cgroups, so the OOM killer of the task's
+ *       memory cgroup can never pick it and hide the task's status.
+ *   <li>It starts the task as {@code setsid CHAIN &}: in a non-interactive sh a background child is not a
+ *       group leader, so setsid execs without forking and {@code $!} is the task's pid, which is also its
+ *       process group and session id. Kills go to that group; the monitor, in another group, survives them.
+ *       The task opens its own {@code stdout}/{@code stderr} files in the sandbox, so no pipe held by the
+ *       agent can break it.
+ *   <li>It prints {@code MONITOR_PID TASK_PID} on stdout, the one pipe to the agent, and then points its
+ *       stdout to /dev/null, so a dead agent (a broken pipe) cannot hurt it. Its stderr is a file in the
+ *       task's checkpoint directory, for diagnosis.
+ *   <li>It waits for the task. Caught signals (HUP, INT, TERM, trapped to a no-op so they cannot kill the
+ *       monitor) make {@code wait} return early, so it loops while the task is alive. Caught, not ignored:
+ *       an ignored disposition would be inherited by the task, a caught one resets on exec.
+ *   <li>It sets its own PATH after starting the task, so that a task's odd PATH cannot hide {@code mv}.
+ *   <li>It writes the shell's {@code $?} (128+N for signal N) to {@code exit_status.tmp} and renames it to
+ *       {@code exit_status}: readers see a complete number or nothing.
+ * </ul>
+ * Usage: {@code monitor.sh META_DIR SANDBOX SETSID COMMAND [ARG...]}. Installed once per work dir; the
+ * text is constant, so rewriting it on every start is harmless and keeps it in step with the agent.
+ */
+public final class MonitorScript {
+  static final String TEXT = String.join("\n",
+      "#!/bin/sh",
+      "# Corral task monitor; see dev.corral.agent.containerizer.MonitorScript for the design.",
+      "# Usage: monitor.sh META_DIR SANDBOX SETSID COMMAND [ARG...]",
+      "meta=$1; sandbox=$2; setsid_bin=$3; shift 3",
+      "trap ':' HUP INT TERM",
+      "\"$setsid_bin\" \"$@\" </dev/null >>\"$sandbox/stdout\" 2>>\"$sandbox/stderr\" &",
+      "task=$!",
+      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      "echo \"$$ $task\"",
+      "exec >/dev/null",
+      "status=",
+      "while :; do",
+      "  wait \"$task\"; status=$?",
+      "  kill -0 \"$task\" 2>/dev/null || break",
+      "done",
+      "printf '%s\\n' \"$status\" >\"$meta/exit_status.tmp\" && mv -f \"$meta/exit_status.tmp\" \"$meta/exit_status\"",
+      "");
+
+  private MonitorScript() {}
+
+  /** Writes the script to {@code binDir/monitor.sh} and returns its path. */
+  public static Path install(Path binDir) throws IOException {
+    Files.createDirectories(binDir);
+    Path script = binDir.resolve("monitor.sh");
+    if (!Files.exists(script) || !Files.readString(script, StandardCharsets.UTF_8).equals(TEXT)) {
+      AtomicFiles.write(script, TEXT.getBytes(StandardCharsets.UTF_8));
+    }
+    return script;
+  }
+}

@@ -1,0 +1,210 @@
+package dev.corral.agent.containerizer;
+
+import dev.corral.agent.cgroups.CgroupLimits;
+import dev.corral.agent.cgroups.Cgroups;
+import dev.corral.agent.cgroups.TaskCgroup;
+import dev.corral.api.v1.CommandInfo;
+import dev.corral.api.v1.TaskInfo;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code process} containerizer: runs a task as a plain process tree under a {@link MonitorScript},
+ * in per-task cgroups where the host allows them, with its sandbox as working directory.
+ *
+ * <p>Every method blocks (process spawns, file and cgroup I/O) and is meant for the agent's worker threads,
+ * never its event loop. The class holds no mutable state and is safe to call from several threads at once;
+ * the agent never runs two operations for the same task concurrently except a kill racing the task's end,
+ * which is harmless (signals to a gone process are checked by start time or ignored).
+ */
+public final class ProcessContainerizer {
+  private static final Logger log = LoggerFactory.getLogger(ProcessContainerizer.class);
+
+  private final Cgroups cgroups;
+  private final HostTools tools;
+  private final Path monitorScript;
+  private final String hostname;
+  private final boolean root;
+  private final Map<String, String> agentEnv;
+
+  public ProcessContainerizer(Cgroups cgroups, HostTools tools, Path monitorScript, String hostname,
+      boolean root, Map<String, String> agentEnv) {
+    this.cgroups = cgroups;
+    this.tools = tools;
+    this.monitorScript = monitorScript;
+    this.hostname = hostname;
+    this.root = root;
+    this.agentEnv = Map.copyOf(agentEnv);
+  }
+
+  public String describeIsolation() {
+    return cgroups.describe();
+  }
+
+  /** The cgroups a recovered task has (possibly already removed). */
+  public TaskCgroup cgroupOf(String taskId) {
+    return cgroups.existing(taskId);
+  }
+
+  /**
+   * Starts the task and returns once its pid is known. The sandbox and meta dir must exist. On failure,
+   * nothing is left running and the task's cgroups are gone.
+   */
+  public Launched launch(LaunchRequest req) throws LaunchException {
+    TaskInfo task = req.task();
+    CommandInfo command = task.getCommand();
+    if (command.getValue().isEmpty()) {
+      throw new LaunchException("the task has no command");
+    }
+    PosixUser user = resolveUser(command.getUser(), req.sandbox());
+    TaskCgroup cgroup;
+    try {
+      Files.deleteIfExists(req.metaDir().resolve("exit_status"));
+      cgroup = cgroups.create(task.getTaskId(), CgroupLimits.of(task.getResourcesList()));
+    } catch (IOException e) {
+      throw new LaunchException("cannot create cgroups: " + e.getMessage(), e);
+    }
+    try {
+      return start(req, user, cgroup);
+    } catch (LaunchException | RuntimeException e) {
+      cgroup.killAll();
+      cgroup.destroy();
+      throw e;
+    }
+  }
+
+  private Launched start(LaunchRequest req, PosixUser user, TaskCgroup cgroup) throws LaunchException {
+    TaskInfo task = req.task();
+    List<Path> procs = cgroup.procsFiles();
+    String frameworkId = task.getFrameworkId().isEmpty()
+        ? req.framework().getFrameworkId() : task.getFrameworkId();
+    ProcessBuilder pb = new ProcessBuilder(TaskCommand.monitorArgv(tools, monitorScript, req.metaDir(),
+        req.sandbox(), procs, user, task.getCommand()));
+    pb.directory(req.sandbox().toFile());
+    pb.environment().clear();
+    pb.environment().putAll(TaskCommand.environment(agentEnv, task, frameworkId, req.agentId(), hostname,
+        req.sandbox(), user, procs));
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.redirectError(ProcessBuilder.Redirect.appendTo(req.metaDir().resolve("monitor.log").toFile()));
+    Process monitor;
+    try {
+      monitor = pb.start();
+    } catch (IOException e) {
+      throw new LaunchException("cannot start the task monitor: " + e.getMessage(), e);
+    }
+    String line;
+    try (BufferedReader out = new BufferedReader(
+        new InputStreamReader(monitor.getInputStream(), StandardCharsets.US_ASCII))) {
+      line = out.readLine();
+    } catch (IOException e) {
+      line = null;
+    }
+    String[] f = line == null ? new String[0] : line.trim().split("\\s+");
+    if (f.length != 2) {
+      monitor.destroyForcibly();
+      throw new LaunchException("the task monitor failed to start the task: " + monitorLog(req.metaDir()));
+    }
+    long monitorPid = Long.parseLong(f[0]);
+    long taskPid = Long.parseLong(f[1]);
+    TaskPids pids = new TaskPids(monitorPid, ProcStat.startTime(monitorPid), taskPid, ProcStat.startTime(taskPid));
+    // setsid forks only when its caller leads a process group, which a JVM child never does; if it ever
+    // did, the process we hold would be setsid, not the monitor, and the task is watched by polling.
+    return new Launched(pids, monitor.pid() == monitorPid ? monitor : null, cgroup);
+  }
+
+  private PosixUser resolveUser(String name, Path sandbox) throws LaunchException {
+    if (name.isEmpty() || !root) {
+      return null; // without root there is no switching: tasks run as the agent's user
+    }
+    if (tools.setpriv() == null) {
+      throw new LaunchException("cannot run as user '" + name + "': setpriv (util-linux) is not installed");
+    }
+    PosixUser user = PosixUser.lookup(name)
+        .orElseThrow(() -> new LaunchException("user '" + name + "' does not exist on this agent"));
+    try {
+      // the task must be able to write its sandbox; stdout/stderr are opened before the switch
+      Files.setAttribute(sandbox, "unix:uid", (int) user.uid());
+      Files.setAttribute(sandbox, "unix:gid", (int) user.gid());
+    } catch (IOException | RuntimeException e) {
+      throw new LaunchException("cannot give the sandbox to user '" + name + "': " + e.getMessage(), e);
+    }
+    return user;
+  }
+
+  /** SIGTERM to the task's process group, if the task is still the process we started. */
+  public void terminate(TaskPids pids) {
+    if (ProcStat.alive(pids.taskPid(), pids.taskStart())) {
+      signalGroup(pids.taskPid(), "TERM");
+    }
+  }
+
+  /** SIGKILL to the task's process group and to everything in its cgroups. */
+  public void forceKill(TaskPids pids, TaskCgroup cgroup) {
+    if (ProcStat.alive(pids.taskPid(), pids.taskStart())) {
+      signalGroup(pids.taskPid(), "KILL");
+    }
+    cgroup.killAll();
+  }
+
+  /**
+   * Gathers how the task ended and cleans up: kills whatever the task left behind (in its process group
+   * when it just ended, so the group id cannot have been reused; in its cgroups always), reads the OOM
+   * evidence, removes the cgroups. Call once the monitor is gone.
+   */
+  public ExitFacts collect(Path metaDir, TaskPids pids, TaskCgroup cgroup, boolean justEnded) {
+    Integer status = readExitStatus(metaDir.resolve("exit_status"));
+    if (justEnded && pids != null && pids.taskPid() > 0) {
+      signalGroup(pids.taskPid(), "KILL");
+    }
+    cgroup.killAll();
+    boolean oom = cgroup.oomKilled();
+    cgroup.destroy();
+    return new ExitFacts(status, oom);
+  }
+
+  static Integer readExitStatus(Path file) {
+    try {
+      return Integer.parseInt(Files.readString(file, StandardCharsets.US_ASCII).trim());
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException | NumberFormatException e) {
+      log.warn("unreadable exit status in {}: {}", file, e.toString());
+      return null;
+    }
+  }
+
+  /** {@code kill -s SIG -- -PGID}; ProcessHandle can only signal single processes, not groups. */
+  private void signalGroup(long pgid, String signal) {
+    try {
+      Process p = new ProcessBuilder(tools.kill(), "-s", signal, "--", "-" + pgid)
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!p.waitFor(5, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    } catch (IOException e) {
+      log.warn("cannot send SIG{} to process group {}: {}", signal, pgid, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String monitorLog(Path metaDir) {
+    try {
+      String text = Files.readString(metaDir.resolve("monitor.log"), StandardCharsets.UTF_8).trim();
+      return text.isEmpty() ? "no output" : text;
+    } catch (IOException e) {
+      return "no output";
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package dev.corral.agent.containerizer;
+
+import dev.corral.api.v1.CommandInfo;
+import dev.corral.api.v1.TaskInfo;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the argv and environment of one launch; pure, so tests check it without starting anything.
+ *
+ * <p>The chain the monitor starts, each step exec'ing the next (no extra processes stay around):
+ * <pre>
+ * setsid                                   new session: the task is its own process group leader
+ *  └ sh -c 'echo $$ > cgroup.procs...'      only with cgroups: join them before any user code runs
+ *     └ env --default-signal=INT,QUIT       undo the SIGINT/SIGQUIT ignore that sh gives '&' jobs
+ *        └ setpriv --reuid --regid ...      only with CommandInfo.user, when we are root
+ *           └ /bin/sh -c VALUE | VALUE ARGS...
+ * </pre>
+ *
+ * <p>Environment: the agent's own environment is not inherited, so agent secrets and settings do not leak
+ * into tasks. Only {@link #INHERITED} basics pass through ({@code PATH} defaults to the usual system path
+ * when the agent has none; {@code HOME}, {@code USER}, {@code LOGNAME} are those of {@code CommandInfo.user}
+ * when it is set). Then {@code HOST}, then the task's {@code CommandInfo.environment} (the scheduler's
+ * {@code PORT0}, {@code PORTS}, {@code MARATHON_APP_ID}, ...; it may override everything so far), then the
+ * identity variables the agent owns ({@code MESOS_SANDBOX}/{@code CORRAL_SANDBOX}, task, agent and
+ * framework ids), which the task cannot override.
+ *
+ * <p>Argument semantics follow Mesos: with {@code shell} the value runs under {@code /bin/sh -c}; otherwise
+ * the value is the executable and {@code arguments[1..]} its arguments. {@code arguments[0]} is meant to be
+ * argv[0]; POSIX sh cannot set argv[0], so the executable's path is argv[0] instead.
+ */
+public final class TaskCommand {
+  public static final List<String> INHERITED =
+      List.of("PATH", "LANG", "LC_ALL", "TZ", "HOME", "USER", "LOGNAME", "JAVA_HOME");
+  static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  /** The variable that hands the cgroup files to the join step; removed before the command runs. */
+  static final String CGROUP_PROCS_VAR = "CORRAL_CGROUP_PROCS";
+  static final String JOIN_CGROUPS =
+      "for f in $" + CGROUP_PROCS_VAR + "; do echo $$ > \"$f\" || { echo \"corral: cannot join cgroup $f\" >&2;"
+          + " exit 125; }; done; unset " + CGROUP_PROCS_VAR + "; exec \"$@\"";
+
+  private TaskCommand() {}
+
+  /** The monitor's argv: {@code setsid /bin/sh monitor.sh META SANDBOX SETSID CHAIN...}. */
+  public static List<String> monitorArgv(HostTools tools, Path monitorScript, Path metaDir, Path sandbox,
+      List<Path> cgroupProcs, PosixUser user, CommandInfo command) {
+    List<String> argv = new ArrayList<>(List.of(tools.setsid(), "/bin/sh", monitorScript.toString(),
+        metaDir.toString(), sandbox.toString(), tools.setsid()));
+    if (!cgroupProcs.isEmpty()) {
+      argv.addAll(List.of("/bin/sh", "-c", JOIN_CGROUPS, "corral-task"));
+    }
+    if (tools.env() != null) {
+      argv.addAll(List.of(tools.env(), "--default-signal=INT,QUIT"));
+    }
+    if (user != null) {
+      argv.addAll(List.of(tools.setpriv(), "--reuid=" + user.uid(), "--regid=" + user.gid(), "--init-groups",
+          "--"));
+    }
+    argv.addAll(command(command));
+    return argv;
+  }
+
+  /** The command itself, Mesos semantics. */
+  public static List<String> command(CommandInfo command) {
+    if (command.getShell()) {
+      return List.of("/bin/sh", "-c", command.getValue());
+    }
+    List<String> out = new ArrayList<>();
+    out.add(command.getValue());
+    List<String> args = command.getArgumentsList();
+    if (args.size() > 1) {
+      out.addAll(args.subList(1, args.size()));
+    }
+    return out;
+  }
+
+  /** The task's environment (see the class comment for the layering). */
+  public static Map<String, String> environment(Map<String, String> agentEnv, TaskInfo task, String frameworkId,
+      String agentId, String hostname, Path sandbox, PosixUser user, List<Path> cgroupProcs) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String name : INHERITED) {
+      String value = agentEnv.get(name);
+      if (value != null) {
+        env.put(name, value);
+      }
+    }
+    env.putIfAbsent("PATH", DEFAULT_PATH);
+    if (user != null) {
+      env.put("HOME", user.home());
+      env.put("USER", user.name());
+      env.put("LOGNAME", user.name());
+    }
+    env.put("HOST", hostname);
+    env.putAll(task.getCommand().getEnvironmentMap());
+    String sandboxPath = sandbox.toString();
+    env.put("MESOS_SANDBOX", sandboxPath);
+    env.put("CORRAL_SANDBOX", sandboxPath);
+    env.put("MESOS_TASK_ID", task.getTaskId());
+    env.put("CORRAL_TASK_ID", task.getTaskId());
+    env.put("MESOS_AGENT_ID", agentId);
+    env.put("CORRAL_AGENT_ID", agentId);
+    env.put("MESOS_FRAMEWORK_ID", frameworkId);
+    env.put("CORRAL_FRAMEWORK_ID", frameworkId);
+    if (!cgroupProcs.isEmpty()) {
+      List<String> files = new ArrayList<>();
+      cgroupProcs.forEach(p -> files.add(p.toString()));
+      env.put(CGROUP_PROCS_VAR, String.join(" ", files));
+    }
+    return env;
+  }
+}

@@ -1,0 +1,46 @@
+package dev.corral.cli.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ApiExceptionTest {
+
+  @Test
+  void readsMarathonValidationDetailsOneLinePerError() {
+    ApiException e = ApiException.fromResponse("POST", "/v2/apps", 422, """
+        {"message": "Object is not valid",
+         "details": [{"path": "/id", "errors": ["error.pattern", "error.path.missing"]},
+                     {"path": "/cpus", "errors": ["error.min"]}]}
+        """);
+
+    assertThat(e.status()).isEqualTo(422);
+    assertThat(e.getMessage()).isEqualTo("Object is not valid");
+    assertThat(e.details()).containsExactly("/id: error.pattern", "/id: error.path.missing", "/cpus: error.min");
+  }
+
+  @Test
+  void acceptsTheOlderAttributeErrorShape() {
+    ApiException e = ApiException.fromResponse("POST", "/v2/apps", 422, """
+        {"message": "Invalid JSON", "details": [{"attribute": "mem", "error": "must be positive"}]}
+        """);
+
+    assertThat(e.details()).containsExactly("mem: must be positive");
+  }
+
+  @Test
+  void aNonJsonBodyIsCutToItsFirstLine() {
+    ApiException e = ApiException.fromResponse("GET", "/v2/apps", 502,
+        "Bad Gateway\n<html><body>nginx</body></html>");
+
+    assertThat(e.getMessage()).isEqualTo("Bad Gateway");
+    assertThat(e.details()).isEmpty();
+  }
+
+  @Test
+  void anEmptyBodyNamesTheRequest() {
+    ApiException e = ApiException.fromResponse("DELETE", "/v2/apps/x", 500, "");
+
+    assertThat(e.getMessage()).isEqualTo("DELETE /v2/apps/x failed");
+  }
+}

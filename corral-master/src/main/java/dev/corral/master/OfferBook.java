@@ -1,0 +1,70 @@
+package dev.corral.master;
+
+import dev.corral.api.ResourceSet;
+import dev.corral.api.v1.Rescind;
+import dev.corral.api.v1.SchedulerEvent;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Outstanding offers and the bookkeeping they carry: an offer's resources count as offered on its agent
+ * and against its framework's DRF share until it leaves the book. Loop thread only.
+ */
+final class OfferBook {
+  private final MasterState state;
+
+  OfferBook(MasterState state) {
+    this.state = state;
+  }
+
+  Offer create(String agentId, String frameworkId, ResourceSet resources) {
+    Offer offer = new Offer(state.newOfferId(), frameworkId, agentId, resources);
+    Agent agent = state.agents.get(agentId);
+    Framework framework = state.frameworks.get(frameworkId);
+    state.offers.put(offer.id, offer);
+    agent.offered = agent.offered.plus(resources);
+    agent.offers.add(offer.id);
+    framework.offered = framework.offered.plus(Scalars.of(resources));
+    framework.offers.add(offer.id);
+    return offer;
+  }
+
+  /** Takes an offer out of the book in its final state; its resources stop counting as offered. */
+  void remove(Offer offer, OfferState end) {
+    offer.moveTo(end);
+    state.offers.remove(offer.id);
+    Agent agent = state.agents.get(offer.agentId);
+    if (agent != null) {
+      agent.offered = Resources.clampedMinus(agent.offered, offer.resources);
+      agent.offers.remove(offer.id);
+    }
+    Framework framework = state.frameworks.get(offer.frameworkId);
+    if (framework != null) {
+      framework.offered = framework.offered.minus(Scalars.of(offer.resources));
+      framework.offers.remove(offer.id);
+    }
+  }
+
+  /** Takes back every offer of an agent that is going away, telling each framework with RESCIND. */
+  void rescindAll(Agent agent) {
+    for (String id : new ArrayList<>(agent.offers)) {
+      Offer offer = state.offers.get(id);
+      remove(offer, OfferState.RESCINDED);
+      Framework framework = state.frameworks.get(offer.frameworkId);
+      if (framework != null) {
+        framework.send(SchedulerEvent.newBuilder().setRescind(Rescind.newBuilder().setOfferId(id)).build());
+      }
+    }
+  }
+
+  /** Returns every offer of a framework that went away; answers the agents whose resources came back. */
+  List<String> recoverAll(Framework framework) {
+    List<String> agents = new ArrayList<>();
+    for (String id : new ArrayList<>(framework.offers)) {
+      Offer offer = state.offers.get(id);
+      remove(offer, OfferState.RECOVERED);
+      agents.add(offer.agentId);
+    }
+    return agents;
+  }
+}

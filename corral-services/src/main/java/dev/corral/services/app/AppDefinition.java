@@ -1,0 +1,311 @@
+package dev.corral.services.app;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.common.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * An app definition, kept as the JSON the user submitted (after normalization) so that fields Corral does not
+ * know or does not honour yet are stored and returned unchanged. Typed accessors read the honoured fields with
+ * Marathon's defaults applied; they are parsed once, at construction.
+ *
+ * <p>Immutable and thread-safe: the JSON tree is private and never modified; {@link #toJson()} hands out a
+ * copy. Build instances only from validated JSON ({@link AppValidator}); accessors fall back to defaults
+ * rather than fail on odd values read back from an old store.
+ */
+public final class AppDefinition {
+  public static final double DEFAULT_CPUS = 1;
+  public static final double DEFAULT_MEM = 128;
+  public static final double DEFAULT_DISK = 0;
+  public static final int DEFAULT_GPUS = 0;
+  public static final int DEFAULT_INSTANCES = 1;
+  public static final double DEFAULT_BACKOFF_SECONDS = 1;
+  public static final double DEFAULT_BACKOFF_FACTOR = 1.15;
+  /** Marathon 1.5's default (one hour); later Marathon versions lowered it to 300 s. */
+  public static final double DEFAULT_MAX_LAUNCH_DELAY_SECONDS = 3600;
+
+  /** Fields that only describe a version, not what runs: a change of these alone restarts nothing. */
+  private static final Set<String> NOT_CONFIG = Set.of("instances", "version", "versionInfo");
+
+  private final ObjectNode node;
+  private final String id;
+  private final String cmd;
+  private final List<String> args;
+  private final double cpus;
+  private final double mem;
+  private final double disk;
+  private final int gpus;
+  private final int instances;
+  private final Map<String, String> env;
+  private final Map<String, String> labels;
+  private final List<PortDefinition> portDefinitions;
+  private final boolean requirePorts;
+  private final List<Constraint> constraints;
+  private final List<String> acceptedResourceRoles;
+  private final double backoffSeconds;
+  private final double backoffFactor;
+  private final double maxLaunchDelaySeconds;
+  private final OptionalInt taskKillGracePeriodSeconds;
+  private final String user;
+  private final KillSelection killSelection;
+
+  private AppDefinition(ObjectNode node) {
+    this.node = node;
+    this.id = node.path("id").asText();
+    this.cmd = node.hasNonNull("cmd") ? node.get("cmd").asText() : null;
+    this.args = strings(node.get("args"));
+    this.cpus = number(node, "cpus", DEFAULT_CPUS);
+    this.mem = number(node, "mem", DEFAULT_MEM);
+    this.disk = number(node, "disk", DEFAULT_DISK);
+    this.gpus = (int) number(node, "gpus", DEFAULT_GPUS);
+    this.instances = (int) number(node, "instances", DEFAULT_INSTANCES);
+    this.env = textValues(node.get("env"));
+    this.labels = textValues(node.get("labels"));
+    this.portDefinitions = portDefinitions(node.get("portDefinitions"));
+    this.requirePorts = node.path("requirePorts").asBoolean(false);
+    this.constraints = constraints(node.get("constraints"));
+    this.acceptedResourceRoles = strings(node.get("acceptedResourceRoles"));
+    this.backoffSeconds = number(node, "backoffSeconds", DEFAULT_BACKOFF_SECONDS);
+    this.backoffFactor = number(node, "backoffFactor", DEFAULT_BACKOFF_FACTOR);
+    this.maxLaunchDelaySeconds = number(node, "maxLaunchDelaySeconds", DEFAULT_MAX_LAUNCH_DELAY_SECONDS);
+    this.taskKillGracePeriodSeconds = node.path("taskKillGracePeriodSeconds").isNumber()
+        ? OptionalInt.of(node.get("taskKillGracePeriodSeconds").asInt()) : OptionalInt.empty();
+    this.user = node.hasNonNull("user") && !node.get("user").asText().isEmpty() ? node.get("user").asText() : null;
+    KillSelection ks = KillSelection.YOUNGEST_FIRST;
+    if (node.hasNonNull("killSelection")) {
+      try {
+        ks = KillSelection.valueOf(node.get("killSelection").asText());
+      } catch (IllegalArgumentException e) {
+        // validated on the way in; an odd stored value falls back to the default
+      }
+    }
+    this.killSelection = ks;
+  }
+
+  /** Wraps a validated, normalized definition; the node is copied. */
+  public static AppDefinition of(ObjectNode json) {
+    return new AppDefinition(json.deepCopy());
+  }
+
+  public static AppDefinition fromBytes(byte[] data) {
+    try {
+      JsonNode tree = Json.mapper().readTree(data);
+      if (!(tree instanceof ObjectNode object)) {
+        throw new IllegalArgumentException("stored app definition is not a JSON object");
+      }
+      return new AppDefinition(object);
+    } catch (IOException e) {
+      throw new UncheckedIOException("stored app definition is not valid JSON", e);
+    }
+  }
+
+  public byte[] toBytes() {
+    try {
+      return Json.mapper().writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A copy of the stored JSON (no defaults filled in). */
+  public ObjectNode toJson() {
+    return node.deepCopy();
+  }
+
+  /** The stored JSON itself, for read-only inspection within this package. */
+  ObjectNode node() {
+    return node;
+  }
+
+  /** Whether a field is present (and not null) in the stored definition. */
+  public boolean has(String field) {
+    return node.hasNonNull(field);
+  }
+
+  /** Whether this and {@code other} run the same thing: they differ at most in instances and version. */
+  public boolean sameConfig(AppDefinition other) {
+    ObjectNode a = node.deepCopy();
+    ObjectNode b = other.node.deepCopy();
+    a.remove(NOT_CONFIG);
+    b.remove(NOT_CONFIG);
+    return a.equals(b);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** The shell command, or null when the app gives {@code args} (or only a container). */
+  public String cmd() {
+    return cmd;
+  }
+
+  public List<String> args() {
+    return args;
+  }
+
+  public double cpus() {
+    return cpus;
+  }
+
+  public double mem() {
+    return mem;
+  }
+
+  public double disk() {
+    return disk;
+  }
+
+  public int gpus() {
+    return gpus;
+  }
+
+  public int instances() {
+    return instances;
+  }
+
+  /** Plain environment variables; secret references are not included (see {@link Unsupported}). */
+  public Map<String, String> env() {
+    return env;
+  }
+
+  public Map<String, String> labels() {
+    return labels;
+  }
+
+  public List<PortDefinition> portDefinitions() {
+    return portDefinitions;
+  }
+
+  public boolean requirePorts() {
+    return requirePorts;
+  }
+
+  public List<Constraint> constraints() {
+    return constraints;
+  }
+
+  /** Roles whose resources the app may use; empty means any role offered to the framework. */
+  public List<String> acceptedResourceRoles() {
+    return acceptedResourceRoles;
+  }
+
+  public double backoffSeconds() {
+    return backoffSeconds;
+  }
+
+  public double backoffFactor() {
+    return backoffFactor;
+  }
+
+  public double maxLaunchDelaySeconds() {
+    return maxLaunchDelaySeconds;
+  }
+
+  public OptionalInt taskKillGracePeriodSeconds() {
+    return taskKillGracePeriodSeconds;
+  }
+
+  /** The user to run as, or null for the scheduler's default. */
+  public String user() {
+    return user;
+  }
+
+  public KillSelection killSelection() {
+    return killSelection;
+  }
+
+  /** The timestamp of the last change of any kind. */
+  public String version() {
+    return node.path("version").asText("");
+  }
+
+  /** The timestamp of the last change that was not just scaling; instances of older configs are replaced. */
+  public String configVersion() {
+    return node.path("versionInfo").path("lastConfigChangeAt").asText(version());
+  }
+
+  public String lastScalingAt() {
+    return node.path("versionInfo").path("lastScalingAt").asText(version());
+  }
+
+  private static double number(ObjectNode node, String field, double fallback) {
+    JsonNode v = node.get(field);
+    return v != null && v.isNumber() ? v.asDouble() : fallback;
+  }
+
+  private static List<String> strings(JsonNode array) {
+    if (array == null || !array.isArray()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>(array.size());
+    array.forEach(v -> out.add(v.asText()));
+    return List.copyOf(out);
+  }
+
+  private static Map<String, String> textValues(JsonNode object) {
+    if (object == null || !object.isObject()) {
+      return Map.of();
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    object.fields().forEachRemaining(e -> {
+      if (e.getValue().isTextual()) {
+        out.put(e.getKey(), e.getValue().asText());
+      }
+    });
+    return Collections.unmodifiableMap(out);
+  }
+
+  private static List<PortDefinition> portDefinitions(JsonNode array) {
+    if (array == null || !array.isArray()) {
+      return List.of();
+    }
+    List<PortDefinition> out = new ArrayList<>(array.size());
+    for (JsonNode p : array) {
+      out.add(new PortDefinition(p.path("port").asInt(0), p.path("protocol").asText("tcp"),
+          p.hasNonNull("name") ? p.get("name").asText() : null, textValues(p.get("labels"))));
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<Constraint> constraints(JsonNode array) {
+    if (array == null || !array.isArray()) {
+      return List.of();
+    }
+    List<Constraint> out = new ArrayList<>(array.size());
+    for (JsonNode c : array) {
+      try {
+        out.add(Constraint.of(c.path(0).asText(), c.path(1).asText(),
+            c.size() > 2 && !c.get(2).isNull() ? c.get(2).asText() : null));
+      } catch (IllegalArgumentException e) {
+        // validated on the way in
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof AppDefinition other && node.equals(other.node);
+  }
+
+  @Override
+  public int hashCode() {
+    return node.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return node.toString();
+  }
+}

@@ -1,0 +1,68 @@
+package dev.corral.services.app;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.regex.Pattern;
+
+/**
+ * Marathon's app id rules. An id is a path such as {@code /prod/web}; each segment is made of dot-separated
+ * labels of lowercase letters, digits and dashes that neither begin nor end with a dash. A relative id
+ * ({@code web}) is taken relative to the root; {@code .} and {@code ..} segments are resolved.
+ */
+public final class AppIds {
+  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
+
+  private AppIds() {}
+
+  /** The absolute, canonical form of {@code raw}; throws {@link IllegalArgumentException} saying why not. */
+  public static String canonical(String raw) {
+    if (raw == null || raw.isBlank()) {
+      throw new IllegalArgumentException("must not be empty");
+    }
+    Deque<String> segments = new ArrayDeque<>();
+    String[] parts = raw.split("/", -1);
+    for (int i = 0; i < parts.length; i++) {
+      String part = parts[i];
+      if (part.isEmpty()) {
+        // Only a leading or a trailing slash may produce an empty part.
+        if (i == 0 || i == parts.length - 1) {
+          continue;
+        }
+        throw new IllegalArgumentException("must not contain empty path segments ('//')");
+      }
+      if (part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..")) {
+        if (segments.isEmpty()) {
+          throw new IllegalArgumentException("'..' must not go above the root");
+        }
+        segments.removeLast();
+        continue;
+      }
+      if (!validSegment(part)) {
+        throw new IllegalArgumentException("path segment '" + part + "' is invalid: use lowercase letters, digits,"
+            + " dashes and dots; a segment must not begin or end with a dash or a dot");
+      }
+      segments.addLast(part);
+    }
+    if (segments.isEmpty()) {
+      throw new IllegalArgumentException("must name an app, not the root group");
+    }
+    return "/" + String.join("/", segments);
+  }
+
+  static boolean validSegment(String segment) {
+    for (String label : segment.split("\\.", -1)) {
+      if (!LABEL.matcher(label).matches()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Marathon's task id prefix: the id without its leading slash, '/' replaced by '_' ({@code prod_web}). */
+  public static String taskPrefix(String appId) {
+    return appId.substring(1).replace('/', '_');
+  }
+}
