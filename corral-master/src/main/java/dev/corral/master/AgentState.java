@@ -47,9 +47,4 @@ enum AgentState {
   boolean isConnected() {
     return this == CONNECTED;
   }
-
-  /** Whether the agent's task list is still unknown to this master (it has not re-registered yet). */
-  boolean tasksUnknown() {
-    return this == RECOVERED || this == UNREACHABLE;
-  }
 }

@@ -49,6 +49,9 @@ final class GroupCommit {
   private void flush() {
     List<Pending> batch = new ArrayList<>(pending.values());
     pending = new LinkedHashMap<>();
+    if (state.closed) {
+      return; // a closed master answers no one, so it need not write either
+    }
     List<Pending> chunk = new ArrayList<>();
     int bytes = 0;
     for (Pending p : batch) {

@@ -7,8 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link Link} over a gRPC server stream. gRPC's observer is not thread-safe: after construction (on a
- * gRPC thread, before the handler returns) only the event loop touches it, which also orders the writes.
+ * A {@link Link} over a gRPC server stream. gRPC's observer is not thread-safe; in practice only the event
+ * loop writes to it (which also orders the writes), except for refusing work once the master is closed, so
+ * the two methods synchronize on the link for that corner (uncontended otherwise).
  */
 final class GrpcLink<M> implements Link<M> {
   private static final Logger log = LoggerFactory.getLogger(GrpcLink.class);
@@ -31,7 +32,7 @@ final class GrpcLink<M> implements Link<M> {
   }
 
   @Override
-  public void send(M message) {
+  public synchronized void send(M message) {
     if (closed) {
       return;
     }
@@ -45,7 +46,7 @@ final class GrpcLink<M> implements Link<M> {
   }
 
   @Override
-  public void close(Status status) {
+  public synchronized void close(Status status) {
     if (closed) {
       return;
     }

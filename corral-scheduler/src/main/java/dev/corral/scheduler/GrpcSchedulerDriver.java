@@ -83,19 +83,31 @@ public final class GrpcSchedulerDriver implements SchedulerDriver {
         new StreamObserver<>() {
           @Override
           public void onNext(SchedulerEvent event) {
-            events.execute(() -> dispatch(event));
+            deliver(() -> dispatch(event));
           }
 
           @Override
           public void onError(Throwable t) {
-            events.execute(() -> lost(t.getMessage()));
+            deliver(() -> lost(t.getMessage()));
           }
 
           @Override
           public void onCompleted() {
-            events.execute(() -> lost("master closed the subscription"));
+            deliver(() -> lost("master closed the subscription"));
           }
         }));
+  }
+
+  /** Hands an event to the driver's thread; after close() the stream's last words are dropped. */
+  private void deliver(Runnable event) {
+    if (closed) {
+      return;
+    }
+    try {
+      events.execute(event);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // close() raced with the stream's end
+    }
   }
 
   private void lost(String reason) {

@@ -21,11 +21,17 @@ import java.nio.file.Path;
  *   <li>The agent starts it under {@code setsid}: its own session, so the agent's exit (or a terminal
  *       hangup) never signals it. It stays outside the task's cgroups, so the OOM killer of the task's
  *       memory cgroup can never pick it and hide the task's status.
- *   <li>It starts the task as {@code setsid CHAIN &}: in a non-interactive sh a background child is not a
- *       group leader, so setsid execs without forking and {@code $!} is the task's pid, which is also its
- *       process group and session id. Kills go to that group; the monitor, in another group, survives them.
- *       The task opens its own {@code stdout}/{@code stderr} files in the sandbox, so no pipe held by the
- *       agent can break it.
+ *   <li>It starts the task as a background subshell, which is the task process from its first
+ *       instruction: it reads its own pid from {@code /proc/self/stat} (a builtin {@code read}, so no new
+ *       process), writes it into each of the task's {@code cgroup.procs} (listed in
+ *       {@code CORRAL_CGROUP_PROCS}), and only then execs {@code setsid CHAIN}. So the task is inside its
+ *       cgroups before any user code runs, while the monitor never enters them. In a non-interactive sh
+ *       a background child is not a group leader, so setsid execs without forking and {@code $!} is the
+ *       task's pid, which becomes its process group and session id. Kills go to that group; the monitor,
+ *       in another group, survives them. The task opens its own {@code stdout}/{@code stderr} files in the
+ *       sandbox, so no pipe held by the agent can break it. (Joining in the subshell rather than in a
+ *       separate {@code sh -c} wrapper saves one exec per launch, which counts when a thousand tasks start
+ *       at once.)
  *   <li>It prints {@code MONITOR_PID TASK_PID} on stdout, the one pipe to the agent, and then points its
  *       stdout to /dev/null, so a dead agent (a broken pipe) cannot hurt it. Its stderr is a file in the
  *       task's checkpoint directory, for diagnosis.
@@ -46,7 +52,16 @@ public final class MonitorScript {
       "# Usage: monitor.sh META_DIR SANDBOX SETSID COMMAND [ARG...]",
       "meta=$1; sandbox=$2; setsid_bin=$3; shift 3",
       "trap ':' HUP INT TERM",
-      "\"$setsid_bin\" \"$@\" </dev/null >>\"$sandbox/stdout\" 2>>\"$sandbox/stderr\" &",
+      "(",
+      "  if [ -n \"$CORRAL_CGROUP_PROCS\" ]; then",
+      "    read -r self rest </proc/self/stat",
+      "    for f in $CORRAL_CGROUP_PROCS; do",
+      "      echo \"$self\" >\"$f\" || { echo \"corral: cannot join cgroup $f\" >&2; exit 125; }",
+      "    done",
+      "  fi",
+      "  unset CORRAL_CGROUP_PROCS",
+      "  exec \"$setsid_bin\" \"$@\"",
+      ") </dev/null >>\"$sandbox/stdout\" 2>>\"$sandbox/stderr\" &",
       "task=$!",
       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
       "echo \"$$ $task\"",

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class ProcessContainerizer {
   private static final Logger log = LoggerFactory.getLogger(ProcessContainerizer.class);
 
+  public static final java.util.concurrent.atomic.AtomicLong SPAWN = new java.util.concurrent.atomic.AtomicLong(), LINE = new java.util.concurrent.atomic.AtomicLong();
   private final Cgroups cgroups;
   private final HostTools tools;
   private final Path monitorScript;
@@ -90,7 +91,7 @@ public final class ProcessContainerizer {
     String frameworkId = task.getFrameworkId().isEmpty()
         ? req.framework().getFrameworkId() : task.getFrameworkId();
     ProcessBuilder pb = new ProcessBuilder(TaskCommand.monitorArgv(tools, monitorScript, req.metaDir(),
-        req.sandbox(), procs, user, task.getCommand()));
+        req.sandbox(), user, task.getCommand()));
     pb.directory(req.sandbox().toFile());
     pb.environment().clear();
     pb.environment().putAll(TaskCommand.environment(agentEnv, task, frameworkId, req.agentId(), hostname,
@@ -98,8 +99,10 @@ public final class ProcessContainerizer {
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.redirectError(ProcessBuilder.Redirect.appendTo(req.metaDir().resolve("monitor.log").toFile()));
     Process monitor;
+    long t0 = System.nanoTime();
     try {
       monitor = pb.start();
+      SPAWN.addAndGet(System.nanoTime() - t0);
     } catch (IOException e) {
       throw new LaunchException("cannot start the task monitor: " + e.getMessage(), e);
     }
@@ -110,6 +113,7 @@ public final class ProcessContainerizer {
     } catch (IOException e) {
       line = null;
     }
+    LINE.addAndGet(System.nanoTime() - t0);
     String[] f = line == null ? new String[0] : line.trim().split("\\s+");
     if (f.length != 2) {
       monitor.destroyForcibly();

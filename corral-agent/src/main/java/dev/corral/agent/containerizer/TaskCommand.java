@@ -11,13 +11,13 @@ import java.util.Map;
 /**
  * Builds the argv and environment of one launch; pure, so tests check it without starting anything.
  *
- * <p>The chain the monitor starts, each step exec'ing the next (no extra processes stay around):
+ * <p>The chain the monitor starts (after its subshell joined the task's cgroups, see
+ * {@link MonitorScript}), each step exec'ing the next, so no extra processes stay around:
  * <pre>
  * setsid                                   new session: the task is its own process group leader
- *  └ sh -c 'echo $$ > cgroup.procs...'      only with cgroups: join them before any user code runs
- *     └ env --default-signal=INT,QUIT       undo the SIGINT/SIGQUIT ignore that sh gives '&' jobs
- *        └ setpriv --reuid --regid ...      only with CommandInfo.user, when we are root
- *           └ /bin/sh -c VALUE | VALUE ARGS...
+ *  └ env --default-signal=INT,QUIT          undo the SIGINT/SIGQUIT ignore that sh gives '&' jobs
+ *     └ setpriv --reuid --regid ...         only with CommandInfo.user, when we are root
+ *        └ /bin/sh -c VALUE | VALUE ARGS...
  * </pre>
  *
  * <p>Environment: the agent's own environment is not inherited, so agent secrets and settings do not leak
@@ -36,22 +36,16 @@ public final class TaskCommand {
   public static final List<String> INHERITED =
       List.of("PATH", "LANG", "LC_ALL", "TZ", "HOME", "USER", "LOGNAME", "JAVA_HOME");
   static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-  /** The variable that hands the cgroup files to the join step; removed before the command runs. */
+  /** Hands the cgroup files to the monitor's subshell, which unsets it before the command runs. */
   static final String CGROUP_PROCS_VAR = "CORRAL_CGROUP_PROCS";
-  static final String JOIN_CGROUPS =
-      "for f in $" + CGROUP_PROCS_VAR + "; do echo $$ > \"$f\" || { echo \"corral: cannot join cgroup $f\" >&2;"
-          + " exit 125; }; done; unset " + CGROUP_PROCS_VAR + "; exec \"$@\"";
 
   private TaskCommand() {}
 
   /** The monitor's argv: {@code setsid /bin/sh monitor.sh META SANDBOX SETSID CHAIN...}. */
   public static List<String> monitorArgv(HostTools tools, Path monitorScript, Path metaDir, Path sandbox,
-      List<Path> cgroupProcs, PosixUser user, CommandInfo command) {
+      PosixUser user, CommandInfo command) {
     List<String> argv = new ArrayList<>(List.of(tools.setsid(), "/bin/sh", monitorScript.toString(),
         metaDir.toString(), sandbox.toString(), tools.setsid()));
-    if (!cgroupProcs.isEmpty()) {
-      argv.addAll(List.of("/bin/sh", "-c", JOIN_CGROUPS, "corral-task"));
-    }
     if (tools.env() != null) {
       argv.addAll(List.of(tools.env(), "--default-signal=INT,QUIT"));
     }

@@ -58,6 +58,7 @@ public final class AppDefinition {
   private final OptionalInt taskKillGracePeriodSeconds;
   private final String user;
   private final KillSelection killSelection;
+  private final List<String> unsupported;
 
   private AppDefinition(ObjectNode node) {
     this.node = node;
@@ -90,6 +91,7 @@ public final class AppDefinition {
       }
     }
     this.killSelection = ks;
+    this.unsupported = Unsupported.reasons(this);
   }
 
   /** Wraps a validated, normalized definition; the node is copied. */
@@ -223,6 +225,11 @@ public final class AppDefinition {
 
   public KillSelection killSelection() {
     return killSelection;
+  }
+
+  /** Why Corral cannot launch this app yet ({@link Unsupported}); empty when it can. */
+  public List<String> unsupportedReasons() {
+    return unsupported;
   }
 
   /** The timestamp of the last change of any kind. */

@@ -1,0 +1,291 @@
+package dev.corral.agent;
+
+import dev.corral.agent.cgroups.CgroupDetector;
+import dev.corral.agent.cgroups.Cgroups;
+import dev.corral.agent.checkpoint.CheckpointStore;
+import dev.corral.agent.containerizer.HostTools;
+import dev.corral.agent.containerizer.MonitorScript;
+import dev.corral.agent.containerizer.ProcessContainerizer;
+import dev.corral.agent.master.Backoff;
+import dev.corral.agent.master.MasterLink;
+import dev.corral.agent.resources.AttributeParser;
+import dev.corral.agent.resources.ResourceDetector;
+import dev.corral.agent.tasks.Recovery;
+import dev.corral.agent.tasks.RecoveredTask;
+import dev.corral.agent.tasks.StatusFactory;
+import dev.corral.agent.tasks.TaskSupervisor;
+import dev.corral.api.v1.AgentInfo;
+import dev.corral.api.v1.AgentMessage;
+import dev.corral.api.v1.AgentRegistered;
+import dev.corral.api.v1.Attribute;
+import dev.corral.api.v1.KillTask;
+import dev.corral.api.v1.MasterMessage;
+import dev.corral.api.v1.RegisterAgent;
+import dev.corral.api.v1.Resource;
+import dev.corral.api.v1.StatusUpdate;
+import dev.corral.api.v1.TaskStatus;
+import dev.corral.common.ThreadEventLoop;
+import dev.corral.common.Version;
+import io.grpc.Channel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Corral agent: runs the tasks the master sends it with the {@code process} containerizer, reports their
+ * status at least once, and re-attaches to them after a restart.
+ *
+ * <p>Lifecycle: construct (detects the isolation, starts nothing), {@link #start()} (recovers the
+ * checkpoint, then connects in the background), {@link #stop(boolean)} or {@link #close()}. One start per
+ * instance; a restarted agent is a new instance on the same work dir.
+ *
+ * <p>Threading: the public methods are thread-safe. Inside, one event loop thread owns all mutable state
+ * (the task table, the master stream); a pool of four workers spawns processes, sends signals, collects
+ * exits and writes checkpoints, and hands results back to the loop.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+  private static final int WORKERS = 4;
+  private static final Duration LOOP_CALL_TIMEOUT = Duration.ofSeconds(10);
+
+  private final AgentConfig config;
+  private final Channel master;
+  private final Clock clock;
+  private final Cgroups cgroups;
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private volatile String agentId;
+  private boolean startCalled; // guarded by this
+  private boolean stopCalled; // guarded by this
+
+  // created by start()
+  private ThreadEventLoop loop;
+  private ExecutorService workers;
+  private CheckpointStore store;
+  private TaskSupervisor supervisor;
+  private MasterLink link;
+  private List<Resource> resources;
+  private List<Attribute> attributes;
+
+  public Agent(AgentConfig config, Channel master, Clock clock) {
+    this.config = config;
+    this.master = master;
+    this.clock = clock;
+    this.cgroups = CgroupDetector.detect(config.cgroupsEnabled());
+  }
+
+  /** Recovers the checkpoint (blocking, usually milliseconds), then connects and registers in the background. */
+  public void start() {
+    synchronized (this) {
+      if (startCalled) {
+        throw new IllegalStateException("an agent starts once; create a new one to restart");
+      }
+      startCalled = true;
+    }
+    resources = ResourceDetector.resolve(config.resources(), config.workDir());
+    attributes = config.attributes() == null ? List.of() : AttributeParser.parse(config.attributes());
+    store = new CheckpointStore(config.workDir());
+    agentId = store.readAgentId().orElse(null);
+    ProcessContainerizer containerizer;
+    try {
+      containerizer = new ProcessContainerizer(cgroups, HostTools.detect(),
+          MonitorScript.install(config.workDir().resolve("bin")), config.hostname(), CgroupDetector.isRoot(),
+          System.getenv());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot install the task monitor under " + config.workDir(), e);
+    }
+    workers = Executors.newFixedThreadPool(WORKERS, daemonThreads("agent-worker-"));
+    loop = new ThreadEventLoop("agent-loop", clock);
+    StatusFactory statuses = new StatusFactory(clock);
+    supervisor = new TaskSupervisor(loop, workers, containerizer, store, statuses, this::sendStatus,
+        config.killGracePeriod(), () -> agentId == null ? "" : agentId);
+    link = new MasterLink(loop, master, new LinkHandler(), config.heartbeatInterval(), Backoff.standard());
+    List<RecoveredTask> recovered =
+        new Recovery(store, containerizer, statuses).recover(agentId == null ? "" : agentId, workers);
+    log.info("agent starting: {} recovered task(s); isolation: {}; resources: {}", recovered.size(),
+        cgroups.describe(), resources.size());
+    loop.execute(() -> {
+      supervisor.install(recovered);
+      link.connect();
+      scheduleStatusRetry();
+    });
+  }
+
+  /** The id the master assigned; null until the first registration (persisted afterwards). */
+  public String agentId() {
+    return agentId;
+  }
+
+  /** How tasks are isolated here, e.g. {@code cgroups v1 (cpu, memory, pids)}, or why they are not. */
+  public String describeIsolation() {
+    return cgroups.describe();
+  }
+
+  /** Completes when the agent has stopped, whether by {@link #stop} or by the master's ShutdownAgent. */
+  public CompletableFuture<Void> whenStopped() {
+    return stopped;
+  }
+
+  /**
+   * Stops the agent. {@code killTasks=false} leaves every task running for the next agent on this work dir
+   * (restart, upgrade); {@code true} kills them all (SIGTERM, SIGKILL after the grace period) and waits for
+   * them to end and their terminal updates to be written. Idempotent.
+   */
+  public void stop(boolean killTasks) {
+    synchronized (this) {
+      if (stopCalled) {
+        return;
+      }
+      stopCalled = true;
+      if (!startCalled) {
+        stopped.complete(null);
+        return;
+      }
+    }
+    if (loop == null || workers == null || supervisor == null) {
+      stopped.complete(null); // start() failed before anything ran
+      return;
+    }
+    try {
+      if (killTasks) {
+        Duration wait = config.killGracePeriod().plus(Duration.ofSeconds(30));
+        onLoop(supervisor::killAll, LOOP_CALL_TIMEOUT).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      onLoop(() -> {
+        link.close();
+        return null;
+      }, LOOP_CALL_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      log.warn("agent did not stop cleanly", e);
+    } finally {
+      workers.shutdown();
+      try {
+        // let in-flight launches finish their checkpoints so the next agent finds their tasks
+        workers.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      loop.shutdown();
+      stopped.complete(null);
+      log.info("agent stopped{}", killTasks ? " and its tasks killed" : "; tasks left running");
+    }
+  }
+
+  /** Same as {@code stop(false)}: tasks keep running. */
+  @Override
+  public void close() {
+    stop(false);
+  }
+
+  private boolean sendStatus(TaskStatus status) {
+    return link.send(AgentMessage.newBuilder().setStatusUpdate(StatusUpdate.newBuilder().setStatus(status)).build());
+  }
+
+  private void scheduleStatusRetry() {
+    loop.schedule("status-retry", config.statusRetryInterval(), () -> {
+      supervisor.resendPending();
+      scheduleStatusRetry();
+    });
+  }
+
+  /** Runs {@code work} on the loop and waits for its result. */
+  private <T> T onLoop(Supplier<T> work, Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    loop.execute(() -> {
+      try {
+        result.complete(work.get());
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void shutdownByMaster(String reason) {
+    log.warn("the master shut this agent down ({}); killing all tasks", reason);
+    supervisor.killAll().whenComplete((ignored, error) -> loop.execute(() -> {
+      // The master removed this agent: its id and its tasks' records mean nothing any more.
+      supervisor.forgetAll();
+      try {
+        store.deleteAgentId();
+      } catch (IOException e) {
+        log.warn("cannot delete the agent id", e);
+      }
+      Thread t = new Thread(() -> stop(false), "agent-shutdown");
+      t.setDaemon(true);
+      t.start();
+    }));
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Master messages, on the loop. */
+  private final class LinkHandler implements MasterLink.Handler {
+    @Override
+    public RegisterAgent registration() {
+      AgentInfo info = AgentInfo.newBuilder().setAgentId(agentId == null ? "" : agentId)
+          .setHostname(config.hostname()).addAllResources(resources).addAllAttributes(attributes)
+          .setVersion(Version.get()).build();
+      return RegisterAgent.newBuilder().setInfo(info).addAllTasks(supervisor.snapshot()).build();
+    }
+
+    @Override
+    public void onRegistered(AgentRegistered registered) {
+      String id = registered.getAgentId();
+      if (!id.equals(agentId)) {
+        try {
+          store.writeAgentId(id);
+        } catch (IOException e) {
+          log.error("cannot checkpoint agent id {}; a restart will register as a new agent", id, e);
+        }
+        agentId = id;
+      }
+      supervisor.resendPending();
+    }
+
+    @Override
+    public void onMessage(MasterMessage message) {
+      switch (message.getKindCase()) {
+        case RUN_TASK:
+          supervisor.runTask(message.getRunTask().getTask(), message.getRunTask().getFramework());
+          break;
+        case KILL_TASK:
+          KillTask kill = message.getKillTask();
+          Duration grace = kill.hasGracePeriodSeconds()
+              ? Duration.ofMillis(Math.round(kill.getGracePeriodSeconds() * 1000)) : null;
+          supervisor.killTask(kill.getTaskId(), kill.getFrameworkId(), grace);
+          break;
+        case ACKNOWLEDGEMENT:
+          supervisor.acknowledge(message.getAcknowledgement().getTaskId(), message.getAcknowledgement().getUuid());
+          break;
+        case SHUTDOWN:
+          shutdownByMaster(message.getShutdown().getReason());
+          break;
+        default:
+          break; // master heartbeats need no answer
+      }
+    }
+  }
+}

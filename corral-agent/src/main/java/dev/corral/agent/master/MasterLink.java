@@ -1,0 +1,190 @@
+package dev.corral.agent.master;
+
+import dev.corral.api.v1.AgentChannelGrpc;
+import dev.corral.api.v1.AgentHeartbeat;
+import dev.corral.api.v1.AgentMessage;
+import dev.corral.api.v1.AgentRegistered;
+import dev.corral.api.v1.MasterMessage;
+import dev.corral.api.v1.RegisterAgent;
+import dev.corral.common.EventLoop;
+import io.grpc.Channel;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's end of {@code AgentChannel.Connect}: opens the stream, registers, heartbeats, and reconnects
+ * with backoff whenever the stream fails, ends or the master rejects the agent.
+ *
+ * <p>Threading: all methods run on the agent's event loop (asserted), which also owns the outgoing
+ * {@link io.grpc.stub.StreamObserver} (not thread-safe). gRPC callbacks hop onto the loop, tagged with the
+ * stream's generation so that late callbacks of an old stream are ignored. All state here is soft.
+ */
+public final class MasterLink {
+  /** What the link needs from the agent; called on the loop. */
+  public interface Handler {
+    /** The RegisterAgent to open each stream with (current id and tasks). */
+    RegisterAgent registration();
+
+    void onRegistered(AgentRegistered registered);
+
+    /** Any message other than registered/rejected, while registered. */
+    void onMessage(MasterMessage message);
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(MasterLink.class);
+  private static final String RECONNECT_TAG = "link-reconnect";
+  private static final String HEARTBEAT_TAG = "link-heartbeat";
+
+  private final EventLoop loop;
+  private final AgentChannelGrpc.AgentChannelStub stub;
+  private final Handler handler;
+  private final Duration heartbeatInterval;
+  private final Backoff backoff;
+  private LinkState state = LinkState.DISCONNECTED;
+  private long generation;
+  private ClientCallStreamObserver<AgentMessage> out;
+
+  public MasterLink(EventLoop loop, Channel channel, Handler handler, Duration heartbeatInterval, Backoff backoff) {
+    this.loop = loop;
+    this.stub = AgentChannelGrpc.newStub(channel);
+    this.handler = handler;
+    this.heartbeatInterval = heartbeatInterval;
+    this.backoff = backoff;
+  }
+
+  public LinkState state() {
+    loop.assertInLoop();
+    return state;
+  }
+
+  /** Opens a stream and registers; a no-op unless disconnected. */
+  public void connect() {
+    loop.assertInLoop();
+    if (state != LinkState.DISCONNECTED) {
+      return;
+    }
+    move(LinkState.CONNECTING);
+    long gen = ++generation;
+    try {
+      stub.connect(new ClientResponseObserver<AgentMessage, MasterMessage>() {
+        @Override
+        public void beforeStart(ClientCallStreamObserver<AgentMessage> requests) {
+          out = requests;
+        }
+
+        @Override
+        public void onNext(MasterMessage message) {
+          loop.execute(() -> received(gen, message));
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          loop.execute(() -> dropped(gen, "stream failed: " + t));
+        }
+
+        @Override
+        public void onCompleted() {
+          loop.execute(() -> dropped(gen, "master ended the stream"));
+        }
+      });
+      out.onNext(AgentMessage.newBuilder().setRegister(handler.registration()).build());
+    } catch (RuntimeException e) {
+      dropped(gen, "cannot open the stream: " + e);
+    }
+  }
+
+  /** Sends a message while registered; returns false (and sends nothing) otherwise. */
+  public boolean send(AgentMessage message) {
+    loop.assertInLoop();
+    if (state != LinkState.REGISTERED) {
+      return false;
+    }
+    try {
+      out.onNext(message);
+      return true;
+    } catch (RuntimeException e) {
+      log.debug("send failed: {}", e.toString());
+      return false;
+    }
+  }
+
+  /** Half-closes the stream (what was sent is still delivered) and stops reconnecting. */
+  public void close() {
+    loop.assertInLoop();
+    if (state == LinkState.CLOSED) {
+      return;
+    }
+    ClientCallStreamObserver<AgentMessage> stream = out;
+    boolean open = state != LinkState.DISCONNECTED;
+    move(LinkState.CLOSED);
+    loop.cancel(RECONNECT_TAG);
+    loop.cancel(HEARTBEAT_TAG);
+    out = null;
+    if (open && stream != null) {
+      try {
+        stream.onCompleted();
+      } catch (RuntimeException e) {
+        log.debug("close failed: {}", e.toString());
+      }
+    }
+  }
+
+  private void received(long gen, MasterMessage message) {
+    if (gen != generation || state == LinkState.CLOSED) {
+      return;
+    }
+    switch (message.getKindCase()) {
+      case REGISTERED:
+        if (state == LinkState.CONNECTING) {
+          move(LinkState.REGISTERED);
+          backoff.reset();
+          log.info("registered with the master as agent {}", message.getRegistered().getAgentId());
+          handler.onRegistered(message.getRegistered());
+          heartbeat(gen);
+        }
+        break;
+      case REJECTED:
+        log.warn("master rejected the agent: {}; retrying", message.getRejected().getReason());
+        ClientCallStreamObserver<AgentMessage> stream = out;
+        dropped(gen, "rejected");
+        if (stream != null) {
+          stream.cancel("rejected by the master", null);
+        }
+        break;
+      default:
+        if (state == LinkState.REGISTERED) {
+          handler.onMessage(message);
+        }
+        break;
+    }
+  }
+
+  private void dropped(long gen, String why) {
+    if (gen != generation || state == LinkState.CLOSED || state == LinkState.DISCONNECTED) {
+      return;
+    }
+    generation++; // whatever the old stream still says is stale from now on
+    move(LinkState.DISCONNECTED);
+    out = null;
+    loop.cancel(HEARTBEAT_TAG);
+    Duration delay = backoff.next();
+    log.info("disconnected from the master ({}); reconnecting in {} ms", why, delay.toMillis());
+    loop.schedule(RECONNECT_TAG, delay, this::connect);
+  }
+
+  private void heartbeat(long gen) {
+    if (gen != generation || state != LinkState.REGISTERED) {
+      return;
+    }
+    send(AgentMessage.newBuilder()
+        .setHeartbeat(AgentHeartbeat.newBuilder().setSentAtMillis(loop.clock().millis())).build());
+    loop.schedule(HEARTBEAT_TAG, heartbeatInterval, () -> heartbeat(gen));
+  }
+
+  private void move(LinkState next) {
+    state = LinkState.TRANSITIONS.check(state, next);
+  }
+}

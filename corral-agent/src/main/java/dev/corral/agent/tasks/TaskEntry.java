@@ -1,0 +1,57 @@
+package dev.corral.agent.tasks;
+
+import dev.corral.agent.cgroups.TaskCgroup;
+import dev.corral.agent.checkpoint.PendingUpdate;
+import dev.corral.agent.containerizer.TaskPids;
+import dev.corral.api.v1.FrameworkInfo;
+import dev.corral.api.v1.TaskInfo;
+import dev.corral.api.v1.TaskStatus;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * One task in the agent's table. Mutable, and owned by the agent's event loop: only
+ * {@link TaskSupervisor} touches it, only on the loop thread. Workers get copies of what they need.
+ */
+final class TaskEntry {
+  final TaskInfo task;
+  final FrameworkInfo framework;
+  final String frameworkId;
+  TaskPhase phase;
+  /** Null until the monitor reported them (LAUNCHING) and for a launch the agent never finished. */
+  TaskPids pids;
+  /** The monitor as our child; null for recovered tasks, whose liveness is polled instead. */
+  Process monitor;
+  TaskCgroup cgroup = TaskCgroup.NONE;
+  /** Whether the task came from the checkpoint, so its end is found by polling /proc. */
+  boolean recovered;
+  boolean killRequested;
+  Duration killGrace;
+  /** Unacknowledged updates in the order they happened. */
+  final Deque<PendingUpdate> pending = new ArrayDeque<>();
+  /** The last update the agent produced, acknowledged or not; null before the first. */
+  TaskStatus latest;
+  int nextSeq = 1;
+
+  TaskEntry(TaskInfo task, FrameworkInfo framework, TaskPhase phase) {
+    this.task = task;
+    this.framework = framework;
+    this.frameworkId = task.getFrameworkId().isEmpty() ? framework.getFrameworkId() : task.getFrameworkId();
+    this.phase = phase;
+  }
+
+  String id() {
+    return task.getTaskId();
+  }
+
+  void moveTo(TaskPhase next) {
+    phase = TaskPhase.TRANSITIONS.check(phase, next);
+  }
+
+  void addPending(PendingUpdate update) {
+    pending.addLast(update);
+    latest = update.status();
+    nextSeq = Math.max(nextSeq, update.seq() + 1);
+  }
+}

@@ -1,0 +1,463 @@
+package dev.corral.agent.tasks;
+
+import dev.corral.agent.cgroups.TaskCgroup;
+import dev.corral.agent.checkpoint.CheckpointStore;
+import dev.corral.agent.checkpoint.PendingUpdate;
+import dev.corral.agent.containerizer.ExitFacts;
+import dev.corral.agent.containerizer.LaunchException;
+import dev.corral.agent.containerizer.LaunchRequest;
+import dev.corral.agent.containerizer.Launched;
+import dev.corral.agent.containerizer.ProcStat;
+import dev.corral.agent.containerizer.ProcessContainerizer;
+import dev.corral.agent.containerizer.TaskPids;
+import dev.corral.api.TaskLifecycle;
+import dev.corral.api.v1.AgentTask;
+import dev.corral.api.v1.FrameworkInfo;
+import dev.corral.api.v1.TaskInfo;
+import dev.corral.api.v1.TaskStatus;
+import dev.corral.common.EventLoop;
+import dev.corral.common.Ids;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's task table and what happens to each task: launch, kill, exit, status updates until they are
+ * acknowledged.
+ *
+ * <p>Threading: every public method runs on the agent's event loop, which owns the table (asserted). Slow
+ * work (spawning, signals, exit collection, checkpoint writes with fsync) runs on the worker executor and
+ * comes back as a loop event; a worker gets immutable values, never a {@link TaskEntry} to read or write.
+ * Each update is checkpointed by the worker that produced it before the loop sees it, so nothing is sent
+ * that a restart could forget.
+ *
+ * <p>Hard state is the checkpoint ({@link CheckpointStore}); the table here is rebuilt from it by
+ * {@link Recovery}. Soft state: timers (kill escalation, polling of recovered tasks) and the monitor
+ * {@link Process} handles.
+ */
+public final class TaskSupervisor {
+  /** Where updates go (the master link); returns whether it went out, false while disconnected. */
+  public interface StatusSink {
+    boolean send(TaskStatus status);
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(TaskSupervisor.class);
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
+  private static final String POLL_TAG = "poll-recovered";
+
+  private record LaunchOutcome(Launched launched, PendingUpdate update) {}
+
+  private final EventLoop loop;
+  private final Executor workers;
+  private final ProcessContainerizer containerizer;
+  private final CheckpointStore store;
+  private final StatusFactory statuses;
+  private final StatusSink sink;
+  private final Duration defaultGrace;
+  private final Supplier<String> agentId;
+  private final Map<String, TaskEntry> tasks = new LinkedHashMap<>();
+  private boolean accepting = true;
+  private CompletableFuture<Void> drained;
+
+  public TaskSupervisor(EventLoop loop, Executor workers, ProcessContainerizer containerizer,
+      CheckpointStore store, StatusFactory statuses, StatusSink sink, Duration defaultGrace,
+      Supplier<String> agentId) {
+    this.loop = loop;
+    this.workers = workers;
+    this.containerizer = containerizer;
+    this.store = store;
+    this.statuses = statuses;
+    this.sink = sink;
+    this.defaultGrace = defaultGrace;
+    this.agentId = agentId;
+  }
+
+  /** Puts recovered tasks into the table; call once, before the first registration. */
+  public void install(List<RecoveredTask> recovered) {
+    loop.assertInLoop();
+    for (RecoveredTask r : recovered) {
+      TaskEntry e = new TaskEntry(r.checkpoint().task(), r.checkpoint().framework(), r.phase());
+      e.pids = r.checkpoint().pids();
+      e.cgroup = r.cgroup();
+      e.killRequested = r.checkpoint().killRequested();
+      e.killGrace = grace(e.task, null);
+      e.nextSeq = r.checkpoint().lastSeq() + 1;
+      r.pending().forEach(e::addPending);
+      tasks.put(e.id(), e);
+      if (e.phase.live()) {
+        watch(e);
+        if (e.phase == TaskPhase.KILLING) {
+          // SIGTERM went out before the restart; only the escalation is left to arm
+          loop.schedule(killTag(e), e.killGrace, () -> escalate(e));
+        }
+      }
+    }
+  }
+
+  public void runTask(TaskInfo task, FrameworkInfo framework) {
+    loop.assertInLoop();
+    String id = task.getTaskId();
+    if (tasks.containsKey(id)) {
+      log.debug("task {} is already known; RunTask ignored", id);
+      return;
+    }
+    String frameworkId = task.getFrameworkId().isEmpty() ? framework.getFrameworkId() : task.getFrameworkId();
+    String problem = TaskIds.problem(id);
+    if (problem != null) {
+      sink.send(statuses.invalid(task, frameworkId, agentId.get(), problem));
+      return;
+    }
+    if (!accepting) {
+      log.info("task {} not launched: the agent is shutting down", id);
+      return;
+    }
+    TaskEntry e = new TaskEntry(task, framework, TaskPhase.LAUNCHING);
+    e.killGrace = grace(task, null);
+    tasks.put(id, e);
+    String agent = agentId.get();
+    onWorker(() -> launchOnWorker(task, framework, e.frameworkId, agent), outcome -> onLaunched(e, outcome));
+  }
+
+  /** Kills a task: SIGTERM now, SIGKILL after the grace period ({@code grace} null: the task's own). */
+  public void killTask(String taskId, String frameworkId, Duration grace) {
+    loop.assertInLoop();
+    TaskEntry e = tasks.get(taskId);
+    if (e == null) {
+      sink.send(statuses.unknown(taskId, frameworkId, agentId.get()));
+      return;
+    }
+    if (grace != null) {
+      e.killGrace = grace;
+    }
+    if (e.phase == TaskPhase.LAUNCHING || e.phase == TaskPhase.RUNNING) {
+      e.killRequested = true;
+      boolean pidKnown = e.phase == TaskPhase.RUNNING;
+      e.moveTo(TaskPhase.KILLING);
+      if (pidKnown) {
+        startKill(e); // otherwise the kill starts as soon as the launch reports the pid
+      }
+    }
+    // KILLING: already on its way; EXITING/EXITED: already ended, the terminal update says how
+  }
+
+  /** The scheduler acknowledged one update: drop it; after the terminal one, forget the task. */
+  public void acknowledge(String taskId, String uuid) {
+    loop.assertInLoop();
+    TaskEntry e = tasks.get(taskId);
+    if (e == null) {
+      return;
+    }
+    for (Iterator<PendingUpdate> it = e.pending.iterator(); it.hasNext(); ) {
+      PendingUpdate u = it.next();
+      if (u.uuid().equals(uuid)) {
+        it.remove();
+        try {
+          store.deleteUpdate(taskId, u.seq()); // an unlink, cheap enough for the loop; no fsync needed
+        } catch (IOException ex) {
+          log.warn("cannot delete acknowledged update {} of task {}: {}", uuid, taskId, ex.toString());
+        }
+        if (TaskLifecycle.isTerminal(u.status().getState())) {
+          forget(e);
+        }
+        return;
+      }
+    }
+  }
+
+  /** Sends every unacknowledged update again, in order per task (after registering, and on a timer). */
+  public void resendPending() {
+    loop.assertInLoop();
+    for (TaskEntry e : tasks.values()) {
+      for (PendingUpdate u : e.pending) {
+        if (!sink.send(u.status())) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Every task with its latest status, for (re-)registration. */
+  public List<AgentTask> snapshot() {
+    loop.assertInLoop();
+    List<AgentTask> out = new ArrayList<>();
+    for (TaskEntry e : tasks.values()) {
+      out.add(AgentTask.newBuilder().setTask(e.task).setFramework(e.framework).setLatestStatus(latest(e)).build());
+    }
+    return out;
+  }
+
+  /** Kills every task and accepts no new ones; completes once all have ended. */
+  public CompletableFuture<Void> killAll() {
+    loop.assertInLoop();
+    accepting = false;
+    for (TaskEntry e : new ArrayList<>(tasks.values())) {
+      killTask(e.id(), e.frameworkId, null);
+    }
+    return whenDrained();
+  }
+
+  /** Drops every task's checkpoint (the master removed this agent; sandboxes stay for their logs). */
+  public void forgetAll() {
+    loop.assertInLoop();
+    for (TaskEntry e : new ArrayList<>(tasks.values())) {
+      forget(e);
+    }
+  }
+
+  public int size() {
+    loop.assertInLoop();
+    return tasks.size();
+  }
+
+  // ---- launch
+
+  private LaunchOutcome launchOnWorker(TaskInfo task, FrameworkInfo framework, String frameworkId, String agent) {
+    String id = task.getTaskId();
+    try {
+      store.writeTask(task, framework);
+      Files.createDirectories(store.sandbox(id));
+      Launched launched = containerizer.launch(
+          new LaunchRequest(task, framework, agent, store.sandbox(id), store.taskDir(id)));
+      try {
+        store.writePids(id, launched.pids());
+      } catch (IOException e) {
+        log.error("task {} runs but its pids are not checkpointed; a restart will not find it", id, e);
+      }
+      PendingUpdate running = new PendingUpdate(1, statuses.running(task, frameworkId, agent, Ids.uuid()));
+      persist(id, running);
+      log.info("task {} running, pid {}", id, launched.pids().taskPid());
+      return new LaunchOutcome(launched, running);
+    } catch (LaunchException | IOException | RuntimeException e) {
+      String message = e instanceof LaunchException ? e.getMessage() : "cannot launch the task: " + e;
+      log.warn("task {} failed to launch: {}", id, message);
+      PendingUpdate failed =
+          new PendingUpdate(1, statuses.launchFailed(task, frameworkId, agent, message, Ids.uuid()));
+      persist(id, failed);
+      return new LaunchOutcome(null, failed);
+    }
+  }
+
+  private void onLaunched(TaskEntry e, LaunchOutcome outcome) {
+    if (tasks.get(e.id()) != e) {
+      return;
+    }
+    if (outcome.launched() == null) {
+      e.moveTo(TaskPhase.EXITED);
+      e.addPending(outcome.update());
+      sink.send(outcome.update().status());
+      checkDrained();
+      return;
+    }
+    Launched launched = outcome.launched();
+    e.pids = launched.pids();
+    e.cgroup = launched.cgroup();
+    e.monitor = launched.monitor();
+    if (e.phase == TaskPhase.LAUNCHING) {
+      e.moveTo(TaskPhase.RUNNING);
+    }
+    e.addPending(outcome.update());
+    sink.send(outcome.update().status());
+    watch(e);
+    if (e.phase == TaskPhase.KILLING) {
+      startKill(e);
+    }
+  }
+
+  // ---- watching for the end
+
+  private void watch(TaskEntry e) {
+    if (e.monitor != null) {
+      e.monitor.onExit().thenRun(() -> loop.execute(() -> onMonitorExit(e)));
+    } else {
+      e.recovered = true;
+      loop.scheduleIfAbsent(POLL_TAG, POLL_INTERVAL, this::poll);
+    }
+  }
+
+  /** Checks the monitors of recovered tasks (not our children, so there is no exit event to wait for). */
+  private void poll() {
+    Map<TaskEntry, TaskPids> watched = new LinkedHashMap<>();
+    for (TaskEntry e : tasks.values()) {
+      if (e.recovered && (e.phase == TaskPhase.RUNNING || e.phase == TaskPhase.KILLING)) {
+        watched.put(e, e.pids);
+      }
+    }
+    if (watched.isEmpty()) {
+      return;
+    }
+    onWorker(() -> {
+      List<TaskEntry> gone = new ArrayList<>();
+      watched.forEach((e, pids) -> {
+        if (!ProcStat.alive(pids.monitorPid(), pids.monitorStart())) {
+          gone.add(e);
+        }
+      });
+      return gone;
+    }, gone -> {
+      gone.forEach(this::onMonitorExit);
+      loop.scheduleIfAbsent(POLL_TAG, POLL_INTERVAL, this::poll);
+    });
+  }
+
+  private void onMonitorExit(TaskEntry e) {
+    if (tasks.get(e.id()) != e || (e.phase != TaskPhase.RUNNING && e.phase != TaskPhase.KILLING)) {
+      return;
+    }
+    e.moveTo(TaskPhase.EXITING);
+    loop.cancel(killTag(e));
+    TaskInfo task = e.task;
+    String frameworkId = e.frameworkId;
+    TaskPids pids = e.pids;
+    TaskCgroup cgroup = e.cgroup;
+    boolean killed = e.killRequested;
+    int seq = e.nextSeq;
+    String agent = agentId.get();
+    onWorker(() -> {
+      ExitFacts facts;
+      try {
+        facts = containerizer.collect(store.taskDir(task.getTaskId()), pids, cgroup, true);
+      } catch (RuntimeException ex) {
+        log.error("cannot collect the exit of task {}", task.getTaskId(), ex);
+        facts = new ExitFacts(null, false);
+      }
+      TaskStatus status = statuses.terminal(task, frameworkId, agent, facts, killed, false, Ids.uuid());
+      PendingUpdate update = new PendingUpdate(seq, status);
+      persist(task.getTaskId(), update);
+      log.info("task {} ended: {} {}", task.getTaskId(), status.getState(), status.getMessage());
+      return update;
+    }, update -> onCollected(e, update));
+  }
+
+  private void onCollected(TaskEntry e, PendingUpdate update) {
+    if (tasks.get(e.id()) != e) {
+      return;
+    }
+    e.moveTo(TaskPhase.EXITED);
+    e.monitor = null;
+    e.addPending(update);
+    sink.send(update.status());
+    checkDrained();
+  }
+
+  // ---- killing
+
+  private void startKill(TaskEntry e) {
+    String id = e.id();
+    TaskPids pids = e.pids;
+    onWorker(() -> {
+      try {
+        store.markKillRequested(id); // so a restart reports KILLED, not FAILED by SIGTERM
+      } catch (IOException ex) {
+        log.warn("cannot checkpoint the kill of task {}: {}", id, ex.toString());
+      }
+      containerizer.terminate(pids);
+      return null;
+    }, ignored -> { });
+    loop.schedule(killTag(e), e.killGrace, () -> escalate(e));
+  }
+
+  private void escalate(TaskEntry e) {
+    if (tasks.get(e.id()) != e || e.phase != TaskPhase.KILLING) {
+      return;
+    }
+    log.info("task {} outlived its {} grace period; sending SIGKILL", e.id(), e.killGrace);
+    TaskPids pids = e.pids;
+    TaskCgroup cgroup = e.cgroup;
+    onWorker(() -> {
+      containerizer.forceKill(pids, cgroup);
+      return null;
+    }, ignored -> { });
+  }
+
+  private Duration grace(TaskInfo task, Duration override) {
+    if (override != null) {
+      return override;
+    }
+    double seconds = task.getKillGracePeriodSeconds();
+    return seconds > 0 ? Duration.ofMillis(Math.round(seconds * 1000)) : defaultGrace;
+  }
+
+  private static String killTag(TaskEntry e) {
+    return "kill:" + e.id();
+  }
+
+  // ---- bookkeeping
+
+  private TaskStatus latest(TaskEntry e) {
+    if (e.latest != null) {
+      return e.latest;
+    }
+    if (e.pids == null) {
+      return statuses.staging(e.task, e.frameworkId, agentId.get());
+    }
+    return statuses.running(e.task, e.frameworkId, agentId.get(), "");
+  }
+
+  private void forget(TaskEntry e) {
+    tasks.remove(e.id());
+    loop.cancel(killTag(e));
+    try {
+      store.forget(e.id());
+    } catch (IOException ex) {
+      log.warn("cannot delete the checkpoint of task {}: {}", e.id(), ex.toString());
+    }
+    checkDrained();
+  }
+
+  private CompletableFuture<Void> whenDrained() {
+    if (drained == null) {
+      drained = new CompletableFuture<>();
+    }
+    CompletableFuture<Void> result = drained;
+    checkDrained();
+    return result;
+  }
+
+  private void checkDrained() {
+    if (drained == null) {
+      return;
+    }
+    for (TaskEntry e : tasks.values()) {
+      if (e.phase != TaskPhase.EXITED) {
+        return;
+      }
+    }
+    drained.complete(null);
+    drained = null;
+  }
+
+  private void persist(String taskId, PendingUpdate update) {
+    try {
+      store.writeUpdate(taskId, update);
+    } catch (IOException e) {
+      log.error("cannot checkpoint update {} of task {}; it is sent anyway", update.uuid(), taskId, e);
+    }
+  }
+
+  /** Runs {@code work} on a worker and hands its result to {@code then} on the loop. */
+  private <T> void onWorker(Supplier<T> work, Consumer<T> then) {
+    try {
+      CompletableFuture.supplyAsync(work, workers).whenComplete((result, error) -> {
+        if (error != null) {
+          log.error("agent worker failed", error);
+        } else {
+          loop.execute(() -> then.accept(result));
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      log.debug("workers stopped; work dropped");
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.corral.agent;
+
+import static dev.corral.agent.AgentTestSupport.LONG;
+import static dev.corral.agent.AgentTestSupport.shellTask;
+import static dev.corral.agent.AgentTestSupport.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.corral.api.v1.RegisterAgent;
+import dev.corral.api.v1.TaskState;
+import dev.corral.api.v1.TaskStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatusDeliveryTest extends RealAgentTestBase {
+
+  @Test
+  void registersWithResourcesAttributesAndVersion() {
+    Agent agent = startAgent();
+    await().atMost(LONG).until(() -> "agent-1".equals(agent.agentId()));
+    RegisterAgent first = master.registrations().get(0);
+    assertThat(first.getInfo().getAgentId()).isEmpty();
+    assertThat(first.getInfo().getHostname()).isEqualTo("test-host");
+    assertThat(first.getInfo().getVersion()).isNotEmpty();
+    assertThat(first.getInfo().getAttributesList()).extracting(a -> a.getName() + ":" + a.getText())
+        .containsExactly("rack:r1");
+    assertThat(first.getInfo().getResourcesList()).extracting(r -> r.getName())
+        .containsExactlyInAnyOrder("cpus", "mem", "disk", "ports");
+    assertThat(workDir.resolve("meta/agent.id")).hasContent("agent-1\n");
+    await().atMost(LONG).until(() -> master.heartbeats() >= 2);
+  }
+
+  @Test
+  void unacknowledgedUpdatesAreResentOnReregistrationUntilAcknowledged() {
+    startAgent();
+    String id = unique("resend");
+    master.runTask(shellTask(id, "exec sleep 60"));
+    TaskStatus running = master.awaitStatus(id, TaskState.TASK_RUNNING, LONG);
+
+    master.dropStream();
+    await().atMost(LONG).until(() -> master.statuses(id).size() == 2);
+    assertThat(master.statuses(id)).extracting(TaskStatus::getUuid).containsOnly(running.getUuid());
+    RegisterAgent again = master.registrations().get(master.registrations().size() - 1);
+    assertThat(again.getInfo().getAgentId()).isEqualTo("agent-1");
+    assertThat(again.getTasksList()).extracting(t -> t.getTask().getTaskId()).containsExactly(id);
+
+    master.ack(running);
+    int registrations = master.registrations().size();
+    await().atMost(LONG).until(() -> !Files.exists(updates(id).resolve("000001.pb")));
+    master.dropStream();
+    await().atMost(LONG).until(() -> master.registrations().size() > registrations && master.connected());
+    await().during(Duration.ofMillis(300)).atMost(LONG).until(() -> master.statuses(id).size() == 2);
+  }
+
+  @Test
+  void retryTimerResendsUntilAcknowledged() {
+    startAgent(AgentTestSupport.config(workDir).withStatusRetryInterval(Duration.ofMillis(200)));
+    master.awaitConnected(LONG);
+    String id = unique("retry");
+    master.runTask(shellTask(id, "exit 0"));
+    TaskStatus running = master.awaitStatus(id, TaskState.TASK_RUNNING, LONG);
+    TaskStatus finished = master.awaitStatus(id, TaskState.TASK_FINISHED, LONG);
+    await().atMost(LONG).until(() -> master.statuses(id).size() >= 6);
+    List<TaskStatus> seen = master.statuses(id);
+    // once both exist, each round resends them in the order they happened: RUNNING, then FINISHED
+    int first = seen.indexOf(finished);
+    for (int j = first + 1; j < seen.size(); j++) {
+      TaskState expected = (j - first) % 2 == 1 ? TaskState.TASK_RUNNING : TaskState.TASK_FINISHED;
+      assertThat(seen.get(j).getState()).as("update %d of %s", j, seen).isEqualTo(expected);
+    }
+    master.ack(running);
+    master.ack(finished);
+    // the terminal ack forgets the task: checkpoint gone, sandbox kept, no more resends
+    await().atMost(LONG).until(() -> !Files.exists(workDir.resolve("meta/tasks").resolve(id)));
+    assertThat(sandbox(id)).exists();
+    int after = master.statuses(id).size();
+    await().during(Duration.ofMillis(600)).atMost(LONG).until(() -> master.statuses(id).size() == after);
+  }
+
+  @Test
+  void rejectedAgentRetriesLater() {
+    master.rejectNext(2);
+    Agent agent = startAgent(AgentTestSupport.config(workDir));
+    await().atMost(LONG).until(() -> "agent-1".equals(agent.agentId()));
+    assertThat(master.registrations()).hasSize(3);
+  }
+
+  private Path updates(String id) {
+    return workDir.resolve("meta/tasks").resolve(id).resolve("updates");
+  }
+}

@@ -1,0 +1,253 @@
+package dev.corral.master;
+
+import dev.corral.api.v1.AgentInfo;
+import dev.corral.api.v1.Attribute;
+import dev.corral.api.v1.FrameworkInfo;
+import dev.corral.common.EventLoop;
+import dev.corral.state.Store;
+import io.grpc.BindableService;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Corral master: registry of agents, DRF allocator, offers and status routing, behind the
+ * {@code AgentChannel} and {@code SchedulerChannel} gRPC services.
+ *
+ * <p><b>Threading.</b> All state lives on one {@link EventLoop}: gRPC callbacks only post events to it and
+ * store completions re-enter through it; no domain code takes a lock. The loop is the caller's (a
+ * {@code ThreadEventLoop} in production, a {@code ManualEventLoop} in unit tests) and outlives the master.
+ *
+ * <p><b>Hard state</b> (in the {@link Store}, written before the client is answered): admitted agents
+ * ({@code /master/agents/<id>}) and frameworks ({@code /master/frameworks/<id>}). <b>Soft state</b>
+ * (memory only): connections, heartbeats, offers, decline filters, suppression, and the task table, which
+ * agents rebuild when they re-register after a master restart. See {@link MasterState}.
+ *
+ * <p>The public methods are thread-safe.
+ */
+public final class Master implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Master.class);
+  private static final String REREGISTER_TAG = "reregister-deadline";
+  private static final long START_WAIT_SECONDS = 30;
+  /** Short: a loop that was shut down before the master must not stall the process's shutdown. */
+  private static final long CLOSE_WAIT_SECONDS = 5;
+
+  private final MasterConfig config;
+  private final Store store;
+  private final EventLoop loop;
+  private final MasterState state;
+  private final Gate gate;
+  private final Allocator allocator;
+  private final AgentLiveness liveness;
+  private final AgentProtocol agentProtocol;
+  private final Subscriptions subscriptions;
+  private final OfferCalls offerCalls;
+  private final TaskCalls taskCalls;
+  private final Reconciliations reconciliations;
+  private final List<BindableService> services;
+  private final AtomicBoolean started = new AtomicBoolean();
+
+  public Master(MasterConfig config, Store store, EventLoop loop) {
+    this.config = config;
+    this.store = store;
+    this.loop = loop;
+    this.state = new MasterState(config, loop);
+    this.gate = new Gate(loop);
+    GroupCommit commits = new GroupCommit(store, state);
+    OfferBook offers = new OfferBook(state);
+    this.allocator = new Allocator(state, offers);
+    this.reconciliations = new Reconciliations(state);
+    this.liveness = new AgentLiveness(state, offers, reconciliations);
+    AgentRegistrar registrar = new AgentRegistrar(state, commits, offers, allocator, liveness, reconciliations);
+    this.agentProtocol = new AgentProtocol(state, registrar, liveness, new StatusRouter(state, allocator));
+    this.subscriptions = new Subscriptions(state, commits, offers, allocator);
+    this.offerCalls = new OfferCalls(state, subscriptions, offers, allocator);
+    this.taskCalls = new TaskCalls(state, subscriptions, reconciliations);
+    this.services = List.of(new AgentService(gate, agentProtocol),
+        new SchedulerService(gate, subscriptions, offerCalls, taskCalls));
+  }
+
+  /**
+   * Loads admitted agents and frameworks from the store (blocking reads) and starts the re-register
+   * timeout. Agents become RECOVERED: known, not offered, their tasks unknown until they re-register.
+   */
+  public void start() {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("master already started");
+    }
+    List<AgentInfo> agents = Registry.agents(store);
+    List<FrameworkInfo> frameworks = Registry.frameworks(store);
+    onLoopAndWait(() -> {
+      for (FrameworkInfo info : frameworks) {
+        Framework framework = new Framework(info.getFrameworkId(), FrameworkState.RECOVERED, info);
+        framework.admitted = true;
+        state.frameworks.put(framework.id, framework);
+      }
+      for (AgentInfo info : agents) {
+        Agent agent = new Agent(info.getAgentId(), AgentState.RECOVERED, info);
+        agent.admitted = true;
+        state.agents.put(agent.id, agent);
+      }
+      loop.schedule(REREGISTER_TAG, config.agentReregisterTimeout(), () -> {
+        if (!state.closed) {
+          liveness.reregisterDeadline();
+        }
+      });
+    }, START_WAIT_SECONDS);
+    log.info("master {} started: {} admitted agents, {} frameworks in the store", config.masterId(), agents.size(),
+        frameworks.size());
+  }
+
+  /** The {@code AgentChannel} and {@code SchedulerChannel} implementations, to add to a gRPC server. */
+  public List<BindableService> services() {
+    return services;
+  }
+
+  /** An immutable view, taken on the loop. */
+  public CompletableFuture<MasterSnapshot> snapshot() {
+    CompletableFuture<MasterSnapshot> result = new CompletableFuture<>();
+    loop.execute(() -> {
+      try {
+        result.complete(takeSnapshot());
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
+  }
+
+  private MasterSnapshot takeSnapshot() {
+    List<MasterSnapshot.AgentView> agents = new ArrayList<>();
+    for (Agent a : state.agents.values()) {
+      Map<String, String> attributes = new LinkedHashMap<>();
+      for (Attribute attribute : a.info.getAttributesList()) {
+        attributes.put(attribute.getName(), attribute.getText());
+      }
+      agents.add(new MasterSnapshot.AgentView(a.id, a.hostname(), attributes, a.total, a.used, a.offered,
+          a.state.isConnected(), a.state.name()));
+    }
+    agents.sort(Comparator.comparing(MasterSnapshot.AgentView::id));
+    List<MasterSnapshot.FrameworkView> frameworks = new ArrayList<>();
+    for (Framework f : state.frameworks.values()) {
+      frameworks.add(new MasterSnapshot.FrameworkView(f.id, f.name(), f.role(), f.isConnected(), f.suppressed,
+          f.state.name()));
+    }
+    frameworks.sort(Comparator.comparing(MasterSnapshot.FrameworkView::id));
+    List<MasterSnapshot.TaskView> tasks = new ArrayList<>();
+    for (Task t : state.tasks.values()) {
+      tasks.add(new MasterSnapshot.TaskView(t.key.taskId(), t.key.frameworkId(), t.agentId, t.latest.getState()));
+    }
+    tasks.sort(Comparator.comparing(MasterSnapshot.TaskView::id).thenComparing(MasterSnapshot.TaskView::frameworkId));
+    List<MasterSnapshot.OfferView> offers = new ArrayList<>();
+    for (Offer o : state.offers.values()) {
+      offers.add(new MasterSnapshot.OfferView(o.id, o.frameworkId, o.agentId, o.resources));
+    }
+    offers.sort(Comparator.comparing(MasterSnapshot.OfferView::id));
+    return new MasterSnapshot(config.masterId(), agents, frameworks, tasks, offers);
+  }
+
+  /**
+   * Ends every agent stream and subscription (UNAVAILABLE, so that clients reconnect to the next leader)
+   * and cancels the master's timers. Does not shut the loop down or close the store: both are the caller's.
+   */
+  @Override
+  public void close() {
+    gate.close();
+    try {
+      onLoopAndWait(this::shutDown, CLOSE_WAIT_SECONDS);
+    } catch (IllegalStateException e) {
+      log.warn("could not close master {} cleanly: {}", config.masterId(), e.getMessage());
+    }
+  }
+
+  private void shutDown() {
+    if (state.closed) {
+      return;
+    }
+    state.closed = true;
+    Status bye = Status.UNAVAILABLE.withDescription("master " + config.masterId() + " is shutting down");
+    loop.cancel(Allocator.TAG);
+    loop.cancel(REREGISTER_TAG);
+    for (Agent agent : state.agents.values()) {
+      liveness.stopWatching(agent);
+      if (agent.link != null) {
+        agent.link.close(bye);
+        agent.link = null;
+      }
+    }
+    subscriptions.cancelTimers();
+    for (Framework framework : state.frameworks.values()) {
+      if (framework.link != null) {
+        framework.link.close(bye);
+        framework.link = null;
+      }
+    }
+    state.agentLinks.clear();
+    state.frameworkLinks.clear();
+  }
+
+
+  /** Runs on the loop; from another thread, waits for it (start-up and shutdown only). */
+  private void onLoopAndWait(Runnable work, long timeoutSeconds) {
+    if (loop.inLoop()) {
+      work.run();
+      return;
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    loop.execute(() -> {
+      try {
+        work.run();
+        done.complete(null);
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    });
+    try {
+      done.get(timeoutSeconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the master's loop", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("master loop work failed", e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the master's loop did not run the work within " + timeoutSeconds
+          + " s (was it shut down first?)", e);
+    }
+  }
+
+  // ---- for tests in this package ----
+
+  AgentProtocol agentProtocol() {
+    return agentProtocol;
+  }
+
+  Subscriptions subscriptions() {
+    return subscriptions;
+  }
+
+  OfferCalls offerCalls() {
+    return offerCalls;
+  }
+
+  TaskCalls taskCalls() {
+    return taskCalls;
+  }
+
+  Allocator allocator() {
+    return allocator;
+  }
+
+  Reconciliations reconciliations() {
+    return reconciliations;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.corral.master;
+
+import dev.corral.api.TaskLifecycle;
+import dev.corral.api.v1.AcknowledgeCall;
+import dev.corral.api.v1.KillCall;
+import dev.corral.api.v1.KillTask;
+import dev.corral.api.v1.MasterMessage;
+import dev.corral.api.v1.ReconcileCall;
+import dev.corral.api.v1.ReconcileTask;
+import dev.corral.api.v1.StatusAcknowledgement;
+import dev.corral.api.v1.StatusReason;
+import dev.corral.api.v1.TaskState;
+import io.grpc.Status;
+import java.util.ArrayList;
+
+/** KILL, ACKNOWLEDGE and RECONCILE. Loop thread only. */
+final class TaskCalls {
+  private final MasterState state;
+  private final Subscriptions subscriptions;
+  private final Reconciliations reconciliations;
+
+  TaskCalls(MasterState state, Subscriptions subscriptions, Reconciliations reconciliations) {
+    this.state = state;
+    this.subscriptions = subscriptions;
+    this.reconciliations = reconciliations;
+  }
+
+  /**
+   * A live task on a connected agent gets a KillTask there (the agent reports TASK_KILLED). Otherwise the
+   * framework hears at once what the master knows: the latest state of an ended task, TASK_UNREACHABLE
+   * when the agent is not connected (kill again later), TASK_UNKNOWN for a task nobody knows.
+   */
+  void kill(KillCall call) {
+    Framework framework = subscriptions.requireSubscribed(call.getFrameworkId());
+    TaskKey key = new TaskKey(framework.id, call.getTaskId());
+    Task task = state.tasks.get(key);
+    String agentId = task != null ? task.agentId : call.getAgentId();
+    Agent agent = agentId.isEmpty() ? null : state.agents.get(agentId);
+    if (task != null && TaskLifecycle.isTerminal(task.latest.getState())) {
+      state.sendUpdate(framework.id, task.latest.toBuilder().clearUuid().build());
+      return;
+    }
+    if (agent == null || (task == null && agent.state.isConnected())) {
+      state.sendUpdate(framework.id, state.masterStatus(key, agentId, TaskState.TASK_UNKNOWN,
+          StatusReason.REASON_TASK_UNKNOWN, "task unknown to the master"));
+      return;
+    }
+    if (!agent.state.isConnected() || agent.link == null) {
+      state.sendUpdate(framework.id, state.masterStatus(key, agentId, TaskState.TASK_UNREACHABLE,
+          StatusReason.REASON_AGENT_DISCONNECTED, "agent " + agentId + " is not connected (" + agent.state
+              + "); kill again once it is back"));
+      return;
+    }
+    KillTask.Builder kill = KillTask.newBuilder().setTaskId(key.taskId()).setFrameworkId(framework.id);
+    if (call.hasGracePeriodSeconds()) {
+      kill.setGracePeriodSeconds(call.getGracePeriodSeconds());
+    }
+    agent.link.send(MasterMessage.newBuilder().setKillTask(kill).build());
+  }
+
+  /**
+   * Forwards the ack to the agent (which then stops resending that update); a terminal row leaves the table
+   * once its latest update is acknowledged. An agent that is not connected will resend after it returns.
+   */
+  void acknowledge(AcknowledgeCall call) {
+    Framework framework = subscriptions.requireSubscribed(call.getFrameworkId());
+    if (call.getUuid().isEmpty() || call.getTaskId().isEmpty()) {
+      throw Status.INVALID_ARGUMENT
+          .withDescription("acknowledge needs task_id and uuid; updates without uuid need no acknowledgement")
+          .asRuntimeException();
+    }
+    Task task = state.tasks.get(new TaskKey(framework.id, call.getTaskId()));
+    String agentId = !call.getAgentId().isEmpty() ? call.getAgentId() : task != null ? task.agentId : "";
+    Agent agent = state.agents.get(agentId);
+    if (agent != null && agent.state.isConnected() && agent.link != null) {
+      agent.link.send(MasterMessage.newBuilder().setAcknowledgement(
+          StatusAcknowledgement.newBuilder().setTaskId(call.getTaskId()).setUuid(call.getUuid())).build());
+    }
+    if (task != null && TaskLifecycle.isTerminal(task.latest.getState())
+        && task.latest.getUuid().equals(call.getUuid())) {
+      state.removeTask(task);
+    }
+  }
+
+  /** Explicit: one answer per named task (possibly deferred). Implicit (no tasks): every known task. */
+  void reconcile(ReconcileCall call) {
+    Framework framework = subscriptions.requireSubscribed(call.getFrameworkId());
+    if (call.getTasksCount() == 0) {
+      for (String taskId : new ArrayList<>(framework.tasks)) {
+        Task task = state.tasks.get(new TaskKey(framework.id, taskId));
+        state.sendUpdate(framework.id, MasterState.reconciliationAnswer(task.latest));
+      }
+      return;
+    }
+    for (ReconcileTask named : call.getTasksList()) {
+      reconciliations.reconcile(new TaskKey(framework.id, named.getTaskId()), named.getAgentId());
+    }
+  }
+}

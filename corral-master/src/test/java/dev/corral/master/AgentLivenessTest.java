@@ -1,0 +1,150 @@
+package dev.corral.master;
+
+import static dev.corral.master.MasterFixture.agentId;
+import static dev.corral.master.MasterFixture.agentInfo;
+import static dev.corral.master.MasterFixture.frameworkId;
+import static dev.corral.master.MasterFixture.offers;
+import static dev.corral.master.MasterFixture.task;
+import static dev.corral.master.MasterFixture.updates;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.api.v1.AgentHeartbeat;
+import dev.corral.api.v1.AgentMessage;
+import dev.corral.api.v1.AgentTask;
+import dev.corral.api.v1.MasterMessage;
+import dev.corral.api.v1.ReconcileCall;
+import dev.corral.api.v1.ReconcileTask;
+import dev.corral.api.v1.SchedulerEvent;
+import dev.corral.api.v1.StatusReason;
+import dev.corral.api.v1.StatusSource;
+import dev.corral.api.v1.TaskState;
+import dev.corral.api.v1.TaskStatus;
+import dev.corral.state.MemoryStore;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AgentLivenessTest {
+  private static final MasterConfig CONFIG = MasterFixture.CONFIG
+      .withAgentHeartbeatTimeout(Duration.ofSeconds(15))
+      .withAgentReregisterTimeout(Duration.ofMinutes(10));
+
+  @Test
+  void aSilentAgentIsDisconnectedAndFrameworksHearOfIt() {
+    try (MasterFixture m = new MasterFixture(CONFIG, new MemoryStore())) {
+      FakeLink<SchedulerEvent> fw = m.framework("fw", "*");
+      String fid = frameworkId(fw);
+      FakeLink<MasterMessage> a1 = m.agent("a1", "cpus:4;mem:4096");
+      String id = agentId(a1);
+      m.allocate();
+      m.launch(fid, List.of(offers(fw).get(0).getOfferId()), 0, task("t1", "cpus:1;mem:128"));
+      m.status(a1, fid, "t1", TaskState.TASK_RUNNING, "u1");
+      m.allocate();
+      String outstanding = offers(fw).get(1).getOfferId();
+      fw.clear();
+
+      // Heartbeats keep it alive well past the timeout.
+      for (int i = 0; i < 6; i++) {
+        m.advance(Duration.ofSeconds(5));
+        m.send(a1, AgentMessage.newBuilder().setHeartbeat(AgentHeartbeat.getDefaultInstance()).build());
+      }
+      assertThat(m.snapshot().agent(id).orElseThrow().connected()).isTrue();
+      assertThat(a1.sent).anyMatch(MasterMessage::hasHeartbeat);
+
+      m.advance(Duration.ofSeconds(14));
+      assertThat(m.snapshot().agent(id).orElseThrow().connected()).isTrue();
+      m.advance(Duration.ofSeconds(1));
+
+      assertThat(m.snapshot().agent(id).orElseThrow().state()).isEqualTo("DISCONNECTED");
+      assertThat(a1.isClosed()).isTrue();
+      assertThat(fw.sent).anySatisfy(e -> assertThat(e.getRescind().getOfferId()).isEqualTo(outstanding));
+      assertThat(updates(fw)).singleElement().satisfies(u -> {
+        assertThat(u.getTaskId()).isEqualTo("t1");
+        assertThat(u.getState()).isEqualTo(TaskState.TASK_UNREACHABLE);
+        assertThat(u.getReason()).isEqualTo(StatusReason.REASON_AGENT_DISCONNECTED);
+        assertThat(u.getSource()).isEqualTo(StatusSource.SOURCE_MASTER);
+      });
+      assertThat(fw.sent).anySatisfy(e -> assertThat(e.getFailure().getAgentId()).isEqualTo(id));
+      assertThat(m.snapshot().offers()).isEmpty();
+
+      // It comes back with its task: the framework sees RUNNING again, and the agent is offered again.
+      fw.clear();
+      TaskStatus running = TaskStatus.newBuilder().setTaskId("t1").setFrameworkId(fid)
+          .setState(TaskState.TASK_RUNNING).setUuid("u1").build();
+      m.connect(agentInfo("a1", "cpus:4;mem:4096").toBuilder().setAgentId(id).build(), List.of(AgentTask.newBuilder()
+          .setTask(task("t1", "cpus:1;mem:128").toBuilder().setFrameworkId(fid)).setLatestStatus(running).build()));
+      m.allocate();
+      assertThat(updates(fw)).singleElement().satisfies(u -> assertThat(u.getState()).isEqualTo(TaskState.TASK_RUNNING));
+      assertThat(offers(fw)).singleElement().satisfies(o ->
+          assertThat(MasterFixture.resources(o)).isEqualTo(TestResources.parse("cpus:3;mem:3968")));
+    }
+  }
+
+  @Test
+  void agentsThatDoNotReRegisterAfterAMasterRestartBecomeUnreachable() {
+    MemoryStore store = new MemoryStore();
+    String id;
+    String fid;
+    try (MasterFixture first = new MasterFixture(CONFIG, store)) {
+      fid = frameworkId(first.framework("fw", "*"));
+      id = agentId(first.agent("a1", "cpus:1;mem:128"));
+    }
+    try (MasterFixture m = new MasterFixture(CONFIG, store)) {
+      assertThat(m.snapshot().agent(id).orElseThrow().state()).isEqualTo("RECOVERED");
+      FakeLink<SchedulerEvent> fw = m.subscribe(dev.corral.api.v1.FrameworkInfo.newBuilder().setFrameworkId(fid)
+          .setName("fw").build());
+      assertThat(frameworkId(fw)).isEqualTo(fid);
+
+      m.master.taskCalls().reconcile(ReconcileCall.newBuilder().setFrameworkId(fid)
+          .addTasks(ReconcileTask.newBuilder().setTaskId("t1").setAgentId(id))
+          .addTasks(ReconcileTask.newBuilder().setTaskId("t2").setAgentId("nobody")).build());
+      m.loop.runPending();
+      assertThat(updates(fw)).as("t1 waits for its agent; t2's agent is unknown").singleElement().satisfies(u -> {
+        assertThat(u.getTaskId()).isEqualTo("t2");
+        assertThat(u.getState()).isEqualTo(TaskState.TASK_UNKNOWN);
+      });
+      assertThat(m.master.reconciliations().waitingCount()).isEqualTo(1);
+
+      m.advance(Duration.ofMinutes(10));
+      assertThat(m.snapshot().agent(id).orElseThrow().state()).isEqualTo("UNREACHABLE");
+      assertThat(updates(fw)).hasSize(2);
+      TaskStatus answer = updates(fw).get(1);
+      assertThat(answer.getTaskId()).isEqualTo("t1");
+      assertThat(answer.getState()).isEqualTo(TaskState.TASK_UNREACHABLE);
+      assertThat(answer.getReason()).isEqualTo(StatusReason.REASON_RECONCILIATION);
+      assertThat(answer.getUuid()).isEmpty();
+    }
+  }
+
+  @Test
+  void aDeferredReconciliationIsAnsweredWhenTheAgentReRegisters() {
+    MemoryStore store = new MemoryStore();
+    String id;
+    String fid;
+    try (MasterFixture first = new MasterFixture(CONFIG, store)) {
+      fid = frameworkId(first.framework("fw", "*"));
+      id = agentId(first.agent("a1", "cpus:1;mem:128"));
+    }
+    try (MasterFixture m = new MasterFixture(CONFIG, store)) {
+      FakeLink<SchedulerEvent> fw = m.subscribe(dev.corral.api.v1.FrameworkInfo.newBuilder().setFrameworkId(fid)
+          .setName("fw").build());
+      m.master.taskCalls().reconcile(ReconcileCall.newBuilder().setFrameworkId(fid)
+          .addTasks(ReconcileTask.newBuilder().setTaskId("t1").setAgentId(id))
+          .addTasks(ReconcileTask.newBuilder().setTaskId("t9").setAgentId(id)).build());
+      m.loop.runPending();
+      assertThat(updates(fw)).isEmpty();
+
+      TaskStatus running = TaskStatus.newBuilder().setTaskId("t1").setFrameworkId(fid)
+          .setState(TaskState.TASK_RUNNING).setUuid("u1").build();
+      m.connect(agentInfo("a1", "cpus:1;mem:128").toBuilder().setAgentId(id).build(), List.of(AgentTask.newBuilder()
+          .setTask(task("t1", "cpus:1;mem:128").toBuilder().setFrameworkId(fid)).setLatestStatus(running).build()));
+
+      // The re-registration's own update for t1, then the two reconciliation answers.
+      assertThat(updates(fw)).extracting(TaskStatus::getTaskId, TaskStatus::getState).containsExactly(
+          org.assertj.core.groups.Tuple.tuple("t1", TaskState.TASK_RUNNING),
+          org.assertj.core.groups.Tuple.tuple("t1", TaskState.TASK_RUNNING),
+          org.assertj.core.groups.Tuple.tuple("t9", TaskState.TASK_GONE));
+      assertThat(m.master.reconciliations().waitingCount()).isZero();
+    }
+  }
+}

@@ -1,0 +1,397 @@
+package dev.corral.services;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.common.Json;
+import dev.corral.services.api.AppJson;
+import dev.corral.services.api.Bodies;
+import dev.corral.services.api.DeploymentJson;
+import dev.corral.services.api.HttpError;
+import dev.corral.services.api.InfoJson;
+import dev.corral.services.api.QueueJson;
+import dev.corral.services.api.TaskJson;
+import dev.corral.services.app.AppDefinition;
+import dev.corral.services.app.AppIds;
+import dev.corral.services.engine.CommandException;
+import dev.corral.services.engine.ServicesView;
+import dev.corral.services.engine.WriteResult;
+import dev.corral.services.instance.Instance;
+import io.javalin.config.JavalinConfig;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Marathon's REST API v2 over a {@link ServiceScheduler}: apps, tasks, queue, deployments, info, leader,
+ * ping, with Marathon's JSON shapes and status codes.
+ *
+ * <p>Mounting (Javalin 7 declares routes on the config):
+ * <pre>{@code
+ * MarathonApi api = new MarathonApi(scheduler);
+ * Javalin server = Javalin.create(config -> api.install(config)).start(8080);
+ * }</pre>
+ * {@code install} only adds routes (under {@code /v2} and {@code /ping}) and touches no other setting, so the
+ * same config may carry other modules' routes. Handlers are asynchronous ({@code ctx.future}): they never
+ * block Jetty's threads on the scheduler's event loop. Writes answer only once the store has the change.
+ *
+ * <p>App ids are paths ({@code /prod/web}), so app routes take the rest of the URL and parse it. A URL that
+ * ends in {@code /tasks}, {@code /tasks/<taskId>}, {@code /versions[/<v>]} or {@code /restart} addresses
+ * that sub-resource when the app before it exists; otherwise the whole path is an app id (an app may be
+ * called {@code tasks}).
+ */
+public final class MarathonApi {
+  private static final Logger log = LoggerFactory.getLogger(MarathonApi.class);
+  private static final String JSON = "application/json; charset=utf-8";
+  private static final String DEPLOYMENT_HEADER = "Marathon-Deployment-Id";
+
+  private final ServiceScheduler scheduler;
+
+  public MarathonApi(ServiceScheduler scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  /** One HTTP answer. */
+  private record Reply(int status, JsonNode body, Map<String, String> headers) {
+    static Reply ok(JsonNode body) {
+      return new Reply(200, body, Map.of());
+    }
+  }
+
+  /** Adds the routes to a Javalin 7 config; call inside {@code Javalin.create(config -> …)}. */
+  public void install(JavalinConfig config) {
+    RoutesConfig routes = config.routes;
+    routes.get("/ping", ctx -> ctx.contentType("text/plain; charset=utf-8").result("pong"));
+    routes.get("/v2/info", ctx -> respond(ctx, () -> view(v -> Reply.ok(InfoJson.render(scheduler.config(), v)))));
+    routes.get("/v2/leader", ctx -> respond(ctx, () -> CompletableFuture.completedFuture(
+        Reply.ok(Json.mapper().createObjectNode().put("leader", scheduler.config().leaderAddress())))));
+    routes.get("/v2/apps", ctx -> respond(ctx, () -> view(v -> listApps(ctx, v))));
+    routes.post("/v2/apps", ctx -> respond(ctx, () -> createApp(ctx)));
+    routes.get("/v2/apps/<path>", ctx -> respond(ctx, () -> view(v -> getUnderApps(ctx, v))));
+    routes.put("/v2/apps/<path>", ctx -> respond(ctx, () -> putApp(ctx)));
+    routes.delete("/v2/apps/<path>", ctx -> respond(ctx, () -> deleteUnderApps(ctx)));
+    routes.post("/v2/apps/<path>", ctx -> respond(ctx, () -> postUnderApps(ctx)));
+    routes.get("/v2/tasks", ctx -> respond(ctx, () -> view(v -> listTasks(ctx, v))));
+    routes.get("/v2/queue", ctx -> respond(ctx, () -> view(v -> Reply.ok(QueueJson.render(v)))));
+    routes.get("/v2/deployments", ctx -> respond(ctx, () -> view(v -> Reply.ok(DeploymentJson.render(v)))));
+  }
+
+  // ---------------------------------------------------------------- apps
+
+  private Reply listApps(Context ctx, ServicesView view) {
+    Set<AppJson.Embed> embeds = embeds(ctx.queryParams("embed"), AppJson.LIST_DEFAULT);
+    String idFilter = ctx.queryParam("id");
+    String cmdFilter = ctx.queryParam("cmd");
+    String label = ctx.queryParam("label");
+    ArrayNode apps = Json.mapper().createArrayNode();
+    for (AppDefinition app : view.apps().values()) {
+      if (idFilter != null && !app.id().toLowerCase(Locale.ROOT).contains(idFilter.toLowerCase(Locale.ROOT))) {
+        continue;
+      }
+      if (cmdFilter != null && (app.cmd() == null || !app.cmd().contains(cmdFilter))) {
+        continue;
+      }
+      if (label != null && !labelMatches(app, label)) {
+        continue;
+      }
+      apps.add(AppJson.render(app, view, embeds));
+    }
+    ObjectNode body = Json.mapper().createObjectNode();
+    body.set("apps", apps);
+    return Reply.ok(body);
+  }
+
+  private CompletableFuture<Reply> createApp(Context ctx) {
+    ObjectNode body = Bodies.object(ctx.bodyAsBytes());
+    return scheduler.createApp(body).thenApply(r -> {
+      ObjectNode app = AppJson.withDefaults(r.app());
+      app.put("tasksStaged", 0).put("tasksRunning", 0).put("tasksHealthy", 0).put("tasksUnhealthy", 0);
+      app.putArray("tasks");
+      app.putArray("deployments").addObject().put("id", r.deploymentId());
+      return new Reply(201, app, Map.of(DEPLOYMENT_HEADER, r.deploymentId(), "Location", "/v2/apps" + r.app().id()));
+    });
+  }
+
+  private Reply getUnderApps(Context ctx, ServicesView view) {
+    String path = trim(ctx.pathParam("path"));
+    String prefix = parentIfExists(view, path, "tasks");
+    if (prefix != null) {
+      ArrayNode tasks = Json.mapper().createArrayNode();
+      AppDefinition app = view.apps().get(prefix);
+      for (Instance i : view.instancesOf(prefix)) {
+        if (i.hasLiveTask()) {
+          tasks.add(TaskJson.render(i, app));
+        }
+      }
+      ObjectNode body = Json.mapper().createObjectNode();
+      body.set("tasks", tasks);
+      return Reply.ok(body);
+    }
+    prefix = parentIfExists(view, path, "versions");
+    if (prefix != null) {
+      ObjectNode body = Json.mapper().createObjectNode();
+      ArrayNode versions = body.putArray("versions");
+      List<String> stored = new ArrayList<>(view.versions().getOrDefault(prefix, List.of()));
+      for (int i = stored.size() - 1; i >= 0; i--) {
+        versions.add(stored.get(i));
+      }
+      return Reply.ok(body);
+    }
+    int slash = path.lastIndexOf('/');
+    if (slash > 0) {
+      String appPart = path.substring(0, slash);
+      String version = path.substring(slash + 1);
+      String owner = parentIfExists(view, appPart, "versions");
+      if (owner != null) {
+        AppDefinition stored = scheduler.appVersion(owner, version)
+            .orElseThrow(() -> HttpError.message(404, "Version '" + version + "' of app '" + owner + "' does not exist"));
+        return Reply.ok(AppJson.withDefaults(stored));
+      }
+    }
+    if (path.equals("*") || path.endsWith("/*")) {
+      String group = path.equals("*") ? "/" : canonicalOrThrow(path.substring(0, path.length() - 2)) + "/";
+      ArrayNode apps = Json.mapper().createArrayNode();
+      for (AppDefinition app : view.apps().values()) {
+        if (app.id().startsWith(group)) {
+          apps.add(AppJson.render(app, view, AppJson.SINGLE));
+        }
+      }
+      ObjectNode body = Json.mapper().createObjectNode();
+      body.set("*", apps);
+      return Reply.ok(body);
+    }
+    String id = canonicalOrThrow(path);
+    AppDefinition app = view.apps().get(id);
+    if (app == null) {
+      throw HttpError.message(404, "App '" + id + "' does not exist");
+    }
+    ObjectNode body = Json.mapper().createObjectNode();
+    body.set("app", AppJson.render(app, view, AppJson.SINGLE));
+    return Reply.ok(body);
+  }
+
+  private CompletableFuture<Reply> putApp(Context ctx) {
+    String path = trim(ctx.pathParam("path"));
+    ObjectNode body = Bodies.object(ctx.bodyAsBytes());
+    return scheduler.updateApp(path, body).thenApply(r -> deploymentReply(r.created() ? 201 : 200, r));
+  }
+
+  private CompletableFuture<Reply> deleteUnderApps(Context ctx) {
+    String path = trim(ctx.pathParam("path"));
+    boolean scale = Boolean.parseBoolean(ctx.queryParam("scale"));
+    return scheduler.view().thenCompose(view -> {
+      int slash = path.lastIndexOf('/');
+      if (slash > 0) {
+        String owner = parentIfExists(view, path.substring(0, slash), "tasks");
+        if (owner != null) {
+          String taskId = path.substring(slash + 1);
+          return scheduler.killTasks(owner, Set.of(taskId), null, scale).thenApply(r -> scale
+              ? deploymentReply(200, r) : Reply.ok(taskReply("task", r).get(0)));
+        }
+      }
+      String owner = parentIfExists(view, path, "tasks");
+      if (owner != null) {
+        return scheduler.killTasks(owner, null, ctx.queryParam("host"), scale).thenApply(r -> {
+          if (scale) {
+            return deploymentReply(200, r);
+          }
+          ObjectNode body = Json.mapper().createObjectNode();
+          ArrayNode tasks = body.putArray("tasks");
+          taskReply("task", r).forEach(t -> tasks.add(t.get("task")));
+          return Reply.ok(body);
+        });
+      }
+      return scheduler.deleteApp(path).thenApply(r -> deploymentReply(200, r));
+    });
+  }
+
+  private CompletableFuture<Reply> postUnderApps(Context ctx) {
+    String path = trim(ctx.pathParam("path"));
+    if (path.endsWith("/restart")) {
+      return scheduler.restartApp(path.substring(0, path.length() - "/restart".length()))
+          .thenApply(r -> deploymentReply(200, r));
+    }
+    throw HttpError.message(404, "No such resource: POST /v2/apps/" + path);
+  }
+
+  private static List<ObjectNode> taskReply(String key, WriteResult r) {
+    List<ObjectNode> out = new ArrayList<>();
+    for (Instance i : r.killed()) {
+      ObjectNode n = Json.mapper().createObjectNode();
+      n.set(key, TaskJson.render(i, r.app()));
+      out.add(n);
+    }
+    return out;
+  }
+
+  private static Reply deploymentReply(int status, WriteResult r) {
+    ObjectNode body = Json.mapper().createObjectNode().put("version", r.version());
+    if (r.deploymentId() != null) {
+      body.put("deploymentId", r.deploymentId());
+      return new Reply(status, body, Map.of(DEPLOYMENT_HEADER, r.deploymentId()));
+    }
+    body.putNull("deploymentId");
+    return new Reply(status, body, Map.of());
+  }
+
+  // ---------------------------------------------------------------- tasks
+
+  private Reply listTasks(Context ctx, ServicesView view) {
+    Set<String> states = new java.util.HashSet<>();
+    for (String s : ctx.queryParams("status")) {
+      for (String part : s.split(",")) {
+        if (!part.isBlank()) {
+          states.add("TASK_" + part.trim().toUpperCase(Locale.ROOT));
+        }
+      }
+    }
+    ArrayNode tasks = Json.mapper().createArrayNode();
+    for (Map.Entry<String, List<Instance>> e : new java.util.TreeMap<>(view.instances()).entrySet()) {
+      AppDefinition app = view.apps().get(e.getKey());
+      for (Instance i : e.getValue()) {
+        if (i.hasLiveTask() && (states.isEmpty() || states.contains(i.task().lastState().name()))) {
+          tasks.add(TaskJson.render(i, app));
+        }
+      }
+    }
+    ObjectNode body = Json.mapper().createObjectNode();
+    body.set("tasks", tasks);
+    return Reply.ok(body);
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private CompletableFuture<Reply> view(Function<ServicesView, Reply> render) {
+    return scheduler.view().thenApply(render);
+  }
+
+  /** The app id before "/{leaf}" when {@code path} ends so and that app exists; else null. */
+  private static String parentIfExists(ServicesView view, String path, String leaf) {
+    if (!path.endsWith("/" + leaf)) {
+      return null;
+    }
+    String parent = path.substring(0, path.length() - leaf.length() - 1);
+    try {
+      String id = AppIds.canonical(parent);
+      return view.apps().containsKey(id) ? id : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static String canonicalOrThrow(String path) {
+    try {
+      return AppIds.canonical(path);
+    } catch (IllegalArgumentException e) {
+      throw HttpError.message(404, "App '/" + path + "' does not exist");
+    }
+  }
+
+  private static String trim(String path) {
+    String p = path;
+    while (p.startsWith("/")) {
+      p = p.substring(1);
+    }
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p;
+  }
+
+  private static Set<AppJson.Embed> embeds(List<String> params, Set<AppJson.Embed> always) {
+    Set<AppJson.Embed> out = EnumSet.noneOf(AppJson.Embed.class);
+    out.addAll(always);
+    for (String param : params) {
+      for (String e : param.split(",")) {
+        String name = e.trim();
+        name = name.substring(name.indexOf('.') + 1);
+        switch (name) {
+          case "tasks" -> out.add(AppJson.Embed.TASKS);
+          case "counts" -> out.add(AppJson.Embed.COUNTS);
+          case "deployments" -> out.add(AppJson.Embed.DEPLOYMENTS);
+          case "lastTaskFailure" -> out.add(AppJson.Embed.LAST_TASK_FAILURE);
+          case "failures" -> {
+            out.add(AppJson.Embed.LAST_TASK_FAILURE);
+            out.add(AppJson.Embed.TASKS);
+          }
+          default -> { }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Marathon's label selector, the simple forms: {@code key}, {@code key==value}, {@code key!=value}. */
+  private static boolean labelMatches(AppDefinition app, String selector) {
+    if (selector.contains("!=")) {
+      String[] kv = selector.split("!=", 2);
+      return !kv[1].trim().equals(app.labels().get(kv[0].trim()));
+    }
+    if (selector.contains("==")) {
+      String[] kv = selector.split("==", 2);
+      return kv[1].trim().equals(app.labels().get(kv[0].trim()));
+    }
+    return app.labels().containsKey(selector.trim());
+  }
+
+  private void respond(Context ctx, java.util.function.Supplier<CompletableFuture<Reply>> work) {
+    CompletableFuture<Reply> reply;
+    try {
+      reply = work.get();
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Void> written = reply.handle((r, err) -> {
+      write(ctx, err == null ? r : error(err));
+      return null;
+    });
+    ctx.future(() -> written);
+  }
+
+  private static Reply error(Throwable err) {
+    Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    if (e instanceof HttpError http) {
+      return new Reply(http.status(), http.body(), Map.of());
+    }
+    if (e instanceof CommandException c) {
+      switch (c.kind()) {
+        case INVALID: {
+          HttpError invalid = HttpError.invalid(c.violations());
+          return new Reply(422, invalid.body(), Map.of());
+        }
+        case CONFLICT: return message(409, c.getMessage());
+        case NOT_FOUND: return message(404, c.getMessage());
+        default: return message(503, c.getMessage());
+      }
+    }
+    if (e instanceof IllegalStateException) {
+      return message(503, e.getMessage());
+    }
+    log.error("unexpected error in the Marathon API", e);
+    return message(500, "internal error: " + e);
+  }
+
+  private static Reply message(int status, String message) {
+    return new Reply(status, Json.mapper().createObjectNode().put("message", message), Map.of());
+  }
+
+  private static void write(Context ctx, Reply r) {
+    try {
+      r.headers().forEach(ctx::header);
+      ctx.status(r.status()).contentType(JSON).result(Json.mapper().writeValueAsBytes(r.body()));
+    } catch (JsonProcessingException e) {
+      ctx.status(500).result("{\"message\":\"could not render the answer\"}");
+    }
+  }
+}

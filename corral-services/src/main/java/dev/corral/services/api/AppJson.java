@@ -1,0 +1,157 @@
+package dev.corral.services.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.common.Json;
+import dev.corral.services.app.AppDefinition;
+import dev.corral.services.app.AppNormalizer;
+import dev.corral.services.app.Timestamps;
+import dev.corral.services.engine.Deployment;
+import dev.corral.services.engine.ServicesView;
+import dev.corral.services.instance.Instance;
+import dev.corral.services.instance.InstanceState;
+import dev.corral.services.instance.TaskFailure;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Marathon's app JSON: the stored definition, unchanged, with Marathon 1.5's defaults filled in for absent
+ * fields, plus the embedded parts a request asks for. Corral adds one field, {@code waiting}, present only
+ * while some instance waits, saying why in plain words.
+ */
+public final class AppJson {
+  /** Marathon's {@code embed} values (apps.tasks / app.tasks, …). */
+  public enum Embed { TASKS, COUNTS, DEPLOYMENTS, LAST_TASK_FAILURE }
+
+  /** What GET /v2/apps embeds without an explicit embed parameter (Marathon 1.5). */
+  public static final Set<Embed> LIST_DEFAULT = EnumSet.of(Embed.COUNTS, Embed.DEPLOYMENTS);
+  /** What GET /v2/apps/{id} embeds (Marathon 1.5). */
+  public static final Set<Embed> SINGLE = EnumSet.allOf(Embed.class);
+
+  private AppJson() {}
+
+  /** The definition with defaults filled in; no runtime information. */
+  public static ObjectNode withDefaults(AppDefinition app) {
+    ObjectNode n = app.toJson();
+    putIfAbsent(n, "instances", AppDefinition.DEFAULT_INSTANCES);
+    putIfAbsent(n, "cpus", AppDefinition.DEFAULT_CPUS);
+    putIfAbsent(n, "mem", AppDefinition.DEFAULT_MEM);
+    putIfAbsent(n, "disk", AppDefinition.DEFAULT_DISK);
+    putIfAbsent(n, "gpus", AppDefinition.DEFAULT_GPUS);
+    if (!n.has("executor")) {
+      n.put("executor", "");
+    }
+    for (String array : List.of("constraints", "healthChecks", "readinessChecks", "fetch", "dependencies")) {
+      if (!n.has(array)) {
+        n.putArray(array);
+      }
+    }
+    for (String object : List.of("env", "labels", "secrets")) {
+      if (!n.has(object)) {
+        n.putObject(object);
+      }
+    }
+    putIfAbsent(n, "backoffSeconds", (int) AppDefinition.DEFAULT_BACKOFF_SECONDS);
+    putIfAbsent(n, "backoffFactor", AppDefinition.DEFAULT_BACKOFF_FACTOR);
+    putIfAbsent(n, "maxLaunchDelaySeconds", (int) AppDefinition.DEFAULT_MAX_LAUNCH_DELAY_SECONDS);
+    if (!n.has("requirePorts")) {
+      n.put("requirePorts", false);
+    }
+    if (!n.has("killSelection")) {
+      n.put("killSelection", "YOUNGEST_FIRST");
+    }
+    if (!n.has("upgradeStrategy")) {
+      n.putObject("upgradeStrategy").put("minimumHealthCapacity", 1.0).put("maximumOverCapacity", 1.0);
+    }
+    if (!n.has("unreachableStrategy")) {
+      n.putObject("unreachableStrategy").put("inactiveAfterSeconds", 300).put("expungeAfterSeconds", 600);
+    }
+    boolean host = AppNormalizer.hostNetworking(n);
+    if (!n.has("networks") && host) {
+      n.putArray("networks").addObject().put("mode", "host");
+    }
+    if (!n.has("portDefinitions")) {
+      n.putArray("portDefinitions");
+    }
+    // The legacy form, derived, for clients written against Marathon before 1.5 (app_list.json).
+    if (host) {
+      ArrayNode ports = n.putArray("ports");
+      n.get("portDefinitions").forEach(p -> ports.add(p.path("port").asInt(0)));
+    }
+    return n;
+  }
+
+  /** The app as GET shows it, with the requested embeds and the {@code waiting} field when it applies. */
+  public static ObjectNode render(AppDefinition app, ServicesView view, Set<Embed> embeds) {
+    ObjectNode n = withDefaults(app);
+    List<Instance> instances = view.instancesOf(app.id());
+    if (embeds.contains(Embed.COUNTS)) {
+      int staged = 0;
+      int running = 0;
+      for (Instance i : instances) {
+        if (i.state() == InstanceState.STAGING || i.state() == InstanceState.STARTING) {
+          staged++;
+        } else if (i.state() == InstanceState.RUNNING) {
+          running++;
+        }
+      }
+      n.put("tasksStaged", staged);
+      n.put("tasksRunning", running);
+      // Corral runs no health checks yet, so no task is counted healthy or unhealthy (as in Marathon).
+      n.put("tasksHealthy", 0);
+      n.put("tasksUnhealthy", 0);
+    }
+    if (embeds.contains(Embed.DEPLOYMENTS)) {
+      ArrayNode deployments = n.putArray("deployments");
+      Deployment d = view.deployments().get(app.id());
+      if (d != null) {
+        deployments.addObject().put("id", d.id());
+      }
+    }
+    if (embeds.contains(Embed.TASKS)) {
+      ArrayNode tasks = n.putArray("tasks");
+      for (Instance i : instances) {
+        if (i.hasLiveTask()) {
+          tasks.add(TaskJson.render(i, app));
+        }
+      }
+    }
+    if (embeds.contains(Embed.LAST_TASK_FAILURE)) {
+      TaskFailure f = view.failures().get(app.id());
+      if (f != null) {
+        n.set("lastTaskFailure", failure(f));
+      }
+    }
+    String reason = view.waitingReason(app.id());
+    if (reason != null) {
+      n.putObject("waiting").put("reason", reason).put("instances", view.waiting(app.id()).size());
+    }
+    return n;
+  }
+
+  public static ObjectNode failure(TaskFailure f) {
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("appId", f.appId());
+    n.put("host", f.host());
+    n.put("message", f.message());
+    n.put("state", f.state());
+    n.put("taskId", f.taskId());
+    n.put("timestamp", Timestamps.format(f.timestamp()));
+    n.put("version", f.version());
+    n.put("slaveId", f.slaveId());
+    return n;
+  }
+
+  private static void putIfAbsent(ObjectNode n, String field, double value) {
+    if (!n.has(field)) {
+      n.put(field, value);
+    }
+  }
+
+  private static void putIfAbsent(ObjectNode n, String field, int value) {
+    if (!n.has(field)) {
+      n.put(field, value);
+    }
+  }
+}

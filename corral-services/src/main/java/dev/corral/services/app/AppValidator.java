@@ -1,0 +1,371 @@
+package dev.corral.services.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks an app definition against Marathon's rules (its JSON schema plus the checks Marathon's validators
+ * add) and reports every problem at once, as JSON pointers. Unknown fields are not errors: they are kept.
+ * Fields Corral cannot honour yet are valid here; {@link Unsupported} says why such an app waits.
+ */
+public final class AppValidator {
+  private static final Pattern PORT_NAME = Pattern.compile("^[a-z][a-z0-9-]*$");
+  private static final Set<String> PROTOCOLS = Set.of("tcp", "udp", "udp,tcp");
+
+  private final List<Violation> violations = new ArrayList<>();
+  private final ObjectNode app;
+
+  private AppValidator(ObjectNode app) {
+    this.app = app;
+  }
+
+  /** All violations of {@code app}; empty when it is valid. Null-valued fields count as absent. */
+  public static List<Violation> validate(ObjectNode app) {
+    AppValidator v = new AppValidator(app);
+    v.run();
+    return List.copyOf(v.violations);
+  }
+
+  private void run() {
+    checkId();
+    checkCommand();
+    nonNegativeNumber("cpus");
+    nonNegativeNumber("mem");
+    nonNegativeNumber("disk");
+    nonNegativeInteger("gpus");
+    nonNegativeInteger("instances");
+    checkEnv();
+    stringMap("labels", "/labels");
+    checkPorts();
+    bool("requirePorts");
+    checkConstraints();
+    stringArray("acceptedResourceRoles");
+    nonNegativeNumber("backoffSeconds");
+    if (present("backoffFactor")) {
+      JsonNode f = app.get("backoffFactor");
+      if (!f.isNumber()) {
+        add("/backoffFactor", "must be a number");
+      } else if (f.asDouble() < 1) {
+        add("/backoffFactor", "must be >= 1");
+      }
+    }
+    nonNegativeNumber("maxLaunchDelaySeconds");
+    nonNegativeInteger("taskKillGracePeriodSeconds");
+    string("user");
+    string("executor");
+    if (present("killSelection")) {
+      JsonNode k = app.get("killSelection");
+      if (!k.isTextual() || !(k.asText().equals("YOUNGEST_FIRST") || k.asText().equals("OLDEST_FIRST"))) {
+        add("/killSelection", "must be YOUNGEST_FIRST or OLDEST_FIRST");
+      }
+    }
+    for (String field : List.of("container", "ipAddress", "residency", "secrets")) {
+      type(field, JsonNode::isObject, "must be an object");
+    }
+    for (String field : List.of("healthChecks", "readinessChecks", "fetch", "networks", "dependencies")) {
+      type(field, JsonNode::isArray, "must be an array");
+    }
+    stringArray("uris");
+    checkUpgradeStrategy();
+    checkDependencies();
+  }
+
+  private void checkId() {
+    JsonNode id = app.get("id");
+    if (id == null || id.isNull()) {
+      add("/id", "is required");
+    } else if (!id.isTextual()) {
+      add("/id", "must be a string");
+    } else {
+      try {
+        AppIds.canonical(id.asText());
+      } catch (IllegalArgumentException e) {
+        add("/id", e.getMessage());
+      }
+    }
+  }
+
+  private void checkCommand() {
+    boolean hasCmd = present("cmd");
+    boolean hasArgs = present("args");
+    if (hasCmd) {
+      JsonNode cmd = app.get("cmd");
+      if (!cmd.isTextual()) {
+        add("/cmd", "must be a string");
+      } else if (cmd.asText().isEmpty()) {
+        add("/cmd", "must not be empty");
+      }
+    }
+    stringArray("args");
+    if (hasCmd && hasArgs) {
+      add("/cmd", "give either cmd or args, not both");
+    }
+    if (!hasCmd && !hasArgs && !present("container")) {
+      add("/", "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'.");
+    }
+  }
+
+  private void checkEnv() {
+    if (!present("env")) {
+      return;
+    }
+    JsonNode env = app.get("env");
+    if (!env.isObject()) {
+      add("/env", "must be an object");
+      return;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = env.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode v = e.getValue();
+      boolean secretRef = v.isObject() && v.size() == 1 && v.path("secret").isTextual()
+          && !v.path("secret").asText().isEmpty();
+      if (!v.isTextual() && !secretRef) {
+        add("/env/" + pointerEscape(e.getKey()), "must be a string or a secret reference {\"secret\": \"name\"}");
+      }
+    }
+  }
+
+  private void checkPorts() {
+    List<Integer> fromPorts = null;
+    if (present("ports")) {
+      JsonNode ports = app.get("ports");
+      if (!ports.isArray()) {
+        add("/ports", "must be an array");
+      } else {
+        fromPorts = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i++) {
+          JsonNode p = ports.get(i);
+          if (!isInteger(p) || p.asInt() < 0 || p.asInt() > 65535) {
+            add("/ports/" + i, "must be an integer between 0 and 65535");
+          } else {
+            fromPorts.add(p.asInt());
+          }
+        }
+      }
+    }
+    if (!present("portDefinitions")) {
+      return;
+    }
+    JsonNode defs = app.get("portDefinitions");
+    if (!defs.isArray()) {
+      add("/portDefinitions", "must be an array");
+      return;
+    }
+    Set<String> names = new HashSet<>();
+    Set<Integer> fixedPorts = new HashSet<>();
+    List<Integer> numbers = new ArrayList<>();
+    boolean requirePorts = app.path("requirePorts").asBoolean(false);
+    for (int i = 0; i < defs.size(); i++) {
+      String at = "/portDefinitions/" + i;
+      JsonNode d = defs.get(i);
+      if (!d.isObject()) {
+        add(at, "must be an object");
+        continue;
+      }
+      JsonNode port = d.get("port");
+      if (port != null && !port.isNull()) {
+        if (!isInteger(port) || port.asInt() < 0 || port.asInt() > 65535) {
+          add(at + "/port", "must be an integer between 0 and 65535");
+        } else {
+          numbers.add(port.asInt());
+          if (requirePorts && port.asInt() != 0 && !fixedPorts.add(port.asInt())) {
+            add(at + "/port", "is given twice; with requirePorts every port must be unique");
+          }
+        }
+      } else {
+        numbers.add(0);
+      }
+      JsonNode protocol = d.get("protocol");
+      if (protocol != null && !protocol.isNull() && !(protocol.isTextual() && PROTOCOLS.contains(protocol.asText()))) {
+        add(at + "/protocol", "must be one of tcp, udp, udp,tcp");
+      }
+      JsonNode name = d.get("name");
+      if (name != null && !name.isNull()) {
+        if (!name.isTextual() || !PORT_NAME.matcher(name.asText()).matches()) {
+          add(at + "/name", "must match ^[a-z][a-z0-9-]*$");
+        } else if (!names.add(name.asText())) {
+          add(at + "/name", "must be unique among the port definitions");
+        }
+      }
+      if (d.has("labels")) {
+        JsonNode labels = d.get("labels");
+        if (!labels.isObject() && !labels.isNull()) {
+          add(at + "/labels", "must be an object of strings");
+        } else if (labels.isObject()) {
+          labels.fields().forEachRemaining(e -> {
+            if (!e.getValue().isTextual()) {
+              add(at + "/labels/" + pointerEscape(e.getKey()), "must be a string");
+            }
+          });
+        }
+      }
+    }
+    // GET returns both forms; accept both back when they agree, so that GET → PUT round-trips.
+    if (fromPorts != null && !fromPorts.equals(numbers)) {
+      add("/ports", "give either ports or portDefinitions, not both");
+    }
+  }
+
+  private void checkConstraints() {
+    if (!present("constraints")) {
+      return;
+    }
+    JsonNode constraints = app.get("constraints");
+    if (!constraints.isArray()) {
+      add("/constraints", "must be an array of [field, operator, value] arrays");
+      return;
+    }
+    for (int i = 0; i < constraints.size(); i++) {
+      JsonNode c = constraints.get(i);
+      String at = "/constraints/" + i;
+      if (!c.isArray() || c.size() < 2 || c.size() > 3) {
+        add(at, "must be an array [field, operator] or [field, operator, value]");
+        continue;
+      }
+      boolean scalars = true;
+      for (JsonNode part : c) {
+        scalars &= part.isTextual() || part.isNumber() || (part.isNull() && part != c.get(0));
+      }
+      if (!scalars) {
+        add(at, "field, operator and value must be strings");
+        continue;
+      }
+      try {
+        Constraint.of(c.get(0).asText(), c.get(1).asText(), c.size() > 2 && !c.get(2).isNull() ? c.get(2).asText() : null);
+      } catch (IllegalArgumentException e) {
+        add(at, e.getMessage());
+      }
+    }
+  }
+
+  private void checkUpgradeStrategy() {
+    if (!present("upgradeStrategy")) {
+      return;
+    }
+    JsonNode s = app.get("upgradeStrategy");
+    if (!s.isObject()) {
+      add("/upgradeStrategy", "must be an object");
+      return;
+    }
+    for (String f : List.of("minimumHealthCapacity", "maximumOverCapacity")) {
+      JsonNode v = s.get(f);
+      if (v != null && !v.isNull() && (!v.isNumber() || v.asDouble() < 0 || v.asDouble() > 1)) {
+        add("/upgradeStrategy/" + f, "must be a number between 0 and 1");
+      }
+    }
+  }
+
+  private void checkDependencies() {
+    JsonNode deps = app.get("dependencies");
+    if (deps == null || !deps.isArray()) {
+      return;
+    }
+    for (int i = 0; i < deps.size(); i++) {
+      JsonNode d = deps.get(i);
+      if (!d.isTextual()) {
+        add("/dependencies/" + i, "must be a string");
+        continue;
+      }
+      try {
+        AppIds.canonical(d.asText());
+      } catch (IllegalArgumentException e) {
+        add("/dependencies/" + i, e.getMessage());
+      }
+    }
+  }
+
+  private boolean present(String field) {
+    return app.hasNonNull(field);
+  }
+
+  private void nonNegativeNumber(String field) {
+    if (!present(field)) {
+      return;
+    }
+    JsonNode v = app.get(field);
+    if (!v.isNumber()) {
+      add("/" + field, "must be a number");
+    } else if (v.asDouble() < 0 || Double.isNaN(v.asDouble()) || Double.isInfinite(v.asDouble())) {
+      add("/" + field, "must be >= 0");
+    }
+  }
+
+  private void nonNegativeInteger(String field) {
+    if (!present(field)) {
+      return;
+    }
+    JsonNode v = app.get(field);
+    if (!isInteger(v)) {
+      add("/" + field, "must be an integer");
+    } else if (v.asLong() < 0) {
+      add("/" + field, "must be >= 0");
+    } else if (v.asLong() > Integer.MAX_VALUE) {
+      add("/" + field, "must be <= " + Integer.MAX_VALUE);
+    }
+  }
+
+  private void bool(String field) {
+    type(field, JsonNode::isBoolean, "must be a boolean");
+  }
+
+  private void string(String field) {
+    type(field, JsonNode::isTextual, "must be a string");
+  }
+
+  private void type(String field, java.util.function.Predicate<JsonNode> ok, String error) {
+    if (present(field) && !ok.test(app.get(field))) {
+      add("/" + field, error);
+    }
+  }
+
+  private void stringArray(String field) {
+    if (!present(field)) {
+      return;
+    }
+    JsonNode v = app.get(field);
+    if (!v.isArray()) {
+      add("/" + field, "must be an array of strings");
+      return;
+    }
+    for (int i = 0; i < v.size(); i++) {
+      if (!v.get(i).isTextual()) {
+        add("/" + field + "/" + i, "must be a string");
+      }
+    }
+  }
+
+  private void stringMap(String field, String at) {
+    if (!present(field)) {
+      return;
+    }
+    JsonNode v = app.get(field);
+    if (!v.isObject()) {
+      add(at, "must be an object of strings");
+      return;
+    }
+    v.fields().forEachRemaining(e -> {
+      if (!e.getValue().isTextual()) {
+        add(at + "/" + pointerEscape(e.getKey()), "must be a string");
+      }
+    });
+  }
+
+  private static boolean isInteger(JsonNode v) {
+    return v.isIntegralNumber() || (v.isNumber() && v.asDouble() == Math.rint(v.asDouble()));
+  }
+
+  private static String pointerEscape(String key) {
+    return key.replace("~", "~0").replace("/", "~1");
+  }
+
+  private void add(String path, String error) {
+    violations.add(new Violation(path, error));
+  }
+}

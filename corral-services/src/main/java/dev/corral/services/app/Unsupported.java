@@ -1,0 +1,100 @@
+package dev.corral.services.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fields Corral accepts and stores but cannot honour yet. An app that uses one is valid, but its instances
+ * wait instead of launching: running it without the feature would run something else than the user asked
+ * for. The reasons are shown in the queue and on the app (see the module README for the list).
+ */
+public final class Unsupported {
+  private static final String SUFFIX = " is not supported yet; the app waits until it is"
+      + " (see corral-services/README.md)";
+
+  private Unsupported() {}
+
+  /** Plain-language reasons why the app cannot launch; empty when it can. */
+  public static List<String> reasons(AppDefinition app) {
+    ObjectNode n = app.node();
+    List<String> out = new ArrayList<>();
+    JsonNode container = n.get("container");
+    if (container != null && container.isObject()) {
+      if (container.hasNonNull("docker")) {
+        out.add("container.docker" + SUFFIX);
+      } else if ("DOCKER".equals(container.path("type").asText())) {
+        out.add("container type DOCKER" + SUFFIX);
+      }
+      if (container.hasNonNull("appc")) {
+        out.add("container.appc" + SUFFIX);
+      }
+      if (nonEmpty(container.get("volumes"))) {
+        out.add("container.volumes (host, persistent and external volumes)" + SUFFIX);
+      }
+      if (nonEmpty(container.get("portMappings"))) {
+        out.add("container.portMappings (bridge and container networking)" + SUFFIX);
+      }
+    }
+    if (nonEmpty(n.get("healthChecks"))) {
+      out.add("healthChecks" + SUFFIX);
+    }
+    if (nonEmpty(n.get("readinessChecks"))) {
+      out.add("readinessChecks" + SUFFIX);
+    }
+    if (nonEmpty(n.get("fetch"))) {
+      out.add("fetch" + SUFFIX);
+    }
+    if (nonEmpty(n.get("uris"))) {
+      out.add("uris" + SUFFIX);
+    }
+    if (nonEmpty(n.get("storeUrls"))) {
+      out.add("storeUrls" + SUFFIX);
+    }
+    if (n.hasNonNull("residency")) {
+      out.add("residency (persistent volumes)" + SUFFIX);
+    }
+    if (nonEmpty(n.get("secrets"))) {
+      out.add("secrets" + SUFFIX);
+    }
+    if (hasSecretEnv(n.get("env"))) {
+      out.add("env values that reference secrets" + SUFFIX);
+    }
+    if (n.hasNonNull("ipAddress")) {
+      out.add("ipAddress (a per-task IP address)" + SUFFIX);
+    }
+    JsonNode networks = n.get("networks");
+    if (networks != null && networks.isArray()) {
+      for (JsonNode net : networks) {
+        if (!"host".equals(net.path("mode").asText("container"))) {
+          out.add("networks other than host (mode " + net.path("mode").asText("container") + ")" + SUFFIX);
+          break;
+        }
+      }
+    }
+    String executor = n.path("executor").asText("");
+    if (!executor.isEmpty() && !executor.equals("//cmd")) {
+      out.add("a custom executor (" + executor + ")" + SUFFIX);
+    }
+    return List.copyOf(out);
+  }
+
+  private static boolean nonEmpty(JsonNode v) {
+    return v != null && !v.isNull() && (v.isContainerNode() ? v.size() > 0 : true);
+  }
+
+  private static boolean hasSecretEnv(JsonNode env) {
+    if (env == null || !env.isObject()) {
+      return false;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = env.fields(); it.hasNext(); ) {
+      if (it.next().getValue().isObject()) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

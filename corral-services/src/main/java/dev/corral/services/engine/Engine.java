@@ -1,0 +1,479 @@
+package dev.corral.services.engine;
+
+import dev.corral.api.TaskLifecycle;
+import dev.corral.api.v1.Offer;
+import dev.corral.api.v1.ReconcileTask;
+import dev.corral.api.v1.TaskStatus;
+import dev.corral.common.EventLoop;
+import dev.corral.common.Ids;
+import dev.corral.scheduler.SchedulerDriver;
+import dev.corral.services.ServicesConfig;
+import dev.corral.services.app.AppDefinition;
+import dev.corral.services.app.AppIds;
+import dev.corral.services.instance.Backoff;
+import dev.corral.services.instance.Goal;
+import dev.corral.services.instance.Instance;
+import dev.corral.services.instance.InstanceCodec;
+import dev.corral.services.instance.InstanceState;
+import dev.corral.state.Store;
+import dev.corral.state.StoreOp;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service scheduler's core: owns the model, executes effects, talks to the driver, runs timers.
+ *
+ * <p>Threading: everything here runs on the one event loop and asserts it; the driver's callbacks and the
+ * API's commands are re-posted to the loop by {@code ServiceScheduler}. Store commits and driver calls are
+ * asynchronous; their completions re-enter the loop.
+ *
+ * <p>Ordering guarantees: a change is applied to the in-memory model at once (so the next command sees it)
+ * and to the store in one commit; driver calls that act on it (launch, kill, acknowledge) and API answers
+ * wait until that commit is durable. If a commit fails the model is ahead of the store; the failure is
+ * logged and the API answers 503. The store failing means this scheduler cannot lead safely; the launcher
+ * restarts it, and recovery starts again from the store.
+ */
+public final class Engine {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+  static final Duration RECONCILE_INTERVAL = Duration.ofMinutes(10);
+  static final Duration KILL_RETRY = Duration.ofSeconds(30);
+  /** Refuse time for offers declined while something else waits: new offers come back soon. */
+  static final double REFUSE_SHORT_SECONDS = 5;
+  /** Refuse time when nothing waits (Marathon's decline_offer_duration); revive() lifts it early. */
+  static final double REFUSE_LONG_SECONDS = 120;
+
+  final ServicesConfig config;
+  final Store store;
+  final EventLoop loop;
+  final ServiceModel model = new ServiceModel();
+  private final OfferRound offerRound = new OfferRound(this);
+  private final AppCommands commands = new AppCommands(this);
+  private volatile SchedulerDriver driver;
+  private boolean subscribed;
+  private boolean frameworkIdDurable;
+  /** Whether the master may be holding offers back from us (suppressed, or declined with a long filter). */
+  private boolean offersFiltered = true;
+  private boolean suppressed;
+
+  public Engine(ServicesConfig config, Store store, EventLoop loop) {
+    this.config = config;
+    this.store = store;
+    this.loop = loop;
+  }
+
+  /** Set once, before the driver starts. */
+  public void setDriver(SchedulerDriver driver) {
+    this.driver = driver;
+  }
+
+  SchedulerDriver driver() {
+    return driver;
+  }
+
+  public AppCommands commands() {
+    return commands;
+  }
+
+  boolean frameworkIdDurable() {
+    return frameworkIdDurable;
+  }
+
+  Instant now() {
+    return loop.clock().instant();
+  }
+
+  // ---------------------------------------------------------------- recovery and views
+
+  /** Loads what {@link Recovery} read, then plans every app once (e.g. expunges what a crash left behind). */
+  public void recover(Recovery.Recovered r) {
+    loop.assertInLoop();
+    model.setFrameworkId(r.frameworkId());
+    r.apps().forEach(model::putApp);
+    r.versions().forEach((appId, v) -> {
+      if (model.app(appId) != null) {
+        model.setVersions(appId, v);
+      }
+    });
+    r.instances().forEach(model::putInstance);
+    r.failures().forEach(model::putFailure);
+    Set<String> ids = new LinkedHashSet<>(model.apps().keySet());
+    ids.addAll(model.appIdsWithInstances());
+    Batch b = new Batch();
+    for (String id : ids) {
+      apply(b, replan(id));
+    }
+    commit(b);
+    log.info("recovered {} apps and {} instances (framework id '{}')", model.apps().size(),
+        model.instances().size(), model.frameworkId());
+  }
+
+  public ServicesView view() {
+    loop.assertInLoop();
+    Map<String, List<Instance>> instances = new HashMap<>();
+    for (String appId : model.appIdsWithInstances()) {
+      instances.put(appId, List.copyOf(model.instancesOf(appId)));
+    }
+    Map<String, List<String>> versions = new HashMap<>();
+    for (String appId : model.apps().keySet()) {
+      versions.put(appId, List.copyOf(model.versions(appId)));
+    }
+    return new ServicesView(now(), model.frameworkId(), subscribed, model.apps(), instances, model.failures(),
+        model.backoffs(), model.offerStats(), model.deployments(), versions);
+  }
+
+  // ---------------------------------------------------------------- driver events
+
+  public void subscribed(String frameworkId) {
+    loop.assertInLoop();
+    subscribed = true;
+    if (frameworkId.equals(model.frameworkId())) {
+      frameworkIdDurable = true;
+      afterSubscribed();
+      return;
+    }
+    // The id must be durable before anything is launched under it, or a restart would orphan the tasks.
+    frameworkIdDurable = false;
+    Batch b = new Batch();
+    apply(b, List.of(new Effect.SaveFrameworkId(frameworkId)));
+    commit(b).whenComplete((v, err) -> {
+      if (err == null) {
+        frameworkIdDurable = true;
+        afterSubscribed();
+      }
+    });
+  }
+
+  private void afterSubscribed() {
+    if (driver == null) {
+      return;
+    }
+    log.info("subscribed as framework {}", model.frameworkId());
+    reconcileAll();
+    for (Instance i : model.instances()) {
+      if (i.goal() == Goal.DECOMMISSIONED && i.hasLiveTask()) {
+        kill(new Effect.Kill(i.task().taskId(), i.task().agentId(), OptionalDouble.empty()));
+      }
+    }
+    if (hasLaunchable(now())) {
+      driver.revive();
+      suppressed = false;
+      offersFiltered = false;
+    } else {
+      driver.suppress();
+      suppressed = true;
+      offersFiltered = true;
+    }
+    loop.schedule("reconcile", RECONCILE_INTERVAL, this::periodicReconcile);
+  }
+
+  public void disconnected(String reason) {
+    loop.assertInLoop();
+    log.warn("lost the subscription: {}", reason);
+    subscribed = false;
+  }
+
+  public void offers(List<Offer> offers) {
+    loop.assertInLoop();
+    offerRound.handle(offers);
+  }
+
+  public void rescinded(String offerId) {
+    // Offers are answered as they arrive; one rescinded between match and launch makes the launch fail,
+    // which puts its instances back in the queue (OfferRound.rejected).
+    log.debug("offer {} rescinded", offerId);
+  }
+
+  public void failure(String agentId, String message) {
+    log.warn("agent {} failed: {}", agentId, message);
+  }
+
+  /** A task status: apply it, re-plan the app, persist, and only then acknowledge. */
+  public void update(TaskStatus status) {
+    loop.assertInLoop();
+    Batch b = new Batch();
+    Instance instance = model.instanceByTask(status.getTaskId());
+    if (instance == null) {
+      if (!TaskLifecycle.isTerminal(status.getState())) {
+        // A task no instance owns (e.g. launched before a crash lost the record): nobody wants it.
+        log.info("killing task {} on agent {}: it belongs to no instance", status.getTaskId(), status.getAgentId());
+        b.after.add(new Effect.Kill(status.getTaskId(), status.getAgentId(), OptionalDouble.empty()));
+      }
+    } else {
+      AppDefinition app = model.app(instance.appId());
+      apply(b, InstanceStateMachine.onStatus(instance, status, app, now()));
+      apply(b, replan(instance.appId()));
+    }
+    b.after.add(new Effect.Acknowledge(status));
+    commit(b);
+  }
+
+  // ---------------------------------------------------------------- planning helpers
+
+  List<Effect> replan(String appId) {
+    AppDefinition app = model.app(appId);
+    return AppPlanner.plan(appId, app, app == null, model.instancesOf(appId), now(), () -> newInstanceId(appId));
+  }
+
+  static String newInstanceId(String appId) {
+    return AppIds.taskPrefix(appId) + ".instance-" + Ids.uuid();
+  }
+
+  static String newTaskId(String appId) {
+    return AppIds.taskPrefix(appId) + "." + Ids.uuid();
+  }
+
+  /** Whether some supported, not backed-off app has an instance waiting for an offer. */
+  boolean hasLaunchable(Instant now) {
+    for (AppDefinition app : model.apps().values()) {
+      if (!app.unsupportedReasons().isEmpty() || model.backoff(app.id()).delayed(now)) {
+        continue;
+      }
+      for (Instance i : model.instancesOf(app.id())) {
+        if (i.isWaiting() && i.configVersion().equals(app.configVersion())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Revives offers when something can launch and the master may be holding offers back. */
+  void updateOfferInterest() {
+    if (!subscribed || !frameworkIdDurable || driver == null) {
+      return;
+    }
+    if (offersFiltered && hasLaunchable(now())) {
+      driver.revive();
+      suppressed = false;
+      offersFiltered = false;
+    }
+  }
+
+  /** After a round that used up the demand: keep offers away until there is work again. */
+  void noMoreDemand() {
+    offersFiltered = true;
+    if (!suppressed && driver != null) {
+      driver.suppress();
+      suppressed = true;
+    }
+  }
+
+  void declinedLong() {
+    offersFiltered = true;
+  }
+
+  // ---------------------------------------------------------------- effects
+
+  /** Store operations and driver effects gathered for one commit. Loop-confined. */
+  static final class Batch {
+    /** By path: a later operation on the same node replaces an earlier one (one op per node per multi). */
+    private final Map<String, StoreOp> ops = new LinkedHashMap<>();
+    final List<Effect> after = new ArrayList<>();
+
+    void op(StoreOp op) {
+      ops.remove(op.path());
+      ops.put(op.path(), op);
+    }
+
+    List<StoreOp> ops() {
+      return List.copyOf(ops.values());
+    }
+  }
+
+  /** Applies state effects to the model now and records their store operations; driver effects wait. */
+  void apply(Batch b, List<Effect> effects) {
+    for (Effect e : effects) {
+      if (e instanceof Effect.PutApp put) {
+        AppDefinition app = put.app();
+        model.putApp(app);
+        byte[] data = app.toBytes();
+        b.op(StoreOp.put(ServicePaths.app(app.id()), data));
+        b.op(StoreOp.put(ServicePaths.appVersion(app.id(), app.version()), data));
+        List<String> versions = model.versions(app.id());
+        while (versions.size() > ServicePaths.MAX_VERSIONS) {
+          String oldest = versions.get(0);
+          model.dropVersion(app.id(), oldest);
+          b.op(StoreOp.delete(ServicePaths.appVersion(app.id(), oldest)));
+        }
+      } else if (e instanceof Effect.RemoveApp remove) {
+        model.removeApp(remove.appId());
+        b.op(StoreOp.delete(ServicePaths.app(remove.appId())));
+        b.op(StoreOp.delete(ServicePaths.appVersions(remove.appId())));
+        b.op(StoreOp.delete(ServicePaths.taskFailure(remove.appId())));
+      } else if (e instanceof Effect.PutInstance put) {
+        model.putInstance(put.instance());
+        b.op(StoreOp.put(ServicePaths.instance(put.instance().id()), InstanceCodec.toBytes(put.instance())));
+      } else if (e instanceof Effect.ExpungeInstance expunge) {
+        model.removeInstance(expunge.instanceId());
+        b.op(StoreOp.delete(ServicePaths.instance(expunge.instanceId())));
+      } else if (e instanceof Effect.RecordFailure failure) {
+        model.putFailure(failure.failure());
+        b.op(StoreOp.put(ServicePaths.taskFailure(failure.failure().appId()),
+            InstanceCodec.failureToBytes(failure.failure())));
+      } else if (e instanceof Effect.CountFailure count) {
+        countFailure(count);
+      } else if (e instanceof Effect.SaveFrameworkId save) {
+        model.setFrameworkId(save.frameworkId());
+        b.op(StoreOp.put(ServicePaths.FRAMEWORK_ID, save.frameworkId().getBytes(StandardCharsets.UTF_8)));
+      } else {
+        b.after.add(e);
+      }
+    }
+  }
+
+  private void countFailure(Effect.CountFailure count) {
+    AppDefinition app = model.app(count.appId());
+    if (app == null) {
+      return;
+    }
+    Backoff next = model.backoff(app.id()).afterFailure(app, now(), count.ranFor());
+    model.putBackoff(app.id(), next);
+    log.info("app {}: {} consecutive task failure(s), next launch in {} ms", app.id(), next.failures(),
+        next.delay().toMillis());
+    // When the delay is over, the waiting instances may launch again: ask for offers then.
+    loop.schedule("backoff:" + app.id(), next.delay(), this::updateOfferInterest);
+  }
+
+  /**
+   * Commits the batch; when durable, issues its driver effects, checks deployments and offer interest. The
+   * returned future completes on the loop, after all that, or fails when the store refused the commit.
+   */
+  CompletableFuture<Void> commit(Batch b) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    List<StoreOp> ops = b.ops();
+    if (ops.isEmpty()) {
+      afterCommit(b);
+      done.complete(null);
+      return done;
+    }
+    CompletableFuture<Void> write;
+    try {
+      write = store.commit(ops);
+    } catch (RuntimeException e) {
+      write = CompletableFuture.failedFuture(e);
+    }
+    write.whenComplete((v, err) -> loop.execute(() -> {
+      if (err != null) {
+        // Unacknowledged statuses are resent by the agent; API callers get 503.
+        log.error("store commit of {} operation(s) failed; memory is ahead of the store until restart", ops.size(),
+            err);
+        done.completeExceptionally(new CommandException(CommandException.Kind.UNAVAILABLE,
+            "the state store did not accept the change: " + err.getMessage(), List.of()));
+        return;
+      }
+      afterCommit(b);
+      done.complete(null);
+    }));
+    return done;
+  }
+
+  private void afterCommit(Batch b) {
+    for (Effect e : b.after) {
+      if (e instanceof Effect.Kill kill) {
+        kill(kill);
+      } else if (e instanceof Effect.Acknowledge ack) {
+        if (!ack.status().getUuid().isEmpty() && driver != null) {
+          driver.acknowledge(ack.status());
+        }
+      } else {
+        throw new IllegalStateException("not a driver effect: " + e);
+      }
+    }
+    checkDeployments();
+    updateOfferInterest();
+  }
+
+  private void kill(Effect.Kill kill) {
+    if (driver != null) {
+      driver.kill(kill.taskId(), kill.agentId(), kill.gracePeriodSeconds());
+    }
+    Instance i = model.instanceByTask(kill.taskId());
+    if (i != null) {
+      // Kills can be lost (agent away, master failover): repeat until the task is reported terminal.
+      loop.schedule("kill:" + kill.taskId(), KILL_RETRY, () -> retryKill(kill));
+    }
+  }
+
+  private void retryKill(Effect.Kill kill) {
+    Instance i = model.instanceByTask(kill.taskId());
+    if (i != null && i.goal() == Goal.DECOMMISSIONED && i.hasLiveTask() && subscribed) {
+      log.info("task {} is still {} after a kill; killing again", kill.taskId(), i.state());
+      kill(kill);
+    } else if (i != null && i.goal() == Goal.DECOMMISSIONED && i.hasLiveTask()) {
+      loop.schedule("kill:" + kill.taskId(), KILL_RETRY, () -> retryKill(kill));
+    }
+  }
+
+  private void checkDeployments() {
+    for (Deployment d : List.copyOf(model.deployments().values())) {
+      AppDefinition app = model.app(d.appId());
+      boolean done = app == null ? model.instancesOf(d.appId()).isEmpty() : settled(app);
+      if (done) {
+        model.removeDeployment(d.appId());
+      }
+    }
+  }
+
+  /** Every instance of the app is wanted, of the current config, and running; and there are enough. */
+  private boolean settled(AppDefinition app) {
+    int running = 0;
+    for (Instance i : model.instancesOf(app.id())) {
+      if (i.goal() != Goal.RUNNING || !i.configVersion().equals(app.configVersion())
+          || i.state() != InstanceState.RUNNING) {
+        return false;
+      }
+      running++;
+    }
+    return running == app.instances();
+  }
+
+  // ---------------------------------------------------------------- reconciliation
+
+  private void periodicReconcile() {
+    if (subscribed) {
+      reconcileAll();
+    }
+    loop.schedule("reconcile", RECONCILE_INTERVAL, this::periodicReconcile);
+  }
+
+  /**
+   * Explicit reconciliation of every task we believe live (the master answers with its state, TASK_UNKNOWN
+   * or TASK_GONE for those it lost), then implicit reconciliation, which reports tasks we do not know: they
+   * are killed as they arrive.
+   */
+  private void reconcileAll() {
+    if (driver == null) {
+      return;
+    }
+    List<ReconcileTask> tasks = new ArrayList<>();
+    for (Instance i : model.instances()) {
+      if (i.hasLiveTask()) {
+        tasks.add(ReconcileTask.newBuilder().setTaskId(i.task().taskId()).setAgentId(i.task().agentId()).build());
+      }
+    }
+    if (!tasks.isEmpty()) {
+      driver.reconcile(tasks);
+    }
+    driver.reconcile(List.of());
+  }
+
+  /** Stops talking to the master; timers that still fire find no driver and do nothing. */
+  public void close() {
+    loop.cancel("reconcile");
+    subscribed = false;
+    driver = null;
+  }
+}

@@ -1,0 +1,200 @@
+package dev.corral.services.engine;
+
+import dev.corral.api.v1.Offer;
+import dev.corral.api.v1.TaskInfo;
+import dev.corral.api.v1.TaskState;
+import dev.corral.scheduler.SchedulerDriver;
+import dev.corral.services.app.AppDefinition;
+import dev.corral.services.app.Constraint;
+import dev.corral.services.instance.Goal;
+import dev.corral.services.instance.Instance;
+import dev.corral.services.instance.InstanceState;
+import dev.corral.services.instance.LaunchedTask;
+import dev.corral.services.placement.ConstraintTracker;
+import dev.corral.services.placement.OfferMatcher;
+import dev.corral.services.placement.Placement;
+import dev.corral.services.placement.TaskInfoBuilder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One batch of offers: match every waiting instance that can launch, record the placements (instances move
+ * to STAGING with their new task id and agent) in ONE store commit, and only when that is durable launch them,
+ * one launch call per offer. Offers that take nothing are declined at once: briefly while other instances
+ * still wait, for long (and offers suppressed) when nothing does.
+ *
+ * <p>Before launching, each placement is checked again against the model, since the app may have changed or
+ * been deleted while the commit was in flight; a placement that no longer holds is dropped and its
+ * never-launched task forgotten.
+ */
+final class OfferRound {
+  private static final Logger log = LoggerFactory.getLogger(OfferRound.class);
+
+  private final Engine engine;
+
+  OfferRound(Engine engine) {
+    this.engine = engine;
+  }
+
+  private record Planned(Placement placement, String taskId) {}
+
+  void handle(List<Offer> offers) {
+    SchedulerDriver driver = engine.driver();
+    if (driver == null) {
+      return;
+    }
+    if (!engine.frameworkIdDurable()) {
+      driver.decline(offerIds(offers), Engine.REFUSE_SHORT_SECONDS);
+      return;
+    }
+    ServiceModel model = engine.model;
+    Instant now = engine.now();
+    List<OfferMatcher.Demand> demands = demands(model, now);
+    Map<String, List<Planned>> byOffer = new LinkedHashMap<>();
+    List<String> unused = new ArrayList<>();
+    Engine.Batch batch = new Engine.Batch();
+    for (Offer offer : offers) {
+      if (demands.stream().allMatch(OfferMatcher.Demand::exhausted)) {
+        unused.add(offer.getOfferId());
+        continue;
+      }
+      OfferMatcher.Result result = OfferMatcher.match(offer, demands);
+      for (OfferMatcher.Outcome o : result.outcomes()) {
+        model.putOfferStats(o.appId(), model.offerStats(o.appId()).record(o, now));
+      }
+      if (result.placements().isEmpty()) {
+        unused.add(offer.getOfferId());
+        continue;
+      }
+      List<Planned> planned = new ArrayList<>(result.placements().size());
+      List<Effect> effects = new ArrayList<>(result.placements().size());
+      for (Placement p : result.placements()) {
+        Instance instance = model.instance(p.instanceId());
+        AppDefinition app = model.app(instance.appId());
+        String taskId = Engine.newTaskId(instance.appId());
+        LaunchedTask task = new LaunchedTask(taskId, p.agentId(), p.hostname(), p.hostPorts(), p.attributes(),
+            app.version(), now, null, TaskState.TASK_STAGING, "");
+        effects.add(new Effect.PutInstance(instance.moveTo(InstanceState.STAGING, task)));
+        planned.add(new Planned(p, taskId));
+      }
+      engine.apply(batch, effects);
+      byOffer.put(offer.getOfferId(), planned);
+    }
+    boolean moreWaiting = engine.hasLaunchable(now);
+    double refuse = moreWaiting ? Engine.REFUSE_SHORT_SECONDS : Engine.REFUSE_LONG_SECONDS;
+    if (!unused.isEmpty()) {
+      driver.decline(unused, refuse);
+    }
+    if (!moreWaiting) {
+      engine.noMoreDemand();
+    }
+    if (byOffer.isEmpty()) {
+      return;
+    }
+    engine.commit(batch).whenComplete((v, err) -> {
+      if (err == null) {
+        launch(byOffer, refuse);
+      } else {
+        driver.decline(byOffer.keySet(), Engine.REFUSE_SHORT_SECONDS);
+        requeue(byOffer.values().stream().flatMap(List::stream).map(Planned::taskId).toList());
+      }
+    });
+  }
+
+  /** Apps that may launch now, each with its waiting instances and a tracker of where the others run. */
+  private static List<OfferMatcher.Demand> demands(ServiceModel model, Instant now) {
+    List<OfferMatcher.Demand> out = new ArrayList<>();
+    for (AppDefinition app : model.apps().values()) {
+      if (!app.unsupportedReasons().isEmpty() || model.backoff(app.id()).delayed(now)) {
+        continue;
+      }
+      List<Instance> waiting = new ArrayList<>();
+      List<Map<String, String>> placed = new ArrayList<>();
+      boolean constrained = !app.constraints().isEmpty();
+      for (Instance i : model.instancesOf(app.id())) {
+        if (i.isWaiting() && i.configVersion().equals(app.configVersion())) {
+          waiting.add(i);
+        } else if (constrained && i.goal() == Goal.RUNNING && i.hasLiveTask()) {
+          Map<String, String> values = new HashMap<>(i.task().attributes());
+          values.put(Constraint.HOSTNAME, i.task().host());
+          placed.add(values);
+        }
+      }
+      if (!waiting.isEmpty()) {
+        out.add(new OfferMatcher.Demand(app, waiting, ConstraintTracker.of(app.constraints(), placed)));
+      }
+    }
+    return out;
+  }
+
+  private void launch(Map<String, List<Planned>> byOffer, double refuse) {
+    SchedulerDriver driver = engine.driver();
+    ServiceModel model = engine.model;
+    Engine.Batch cleanup = new Engine.Batch();
+    Set<String> touchedApps = new LinkedHashSet<>();
+    for (Map.Entry<String, List<Planned>> e : byOffer.entrySet()) {
+      List<TaskInfo> tasks = new ArrayList<>(e.getValue().size());
+      List<String> taskIds = new ArrayList<>(e.getValue().size());
+      for (Planned p : e.getValue()) {
+        Instance i = model.instanceByTask(p.taskId());
+        if (i == null || i.state() != InstanceState.STAGING || i.task().lastState() != TaskState.TASK_STAGING) {
+          continue;
+        }
+        AppDefinition app = model.app(i.appId());
+        if (i.goal() == Goal.RUNNING && app != null && i.configVersion().equals(app.configVersion())) {
+          tasks.add(TaskInfoBuilder.build(app, p.taskId(), p.placement(), engine.config.user(), model.frameworkId()));
+          taskIds.add(p.taskId());
+        } else {
+          // Changed or removed while the commit was in flight: the task was never launched, so forget it.
+          engine.apply(cleanup, List.of(new Effect.ExpungeInstance(i.id())));
+          touchedApps.add(i.appId());
+        }
+      }
+      if (tasks.isEmpty()) {
+        driver.decline(List.of(e.getKey()), refuse);
+        continue;
+      }
+      driver.launch(List.of(e.getKey()), tasks, refuse).whenComplete((v, err) -> {
+        if (err != null) {
+          log.warn("the master rejected the launch of {} task(s) on offer {}: {}", tasks.size(), e.getKey(),
+              err.toString());
+          engine.loop.execute(() -> requeue(taskIds));
+        }
+      });
+    }
+    if (!touchedApps.isEmpty()) {
+      touchedApps.forEach(appId -> engine.apply(cleanup, engine.replan(appId)));
+      engine.commit(cleanup);
+    }
+  }
+
+  /** Tasks that were never launched: their instances wait again (a rejected launch is no task failure). */
+  private void requeue(List<String> taskIds) {
+    ServiceModel model = engine.model;
+    Engine.Batch b = new Engine.Batch();
+    Set<String> apps = new LinkedHashSet<>();
+    for (String taskId : taskIds) {
+      Instance i = model.instanceByTask(taskId);
+      if (i != null && i.state() == InstanceState.STAGING && i.task().lastState() == TaskState.TASK_STAGING) {
+        engine.apply(b, List.of(new Effect.PutInstance(i.moveTo(InstanceState.SCHEDULED, null))));
+        apps.add(i.appId());
+      }
+    }
+    apps.forEach(appId -> engine.apply(b, engine.replan(appId)));
+    engine.commit(b);
+  }
+
+  private static List<String> offerIds(List<Offer> offers) {
+    List<String> ids = new ArrayList<>(offers.size());
+    offers.forEach(o -> ids.add(o.getOfferId()));
+    return ids;
+  }
+}

@@ -1,0 +1,206 @@
+package dev.corral.services.engine;
+
+import dev.corral.services.app.AppDefinition;
+import dev.corral.services.app.PortDefinition;
+import dev.corral.services.instance.Backoff;
+import dev.corral.services.instance.Instance;
+import dev.corral.services.instance.TaskFailure;
+import dev.corral.services.placement.OfferStats;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The scheduler's in-memory state and its indexes. Owned by the event loop: not thread-safe, and only
+ * {@link Engine} changes it (through effects), so the indexes cannot drift from the primary maps.
+ *
+ * <p>Hard state, mirrored in the store: apps, their versions, instances, last task failures, the framework
+ * id. Soft state, rebuilt after a restart: backoffs, offer statistics, deployments.
+ */
+final class ServiceModel {
+  private final Map<String, AppDefinition> apps = new TreeMap<>();
+  private final Map<String, List<String>> versions = new HashMap<>();
+  private final Map<String, Instance> instances = new HashMap<>();
+  private final Map<String, Map<String, Instance>> byApp = new HashMap<>();
+  private final Map<String, String> instanceByTask = new HashMap<>();
+  private final Map<String, TaskFailure> failures = new HashMap<>();
+  private final Map<String, Backoff> backoffs = new HashMap<>();
+  private final Map<String, OfferStats> offerStats = new HashMap<>();
+  private final Map<String, Deployment> deployments = new LinkedHashMap<>();
+  private String frameworkId = "";
+
+  Map<String, AppDefinition> apps() {
+    return Collections.unmodifiableMap(apps);
+  }
+
+  AppDefinition app(String appId) {
+    return apps.get(appId);
+  }
+
+  void putApp(AppDefinition app) {
+    apps.put(app.id(), app);
+    List<String> v = versions.computeIfAbsent(app.id(), k -> new ArrayList<>());
+    if (!v.contains(app.version())) {
+      v.add(app.version());
+      Collections.sort(v);
+    }
+  }
+
+  void removeApp(String appId) {
+    apps.remove(appId);
+    versions.remove(appId);
+    failures.remove(appId);
+    backoffs.remove(appId);
+    offerStats.remove(appId);
+  }
+
+  /** Stored versions of the app, oldest first. */
+  List<String> versions(String appId) {
+    return Collections.unmodifiableList(versions.getOrDefault(appId, List.of()));
+  }
+
+  void setVersions(String appId, List<String> stored) {
+    List<String> v = new ArrayList<>(stored);
+    Collections.sort(v);
+    versions.put(appId, v);
+  }
+
+  void dropVersion(String appId, String version) {
+    List<String> v = versions.get(appId);
+    if (v != null) {
+      v.remove(version);
+    }
+  }
+
+  Instance instance(String instanceId) {
+    return instances.get(instanceId);
+  }
+
+  Instance instanceByTask(String taskId) {
+    String id = instanceByTask.get(taskId);
+    return id == null ? null : instances.get(id);
+  }
+
+  Collection<Instance> instances() {
+    return Collections.unmodifiableCollection(instances.values());
+  }
+
+  /** The app's instances in creation order (including decommissioned ones and those of a deleted app). */
+  Collection<Instance> instancesOf(String appId) {
+    Map<String, Instance> of = byApp.get(appId);
+    return of == null ? List.of() : Collections.unmodifiableCollection(of.values());
+  }
+
+  /** Ids of apps that exist or still have instances. */
+  Set<String> appIdsWithInstances() {
+    return Collections.unmodifiableSet(byApp.keySet());
+  }
+
+  void putInstance(Instance instance) {
+    Instance previous = instances.put(instance.id(), instance);
+    if (previous != null && previous.taskId() != null && !previous.taskId().equals(instance.taskId())) {
+      instanceByTask.remove(previous.taskId());
+    }
+    if (instance.taskId() != null) {
+      instanceByTask.put(instance.taskId(), instance.id());
+    }
+    byApp.computeIfAbsent(instance.appId(), k -> new LinkedHashMap<>()).put(instance.id(), instance);
+  }
+
+  void removeInstance(String instanceId) {
+    Instance previous = instances.remove(instanceId);
+    if (previous == null) {
+      return;
+    }
+    if (previous.taskId() != null) {
+      instanceByTask.remove(previous.taskId());
+    }
+    Map<String, Instance> of = byApp.get(previous.appId());
+    if (of != null) {
+      of.remove(instanceId);
+      if (of.isEmpty()) {
+        byApp.remove(previous.appId());
+      }
+    }
+  }
+
+  TaskFailure failure(String appId) {
+    return failures.get(appId);
+  }
+
+  Map<String, TaskFailure> failures() {
+    return Collections.unmodifiableMap(failures);
+  }
+
+  void putFailure(TaskFailure failure) {
+    failures.put(failure.appId(), failure);
+  }
+
+  Backoff backoff(String appId) {
+    return backoffs.getOrDefault(appId, Backoff.NONE);
+  }
+
+  Map<String, Backoff> backoffs() {
+    return Collections.unmodifiableMap(backoffs);
+  }
+
+  void putBackoff(String appId, Backoff backoff) {
+    backoffs.put(appId, backoff);
+  }
+
+  void clearBackoff(String appId) {
+    backoffs.remove(appId);
+  }
+
+  OfferStats offerStats(String appId) {
+    return offerStats.getOrDefault(appId, OfferStats.EMPTY);
+  }
+
+  Map<String, OfferStats> offerStats() {
+    return Collections.unmodifiableMap(offerStats);
+  }
+
+  void putOfferStats(String appId, OfferStats stats) {
+    offerStats.put(appId, stats);
+  }
+
+  Map<String, Deployment> deployments() {
+    return Collections.unmodifiableMap(deployments);
+  }
+
+  void putDeployment(Deployment d) {
+    deployments.put(d.appId(), d);
+  }
+
+  void removeDeployment(String appId) {
+    deployments.remove(appId);
+  }
+
+  String frameworkId() {
+    return frameworkId;
+  }
+
+  void setFrameworkId(String id) {
+    frameworkId = id == null ? "" : id;
+  }
+
+  /** Service ports held by apps other than {@code exceptAppId}. */
+  Set<Integer> servicePortsTaken(String exceptAppId) {
+    Set<Integer> taken = new HashSet<>();
+    for (AppDefinition app : apps.values()) {
+      if (!app.id().equals(exceptAppId)) {
+        for (PortDefinition p : app.portDefinitions()) {
+          taken.add(p.port());
+        }
+      }
+    }
+    return taken;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.corral.services.instance;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One instance of an app: a slot that the scheduler keeps filled with a task. Persisted in its own store node
+ * as soon as it is created, before it has a task. Immutable; changes produce new values.
+ *
+ * <p>Hard state (all of it): the desired {@link #goal} is written by the scheduler, the observed
+ * {@link #state} and the task's status only by placement and status updates.
+ *
+ * @param configVersion the app's {@code lastConfigChangeAt} the instance was created for; an instance of an
+ *     older config is replaced, not relaunched
+ * @param task the current task, null while SCHEDULED
+ */
+public record Instance(String id, String appId, String configVersion, Goal goal, InstanceState state,
+    Instant createdAt, LaunchedTask task) {
+
+  public Instance {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(appId, "appId");
+    Objects.requireNonNull(goal, "goal");
+    Objects.requireNonNull(state, "state");
+    if (state == InstanceState.SCHEDULED && task != null) {
+      throw new IllegalArgumentException("a scheduled instance has no task: " + id);
+    }
+  }
+
+  /** A new instance of an app, waiting for a place. */
+  public static Instance scheduled(String id, String appId, String configVersion, Instant now) {
+    return new Instance(id, appId, configVersion, Goal.RUNNING, InstanceState.SCHEDULED, now, null);
+  }
+
+  /** Moves to {@code next}, checking the transition table. */
+  public Instance moveTo(InstanceState next, LaunchedTask newTask) {
+    InstanceState.TRANSITIONS.check(state, next);
+    return new Instance(id, appId, configVersion, goal, next, createdAt, newTask);
+  }
+
+  /** The same state with an updated task record (a repeated status). */
+  public Instance withTask(LaunchedTask newTask) {
+    return new Instance(id, appId, configVersion, goal, state, createdAt, newTask);
+  }
+
+  public Instance withGoal(Goal newGoal) {
+    return new Instance(id, appId, configVersion, newGoal, state, createdAt, task);
+  }
+
+  public boolean hasLiveTask() {
+    return task != null && state.isLive();
+  }
+
+  /** Waiting for an offer: wanted, and without a task. */
+  public boolean isWaiting() {
+    return goal == Goal.RUNNING && state == InstanceState.SCHEDULED;
+  }
+
+  public String taskId() {
+    return task == null ? null : task.taskId();
+  }
+}

@@ -1,0 +1,128 @@
+package dev.corral.services.instance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.api.v1.TaskState;
+import dev.corral.common.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The stored form of instances and task failures: small JSON documents, one store node each. Unknown fields
+ * are ignored on read, so a newer writer's additions do not break an older reader; a missing field takes a
+ * safe default (an unknown state reads as UNKNOWN, which is terminal and makes the instance relaunch).
+ */
+public final class InstanceCodec {
+  private InstanceCodec() {}
+
+  public static byte[] toBytes(Instance i) {
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("id", i.id());
+    n.put("appId", i.appId());
+    n.put("configVersion", i.configVersion());
+    n.put("goal", i.goal().name());
+    n.put("state", i.state().name());
+    n.put("createdAt", i.createdAt().toString());
+    if (i.task() != null) {
+      LaunchedTask t = i.task();
+      ObjectNode tn = n.putObject("task");
+      tn.put("id", t.taskId());
+      tn.put("agentId", t.agentId());
+      tn.put("host", t.host());
+      ArrayNode ports = tn.putArray("ports");
+      t.hostPorts().forEach(ports::add);
+      ObjectNode attrs = tn.putObject("attributes");
+      t.attributes().forEach(attrs::put);
+      tn.put("appVersion", t.appVersion());
+      tn.put("stagedAt", t.stagedAt().toString());
+      if (t.startedAt() != null) {
+        tn.put("startedAt", t.startedAt().toString());
+      }
+      tn.put("lastState", t.lastState().name());
+      if (!t.message().isEmpty()) {
+        tn.put("message", t.message());
+      }
+    }
+    return write(n);
+  }
+
+  public static Instance fromBytes(byte[] data) {
+    JsonNode n = read(data);
+    LaunchedTask task = null;
+    JsonNode tn = n.get("task");
+    if (tn != null && tn.isObject()) {
+      List<Integer> ports = new ArrayList<>();
+      tn.path("ports").forEach(p -> ports.add(p.asInt()));
+      Map<String, String> attrs = new LinkedHashMap<>();
+      tn.path("attributes").fields().forEachRemaining(e -> attrs.put(e.getKey(), e.getValue().asText()));
+      task = new LaunchedTask(tn.path("id").asText(), tn.path("agentId").asText(), tn.path("host").asText(),
+          ports, attrs, tn.path("appVersion").asText(""), Instant.parse(tn.path("stagedAt").asText()),
+          tn.hasNonNull("startedAt") ? Instant.parse(tn.get("startedAt").asText()) : null,
+          taskState(tn.path("lastState").asText()), tn.path("message").asText(""));
+    }
+    InstanceState state = enumOr(InstanceState.class, n.path("state").asText(), InstanceState.UNKNOWN);
+    if (state == InstanceState.SCHEDULED && task != null) {
+      task = null;
+    }
+    if (state != InstanceState.SCHEDULED && task == null) {
+      state = InstanceState.SCHEDULED;
+    }
+    return new Instance(n.path("id").asText(), n.path("appId").asText(), n.path("configVersion").asText(""),
+        enumOr(Goal.class, n.path("goal").asText(), Goal.RUNNING), state,
+        Instant.parse(n.path("createdAt").asText(Instant.EPOCH.toString())), task);
+  }
+
+  public static byte[] failureToBytes(TaskFailure f) {
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("appId", f.appId());
+    n.put("host", f.host());
+    n.put("message", f.message());
+    n.put("state", f.state());
+    n.put("taskId", f.taskId());
+    n.put("timestamp", f.timestamp().toString());
+    n.put("version", f.version());
+    n.put("slaveId", f.slaveId());
+    return write(n);
+  }
+
+  public static TaskFailure failureFromBytes(byte[] data) {
+    JsonNode n = read(data);
+    return new TaskFailure(n.path("appId").asText(), n.path("host").asText(), n.path("message").asText(),
+        n.path("state").asText(), n.path("taskId").asText(), Instant.parse(n.path("timestamp").asText()),
+        n.path("version").asText(), n.path("slaveId").asText());
+  }
+
+  private static TaskState taskState(String name) {
+    return enumOr(TaskState.class, name, TaskState.TASK_STAGING);
+  }
+
+  private static <E extends Enum<E>> E enumOr(Class<E> type, String name, E fallback) {
+    try {
+      return Enum.valueOf(type, name);
+    } catch (IllegalArgumentException e) {
+      return fallback;
+    }
+  }
+
+  private static byte[] write(ObjectNode n) {
+    try {
+      return Json.mapper().writeValueAsBytes(n);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static JsonNode read(byte[] data) {
+    try {
+      return Json.mapper().readTree(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException("stored instance is not valid JSON", e);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.corral.services;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.api.v1.ReconcileTask;
+import dev.corral.api.v1.TaskInfo;
+import dev.corral.api.v1.TaskState;
+import dev.corral.services.engine.ServicePaths;
+import dev.corral.services.instance.Goal;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class RecoveryTest {
+
+  @Test
+  void theFrameworkIdIsStoredBeforeReconciliation() {
+    Harness h = new Harness();
+    h.scheduler.start();
+    h.loop.runPending();
+    assertThat(h.driver.info().getFrameworkId()).isEmpty();
+    assertThat(h.driver.info().getName()).isEqualTo("marathon");
+    AtomicReference<String> storedAtReconcile = new AtomicReference<>();
+    h.driver.onReconcile(() -> storedAtReconcile.set(
+        h.store.get(ServicePaths.FRAMEWORK_ID).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null)));
+    h.subscribe("fw-1");
+    assertThat(storedAtReconcile.get()).isEqualTo("fw-1");
+  }
+
+  @Test
+  void aNewSchedulerOnTheSameStoreRecoversEverythingAndLaunchesNothingTwice() {
+    Harness first = Harness.running();
+    first.create("{\"id\": \"/a\", \"cmd\": \"x\", \"cpus\": 1, \"mem\": 16, \"instances\": 3}");
+    first.create("{\"id\": \"/b\", \"cmd\": \"x\", \"cpus\": 1, \"mem\": 16, \"instances\": 2}");
+    first.offers(Offers.offer("o1", "host-a").cpus(4).mem(1024).ports(31000, 31100).build());
+    List<String> launched = first.driver.launchedTasks().stream().map(TaskInfo::getTaskId).toList();
+    assertThat(launched).hasSize(4);
+    first.runAll();
+    first.update("/a", "{\"instances\": 2}");
+    String killed = first.driver.kills().get(0).taskId();
+    first.scheduler.close();
+    assertThat(first.driver.closed()).isTrue();
+
+    Harness second = new Harness(first.store, first.clock);
+    second.scheduler.start();
+    second.loop.runPending();
+    assertThat(second.driver.info().getFrameworkId()).isEqualTo("fw-1");
+    assertThat(second.view().apps()).containsOnlyKeys("/a", "/b");
+    assertThat(second.instances("/a")).hasSize(3);
+    assertThat(second.instances("/a")).filteredOn(i -> i.goal() == Goal.DECOMMISSIONED).hasSize(1);
+    assertThat(second.view().waiting("/b")).hasSize(1);
+
+    second.subscribe("fw-1");
+    List<String> reconciled = second.driver.reconciles().get(0).stream().map(ReconcileTask::getTaskId).toList();
+    assertThat(reconciled).containsExactlyInAnyOrderElementsOf(launched);
+    assertThat(second.driver.reconciles().get(1)).as("then implicit reconciliation").isEmpty();
+    assertThat(second.driver.kills()).extracting(FakeDriver.Kill::taskId).as("the unfinished kill is repeated")
+        .containsExactly(killed);
+    assertThat(second.driver.revives()).as("one instance of /b still waits").isEqualTo(1);
+
+    second.offers(Offers.big("o2", "host-b"));
+    assertThat(second.driver.launchedTasks()).as("only the one that never launched").hasSize(1)
+        .allMatch(t -> t.getName().equals("/b"));
+
+    second.status(killed, TaskState.TASK_KILLED);
+    assertThat(second.instances("/a")).hasSize(2);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.corral.services.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.services.Harness;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AppValidatorTest {
+
+  private static List<Violation> validate(String json) {
+    return AppValidator.validate(AppNormalizer.clean(Harness.object(json)));
+  }
+
+  @Test
+  void aMinimalAppIsValid() {
+    assertThat(validate("{\"id\": \"/a\", \"cmd\": \"sleep 1\"}")).isEmpty();
+  }
+
+  @Test
+  void negativeResourcesAndWrongTypesAreReportedAtTheirPaths() {
+    assertThat(validate("""
+        {"id": "/a", "cmd": "x", "cpus": -1, "mem": "lots", "instances": 1.5, "gpus": -2, "disk": -0.5,
+         "env": {"A": 1}, "labels": {"b": true}, "requirePorts": "yes", "backoffFactor": 0.5}"""))
+        .containsExactlyInAnyOrder(
+            new Violation("/cpus", "must be >= 0"),
+            new Violation("/mem", "must be a number"),
+            new Violation("/disk", "must be >= 0"),
+            new Violation("/gpus", "must be >= 0"),
+            new Violation("/instances", "must be an integer"),
+            new Violation("/env/A", "must be a string or a secret reference {\"secret\": \"name\"}"),
+            new Violation("/labels/b", "must be a string"),
+            new Violation("/requirePorts", "must be a boolean"),
+            new Violation("/backoffFactor", "must be >= 1"));
+  }
+
+  @Test
+  void cmdAndArgsExcludeEachOtherAndOneOfThemOrAContainerIsNeeded() {
+    assertThat(validate("{\"id\": \"/a\", \"cmd\": \"x\", \"args\": [\"y\"]}"))
+        .containsExactly(new Violation("/cmd", "give either cmd or args, not both"));
+    assertThat(validate("{\"id\": \"/a\"}")).extracting(Violation::path).containsExactly("/");
+    assertThat(validate("{\"id\": \"/a\", \"container\": {\"type\": \"MESOS\"}}")).isEmpty();
+  }
+
+  @Test
+  void idsFollowMarathonsRules() {
+    for (String good : List.of("/a", "a", "/prod/web-1", "/a.b/c", "/x/../y", "./z/")) {
+      assertThat(validate("{\"id\": \"" + good + "\", \"cmd\": \"x\"}")).as(good).isEmpty();
+    }
+    for (String bad : List.of("/A", "/a_b", "/-a", "/a-", "/a//b", "/..", "/", "", "/a b", "/a..b")) {
+      assertThat(validate("{\"id\": \"" + bad + "\", \"cmd\": \"x\"}")).as(bad)
+          .extracting(Violation::path).containsExactly("/id");
+    }
+    assertThat(validate("{\"id\": 3, \"cmd\": \"x\"}")).containsExactly(new Violation("/id", "must be a string"));
+  }
+
+  @Test
+  void constraintsNeedAKnownOperatorAndAFittingValue() {
+    assertThat(validate("""
+        {"id": "/a", "cmd": "x", "constraints": [["hostname", "UNIQUE"], ["rack", "NEAR", "r1"],
+         ["rack", "MAX_PER", "zero"], ["rack", "LIKE", "(["], ["rack"], "hostname:UNIQUE"]}"""))
+        .extracting(Violation::path)
+        .containsExactly("/constraints/1", "/constraints/2", "/constraints/3", "/constraints/4", "/constraints/5");
+  }
+
+  @Test
+  void portDefinitionsAreChecked() {
+    assertThat(validate("""
+        {"id": "/a", "cmd": "x", "requirePorts": true, "portDefinitions": [{"port": 70000},
+         {"port": 80, "protocol": "sctp", "name": "Web"}, {"port": 80, "name": "web"}, {"port": 81, "name": "web"}]}"""))
+        .containsExactly(
+            new Violation("/portDefinitions/0/port", "must be an integer between 0 and 65535"),
+            new Violation("/portDefinitions/1/protocol", "must be one of tcp, udp, udp,tcp"),
+            new Violation("/portDefinitions/1/name", "must match ^[a-z][a-z0-9-]*$"),
+            new Violation("/portDefinitions/2/port", "is given twice; with requirePorts every port must be unique"),
+            new Violation("/portDefinitions/3/name", "must be unique among the port definitions"));
+    assertThat(validate("{\"id\": \"/a\", \"cmd\": \"x\", \"ports\": [0, 0], \"portDefinitions\": [{\"port\": 1}]}"))
+        .containsExactly(new Violation("/ports", "give either ports or portDefinitions, not both"));
+  }
+
+  @Test
+  void nullsCountAsAbsentAndUnknownFieldsAreFine() {
+    ObjectNode app = Harness.object("{\"id\": \"/a\", \"cmd\": \"x\", \"args\": null, \"user\": null, \"someday\": {\"x\": 1}}");
+    assertThat(AppValidator.validate(AppNormalizer.clean(app))).isEmpty();
+    assertThat(AppNormalizer.clean(app).has("someday")).isTrue();
+  }
+}
