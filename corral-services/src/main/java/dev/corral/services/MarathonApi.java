@@ -23,13 +23,16 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,7 +177,10 @@ public final class MarathonApi {
     String id = canonicalOrThrow(path);
     AppDefinition app = view.apps().get(id);
     if (app == null) {
-      throw HttpError.message(404, "App '" + id + "' does not exist");
+      // For /x/tasks and /x/versions with neither app present, the app the user meant is /x.
+      String missing = path.endsWith("/tasks") || path.endsWith("/versions")
+          ? canonicalOrThrow(path.substring(0, path.lastIndexOf('/'))) : id;
+      throw HttpError.message(404, "App '" + missing + "' does not exist");
     }
     ObjectNode body = Json.mapper().createObjectNode();
     body.set("app", AppJson.render(app, view, AppJson.SINGLE));
@@ -248,7 +254,7 @@ public final class MarathonApi {
   // ---------------------------------------------------------------- tasks
 
   private Reply listTasks(Context ctx, ServicesView view) {
-    Set<String> states = new java.util.HashSet<>();
+    Set<String> states = new HashSet<>();
     for (String s : ctx.queryParams("status")) {
       for (String part : s.split(",")) {
         if (!part.isBlank()) {
@@ -257,7 +263,7 @@ public final class MarathonApi {
       }
     }
     ArrayNode tasks = Json.mapper().createArrayNode();
-    for (Map.Entry<String, List<Instance>> e : new java.util.TreeMap<>(view.instances()).entrySet()) {
+    for (Map.Entry<String, List<Instance>> e : new TreeMap<>(view.instances()).entrySet()) {
       AppDefinition app = view.apps().get(e.getKey());
       for (Instance i : e.getValue()) {
         if (i.hasLiveTask() && (states.isEmpty() || states.contains(i.task().lastState().name()))) {
@@ -345,7 +351,7 @@ public final class MarathonApi {
     return app.labels().containsKey(selector.trim());
   }
 
-  private void respond(Context ctx, java.util.function.Supplier<CompletableFuture<Reply>> work) {
+  private void respond(Context ctx, Supplier<CompletableFuture<Reply>> work) {
     CompletableFuture<Reply> reply;
     try {
       reply = work.get();

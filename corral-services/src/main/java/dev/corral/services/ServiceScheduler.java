@@ -20,9 +20,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The Marathon-compatible service scheduler: keeps apps' instances running on the cluster and serves the
@@ -148,7 +150,7 @@ public final class ServiceScheduler implements AutoCloseable {
   }
 
   /** Runs work on the loop; the returned future completes on the common pool, never on the loop thread. */
-  private <T> CompletableFuture<T> onLoop(java.util.function.Supplier<CompletableFuture<T>> work) {
+  private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> work) {
     CompletableFuture<T> result = new CompletableFuture<>();
     if (closed) {
       result.completeExceptionally(new IllegalStateException("the service scheduler is closed"));
@@ -163,7 +165,7 @@ public final class ServiceScheduler implements AutoCloseable {
       }
       f.whenCompleteAsync((v, err) -> {
         if (err != null) {
-          result.completeExceptionally(err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+          result.completeExceptionally(err instanceof CompletionException && err.getCause() != null
               ? err.getCause() : err);
         } else {
           result.complete(v);

@@ -147,6 +147,21 @@ class StatusTest {
   }
 
   @Test
+  void aTaskThatNeverLeavesStagingIsKilledAndRelaunchedAfterTheLaunchTimeout() {
+    Harness h = oneLaunched("{\"id\": \"/slow\", \"cmd\": \"x\", \"cpus\": 0.1, \"mem\": 16}");
+    String taskId = h.driver.launchedTasks().get(0).getTaskId();
+    h.loop.advance(Duration.ofMinutes(4));
+    assertThat(h.driver.kills()).isEmpty();
+    h.loop.advance(Duration.ofMinutes(2));
+    assertThat(h.driver.kills()).extracting(FakeDriver.Kill::taskId).containsExactly(taskId);
+    assertThat(h.instances("/slow")).singleElement().satisfies(i -> assertThat(i.isWaiting()).isTrue());
+    assertThat(h.view().failures().get("/slow").message()).contains("did not start within 300 s");
+    h.loop.advance(Duration.ofSeconds(2));
+    h.offers(Offers.big("o2", "host-b"));
+    assertThat(h.driver.launches()).hasSize(2);
+  }
+
+  @Test
   void everyTerminalStateRelaunchesAWantedInstance() {
     for (TaskState end : List.of(TaskState.TASK_FINISHED, TaskState.TASK_KILLED, TaskState.TASK_ERROR,
         TaskState.TASK_LOST, TaskState.TASK_DROPPED, TaskState.TASK_GONE, TaskState.TASK_UNKNOWN)) {

@@ -10,8 +10,11 @@ import java.nio.file.Path;
  * (pids are reused, quickly on hosts with {@code pid_max} 32768); pid plus start time is. Stateless.
  */
 public final class ProcStat {
-  /** A parsed stat line: the state letter (R, S, Z, ...) and the start time in clock ticks since boot. */
-  public record Stat(char state, long startTime) {
+  /**
+   * A parsed stat line: the state letter (R, S, Z, ...), the process group id and the start time in clock
+   * ticks since boot.
+   */
+  public record Stat(char state, long processGroup, long startTime) {
     public boolean zombie() {
       return state == 'Z' || state == 'X' || state == 'x';
     }
@@ -53,7 +56,7 @@ public final class ProcStat {
   static Stat parse(String line) {
     int close = line.lastIndexOf(')');
     String[] rest = line.substring(close + 2).trim().split(" ");
-    // rest[0] is field 3 (state), so field 22 (starttime) is rest[19]
-    return new Stat(rest[0].charAt(0), Long.parseLong(rest[19]));
+    // rest[0] is field 3 (state), so field 5 (pgrp) is rest[2] and field 22 (starttime) is rest[19]
+    return new Stat(rest[0].charAt(0), Long.parseLong(rest[2]), Long.parseLong(rest[19]));
   }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -148,17 +149,36 @@ public final class ProcessContainerizer {
 
   /** SIGTERM to the task's process group, if the task is still the process we started. */
   public void terminate(TaskPids pids) {
-    if (ProcStat.alive(pids.taskPid(), pids.taskStart())) {
+    if (awaitOwnGroup(pids)) {
       signalGroup(pids.taskPid(), "TERM");
     }
   }
 
   /** SIGKILL to the task's process group and to everything in its cgroups. */
   public void forceKill(TaskPids pids, TaskCgroup cgroup) {
-    if (ProcStat.alive(pids.taskPid(), pids.taskStart())) {
+    if (awaitOwnGroup(pids)) {
       signalGroup(pids.taskPid(), "KILL");
     }
     cgroup.killAll();
+  }
+
+  /**
+   * Whether the task lives and leads its own process group. The monitor reports the pid right after its
+   * fork, a moment before the task's setsid; a kill arriving in that moment waits for it (at most a
+   * second), since a signal to a group that does not exist yet would be lost.
+   */
+  private static boolean awaitOwnGroup(TaskPids pids) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    while (true) {
+      ProcStat.Stat s = ProcStat.read(pids.taskPid());
+      if (s == null || s.zombie() || (pids.taskStart() != 0 && s.startTime() != pids.taskStart())) {
+        return false;
+      }
+      if (s.processGroup() == pids.taskPid() || System.nanoTime() > deadline) {
+        return true;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // worker thread; setsid is a few ms away
+    }
   }
 
   /**

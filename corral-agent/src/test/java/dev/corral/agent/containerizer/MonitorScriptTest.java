@@ -59,10 +59,12 @@ class MonitorScriptTest {
   @Test
   void taskLeadsItsOwnSessionAndTheMonitorSurvivesSignals() throws Exception {
     long[] pids = startMonitor("/bin/sh", "-c", "exec sleep 30");
+    // the pid is printed right after the fork; setsid follows a moment later
+    await().atMost(Duration.ofSeconds(5)).until(() -> ProcStat.read(pids[1]).processGroup() == pids[1]);
     String stat = Files.readString(Path.of("/proc", Long.toString(pids[1]), "stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    assertThat(f[2]).as("process group id").isEqualTo(Long.toString(pids[1]));
     assertThat(f[3]).as("session id").isEqualTo(Long.toString(pids[1]));
+    assertThat(f[4]).as("no controlling terminal").isEqualTo("0");
 
     ProcessHandle.of(pids[0]).orElseThrow().destroy(); // SIGTERM to the monitor: trapped, ignored
     Thread.sleep(200);

@@ -11,6 +11,7 @@ class ProcStatTest {
     ProcStat.Stat s = ProcStat.parse(line);
     assertThat(s.state()).isEqualTo('S');
     assertThat(s.startTime()).isEqualTo(987654);
+    assertThat(s.processGroup()).isEqualTo(1234);
     assertThat(s.zombie()).isFalse();
   }
 

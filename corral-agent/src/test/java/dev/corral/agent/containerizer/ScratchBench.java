@@ -10,6 +10,15 @@ import java.util.concurrent.atomic.*;
 import org.junit.jupiter.api.Test;
 
 class ScratchBench {
+  static long[] selfCpu() throws Exception {
+    String st = Files.readString(Path.of("/proc/self/stat"));
+    String[] f = st.substring(st.lastIndexOf(')') + 2).split(" ");
+    return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+  }
+  static long[] allCpu() throws Exception {
+    String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).split("\\s+");
+    return new long[] {Long.parseLong(f[1]) + Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4])};
+  }
   @Test
   void bench() throws Exception {
     Path work = Files.createTempDirectory("bench");
@@ -20,6 +29,7 @@ class ScratchBench {
     ExecutorService pool = Executors.newFixedThreadPool(Integer.getInteger("t", 4));
     AtomicLong cgT = new AtomicLong(), spawnT = new AtomicLong();
     List<Future<Launched>> fs = new ArrayList<>();
+    long[] self0 = selfCpu(); long[] all0 = allCpu();
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
       String id = "b" + i + "-" + System.nanoTime();
@@ -38,6 +48,9 @@ class ScratchBench {
     }
     List<Launched> ls = new ArrayList<>();
     for (Future<Launched> f : fs) ls.add(f.get());
+    Thread.sleep(300);
+    long[] self1 = selfCpu(); long[] all1 = allCpu();
+    System.out.printf("BENCH cpu ticks: jvm user %d sys %d; machine user %d sys %d idle %d%n", self1[0]-self0[0], self1[1]-self0[1], all1[0]-all0[0], all1[1]-all0[1], all1[2]-all0[2]);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     System.out.printf("BENCH %d launches in %d ms; avg launch %.2f ms spawn %.2f line %.2f%n", n, ms, spawnT.get() / 1e6 / n, ProcessContainerizer.SPAWN.get()/1e6/n, ProcessContainerizer.LINE.get()/1e6/n);
     for (Launched l : ls) { c.forceKill(l.pids(), l.cgroup()); }

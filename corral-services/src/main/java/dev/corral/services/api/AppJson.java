@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.common.Json;
 import dev.corral.services.app.AppDefinition;
-import dev.corral.services.app.AppNormalizer;
+import dev.corral.services.app.AppDefaults;
 import dev.corral.services.app.Timestamps;
 import dev.corral.services.engine.Deployment;
 import dev.corral.services.engine.ServicesView;
@@ -31,55 +31,9 @@ public final class AppJson {
 
   private AppJson() {}
 
-  /** The definition with defaults filled in; no runtime information. */
+  /** The definition with Marathon's defaults filled in ({@link AppDefaults}); no runtime information. */
   public static ObjectNode withDefaults(AppDefinition app) {
-    ObjectNode n = app.toJson();
-    putIfAbsent(n, "instances", AppDefinition.DEFAULT_INSTANCES);
-    putIfAbsent(n, "cpus", AppDefinition.DEFAULT_CPUS);
-    putIfAbsent(n, "mem", AppDefinition.DEFAULT_MEM);
-    putIfAbsent(n, "disk", AppDefinition.DEFAULT_DISK);
-    putIfAbsent(n, "gpus", AppDefinition.DEFAULT_GPUS);
-    if (!n.has("executor")) {
-      n.put("executor", "");
-    }
-    for (String array : List.of("constraints", "healthChecks", "readinessChecks", "fetch", "dependencies")) {
-      if (!n.has(array)) {
-        n.putArray(array);
-      }
-    }
-    for (String object : List.of("env", "labels", "secrets")) {
-      if (!n.has(object)) {
-        n.putObject(object);
-      }
-    }
-    putIfAbsent(n, "backoffSeconds", (int) AppDefinition.DEFAULT_BACKOFF_SECONDS);
-    putIfAbsent(n, "backoffFactor", AppDefinition.DEFAULT_BACKOFF_FACTOR);
-    putIfAbsent(n, "maxLaunchDelaySeconds", (int) AppDefinition.DEFAULT_MAX_LAUNCH_DELAY_SECONDS);
-    if (!n.has("requirePorts")) {
-      n.put("requirePorts", false);
-    }
-    if (!n.has("killSelection")) {
-      n.put("killSelection", "YOUNGEST_FIRST");
-    }
-    if (!n.has("upgradeStrategy")) {
-      n.putObject("upgradeStrategy").put("minimumHealthCapacity", 1.0).put("maximumOverCapacity", 1.0);
-    }
-    if (!n.has("unreachableStrategy")) {
-      n.putObject("unreachableStrategy").put("inactiveAfterSeconds", 300).put("expungeAfterSeconds", 600);
-    }
-    boolean host = AppNormalizer.hostNetworking(n);
-    if (!n.has("networks") && host) {
-      n.putArray("networks").addObject().put("mode", "host");
-    }
-    if (!n.has("portDefinitions")) {
-      n.putArray("portDefinitions");
-    }
-    // The legacy form, derived, for clients written against Marathon before 1.5 (app_list.json).
-    if (host) {
-      ArrayNode ports = n.putArray("ports");
-      n.get("portDefinitions").forEach(p -> ports.add(p.path("port").asInt(0)));
-    }
-    return n;
+    return AppDefaults.fill(app.toJson());
   }
 
   /** The app as GET shows it, with the requested embeds and the {@code waiting} field when it applies. */
@@ -143,15 +97,4 @@ public final class AppJson {
     return n;
   }
 
-  private static void putIfAbsent(ObjectNode n, String field, double value) {
-    if (!n.has(field)) {
-      n.put(field, value);
-    }
-  }
-
-  private static void putIfAbsent(ObjectNode n, String field, int value) {
-    if (!n.has(field)) {
-      n.put(field, value);
-    }
-  }
 }

@@ -134,13 +134,18 @@ public final class AppDefinition {
     return node.hasNonNull(field);
   }
 
-  /** Whether this and {@code other} run the same thing: they differ at most in instances and version. */
+  /**
+   * Whether this and {@code other} run the same thing: with defaults filled in, they differ at most in
+   * instances and version.
+   */
   public boolean sameConfig(AppDefinition other) {
-    ObjectNode a = node.deepCopy();
-    ObjectNode b = other.node.deepCopy();
+    ObjectNode a = AppDefaults.fill(node.deepCopy());
+    ObjectNode b = AppDefaults.fill(other.node.deepCopy());
     a.remove(NOT_CONFIG);
     b.remove(NOT_CONFIG);
-    return a.equals(b);
+    // Numbers compare by value: "cpus": 1 and "cpus": 1.0 ask for the same.
+    return a.equals((x, y) -> x.isNumber() && y.isNumber()
+        ? Double.compare(x.asDouble(), y.asDouble()) : (x.equals(y) ? 0 : 1), b);
   }
 
   public String id() {

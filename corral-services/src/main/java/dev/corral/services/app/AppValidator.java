@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -319,7 +320,7 @@ public final class AppValidator {
     type(field, JsonNode::isTextual, "must be a string");
   }
 
-  private void type(String field, java.util.function.Predicate<JsonNode> ok, String error) {
+  private void type(String field, Predicate<JsonNode> ok, String error) {
     if (present(field) && !ok.test(app.get(field))) {
       add("/" + field, error);
     }

@@ -34,6 +34,7 @@ public final class AppCommands {
 
   /** POST /v2/apps. */
   public CompletableFuture<WriteResult> create(ObjectNode body) {
+    engine.loop.assertInLoop();
     ObjectNode clean = AppNormalizer.clean(body);
     requireValid(AppValidator.validate(clean));
     String id = AppIds.canonical(clean.get("id").asText());
@@ -45,6 +46,7 @@ public final class AppCommands {
 
   /** PUT /v2/apps/{id}: a partial update (Marathon 1.5); creates the app when it does not exist. */
   public CompletableFuture<WriteResult> update(String rawId, ObjectNode body) {
+    engine.loop.assertInLoop();
     String id;
     try {
       id = AppIds.canonical(rawId);
@@ -67,12 +69,14 @@ public final class AppCommands {
 
   /** POST /v2/apps/{id}/restart: a new config version of the same definition, so every task is replaced. */
   public CompletableFuture<WriteResult> restart(String rawId) {
+    engine.loop.assertInLoop();
     AppDefinition current = existing(rawId);
     return store(current.id(), current.toJson(), current, true);
   }
 
   /** DELETE /v2/apps/{id}: the app is gone at once; its tasks are killed and its instances expunged as they end. */
   public CompletableFuture<WriteResult> delete(String rawId) {
+    engine.loop.assertInLoop();
     AppDefinition current = existing(rawId);
     String id = current.id();
     String version = nextVersion(id);
@@ -90,6 +94,7 @@ public final class AppCommands {
    * killed instance is replaced by a new one.
    */
   public CompletableFuture<WriteResult> killTasks(String rawId, Set<String> taskIds, String host, boolean scale) {
+    engine.loop.assertInLoop();
     AppDefinition app = existing(rawId);
     String id = app.id();
     List<Instance> targets = new ArrayList<>();

@@ -192,7 +192,7 @@ public final class Engine {
 
   public void rescinded(String offerId) {
     // Offers are answered as they arrive; one rescinded between match and launch makes the launch fail,
-    // which puts its instances back in the queue (OfferRound.rejected).
+    // which puts its instances back in the queue (OfferRound.requeue).
     log.debug("offer {} rescinded", offerId);
   }
 

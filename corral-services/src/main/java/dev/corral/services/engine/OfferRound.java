@@ -10,10 +10,12 @@ import dev.corral.services.instance.Goal;
 import dev.corral.services.instance.Instance;
 import dev.corral.services.instance.InstanceState;
 import dev.corral.services.instance.LaunchedTask;
+import dev.corral.services.instance.TaskFailure;
 import dev.corral.services.placement.ConstraintTracker;
 import dev.corral.services.placement.OfferMatcher;
 import dev.corral.services.placement.Placement;
 import dev.corral.services.placement.TaskInfoBuilder;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +40,13 @@ import org.slf4j.LoggerFactory;
  */
 final class OfferRound {
   private static final Logger log = LoggerFactory.getLogger(OfferRound.class);
+
+  /**
+   * A task still STAGING this long after its launch is given up (Marathon's task_launch_timeout): killed in
+   * case it exists, and its instance relaunched. This also covers a launch lost with a crash between the
+   * commit and the launch call, which the master may never report.
+   */
+  static final Duration LAUNCH_TIMEOUT = Duration.ofMinutes(5);
 
   private final Engine engine;
 
@@ -169,6 +179,7 @@ final class OfferRound {
           engine.loop.execute(() -> requeue(taskIds));
         }
       });
+      engine.loop.schedule(null, LAUNCH_TIMEOUT, () -> expire(taskIds));
     }
     if (!touchedApps.isEmpty()) {
       touchedApps.forEach(appId -> engine.apply(cleanup, engine.replan(appId)));
@@ -187,6 +198,36 @@ final class OfferRound {
         engine.apply(b, List.of(new Effect.PutInstance(i.moveTo(InstanceState.SCHEDULED, null))));
         apps.add(i.appId());
       }
+    }
+    apps.forEach(appId -> engine.apply(b, engine.replan(appId)));
+    engine.commit(b);
+  }
+
+  private void expire(List<String> taskIds) {
+    ServiceModel model = engine.model;
+    Engine.Batch b = new Engine.Batch();
+    Set<String> apps = new LinkedHashSet<>();
+    Instant now = engine.now();
+    for (String taskId : taskIds) {
+      Instance i = model.instanceByTask(taskId);
+      if (i == null || i.state() != InstanceState.STAGING) {
+        continue;
+      }
+      log.warn("task {} is still staging {} after its launch; killing it and launching again", taskId, LAUNCH_TIMEOUT);
+      List<Effect> effects = new ArrayList<>();
+      effects.add(new Effect.Kill(taskId, i.task().agentId(), OptionalDouble.empty()));
+      AppDefinition app = model.app(i.appId());
+      if (i.goal() == Goal.RUNNING && app != null) {
+        effects.add(new Effect.RecordFailure(new TaskFailure(app.id(), i.task().host(), "The task did not start within "
+            + LAUNCH_TIMEOUT.toSeconds() + " s of its launch", TaskState.TASK_STAGING.name(), taskId, now,
+            i.task().appVersion(), i.task().agentId())));
+        effects.add(new Effect.CountFailure(app.id(), null));
+        effects.add(new Effect.PutInstance(i.moveTo(InstanceState.SCHEDULED, null)));
+      } else {
+        effects.add(new Effect.ExpungeInstance(i.id()));
+      }
+      engine.apply(b, effects);
+      apps.add(i.appId());
     }
     apps.forEach(appId -> engine.apply(b, engine.replan(appId)));
     engine.commit(b);

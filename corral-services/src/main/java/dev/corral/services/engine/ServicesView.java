@@ -8,8 +8,10 @@ import dev.corral.services.placement.OfferStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * An immutable snapshot of the scheduler's state, taken on the event loop and read anywhere (the HTTP
@@ -23,7 +25,7 @@ public record ServicesView(Instant now, String frameworkId, boolean subscribed, 
     Map<String, OfferStats> offerStats, Map<String, Deployment> deployments, Map<String, List<String>> versions) {
 
   public ServicesView {
-    apps = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(apps));
+    apps = Collections.unmodifiableMap(new TreeMap<>(apps));
     instances = Map.copyOf(instances);
     failures = Map.copyOf(failures);
     backoffs = Map.copyOf(backoffs);

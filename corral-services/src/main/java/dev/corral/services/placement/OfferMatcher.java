@@ -57,7 +57,10 @@ public final class OfferMatcher {
     }
   }
 
-  /** What one offer did for one app: how many instances it took, or why it took none. */
+  /**
+   * What one offer did for one app: how many instances it took, and why it took no more (null when the app
+   * has no waiting instance left).
+   */
   public record Outcome(String appId, int placed, Rejection rejection) {}
 
   public record Result(List<Placement> placements, List<Outcome> outcomes) {
@@ -88,7 +91,7 @@ public final class OfferMatcher {
         d.next++;
         placed++;
       }
-      outcomes.add(new Outcome(d.app.id(), placed, placed > 0 ? null : rejection));
+      outcomes.add(new Outcome(d.app.id(), placed, rejection));
     }
     return new Result(placements, outcomes);
   }

@@ -12,7 +12,8 @@ import java.util.Map;
  * <p>The per-reason counters form a funnel in {@link RejectReason} order: an offer that failed at a check
  * counts as processed by every check up to and including it, and as declined by that one.
  *
- * @param lastRejection the reason the last unused offer gave; null when the last offer was used
+ * @param lastRejection why the last offer took no more of the app's instances (it may have taken some);
+ *     null when it took every waiting one
  */
 public record OfferStats(long processed, long unused, Instant lastUnusedAt, Instant lastUsedAt,
     Map<RejectReason, Long> processedBy, Map<RejectReason, Long> declinedBy, Rejection lastRejection) {
@@ -30,16 +31,16 @@ public record OfferStats(long processed, long unused, Instant lastUnusedAt, Inst
     p.putAll(processedBy);
     d.putAll(declinedBy);
     Rejection r = outcome.rejection();
+    boolean used = outcome.placed() > 0;
     for (RejectReason reason : RejectReason.values()) {
       p.merge(reason, 1L, Long::sum);
-      if (r != null && r.reason() == reason) {
+      if (!used && r != null && r.reason() == reason) {
         d.merge(reason, 1L, Long::sum);
         break;
       }
     }
-    boolean used = outcome.placed() > 0;
     return new OfferStats(processed + 1, used ? unused : unused + 1, used ? lastUnusedAt : now,
-        used ? now : lastUsedAt, p, d, used ? null : r);
+        used ? now : lastUsedAt, p, d, r);
   }
 
   public long processedBy(RejectReason reason) {

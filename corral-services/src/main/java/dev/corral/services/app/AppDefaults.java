@@ -1,0 +1,83 @@
+package dev.corral.services.app;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * Marathon 1.5's defaults for fields an app definition leaves out, as GET shows them. Stored definitions keep
+ * only what the user gave (plus what Corral assigned), so that a default can change without rewriting them;
+ * the defaults are applied on the way out, and before comparing two definitions, so that sending a GET
+ * response back with PUT is recognised as no change.
+ */
+public final class AppDefaults {
+  private AppDefaults() {}
+
+  /** Fills Marathon 1.5's defaults into absent fields of a stored definition (in place) and returns it. */
+  public static ObjectNode fill(ObjectNode n) {
+    // Marathon writes these as null when not given (api-examples/app_list.json); clients expect the keys.
+    for (String nullable : List.of("cmd", "args", "user", "container", "acceptedResourceRoles")) {
+      if (!n.has(nullable)) {
+        n.putNull(nullable);
+      }
+    }
+    putIfAbsent(n, "instances", AppDefinition.DEFAULT_INSTANCES);
+    putIfAbsent(n, "cpus", AppDefinition.DEFAULT_CPUS);
+    putIfAbsent(n, "mem", AppDefinition.DEFAULT_MEM);
+    putIfAbsent(n, "disk", AppDefinition.DEFAULT_DISK);
+    putIfAbsent(n, "gpus", AppDefinition.DEFAULT_GPUS);
+    if (!n.has("executor")) {
+      n.put("executor", "");
+    }
+    for (String array : List.of("constraints", "healthChecks", "readinessChecks", "fetch", "dependencies", "uris")) {
+      if (!n.has(array)) {
+        n.putArray(array);
+      }
+    }
+    for (String object : List.of("env", "labels", "secrets")) {
+      if (!n.has(object)) {
+        n.putObject(object);
+      }
+    }
+    putIfAbsent(n, "backoffSeconds", (int) AppDefinition.DEFAULT_BACKOFF_SECONDS);
+    putIfAbsent(n, "backoffFactor", AppDefinition.DEFAULT_BACKOFF_FACTOR);
+    putIfAbsent(n, "maxLaunchDelaySeconds", (int) AppDefinition.DEFAULT_MAX_LAUNCH_DELAY_SECONDS);
+    if (!n.has("requirePorts")) {
+      n.put("requirePorts", false);
+    }
+    if (!n.has("killSelection")) {
+      n.put("killSelection", "YOUNGEST_FIRST");
+    }
+    if (!n.has("upgradeStrategy")) {
+      n.putObject("upgradeStrategy").put("minimumHealthCapacity", 1.0).put("maximumOverCapacity", 1.0);
+    }
+    if (!n.has("unreachableStrategy")) {
+      n.putObject("unreachableStrategy").put("inactiveAfterSeconds", 300).put("expungeAfterSeconds", 600);
+    }
+    boolean host = AppNormalizer.hostNetworking(n);
+    if (!n.has("networks") && host) {
+      n.putArray("networks").addObject().put("mode", "host");
+    }
+    if (!n.has("portDefinitions")) {
+      n.putArray("portDefinitions");
+    }
+    // The legacy form, derived, for clients written against Marathon before 1.5 (app_list.json).
+    if (host) {
+      ArrayNode ports = n.putArray("ports");
+      n.get("portDefinitions").forEach(p -> ports.add(p.path("port").asInt(0)));
+    }
+    return n;
+  }
+
+  private static void putIfAbsent(ObjectNode n, String field, double value) {
+    if (!n.has(field)) {
+      n.put(field, value);
+    }
+  }
+
+  private static void putIfAbsent(ObjectNode n, String field, int value) {
+    if (!n.has(field)) {
+      n.put(field, value);
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.corral.services.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.api.v1.TaskInfo;
+import dev.corral.common.Json;
+import dev.corral.services.ApiFixture;
+import dev.corral.services.Offers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Against the real-world corpus in ../shared/compat (resolved from the module directory): every Marathon app
+ * definition there is accepted, and our responses carry every key of Marathon's documented examples. Skipped,
+ * with the reason shown, where the corpus is absent (a user's clone).
+ */
+class CompatibilityTest {
+  private static final Path CORPUS = Path.of("..", "..", "shared", "compat", "marathon").toAbsolutePath().normalize();
+
+  private final ApiFixture api = new ApiFixture();
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  private static void assumeCorpus() {
+    assumeTrue(Files.isDirectory(CORPUS), "the compatibility corpus is not at " + CORPUS + " (only CI has it)");
+  }
+
+  private static JsonNode read(String relative) throws IOException {
+    return Json.mapper().readTree(CORPUS.resolve(relative).toFile());
+  }
+
+  @Test
+  void everyMarathonAppDefinitionInTheCorpusIsAccepted() throws IOException {
+    assumeCorpus();
+    List<Path> files;
+    try (Stream<Path> s = Files.list(CORPUS.resolve("apps"))) {
+      files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+    assertThat(files).isNotEmpty();
+    List<String> launchable = new ArrayList<>();
+    for (Path file : files) {
+      String body = Files.readString(file);
+      ApiFixture.Response r = api.post("/v2/apps", body);
+      assertThat(r.status()).as(file.getFileName() + ": " + r.raw()).isEqualTo(201);
+      String id = r.json().get("id").asText();
+      JsonNode app = api.get("/v2/apps" + id).json().get("app");
+      JsonNode original = Json.mapper().readTree(body);
+      // Fields Corral does not honour are stored and returned unchanged.
+      for (String field : List.of("container", "healthChecks", "readinessChecks", "fetch", "labels", "secrets",
+          "residency", "ipAddress", "upgradeStrategy")) {
+        if (original.has(field)) {
+          assertThat(app.get(field)).as(file.getFileName() + " " + field).isEqualTo(original.get(field));
+        }
+      }
+      if (!app.has("waiting") || !app.get("waiting").get("reason").asText().contains("not supported")) {
+        launchable.add(file.getFileName().toString());
+      }
+      assertThat(api.delete("/v2/apps" + id).status()).isEqualTo(200);
+    }
+    // Plain commands run as they are; the rest waits with a reason (see the README).
+    assertThat(launchable).contains("sleep-app.json", "http-server.json", "mesos-app.json", "large-sleep.json",
+        "example-PythonSimpleHTTPServer.json", "example-labels.json");
+  }
+
+  @Test
+  void responsesCarryTheKeysOfMarathonsExamples() throws IOException {
+    assumeCorpus();
+    api.post("/v2/apps", "{\"id\": \"/myapp\", \"cmd\": \"env && sleep 60\", \"cpus\": 0.1, \"mem\": 5,"
+        + " \"instances\": 3, \"constraints\": [[\"hostname\", \"UNIQUE\"]]}");
+    await().atMost(Duration.ofSeconds(5)).until(() -> api.get("/v2/info").json().path("frameworkId").asText().equals("fw-1"));
+    api.driver.scheduler().offers(List.of(Offers.big("o1", "srv4.example.com")));
+    await().atMost(Duration.ofSeconds(5)).until(() -> api.driver.launchedTasks().size() == 1);
+
+    assertHasKeys(api.get("/v2/apps").json(), read("api-examples/app_list.json"), "app list");
+    assertHasKeys(api.get("/v2/tasks").json(), read("api-examples/tasks.json"), "tasks");
+    assertHasKeys(api.get("/v2/apps/myapp/tasks").json(), read("api-examples/app_tasks.json"), "app tasks");
+    assertHasKeys(api.get("/v2/info").json(), read("api-examples/info.json"), "info");
+    JsonNode deployments = api.get("/v2/deployments").json();
+    assertThat(deployments).isNotEmpty();
+    assertHasKeys(deployments.get(0), withoutReadiness(read("api-examples/deployments.json").get(0)), "deployments");
+    ApiFixture.Response put = api.put("/v2/apps/myapp", "{\"instances\": 2}");
+    assertHasKeys(put.json(), read("api-examples/deployments_result.json"), "deployment result");
+
+    JsonNode queue = api.get("/v2/queue").json();
+    assertThat(queue.get("queue")).hasSize(1);
+    JsonNode example = read("api-examples/queue.json");
+    Set<String> entryKeys = keys(example.get("queue").get(0));
+    assertThat(keys(queue.get("queue").get(0))).as("queue entry").containsAll(entryKeys);
+    assertThat(keys(queue.get("queue").get(0).get("processedOffersSummary"))).as("processedOffersSummary")
+        .containsAll(List.of("processedOffersCount", "unusedOffersCount", "rejectSummaryLastOffers",
+            "rejectSummaryLaunchAttempt"));
+  }
+
+  /** Every key path of {@code example} exists in {@code actual} (arrays: compared by their first element). */
+  private static void assertHasKeys(JsonNode actual, JsonNode example, String what) {
+    List<String> missing = new ArrayList<>();
+    collectMissing(actual, example, "", missing);
+    assertThat(missing).as(what + ": keys of the Marathon example missing from Corral's answer").isEmpty();
+  }
+
+  private static void collectMissing(JsonNode actual, JsonNode example, String at, List<String> missing) {
+    if (example.isObject()) {
+      example.fieldNames().forEachRemaining(k -> {
+        if (actual == null || !actual.has(k)) {
+          missing.add(at + "/" + k);
+        } else if (SHAPE_CHECKED.contains(k)) {
+          collectMissing(actual.get(k), example.get(k), at + "/" + k, missing);
+        }
+      });
+    } else if (example.isArray() && example.size() > 0 && actual != null && actual.isArray() && actual.size() > 0) {
+      collectMissing(actual.get(0), example.get(0), at + "/0", missing);
+    }
+  }
+
+  /** Nested objects whose keys are compared too; the others (container, healthChecks, …) are user data. */
+  private static final Set<String> SHAPE_CHECKED = new HashSet<>(List.of("apps", "tasks", "marathon_config",
+      "zookeeper_config", "http_config", "versionInfo", "upgradeStrategy", "steps", "actions", "currentActions",
+      "deployments"));
+
+  private static JsonNode withoutReadiness(JsonNode deployment) {
+    JsonNode copy = deployment.deepCopy();
+    copy.get("currentActions").forEach(a -> ((com.fasterxml.jackson.databind.node.ObjectNode) a)
+        .remove("readinessCheckResults"));
+    return copy;
+  }
+
+  private static Set<String> keys(JsonNode n) {
+    Set<String> out = new HashSet<>();
+    n.fieldNames().forEachRemaining(out::add);
+    return out;
+  }
+
+  static List<String> taskIds(ApiFixture api) {
+    return api.driver.launchedTasks().stream().map(TaskInfo::getTaskId).toList();
+  }
+}
