@@ -14,6 +14,7 @@ import dev.corral.agent.tasks.Recovery;
 import dev.corral.agent.tasks.RecoveredTask;
 import dev.corral.agent.tasks.StatusFactory;
 import dev.corral.agent.tasks.TaskSupervisor;
+import dev.corral.api.ResourceSet;
 import dev.corral.api.v1.AgentInfo;
 import dev.corral.api.v1.AgentMessage;
 import dev.corral.api.v1.AgentRegistered;
@@ -112,10 +113,17 @@ public final class Agent implements AutoCloseable {
     supervisor = new TaskSupervisor(loop, workers, containerizer, store, statuses, this::sendStatus,
         config.killGracePeriod(), () -> agentId == null ? "" : agentId);
     link = new MasterLink(loop, master, new LinkHandler(), config.heartbeatInterval(), Backoff.standard());
-    List<RecoveredTask> recovered =
-        new Recovery(store, containerizer, statuses).recover(agentId == null ? "" : agentId, workers);
+    List<RecoveredTask> recovered;
+    try {
+      recovered = new Recovery(store, containerizer, statuses).recover(agentId == null ? "" : agentId, workers);
+    } catch (RuntimeException e) {
+      workers.shutdownNow();
+      loop.shutdown();
+      supervisor = null; // stop() then has nothing to do
+      throw e;
+    }
     log.info("agent starting: {} recovered task(s); isolation: {}; resources: {}", recovered.size(),
-        cgroups.describe(), resources.size());
+        cgroups.describe(), ResourceSet.fromProto(resources));
     loop.execute(() -> {
       supervisor.install(recovered);
       link.connect();

@@ -14,7 +14,6 @@ import dev.corral.api.v1.TaskState;
 import dev.corral.api.v1.TaskStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

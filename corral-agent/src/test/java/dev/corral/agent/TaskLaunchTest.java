@@ -155,10 +155,11 @@ class TaskLaunchTest extends RealAgentTestBase {
     assertThat(master.awaitStatus(id, TaskState.TASK_FAILED, LONG).getExitStatus()).isEqualTo(4);
   }
 
+  /** 200 tasks by default; {@code -Dcorral.agent.bench.tasks=1000} for the benchmark's size. */
   @Test
   void launchesManyTasksQuickly() {
     startAgent();
-    int count = 200;
+    int count = Integer.getInteger("corral.agent.bench.tasks", 200);
     String prefix = unique("many");
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
@@ -169,6 +170,6 @@ class TaskLaunchTest extends RealAgentTestBase {
         .count() == count);
     long ms = (System.nanoTime() - start) / 1_000_000;
     System.out.printf("launched %d tasks to RUNNING in %d ms (%.0f/s)%n", count, ms, count * 1000.0 / ms);
-    assertThat(ms).isLessThan(15_000);
+    assertThat(ms).isLessThan(Math.max(15_000, count * 20L));
   }
 }

@@ -1,10 +1,10 @@
 package dev.corral.agent.containerizer;
 
-import dev.corral.agent.checkpoint.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * The task monitor: a few lines of POSIX sh that sit between the agent and each process task, in the role
@@ -81,7 +81,10 @@ public final class MonitorScript {
     Files.createDirectories(binDir);
     Path script = binDir.resolve("monitor.sh");
     if (!Files.exists(script) || !Files.readString(script, StandardCharsets.UTF_8).equals(TEXT)) {
-      AtomicFiles.write(script, TEXT.getBytes(StandardCharsets.UTF_8));
+      // rename over the old one, so a monitor starting right now never reads half a script
+      Path tmp = binDir.resolve("monitor.sh.tmp");
+      Files.writeString(tmp, TEXT, StandardCharsets.UTF_8);
+      Files.move(tmp, script, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
     return script;
   }

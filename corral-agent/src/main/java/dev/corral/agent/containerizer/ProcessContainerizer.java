@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class ProcessContainerizer {
   private static final Logger log = LoggerFactory.getLogger(ProcessContainerizer.class);
 
-  public static final java.util.concurrent.atomic.AtomicLong SPAWN = new java.util.concurrent.atomic.AtomicLong(), LINE = new java.util.concurrent.atomic.AtomicLong();
   private final Cgroups cgroups;
   private final HostTools tools;
   private final Path monitorScript;
@@ -100,10 +99,8 @@ public final class ProcessContainerizer {
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.redirectError(ProcessBuilder.Redirect.appendTo(req.metaDir().resolve("monitor.log").toFile()));
     Process monitor;
-    long t0 = System.nanoTime();
     try {
       monitor = pb.start();
-      SPAWN.addAndGet(System.nanoTime() - t0);
     } catch (IOException e) {
       throw new LaunchException("cannot start the task monitor: " + e.getMessage(), e);
     }
@@ -114,7 +111,6 @@ public final class ProcessContainerizer {
     } catch (IOException e) {
       line = null;
     }
-    LINE.addAndGet(System.nanoTime() - t0);
     String[] f = line == null ? new String[0] : line.trim().split("\\s+");
     if (f.length != 2) {
       monitor.destroyForcibly();
@@ -182,13 +178,14 @@ public final class ProcessContainerizer {
   }
 
   /**
-   * Gathers how the task ended and cleans up: kills whatever the task left behind (in its process group
-   * when it just ended, so the group id cannot have been reused; in its cgroups always), reads the OOM
-   * evidence, removes the cgroups. Call once the monitor is gone.
+   * Gathers how the task ended and cleans up: kills whatever the task left behind, reads the OOM evidence,
+   * removes the cgroups. Call once the monitor is gone. Leftovers are found through the cgroups; without
+   * cgroups, through the task's process group, and only when the task just ended: a group id is free for
+   * reuse once its last member is gone, so after an agent restart it could name someone else's group.
    */
   public ExitFacts collect(Path metaDir, TaskPids pids, TaskCgroup cgroup, boolean justEnded) {
     Integer status = readExitStatus(metaDir.resolve("exit_status"));
-    if (justEnded && pids != null && pids.taskPid() > 0) {
+    if (cgroup.dirs().isEmpty() && justEnded && pids != null && pids.taskPid() > 0) {
       signalGroup(pids.taskPid(), "KILL");
     }
     cgroup.killAll();

@@ -4,13 +4,9 @@ import dev.corral.agent.cgroups.TaskCgroup;
 import dev.corral.agent.checkpoint.CheckpointStore;
 import dev.corral.agent.checkpoint.PendingUpdate;
 import dev.corral.agent.checkpoint.TaskCheckpoint;
-import dev.corral.agent.containerizer.ExitFacts;
 import dev.corral.agent.containerizer.ProcStat;
 import dev.corral.agent.containerizer.ProcessContainerizer;
 import dev.corral.api.TaskLifecycle;
-import dev.corral.api.v1.TaskStatus;
-import dev.corral.common.Ids;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,12 +31,12 @@ public final class Recovery {
 
   private final CheckpointStore store;
   private final ProcessContainerizer containerizer;
-  private final StatusFactory statuses;
+  private final TaskWork work;
 
   public Recovery(CheckpointStore store, ProcessContainerizer containerizer, StatusFactory statuses) {
     this.store = store;
     this.containerizer = containerizer;
-    this.statuses = statuses;
+    this.work = new TaskWork(store, containerizer, statuses);
   }
 
   public List<RecoveredTask> recover(String agentId, Executor workers) {
@@ -65,18 +61,10 @@ public final class Recovery {
       return new RecoveredTask(cp, cp.killRequested() ? TaskPhase.KILLING : TaskPhase.RUNNING, cgroup,
           cp.pending());
     }
-    ExitFacts facts = containerizer.collect(store.taskDir(id), cp.pids(), cgroup, false);
     String frameworkId = cp.task().getFrameworkId().isEmpty()
         ? cp.framework().getFrameworkId() : cp.task().getFrameworkId();
-    TaskStatus status = statuses.terminal(cp.task(), frameworkId, agentId, facts, cp.killRequested(), true,
-        Ids.uuid());
-    PendingUpdate update = new PendingUpdate(cp.lastSeq() + 1, status);
-    try {
-      store.writeUpdate(id, update);
-    } catch (IOException e) {
-      log.error("cannot checkpoint the terminal update of task {}; it is sent anyway", id, e);
-    }
-    log.info("task {} ended while the agent was down: {} {}", id, status.getState(), status.getMessage());
+    PendingUpdate update = work.collect(cp.task(), frameworkId, agentId, cp.pids(), cgroup, cp.killRequested(),
+        true, cp.lastSeq() + 1);
     List<PendingUpdate> pending = new ArrayList<>(cp.pending());
     pending.add(update);
     return new RecoveredTask(cp, TaskPhase.EXITED, cgroup, pending);

@@ -47,6 +47,12 @@ public final class StatusFactory {
         .setReason(StatusReason.REASON_TASK_INVALID).setMessage(message).build();
   }
 
+  /** A task not started because the agent is shutting down; never acknowledged. */
+  public TaskStatus dropped(TaskInfo task, String frameworkId, String agentId) {
+    return base(task.getTaskId(), frameworkId, agentId, "").setState(TaskState.TASK_DROPPED)
+        .setReason(StatusReason.REASON_AGENT_SHUTDOWN).setMessage("the agent is shutting down").build();
+  }
+
   /** The answer to a kill for a task this agent does not know; never acknowledged. */
   public TaskStatus unknown(String taskId, String frameworkId, String agentId) {
     return base(taskId, frameworkId, agentId, "").setState(TaskState.TASK_LOST)

@@ -3,9 +3,6 @@ package dev.corral.agent.tasks;
 import dev.corral.agent.cgroups.TaskCgroup;
 import dev.corral.agent.checkpoint.CheckpointStore;
 import dev.corral.agent.checkpoint.PendingUpdate;
-import dev.corral.agent.containerizer.ExitFacts;
-import dev.corral.agent.containerizer.LaunchException;
-import dev.corral.agent.containerizer.LaunchRequest;
 import dev.corral.agent.containerizer.Launched;
 import dev.corral.agent.containerizer.ProcStat;
 import dev.corral.agent.containerizer.ProcessContainerizer;
@@ -16,9 +13,7 @@ import dev.corral.api.v1.FrameworkInfo;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.TaskStatus;
 import dev.corral.common.EventLoop;
-import dev.corral.common.Ids;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -57,11 +52,9 @@ public final class TaskSupervisor {
   private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
   private static final String POLL_TAG = "poll-recovered";
 
-  private record LaunchOutcome(Launched launched, PendingUpdate update) {}
-
   private final EventLoop loop;
   private final Executor workers;
-  private final ProcessContainerizer containerizer;
+  private final TaskWork work;
   private final CheckpointStore store;
   private final StatusFactory statuses;
   private final StatusSink sink;
@@ -76,7 +69,7 @@ public final class TaskSupervisor {
       Supplier<String> agentId) {
     this.loop = loop;
     this.workers = workers;
-    this.containerizer = containerizer;
+    this.work = new TaskWork(store, containerizer, statuses);
     this.store = store;
     this.statuses = statuses;
     this.sink = sink;
@@ -120,14 +113,14 @@ public final class TaskSupervisor {
       return;
     }
     if (!accepting) {
-      log.info("task {} not launched: the agent is shutting down", id);
+      sink.send(statuses.dropped(task, frameworkId, agentId.get()));
       return;
     }
     TaskEntry e = new TaskEntry(task, framework, TaskPhase.LAUNCHING);
     e.killGrace = grace(task, null);
     tasks.put(id, e);
     String agent = agentId.get();
-    onWorker(() -> launchOnWorker(task, framework, e.frameworkId, agent), outcome -> onLaunched(e, outcome));
+    onWorker(() -> work.launch(task, framework, e.frameworkId, agent), outcome -> onLaunched(e, outcome));
   }
 
   /** Kills a task: SIGTERM now, SIGKILL after the grace period ({@code grace} null: the task's own). */
@@ -223,33 +216,7 @@ public final class TaskSupervisor {
 
   // ---- launch
 
-  private LaunchOutcome launchOnWorker(TaskInfo task, FrameworkInfo framework, String frameworkId, String agent) {
-    String id = task.getTaskId();
-    try {
-      store.writeTask(task, framework);
-      Files.createDirectories(store.sandbox(id));
-      Launched launched = containerizer.launch(
-          new LaunchRequest(task, framework, agent, store.sandbox(id), store.taskDir(id)));
-      try {
-        store.writePids(id, launched.pids());
-      } catch (IOException e) {
-        log.error("task {} runs but its pids are not checkpointed; a restart will not find it", id, e);
-      }
-      PendingUpdate running = new PendingUpdate(1, statuses.running(task, frameworkId, agent, Ids.uuid()));
-      persist(id, running);
-      log.info("task {} running, pid {}", id, launched.pids().taskPid());
-      return new LaunchOutcome(launched, running);
-    } catch (LaunchException | IOException | RuntimeException e) {
-      String message = e instanceof LaunchException ? e.getMessage() : "cannot launch the task: " + e;
-      log.warn("task {} failed to launch: {}", id, message);
-      PendingUpdate failed =
-          new PendingUpdate(1, statuses.launchFailed(task, frameworkId, agent, message, Ids.uuid()));
-      persist(id, failed);
-      return new LaunchOutcome(null, failed);
-    }
-  }
-
-  private void onLaunched(TaskEntry e, LaunchOutcome outcome) {
+  private void onLaunched(TaskEntry e, TaskWork.LaunchOutcome outcome) {
     if (tasks.get(e.id()) != e) {
       return;
     }
@@ -288,25 +255,30 @@ public final class TaskSupervisor {
 
   /** Checks the monitors of recovered tasks (not our children, so there is no exit event to wait for). */
   private void poll() {
-    Map<TaskEntry, TaskPids> watched = new LinkedHashMap<>();
+    Map<String, TaskPids> watched = new LinkedHashMap<>();
     for (TaskEntry e : tasks.values()) {
       if (e.recovered && (e.phase == TaskPhase.RUNNING || e.phase == TaskPhase.KILLING)) {
-        watched.put(e, e.pids);
+        watched.put(e.id(), e.pids);
       }
     }
     if (watched.isEmpty()) {
       return;
     }
     onWorker(() -> {
-      List<TaskEntry> gone = new ArrayList<>();
-      watched.forEach((e, pids) -> {
+      List<String> gone = new ArrayList<>();
+      watched.forEach((id, pids) -> {
         if (!ProcStat.alive(pids.monitorPid(), pids.monitorStart())) {
-          gone.add(e);
+          gone.add(id);
         }
       });
       return gone;
     }, gone -> {
-      gone.forEach(this::onMonitorExit);
+      for (String id : gone) {
+        TaskEntry e = tasks.get(id);
+        if (e != null && e.pids == watched.get(id)) { // the same task, not a later one with its id
+          onMonitorExit(e);
+        }
+      }
       loop.scheduleIfAbsent(POLL_TAG, POLL_INTERVAL, this::poll);
     });
   }
@@ -324,20 +296,8 @@ public final class TaskSupervisor {
     boolean killed = e.killRequested;
     int seq = e.nextSeq;
     String agent = agentId.get();
-    onWorker(() -> {
-      ExitFacts facts;
-      try {
-        facts = containerizer.collect(store.taskDir(task.getTaskId()), pids, cgroup, true);
-      } catch (RuntimeException ex) {
-        log.error("cannot collect the exit of task {}", task.getTaskId(), ex);
-        facts = new ExitFacts(null, false);
-      }
-      TaskStatus status = statuses.terminal(task, frameworkId, agent, facts, killed, false, Ids.uuid());
-      PendingUpdate update = new PendingUpdate(seq, status);
-      persist(task.getTaskId(), update);
-      log.info("task {} ended: {} {}", task.getTaskId(), status.getState(), status.getMessage());
-      return update;
-    }, update -> onCollected(e, update));
+    onWorker(() -> work.collect(task, frameworkId, agent, pids, cgroup, killed, false, seq),
+        update -> onCollected(e, update));
   }
 
   private void onCollected(TaskEntry e, PendingUpdate update) {
@@ -357,12 +317,7 @@ public final class TaskSupervisor {
     String id = e.id();
     TaskPids pids = e.pids;
     onWorker(() -> {
-      try {
-        store.markKillRequested(id); // so a restart reports KILLED, not FAILED by SIGTERM
-      } catch (IOException ex) {
-        log.warn("cannot checkpoint the kill of task {}: {}", id, ex.toString());
-      }
-      containerizer.terminate(pids);
+      work.terminate(id, pids);
       return null;
     }, ignored -> { });
     loop.schedule(killTag(e), e.killGrace, () -> escalate(e));
@@ -376,7 +331,7 @@ public final class TaskSupervisor {
     TaskPids pids = e.pids;
     TaskCgroup cgroup = e.cgroup;
     onWorker(() -> {
-      containerizer.forceKill(pids, cgroup);
+      work.forceKill(pids, cgroup);
       return null;
     }, ignored -> { });
   }
@@ -438,18 +393,10 @@ public final class TaskSupervisor {
     drained = null;
   }
 
-  private void persist(String taskId, PendingUpdate update) {
+  /** Runs {@code job} on a worker and hands its result to {@code then} on the loop. */
+  private <T> void onWorker(Supplier<T> job, Consumer<T> then) {
     try {
-      store.writeUpdate(taskId, update);
-    } catch (IOException e) {
-      log.error("cannot checkpoint update {} of task {}; it is sent anyway", update.uuid(), taskId, e);
-    }
-  }
-
-  /** Runs {@code work} on a worker and hands its result to {@code then} on the loop. */
-  private <T> void onWorker(Supplier<T> work, Consumer<T> then) {
-    try {
-      CompletableFuture.supplyAsync(work, workers).whenComplete((result, error) -> {
+      CompletableFuture.supplyAsync(job, workers).whenComplete((result, error) -> {
         if (error != null) {
           log.error("agent worker failed", error);
         } else {

@@ -36,7 +36,7 @@ class MonitorScriptTest {
     List<String> argv = new ArrayList<>(List.of(tools.setsid(), "/bin/sh", script.toString(), dir.toString(),
         dir.toString(), tools.setsid()));
     argv.addAll(List.of(command));
-    Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     started.add(p);
     String line = new BufferedReader(new InputStreamReader(p.getInputStream())).readLine();
     String[] f = line.split(" ");
@@ -58,7 +58,7 @@ class MonitorScriptTest {
 
   @Test
   void taskLeadsItsOwnSessionAndTheMonitorSurvivesSignals() throws Exception {
-    long[] pids = startMonitor("/bin/sh", "-c", "exec sleep 30");
+    long[] pids = startMonitor("/bin/sh", "-c", "while [ ! -f go ]; do sleep 0.05; done; exit 42");
     // the pid is printed right after the fork; setsid follows a moment later
     await().atMost(Duration.ofSeconds(5)).until(() -> ProcStat.read(pids[1]).processGroup() == pids[1]);
     String stat = Files.readString(Path.of("/proc", Long.toString(pids[1]), "stat"));
@@ -66,12 +66,23 @@ class MonitorScriptTest {
     assertThat(f[3]).as("session id").isEqualTo(Long.toString(pids[1]));
     assertThat(f[4]).as("no controlling terminal").isEqualTo("0");
 
-    ProcessHandle.of(pids[0]).orElseThrow().destroy(); // SIGTERM to the monitor: trapped, ignored
+    // SIGTERM and SIGHUP to the monitor: trapped, so it keeps waiting and still records the real status
+    ProcessHandle.of(pids[0]).orElseThrow().destroy();
+    new ProcessBuilder("kill", "-s", "HUP", Long.toString(pids[0])).start().waitFor();
     Thread.sleep(200);
     assertThat(ProcStat.alive(pids[0], 0)).isTrue();
+    Files.createFile(dir.resolve("go"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("exit_status")));
+    assertThat(dir.resolve("exit_status")).hasContent("42");
+  }
 
+  @Test
+  void signalToTheTaskGroupIsRecordedAs128PlusN() throws Exception {
+    long[] pids = startMonitor("/bin/sh", "-c", "exec sleep 30");
+    await().atMost(Duration.ofSeconds(5)).until(() -> ProcStat.read(pids[1]).processGroup() == pids[1]);
     new ProcessBuilder("kill", "-s", "TERM", "--", "-" + pids[1]).start().waitFor();
     await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("exit_status")));
     assertThat(dir.resolve("exit_status")).hasContent("143");
+    assertThat(ProcStat.alive(pids[0], 0)).isFalse();
   }
 }

@@ -90,6 +90,8 @@ class StatusFactoryTest {
         .isEqualTo(StatusReason.REASON_CONTAINER_LAUNCH_FAILED);
     assertThat(f.unknown("x", "fw", "ag").getUuid()).isEmpty();
     assertThat(f.invalid(task, "fw", "ag", "bad").getState()).isEqualTo(TaskState.TASK_ERROR);
+    assertThat(f.dropped(task, "fw", "ag").getState()).isEqualTo(TaskState.TASK_DROPPED);
+    assertThat(f.dropped(task, "fw", "ag").getUuid()).isEmpty();
     assertThat(TaskIds.problem("app.instance-1._app.1")).isNull();
     assertThat(TaskIds.problem("..")).isNotNull();
     assertThat(TaskIds.problem("a/b")).contains("'a/b'");

@@ -1,0 +1,18 @@
+/**
+ * The Corral agent: runs the master's tasks on one node with the {@code process} containerizer.
+ *
+ * <p>Packages, by feature:
+ * <ul>
+ *   <li>{@code dev.corral.agent}: {@link dev.corral.agent.Agent} (wiring, start/stop) and its config;
+ *   <li>{@code resources}: what the node offers (detection, {@code --resources}, {@code --attributes});
+ *   <li>{@code master}: the {@code AgentChannel.Connect} stream, registration, heartbeats, reconnects;
+ *   <li>{@code tasks}: the task table on the event loop, the task lifecycle, status updates, recovery;
+ *   <li>{@code containerizer}: starting and stopping task processes under the task monitor;
+ *   <li>{@code cgroups}: per-task cgroups v1/v2 with limits and OOM evidence;
+ *   <li>{@code checkpoint}: the agent's hard state under {@code WORK_DIR/meta}.
+ * </ul>
+ * Dependencies have no cycles: {@code tasks} → {@code checkpoint} → {@code containerizer} →
+ * {@code cgroups} ({@code tasks} also uses the lower ones directly); {@code resources} and {@code master}
+ * stand alone; nothing imports {@code dev.corral.agent}.
+ */
+package dev.corral.agent;

@@ -1,0 +1,54 @@
+package dev.corral.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent's packages depend on each other only in the directions written in {@code package-info.java},
+ * and never on master or state modules (DESIGN.md §3). Reads the sources, so it needs no extra library.
+ */
+class PackageLayeringTest {
+  private static final Path SOURCES = Path.of("src/main/java/dev/corral/agent");
+  private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.corral\\.([a-z.]+)\\.[A-Z]", Pattern.MULTILINE);
+  private static final Map<String, Set<String>> ALLOWED = Map.of(
+      "agent", Set.of("agent.cgroups", "agent.checkpoint", "agent.containerizer", "agent.master", "agent.resources",
+          "agent.tasks", "api", "api.v1", "common"),
+      "agent.resources", Set.of("api", "api.v1"),
+      "agent.master", Set.of("api.v1", "common"),
+      "agent.tasks", Set.of("agent.cgroups", "agent.checkpoint", "agent.containerizer", "api", "api.v1", "common"),
+      "agent.checkpoint", Set.of("agent.containerizer", "api.v1"),
+      "agent.containerizer", Set.of("agent.cgroups", "api.v1"),
+      "agent.cgroups", Set.of("api", "api.v1"));
+
+  @Test
+  void packagesDependOnlyDownwards() throws Exception {
+    Set<String> violations = new TreeSet<>();
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(SOURCES)) {
+      files = walk.filter(p -> p.toString().endsWith(".java")).toList();
+    }
+    assertThat(files).isNotEmpty();
+    for (Path file : files) {
+      Path rel = SOURCES.relativize(file.getParent());
+      String pkg = rel.toString().isEmpty() ? "agent" : "agent." + rel.toString().replace('/', '.');
+      Matcher m = IMPORT.matcher(Files.readString(file));
+      while (m.find()) {
+        String target = m.group(1);
+        if (!target.equals(pkg) && !ALLOWED.getOrDefault(pkg, Set.of()).contains(target)) {
+          violations.add(file.getFileName() + " (" + pkg + ") imports dev.corral." + target);
+        }
+      }
+    }
+    assertThat(violations).isEmpty();
+  }
+}
