@@ -29,8 +29,14 @@ final class CorralProcess implements AutoCloseable {
     return dist;
   }
 
-  /** Starts `corral ARGS…` with stdout and stderr appended to {@code log}. */
+  private static final java.util.concurrent.atomic.AtomicInteger STARTS = new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * Starts `corral ARGS…` with stdout and stderr in a new file beside {@code log} (its name numbered, so that
+   * a restarted process never finds the previous run's lines).
+   */
   static CorralProcess start(Path log, String... args) throws IOException {
+    log = log.resolveSibling(STARTS.incrementAndGet() + "-" + log.getFileName());
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("-XX:+UseSerialGC");
@@ -52,7 +58,7 @@ final class CorralProcess implements AutoCloseable {
     Path out = Files.createTempFile(dir, "cli-", ".out");
     try (CorralProcess p = start(out, args)) {
       int code = p.waitFor(Duration.ofSeconds(60));
-      return new Result(code, Files.readString(out, StandardCharsets.UTF_8));
+      return new Result(code, p.output());
     }
   }
 

@@ -174,7 +174,11 @@ class UpIT {
       assertThat(System.nanoTime()).as("http servers still running").isLessThan(deadline);
       Thread.sleep(100);
     }
-    assertThat(api.get("/v2/tasks").json().path("tasks").findValuesAsText("appId")).doesNotContain("/web/hello");
+    while (api.get("/v2/tasks").json().path("tasks").findValuesAsText("appId").contains("/web/hello")) {
+      assertThat(System.nanoTime()).as("killed tasks still listed").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+    assertThat(api.get("/v2/tasks").json().path("tasks").findValuesAsText("appId")).contains("/sleep");
   }
 
   private static String awaitHttp(HttpClient http, String url) throws Exception {

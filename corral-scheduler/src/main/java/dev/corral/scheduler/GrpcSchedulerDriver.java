@@ -51,6 +51,8 @@ public final class GrpcSchedulerDriver implements SchedulerDriver {
   private volatile Context.CancellableContext subscription;
   private volatile boolean closed;
   private long backoffMillis = 100;
+  /** The last call issued; the next one starts when it completes. Guarded by this. */
+  private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
   public GrpcSchedulerDriver(Channel channel, FrameworkInfo framework, Scheduler scheduler) {
     this.async = SchedulerChannelGrpc.newStub(channel);
@@ -138,7 +140,7 @@ public final class GrpcSchedulerDriver implements SchedulerDriver {
 
   @Override
   public CompletableFuture<Void> launch(Collection<String> offerIds, List<TaskInfo> tasks, double refuseSeconds) {
-    return call(calls.accept(AcceptCall.newBuilder()
+    return call(() -> calls.accept(AcceptCall.newBuilder()
         .setFrameworkId(frameworkId())
         .addAllOfferIds(offerIds)
         .addOperations(Operation.newBuilder().setLaunch(Launch.newBuilder().addAllTasks(tasks)))
@@ -148,7 +150,7 @@ public final class GrpcSchedulerDriver implements SchedulerDriver {
 
   @Override
   public CompletableFuture<Void> decline(Collection<String> offerIds, double refuseSeconds) {
-    return call(calls.decline(DeclineCall.newBuilder()
+    return call(() -> calls.decline(DeclineCall.newBuilder()
         .setFrameworkId(frameworkId())
         .addAllOfferIds(offerIds)
         .setFilters(Filters.newBuilder().setRefuseSeconds(refuseSeconds))
@@ -157,24 +159,24 @@ public final class GrpcSchedulerDriver implements SchedulerDriver {
 
   @Override
   public CompletableFuture<Void> revive() {
-    return call(calls.revive(ReviveCall.newBuilder().setFrameworkId(frameworkId()).build()));
+    return call(() -> calls.revive(ReviveCall.newBuilder().setFrameworkId(frameworkId()).build()));
   }
 
   @Override
   public CompletableFuture<Void> suppress() {
-    return call(calls.suppress(SuppressCall.newBuilder().setFrameworkId(frameworkId()).build()));
+    return call(() -> calls.suppress(SuppressCall.newBuilder().setFrameworkId(frameworkId()).build()));
   }
 
   @Override
   public CompletableFuture<Void> kill(String taskId, String agentId, OptionalDouble gracePeriodSeconds) {
     KillCall.Builder kill = KillCall.newBuilder().setFrameworkId(frameworkId()).setTaskId(taskId).setAgentId(agentId);
     gracePeriodSeconds.ifPresent(kill::setGracePeriodSeconds);
-    return call(calls.kill(kill.build()));
+    return call(() -> calls.kill(kill.build()));
   }
 
   @Override
   public CompletableFuture<Void> acknowledge(TaskStatus status) {
-    return call(calls.acknowledge(AcknowledgeCall.newBuilder()
+    return call(() -> calls.acknowledge(AcknowledgeCall.newBuilder()
         .setFrameworkId(frameworkId())
         .setAgentId(status.getAgentId())
         .setTaskId(status.getTaskId())
@@ -184,10 +186,23 @@ public final class GrpcSchedulerDriver implements SchedulerDriver {
 
   @Override
   public CompletableFuture<Void> reconcile(List<ReconcileTask> tasks) {
-    return call(calls.reconcile(ReconcileCall.newBuilder().setFrameworkId(frameworkId()).addAllTasks(tasks).build()));
+    return call(() -> calls.reconcile(ReconcileCall.newBuilder().setFrameworkId(frameworkId()).addAllTasks(tasks).build()));
   }
 
-  private static CompletableFuture<Void> call(ListenableFuture<CallAck> future) {
+  /**
+   * Issues calls one after another: the master handles concurrent unary calls in any order, and a SUPPRESS
+   * overtaking the REVIVE sent after it would leave the framework without offers.
+   */
+  private CompletableFuture<Void> call(java.util.function.Supplier<ListenableFuture<CallAck>> issue) {
+    CompletableFuture<Void> result;
+    synchronized (this) {
+      result = tail.handle((ok, failed) -> null).thenCompose(ignored -> toCompletable(issue.get()));
+      tail = result;
+    }
+    return result;
+  }
+
+  private static CompletableFuture<Void> toCompletable(ListenableFuture<CallAck> future) {
     CompletableFuture<Void> result = new CompletableFuture<>();
     Futures.addCallback(future, new FutureCallback<>() {
       @Override
