@@ -56,6 +56,17 @@ class SeparateProcessesIT {
 
   @AfterAll
   static void stop() throws Exception {
+    // Agents leave tasks running when they stop: remove the apps first so the agent kills its tasks and
+    // cleans up their cgroups itself.
+    if (master != null && agent != null) {
+      for (JsonNode app : api.get("/v2/apps").json().path("apps")) {
+        api.delete("/v2/apps" + app.path("id").asText());
+      }
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!TaskProcesses.under(dir.resolve("agent/sandboxes")).isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+    }
     if (agent != null) {
       agent.stop();
     }
