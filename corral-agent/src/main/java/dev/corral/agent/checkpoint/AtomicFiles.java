@@ -11,10 +11,15 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * File writes that a crash cannot leave half done: write a temp file beside the target, fsync it, rename it
- * over the target. A reader sees the old content or the new, never a torn mix. The directory itself is not
- * fsynced: after an OS crash the rename may be lost, which only means an older checkpoint (and every task
- * died with the OS anyway). Thread-safe for distinct targets.
+ * File writes that a crash of the agent cannot leave half done: write a temp file beside the target and
+ * rename it over the target. A reader sees the old content or the new, never a torn mix.
+ *
+ * <p>No fsync, on purpose: what the checkpoint protects against is the agent process dying (restarts,
+ * upgrades, crashes), and the kernel's page cache outlives any process. An OS crash is the only case where
+ * an fsync would matter, and it kills every task with the OS: the agent then finds older or missing
+ * checkpoints, reports those tasks as ended with an unknown status or not at all, and the schedulers'
+ * reconciliation replaces them either way. Three fsyncs per launch (≈1 ms each here) would otherwise be most
+ * of the cost of starting a task. Thread-safe for distinct targets.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
@@ -27,7 +32,6 @@ public final class AtomicFiles {
       while (buf.hasRemaining()) {
         ch.write(buf);
       }
-      ch.force(true);
     }
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }

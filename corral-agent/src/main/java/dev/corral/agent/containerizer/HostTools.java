@@ -10,22 +10,20 @@ import java.util.concurrent.TimeUnit;
  * Absolute paths of the util-linux and coreutils programs a launch needs, found once at start. Absolute,
  * because the task's own PATH (which a task may set) must not decide what the agent runs.
  *
- * @param setsid required: starts the monitor and the task in new sessions
+ * @param bash required: runs the task monitor, whose job control gives each task its own process group
  * @param setpriv switches to {@code CommandInfo.user}; null when missing (then such tasks fail to launch)
- * @param env coreutils {@code env} when it supports {@code --default-signal}, else null (see
- *     {@link TaskCommand} for why the task needs it)
  * @param kill procps {@code kill}, which can signal a process group
  */
-public record HostTools(String setsid, String setpriv, String env, String kill) {
+public record HostTools(String bash, String setpriv, String kill) {
   private static final List<String> DIRS = List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin");
 
   public static HostTools detect() {
-    String setsid = find("setsid");
-    if (setsid == null) {
-      throw new IllegalStateException("setsid (util-linux) not found in " + DIRS + "; the agent needs it");
+    String bash = find("bash");
+    if (bash == null) {
+      throw new IllegalStateException("bash not found in " + DIRS + "; the agent needs it for its task monitor");
     }
     String kill = find("kill");
-    return new HostTools(setsid, find("setpriv"), envWithDefaultSignal(), kill == null ? "kill" : kill);
+    return new HostTools(bash, find("setpriv"), kill == null ? "kill" : kill);
   }
 
   private static String find(String name) {
@@ -36,22 +34,5 @@ public record HostTools(String setsid, String setpriv, String env, String kill) 
       }
     }
     return null;
-  }
-
-  private static String envWithDefaultSignal() {
-    String env = find("env");
-    if (env == null) {
-      return null;
-    }
-    try {
-      Process p = new ProcessBuilder(env, "--default-signal=INT,QUIT", "true")
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 ? env : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
   }
 }

@@ -119,8 +119,7 @@ public final class ProcessContainerizer {
     long monitorPid = Long.parseLong(f[0]);
     long taskPid = Long.parseLong(f[1]);
     TaskPids pids = new TaskPids(monitorPid, ProcStat.startTime(monitorPid), taskPid, ProcStat.startTime(taskPid));
-    // setsid forks only when its caller leads a process group, which a JVM child never does; if it ever
-    // did, the process we hold would be setsid, not the monitor, and the task is watched by polling.
+    // The monitor is the process we started; should that ever differ, the task is watched by polling.
     return new Launched(pids, monitor.pid() == monitorPid ? monitor : null, cgroup);
   }
 
@@ -159,9 +158,9 @@ public final class ProcessContainerizer {
   }
 
   /**
-   * Whether the task lives and leads its own process group. The monitor reports the pid right after its
-   * fork, a moment before the task's setsid; a kill arriving in that moment waits for it (at most a
-   * second), since a signal to a group that does not exist yet would be lost.
+   * Whether the task lives and leads its own process group. bash puts a job into its group in both parent
+   * and child right after the fork, so the group exists when the pid is reported; the wait (at most a
+   * second) only guards against a signal to a group that does not exist yet, which would be lost.
    */
   private static boolean awaitOwnGroup(TaskPids pids) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
@@ -173,7 +172,7 @@ public final class ProcessContainerizer {
       if (s.processGroup() == pids.taskPid() || System.nanoTime() > deadline) {
         return true;
       }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // worker thread; setsid is a few ms away
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // worker thread; the group is at most a few ms away
     }
   }
 

@@ -11,14 +11,14 @@ import java.util.Map;
 /**
  * Builds the argv and environment of one launch; pure, so tests check it without starting anything.
  *
- * <p>The chain the monitor starts (after its subshell joined the task's cgroups, see
- * {@link MonitorScript}), each step exec'ing the next, so no extra processes stay around:
+ * <p>The chain the monitor's job runs (after it joined the task's cgroups, see {@link MonitorScript}),
+ * each step exec'ing the next, so no extra processes stay around:
  * <pre>
- * setsid                                   new session: the task is its own process group leader
- *  └ env --default-signal=INT,QUIT          undo the SIGINT/SIGQUIT ignore that sh gives '&' jobs
- *     └ setpriv --reuid --regid ...         only with CommandInfo.user, when we are root
- *        └ /bin/sh -c VALUE | VALUE ARGS...
+ * setpriv --reuid --regid ...         only with CommandInfo.user, when we are root
+ *  └ /bin/sh -c VALUE | VALUE ARGS...
  * </pre>
+ * Every program exec'd costs about a millisecond of CPU here, and a thousand tasks start at once, so the
+ * chain holds nothing that the monitor's own shell can do.
  *
  * <p>Environment: the agent's own environment is not inherited, so agent secrets and settings do not leak
  * into tasks. Only {@link #INHERITED} basics pass through ({@code PATH} defaults to the usual system path
@@ -41,14 +41,11 @@ public final class TaskCommand {
 
   private TaskCommand() {}
 
-  /** The monitor's argv: {@code setsid /bin/sh monitor.sh META SANDBOX SETSID CHAIN...}. */
+  /** The monitor's argv: {@code bash monitor.sh META SANDBOX CHAIN...}. */
   public static List<String> monitorArgv(HostTools tools, Path monitorScript, Path metaDir, Path sandbox,
       PosixUser user, CommandInfo command) {
-    List<String> argv = new ArrayList<>(List.of(tools.setsid(), "/bin/sh", monitorScript.toString(),
-        metaDir.toString(), sandbox.toString(), tools.setsid()));
-    if (tools.env() != null) {
-      argv.addAll(List.of(tools.env(), "--default-signal=INT,QUIT"));
-    }
+    List<String> argv = new ArrayList<>(List.of(tools.bash(), monitorScript.toString(), metaDir.toString(),
+        sandbox.toString()));
     if (user != null) {
       argv.addAll(List.of(tools.setpriv(), "--reuid=" + user.uid(), "--regid=" + user.gid(), "--init-groups",
           "--"));

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * acknowledged.
  *
  * <p>Threading: every public method runs on the agent's event loop, which owns the table (asserted). Slow
- * work (spawning, signals, exit collection, checkpoint writes with fsync) runs on the worker executor and
+ * work (spawning, signals, exit collection, checkpoint writes) runs on the worker executor and
  * comes back as a loop event; a worker gets immutable values, never a {@link TaskEntry} to read or write.
  * Each update is checkpointed by the worker that produced it before the loop sees it, so nothing is sent
  * that a restart could forget.

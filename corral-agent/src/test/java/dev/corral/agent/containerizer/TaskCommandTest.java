@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TaskCommandTest {
-  private static final HostTools TOOLS = new HostTools("/usr/bin/setsid", "/usr/bin/setpriv", "/usr/bin/env", "kill");
+  private static final HostTools TOOLS = new HostTools("/bin/bash", "/usr/bin/setpriv", "kill");
   private static final Path SANDBOX = Path.of("/w/sandboxes/t1");
 
   @Test
@@ -28,25 +28,22 @@ class TaskCommandTest {
   }
 
   @Test
-  void chainStartsASessionResetsSignalsThenSwitchesUser() {
+  void chainSwitchesUserThenRunsTheCommand() {
     PosixUser nobody = new PosixUser("nobody", 65534, 65534, "/nonexistent");
     List<String> argv = TaskCommand.monitorArgv(TOOLS, Path.of("/w/bin/monitor.sh"), Path.of("/w/meta/tasks/t1"),
         SANDBOX, nobody,
         CommandInfo.newBuilder().setShell(true).setValue("sleep 1").build());
-    assertThat(argv).containsExactly("/usr/bin/setsid", "/bin/sh", "/w/bin/monitor.sh", "/w/meta/tasks/t1",
-        "/w/sandboxes/t1", "/usr/bin/setsid",
-        "/usr/bin/env", "--default-signal=INT,QUIT",
+    assertThat(argv).containsExactly("/bin/bash", "/w/bin/monitor.sh", "/w/meta/tasks/t1", "/w/sandboxes/t1",
         "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--init-groups", "--",
         "/bin/sh", "-c", "sleep 1");
   }
 
   @Test
-  void withoutUserOrEnvTheChainIsShort() {
-    List<String> argv = TaskCommand.monitorArgv(new HostTools("/bin/setsid", null, null, "kill"),
+  void withoutUserTheChainIsTheCommand() {
+    List<String> argv = TaskCommand.monitorArgv(new HostTools("/bin/bash", null, "kill"),
         Path.of("/m.sh"), Path.of("/meta"), SANDBOX, null,
         CommandInfo.newBuilder().setValue("/bin/true").build());
-    assertThat(argv).containsExactly("/bin/setsid", "/bin/sh", "/m.sh", "/meta", "/w/sandboxes/t1", "/bin/setsid",
-        "/bin/true");
+    assertThat(argv).containsExactly("/bin/bash", "/m.sh", "/meta", "/w/sandboxes/t1", "/bin/true");
   }
 
   @Test
