@@ -89,7 +89,7 @@ public final class CheckpointStore {
   /** Creates the task's checkpoint directory and records what to run. The first write of a launch. */
   public void writeTask(TaskInfo task, FrameworkInfo framework) throws IOException {
     Path dir = taskDir(task.getTaskId());
-    Files.createDirectories(dir.resolve("updates"));
+    Files.createDirectories(dir);
     AgentTask record = AgentTask.newBuilder().setTask(task).setFramework(framework).build();
     AtomicFiles.write(dir.resolve("task.pb"), record.toByteArray());
   }
@@ -100,6 +100,7 @@ public final class CheckpointStore {
 
   public void writeUpdate(String taskId, PendingUpdate update) throws IOException {
     Path dir = taskDir(taskId).resolve("updates");
+    Files.createDirectories(dir);
     AtomicFiles.write(dir.resolve(String.format("%06d.pb", update.seq())), update.status().toByteArray());
   }
 

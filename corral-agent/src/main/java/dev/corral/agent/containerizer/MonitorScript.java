@@ -35,8 +35,8 @@ import java.nio.file.StandardCopyOption;
  *       status. The task opens its own {@code stdout}/{@code stderr} files in the sandbox, so no pipe held
  *       by the agent can break it.
  *   <li>It prints {@code MONITOR_PID TASK_PID} on stdout, the one pipe to the agent, and then points its
- *       stdout to /dev/null, so a dead agent (a broken pipe) cannot hurt it. Its stderr is a file in the
- *       task's checkpoint directory, for diagnosis.
+ *       stdout to /dev/null, so a dead agent (a broken pipe) cannot hurt it. Its stderr is the task's
+ *       {@code stderr} file, where a user looks first when a task does not start.
  *   <li>It waits for the task. Caught signals make {@code wait} return early, so it loops while the task
  *       is alive.
  *   <li>It sets its own PATH after starting the task, so that a task's odd PATH cannot hide {@code mv}.

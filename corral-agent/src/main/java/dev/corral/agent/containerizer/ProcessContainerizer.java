@@ -97,7 +97,8 @@ public final class ProcessContainerizer {
     pb.environment().putAll(TaskCommand.environment(agentEnv, task, frameworkId, req.agentId(), hostname,
         req.sandbox(), user, procs));
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.redirectError(ProcessBuilder.Redirect.appendTo(req.metaDir().resolve("monitor.log").toFile()));
+    // The monitor's rare complaints (e.g. a cgroup it cannot join) land where users read the task's errors.
+    pb.redirectError(ProcessBuilder.Redirect.appendTo(req.sandbox().resolve("stderr").toFile()));
     Process monitor;
     try {
       monitor = pb.start();
@@ -114,7 +115,7 @@ public final class ProcessContainerizer {
     String[] f = line == null ? new String[0] : line.trim().split("\\s+");
     if (f.length != 2) {
       monitor.destroyForcibly();
-      throw new LaunchException("the task monitor failed to start the task: " + monitorLog(req.metaDir()));
+      throw new LaunchException("the task monitor failed to start the task: " + monitorLog(req.sandbox()));
     }
     long monitorPid = Long.parseLong(f[0]);
     long taskPid = Long.parseLong(f[1]);
@@ -219,9 +220,9 @@ public final class ProcessContainerizer {
     }
   }
 
-  private static String monitorLog(Path metaDir) {
+  private static String monitorLog(Path sandbox) {
     try {
-      String text = Files.readString(metaDir.resolve("monitor.log"), StandardCharsets.UTF_8).trim();
+      String text = Files.readString(sandbox.resolve("stderr"), StandardCharsets.UTF_8).trim();
       return text.isEmpty() ? "no output" : text;
     } catch (IOException e) {
       return "no output";

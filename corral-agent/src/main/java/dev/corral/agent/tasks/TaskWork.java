@@ -39,7 +39,12 @@ final class TaskWork {
     this.statuses = statuses;
   }
 
-  /** Checkpoints the task, starts it, checkpoints its pids and its RUNNING (or FAILED) update. */
+  /**
+   * Checkpoints the task, starts it, checkpoints its pids, and returns its RUNNING (or checkpointed FAILED)
+   * update. RUNNING is not checkpointed: after an agent restart the live monitor says the task runs, and
+   * the re-registration reports it, so a file written and deleted per launch would buy nothing (every
+   * file created costs inode allocation, the largest kernel cost of a burst of launches).
+   */
   LaunchOutcome launch(TaskInfo task, FrameworkInfo framework, String frameworkId, String agentId) {
     String id = task.getTaskId();
     try {
@@ -53,7 +58,6 @@ final class TaskWork {
         log.error("task {} runs but its pids are not checkpointed; a restart will not find it", id, e);
       }
       PendingUpdate running = new PendingUpdate(1, statuses.running(task, frameworkId, agentId, Ids.uuid()));
-      persist(id, running);
       log.info("task {} running, pid {}", id, launched.pids().taskPid());
       return new LaunchOutcome(launched, running);
     } catch (LaunchException | IOException | RuntimeException e) {

@@ -38,6 +38,11 @@ public final class LaunchBenchmark implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "120", description = "Seconds to wait for all RUNNING (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
+  @Option(names = "--warmup", defaultValue = "200",
+      description = "Tasks launched and removed first, so that the figures are of a warm cluster, not of the"
+          + " JIT compiler (default: ${DEFAULT-VALUE}; 0 measures a cold start).")
+  int warmup;
+
   @Option(names = "--json", description = "Print the figures as JSON.")
   boolean json;
 
@@ -76,11 +81,26 @@ public final class LaunchBenchmark implements Callable<Integer> {
 
   private void runCorral(int port, ObjectNode figures) throws Exception {
     String base = "http://127.0.0.1:" + port;
-    ObjectNode app = Json.mapper().createObjectNode()
-        .put("id", "/bench/sleep").put("cmd", "sleep 3600").put("cpus", 0.001).put("mem", 4).put("disk", 0)
-        .put("instances", tasks);
-    app.putArray("portDefinitions");
     waitForOffers(base);
+    if (warmup > 0) {
+      launchAll(base, "/bench/warmup", warmup);
+      removeAndWait(base, "/bench/warmup");
+    }
+    figures.put("warmupTasks", warmup);
+    launchAll(base, "/bench/sleep", tasks, figures);
+    removeAndWait(base, "/bench/sleep");
+  }
+
+  private void launchAll(String base, String appId, int count) throws Exception {
+    launchAll(base, appId, count, Json.mapper().createObjectNode());
+  }
+
+  /** Posts an app of {@code count} sleep instances and waits until all run; records the figures. */
+  private void launchAll(String base, String appId, int count, ObjectNode figures) throws Exception {
+    ObjectNode app = Json.mapper().createObjectNode()
+        .put("id", appId).put("cmd", "sleep 3600").put("cpus", 0.001).put("mem", 4).put("disk", 0)
+        .put("instances", count);
+    app.putArray("portDefinitions");
     Instant submitted = Instant.now();
     long start = System.nanoTime();
     HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/v2/apps"))
@@ -94,26 +114,35 @@ public final class LaunchBenchmark implements Callable<Integer> {
     // the launch needs. Per-task times come from each task's startedAt, so the poll interval only bounds
     // the total's resolution.
     int runningCount;
-    while ((runningCount = runningCount(base)) < tasks) {
+    while ((runningCount = runningCount(base, appId)) < count) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + runningCount + " of " + tasks + " tasks RUNNING after "
+        throw new IllegalStateException("only " + runningCount + " of " + count + " tasks RUNNING after "
             + timeoutSeconds + " s");
       }
       Thread.sleep(20);
     }
     long allRunningMillis = (System.nanoTime() - start) / 1_000_000;
-    JsonNode running = runningTasks(base);
+    JsonNode running = tasksOf(base, "/v2/apps" + appId + "/tasks?status=running");
     long[] perTask = new long[running.size()];
     for (int i = 0; i < perTask.length; i++) {
       perTask[i] = Duration.between(submitted, Instant.parse(running.get(i).get("startedAt").asText())).toMillis();
     }
     Percentiles p = new Percentiles(perTask);
     figures.put("allRunningMillis", allRunningMillis);
-    figures.put("tasksPerSecond", Math.round(tasks * 1000.0 / Math.max(1, allRunningMillis)));
+    figures.put("tasksPerSecond", Math.round(count * 1000.0 / Math.max(1, allRunningMillis)));
     figures.put("p50Millis", p.at(50));
     figures.put("p99Millis", p.at(99));
-    http.send(HttpRequest.newBuilder(URI.create(base + "/v2/apps/bench/sleep")).DELETE().build(),
+  }
+
+  /** Removes the app and waits until its tasks are gone and the kernel has had a moment to free cgroups. */
+  private void removeAndWait(String base, String appId) throws Exception {
+    http.send(HttpRequest.newBuilder(URI.create(base + "/v2/apps" + appId)).DELETE().build(),
         HttpResponse.BodyHandlers.discarding());
+    long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+    while (tasksOf(base, "/v2/tasks").size() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    Thread.sleep(2_000);
   }
 
   /** Waits until the agent has registered, so that the figure measures launching, not cluster start-up. */
@@ -135,14 +164,10 @@ public final class LaunchBenchmark implements Callable<Integer> {
         HttpResponse.BodyHandlers.discarding());
   }
 
-  private int runningCount(String base) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v2/apps/bench/sleep")).GET().build(),
+  private int runningCount(String base, String appId) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v2/apps" + appId)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     return r.statusCode() == 200 ? Json.mapper().readTree(r.body()).path("app").path("tasksRunning").asInt() : 0;
-  }
-
-  private JsonNode runningTasks(String base) throws Exception {
-    return tasksOf(base, "/v2/apps/bench/sleep/tasks?status=running");
   }
 
   private JsonNode tasksOf(String base, String path) throws Exception {
@@ -166,7 +191,8 @@ public final class LaunchBenchmark implements Callable<Integer> {
       out.println(f.toPrettyString());
       return;
     }
-    out.printf("Launch benchmark: %d tasks (sleep 3600, cpus 0.001, mem 4) on one agent%n", tasks);
+    out.printf("Launch benchmark: %d tasks (sleep 3600, cpus 0.001, mem 4) on one agent, after %d warm-up tasks%n",
+        tasks, warmup);
     out.printf("  isolation:                 %s%n", f.get("isolation").asText());
     out.printf("  POST → all RUNNING:        %d ms%n", f.get("allRunningMillis").asLong());
     out.printf("  throughput:                %d tasks/s%n", f.get("tasksPerSecond").asLong());
