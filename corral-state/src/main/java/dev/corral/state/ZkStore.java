@@ -157,6 +157,10 @@ public final class ZkStore implements Store {
       batch.forEach(p -> p.done().complete(null));
     } catch (Exception merged) {
       known.clear();
+      if (closed) {
+        batch.forEach(p -> p.done().completeExceptionally(new StoreException("store closed during the write")));
+        return;
+      }
       for (Pending p : batch) {
         try {
           apply(p.ops());

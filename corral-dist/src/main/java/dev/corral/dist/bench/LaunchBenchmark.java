@@ -43,6 +43,11 @@ public final class LaunchBenchmark implements Callable<Integer> {
           + " JIT compiler (default: ${DEFAULT-VALUE}; 0 measures a cold start).")
   int warmup;
 
+  @Option(names = "--work-dir",
+      description = "Where the cluster keeps its state and sandboxes (default: a new temporary directory)."
+          + " The filesystem matters: each task creates a few files.")
+  Path workDir;
+
   @Option(names = "--json", description = "Print the figures as JSON.")
   boolean json;
 
@@ -51,9 +56,13 @@ public final class LaunchBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Path dir = Files.createTempDirectory("corral-bench-");
+    Path dir = workDir != null ? Files.createDirectories(workDir).resolve("corral-bench-" + ProcessHandle.current().pid())
+        : Files.createTempDirectory("corral-bench-");
+    Files.createDirectories(dir);
     ObjectNode figures = Json.mapper().createObjectNode();
     figures.put("tasks", tasks);
+    figures.put("workDir", dir.toString());
+    figures.put("filesystem", Files.getFileStore(dir).type());
     try (MasterNode master = new MasterNode(new MasterNode.Options(dir.resolve("master"), null, "127.0.0.1", 0, 0,
         "127.0.0.1")).start()) {
       AgentConfig defaults = AgentConfig.defaults(dir.resolve("agent"));
@@ -194,6 +203,7 @@ public final class LaunchBenchmark implements Callable<Integer> {
     out.printf("Launch benchmark: %d tasks (sleep 3600, cpus 0.001, mem 4) on one agent, after %d warm-up tasks%n",
         tasks, warmup);
     out.printf("  isolation:                 %s%n", f.get("isolation").asText());
+    out.printf("  work dir:                  %s (%s)%n", f.get("workDir").asText(), f.get("filesystem").asText());
     out.printf("  POST → all RUNNING:        %d ms%n", f.get("allRunningMillis").asLong());
     out.printf("  throughput:                %d tasks/s%n", f.get("tasksPerSecond").asLong());
     out.printf("  submit → RUNNING per task: p50 %d ms, p99 %d ms%n", f.get("p50Millis").asLong(), f.get("p99Millis").asLong());
