@@ -49,6 +49,11 @@ public final class Engine {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
   static final Duration RECONCILE_INTERVAL = Duration.ofMinutes(10);
+  /**
+   * How often waiting instances re-ask for offers, as Marathon's repeated revives did: a safety net should
+   * any revive be lost, so that a waiting app never waits on a stale filter for long.
+   */
+  static final Duration REVIVE_CHECK_INTERVAL = Duration.ofSeconds(30);
   static final Duration KILL_RETRY = Duration.ofSeconds(30);
   /** Refuse time for offers declined while something else waits: new offers come back soon. */
   static final double REFUSE_SHORT_SECONDS = 5;
@@ -177,6 +182,12 @@ public final class Engine {
       offersFiltered = true;
     }
     loop.schedule("reconcile", RECONCILE_INTERVAL, this::periodicReconcile);
+    loop.schedule("revive-check", REVIVE_CHECK_INTERVAL, this::periodicReviveCheck);
+  }
+
+  private void periodicReviveCheck() {
+    reviveIfWaiting();
+    loop.schedule("revive-check", REVIVE_CHECK_INTERVAL, this::periodicReviveCheck);
   }
 
   public void disconnected(String reason) {
@@ -260,6 +271,15 @@ public final class Engine {
       suppressed = false;
       offersFiltered = false;
     }
+  }
+
+  /**
+   * After launches: if instances still wait (e.g. an app created while the launch was being committed),
+   * revive, because the launch's refuse filter reached the master after any earlier revive.
+   */
+  void reviveIfWaiting() {
+    offersFiltered = true;
+    updateOfferInterest();
   }
 
   /** After a round that used up the demand: keep offers away until there is work again. */

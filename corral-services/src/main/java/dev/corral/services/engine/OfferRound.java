@@ -111,7 +111,7 @@ final class OfferRound {
     }
     engine.commit(batch).whenComplete((v, err) -> {
       if (err == null) {
-        launch(byOffer, refuse);
+        launch(byOffer);
       } else {
         driver.decline(byOffer.keySet(), Engine.REFUSE_SHORT_SECONDS);
         requeue(byOffer.values().stream().flatMap(List::stream).map(Planned::taskId).toList());
@@ -145,8 +145,14 @@ final class OfferRound {
     return out;
   }
 
-  private void launch(Map<String, List<Planned>> byOffer, double refuse) {
+  /**
+   * Launches what the round placed once it is durable. The refuse filter of the left-over resources is
+   * decided now, not when the round ran: an app created while the commit was in flight must not be kept
+   * from this agent by a long filter that the master would set after the revive its creation sent.
+   */
+  private void launch(Map<String, List<Planned>> byOffer) {
     SchedulerDriver driver = engine.driver();
+    double refuse = engine.hasLaunchable(engine.now()) ? Engine.REFUSE_SHORT_SECONDS : Engine.REFUSE_LONG_SECONDS;
     ServiceModel model = engine.model;
     Engine.Batch cleanup = new Engine.Batch();
     Set<String> touchedApps = new LinkedHashSet<>();
@@ -185,6 +191,8 @@ final class OfferRound {
       touchedApps.forEach(appId -> engine.apply(cleanup, engine.replan(appId)));
       engine.commit(cleanup);
     }
+    // The driver issues calls in order, so a revive sent now lifts any filter these launches just set.
+    engine.reviveIfWaiting();
   }
 
   /** Tasks that were never launched: their instances wait again (a rejected launch is no task failure). */
