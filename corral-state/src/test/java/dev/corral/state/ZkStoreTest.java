@@ -1,6 +1,7 @@
 package dev.corral.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -54,7 +55,8 @@ class ZkStoreTest {
       // Creating and deleting one node in a single commit is rejected; the others still land.
       CompletableFuture<Void> bad = store.commit(List.of(StoreOp.put("/bad/x", bytes("1")), StoreOp.delete("/bad/x")));
       CompletableFuture.allOf(writes.toArray(new CompletableFuture[0])).join();
-      assertThat(bad).isCompletedExceptionally();
+      assertThatThrownBy(bad::join).hasCauseInstanceOf(StoreException.class)
+          .hasMessageContaining("creates and deletes /bad/x");
       assertThat(store.children("/instances")).hasSize(1000);
       assertThat(store.get("/bad/x")).isEmpty();
     }
