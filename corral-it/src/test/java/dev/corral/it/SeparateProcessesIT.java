@@ -62,8 +62,10 @@ class SeparateProcessesIT {
       for (JsonNode app : api.get("/v2/apps").json().path("apps")) {
         api.delete("/v2/apps" + app.path("id").asText());
       }
+      // The last task leaves /v2/tasks once its terminal update arrived, which the agent sends only after
+      // it removed the task's cgroups.
       long deadline = System.nanoTime() + WAIT.toNanos();
-      while (!TaskProcesses.under(dir.resolve("agent/sandboxes")).isEmpty() && System.nanoTime() < deadline) {
+      while (api.get("/v2/tasks").json().path("tasks").size() > 0 && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
     }
