@@ -1,12 +1,12 @@
 package dev.corral.dist;
 
-import dev.corral.agent.AgentConfig;
 import dev.corral.common.Version;
 import dev.corral.dist.node.AgentNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,17 +28,8 @@ public final class AgentCommand implements Callable<Integer> {
       description = "Sandboxes and checkpoints (default: ${DEFAULT-VALUE}).")
   Path workDir;
 
-  @Option(names = "--resources", description = "e.g. 'cpus:4;mem:8192;disk:10000;ports:[31000-32000]' (default: detected).")
-  String resources;
-
-  @Option(names = "--attributes", description = "e.g. 'rack:r1;zone:a'.")
-  String attributes;
-
-  @Option(names = "--hostname", description = "Hostname to advertise (default: this machine's name).")
-  String hostname;
-
-  @Option(names = "--no-cgroups", description = "Run tasks without cgroup isolation even as root.")
-  boolean noCgroups;
+  @Mixin
+  AgentOptions agentOptions;
 
   @Option(names = "--kill-tasks-on-exit", description = "Kill all tasks when the agent stops.")
   boolean killTasksOnExit;
@@ -48,11 +39,7 @@ public final class AgentCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "agent");
-    AgentConfig defaults = AgentConfig.defaults(dir);
-    AgentConfig config = new AgentConfig(dir, hostname != null ? hostname : Hostnames.local(), resources, attributes,
-        defaults.killGracePeriod(), defaults.cgroupsEnabled() && !noCgroups, defaults.heartbeatInterval(),
-        defaults.statusRetryInterval());
-    AgentNode agent = new AgentNode(config, AgentNode.networkChannel(master)).start();
+    AgentNode agent = new AgentNode(agentOptions.toConfig(dir), AgentNode.networkChannel(master)).start();
     out.printf("Corral agent %s: master %s, work dir %s, isolation: %s%n", Version.get(), master, dir,
         agent.agent().describeIsolation());
     out.flush();

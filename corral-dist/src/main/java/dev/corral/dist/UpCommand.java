@@ -1,6 +1,5 @@
 package dev.corral.dist;
 
-import dev.corral.agent.AgentConfig;
 import dev.corral.common.Version;
 import dev.corral.dist.node.AgentNode;
 import dev.corral.dist.node.MasterNode;
@@ -8,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,35 +33,23 @@ public final class UpCommand implements Callable<Integer> {
       description = "Address the APIs listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 to let other machines join).")
   String bind;
 
-  @Option(names = "--hostname", description = "Hostname the agent advertises (default: this machine's name).")
-  String hostname;
-
-  @Option(names = "--resources", description = "Agent resources, e.g. 'cpus:4;mem:8192;ports:[20000-21000]' (default: detected).")
-  String resources;
-
-  @Option(names = "--attributes", description = "Agent attributes, e.g. 'rack:r1;zone:a'.")
-  String attributes;
+  @Mixin
+  AgentOptions agentOptions;
 
   @Option(names = "--keep-tasks", description = "Leave tasks running when stopping (they are re-attached on the next start).")
   boolean keepTasks;
 
-  @Option(names = "--no-cgroups", description = "Run tasks without cgroup isolation even as root.")
-  boolean noCgroups;
-
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    String host = hostname != null ? hostname : Hostnames.local();
+    String host = agentOptions.hostname();
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "up");
     MasterNode master = new MasterNode(new MasterNode.Options(dir.resolve("master"), null, bind, httpPort, grpcPort, host));
     AgentNode agent;
     try {
       master.start();
-      AgentConfig config = AgentConfig.defaults(dir.resolve("agent"));
-      config = new AgentConfig(config.workDir(), host, resources, attributes, config.killGracePeriod(),
-          config.cgroupsEnabled() && !noCgroups, config.heartbeatInterval(), config.statusRetryInterval());
-      agent = new AgentNode(config, master.inProcessChannel()).start();
+      agent = new AgentNode(agentOptions.toConfig(dir.resolve("agent")), master.inProcessChannel()).start();
     } catch (Exception e) {
       master.close();
       lock.close();

@@ -65,11 +65,9 @@ public final class LaunchBenchmark implements Callable<Integer> {
     figures.put("filesystem", Files.getFileStore(dir).type());
     try (MasterNode master = new MasterNode(new MasterNode.Options(dir.resolve("master"), null, "127.0.0.1", 0, 0,
         "127.0.0.1")).start()) {
-      AgentConfig defaults = AgentConfig.defaults(dir.resolve("agent"));
       // Enough room for N tasks of cpus 0.001 / mem 4 whatever this machine has.
       String resources = "cpus:" + Math.max(2, tasks * 0.001 + 1) + ";mem:" + (tasks * 4 + 1024) + ";disk:1024;ports:[31000-32000]";
-      AgentConfig config = new AgentConfig(defaults.workDir(), "127.0.0.1", resources, null, defaults.killGracePeriod(),
-          defaults.cgroupsEnabled(), defaults.heartbeatInterval(), defaults.statusRetryInterval());
+      AgentConfig config = AgentConfig.defaults(dir.resolve("agent")).withHostname("127.0.0.1").withResources(resources);
       AgentNode agent = new AgentNode(config, master.inProcessChannel()).start();
       try {
         figures.put("isolation", agent.agent().describeIsolation());

@@ -1,0 +1,33 @@
+package dev.corral.dist;
+
+import dev.corral.agent.AgentConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The agent's flags, shared by `corral agent` and `corral up` (whose agent takes the same ones). */
+public final class AgentOptions {
+  @Option(names = "--resources", description = "Agent resources, e.g. 'cpus:4;mem:8192;disk:10000;ports:[20000-21000]'"
+      + " (default: detected).")
+  String resources;
+
+  @Option(names = "--attributes", description = "Agent attributes, e.g. 'rack:r1;zone:a'.")
+  String attributes;
+
+  @Option(names = "--hostname", description = "Hostname to advertise (default: this machine's name).")
+  String hostname;
+
+  @Option(names = "--no-cgroups", description = "Run tasks without cgroup isolation even as root.")
+  boolean noCgroups;
+
+  /** The hostname given, or this machine's name. */
+  String hostname() {
+    return hostname != null ? hostname : Hostnames.local();
+  }
+
+  /** The agent's configuration: defaults for its work dir, overridden by these flags. */
+  AgentConfig toConfig(Path workDir) {
+    AgentConfig defaults = AgentConfig.defaults(workDir);
+    return defaults.withHostname(hostname()).withResources(resources).withAttributes(attributes)
+        .withCgroupsEnabled(defaults.cgroupsEnabled() && !noCgroups);
+  }
+}
