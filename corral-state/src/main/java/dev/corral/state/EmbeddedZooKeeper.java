@@ -31,6 +31,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
       config.setProperty("clientPortAddress", "127.0.0.1");
       config.setProperty("tickTime", "2000");
       config.setProperty("maxClientCnxns", "0");
+      config.setProperty("maxCnxns", "0");
       config.setProperty("admin.enableServer", "false");
       config.setProperty("autopurge.snapRetainCount", "3");
       config.setProperty("autopurge.purgeInterval", "1");
