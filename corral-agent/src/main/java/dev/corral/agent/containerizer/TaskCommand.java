@@ -28,7 +28,8 @@ import java.util.Map;
  * identity variables the agent owns ({@code MESOS_SANDBOX}/{@code CORRAL_SANDBOX}, task, agent and
  * framework ids), which the task cannot override.
  *
- * <p>Argument semantics follow Mesos: with {@code shell} the value runs under {@code /bin/sh -c}; otherwise
+ * <p>Argument semantics follow Mesos: with {@code shell} the value runs under {@code /bin/sh -c} (run
+ * directly when it is only plain words, which the shell would run the same way); otherwise
  * the value is the executable and {@code arguments[1..]} its arguments. {@code arguments[0]} is meant to be
  * argv[0]; POSIX sh cannot set argv[0], so the executable's path is argv[0] instead.
  */
@@ -54,9 +55,29 @@ public final class TaskCommand {
     return argv;
   }
 
+  /**
+   * A shell command made only of plain words: nothing the shell would expand, quote, redirect, chain or
+   * assign. sh -c of such a command only splits it on blanks and runs it, and dash forks to do so, leaving an
+   * idle sh behind every task; running the words directly does the same with one process fewer.
+   */
+  private static final java.util.regex.Pattern PLAIN_WORDS =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_./:,+@%-]+( +[A-Za-z0-9_./:,+@%=-]+)*");
+  /** Words only a shell understands (builtins without a program of their name, and keywords). */
+  private static final java.util.Set<String> SHELL_ONLY = java.util.Set.of(".", ":", "break", "continue", "eval",
+      "exec", "exit", "export", "readonly", "return", "set", "shift", "times", "trap", "unset", "cd", "read", "wait",
+      "umask", "ulimit", "alias", "unalias", "command", "getopts", "hash", "jobs", "fg", "bg", "type", "local",
+      "source", "if", "then", "else", "elif", "fi", "while", "until", "for", "do", "done", "case", "esac", "in");
+
   /** The command itself, Mesos semantics. */
   public static List<String> command(CommandInfo command) {
     if (command.getShell()) {
+      String value = command.getValue().strip();
+      if (PLAIN_WORDS.matcher(value).matches()) {
+        List<String> words = List.of(value.split(" +"));
+        if (!SHELL_ONLY.contains(words.get(0))) {
+          return words;
+        }
+      }
       return List.of("/bin/sh", "-c", command.getValue());
     }
     List<String> out = new ArrayList<>();

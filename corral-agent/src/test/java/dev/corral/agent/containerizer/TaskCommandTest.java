@@ -15,8 +15,21 @@ class TaskCommandTest {
 
   @Test
   void shellCommandsRunUnderShDashC() {
-    assertThat(TaskCommand.command(CommandInfo.newBuilder().setShell(true).setValue("echo $HOME").build()))
-        .containsExactly("/bin/sh", "-c", "echo $HOME");
+    for (String cmd : new String[] {"echo $HOME", "sleep 1; exit 3", "a && b", "echo 'x y'", "cat <in", "FOO=1 env",
+        "ls *", "echo ~", "echo `date`", "a | b", "sleep 1 # comment", "exec python3 -m http.server $PORT0",
+        "exit 4", "cd /tmp", "ulimit -n 10", "wait", "export A"}) {
+      assertThat(TaskCommand.command(CommandInfo.newBuilder().setShell(true).setValue(cmd).build()))
+          .as(cmd).containsExactly("/bin/sh", "-c", cmd);
+    }
+  }
+
+  @Test
+  void plainWordsRunWithoutAShell() {
+    assertThat(TaskCommand.command(CommandInfo.newBuilder().setShell(true).setValue(" sleep  3600 ").build()))
+        .containsExactly("sleep", "3600");
+    assertThat(TaskCommand.command(CommandInfo.newBuilder().setShell(true)
+        .setValue("java -Xmx64m -cp lib/app.jar:lib/dep.jar dev.App --port=31000").build()))
+        .containsExactly("java", "-Xmx64m", "-cp", "lib/app.jar:lib/dep.jar", "dev.App", "--port=31000");
   }
 
   @Test
@@ -35,7 +48,7 @@ class TaskCommandTest {
         CommandInfo.newBuilder().setShell(true).setValue("sleep 1").build());
     assertThat(argv).containsExactly("/bin/bash", "/w/bin/monitor.sh", "/w/meta/tasks/t1", "/w/sandboxes/t1",
         "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--init-groups", "--",
-        "/bin/sh", "-c", "sleep 1");
+        "sleep", "1");
   }
 
   @Test
