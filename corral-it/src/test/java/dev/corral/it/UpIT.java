@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -179,6 +180,28 @@ class UpIT {
       Thread.sleep(100);
     }
     assertThat(api.get("/v2/tasks").json().path("tasks").findValuesAsText("appId")).contains("/sleep");
+  }
+
+  @Test
+  @Order(8)
+  void aTaskOverItsMemoryLimitIsReportedAsSuch() throws Exception {
+    Assumptions.assumeTrue(up.output().contains("Isolation:  cgroups"),
+        "skipped: tasks run without cgroups here (not root), so there is no memory limit to exceed");
+    String app = """
+        {"id": "/hog", "instances": 1, "cpus": 0.1, "mem": 32, "backoffSeconds": 60,
+         "cmd": "head -c 300M /dev/zero | tail"}
+        """;
+    assertThat(api.post("/v2/apps", app).status()).isEqualTo(201);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    JsonNode failure;
+    while (!(failure = api.get("/v2/apps/hog?embed=apps.lastTaskFailure").json().path("app").path("lastTaskFailure"))
+        .hasNonNull("taskId")) {
+      assertThat(System.nanoTime()).as("no task failure reported for /hog").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+    assertThat(failure.path("state").asText()).isEqualTo("TASK_FAILED");
+    assertThat(failure.path("message").asText()).containsIgnoringCase("memory limit");
+    assertThat(api.delete("/v2/apps/hog").status()).isEqualTo(200);
   }
 
   private static String awaitHttp(HttpClient http, String url) throws Exception {
