@@ -45,11 +45,7 @@ public final class AgentCommand implements Callable<Integer> {
     out.flush();
     return ServerRun.untilShutdown(() -> {
       agent.stop(killTasksOnExit);
-      try {
-        lock.close();
-      } catch (java.io.IOException ignored) {
-        // exiting anyway
-      }
+      lock.close();
     });
   }
 }

@@ -55,11 +55,7 @@ public final class MasterCommand implements Callable<Integer> {
     out.flush();
     return ServerRun.untilShutdown(() -> {
       master.close();
-      try {
-        lock.close();
-      } catch (java.io.IOException ignored) {
-        // exiting anyway
-      }
+      lock.close();
     });
   }
 }

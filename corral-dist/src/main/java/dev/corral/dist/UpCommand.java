@@ -71,11 +71,7 @@ public final class UpCommand implements Callable<Integer> {
       master.stopServices();
       agent.stop(!keepTasks);
       master.close();
-      try {
-        lock.close();
-      } catch (java.io.IOException ignored) {
-        // the process is exiting; the OS releases the lock anyway
-      }
+      lock.close();
       out.println("Stopped.");
       out.flush();
     });

@@ -36,9 +36,14 @@ public final class WorkDirLock implements AutoCloseable {
     return new WorkDirLock(channel, lock);
   }
 
+  /** Releases the lock; a failure is ignored, since the OS releases it when the process exits anyway. */
   @Override
-  public void close() throws IOException {
-    lock.release();
-    channel.close();
+  public void close() {
+    try {
+      lock.release();
+      channel.close();
+    } catch (IOException ignored) {
+      // the process is exiting or the file is gone; nothing else holds the lock
+    }
   }
 }
