@@ -15,6 +15,7 @@ import dev.corral.services.api.TaskJson;
 import dev.corral.services.app.AppDefinition;
 import dev.corral.services.app.AppIds;
 import dev.corral.services.engine.CommandException;
+import dev.corral.services.engine.Deployment;
 import dev.corral.services.engine.ServicesView;
 import dev.corral.services.engine.WriteResult;
 import dev.corral.services.instance.Instance;
@@ -82,12 +83,17 @@ public final class MarathonApi {
     routes.get("/v2/apps", ctx -> respond(ctx, () -> view(v -> listApps(ctx, v))));
     routes.post("/v2/apps", ctx -> respond(ctx, () -> createApp(ctx)));
     routes.get("/v2/apps/<path>", ctx -> respond(ctx, () -> view(v -> getUnderApps(ctx, v))));
-    routes.put("/v2/apps/<path>", ctx -> respond(ctx, () -> putApp(ctx)));
+    routes.put("/v2/apps", ctx -> respond(ctx, () -> putApps(ctx, !"false".equals(ctx.queryParam("partialUpdate")))));
+    routes.patch("/v2/apps", ctx -> respond(ctx, () -> putApps(ctx, true)));
+    routes.put("/v2/apps/<path>", ctx -> respond(ctx, () -> putApp(ctx, !"false".equals(ctx.queryParam("partialUpdate")))));
+    routes.patch("/v2/apps/<path>", ctx -> respond(ctx, () -> putApp(ctx, true)));
     routes.delete("/v2/apps/<path>", ctx -> respond(ctx, () -> deleteUnderApps(ctx)));
     routes.post("/v2/apps/<path>", ctx -> respond(ctx, () -> postUnderApps(ctx)));
     routes.get("/v2/tasks", ctx -> respond(ctx, () -> view(v -> listTasks(ctx, v))));
     routes.get("/v2/queue", ctx -> respond(ctx, () -> view(v -> Reply.ok(QueueJson.render(v)))));
     routes.get("/v2/deployments", ctx -> respond(ctx, () -> view(v -> Reply.ok(DeploymentJson.render(v)))));
+    routes.get("/v2/deployments/{id}", ctx -> respond(ctx, () -> view(v -> getDeployment(ctx, v))));
+    routes.delete("/v2/deployments/{id}", ctx -> respond(ctx, () -> deleteDeployment(ctx)));
   }
 
   // ---------------------------------------------------------------- apps
@@ -117,7 +123,7 @@ public final class MarathonApi {
 
   private CompletableFuture<Reply> createApp(Context ctx) {
     ObjectNode body = Bodies.object(ctx.bodyAsBytes());
-    return scheduler.createApp(body).thenApply(r -> {
+    return scheduler.createApp(body, force(ctx)).thenApply(r -> {
       ObjectNode app = AppJson.withDefaults(r.app());
       app.put("tasksStaged", 0).put("tasksRunning", 0).put("tasksHealthy", 0).put("tasksUnhealthy", 0);
       app.putArray("tasks");
@@ -187,10 +193,37 @@ public final class MarathonApi {
     return Reply.ok(body);
   }
 
-  private CompletableFuture<Reply> putApp(Context ctx) {
+  private CompletableFuture<Reply> putApp(Context ctx, boolean partial) {
     String path = trim(ctx.pathParam("path"));
     ObjectNode body = Bodies.object(ctx.bodyAsBytes());
-    return scheduler.updateApp(path, body).thenApply(r -> deploymentReply(r.created() ? 201 : 200, r));
+    return scheduler.updateApp(path, body, partial, force(ctx))
+        .thenApply(r -> deploymentReply(r.created() ? 201 : 200, r));
+  }
+
+  private CompletableFuture<Reply> putApps(Context ctx, boolean partial) {
+    List<ObjectNode> bodies = Bodies.objects(ctx.bodyAsBytes());
+    return scheduler.updateApps(bodies, partial, force(ctx)).thenApply(r -> deploymentReply(200, r));
+  }
+
+  // ---------------------------------------------------------------- deployments
+
+  private Reply getDeployment(Context ctx, ServicesView view) {
+    Deployment d = view.deployments().get(ctx.pathParam("id"));
+    if (d == null) {
+      throw HttpError.message(404, "DeploymentPlan " + ctx.pathParam("id") + " does not exist");
+    }
+    return Reply.ok(DeploymentJson.render(d, view));
+  }
+
+  /** Without force: roll back (200 with the new deployment); with: cancel only (202). */
+  private CompletableFuture<Reply> deleteDeployment(Context ctx) {
+    boolean force = force(ctx);
+    return scheduler.stopDeployment(ctx.pathParam("id"), force).thenApply(r -> force
+        ? new Reply(202, Json.mapper().createObjectNode(), Map.of()) : deploymentReply(200, r));
+  }
+
+  private static boolean force(Context ctx) {
+    return Boolean.parseBoolean(ctx.queryParam("force"));
   }
 
   private CompletableFuture<Reply> deleteUnderApps(Context ctx) {
@@ -202,13 +235,13 @@ public final class MarathonApi {
         String owner = parentIfExists(view, path.substring(0, slash), "tasks");
         if (owner != null) {
           String taskId = path.substring(slash + 1);
-          return scheduler.killTasks(owner, Set.of(taskId), null, scale).thenApply(r -> scale
+          return scheduler.killTasks(owner, Set.of(taskId), null, scale, force(ctx)).thenApply(r -> scale
               ? deploymentReply(200, r) : Reply.ok(taskReply("task", r).get(0)));
         }
       }
       String owner = parentIfExists(view, path, "tasks");
       if (owner != null) {
-        return scheduler.killTasks(owner, null, ctx.queryParam("host"), scale).thenApply(r -> {
+        return scheduler.killTasks(owner, null, ctx.queryParam("host"), scale, force(ctx)).thenApply(r -> {
           if (scale) {
             return deploymentReply(200, r);
           }
@@ -218,14 +251,14 @@ public final class MarathonApi {
           return Reply.ok(body);
         });
       }
-      return scheduler.deleteApp(path).thenApply(r -> deploymentReply(200, r));
+      return scheduler.deleteApp(path, force(ctx)).thenApply(r -> deploymentReply(200, r));
     });
   }
 
   private CompletableFuture<Reply> postUnderApps(Context ctx) {
     String path = trim(ctx.pathParam("path"));
     if (path.endsWith("/restart")) {
-      return scheduler.restartApp(path.substring(0, path.length() - "/restart".length()))
+      return scheduler.restartApp(path.substring(0, path.length() - "/restart".length()), force(ctx))
           .thenApply(r -> deploymentReply(200, r));
     }
     throw HttpError.message(404, "No such resource: POST /v2/apps/" + path);
@@ -377,6 +410,12 @@ public final class MarathonApi {
           return new Reply(422, invalid.body(), Map.of());
         }
         case CONFLICT: return message(409, c.getMessage());
+        case LOCKED: {
+          ObjectNode body = Json.mapper().createObjectNode().put("message", c.getMessage());
+          ArrayNode ids = body.putArray("deployments");
+          c.deploymentIds().forEach(id -> ids.addObject().put("id", id));
+          return new Reply(409, body, Map.of());
+        }
         case NOT_FOUND: return message(404, c.getMessage());
         default: return message(503, c.getMessage());
       }

@@ -10,13 +10,17 @@ import dev.corral.scheduler.SchedulerDriver;
 import dev.corral.services.app.AppDefinition;
 import dev.corral.services.app.AppIds;
 import dev.corral.services.engine.AppCommands;
+import dev.corral.services.engine.CommandException;
+import dev.corral.services.engine.Deployment;
 import dev.corral.services.engine.Engine;
 import dev.corral.services.engine.Recovery;
 import dev.corral.services.engine.ServicePaths;
 import dev.corral.services.engine.ServicesView;
 import dev.corral.services.engine.WriteResult;
 import dev.corral.state.Store;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -111,20 +115,56 @@ public final class ServiceScheduler implements AutoCloseable {
   }
 
   public CompletableFuture<WriteResult> createApp(ObjectNode body) {
-    return command(c -> c.create(body));
+    return createApp(body, false);
+  }
+
+  /** @param force cancel deployments that still change the app (otherwise such a write is refused) */
+  public CompletableFuture<WriteResult> createApp(ObjectNode body, boolean force) {
+    return command(c -> c.create(body, force));
   }
 
   /** Partial update (Marathon 1.5 PUT); creates the app when it does not exist. */
   public CompletableFuture<WriteResult> updateApp(String appId, ObjectNode body) {
-    return command(c -> c.update(appId, body));
+    return updateApp(appId, body, true, false);
+  }
+
+  /**
+   * PUT/PATCH of one app. A body that names only a {@code version} (and perhaps the id) goes back to that
+   * stored version (read here, off the loop); otherwise {@code partial} merges the body into the current
+   * definition and a full update replaces it.
+   */
+  public CompletableFuture<WriteResult> updateApp(String appId, ObjectNode body, boolean partial, boolean force) {
+    if (isRevert(body)) {
+      String version = body.get("version").asText();
+      Optional<AppDefinition> stored = appVersion(appId, version);
+      if (stored.isEmpty()) {
+        return CompletableFuture.failedFuture(CommandException.notFound(
+            "Version '" + version + "' of app '" + appId + "' does not exist"));
+      }
+      return command(c -> c.revert(appId, stored.get(), force));
+    }
+    return command(c -> c.update(appId, body, partial, force));
+  }
+
+  /** PUT/PATCH /v2/apps with a list of apps: one deployment for all. */
+  public CompletableFuture<WriteResult> updateApps(List<ObjectNode> bodies, boolean partial, boolean force) {
+    return command(c -> c.updateAll(bodies, partial, force));
   }
 
   public CompletableFuture<WriteResult> deleteApp(String appId) {
-    return command(c -> c.delete(appId));
+    return deleteApp(appId, false);
   }
 
-  public CompletableFuture<WriteResult> restartApp(String appId) {
-    return command(c -> c.restart(appId));
+  public CompletableFuture<WriteResult> deleteApp(String appId, boolean force) {
+    return command(c -> c.delete(appId, force));
+  }
+
+  public CompletableFuture<WriteResult> restartApp(String appId, boolean force) {
+    return command(c -> c.restart(appId, force));
+  }
+
+  public CompletableFuture<WriteResult> killTasks(String appId, Set<String> taskIds, String host, boolean scale) {
+    return killTasks(appId, taskIds, host, scale, false);
   }
 
   /**
@@ -132,8 +172,47 @@ public final class ServiceScheduler implements AutoCloseable {
    *
    * @param scale whether the app's instance count drops accordingly; otherwise the tasks are replaced
    */
-  public CompletableFuture<WriteResult> killTasks(String appId, Set<String> taskIds, String host, boolean scale) {
-    return command(c -> c.killTasks(appId, taskIds, host, scale));
+  public CompletableFuture<WriteResult> killTasks(String appId, Set<String> taskIds, String host, boolean scale,
+      boolean force) {
+    return command(c -> c.killTasks(appId, taskIds, host, scale, force));
+  }
+
+  /**
+   * DELETE /v2/deployments/{id}: rolls the deployment's apps back to their versions before it (a new
+   * deployment), or with {@code force} only cancels it. The result is null when only cancelled.
+   */
+  public CompletableFuture<WriteResult> stopDeployment(String deploymentId, boolean force) {
+    if (force) {
+      return command(c -> c.cancel(deploymentId).thenApply(v -> null));
+    }
+    return view().thenCompose(v -> {
+      Deployment d = v.deployments().get(deploymentId);
+      if (d == null) {
+        return CompletableFuture.failedFuture(CommandException.notFound(
+            "DeploymentPlan " + deploymentId + " does not exist"));
+      }
+      // The versions before the deployment live only in the store: read them here, not on the loop.
+      Map<String, AppDefinition> originals = new HashMap<>();
+      d.originalVersions().forEach((appId, version) -> {
+        if (!version.isEmpty()) {
+          appVersion(appId, version).ifPresent(app -> originals.put(appId, app));
+        }
+      });
+      return command(c -> c.rollback(deploymentId, originals));
+    });
+  }
+
+  private static boolean isRevert(ObjectNode body) {
+    if (!body.path("version").isTextual()) {
+      return false;
+    }
+    for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!field.equals("version") && !field.equals("id")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A stored version of an app; read from the store (it is not kept in memory). */

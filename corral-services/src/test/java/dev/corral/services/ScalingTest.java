@@ -70,7 +70,8 @@ class ScalingTest {
     h.update("/a", "{\"cmd\": \"v2\"}");
     assertThat(h.driver.kills()).as("old tasks keep serving until new ones run").isEmpty();
     assertThat(h.view().waiting("/a")).hasSize(2);
-    assertThat(h.view().deployments().get("/a").action()).isEqualTo("RestartApplication");
+    assertThat(h.view().deploymentOf("/a").currentActions()).extracting(a -> a.action().name())
+        .containsExactly("RestartApplication");
 
     h.offers(Offers.big("o2", "host-b"));
     List<TaskInfo> newTasks = h.driver.launchedTasks().subList(2, 4);

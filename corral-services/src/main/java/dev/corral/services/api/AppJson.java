@@ -58,7 +58,7 @@ public final class AppJson {
     }
     if (embeds.contains(Embed.DEPLOYMENTS)) {
       ArrayNode deployments = n.putArray("deployments");
-      Deployment d = view.deployments().get(app.id());
+      Deployment d = view.deploymentOf(app.id());
       if (d != null) {
         deployments.addObject().put("id", d.id());
       }

@@ -58,6 +58,8 @@ public final class AppDefinition {
   private final OptionalInt taskKillGracePeriodSeconds;
   private final String user;
   private final KillSelection killSelection;
+  private final UpgradeStrategy upgradeStrategy;
+  private final List<String> dependencies;
   private final List<String> unsupported;
 
   private AppDefinition(ObjectNode node) {
@@ -91,6 +93,10 @@ public final class AppDefinition {
       }
     }
     this.killSelection = ks;
+    JsonNode us = node.path("upgradeStrategy");
+    this.upgradeStrategy = new UpgradeStrategy(us.path("minimumHealthCapacity").asDouble(1.0),
+        us.path("maximumOverCapacity").asDouble(1.0));
+    this.dependencies = dependencies(id, node.get("dependencies"));
     this.unsupported = Unsupported.reasons(this);
   }
 
@@ -233,6 +239,15 @@ public final class AppDefinition {
   }
 
   /** Why Corral cannot launch this app yet ({@link Unsupported}); empty when it can. */
+  public UpgradeStrategy upgradeStrategy() {
+    return upgradeStrategy;
+  }
+
+  /** Ids of the apps or groups this app depends on, absolute (resolved against the app's group). */
+  public List<String> dependencies() {
+    return dependencies;
+  }
+
   public List<String> unsupportedReasons() {
     return unsupported;
   }
@@ -276,6 +291,21 @@ public final class AppDefinition {
       }
     });
     return Collections.unmodifiableMap(out);
+  }
+
+  private static List<String> dependencies(String id, JsonNode array) {
+    if (array == null || !array.isArray() || id.isEmpty()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>(array.size());
+    for (JsonNode d : array) {
+      try {
+        out.add(AppIds.resolve(AppIds.parent(id), d.asText()));
+      } catch (IllegalArgumentException e) {
+        // validated on the way in
+      }
+    }
+    return List.copyOf(out);
   }
 
   private static List<PortDefinition> portDefinitions(JsonNode array) {

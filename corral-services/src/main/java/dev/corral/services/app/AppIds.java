@@ -52,6 +52,26 @@ public final class AppIds {
     return "/" + String.join("/", segments);
   }
 
+  /**
+   * Resolves a reference written inside group {@code base} ("/" for the root): absolute ids stay as they are,
+   * relative ones ({@code db}, {@code ../db}) are taken from the group.
+   */
+  public static String resolve(String base, String raw) {
+    if (raw == null || raw.isBlank()) {
+      throw new IllegalArgumentException("must not be empty");
+    }
+    if (raw.startsWith("/")) {
+      return canonical(raw);
+    }
+    return canonical((base.endsWith("/") ? base : base + "/") + raw);
+  }
+
+  /** The group an id belongs to: "/prod" for "/prod/web", "/" for "/web". */
+  public static String parent(String id) {
+    int slash = id.lastIndexOf('/');
+    return slash <= 0 ? "/" : id.substring(0, slash);
+  }
+
   static boolean validSegment(String segment) {
     for (String label : segment.split("\\.", -1)) {
       if (!LABEL.matcher(label).matches()) {

@@ -43,6 +43,12 @@ public final class AppNormalizer {
   public static ObjectNode normalize(ObjectNode valid, String id) {
     ObjectNode out = valid.deepCopy();
     out.put("id", id);
+    JsonNode deps = out.get("dependencies");
+    if (deps != null && deps.isArray()) {
+      // Stored absolute, like Marathon shows them: a move of the group must not change what they mean.
+      ArrayNode absolute = out.putArray("dependencies");
+      deps.forEach(d -> absolute.add(AppIds.resolve(AppIds.parent(id), d.asText())));
+    }
     JsonNode ports = out.remove("ports");
     if (!out.has("portDefinitions")) {
       if (ports != null && ports.isArray()) {

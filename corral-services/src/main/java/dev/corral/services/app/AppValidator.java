@@ -275,10 +275,27 @@ public final class AppValidator {
         continue;
       }
       try {
-        AppIds.canonical(d.asText());
+        String resolved = AppIds.resolve(dependencyBase(), d.asText());
+        if (resolved.equals(ownIdOrNull())) {
+          add("/dependencies/" + i, "an app cannot depend on itself");
+        }
       } catch (IllegalArgumentException e) {
         add("/dependencies/" + i, e.getMessage());
       }
+    }
+  }
+
+  /** Relative dependencies are resolved against the app's group (the root when the id is not valid). */
+  private String dependencyBase() {
+    String id = ownIdOrNull();
+    return id == null ? "/" : AppIds.parent(id);
+  }
+
+  private String ownIdOrNull() {
+    try {
+      return app.hasNonNull("id") ? AppIds.canonical(app.get("id").asText()) : null;
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

@@ -2,6 +2,7 @@ package dev.corral.services.engine;
 
 import dev.corral.services.app.AppDefinition;
 import dev.corral.services.app.KillSelection;
+import dev.corral.services.app.UpgradeStrategy;
 import dev.corral.services.instance.Goal;
 import dev.corral.services.instance.Instance;
 import dev.corral.services.instance.InstanceState;
@@ -19,28 +20,41 @@ import java.util.function.Supplier;
  *
  * <p>Rules. Instances of the current config (goal RUNNING) are brought to {@code instances}: missing ones are
  * created SCHEDULED, extra ones decommissioned in kill-selection order. Instances of an older config are
- * replaced: those without a live task go at once; those with one are killed only as instances of the new
- * config reach RUNNING, so that as many tasks as asked for keep running during the change (a simple replace;
- * rolling upgrades that honour health and upgradeStrategy come later). A deleted app's instances are all
- * decommissioned. Decommissioning an instance with a live task sends a kill; without one, it is expunged.
+ * replaced by a rolling upgrade that honours the app's {@link UpgradeStrategy}:
+ * <ul>
+ *   <li>serving instances (new ones running, healthy and ready; old ones running and not unhealthy) never
+ *       drop below {@code ceil(instances × minimumHealthCapacity)} because of a kill decided here;
+ *   <li>live instances (old, new, and killed ones whose tasks have not ended yet) never exceed
+ *       {@code floor(instances × (1 + maximumOverCapacity))} because of a launch decided here;
+ *   <li>old instances that do not serve are replaced at once;
+ *   <li>when neither a kill nor a launch is allowed and nothing is under way (the floor equals the ceiling,
+ *       e.g. 1 and 0), one old instance is killed to make room, as Marathon does.
+ * </ul>
+ * A new version whose instances never become healthy therefore never takes the old ones below the floor. A
+ * deleted app's instances are all decommissioned. An app held by its deployment (a later step) is left
+ * alone. Decommissioning an instance with a live task sends a kill; without one, it is expunged.
  */
 final class AppPlanner {
   private AppPlanner() {}
 
   /**
    * @param app the app's definition: the current one, or, when {@code deleted}, the last one
+   * @param held whether the app's deployment holds it (its step has not started): nothing is changed
    * @param newInstanceId makes ids for new instances
    */
-  static List<Effect> plan(String appId, AppDefinition app, boolean deleted, Collection<Instance> instances,
-      Instant now, Supplier<String> newInstanceId) {
+  static List<Effect> plan(String appId, AppDefinition app, boolean deleted, boolean held,
+      Collection<Instance> instances, Instant now, Supplier<String> newInstanceId) {
     List<Effect> effects = new ArrayList<>();
     List<Instance> current = new ArrayList<>();
     List<Instance> old = new ArrayList<>();
+    int dying = 0;
     for (Instance i : instances) {
       if (i.goal() != Goal.RUNNING) {
         // A decommissioned instance without a task left has nothing to wait for (e.g. after a restart).
         if (!i.hasLiveTask()) {
           effects.add(new Effect.ExpungeInstance(i.id()));
+        } else {
+          dying++;
         }
         continue;
       }
@@ -50,6 +64,9 @@ final class AppPlanner {
         old.add(i);
       }
     }
+    if (held) {
+      return effects;
+    }
     OptionalDouble grace = app == null || app.taskKillGracePeriodSeconds().isEmpty()
         ? OptionalDouble.empty() : OptionalDouble.of(app.taskKillGracePeriodSeconds().getAsInt());
     if (deleted || app == null) {
@@ -57,31 +74,58 @@ final class AppPlanner {
       return effects;
     }
     int target = app.instances();
-    if (current.size() < target) {
+    if (current.size() > target) {
+      List<Instance> extra = killOrder(current, app.killSelection()).subList(0, current.size() - target);
+      extra.forEach(i -> decommission(i, grace, effects));
+      dying += (int) extra.stream().filter(Instance::hasLiveTask).count();
+      current.removeAll(extra);
+    }
+    if (old.isEmpty()) {
       for (int n = current.size(); n < target; n++) {
         effects.add(new Effect.PutInstance(Instance.scheduled(newInstanceId.get(), appId, app.configVersion(), now)));
       }
-    } else if (current.size() > target) {
-      List<Instance> order = killOrder(current, app.killSelection());
-      List<Instance> extra = order.subList(0, current.size() - target);
-      extra.forEach(i -> decommission(i, grace, effects));
-      current.removeAll(extra);
+      return effects;
     }
+    replaceOld(app, current, old, dying, grace, now, newInstanceId, effects);
+    return effects;
+  }
+
+  /** One round of a rolling upgrade (see the class comment). */
+  private static void replaceOld(AppDefinition app, List<Instance> current, List<Instance> old, int dying,
+      OptionalDouble grace, Instant now, Supplier<String> newInstanceId, List<Effect> effects) {
+    int target = app.instances();
+    UpgradeStrategy strategy = app.upgradeStrategy();
+    int servingNew = 0;
+    for (Instance i : current) {
+      servingNew += InstanceHealth.serving(i, app) ? 1 : 0;
+    }
+    List<Instance> oldServing = new ArrayList<>();
     List<Instance> oldLive = new ArrayList<>();
     for (Instance o : old) {
-      if (o.hasLiveTask()) {
-        oldLive.add(o);
-      } else {
+      if (!o.hasLiveTask()) {
         decommission(o, grace, effects);
+      } else if (InstanceHealth.stillServing(o)) {
+        oldServing.add(o);
+      } else {
+        // Serves nobody, so replacing it at once costs no capacity.
+        decommission(o, grace, effects);
+        dying++;
       }
     }
-    long runningNew = current.stream().filter(i -> i.state() == InstanceState.RUNNING).count();
-    long keep = Math.max(0, target - runningNew);
-    if (oldLive.size() > keep) {
-      List<Instance> order = killOrder(oldLive, app.killSelection());
-      order.subList(0, (int) (oldLive.size() - keep)).forEach(i -> decommission(i, grace, effects));
+    int killable = Math.max(0, oldServing.size() + servingNew - strategy.minHealthy(target));
+    List<Instance> order = killOrder(oldServing, app.killSelection());
+    int kills = Math.min(killable, order.size());
+    // Killed tasks hold their resources until they end, so a kill frees capacity only later.
+    int live = order.size() + dying + current.size();
+    int launches = Math.max(0, Math.min(target - current.size(), strategy.maxCapacity(target) - live));
+    boolean underWay = dying > 0 || servingNew < current.size();
+    if (kills == 0 && launches == 0 && current.size() < target && !underWay && !order.isEmpty()) {
+      kills = 1;
     }
-    return effects;
+    order.subList(0, kills).forEach(i -> decommission(i, grace, effects));
+    for (int n = 0; n < launches; n++) {
+      effects.add(new Effect.PutInstance(Instance.scheduled(newInstanceId.get(), app.id(), app.configVersion(), now)));
+    }
   }
 
   /**

@@ -37,6 +37,12 @@ public sealed interface Effect {
    */
   record CountFailure(String appId, Duration ranFor) implements Effect {}
 
+  /** Store a deployment (new, or moved to its next step). */
+  record PutDeployment(Deployment deployment) implements Effect {}
+
+  /** Forget a deployment (finished, or cancelled). */
+  record RemoveDeployment(String deploymentId) implements Effect {}
+
   /** Store the framework id the master assigned. */
   record SaveFrameworkId(String frameworkId) implements Effect {}
 

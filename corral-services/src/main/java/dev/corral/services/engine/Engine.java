@@ -66,6 +66,8 @@ public final class Engine {
   final ServiceModel model = new ServiceModel();
   private final OfferRound offerRound = new OfferRound(this);
   private final AppCommands commands = new AppCommands(this);
+  private final DeploymentProgress deployments = new DeploymentProgress(this);
+  private final DeploymentEvents deploymentEvents = new DeploymentEvents();
   private volatile SchedulerDriver driver;
   private boolean subscribed;
   private boolean frameworkIdDurable;
@@ -92,6 +94,14 @@ public final class Engine {
     return commands;
   }
 
+  DeploymentProgress deployments() {
+    return deployments;
+  }
+
+  public DeploymentEvents events() {
+    return deploymentEvents;
+  }
+
   boolean frameworkIdDurable() {
     return frameworkIdDurable;
   }
@@ -114,6 +124,7 @@ public final class Engine {
     });
     r.instances().forEach(model::putInstance);
     r.failures().forEach(model::putFailure);
+    r.deployments().forEach(model::putDeployment);
     Set<String> ids = new LinkedHashSet<>(model.apps().keySet());
     ids.addAll(model.appIdsWithInstances());
     Batch b = new Batch();
@@ -121,8 +132,8 @@ public final class Engine {
       apply(b, replan(id));
     }
     commit(b);
-    log.info("recovered {} apps and {} instances (framework id '{}')", model.apps().size(),
-        model.instances().size(), model.frameworkId());
+    log.info("recovered {} apps, {} instances and {} deployments (framework id '{}')", model.apps().size(),
+        model.instances().size(), model.deployments().size(), model.frameworkId());
   }
 
   public ServicesView view() {
@@ -136,7 +147,7 @@ public final class Engine {
       versions.put(appId, List.copyOf(model.versions(appId)));
     }
     return new ServicesView(now(), model.frameworkId(), subscribed, model.apps(), instances, model.failures(),
-        model.backoffs(), model.offerStats(), model.deployments(), versions);
+        model.backoffs(), model.offerStats(), model.deployments(), versions, model.deploymentIndex());
   }
 
   // ---------------------------------------------------------------- driver events
@@ -235,7 +246,10 @@ public final class Engine {
 
   List<Effect> replan(String appId) {
     AppDefinition app = model.app(appId);
-    return AppPlanner.plan(appId, app, app == null, model.instancesOf(appId), now(), () -> newInstanceId(appId));
+    Deployment d = model.deploymentOf(appId);
+    boolean held = d != null && d.holds(appId);
+    return AppPlanner.plan(appId, app, app == null, held, model.instancesOf(appId), now(),
+        () -> newInstanceId(appId));
   }
 
   static String newInstanceId(String appId) {
@@ -302,6 +316,8 @@ public final class Engine {
     /** By path: a later operation on the same node replaces an earlier one (one op per node per multi). */
     private final Map<String, StoreOp> ops = new LinkedHashMap<>();
     final List<Effect> after = new ArrayList<>();
+    /** Apps whose definition or instances changed: their deployments may have moved on. */
+    final Set<String> touched = new LinkedHashSet<>();
 
     void op(StoreOp op) {
       ops.remove(op.path());
@@ -319,6 +335,7 @@ public final class Engine {
       if (e instanceof Effect.PutApp put) {
         AppDefinition app = put.app();
         model.putApp(app);
+        b.touched.add(app.id());
         byte[] data = app.toBytes();
         b.op(StoreOp.put(ServicePaths.app(app.id()), data));
         b.op(StoreOp.put(ServicePaths.appVersion(app.id(), app.version()), data));
@@ -330,13 +347,19 @@ public final class Engine {
         }
       } else if (e instanceof Effect.RemoveApp remove) {
         model.removeApp(remove.appId());
+        b.touched.add(remove.appId());
         b.op(StoreOp.delete(ServicePaths.app(remove.appId())));
         b.op(StoreOp.delete(ServicePaths.appVersions(remove.appId())));
         b.op(StoreOp.delete(ServicePaths.taskFailure(remove.appId())));
       } else if (e instanceof Effect.PutInstance put) {
         model.putInstance(put.instance());
+        b.touched.add(put.instance().appId());
         b.op(StoreOp.put(ServicePaths.instance(put.instance().id()), InstanceCodec.toBytes(put.instance())));
       } else if (e instanceof Effect.ExpungeInstance expunge) {
+        Instance gone = model.instance(expunge.instanceId());
+        if (gone != null) {
+          b.touched.add(gone.appId());
+        }
         model.removeInstance(expunge.instanceId());
         b.op(StoreOp.delete(ServicePaths.instance(expunge.instanceId())));
       } else if (e instanceof Effect.RecordFailure failure) {
@@ -345,6 +368,12 @@ public final class Engine {
             InstanceCodec.failureToBytes(failure.failure())));
       } else if (e instanceof Effect.CountFailure count) {
         countFailure(count);
+      } else if (e instanceof Effect.PutDeployment put) {
+        model.putDeployment(put.deployment());
+        b.op(StoreOp.put(ServicePaths.deployment(put.deployment().id()), put.deployment().toBytes()));
+      } else if (e instanceof Effect.RemoveDeployment remove) {
+        model.removeDeployment(remove.deploymentId());
+        b.op(StoreOp.delete(ServicePaths.deployment(remove.deploymentId())));
       } else if (e instanceof Effect.SaveFrameworkId save) {
         model.setFrameworkId(save.frameworkId());
         b.op(StoreOp.put(ServicePaths.FRAMEWORK_ID, save.frameworkId().getBytes(StandardCharsets.UTF_8)));
@@ -412,7 +441,7 @@ public final class Engine {
         throw new IllegalStateException("not a driver effect: " + e);
       }
     }
-    checkDeployments();
+    deployments.check(b.touched);
     updateOfferInterest();
   }
 
@@ -435,29 +464,6 @@ public final class Engine {
     } else if (i != null && i.goal() == Goal.DECOMMISSIONED && i.hasLiveTask()) {
       loop.schedule("kill:" + kill.taskId(), KILL_RETRY, () -> retryKill(kill));
     }
-  }
-
-  private void checkDeployments() {
-    for (Deployment d : List.copyOf(model.deployments().values())) {
-      AppDefinition app = model.app(d.appId());
-      boolean done = app == null ? model.instancesOf(d.appId()).isEmpty() : settled(app);
-      if (done) {
-        model.removeDeployment(d.appId());
-      }
-    }
-  }
-
-  /** Every instance of the app is wanted, of the current config, and running; and there are enough. */
-  private boolean settled(AppDefinition app) {
-    int running = 0;
-    for (Instance i : model.instancesOf(app.id())) {
-      if (i.goal() != Goal.RUNNING || !i.configVersion().equals(app.configVersion())
-          || i.state() != InstanceState.RUNNING) {
-        return false;
-      }
-      running++;
-    }
-    return running == app.instances();
   }
 
   // ---------------------------------------------------------------- reconciliation

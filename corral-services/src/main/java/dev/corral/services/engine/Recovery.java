@@ -24,12 +24,13 @@ public final class Recovery {
 
   /** Everything that was stored; immutable. */
   public record Recovered(String frameworkId, List<AppDefinition> apps, Map<String, List<String>> versions,
-      List<Instance> instances, List<TaskFailure> failures) {
+      List<Instance> instances, List<TaskFailure> failures, List<Deployment> deployments) {
     public Recovered {
       apps = List.copyOf(apps);
       versions = Map.copyOf(versions);
       instances = List.copyOf(instances);
       failures = List.copyOf(failures);
+      deployments = List.copyOf(deployments);
     }
   }
 
@@ -73,6 +74,16 @@ public final class Recovery {
         log.error("skipping unreadable task failure {}", path, e);
       }
     }
-    return new Recovered(frameworkId, apps, versions, instances, failures);
+    List<Deployment> deployments = new ArrayList<>();
+    for (String seg : store.children(ServicePaths.DEPLOYMENTS)) {
+      String path = ServicePaths.DEPLOYMENTS + "/" + seg;
+      try {
+        store.get(path).map(Deployment::fromBytes).ifPresent(deployments::add);
+      } catch (RuntimeException e) {
+        log.error("skipping unreadable deployment {}", path, e);
+      }
+    }
+    deployments.sort(java.util.Comparator.comparing(Deployment::startedAt).thenComparing(Deployment::id));
+    return new Recovered(frameworkId, apps, versions, instances, failures, deployments);
   }
 }

@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * id. Soft state, rebuilt after a restart: backoffs, offer statistics, deployments.
  */
 final class ServiceModel {
-  private final Map<String, AppDefinition> apps = new TreeMap<>();
+  private final TreeMap<String, AppDefinition> apps = new TreeMap<>();
   private final Map<String, List<String>> versions = new HashMap<>();
   private final Map<String, Instance> instances = new HashMap<>();
   private final Map<String, Map<String, Instance>> byApp = new HashMap<>();
@@ -34,6 +34,7 @@ final class ServiceModel {
   private final Map<String, Backoff> backoffs = new HashMap<>();
   private final Map<String, OfferStats> offerStats = new HashMap<>();
   private final Map<String, Deployment> deployments = new LinkedHashMap<>();
+  private final Map<String, String> deploymentByApp = new HashMap<>();
   private String frameworkId = "";
 
   Map<String, AppDefinition> apps() {
@@ -42,6 +43,15 @@ final class ServiceModel {
 
   AppDefinition app(String appId) {
     return apps.get(appId);
+  }
+
+  /** Ids of the apps in a group and its subgroups ({@code group} "/" is every app). */
+  Collection<String> appIdsUnder(String group) {
+    if (group.equals("/")) {
+      return Collections.unmodifiableSet(apps.keySet());
+    }
+    // '0' follows '/' in ASCII: the range holds exactly the ids that start with "group/".
+    return Collections.unmodifiableSet(apps.subMap(group + "/", group + "0").keySet());
   }
 
   void putApp(AppDefinition app) {
@@ -171,16 +181,40 @@ final class ServiceModel {
     offerStats.put(appId, stats);
   }
 
+  /** Running deployments by id, oldest first. */
   Map<String, Deployment> deployments() {
     return Collections.unmodifiableMap(deployments);
   }
 
-  void putDeployment(Deployment d) {
-    deployments.put(d.appId(), d);
+  Deployment deployment(String id) {
+    return deployments.get(id);
   }
 
-  void removeDeployment(String appId) {
-    deployments.remove(appId);
+  /** The deployment that affects the app; null when none does (an app is in at most one). */
+  Deployment deploymentOf(String appId) {
+    String id = deploymentByApp.get(appId);
+    return id == null ? null : deployments.get(id);
+  }
+
+  /** App id → id of the deployment affecting it. */
+  Map<String, String> deploymentIndex() {
+    return Collections.unmodifiableMap(deploymentByApp);
+  }
+
+  void putDeployment(Deployment d) {
+    deployments.put(d.id(), d);
+    for (String appId : d.affectedApps()) {
+      deploymentByApp.put(appId, d.id());
+    }
+  }
+
+  void removeDeployment(String id) {
+    Deployment d = deployments.remove(id);
+    if (d != null) {
+      for (String appId : d.affectedApps()) {
+        deploymentByApp.remove(appId, id);
+      }
+    }
   }
 
   String frameworkId() {

@@ -10,6 +10,7 @@ import dev.corral.state.StorePaths;
  * /services/app-versions/&lt;seg(appId)&gt;/&lt;seg(version)&gt;  every stored version of it (newest {@value #MAX_VERSIONS})
  * /services/instances/&lt;instanceId&gt;               one instance: goal, state, current task (JSON)
  * /services/task-failures/&lt;seg(appId)&gt;            the app's last unexpected task end (JSON)
+ * /services/deployments/&lt;deploymentId&gt;           a running deployment: its plan and current step (JSON)
  * </pre>
  * {@code seg} is {@link StorePaths#segment}: app ids contain '/', versions contain ':'.
  */
@@ -20,6 +21,7 @@ public final class ServicePaths {
   public static final String APP_VERSIONS = ROOT + "/app-versions";
   public static final String INSTANCES = ROOT + "/instances";
   public static final String TASK_FAILURES = ROOT + "/task-failures";
+  public static final String DEPLOYMENTS = ROOT + "/deployments";
   /** Like Marathon's zk_max_versions: older versions are deleted when a new one is stored. */
   public static final int MAX_VERSIONS = 50;
 
@@ -39,6 +41,10 @@ public final class ServicePaths {
 
   public static String instance(String instanceId) {
     return INSTANCES + "/" + StorePaths.segment(instanceId);
+  }
+
+  public static String deployment(String deploymentId) {
+    return DEPLOYMENTS + "/" + StorePaths.segment(deploymentId);
   }
 
   public static String taskFailure(String appId) {

@@ -22,7 +22,8 @@ import java.util.TreeMap;
  */
 public record ServicesView(Instant now, String frameworkId, boolean subscribed, Map<String, AppDefinition> apps,
     Map<String, List<Instance>> instances, Map<String, TaskFailure> failures, Map<String, Backoff> backoffs,
-    Map<String, OfferStats> offerStats, Map<String, Deployment> deployments, Map<String, List<String>> versions) {
+    Map<String, OfferStats> offerStats, Map<String, Deployment> deployments, Map<String, List<String>> versions,
+    Map<String, String> deploymentByApp) {
 
   public ServicesView {
     apps = Collections.unmodifiableMap(new TreeMap<>(apps));
@@ -32,6 +33,13 @@ public record ServicesView(Instant now, String frameworkId, boolean subscribed, 
     offerStats = Map.copyOf(offerStats);
     deployments = Map.copyOf(deployments);
     versions = Map.copyOf(versions);
+    deploymentByApp = Map.copyOf(deploymentByApp);
+  }
+
+  /** The running deployment that affects the app; null when none does. */
+  public Deployment deploymentOf(String appId) {
+    String id = deploymentByApp.get(appId);
+    return id == null ? null : deployments.get(id);
   }
 
   public List<Instance> instancesOf(String appId) {

@@ -30,6 +30,15 @@ public record LaunchedTask(String taskId, String agentId, String host, List<Inte
         newMessage);
   }
 
+  // Placeholders until health reaches the task record.
+  public Boolean healthy() {
+    return null;
+  }
+
+  public Boolean ready() {
+    return null;
+  }
+
   /** The value a constraint on {@code field} sees: the host name for "hostname", else the attribute. */
   public String fieldValue(String field) {
     return field.equals("hostname") ? host : attributes.get(field);

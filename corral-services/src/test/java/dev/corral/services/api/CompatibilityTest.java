@@ -70,7 +70,7 @@ class CompatibilityTest {
       if (!app.has("waiting") || !app.get("waiting").get("reason").asText().contains("not supported")) {
         launchable.add(file.getFileName().toString());
       }
-      assertThat(api.delete("/v2/apps" + id).status()).isEqualTo(200);
+      assertThat(api.delete("/v2/apps" + id + "?force=true").status()).isEqualTo(200);
     }
     // Plain commands run as they are; the rest waits with a reason (see the README).
     assertThat(launchable).contains("sleep-app.json", "http-server.json", "mesos-app.json", "large-sleep.json",
@@ -93,7 +93,7 @@ class CompatibilityTest {
     JsonNode deployments = api.get("/v2/deployments").json();
     assertThat(deployments).isNotEmpty();
     assertHasKeys(deployments.get(0), withoutReadiness(read("api-examples/deployments.json").get(0)), "deployments");
-    ApiFixture.Response put = api.put("/v2/apps/myapp", "{\"instances\": 2}");
+    ApiFixture.Response put = api.put("/v2/apps/myapp?force=true", "{\"instances\": 2}");
     assertHasKeys(put.json(), read("api-examples/deployments_result.json"), "deployment result");
 
     JsonNode queue = api.get("/v2/queue").json();

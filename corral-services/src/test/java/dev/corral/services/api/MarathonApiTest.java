@@ -65,7 +65,10 @@ class MarathonApiTest {
     assertThat(list.get(0).get("tasksStaged").asInt()).isZero();
     assertThat(api.get("/v2/apps?id=nothing").json().get("apps")).isEmpty();
 
-    ApiFixture.Response updated = api.put("/v2/apps/prod/web", "{\"instances\": 3}");
+    ApiFixture.Response locked = api.put("/v2/apps/prod/web", "{\"instances\": 3}");
+    assertThat(locked.status()).as("the first deployment is still running").isEqualTo(409);
+    assertThat(locked.json().get("deployments").get(0).get("id").asText()).isEqualTo(deploymentId);
+    ApiFixture.Response updated = api.put("/v2/apps/prod/web?force=true", "{\"instances\": 3}");
     assertThat(updated.status()).isEqualTo(200);
     assertThat(updated.json().fieldNames()).toIterable().containsExactlyInAnyOrder("version", "deploymentId");
     app = api.get("/v2/apps/prod/web").json().get("app");
@@ -79,7 +82,7 @@ class MarathonApiTest {
     String first = versions.json().get("versions").get(1).asText();
     assertThat(api.get("/v2/apps/prod/web/versions/" + first).json().get("instances").asInt()).isEqualTo(2);
 
-    ApiFixture.Response deleted = api.delete("/v2/apps/prod/web");
+    ApiFixture.Response deleted = api.delete("/v2/apps/prod/web?force=true");
     assertThat(deleted.status()).isEqualTo(200);
     assertThat(deleted.json().has("deploymentId")).isTrue();
     ApiFixture.Response gone = api.get("/v2/apps/prod/web");
@@ -93,15 +96,15 @@ class MarathonApiTest {
     api.post("/v2/apps", "{\"id\": \"/rt\", \"cmd\": \"sleep 1\", \"cpus\": 1, \"ports\": [0, 0]}");
     JsonNode before = api.get("/v2/apps/rt").json().get("app");
     assertThat(before.get("ports")).hasSize(2);
-    ApiFixture.Response put = api.put("/v2/apps/rt", before.toString());
+    ApiFixture.Response put = api.put("/v2/apps/rt?force=true", before.toString());
     assertThat(put.status()).as(put.raw()).isEqualTo(200);
     JsonNode after = api.get("/v2/apps/rt").json().get("app");
     assertThat(after.get("versionInfo").get("lastConfigChangeAt")).isEqualTo(before.get("versionInfo").get("lastConfigChangeAt"));
     assertThat(after.get("portDefinitions")).isEqualTo(before.get("portDefinitions"));
-    assertThat(api.put("/v2/apps/rt", "{\"cpus\": 1.0, \"mem\": 128}").status()).isEqualTo(200);
+    assertThat(api.put("/v2/apps/rt?force=true", "{\"cpus\": 1.0, \"mem\": 128}").status()).isEqualTo(200);
     assertThat(api.get("/v2/apps/rt").json().get("app").get("versionInfo").get("lastConfigChangeAt"))
         .isEqualTo(before.get("versionInfo").get("lastConfigChangeAt"));
-    assertThat(api.put("/v2/apps/rt", "{\"cmd\": \"sleep 2\"}").status()).isEqualTo(200);
+    assertThat(api.put("/v2/apps/rt?force=true", "{\"cmd\": \"sleep 2\"}").status()).isEqualTo(200);
     assertThat(api.get("/v2/apps/rt").json().get("app").get("versionInfo").get("lastConfigChangeAt"))
         .isNotEqualTo(before.get("versionInfo").get("lastConfigChangeAt"));
   }
@@ -200,7 +203,7 @@ class MarathonApiTest {
     assertThat(api.get("/v2/apps/docker").json().get("app").get("waiting").get("reason").asText())
         .startsWith("container.docker is not supported yet");
 
-    ApiFixture.Response killed = api.delete("/v2/apps/web/tasks/" + taskIds.get(0) + "?scale=true");
+    ApiFixture.Response killed = api.delete("/v2/apps/web/tasks/" + taskIds.get(0) + "?scale=true&force=true");
     assertThat(killed.status()).isEqualTo(200);
     assertThat(killed.json().has("deploymentId")).isTrue();
     assertThat(api.driver.kills()).extracting(k -> k.taskId()).containsExactly(taskIds.get(0));
