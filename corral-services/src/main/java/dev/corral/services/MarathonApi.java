@@ -8,6 +8,7 @@ import dev.corral.common.Json;
 import dev.corral.services.api.AppJson;
 import dev.corral.services.api.Bodies;
 import dev.corral.services.api.DeploymentJson;
+import dev.corral.services.api.GroupJson;
 import dev.corral.services.api.HttpError;
 import dev.corral.services.api.InfoJson;
 import dev.corral.services.api.QueueJson;
@@ -91,6 +92,14 @@ public final class MarathonApi {
     routes.post("/v2/apps/<path>", ctx -> respond(ctx, () -> postUnderApps(ctx)));
     routes.get("/v2/tasks", ctx -> respond(ctx, () -> view(v -> listTasks(ctx, v))));
     routes.get("/v2/queue", ctx -> respond(ctx, () -> view(v -> Reply.ok(QueueJson.render(v)))));
+    routes.get("/v2/groups", ctx -> respond(ctx, () -> view(v -> getGroup(ctx, "/", v))));
+    routes.get("/v2/groups/<path>", ctx -> respond(ctx, () -> getUnderGroups(ctx)));
+    routes.post("/v2/groups", ctx -> respond(ctx, () -> postGroup(ctx, null)));
+    routes.post("/v2/groups/<path>", ctx -> respond(ctx, () -> postGroup(ctx, trim(ctx.pathParam("path")))));
+    routes.put("/v2/groups", ctx -> respond(ctx, () -> putGroup(ctx, "/")));
+    routes.put("/v2/groups/<path>", ctx -> respond(ctx, () -> putGroup(ctx, trim(ctx.pathParam("path")))));
+    routes.delete("/v2/groups", ctx -> respond(ctx, () -> deleteGroup(ctx, "/")));
+    routes.delete("/v2/groups/<path>", ctx -> respond(ctx, () -> deleteGroup(ctx, trim(ctx.pathParam("path")))));
     routes.get("/v2/deployments", ctx -> respond(ctx, () -> view(v -> Reply.ok(DeploymentJson.render(v)))));
     routes.get("/v2/deployments/{id}", ctx -> respond(ctx, () -> view(v -> getDeployment(ctx, v))));
     routes.delete("/v2/deployments/{id}", ctx -> respond(ctx, () -> deleteDeployment(ctx)));
@@ -203,6 +212,129 @@ public final class MarathonApi {
   private CompletableFuture<Reply> putApps(Context ctx, boolean partial) {
     List<ObjectNode> bodies = Bodies.objects(ctx.bodyAsBytes());
     return scheduler.updateApps(bodies, partial, force(ctx)).thenApply(r -> deploymentReply(200, r));
+  }
+
+  // ---------------------------------------------------------------- groups
+
+  private Reply getGroup(Context ctx, String rawId, ServicesView view) {
+    String id = groupId(rawId);
+    ObjectNode group = GroupJson.render(id, view, groupEmbeds(ctx.queryParams("embed")));
+    if (group == null) {
+      throw HttpError.message(404, "Group '" + id + "' does not exist");
+    }
+    return Reply.ok(group);
+  }
+
+  /** /v2/groups/{id}, /v2/groups/{id}/versions and /v2/groups/{id}/versions/{version}. */
+  private CompletableFuture<Reply> getUnderGroups(Context ctx) {
+    String path = trim(ctx.pathParam("path"));
+    return scheduler.view().thenCompose(view -> {
+      String slashed = "/" + path;
+      int at = slashed.endsWith("/versions") ? slashed.length() - "/versions".length()
+          : slashed.lastIndexOf("/versions/");
+      if (at >= 0) {
+        String group = groupId(slashed.substring(0, at));
+        String version = slashed.substring(Math.min(slashed.length(), at + "/versions/".length()));
+        if (GroupJson.render(group, view, new GroupJson.Embeds(false, false, Set.of())) == null) {
+          throw HttpError.message(404, "Group '" + group + "' does not exist");
+        }
+        if (version.isEmpty()) {
+          return CompletableFuture.completedFuture(Reply.ok(groupVersions(group, view)));
+        }
+        return scheduler.groupAtVersion(group, version).thenApply(apps -> {
+          if (apps.isEmpty()) {
+            throw HttpError.message(404, "Version '" + version + "' of group '" + group + "' does not exist");
+          }
+          ObjectNode body = Json.mapper().createObjectNode().put("id", group).put("version", version);
+          ArrayNode list = body.putArray("apps");
+          apps.values().forEach(a -> list.add(AppJson.withDefaults(a)));
+          return Reply.ok(body);
+        });
+      }
+      return CompletableFuture.completedFuture(getGroup(ctx, path, view));
+    });
+  }
+
+  private static ArrayNode groupVersions(String group, ServicesView view) {
+    String prefix = group.equals("/") ? "/" : group + "/";
+    java.util.TreeSet<String> all = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+    view.versions().forEach((appId, versions) -> {
+      if (appId.startsWith(prefix)) {
+        all.addAll(versions);
+      }
+    });
+    view.groups().forEach((id, g) -> {
+      if (id.equals(group) || id.startsWith(prefix)) {
+        all.add(g.version());
+      }
+    });
+    ArrayNode out = Json.mapper().createArrayNode();
+    all.forEach(out::add);
+    return out;
+  }
+
+  private CompletableFuture<Reply> postGroup(Context ctx, String parent) {
+    ObjectNode body = Bodies.object(ctx.bodyAsBytes());
+    return scheduler.createGroup(parent, body, force(ctx)).thenApply(r -> {
+      Reply reply = deploymentReply(201, r.write());
+      return new Reply(201, reply.body(), reply.headers());
+    });
+  }
+
+  private CompletableFuture<Reply> putGroup(Context ctx, String id) {
+    ObjectNode body = Bodies.object(ctx.bodyAsBytes());
+    boolean dryRun = Boolean.parseBoolean(ctx.queryParam("dryRun"));
+    return scheduler.updateGroup(id, body, force(ctx), dryRun).thenApply(r -> {
+      if (r.write() == null) {
+        ObjectNode plan = Json.mapper().createObjectNode();
+        ArrayNode steps = plan.putArray("steps");
+        r.plannedSteps().forEach(s -> {
+          ArrayNode actions = steps.addObject().putArray("actions");
+          s.actions().forEach(a -> actions.addObject().put("action", a.action().name()).put("app", a.appId()));
+        });
+        return Reply.ok(plan);
+      }
+      return deploymentReply(200, r.write());
+    });
+  }
+
+  private CompletableFuture<Reply> deleteGroup(Context ctx, String id) {
+    return scheduler.deleteGroup(id, force(ctx)).thenApply(r -> deploymentReply(200, r.write()));
+  }
+
+  private static String groupId(String raw) {
+    if (raw == null || raw.isEmpty() || raw.equals("/")) {
+      return "/";
+    }
+    try {
+      return AppIds.canonical(raw);
+    } catch (IllegalArgumentException e) {
+      throw HttpError.message(404, "Group '/" + raw + "' does not exist");
+    }
+  }
+
+  /** Marathon's group embeds: group.apps, group.groups, group.apps.{tasks,counts,deployments,…}; default apps and groups. */
+  private static GroupJson.Embeds groupEmbeds(List<String> params) {
+    boolean any = false;
+    boolean apps = false;
+    boolean groups = false;
+    Set<AppJson.Embed> appEmbeds = EnumSet.noneOf(AppJson.Embed.class);
+    for (String param : params) {
+      for (String e : param.split(",")) {
+        String name = e.trim();
+        any |= !name.isEmpty();
+        switch (name) {
+          case "group.apps" -> apps = true;
+          case "group.groups" -> groups = true;
+          case "group.apps.tasks" -> { apps = true; appEmbeds.add(AppJson.Embed.TASKS); }
+          case "group.apps.counts" -> { apps = true; appEmbeds.add(AppJson.Embed.COUNTS); }
+          case "group.apps.deployments" -> { apps = true; appEmbeds.add(AppJson.Embed.DEPLOYMENTS); }
+          case "group.apps.lastTaskFailure" -> { apps = true; appEmbeds.add(AppJson.Embed.LAST_TASK_FAILURE); }
+          default -> { }
+        }
+      }
+    }
+    return any ? new GroupJson.Embeds(apps, groups, appEmbeds) : new GroupJson.Embeds(true, true, Set.of());
   }
 
   // ---------------------------------------------------------------- deployments

@@ -12,6 +12,7 @@ import dev.corral.services.app.AppIds;
 import dev.corral.services.engine.AppCommands;
 import dev.corral.services.engine.CommandException;
 import dev.corral.services.engine.Deployment;
+import dev.corral.services.engine.GroupCommands;
 import dev.corral.services.engine.Engine;
 import dev.corral.services.engine.Recovery;
 import dev.corral.services.engine.ServicePaths;
@@ -199,6 +200,57 @@ public final class ServiceScheduler implements AutoCloseable {
         }
       });
       return command(c -> c.rollback(deploymentId, originals));
+    });
+  }
+
+  // ---------------------------------------------------------------- groups
+
+  /** POST /v2/groups[/{parent}]. */
+  public CompletableFuture<GroupCommands.Result> createGroup(String parent, ObjectNode body, boolean force) {
+    return onLoop(() -> engine.groupCommands().create(parent, body, force));
+  }
+
+  /**
+   * PUT /v2/groups/{id}: new content, {@code scaleBy}, or (a body naming only a version) every app back to
+   * that version, read here from the store.
+   */
+  public CompletableFuture<GroupCommands.Result> updateGroup(String groupId, ObjectNode body, boolean force,
+      boolean dryRun) {
+    if (isRevert(body)) {
+      String version = body.get("version").asText();
+      return groupAtVersion(groupId, version)
+          .thenCompose(apps -> onLoop(() -> engine.groupCommands().revert(groupId, apps, force)));
+    }
+    return onLoop(() -> engine.groupCommands().update(groupId, body, force, dryRun));
+  }
+
+  public CompletableFuture<GroupCommands.Result> deleteGroup(String groupId, boolean force) {
+    return onLoop(() -> engine.groupCommands().delete(groupId, force));
+  }
+
+  /**
+   * The apps of a group as they were at {@code version}: for each app now in the group, its newest stored
+   * version not after it (apps created later are absent; apps deleted since are not known any more).
+   */
+  public CompletableFuture<Map<String, AppDefinition>> groupAtVersion(String groupId, String version) {
+    return view().thenApply(v -> {
+      String prefix = groupId.equals("/") ? "/" : AppIds.canonical(groupId) + "/";
+      Map<String, AppDefinition> out = new java.util.TreeMap<>();
+      v.versions().forEach((appId, versions) -> {
+        if (!appId.startsWith(prefix)) {
+          return;
+        }
+        String best = null;
+        for (String candidate : versions) {
+          if (candidate.compareTo(version) <= 0 && (best == null || candidate.compareTo(best) > 0)) {
+            best = candidate;
+          }
+        }
+        if (best != null) {
+          appVersion(appId, best).ifPresent(app -> out.put(appId, app));
+        }
+      });
+      return out;
     });
   }
 

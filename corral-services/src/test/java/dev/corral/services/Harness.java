@@ -116,10 +116,19 @@ public final class Harness {
     return await(scheduler.killTasks(appId, Set.of(taskId), null, scale));
   }
 
+  /** Runs the loop until the future is done: commands that read the store first re-enter the loop later. */
   public <T> T await(CompletableFuture<T> f) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     loop.runPending();
+    while (!f.isDone() && System.nanoTime() < deadline) {
+      try {
+        f.get(5, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException | InterruptedException | java.util.concurrent.ExecutionException e) {
+        loop.runPending();
+      }
+    }
     try {
-      return f.get(10, TimeUnit.SECONDS);
+      return f.get(1, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof RuntimeException re ? re : new CompletionException(e.getCause());
     } catch (Exception e) {

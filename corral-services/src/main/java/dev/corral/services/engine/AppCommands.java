@@ -217,21 +217,27 @@ public final class AppCommands {
 
   // ---------------------------------------------------------------- the one way to change apps
 
-  /**
-   * Validates the whole change against the current state, then applies it as one deployment in one commit:
-   * conflicting deployments cancelled (only with {@code force}), new definitions normalized and stamped with
-   * one version, the plan stored, and every affected app re-planned (those held by a later step stay as
-   * they are).
-   *
-   * @param first effects to apply before the planning (e.g. the kills of a scale-by-killing)
-   */
+  /** A change checked and worked out, not applied yet. */
+  record Prepared(String version, Map<String, AppDefinition> before, Map<String, AppDefinition> after,
+      List<Deployment.Step> steps, List<Deployment> conflicts) {}
+
   CompletableFuture<WriteResult> deploy(List<Change> changes, boolean force, List<Effect> first) {
-    ServiceModel model = engine.model;
     Set<String> ids = new LinkedHashSet<>();
     changes.forEach(c -> ids.add(c.appId()));
+    return deploy(prepare(changes, Map.of(), force, nextVersion(ids)), Map.of(), first);
+  }
+
+  /**
+   * Validates the whole change against the current state and works out its plan, changing nothing: a
+   * conflicting deployment is refused unless {@code force}; a dependency cycle is invalid.
+   *
+   * @param groupsAfter explicit groups the change creates, changes (new record) or removes (null)
+   */
+  Prepared prepare(List<Change> changes, Map<String, GroupRecord> groupsAfter, boolean force, String version) {
+    ServiceModel model = engine.model;
     List<Deployment> conflicts = new ArrayList<>();
-    for (String id : ids) {
-      Deployment d = model.deploymentOf(id);
+    for (Change c : changes) {
+      Deployment d = model.deploymentOf(c.appId());
       if (d != null && !conflicts.contains(d)) {
         conflicts.add(d);
       }
@@ -239,7 +245,8 @@ public final class AppCommands {
     if (!conflicts.isEmpty() && !force) {
       throw CommandException.locked(conflicts.stream().map(Deployment::id).toList());
     }
-    String version = nextVersion(ids);
+    Set<String> ids = new LinkedHashSet<>();
+    changes.forEach(c -> ids.add(c.appId()));
     Map<String, AppDefinition> before = new LinkedHashMap<>();
     Map<String, AppDefinition> after = new LinkedHashMap<>();
     Set<Integer> taken = servicePortsTakenOutside(ids);
@@ -248,36 +255,50 @@ public final class AppCommands {
       before.put(c.appId(), current);
       after.put(c.appId(), c.definition() == null ? null : stamped(c, current, version, taken));
     }
-    List<Deployment.Step> steps;
     try {
-      steps = DeploymentPlanner.steps(before, after, new Dependencies(model, after)::of);
+      List<Deployment.Step> steps = DeploymentPlanner.steps(before, after,
+          new Dependencies(model, after, groupsAfter)::of);
+      return new Prepared(version, before, after, steps, conflicts);
     } catch (DeploymentPlanner.CycleException e) {
       throw CommandException.invalid(List.of(new Violation("/dependencies", e.getMessage())));
     }
+  }
+
+  /**
+   * Applies a prepared change as one deployment in one commit: conflicting deployments cancelled, new
+   * definitions and groups stored, the plan stored, and every affected app re-planned (those held by a later
+   * step stay as they are).
+   *
+   * @param first effects to apply before the planning (e.g. the kills of a scale-by-killing)
+   */
+  CompletableFuture<WriteResult> deploy(Prepared p, Map<String, GroupRecord> groupsAfter, List<Effect> first) {
+    ServiceModel model = engine.model;
     Map<String, String> originalVersions = new LinkedHashMap<>();
-    before.forEach((id, app) -> originalVersions.put(id, app == null ? "" : app.version()));
-    Deployment deployment = new Deployment(Ids.uuid(), version, engine.now(), steps, 0, originalVersions);
+    p.before().forEach((id, app) -> originalVersions.put(id, app == null ? "" : app.version()));
+    Deployment deployment = new Deployment(Ids.uuid(), p.version(), engine.now(), p.steps(), 0, originalVersions);
 
     Engine.Batch b = new Engine.Batch();
-    for (Deployment conflict : conflicts) {
+    for (Deployment conflict : p.conflicts()) {
       engine.deployments().cancel(conflict, b, "overridden by deployment " + deployment.id() + " (force)");
     }
     if (!deployment.finished()) {
       engine.apply(b, engine.deployments().begin(deployment));
     }
-    for (Map.Entry<String, AppDefinition> e : after.entrySet()) {
+    for (Map.Entry<String, AppDefinition> e : p.after().entrySet()) {
+      AppDefinition was = p.before().get(e.getKey());
       if (e.getValue() == null) {
         engine.apply(b, List.of(new Effect.RemoveApp(e.getKey())));
       } else {
         engine.apply(b, List.of(new Effect.PutApp(e.getValue())));
-        if (before.get(e.getKey()) == null || !e.getValue().configVersion().equals(before.get(e.getKey()).configVersion())) {
+        if (was == null || !e.getValue().configVersion().equals(was.configVersion())) {
           // A changed definition deserves a fresh start: forget the old config's failures.
           model.clearBackoff(e.getKey());
         }
       }
     }
+    groupsAfter.forEach((id, g) -> engine.apply(b, List.of(g == null ? new Effect.RemoveGroup(id) : new Effect.PutGroup(g))));
     engine.apply(b, first);
-    for (String id : before.keySet()) {
+    for (String id : p.before().keySet()) {
       engine.apply(b, engine.replan(id));
     }
     if (deployment.finished()) {
@@ -285,9 +306,9 @@ public final class AppCommands {
       engine.events().deploymentInfo(deployment);
       engine.events().deploymentSuccess(deployment);
     }
-    AppDefinition result = after.values().stream().filter(a -> a != null).findFirst().orElse(null);
-    boolean created = changes.size() == 1 && before.values().iterator().next() == null;
-    return engine.commit(b).thenApply(v -> new WriteResult(result, deployment.id(), version, created, List.of()));
+    AppDefinition result = p.after().values().stream().filter(a -> a != null).findFirst().orElse(null);
+    boolean created = p.before().size() == 1 && p.before().values().iterator().next() == null;
+    return engine.commit(b).thenApply(v -> new WriteResult(result, deployment.id(), p.version(), created, List.of()));
   }
 
   /** The stored form of one changed app: normalized, service ports assigned, stamped with the version. */
@@ -348,7 +369,7 @@ public final class AppCommands {
   }
 
   /** The loop clock's time, made later than the newest version of every app given, so versions stay unique. */
-  private String nextVersion(Collection<String> appIds) {
+  String nextVersion(Collection<String> appIds) {
     Instant now = engine.now().truncatedTo(ChronoUnit.MILLIS);
     for (String appId : appIds) {
       List<String> versions = engine.model.versions(appId);

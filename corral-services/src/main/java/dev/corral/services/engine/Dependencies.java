@@ -1,7 +1,10 @@
 package dev.corral.services.engine;
 
 import dev.corral.services.app.AppDefinition;
+import dev.corral.services.app.AppIds;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -14,11 +17,16 @@ import java.util.Set;
 final class Dependencies {
   private final ServiceModel model;
   private final Map<String, AppDefinition> after;
+  private final Map<String, GroupRecord> groupsAfter;
 
-  /** @param after the changed apps as they will be (null: removed) */
-  Dependencies(ServiceModel model, Map<String, AppDefinition> after) {
+  /**
+   * @param after the changed apps as they will be (null: removed)
+   * @param groupsAfter the changed explicit groups as they will be (null: removed)
+   */
+  Dependencies(ServiceModel model, Map<String, AppDefinition> after, Map<String, GroupRecord> groupsAfter) {
     this.model = model;
     this.after = after;
+    this.groupsAfter = groupsAfter;
   }
 
   Collection<String> of(String appId) {
@@ -27,7 +35,21 @@ final class Dependencies {
       return Set.of();
     }
     Set<String> out = new LinkedHashSet<>();
-    for (String dep : app.dependencies()) {
+    List<String> named = new ArrayList<>(app.dependencies());
+    // A group's dependencies hold for every app in it, and in its subgroups.
+    for (String g = AppIds.parent(appId); ; g = AppIds.parent(g)) {
+      GroupRecord group = groupsAfter.containsKey(g) ? groupsAfter.get(g) : model.group(g);
+      if (group != null) {
+        named.addAll(group.dependencies());
+      }
+      if (g.equals("/")) {
+        break;
+      }
+    }
+    for (String dep : named) {
+      if (dep.equals(appId) || appId.startsWith(dep + "/")) {
+        continue;
+      }
       if (definition(dep) != null) {
         out.add(dep);
         continue;

@@ -43,6 +43,12 @@ public sealed interface Effect {
   /** Forget a deployment (finished, or cancelled). */
   record RemoveDeployment(String deploymentId) implements Effect {}
 
+  /** Store an explicit group. */
+  record PutGroup(GroupRecord group) implements Effect {}
+
+  /** Forget an explicit group. */
+  record RemoveGroup(String groupId) implements Effect {}
+
   /** Store the framework id the master assigned. */
   record SaveFrameworkId(String frameworkId) implements Effect {}
 

@@ -66,6 +66,7 @@ public final class Engine {
   final ServiceModel model = new ServiceModel();
   private final OfferRound offerRound = new OfferRound(this);
   private final AppCommands commands = new AppCommands(this);
+  private final GroupCommands groupCommands = new GroupCommands(this);
   private final DeploymentProgress deployments = new DeploymentProgress(this);
   private final DeploymentEvents deploymentEvents = new DeploymentEvents();
   private volatile SchedulerDriver driver;
@@ -92,6 +93,10 @@ public final class Engine {
 
   public AppCommands commands() {
     return commands;
+  }
+
+  public GroupCommands groupCommands() {
+    return groupCommands;
   }
 
   DeploymentProgress deployments() {
@@ -125,6 +130,7 @@ public final class Engine {
     r.instances().forEach(model::putInstance);
     r.failures().forEach(model::putFailure);
     r.deployments().forEach(model::putDeployment);
+    r.groups().forEach(model::putGroup);
     Set<String> ids = new LinkedHashSet<>(model.apps().keySet());
     ids.addAll(model.appIdsWithInstances());
     Batch b = new Batch();
@@ -147,7 +153,8 @@ public final class Engine {
       versions.put(appId, List.copyOf(model.versions(appId)));
     }
     return new ServicesView(now(), model.frameworkId(), subscribed, model.apps(), instances, model.failures(),
-        model.backoffs(), model.offerStats(), model.deployments(), versions, model.deploymentIndex());
+        model.backoffs(), model.offerStats(), model.deployments(), versions, model.deploymentIndex(),
+        model.groups());
   }
 
   // ---------------------------------------------------------------- driver events
@@ -374,6 +381,12 @@ public final class Engine {
       } else if (e instanceof Effect.RemoveDeployment remove) {
         model.removeDeployment(remove.deploymentId());
         b.op(StoreOp.delete(ServicePaths.deployment(remove.deploymentId())));
+      } else if (e instanceof Effect.PutGroup put) {
+        model.putGroup(put.group());
+        b.op(StoreOp.put(ServicePaths.group(put.group().id()), put.group().toBytes()));
+      } else if (e instanceof Effect.RemoveGroup remove) {
+        model.removeGroup(remove.groupId());
+        b.op(StoreOp.delete(ServicePaths.group(remove.groupId())));
       } else if (e instanceof Effect.SaveFrameworkId save) {
         model.setFrameworkId(save.frameworkId());
         b.op(StoreOp.put(ServicePaths.FRAMEWORK_ID, save.frameworkId().getBytes(StandardCharsets.UTF_8)));

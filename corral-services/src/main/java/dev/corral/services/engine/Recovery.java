@@ -24,13 +24,15 @@ public final class Recovery {
 
   /** Everything that was stored; immutable. */
   public record Recovered(String frameworkId, List<AppDefinition> apps, Map<String, List<String>> versions,
-      List<Instance> instances, List<TaskFailure> failures, List<Deployment> deployments) {
+      List<Instance> instances, List<TaskFailure> failures, List<Deployment> deployments,
+      List<GroupRecord> groups) {
     public Recovered {
       apps = List.copyOf(apps);
       versions = Map.copyOf(versions);
       instances = List.copyOf(instances);
       failures = List.copyOf(failures);
       deployments = List.copyOf(deployments);
+      groups = List.copyOf(groups);
     }
   }
 
@@ -84,6 +86,15 @@ public final class Recovery {
       }
     }
     deployments.sort(java.util.Comparator.comparing(Deployment::startedAt).thenComparing(Deployment::id));
-    return new Recovered(frameworkId, apps, versions, instances, failures, deployments);
+    List<GroupRecord> groups = new ArrayList<>();
+    for (String seg : store.children(ServicePaths.GROUPS)) {
+      String path = ServicePaths.GROUPS + "/" + seg;
+      try {
+        store.get(path).map(GroupRecord::fromBytes).ifPresent(groups::add);
+      } catch (RuntimeException e) {
+        log.error("skipping unreadable group {}", path, e);
+      }
+    }
+    return new Recovered(frameworkId, apps, versions, instances, failures, deployments, groups);
   }
 }

@@ -35,6 +35,7 @@ final class ServiceModel {
   private final Map<String, OfferStats> offerStats = new HashMap<>();
   private final Map<String, Deployment> deployments = new LinkedHashMap<>();
   private final Map<String, String> deploymentByApp = new HashMap<>();
+  private final TreeMap<String, GroupRecord> groups = new TreeMap<>();
   private String frameworkId = "";
 
   Map<String, AppDefinition> apps() {
@@ -215,6 +216,36 @@ final class ServiceModel {
         deploymentByApp.remove(appId, id);
       }
     }
+  }
+
+  /** Explicitly created groups by id. */
+  Map<String, GroupRecord> groups() {
+    return Collections.unmodifiableMap(groups);
+  }
+
+  GroupRecord group(String id) {
+    return groups.get(id);
+  }
+
+  /** Ids of explicit groups strictly inside {@code group}. */
+  Collection<String> groupIdsUnder(String group) {
+    if (group.equals("/")) {
+      return groups.keySet().stream().filter(g -> !g.equals("/")).toList();
+    }
+    return Collections.unmodifiableSet(groups.subMap(group + "/", group + "0").keySet());
+  }
+
+  void putGroup(GroupRecord g) {
+    groups.put(g.id(), g);
+  }
+
+  void removeGroup(String id) {
+    groups.remove(id);
+  }
+
+  /** Whether a group of this id exists: created explicitly, or holding apps. */
+  boolean groupExists(String id) {
+    return id.equals("/") || groups.containsKey(id) || !appIdsUnder(id).isEmpty() || !groupIdsUnder(id).isEmpty();
   }
 
   String frameworkId() {

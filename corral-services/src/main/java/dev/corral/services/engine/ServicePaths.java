@@ -11,6 +11,7 @@ import dev.corral.state.StorePaths;
  * /services/instances/&lt;instanceId&gt;               one instance: goal, state, current task (JSON)
  * /services/task-failures/&lt;seg(appId)&gt;            the app's last unexpected task end (JSON)
  * /services/deployments/&lt;deploymentId&gt;           a running deployment: its plan and current step (JSON)
+ * /services/groups/&lt;seg(groupId)&gt;                an explicitly created group: dependencies, version (JSON)
  * </pre>
  * {@code seg} is {@link StorePaths#segment}: app ids contain '/', versions contain ':'.
  */
@@ -22,6 +23,7 @@ public final class ServicePaths {
   public static final String INSTANCES = ROOT + "/instances";
   public static final String TASK_FAILURES = ROOT + "/task-failures";
   public static final String DEPLOYMENTS = ROOT + "/deployments";
+  public static final String GROUPS = ROOT + "/groups";
   /** Like Marathon's zk_max_versions: older versions are deleted when a new one is stored. */
   public static final int MAX_VERSIONS = 50;
 
@@ -45,6 +47,10 @@ public final class ServicePaths {
 
   public static String deployment(String deploymentId) {
     return DEPLOYMENTS + "/" + StorePaths.segment(deploymentId);
+  }
+
+  public static String group(String groupId) {
+    return GROUPS + "/" + StorePaths.segment(groupId);
   }
 
   public static String taskFailure(String appId) {

@@ -23,7 +23,7 @@ import java.util.TreeMap;
 public record ServicesView(Instant now, String frameworkId, boolean subscribed, Map<String, AppDefinition> apps,
     Map<String, List<Instance>> instances, Map<String, TaskFailure> failures, Map<String, Backoff> backoffs,
     Map<String, OfferStats> offerStats, Map<String, Deployment> deployments, Map<String, List<String>> versions,
-    Map<String, String> deploymentByApp) {
+    Map<String, String> deploymentByApp, Map<String, GroupRecord> groups) {
 
   public ServicesView {
     apps = Collections.unmodifiableMap(new TreeMap<>(apps));
@@ -34,6 +34,7 @@ public record ServicesView(Instant now, String frameworkId, boolean subscribed, 
     deployments = Map.copyOf(deployments);
     versions = Map.copyOf(versions);
     deploymentByApp = Map.copyOf(deploymentByApp);
+    groups = Collections.unmodifiableMap(new TreeMap<>(groups));
   }
 
   /** The running deployment that affects the app; null when none does. */
