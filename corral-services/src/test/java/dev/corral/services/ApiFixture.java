@@ -51,6 +51,12 @@ public final class ApiFixture implements AutoCloseable {
         .header("Content-Type", "application/json"));
   }
 
+  /** Any method with a JSON body (PATCH). */
+  public Response send(String method, String path, String body) {
+    return send(HttpRequest.newBuilder(server.uri(path)).method(method, HttpRequest.BodyPublishers.ofString(body))
+        .header("Content-Type", "application/json"));
+  }
+
   public Response delete(String path) {
     return send(HttpRequest.newBuilder(server.uri(path)).DELETE());
   }

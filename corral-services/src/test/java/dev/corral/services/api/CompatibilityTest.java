@@ -78,6 +78,66 @@ class CompatibilityTest {
   }
 
   @Test
+  void everyMarathonGroupInTheCorpusIsAcceptedAndReadBackWithAllItsApps() throws IOException {
+    assumeCorpus();
+    List<Path> files;
+    try (Stream<Path> s = Files.list(CORPUS.resolve("groups"))) {
+      files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+    assertThat(files).isNotEmpty();
+    for (Path file : files) {
+      JsonNode definition = Json.mapper().readTree(file.toFile());
+      ApiFixture.Response r = api.post("/v2/groups", definition.toString());
+      assertThat(r.status()).as(file.getFileName() + ": " + r.raw()).isEqualTo(201);
+      assertThat(r.json().has("deploymentId")).isTrue();
+      String id = definition.get("id").asText();
+      JsonNode group = api.get("/v2/groups" + id).json();
+      assertThat(appIds(group)).as(file.getFileName().toString()).containsExactlyInAnyOrderElementsOf(appIds(definition));
+      assertThat(api.post("/v2/groups", definition.toString()).status()).as("already there").isEqualTo(409);
+      assertThat(api.delete("/v2/groups" + id + "?force=true").status()).isEqualTo(200);
+      assertThat(api.get("/v2/groups" + id).status()).isEqualTo(404);
+    }
+    api.post("/v2/groups", read("groups/sleep-group.json").toString());
+    JsonNode root = api.get("/v2/groups").json();
+    JsonNode example = read("api-examples/group.json");
+    assertThat(keys(root)).as("root group").containsAll(keys(example));
+    assertThat(keys(root.get("groups").get(0))).as("nested group").containsAll(keys(example.get("groups").get(0)));
+  }
+
+  @Test
+  void patchExamplesUpdateAppsPartially() throws IOException {
+    assumeCorpus();
+    api.post("/v2/apps", "{\"id\": \"/foo\", \"cmd\": \"sleep 1\", \"cpus\": 0.1, \"mem\": 16}");
+    ApiFixture.Response patched = api.send("PATCH", "/v2/apps/foo?force=true", read("api-examples/app_patch.json").toString());
+    assertThat(patched.status()).as(patched.raw()).isEqualTo(200);
+    assertHasKeys(patched.json(), read("api-examples/deployments_result.json"), "patch result");
+    assertThat(api.get("/v2/apps/foo").json().get("app").get("instances").asInt()).isEqualTo(2);
+    assertThat(api.get("/v2/apps/foo").json().get("app").get("cmd").asText()).isEqualTo("sleep 1");
+
+    api.post("/v2/apps", "{\"id\": \"/test/sleep60\", \"cmd\": \"sleep 60\", \"cpus\": 0.1, \"mem\": 16}");
+    api.post("/v2/apps", "{\"id\": \"/test/sleep120\", \"cmd\": \"sleep 120\", \"cpus\": 0.1, \"mem\": 16}");
+    ApiFixture.Response bulk = api.send("PATCH", "/v2/apps?force=true", read("api-examples/apps_patch.json").toString());
+    assertThat(bulk.status()).as(bulk.raw()).isEqualTo(200);
+    assertThat(api.get("/v2/apps/test/sleep60").json().get("app").get("cpus").asDouble()).isEqualTo(0.3);
+    assertThat(api.get("/v2/apps/test/sleep120").json().get("app").get("instances").asInt()).isEqualTo(2);
+    JsonNode deployments = api.get("/v2/deployments").json();
+    String bulkId = bulk.json().get("deploymentId").asText();
+    JsonNode one = null;
+    for (JsonNode d : deployments) {
+      one = d.get("id").asText().equals(bulkId) ? d : one;
+    }
+    assertThat(one).as("one deployment for the whole list").isNotNull();
+    assertThat(one.get("affectedApps")).hasSize(2);
+  }
+
+  private static Set<String> appIds(JsonNode group) {
+    Set<String> out = new HashSet<>();
+    group.path("apps").forEach(a -> out.add(a.get("id").asText()));
+    group.path("groups").forEach(g -> out.addAll(appIds(g)));
+    return out;
+  }
+
+  @Test
   void responsesCarryTheKeysOfMarathonsExamples() throws IOException {
     assumeCorpus();
     api.post("/v2/apps", "{\"id\": \"/myapp\", \"cmd\": \"env && sleep 60\", \"cpus\": 0.1, \"mem\": 5,"
