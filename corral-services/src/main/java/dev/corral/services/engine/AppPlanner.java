@@ -80,7 +80,7 @@ final class AppPlanner {
       dying += (int) extra.stream().filter(Instance::hasLiveTask).count();
       current.removeAll(extra);
     }
-    if (old.isEmpty()) {
+    if (old.isEmpty() && dying == 0) {
       for (int n = current.size(); n < target; n++) {
         effects.add(new Effect.PutInstance(Instance.scheduled(newInstanceId.get(), appId, app.configVersion(), now)));
       }
@@ -90,7 +90,10 @@ final class AppPlanner {
     return effects;
   }
 
-  /** One round of a rolling upgrade (see the class comment). */
+  /**
+   * One round of a rolling upgrade (see the class comment); also a scale-up while killed tasks are still
+   * ending, which must not take the app above its ceiling either.
+   */
   private static void replaceOld(AppDefinition app, List<Instance> current, List<Instance> old, int dying,
       OptionalDouble grace, Instant now, Supplier<String> newInstanceId, List<Effect> effects) {
     int target = app.instances();
