@@ -59,6 +59,7 @@ public final class AppDefinition {
   private final String user;
   private final KillSelection killSelection;
   private final UpgradeStrategy upgradeStrategy;
+  private final UnreachableStrategy unreachableStrategy;
   private final List<String> dependencies;
   private final List<String> unsupported;
 
@@ -97,6 +98,13 @@ public final class AppDefinition {
     this.upgradeStrategy = new UpgradeStrategy(us.path("minimumHealthCapacity").asDouble(1.0),
         us.path("maximumOverCapacity").asDouble(1.0));
     this.dependencies = dependencies(id, node.get("dependencies"));
+    JsonNode ur = node.get("unreachableStrategy");
+    this.unreachableStrategy = ur != null && ur.isTextual() && ur.asText().equals("disabled")
+        ? UnreachableStrategy.DISABLED
+        : ur != null && ur.isObject()
+            ? new UnreachableStrategy(ur.path("inactiveAfterSeconds").asDouble(300),
+                ur.path("expungeAfterSeconds").asDouble(600), true)
+            : UnreachableStrategy.DEFAULT;
     this.unsupported = Unsupported.reasons(this);
   }
 
@@ -241,6 +249,10 @@ public final class AppDefinition {
   /** Why Corral cannot launch this app yet ({@link Unsupported}); empty when it can. */
   public UpgradeStrategy upgradeStrategy() {
     return upgradeStrategy;
+  }
+
+  public UnreachableStrategy unreachableStrategy() {
+    return unreachableStrategy;
   }
 
   /** Ids of the apps or groups this app depends on, absolute (resolved against the app's group). */

@@ -75,6 +75,7 @@ public final class AppValidator {
     }
     stringArray("uris");
     checkUpgradeStrategy();
+    checkUnreachableStrategy();
     checkDependencies();
   }
 
@@ -260,6 +261,35 @@ public final class AppValidator {
       if (v != null && !v.isNull() && (!v.isNumber() || v.asDouble() < 0 || v.asDouble() > 1)) {
         add("/upgradeStrategy/" + f, "must be a number between 0 and 1");
       }
+    }
+  }
+
+  /** "disabled", or {inactiveAfterSeconds, expungeAfterSeconds} with expunge not before inactive. */
+  private void checkUnreachableStrategy() {
+    if (!present("unreachableStrategy")) {
+      return;
+    }
+    JsonNode s = app.get("unreachableStrategy");
+    if (s.isTextual()) {
+      if (!s.asText().equals("disabled")) {
+        add("/unreachableStrategy", "must be \"disabled\" or an object");
+      }
+      return;
+    }
+    if (!s.isObject()) {
+      add("/unreachableStrategy", "must be \"disabled\" or an object");
+      return;
+    }
+    for (String f : List.of("inactiveAfterSeconds", "expungeAfterSeconds")) {
+      JsonNode v = s.get(f);
+      if (v != null && !v.isNull() && (!v.isNumber() || v.asDouble() < 0)) {
+        add("/unreachableStrategy/" + f, "must be a number >= 0");
+      }
+    }
+    double inactive = s.path("inactiveAfterSeconds").asDouble(300);
+    double expunge = s.path("expungeAfterSeconds").asDouble(600);
+    if (expunge < inactive) {
+      add("/unreachableStrategy/expungeAfterSeconds", "must be >= inactiveAfterSeconds");
     }
   }
 

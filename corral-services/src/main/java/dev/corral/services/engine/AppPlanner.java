@@ -2,6 +2,7 @@ package dev.corral.services.engine;
 
 import dev.corral.services.app.AppDefinition;
 import dev.corral.services.app.KillSelection;
+import dev.corral.services.app.UnreachableStrategy;
 import dev.corral.services.app.UpgradeStrategy;
 import dev.corral.services.instance.Goal;
 import dev.corral.services.instance.Instance;
@@ -32,7 +33,8 @@ import java.util.function.Supplier;
  * </ul>
  * A new version whose instances never become healthy therefore never takes the old ones below the floor. A
  * deleted app's instances are all decommissioned. An app held by its deployment (a later step) is left
- * alone. Decommissioning an instance with a live task sends a kill; without one, it is expunged.
+ * alone. An instance unreachable for {@code unreachableStrategy.inactiveAfterSeconds} is decommissioned (and
+ * so replaced), and forgotten after {@code expungeAfterSeconds}. Decommissioning an instance with a live task sends a kill; without one, it is expunged.
  */
 final class AppPlanner {
   private AppPlanner() {}
@@ -47,15 +49,23 @@ final class AppPlanner {
     List<Effect> effects = new ArrayList<>();
     List<Instance> current = new ArrayList<>();
     List<Instance> old = new ArrayList<>();
+    UnreachableStrategy unreachable = app == null ? UnreachableStrategy.DEFAULT : app.unreachableStrategy();
     int dying = 0;
     for (Instance i : instances) {
       if (i.goal() != Goal.RUNNING) {
         // A decommissioned instance without a task left has nothing to wait for (e.g. after a restart).
-        if (!i.hasLiveTask()) {
+        if (!i.hasLiveTask() || (unreachable.enabled()
+            && i.unreachableFor(unreachable.expungeAfterSeconds(), now))) {
           effects.add(new Effect.ExpungeInstance(i.id()));
-        } else {
+        } else if (i.state() != InstanceState.UNREACHABLE) {
+          // Unreachable tasks hold resources on no agent we can offer from: they take no capacity.
           dying++;
         }
+        continue;
+      }
+      if (!held && unreachable.enabled() && i.unreachableFor(unreachable.inactiveAfterSeconds(), now)) {
+        // Replaced now; the kill reaches the task if its agent comes back, so no duplicate survives.
+        decommission(i, OptionalDouble.empty(), effects);
         continue;
       }
       if (!deleted && app != null && i.configVersion().equals(app.configVersion())) {

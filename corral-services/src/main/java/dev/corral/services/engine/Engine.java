@@ -131,6 +131,11 @@ public final class Engine {
     r.failures().forEach(model::putFailure);
     r.deployments().forEach(model::putDeployment);
     r.groups().forEach(model::putGroup);
+    for (Instance i : model.instances()) {
+      if (i.unreachableSince() != null) {
+        scheduleUnreachableChecks(i);
+      }
+    }
     Set<String> ids = new LinkedHashSet<>(model.apps().keySet());
     ids.addAll(model.appIdsWithInstances());
     Batch b = new Batch();
@@ -244,6 +249,11 @@ public final class Engine {
       AppDefinition app = model.app(instance.appId());
       apply(b, InstanceStateMachine.onStatus(instance, status, app, now()));
       apply(b, replan(instance.appId()));
+      if (instance.goal() == Goal.DECOMMISSIONED && !TaskLifecycle.isTerminal(status.getState())
+          && instance.state() == InstanceState.UNREACHABLE) {
+        // Back from a partition after it was replaced: the kill sent while it was away never arrived.
+        b.after.add(new Effect.Kill(status.getTaskId(), status.getAgentId(), OptionalDouble.empty()));
+      }
     }
     b.after.add(new Effect.Acknowledge(status));
     commit(b);
@@ -361,6 +371,9 @@ public final class Engine {
       } else if (e instanceof Effect.PutInstance put) {
         model.putInstance(put.instance());
         b.touched.add(put.instance().appId());
+        if (put.instance().unreachableSince() != null) {
+          scheduleUnreachableChecks(put.instance());
+        }
         b.op(StoreOp.put(ServicePaths.instance(put.instance().id()), InstanceCodec.toBytes(put.instance())));
       } else if (e instanceof Effect.ExpungeInstance expunge) {
         Instance gone = model.instance(expunge.instanceId());
@@ -394,6 +407,27 @@ public final class Engine {
         b.after.add(e);
       }
     }
+  }
+
+  /** Re-plans the app when the instance's unreachable time reaches the app's inactive and expunge times. */
+  private void scheduleUnreachableChecks(Instance i) {
+    AppDefinition app = model.app(i.appId());
+    if (app == null || !app.unreachableStrategy().enabled()) {
+      return;
+    }
+    Instant since = i.unreachableSince();
+    for (double seconds : new double[] {app.unreachableStrategy().inactiveAfterSeconds(),
+        app.unreachableStrategy().expungeAfterSeconds()}) {
+      Duration delay = Duration.between(now(), since.plusMillis((long) (seconds * 1000)));
+      loop.schedule("unreachable:" + seconds + ":" + i.id(), delay.isNegative() ? Duration.ZERO : delay,
+          () -> replanAndCommit(i.appId()));
+    }
+  }
+
+  private void replanAndCommit(String appId) {
+    Batch b = new Batch();
+    apply(b, replan(appId));
+    commit(b);
   }
 
   private void countFailure(Effect.CountFailure count) {

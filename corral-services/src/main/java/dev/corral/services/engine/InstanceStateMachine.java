@@ -52,7 +52,8 @@ final class InstanceStateMachine {
           status.getTaskId(), instance.id(), instance.state(), next);
       return List.of();
     }
-    Instance moved = instance.moveTo(next, task);
+    Instance moved = next == InstanceState.UNREACHABLE ? instance.moveToUnreachable(task, now)
+        : instance.moveTo(next, task);
     if (!next.isTerminal()) {
       return List.of(new Effect.PutInstance(moved));
     }

@@ -13,9 +13,15 @@ import java.util.Objects;
  * @param configVersion the app's {@code lastConfigChangeAt} the instance was created for; an instance of an
  *     older config is replaced, not relaunched
  * @param task the current task, null while SCHEDULED
+ * @param unreachableSince when the task was first reported unreachable; null unless the state is UNREACHABLE
  */
 public record Instance(String id, String appId, String configVersion, Goal goal, InstanceState state,
-    Instant createdAt, LaunchedTask task) {
+    Instant createdAt, LaunchedTask task, Instant unreachableSince) {
+
+  public Instance(String id, String appId, String configVersion, Goal goal, InstanceState state,
+      Instant createdAt, LaunchedTask task) {
+    this(id, appId, configVersion, goal, state, createdAt, task, null);
+  }
 
   public Instance {
     Objects.requireNonNull(id, "id");
@@ -24,6 +30,9 @@ public record Instance(String id, String appId, String configVersion, Goal goal,
     Objects.requireNonNull(state, "state");
     if (state == InstanceState.SCHEDULED && task != null) {
       throw new IllegalArgumentException("a scheduled instance has no task: " + id);
+    }
+    if (state != InstanceState.UNREACHABLE) {
+      unreachableSince = null;
     }
   }
 
@@ -35,16 +44,28 @@ public record Instance(String id, String appId, String configVersion, Goal goal,
   /** Moves to {@code next}, checking the transition table. */
   public Instance moveTo(InstanceState next, LaunchedTask newTask) {
     InstanceState.TRANSITIONS.check(state, next);
-    return new Instance(id, appId, configVersion, goal, next, createdAt, newTask);
+    return new Instance(id, appId, configVersion, goal, next, createdAt, newTask, unreachableSince);
+  }
+
+  /** Moves to UNREACHABLE, remembering since when (kept if it already was). */
+  public Instance moveToUnreachable(LaunchedTask newTask, Instant now) {
+    InstanceState.TRANSITIONS.check(state, InstanceState.UNREACHABLE);
+    return new Instance(id, appId, configVersion, goal, InstanceState.UNREACHABLE, createdAt, newTask,
+        unreachableSince == null ? now : unreachableSince);
   }
 
   /** The same state with an updated task record (a repeated status). */
   public Instance withTask(LaunchedTask newTask) {
-    return new Instance(id, appId, configVersion, goal, state, createdAt, newTask);
+    return new Instance(id, appId, configVersion, goal, state, createdAt, newTask, unreachableSince);
   }
 
   public Instance withGoal(Goal newGoal) {
-    return new Instance(id, appId, configVersion, newGoal, state, createdAt, task);
+    return new Instance(id, appId, configVersion, newGoal, state, createdAt, task, unreachableSince);
+  }
+
+  /** Whether the task has been unreachable for at least {@code seconds} at {@code now}. */
+  public boolean unreachableFor(double seconds, Instant now) {
+    return unreachableSince != null && !now.isBefore(unreachableSince.plusMillis((long) (seconds * 1000)));
   }
 
   public boolean hasLiveTask() {

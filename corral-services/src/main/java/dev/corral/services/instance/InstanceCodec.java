@@ -29,6 +29,9 @@ public final class InstanceCodec {
     n.put("goal", i.goal().name());
     n.put("state", i.state().name());
     n.put("createdAt", i.createdAt().toString());
+    if (i.unreachableSince() != null) {
+      n.put("unreachableSince", i.unreachableSince().toString());
+    }
     if (i.task() != null) {
       LaunchedTask t = i.task();
       ObjectNode tn = n.putObject("task");
@@ -75,7 +78,8 @@ public final class InstanceCodec {
     }
     return new Instance(n.path("id").asText(), n.path("appId").asText(), n.path("configVersion").asText(""),
         enumOr(Goal.class, n.path("goal").asText(), Goal.RUNNING), state,
-        Instant.parse(n.path("createdAt").asText(Instant.EPOCH.toString())), task);
+        Instant.parse(n.path("createdAt").asText(Instant.EPOCH.toString())), task,
+        n.hasNonNull("unreachableSince") ? Instant.parse(n.get("unreachableSince").asText()) : null);
   }
 
   public static byte[] failureToBytes(TaskFailure f) {
