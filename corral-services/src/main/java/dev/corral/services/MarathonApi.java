@@ -17,6 +17,8 @@ import dev.corral.services.app.AppIds;
 import dev.corral.services.engine.CommandException;
 import dev.corral.services.engine.ServicesView;
 import dev.corral.services.engine.WriteResult;
+import dev.corral.services.events.EventStreamEndpoint;
+import dev.corral.services.events.RequestOrigin;
 import dev.corral.services.instance.Instance;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
@@ -60,9 +62,11 @@ public final class MarathonApi {
   private static final String DEPLOYMENT_HEADER = "Marathon-Deployment-Id";
 
   private final ServiceScheduler scheduler;
+  private final EventStreamEndpoint events;
 
   public MarathonApi(ServiceScheduler scheduler) {
     this.scheduler = scheduler;
+    this.events = new EventStreamEndpoint(scheduler.events());
   }
 
   /** One HTTP answer. */
@@ -88,6 +92,7 @@ public final class MarathonApi {
     routes.get("/v2/tasks", ctx -> respond(ctx, () -> view(v -> listTasks(ctx, v))));
     routes.get("/v2/queue", ctx -> respond(ctx, () -> view(v -> Reply.ok(QueueJson.render(v)))));
     routes.get("/v2/deployments", ctx -> respond(ctx, () -> view(v -> Reply.ok(DeploymentJson.render(v)))));
+    routes.get("/v2/events", events::handle);
   }
 
   // ---------------------------------------------------------------- apps
@@ -117,7 +122,7 @@ public final class MarathonApi {
 
   private CompletableFuture<Reply> createApp(Context ctx) {
     ObjectNode body = Bodies.object(ctx.bodyAsBytes());
-    return scheduler.createApp(body).thenApply(r -> {
+    return scheduler.createApp(body, origin(ctx)).thenApply(r -> {
       ObjectNode app = AppJson.withDefaults(r.app());
       app.put("tasksStaged", 0).put("tasksRunning", 0).put("tasksHealthy", 0).put("tasksUnhealthy", 0);
       app.putArray("tasks");
@@ -190,12 +195,13 @@ public final class MarathonApi {
   private CompletableFuture<Reply> putApp(Context ctx) {
     String path = trim(ctx.pathParam("path"));
     ObjectNode body = Bodies.object(ctx.bodyAsBytes());
-    return scheduler.updateApp(path, body).thenApply(r -> deploymentReply(r.created() ? 201 : 200, r));
+    return scheduler.updateApp(path, body, origin(ctx)).thenApply(r -> deploymentReply(r.created() ? 201 : 200, r));
   }
 
   private CompletableFuture<Reply> deleteUnderApps(Context ctx) {
     String path = trim(ctx.pathParam("path"));
     boolean scale = Boolean.parseBoolean(ctx.queryParam("scale"));
+    RequestOrigin origin = origin(ctx);
     return scheduler.view().thenCompose(view -> {
       int slash = path.lastIndexOf('/');
       if (slash > 0) {
@@ -218,7 +224,7 @@ public final class MarathonApi {
           return Reply.ok(body);
         });
       }
-      return scheduler.deleteApp(path).thenApply(r -> deploymentReply(200, r));
+      return scheduler.deleteApp(path, origin).thenApply(r -> deploymentReply(200, r));
     });
   }
 
@@ -277,6 +283,11 @@ public final class MarathonApi {
   }
 
   // ---------------------------------------------------------------- plumbing
+
+  /** Who asked, for api_post_event: read on the request thread (the context is not for other threads). */
+  private static RequestOrigin origin(Context ctx) {
+    return new RequestOrigin(ctx.req().getRemoteAddr(), ctx.path());
+  }
 
   private CompletableFuture<Reply> view(Function<ServicesView, Reply> render) {
     return scheduler.view().thenApply(render);

@@ -15,6 +15,9 @@ import dev.corral.services.engine.Recovery;
 import dev.corral.services.engine.ServicePaths;
 import dev.corral.services.engine.ServicesView;
 import dev.corral.services.engine.WriteResult;
+import dev.corral.services.events.EventBus;
+import dev.corral.services.events.MarathonEvents;
+import dev.corral.services.events.RequestOrigin;
 import dev.corral.state.Store;
 import java.util.List;
 import java.util.Optional;
@@ -53,11 +56,17 @@ public final class ServiceScheduler implements AutoCloseable {
 
   public ServiceScheduler(ServicesConfig config, Store store, EventLoop loop,
       BiFunction<FrameworkInfo, Scheduler, SchedulerDriver> driverFactory) {
+    this(config, store, loop, driverFactory, new EventBus(loop.clock()));
+  }
+
+  /** With a given event bus (e.g. one with other limits). */
+  public ServiceScheduler(ServicesConfig config, Store store, EventLoop loop,
+      BiFunction<FrameworkInfo, Scheduler, SchedulerDriver> driverFactory, EventBus events) {
     this.config = config;
     this.store = store;
     this.loop = loop;
     this.driverFactory = driverFactory;
-    this.engine = new Engine(config, store, loop);
+    this.engine = new Engine(config, store, loop, events);
   }
 
   /** Recovers the stored state (blocking reads), then creates and starts the driver. Call once. */
@@ -103,6 +112,11 @@ public final class ServiceScheduler implements AutoCloseable {
     return config;
   }
 
+  /** Marathon's event bus ({@code /v2/events}); thread-safe. */
+  public EventBus events() {
+    return engine.events();
+  }
+
   // ---------------------------------------------------------------- queries and commands (thread-safe)
 
   /** A consistent snapshot of apps, instances, queue and deployments. */
@@ -111,16 +125,35 @@ public final class ServiceScheduler implements AutoCloseable {
   }
 
   public CompletableFuture<WriteResult> createApp(ObjectNode body) {
-    return command(c -> c.create(body));
+    return createApp(body, null);
+  }
+
+  /**
+   * POST /v2/apps.
+   *
+   * @param origin the API request, reported by an {@code api_post_event}; null for none
+   */
+  public CompletableFuture<WriteResult> createApp(ObjectNode body, RequestOrigin origin) {
+    return command(c -> announced(c.create(body), origin, false));
   }
 
   /** Partial update (Marathon 1.5 PUT); creates the app when it does not exist. */
   public CompletableFuture<WriteResult> updateApp(String appId, ObjectNode body) {
-    return command(c -> c.update(appId, body));
+    return updateApp(appId, body, null);
+  }
+
+  /** Partial update (Marathon 1.5 PUT); {@code origin} as for {@link #createApp(ObjectNode, RequestOrigin)}. */
+  public CompletableFuture<WriteResult> updateApp(String appId, ObjectNode body, RequestOrigin origin) {
+    return command(c -> announced(c.update(appId, body), origin, false));
   }
 
   public CompletableFuture<WriteResult> deleteApp(String appId) {
-    return command(c -> c.delete(appId));
+    return deleteApp(appId, null);
+  }
+
+  /** DELETE /v2/apps/{id}; {@code origin} as for {@link #createApp(ObjectNode, RequestOrigin)}. */
+  public CompletableFuture<WriteResult> deleteApp(String appId, RequestOrigin origin) {
+    return command(c -> announced(c.delete(appId), origin, true));
   }
 
   public CompletableFuture<WriteResult> restartApp(String appId) {
@@ -143,6 +176,26 @@ public final class ServiceScheduler implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Publishes the events of an app write as its commit completes, on the loop: before any task launch or
+   * status it leads to, so the stream shows them in that order. An {@code api_post_event} for a write from the
+   * API; an {@code app_terminated_event} for a delete.
+   */
+  private CompletableFuture<WriteResult> announced(CompletableFuture<WriteResult> write, RequestOrigin origin,
+      boolean deleted) {
+    return write.whenComplete((r, err) -> {
+      if (err != null) {
+        return;
+      }
+      if (origin != null) {
+        engine.events().publish(MarathonEvents.apiPost(r.app(), origin));
+      }
+      if (deleted) {
+        engine.events().publish(MarathonEvents.appTerminated(r.app().id()));
+      }
+    });
   }
 
   private <T> CompletableFuture<T> command(Function<AppCommands, CompletableFuture<T>> work) {
