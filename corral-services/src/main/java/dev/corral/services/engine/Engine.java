@@ -419,6 +419,7 @@ public final class Engine {
     if (ops.isEmpty()) {
       afterCommit(b);
       done.complete(null);
+      publishEvents(b);
       return done;
     }
     CompletableFuture<Void> write;
@@ -438,14 +439,22 @@ public final class Engine {
       }
       afterCommit(b);
       done.complete(null);
+      publishEvents(b);
     }));
     return done;
   }
 
-  private void afterCommit(Batch b) {
+  /**
+   * Publishes the batch's events, now durable. After the commit's own continuations have run, so that an API
+   * write's api_post_event (published by one of them) comes before the instance changes it caused.
+   */
+  private void publishEvents(Batch b) {
     for (ObjectNode event : b.events) {
       events.publish(event);
     }
+  }
+
+  private void afterCommit(Batch b) {
     for (Effect e : b.after) {
       if (e instanceof Effect.Kill kill) {
         kill(kill);
