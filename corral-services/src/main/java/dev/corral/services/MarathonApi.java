@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Marathon's REST API v2 over a {@link ServiceScheduler}: apps, tasks, queue, deployments, info, leader,
- * ping, with Marathon's JSON shapes and status codes.
+ * ping, with Marathon's JSON shapes and status codes, and the event stream {@code /v2/events}
+ * ({@link EventStreamEndpoint}).
  *
  * <p>Mounting (Javalin 7 declares routes on the config):
  * <pre>{@code
