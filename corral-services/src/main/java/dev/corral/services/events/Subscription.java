@@ -76,7 +76,7 @@ public final class Subscription {
         gapAfter = Event.NO_ID;
       }
       long next = bus.nextIdLocked();
-      if (overflowed || bus.eventLocked(cursor) == null && cursor < next) {
+      if (overflowed || (cursor < next && bus.eventLocked(cursor) == null)) {
         // Too far behind (or, should the bound ever be passed, behind the ring): end the stream, saying where
         // the client stands, rather than skip events.
         overflowLast = cursor - 1;
