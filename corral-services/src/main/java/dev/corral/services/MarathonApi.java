@@ -19,6 +19,8 @@ import dev.corral.services.engine.CommandException;
 import dev.corral.services.engine.Deployment;
 import dev.corral.services.engine.ServicesView;
 import dev.corral.services.engine.WriteResult;
+import dev.corral.services.events.EventStreamEndpoint;
+import dev.corral.services.events.RequestOrigin;
 import dev.corral.services.instance.Instance;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
@@ -40,7 +42,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Marathon's REST API v2 over a {@link ServiceScheduler}: apps, tasks, queue, deployments, info, leader,
- * ping, with Marathon's JSON shapes and status codes.
+ * ping, with Marathon's JSON shapes and status codes, and the event stream {@code /v2/events}
+ * ({@link EventStreamEndpoint}).
  *
  * <p>Mounting (Javalin 7 declares routes on the config):
  * <pre>{@code
@@ -62,9 +65,11 @@ public final class MarathonApi {
   private static final String DEPLOYMENT_HEADER = "Marathon-Deployment-Id";
 
   private final ServiceScheduler scheduler;
+  private final EventStreamEndpoint events;
 
   public MarathonApi(ServiceScheduler scheduler) {
     this.scheduler = scheduler;
+    this.events = new EventStreamEndpoint(scheduler.events());
   }
 
   /** One HTTP answer. */
@@ -103,6 +108,7 @@ public final class MarathonApi {
     routes.get("/v2/deployments", ctx -> respond(ctx, () -> view(v -> Reply.ok(DeploymentJson.render(v)))));
     routes.get("/v2/deployments/{id}", ctx -> respond(ctx, () -> view(v -> getDeployment(ctx, v))));
     routes.delete("/v2/deployments/{id}", ctx -> respond(ctx, () -> deleteDeployment(ctx)));
+    routes.get("/v2/events", events::handle);
   }
 
   // ---------------------------------------------------------------- apps
@@ -132,7 +138,7 @@ public final class MarathonApi {
 
   private CompletableFuture<Reply> createApp(Context ctx) {
     ObjectNode body = Bodies.object(ctx.bodyAsBytes());
-    return scheduler.createApp(body, force(ctx)).thenApply(r -> {
+    return scheduler.createApp(body, force(ctx), origin(ctx)).thenApply(r -> {
       ObjectNode app = AppJson.withDefaults(r.app());
       app.put("tasksStaged", 0).put("tasksRunning", 0).put("tasksHealthy", 0).put("tasksUnhealthy", 0);
       app.putArray("tasks");
@@ -205,13 +211,13 @@ public final class MarathonApi {
   private CompletableFuture<Reply> putApp(Context ctx, boolean partial) {
     String path = trim(ctx.pathParam("path"));
     ObjectNode body = Bodies.object(ctx.bodyAsBytes());
-    return scheduler.updateApp(path, body, partial, force(ctx))
+    return scheduler.updateApp(path, body, partial, force(ctx), origin(ctx))
         .thenApply(r -> deploymentReply(r.created() ? 201 : 200, r));
   }
 
   private CompletableFuture<Reply> putApps(Context ctx, boolean partial) {
     List<ObjectNode> bodies = Bodies.objects(ctx.bodyAsBytes());
-    return scheduler.updateApps(bodies, partial, force(ctx)).thenApply(r -> deploymentReply(200, r));
+    return scheduler.updateApps(bodies, partial, force(ctx), origin(ctx)).thenApply(r -> deploymentReply(200, r));
   }
 
   // ---------------------------------------------------------------- groups
@@ -361,6 +367,7 @@ public final class MarathonApi {
   private CompletableFuture<Reply> deleteUnderApps(Context ctx) {
     String path = trim(ctx.pathParam("path"));
     boolean scale = Boolean.parseBoolean(ctx.queryParam("scale"));
+    RequestOrigin origin = origin(ctx);
     return scheduler.view().thenCompose(view -> {
       int slash = path.lastIndexOf('/');
       if (slash > 0) {
@@ -383,7 +390,7 @@ public final class MarathonApi {
           return Reply.ok(body);
         });
       }
-      return scheduler.deleteApp(path, force(ctx)).thenApply(r -> deploymentReply(200, r));
+      return scheduler.deleteApp(path, force(ctx), origin).thenApply(r -> deploymentReply(200, r));
     });
   }
 
@@ -442,6 +449,11 @@ public final class MarathonApi {
   }
 
   // ---------------------------------------------------------------- plumbing
+
+  /** Who asked, for api_post_event: read on the request thread (the context is not for other threads). */
+  private static RequestOrigin origin(Context ctx) {
+    return new RequestOrigin(ctx.req().getRemoteAddr(), ctx.path());
+  }
 
   private CompletableFuture<Reply> view(Function<ServicesView, Reply> render) {
     return scheduler.view().thenApply(render);

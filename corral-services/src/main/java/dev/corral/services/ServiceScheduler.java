@@ -18,6 +18,9 @@ import dev.corral.services.engine.Recovery;
 import dev.corral.services.engine.ServicePaths;
 import dev.corral.services.engine.ServicesView;
 import dev.corral.services.engine.WriteResult;
+import dev.corral.services.events.EventBus;
+import dev.corral.services.events.MarathonEvents;
+import dev.corral.services.events.RequestOrigin;
 import dev.corral.state.Store;
 import java.util.HashMap;
 import java.util.List;
@@ -58,11 +61,17 @@ public final class ServiceScheduler implements AutoCloseable {
 
   public ServiceScheduler(ServicesConfig config, Store store, EventLoop loop,
       BiFunction<FrameworkInfo, Scheduler, SchedulerDriver> driverFactory) {
+    this(config, store, loop, driverFactory, new EventBus(loop.clock()));
+  }
+
+  /** With a given event bus (e.g. one with other limits). */
+  public ServiceScheduler(ServicesConfig config, Store store, EventLoop loop,
+      BiFunction<FrameworkInfo, Scheduler, SchedulerDriver> driverFactory, EventBus events) {
     this.config = config;
     this.store = store;
     this.loop = loop;
     this.driverFactory = driverFactory;
-    this.engine = new Engine(config, store, loop);
+    this.engine = new Engine(config, store, loop, events);
   }
 
   /** Recovers the stored state (blocking reads), then creates and starts the driver. Call once. */
@@ -108,6 +117,11 @@ public final class ServiceScheduler implements AutoCloseable {
     return config;
   }
 
+  /** Marathon's event bus ({@code /v2/events}); thread-safe. */
+  public EventBus events() {
+    return engine.events();
+  }
+
   // ---------------------------------------------------------------- queries and commands (thread-safe)
 
   /** A consistent snapshot of apps, instances, queue and deployments. */
@@ -116,25 +130,40 @@ public final class ServiceScheduler implements AutoCloseable {
   }
 
   public CompletableFuture<WriteResult> createApp(ObjectNode body) {
-    return createApp(body, false);
+    return createApp(body, false, null);
   }
 
-  /** @param force cancel deployments that still change the app (otherwise such a write is refused) */
-  public CompletableFuture<WriteResult> createApp(ObjectNode body, boolean force) {
-    return command(c -> c.create(body, force));
+  public CompletableFuture<WriteResult> createApp(ObjectNode body, RequestOrigin origin) {
+    return createApp(body, false, origin);
+  }
+
+  /**
+   * POST /v2/apps.
+   *
+   * @param force cancel deployments that still change the app (otherwise such a write is refused)
+   * @param origin the API request, reported by an {@code api_post_event}; null for none
+   */
+  public CompletableFuture<WriteResult> createApp(ObjectNode body, boolean force, RequestOrigin origin) {
+    return command(c -> announced(c.create(body, force), origin, false));
   }
 
   /** Partial update (Marathon 1.5 PUT); creates the app when it does not exist. */
   public CompletableFuture<WriteResult> updateApp(String appId, ObjectNode body) {
-    return updateApp(appId, body, true, false);
+    return updateApp(appId, body, true, false, null);
+  }
+
+  public CompletableFuture<WriteResult> updateApp(String appId, ObjectNode body, RequestOrigin origin) {
+    return updateApp(appId, body, true, false, origin);
   }
 
   /**
    * PUT/PATCH of one app. A body that names only a {@code version} (and perhaps the id) goes back to that
    * stored version (read here, off the loop); otherwise {@code partial} merges the body into the current
-   * definition and a full update replaces it.
+   * definition and a full update replaces it. {@code origin} as for {@link #createApp(ObjectNode, boolean,
+   * RequestOrigin)}.
    */
-  public CompletableFuture<WriteResult> updateApp(String appId, ObjectNode body, boolean partial, boolean force) {
+  public CompletableFuture<WriteResult> updateApp(String appId, ObjectNode body, boolean partial, boolean force,
+      RequestOrigin origin) {
     if (isRevert(body)) {
       String version = body.get("version").asText();
       Optional<AppDefinition> stored = appVersion(appId, version);
@@ -142,22 +171,24 @@ public final class ServiceScheduler implements AutoCloseable {
         return CompletableFuture.failedFuture(CommandException.notFound(
             "Version '" + version + "' of app '" + appId + "' does not exist"));
       }
-      return command(c -> c.revert(appId, stored.get(), force));
+      return command(c -> announced(c.revert(appId, stored.get(), force), origin, false));
     }
-    return command(c -> c.update(appId, body, partial, force));
+    return command(c -> announced(c.update(appId, body, partial, force), origin, false));
   }
 
   /** PUT/PATCH /v2/apps with a list of apps: one deployment for all. */
-  public CompletableFuture<WriteResult> updateApps(List<ObjectNode> bodies, boolean partial, boolean force) {
-    return command(c -> c.updateAll(bodies, partial, force));
+  public CompletableFuture<WriteResult> updateApps(List<ObjectNode> bodies, boolean partial, boolean force,
+      RequestOrigin origin) {
+    return command(c -> announced(c.updateAll(bodies, partial, force), origin, false));
   }
 
   public CompletableFuture<WriteResult> deleteApp(String appId) {
-    return deleteApp(appId, false);
+    return deleteApp(appId, false, null);
   }
 
-  public CompletableFuture<WriteResult> deleteApp(String appId, boolean force) {
-    return command(c -> c.delete(appId, force));
+  /** DELETE /v2/apps/{id}; {@code origin} as for {@link #createApp(ObjectNode, boolean, RequestOrigin)}. */
+  public CompletableFuture<WriteResult> deleteApp(String appId, boolean force, RequestOrigin origin) {
+    return command(c -> announced(c.delete(appId, force), origin, true));
   }
 
   public CompletableFuture<WriteResult> restartApp(String appId, boolean force) {
@@ -274,6 +305,26 @@ public final class ServiceScheduler implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Publishes the events of an app write as its commit completes, on the loop: before any task launch or
+   * status it leads to, so the stream shows them in that order. An {@code api_post_event} for a write from the
+   * API; an {@code app_terminated_event} for a delete.
+   */
+  private CompletableFuture<WriteResult> announced(CompletableFuture<WriteResult> write, RequestOrigin origin,
+      boolean deleted) {
+    return write.whenComplete((r, err) -> {
+      if (err != null) {
+        return;
+      }
+      if (origin != null) {
+        engine.events().publish(MarathonEvents.apiPost(r.app(), origin));
+      }
+      if (deleted) {
+        engine.events().publish(MarathonEvents.appTerminated(r.app().id()));
+      }
+    });
   }
 
   private <T> CompletableFuture<T> command(Function<AppCommands, CompletableFuture<T>> work) {

@@ -120,7 +120,7 @@ class DeploymentTest {
         });
     assertThat(h.view().apps().get("/a").instances()).as("the refused change changed nothing").isEqualTo(2);
 
-    h.await(h.scheduler.updateApp("/a", Harness.object("{\"instances\": 3}"), true, true));
+    h.await(h.scheduler.updateApp("/a", Harness.object("{\"instances\": 3}"), true, true, null));
     assertThat(h.view().deployments()).hasSize(1).doesNotContainKey(first);
     assertThat(h.store.children(ServicePaths.DEPLOYMENTS)).hasSize(1);
   }

@@ -282,7 +282,7 @@ public final class AppCommands {
       engine.deployments().cancel(conflict, b, "overridden by deployment " + deployment.id() + " (force)");
     }
     if (!deployment.finished()) {
-      engine.apply(b, engine.deployments().begin(deployment));
+      engine.deployments().begin(deployment, b);
     }
     for (Map.Entry<String, AppDefinition> e : p.after().entrySet()) {
       AppDefinition was = p.before().get(e.getKey());
@@ -303,8 +303,8 @@ public final class AppCommands {
     }
     if (deployment.finished()) {
       // Nothing to do (e.g. a PUT of the same definition): Marathon still answers with a deployment.
-      engine.events().deploymentInfo(deployment);
-      engine.events().deploymentSuccess(deployment);
+      b.events.add(DeploymentEvents.info(deployment));
+      b.events.add(DeploymentEvents.success(deployment));
     }
     AppDefinition result = p.after().values().stream().filter(a -> a != null).findFirst().orElse(null);
     boolean created = p.before().size() == 1 && p.before().values().iterator().next() == null;

@@ -5,46 +5,31 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.common.Json;
 import dev.corral.services.engine.Deployment.AppAction;
 import dev.corral.services.engine.Deployment.Step;
-import java.util.function.BiConsumer;
+import dev.corral.services.events.MarathonEvents;
 
 /**
  * Marathon's deployment events (deployment_info, deployment_step_success, deployment_success,
- * deployment_failed) built from a {@link Deployment} and handed to a publisher. The plan carries id, version,
+ * deployment_failed) built from a {@link Deployment}, published with the commit that made them true. The plan carries id, version,
  * steps and affected apps; Marathon's full {@code original}/{@code target} groups are left out (they repeat
  * every app definition in every event; {@code GET /v2/groups?version=} has them).
  */
-public final class DeploymentEvents {
-  private volatile BiConsumer<String, ObjectNode> publisher = (type, payload) -> { };
+final class DeploymentEvents {
+  private DeploymentEvents() {}
 
-  /** Where events go (the event bus); set once at start-up. */
-  public void publishTo(BiConsumer<String, ObjectNode> target) {
-    this.publisher = target;
+  static ObjectNode info(Deployment d) {
+    return MarathonEvents.deploymentInfo(plan(d), step(d));
   }
 
-  void deploymentInfo(Deployment d) {
-    ObjectNode e = Json.mapper().createObjectNode();
-    e.set("plan", plan(d));
-    e.set("currentStep", step(d));
-    publisher.accept("deployment_info", e);
+  static ObjectNode stepSuccess(Deployment d) {
+    return MarathonEvents.deploymentStepSuccess(plan(d), step(d));
   }
 
-  void deploymentStepSuccess(Deployment d) {
-    ObjectNode e = Json.mapper().createObjectNode();
-    e.set("plan", plan(d));
-    e.set("currentStep", step(d));
-    publisher.accept("deployment_step_success", e);
+  static ObjectNode success(Deployment d) {
+    return MarathonEvents.deploymentSuccess(d.id(), plan(d));
   }
 
-  void deploymentSuccess(Deployment d) {
-    ObjectNode e = Json.mapper().createObjectNode().put("id", d.id());
-    e.set("plan", plan(d));
-    publisher.accept("deployment_success", e);
-  }
-
-  void deploymentFailed(Deployment d, String reason) {
-    ObjectNode e = Json.mapper().createObjectNode().put("id", d.id()).put("reason", reason);
-    e.set("plan", plan(d));
-    publisher.accept("deployment_failed", e);
+  static ObjectNode failed(Deployment d, String reason) {
+    return MarathonEvents.deploymentFailed(d.id(), plan(d)).put("reason", reason);
   }
 
   static ObjectNode plan(Deployment d) {

@@ -53,18 +53,18 @@ final class DeploymentProgress {
     }
   }
 
-  /** Effects that start a new deployment; the caller applies them before re-planning its apps. */
-  List<Effect> begin(Deployment d) {
+  /** Stores a new deployment; the caller applies this before re-planning its apps. */
+  void begin(Deployment d, Engine.Batch b) {
     log.info("deployment {} started: {} step(s) for {}", d.id(), d.steps().size(), d.affectedApps());
-    engine.events().deploymentInfo(d);
-    return List.of(new Effect.PutDeployment(d));
+    engine.apply(b, List.of(new Effect.PutDeployment(d)));
+    b.events.add(DeploymentEvents.info(d));
   }
 
   /** Cancels a deployment (overridden by a forced change, or stopped); its held apps are released. */
   void cancel(Deployment d, Engine.Batch b, String why) {
     log.info("deployment {} cancelled: {}", d.id(), why);
     engine.apply(b, List.of(new Effect.RemoveDeployment(d.id())));
-    engine.events().deploymentFailed(d, why);
+    b.events.add(DeploymentEvents.failed(d, why));
     for (String appId : d.affectedApps()) {
       engine.apply(b, engine.replan(appId));
     }
@@ -73,16 +73,16 @@ final class DeploymentProgress {
   private void moveOn(Deployment d, Engine.Batch b) {
     Deployment current = d;
     while (!current.finished() && stepDone(current)) {
-      engine.events().deploymentStepSuccess(current);
+      b.events.add(DeploymentEvents.stepSuccess(current));
       current = current.advance();
       if (current.finished()) {
         log.info("deployment {} finished", current.id());
         engine.apply(b, List.of(new Effect.RemoveDeployment(current.id())));
-        engine.events().deploymentSuccess(current);
+        b.events.add(DeploymentEvents.success(current));
         return;
       }
       engine.apply(b, List.of(new Effect.PutDeployment(current)));
-      engine.events().deploymentInfo(current);
+      b.events.add(DeploymentEvents.info(current));
       for (AppAction a : current.currentActions()) {
         engine.apply(b, engine.replan(a.appId()));
       }

@@ -1,5 +1,6 @@
 package dev.corral.services.engine;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.api.TaskLifecycle;
 import dev.corral.api.v1.Offer;
 import dev.corral.api.v1.ReconcileTask;
@@ -10,6 +11,8 @@ import dev.corral.scheduler.SchedulerDriver;
 import dev.corral.services.ServicesConfig;
 import dev.corral.services.app.AppDefinition;
 import dev.corral.services.app.AppIds;
+import dev.corral.services.events.EventBus;
+import dev.corral.services.events.MarathonEvents;
 import dev.corral.services.instance.Backoff;
 import dev.corral.services.instance.Goal;
 import dev.corral.services.instance.Instance;
@@ -64,11 +67,12 @@ public final class Engine {
   final Store store;
   final EventLoop loop;
   final ServiceModel model = new ServiceModel();
+  /** Marathon's event stream: status updates and instance changes are published once committed. */
+  private final EventBus events;
   private final OfferRound offerRound = new OfferRound(this);
   private final AppCommands commands = new AppCommands(this);
   private final GroupCommands groupCommands = new GroupCommands(this);
   private final DeploymentProgress deployments = new DeploymentProgress(this);
-  private final DeploymentEvents deploymentEvents = new DeploymentEvents();
   private volatile SchedulerDriver driver;
   private boolean subscribed;
   private boolean frameworkIdDurable;
@@ -77,9 +81,19 @@ public final class Engine {
   private boolean suppressed;
 
   public Engine(ServicesConfig config, Store store, EventLoop loop) {
+    this(config, store, loop, new EventBus(loop.clock()));
+  }
+
+  public Engine(ServicesConfig config, Store store, EventLoop loop, EventBus events) {
     this.config = config;
     this.store = store;
     this.loop = loop;
+    this.events = events;
+  }
+
+  /** The event bus behind {@code /v2/events}; thread-safe. */
+  public EventBus events() {
+    return events;
   }
 
   /** Set once, before the driver starts. */
@@ -103,9 +117,6 @@ public final class Engine {
     return deployments;
   }
 
-  public DeploymentEvents events() {
-    return deploymentEvents;
-  }
 
   boolean frameworkIdDurable() {
     return frameworkIdDurable;
@@ -247,7 +258,9 @@ public final class Engine {
       }
     } else {
       AppDefinition app = model.app(instance.appId());
-      apply(b, InstanceStateMachine.onStatus(instance, status, app, now()));
+      List<Effect> effects = InstanceStateMachine.onStatus(instance, status, app, now());
+      statusEvents(b, instance, status, app, effects);
+      apply(b, effects);
       apply(b, replan(instance.appId()));
       if (instance.goal() == Goal.DECOMMISSIONED && !TaskLifecycle.isTerminal(status.getState())
           && instance.state() == InstanceState.UNREACHABLE) {
@@ -257,6 +270,24 @@ public final class Engine {
     }
     b.after.add(new Effect.Acknowledge(status));
     commit(b);
+  }
+
+  /**
+   * Events of an applied status (none for a repeat or an ignored status, which change nothing): its
+   * status_update_event, and for a terminal state the instance_changed_event, since that state never reaches
+   * the model (the instance is relaunched or expunged in the same step); other condition changes are
+   * reported by {@link #apply} from the instance it stores.
+   */
+  private static void statusEvents(Batch b, Instance before, TaskStatus status, AppDefinition app,
+      List<Effect> effects) {
+    if (effects.isEmpty()) {
+      return;
+    }
+    b.events.add(MarathonEvents.statusUpdate(status, before));
+    InstanceState next = InstanceState.of(status.getState());
+    if (next.isTerminal()) {
+      b.events.add(MarathonEvents.instanceChanged(before, next, app));
+    }
   }
 
   // ---------------------------------------------------------------- planning helpers
@@ -335,6 +366,8 @@ public final class Engine {
     final List<Effect> after = new ArrayList<>();
     /** Apps whose definition or instances changed: their deployments may have moved on. */
     final Set<String> touched = new LinkedHashSet<>();
+    /** Events to publish once the commit is durable. */
+    final List<ObjectNode> events = new ArrayList<>();
 
     void op(StoreOp op) {
       ops.remove(op.path());
@@ -369,10 +402,15 @@ public final class Engine {
         b.op(StoreOp.delete(ServicePaths.appVersions(remove.appId())));
         b.op(StoreOp.delete(ServicePaths.taskFailure(remove.appId())));
       } else if (e instanceof Effect.PutInstance put) {
+        Instance before = model.instance(put.instance().id());
         model.putInstance(put.instance());
         b.touched.add(put.instance().appId());
         if (put.instance().unreachableSince() != null) {
           scheduleUnreachableChecks(put.instance());
+        }
+        if (before == null || before.state() != put.instance().state()) {
+          b.events.add(MarathonEvents.instanceChanged(put.instance(), put.instance().state(),
+              model.app(put.instance().appId())));
         }
         b.op(StoreOp.put(ServicePaths.instance(put.instance().id()), InstanceCodec.toBytes(put.instance())));
       } else if (e instanceof Effect.ExpungeInstance expunge) {
@@ -453,6 +491,7 @@ public final class Engine {
     if (ops.isEmpty()) {
       afterCommit(b);
       done.complete(null);
+      publishEvents(b);
       return done;
     }
     CompletableFuture<Void> write;
@@ -472,8 +511,19 @@ public final class Engine {
       }
       afterCommit(b);
       done.complete(null);
+      publishEvents(b);
     }));
     return done;
+  }
+
+  /**
+   * Publishes the batch's events, now durable. After the commit's own continuations have run, so that an API
+   * write's api_post_event (published by one of them) comes before the instance changes it caused.
+   */
+  private void publishEvents(Batch b) {
+    for (ObjectNode event : b.events) {
+      events.publish(event);
+    }
   }
 
   private void afterCommit(Batch b) {

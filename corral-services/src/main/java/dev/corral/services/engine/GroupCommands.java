@@ -7,6 +7,7 @@ import dev.corral.services.app.AppIds;
 import dev.corral.services.app.GroupDefinition;
 import dev.corral.services.app.Violation;
 import dev.corral.services.engine.AppCommands.Change;
+import dev.corral.services.events.MarathonEvents;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,7 +79,7 @@ public final class GroupCommands {
       definition.remove(List.of("version", "versionInfo"));
       changes.add(new Change(appId, definition, false, app));
     });
-    return run(changes, Map.of(), force, false);
+    return run(id, changes, Map.of(), force, false);
   }
 
   /** DELETE /v2/groups/{id}: the group, its subgroups and all their apps. */
@@ -95,7 +96,7 @@ public final class GroupCommands {
     if (engine.model.group(id) != null) {
       groups.put(id, null);
     }
-    return run(changes, groups, force, false);
+    return run(id, changes, groups, force, false);
   }
 
   private CompletableFuture<Result> scale(String id, double factor, boolean force, boolean dryRun) {
@@ -110,7 +111,7 @@ public final class GroupCommands {
       definition.put("instances", (int) Math.ceil(app.instances() * factor - 1e-9));
       changes.add(Change.put(appId, definition));
     }
-    return run(changes, Map.of(), force, dryRun);
+    return run(id, changes, Map.of(), force, dryRun);
   }
 
   private CompletableFuture<Result> replace(String id, ObjectNode body, boolean force, boolean dryRun) {
@@ -146,7 +147,7 @@ public final class GroupCommands {
     }
     String version = engine.commands().nextVersion(ids(changes));
     group.groups().forEach((g, deps) -> groups.put(g, new GroupRecord(g, deps, version)));
-    return run(changes, groups, force, dryRun, version);
+    return run(id, changes, groups, force, dryRun, version);
   }
 
   /** Whether a body's id names the group: absolute, or relative to its parent group. */
@@ -158,19 +159,22 @@ public final class GroupCommands {
     }
   }
 
-  private CompletableFuture<Result> run(List<Change> changes, Map<String, GroupRecord> groups, boolean force,
-      boolean dryRun) {
-    return run(changes, groups, force, dryRun, engine.commands().nextVersion(ids(changes)));
+  private CompletableFuture<Result> run(String groupId, List<Change> changes, Map<String, GroupRecord> groups,
+      boolean force, boolean dryRun) {
+    return run(groupId, changes, groups, force, dryRun, engine.commands().nextVersion(ids(changes)));
   }
 
-  private CompletableFuture<Result> run(List<Change> changes, Map<String, GroupRecord> groups, boolean force,
-      boolean dryRun, String version) {
+  private CompletableFuture<Result> run(String groupId, List<Change> changes, Map<String, GroupRecord> groups,
+      boolean force, boolean dryRun, String version) {
     AppCommands commands = engine.commands();
     AppCommands.Prepared prepared = commands.prepare(changes, groups, force || dryRun, version);
     if (dryRun) {
       return CompletableFuture.completedFuture(new Result(null, prepared.steps()));
     }
-    return commands.deploy(prepared, groups, List.of()).thenApply(w -> new Result(w, prepared.steps()));
+    return commands.deploy(prepared, groups, List.of()).thenApply(w -> {
+      engine.events().publish(MarathonEvents.groupChangeSuccess(groupId, version));
+      return new Result(w, prepared.steps());
+    });
   }
 
   private static List<String> ids(List<Change> changes) {
