@@ -66,6 +66,7 @@ public final class Engine {
   final ServiceModel model = new ServiceModel();
   private final OfferRound offerRound = new OfferRound(this);
   private final AppCommands commands = new AppCommands(this);
+  private final QueueCommands queue = new QueueCommands(this);
   private volatile SchedulerDriver driver;
   private boolean subscribed;
   private boolean frameworkIdDurable;
@@ -90,6 +91,10 @@ public final class Engine {
 
   public AppCommands commands() {
     return commands;
+  }
+
+  public QueueCommands queue() {
+    return queue;
   }
 
   boolean frameworkIdDurable() {
