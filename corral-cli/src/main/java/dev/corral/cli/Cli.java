@@ -2,12 +2,14 @@ package dev.corral.cli;
 
 import dev.corral.cli.app.AppAddCommand;
 import dev.corral.cli.app.AppCommand;
+import dev.corral.cli.app.AppDebugCommand;
 import dev.corral.cli.app.AppListCommand;
 import dev.corral.cli.app.AppRemoveCommand;
 import dev.corral.cli.app.AppScaleCommand;
 import dev.corral.cli.app.AppShowCommand;
 import dev.corral.cli.http.ApiClient;
 import dev.corral.cli.http.AppId;
+import dev.corral.cli.queue.QueueCommand;
 import dev.corral.cli.task.TaskCommand;
 import dev.corral.cli.task.TaskListCommand;
 import dev.corral.common.Version;
@@ -49,8 +51,10 @@ public final class Cli {
         .addSubcommand(new AppAddCommand(api, () -> stdin))
         .addSubcommand(new AppListCommand(api))
         .addSubcommand(new AppShowCommand(api))
+        .addSubcommand(new AppDebugCommand(api))
         .addSubcommand(new AppScaleCommand(api))
         .addSubcommand(new AppRemoveCommand(api)));
+    cli.addSubcommand(new QueueCommand(api));
     cli.addSubcommand(new CommandLine(new TaskCommand())
         .addSubcommand(new TaskListCommand(api)));
     // Registered after the tree is built: registerConverter applies to the subcommands present now.

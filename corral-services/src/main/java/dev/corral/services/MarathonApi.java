@@ -96,7 +96,13 @@ public final class MarathonApi {
     routes.delete("/v2/apps/<path>", ctx -> respond(ctx, () -> deleteUnderApps(ctx)));
     routes.post("/v2/apps/<path>", ctx -> respond(ctx, () -> postUnderApps(ctx)));
     routes.get("/v2/tasks", ctx -> respond(ctx, () -> view(v -> listTasks(ctx, v))));
-    routes.get("/v2/queue", ctx -> respond(ctx, () -> view(v -> Reply.ok(QueueJson.render(v)))));
+    routes.get("/v2/queue", ctx -> respond(ctx, () -> view(v -> Reply.ok(QueueJson.render(v,
+        embedded(ctx.queryParams("embed"), QueueJson.EMBED_LAST_UNUSED_OFFERS))))));
+    routes.delete("/v2/queue/<path>", ctx -> respond(ctx, () -> resetDelay(ctx)));
+    // Marathon's queue has no other route under an app: other methods on .../delay are not allowed.
+    routes.get("/v2/queue/<path>", ctx -> respond(ctx, () -> notAllowedUnderQueue(ctx)));
+    routes.post("/v2/queue/<path>", ctx -> respond(ctx, () -> notAllowedUnderQueue(ctx)));
+    routes.put("/v2/queue/<path>", ctx -> respond(ctx, () -> notAllowedUnderQueue(ctx)));
     routes.get("/v2/groups", ctx -> respond(ctx, () -> view(v -> getGroup(ctx, "/", v))));
     routes.get("/v2/groups/<path>", ctx -> respond(ctx, () -> getUnderGroups(ctx)));
     routes.post("/v2/groups", ctx -> respond(ctx, () -> postGroup(ctx, null)));
@@ -448,6 +454,26 @@ public final class MarathonApi {
     return Reply.ok(body);
   }
 
+  // ---------------------------------------------------------------- queue
+
+  private CompletableFuture<Reply> resetDelay(Context ctx) {
+    String path = trim(ctx.pathParam("path"));
+    if (!path.endsWith("/delay")) {
+      throw HttpError.message(404, "No such resource: DELETE /v2/queue/" + path);
+    }
+    String appId = path.substring(0, path.length() - "/delay".length());
+    return scheduler.resetDelay(appId).thenApply(v -> new Reply(204, null, Map.of()));
+  }
+
+  private CompletableFuture<Reply> notAllowedUnderQueue(Context ctx) {
+    String path = trim(ctx.pathParam("path"));
+    if (!path.endsWith("/delay")) {
+      throw HttpError.message(404, "No such resource: " + ctx.method() + " /v2/queue/" + path);
+    }
+    return CompletableFuture.completedFuture(new Reply(405,
+        Json.mapper().createObjectNode().put("message", "HTTP 405 Method Not Allowed"), Map.of("Allow", "DELETE")));
+  }
+
   // ---------------------------------------------------------------- plumbing
 
   /** Who asked, for api_post_event: read on the request thread (the context is not for other threads). */
@@ -490,6 +516,18 @@ public final class MarathonApi {
       p = p.substring(0, p.length() - 1);
     }
     return p;
+  }
+
+  /** Whether {@code name} is among the {@code embed} parameters (repeated, or comma-separated in one). */
+  private static boolean embedded(List<String> params, String name) {
+    for (String param : params) {
+      for (String e : param.split(",")) {
+        if (e.trim().equals(name)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static Set<AppJson.Embed> embeds(List<String> params, Set<AppJson.Embed> always) {
@@ -578,6 +616,10 @@ public final class MarathonApi {
   private static void write(Context ctx, Reply r) {
     try {
       r.headers().forEach(ctx::header);
+      if (r.body() == null) {
+        ctx.status(r.status());
+        return;
+      }
       ctx.status(r.status()).contentType(JSON).result(Json.mapper().writeValueAsBytes(r.body()));
     } catch (JsonProcessingException e) {
       ctx.status(500).result("{\"message\":\"could not render the answer\"}");

@@ -298,6 +298,11 @@ public final class ServiceScheduler implements AutoCloseable {
     return true;
   }
 
+  /** DELETE /v2/queue/{appId}/delay: ends the app's launch backoff; fails NOT_FOUND when it has nothing queued. */
+  public CompletableFuture<Void> resetDelay(String appId) {
+    return onLoop(() -> engine.queue().resetDelay(appId));
+  }
+
   /** A stored version of an app; read from the store (it is not kept in memory). */
   public Optional<AppDefinition> appVersion(String appId, String version) {
     try {

@@ -1,9 +1,10 @@
 package dev.corral.services;
 
+import dev.corral.services.placement.GpuSchedulingBehavior;
 import java.util.Objects;
 
 /**
- * How the service scheduler presents itself to the master and to API clients.
+ * How the service scheduler presents itself to the master and to API clients, and how it places tasks.
  *
  * @param frameworkName the framework name registered with the master; "marathon" so that tools which look
  *     for Marathon's framework find it
@@ -11,8 +12,11 @@ import java.util.Objects;
  * @param user the default user tasks run as; "" lets the agent run them as its own user
  * @param hostname the host name reported in the framework info and in {@code /v2/info}
  * @param leaderAddress {@code host:port} of this API, shown by {@code /v2/info} and {@code /v2/leader}
+ * @param gpuSchedulingBehavior whether apps that ask for no GPUs may run on agents that offer GPUs
+ *     (Marathon's {@code --gpu_scheduling_behavior}, default restricted)
  */
-public record ServicesConfig(String frameworkName, String role, String user, String hostname, String leaderAddress) {
+public record ServicesConfig(String frameworkName, String role, String user, String hostname, String leaderAddress,
+    GpuSchedulingBehavior gpuSchedulingBehavior) {
 
   public ServicesConfig {
     Objects.requireNonNull(frameworkName, "frameworkName");
@@ -20,10 +24,15 @@ public record ServicesConfig(String frameworkName, String role, String user, Str
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(leaderAddress, "leaderAddress");
+    Objects.requireNonNull(gpuSchedulingBehavior, "gpuSchedulingBehavior");
   }
 
-  /** Marathon's defaults: framework "marathon", role "*", tasks run as the agent's user. */
+  /** Marathon's defaults: framework "marathon", role "*", tasks run as the agent's user, GPUs restricted. */
   public static ServicesConfig defaults(String hostname, String leaderAddress) {
-    return new ServicesConfig("marathon", "*", "", hostname, leaderAddress);
+    return new ServicesConfig("marathon", "*", "", hostname, leaderAddress, GpuSchedulingBehavior.RESTRICTED);
+  }
+
+  public ServicesConfig withGpuSchedulingBehavior(GpuSchedulingBehavior value) {
+    return new ServicesConfig(frameworkName, role, user, hostname, leaderAddress, value);
   }
 }

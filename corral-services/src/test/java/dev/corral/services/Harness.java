@@ -38,16 +38,24 @@ public final class Harness {
   }
 
   public Harness(MemoryStore store, FakeClock clock) {
+    this(store, clock, ServicesConfig.defaults("localhost", "localhost:8080"));
+  }
+
+  public Harness(MemoryStore store, FakeClock clock, ServicesConfig config) {
     this.store = store;
     this.clock = clock;
     this.loop = new ManualEventLoop(clock);
-    this.scheduler = new ServiceScheduler(ServicesConfig.defaults("localhost", "localhost:8080"), store, loop,
-        driver::create);
+    this.scheduler = new ServiceScheduler(config, store, loop, driver::create);
   }
 
   /** Starts and subscribes as framework "fw-1". */
   public static Harness running() {
-    Harness h = new Harness();
+    return running(ServicesConfig.defaults("localhost", "localhost:8080"));
+  }
+
+  /** Starts with the given config and subscribes as framework "fw-1". */
+  public static Harness running(ServicesConfig config) {
+    Harness h = new Harness(new MemoryStore(), new FakeClock(), config);
     h.scheduler.start();
     h.loop.runPending();
     h.subscribe("fw-1");

@@ -182,8 +182,10 @@ class LaunchTest {
     assertThat(h.view().offerStats("/gpu").lastRejection().reason().wireName()).isEqualTo("InsufficientGpus");
     assertThat(h.view().offerStats("/fixed").lastRejection().reason().wireName()).isEqualTo("InsufficientPorts");
 
+    // GPU agents are kept for GPU apps (DeclinedScarceResources), so the other two need another agent.
     h.offers(Offers.offer("o2", "host-b").scalar("cpus", 4, "prod").scalar("mem", 1024, "prod")
-        .ports(31000, 31010, "prod").cpus(8).mem(1024).gpus(1).ports(8080, 8080).build());
+        .ports(31000, 31010, "prod").cpus(8).mem(1024).ports(8080, 8080).build(),
+        Offers.offer("o3", "host-c").cpus(8).mem(1024).gpus(1).build());
     Map<String, TaskInfo> byApp = new java.util.HashMap<>();
     h.driver.launchedTasks().forEach(t -> byApp.put(t.getName(), t));
     assertThat(byApp).containsOnlyKeys("/roles", "/gpu", "/fixed");

@@ -4,6 +4,9 @@ import dev.corral.api.v1.Attribute;
 import dev.corral.api.v1.Offer;
 import dev.corral.api.v1.Range;
 import dev.corral.api.v1.Resource;
+import dev.corral.api.v1.Unavailability;
+import java.time.Duration;
+import java.time.Instant;
 
 /** Builds offers for tests: {@code Offers.offer("o1", "host-a").cpus(4).mem(4096).ports(31000, 31100).build()}. */
 public final class Offers {
@@ -55,6 +58,16 @@ public final class Offers {
 
   public Offers attribute(String name, String value) {
     b.addAttributes(Attribute.newBuilder().setName(name).setText(value));
+    return this;
+  }
+
+  /** A maintenance window of the agent from {@code start}; {@code duration} null means no announced end. */
+  public Offers unavailable(Instant start, Duration duration) {
+    Unavailability.Builder u = Unavailability.newBuilder().setStartMillis(start.toEpochMilli());
+    if (duration != null) {
+      u.setDurationMillis(duration.toMillis());
+    }
+    b.setUnavailability(u);
     return this;
   }
 

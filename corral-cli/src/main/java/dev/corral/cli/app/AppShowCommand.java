@@ -123,7 +123,7 @@ public final class AppShowCommand implements Callable<Integer> {
   }
 
   /** {@code TASK_FAILED on srv1 at 2015-...: Command exited with status 1}. */
-  private static String failure(JsonNode failure) {
+  static String failure(JsonNode failure) {
     String message = Cells.oneLine(failure.path("message").asText(""));
     return Cells.text(failure.path("state")) + " on " + Cells.text(failure.path("host"))
         + " at " + Cells.text(failure.path("timestamp"))

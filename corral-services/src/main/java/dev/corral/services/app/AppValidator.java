@@ -239,10 +239,34 @@ public final class AppValidator {
         add(at, "field, operator and value must be strings");
         continue;
       }
+      String value = c.size() > 2 && !c.get(2).isNull() ? c.get(2).asText() : null;
+      Constraint constraint;
       try {
-        Constraint.of(c.get(0).asText(), c.get(1).asText(), c.size() > 2 && !c.get(2).isNull() ? c.get(2).asText() : null);
+        constraint = Constraint.of(c.get(0).asText(), c.get(1).asText(), value);
       } catch (IllegalArgumentException e) {
         add(at, e.getMessage());
+        continue;
+      }
+      // Stricter than what the matcher can run (stored apps keep loading): values Marathon refuses too.
+      boolean noValue = value == null || value.isEmpty();
+      switch (constraint.operator()) {
+        case UNIQUE -> {
+          if (!noValue) {
+            add(at, "Value specified but not used: UNIQUE takes no value");
+          }
+        }
+        case LIKE, UNLIKE -> {
+          if (noValue) {
+            add(at, "A regular expression value must be provided: " + constraint.operator()
+                + " with an empty value never matches");
+          }
+        }
+        case IS -> {
+          if (noValue) {
+            add(at, "IS needs the value the field must have");
+          }
+        }
+        default -> { }
       }
     }
   }

@@ -73,6 +73,7 @@ public final class Engine {
   private final AppCommands commands = new AppCommands(this);
   private final GroupCommands groupCommands = new GroupCommands(this);
   private final DeploymentProgress deployments = new DeploymentProgress(this);
+  private final QueueCommands queue = new QueueCommands(this);
   private volatile SchedulerDriver driver;
   private boolean subscribed;
   private boolean frameworkIdDurable;
@@ -117,6 +118,9 @@ public final class Engine {
     return deployments;
   }
 
+  public QueueCommands queue() {
+    return queue;
+  }
 
   boolean frameworkIdDurable() {
     return frameworkIdDurable;

@@ -76,9 +76,9 @@ final class OfferRound {
         unused.add(offer.getOfferId());
         continue;
       }
-      OfferMatcher.Result result = OfferMatcher.match(offer, demands);
+      OfferMatcher.Result result = OfferMatcher.match(offer, demands, now, engine.config.gpuSchedulingBehavior());
       for (OfferMatcher.Outcome o : result.outcomes()) {
-        model.putOfferStats(o.appId(), model.offerStats(o.appId()).record(o, now));
+        model.offerStats(o.appId()).record(o, now);
       }
       if (result.placements().isEmpty()) {
         unused.add(offer.getOfferId());
@@ -98,6 +98,8 @@ final class OfferRound {
       engine.apply(batch, effects);
       byOffer.put(offer.getOfferId(), planned);
     }
+    // An app whose every waiting instance found a place ends its launch attempt, and its statistics with it.
+    demands.stream().filter(OfferMatcher.Demand::exhausted).forEach(d -> model.clearOfferStats(d.app().id()));
     boolean moreWaiting = engine.hasLaunchable(now);
     double refuse = moreWaiting ? Engine.REFUSE_SHORT_SECONDS : Engine.REFUSE_LONG_SECONDS;
     if (!unused.isEmpty()) {
@@ -119,7 +121,10 @@ final class OfferRound {
     });
   }
 
-  /** Apps that may launch now, each with its waiting instances and a tracker of where the others run. */
+  /**
+   * Apps that may launch now, each with its waiting instances and a tracker of where the app's other instances
+   * of the same config run.
+   */
   private static List<OfferMatcher.Demand> demands(ServiceModel model, Instant now) {
     List<OfferMatcher.Demand> out = new ArrayList<>();
     for (AppDefinition app : model.apps().values()) {
@@ -132,7 +137,10 @@ final class OfferRound {
       for (Instance i : model.instancesOf(app.id())) {
         if (i.isWaiting() && i.configVersion().equals(app.configVersion())) {
           waiting.add(i);
-        } else if (constrained && i.goal() == Goal.RUNNING && i.hasLiveTask()) {
+        } else if (constrained && i.goal() == Goal.RUNNING && i.hasLiveTask()
+            && i.configVersion().equals(app.configVersion())) {
+          // As in Marathon, only instances of the current config count: those being replaced do not hold
+          // the new ones back (UNIQUE on three hosts with three instances could never be upgraded).
           Map<String, String> values = new HashMap<>(i.task().attributes());
           values.put(Constraint.HOSTNAME, i.task().host());
           placed.add(values);

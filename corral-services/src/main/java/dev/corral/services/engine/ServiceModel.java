@@ -6,6 +6,7 @@ import dev.corral.services.instance.Backoff;
 import dev.corral.services.instance.Instance;
 import dev.corral.services.instance.TaskFailure;
 import dev.corral.services.placement.OfferStats;
+import dev.corral.services.placement.OfferStatsRecorder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -32,7 +33,7 @@ final class ServiceModel {
   private final Map<String, String> instanceByTask = new HashMap<>();
   private final Map<String, TaskFailure> failures = new HashMap<>();
   private final Map<String, Backoff> backoffs = new HashMap<>();
-  private final Map<String, OfferStats> offerStats = new HashMap<>();
+  private final Map<String, OfferStatsRecorder> offerStats = new HashMap<>();
   private final Map<String, Deployment> deployments = new LinkedHashMap<>();
   private final Map<String, String> deploymentByApp = new HashMap<>();
   private final TreeMap<String, GroupRecord> groups = new TreeMap<>();
@@ -170,16 +171,21 @@ final class ServiceModel {
     backoffs.remove(appId);
   }
 
-  OfferStats offerStats(String appId) {
-    return offerStats.getOrDefault(appId, OfferStats.EMPTY);
+  /** The app's offer statistics, created empty on first use. */
+  OfferStatsRecorder offerStats(String appId) {
+    return offerStats.computeIfAbsent(appId, k -> new OfferStatsRecorder());
   }
 
+  /** Snapshots of every app's offer statistics. */
   Map<String, OfferStats> offerStats() {
-    return Collections.unmodifiableMap(offerStats);
+    Map<String, OfferStats> out = new HashMap<>();
+    offerStats.forEach((appId, recorder) -> out.put(appId, recorder.snapshot()));
+    return out;
   }
 
-  void putOfferStats(String appId, OfferStats stats) {
-    offerStats.put(appId, stats);
+  /** Forgets the app's offer statistics: its launch attempt is over (Marathon resets them then too). */
+  void clearOfferStats(String appId) {
+    offerStats.remove(appId);
   }
 
   /** Running deployments by id, oldest first. */

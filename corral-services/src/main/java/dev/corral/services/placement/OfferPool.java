@@ -24,8 +24,12 @@ final class OfferPool {
   private final Map<String, Map<String, Double>> scalars = new LinkedHashMap<>();
   /** role → free ports, reserved roles first. */
   private final Map<String, Ranges> ports = new TreeMap<>(OfferPool::reservedFirst);
+  private final Offer offer;
+  /** Whether anything was taken, i.e. whether the pool still equals the offer. */
+  private boolean touched;
 
   OfferPool(Offer offer) {
+    this.offer = offer;
     for (Resource r : offer.getResourcesList()) {
       String role = r.getRole().isEmpty() ? UNRESERVED : r.getRole();
       if (r.getName().equals("ports")) {
@@ -41,6 +45,25 @@ final class OfferPool {
     boolean ua = a.equals(UNRESERVED);
     boolean ub = b.equals(UNRESERVED);
     return ua == ub ? a.compareTo(b) : (ua ? 1 : -1);
+  }
+
+  /**
+   * The offer as it is now: the original when nothing was taken, else a copy that holds what is left (built
+   * only then, so that an untouched offer costs nothing to show).
+   */
+  Offer remaining() {
+    if (!touched) {
+      return offer;
+    }
+    Offer.Builder b = offer.toBuilder().clearResources();
+    scalars.forEach((name, byRole) -> byRole.forEach((role, amount) ->
+        b.addResources(Resource.newBuilder().setName(name).setRole(role).setScalar(amount))));
+    ports.forEach((role, free) -> {
+      if (!free.isEmpty()) {
+        b.addResources(Resource.newBuilder().setName("ports").setRole(role).addAllRanges(free.toProto()));
+      }
+    });
+    return b.build();
   }
 
   /** Whether the offer holds anything of the accepted roles at all. */
@@ -83,6 +106,7 @@ final class OfferPool {
     if (amount <= 0) {
       return out;
     }
+    touched = true;
     double left = amount;
     Map<String, Double> byRole = scalars.get(name);
     for (Map.Entry<String, Double> e : byRole.entrySet()) {
@@ -148,6 +172,7 @@ final class OfferPool {
     if (chosen.isEmpty()) {
       return out;
     }
+    touched = true;
     List<Long> wanted = toLongs(chosen);
     for (Map.Entry<String, Ranges> e : ports.entrySet()) {
       if (!allowed(e.getKey(), accepted)) {

@@ -164,6 +164,22 @@ class CompatibilityTest {
     assertThat(keys(queue.get("queue").get(0).get("processedOffersSummary"))).as("processedOffersSummary")
         .containsAll(List.of("processedOffersCount", "unusedOffersCount", "rejectSummaryLastOffers",
             "rejectSummaryLaunchAttempt"));
+
+    // The example's second entry is embedded with lastUnusedOffers: an offer from the same host is one.
+    api.driver.scheduler().offers(List.of(Offers.big("o2", "srv4.example.com")));
+    await().atMost(Duration.ofSeconds(5)).until(() -> api.get("/v2/queue?embed=lastUnusedOffers").json()
+        .path("queue").path(0).path("lastUnusedOffers").size() == 1);
+    JsonNode embedded = api.get("/v2/queue?embed=lastUnusedOffers").json().get("queue").get(0);
+    JsonNode exampleEmbedded = example.get("queue").get(1);
+    assertThat(keys(embedded)).as("queue entry with lastUnusedOffers").containsAll(keys(exampleEmbedded));
+    assertThat(keys(embedded.get("processedOffersSummary"))).as("processedOffersSummary with both offers")
+        .containsAll(keys(exampleEmbedded.get("processedOffersSummary")));
+    JsonNode unused = embedded.get("lastUnusedOffers").get(0);
+    JsonNode exampleUnused = exampleEmbedded.get("lastUnusedOffers").get(0);
+    assertThat(keys(unused)).as("unused offer").containsAll(keys(exampleUnused));
+    assertThat(keys(unused.get("offer"))).as("offer").containsAll(keys(exampleUnused.get("offer")));
+    assertThat(keys(unused.get("offer").get("resources").get(0))).as("resource").contains("name", "role");
+    assertThat(unused.get("reason").get(0).asText()).isEqualTo("UnfulfilledConstraint");
   }
 
   /** Every key path of {@code example} exists in {@code actual} (arrays: compared by their first element). */

@@ -65,6 +65,29 @@ class AppValidatorTest {
   }
 
   @Test
+  void eachOperatorGetsTheValueMarathonExpects() {
+    assertThat(validate("""
+        {"id": "/a", "cmd": "x", "constraints": [
+          ["hostname", "UNIQUE", "x"], ["hostname", "UNIQUE", ""], ["rack", "CLUSTER"], ["rack", "CLUSTER", "r1"],
+          ["rack", "GROUP_BY"], ["rack", "GROUP_BY", "3"], ["rack", "GROUP_BY", "three"], ["rack", "GROUP_BY", -1],
+          ["rack", "LIKE", ""], ["rack", "UNLIKE"], ["rack", "LIKE", "r[12]"], ["@hostname", "UNLIKE", "db-.*"],
+          ["hostname", "MAX_PER"], ["hostname", "MAX_PER", 0], ["hostname", "MAX_PER", "2"],
+          ["rack", "IS", ""], ["rack", "IS", "r1"], ["", "IS", "r1"], ["rack", "UNIQUE", "a", "b"]]}"""))
+        .containsExactly(
+            new Violation("/constraints/0", "Value specified but not used: UNIQUE takes no value"),
+            new Violation("/constraints/6", "GROUP_BY takes an optional non-negative integer as its value"),
+            new Violation("/constraints/7", "GROUP_BY takes an optional non-negative integer as its value"),
+            new Violation("/constraints/8",
+                "A regular expression value must be provided: LIKE with an empty value never matches"),
+            new Violation("/constraints/9", "UNLIKE needs a regular expression as its value"),
+            new Violation("/constraints/12", "MAX_PER needs a positive integer as its value"),
+            new Violation("/constraints/13", "MAX_PER needs a positive integer as its value"),
+            new Violation("/constraints/15", "IS needs the value the field must have"),
+            new Violation("/constraints/17", "the field must not be empty"),
+            new Violation("/constraints/18", "must be an array [field, operator] or [field, operator, value]"));
+  }
+
+  @Test
   void portDefinitionsAreChecked() {
     assertThat(validate("""
         {"id": "/a", "cmd": "x", "requirePorts": true, "portDefinitions": [{"port": 70000},

@@ -44,7 +44,7 @@ class RollingUpgradePropertyTest {
     }
     int minHealthy = strategy.minHealthy(target);
     int maxCapacity = strategy.maxCapacity(target);
-    for (int round = 0; round < 200 && !sim.done(); round++) {
+    for (int round = 0; round < 5000 && !sim.done(); round++) {
       int servingBefore = sim.serving();
       int liveBefore = sim.occupying();
       int kills = sim.plan();
