@@ -142,8 +142,8 @@ public final class OfferMatcher {
 
   /**
    * Every check the offer fails for the demand's next instance, in {@link RejectReason} order, with the first
-   * one in words; null when the instance fits. Checks run in full only when one fails, so a fitting
-   * instance costs what it always did.
+   * one in words; null when the instance fits. All checks run even after one failed, so that the queue can
+   * show each agent's every shortcoming; the words are built for the first failure only.
    */
   private static Rejection check(Demand d, OfferPool pool, Map<String, String> values, Offer offer,
       boolean maintenance, GpuSchedulingBehavior gpus) {
