@@ -58,6 +58,8 @@ public final class AppDefinition {
   private final OptionalInt taskKillGracePeriodSeconds;
   private final String user;
   private final KillSelection killSelection;
+  private final List<HealthCheck> healthChecks;
+  private final List<ReadinessCheck> readinessChecks;
   private final List<String> unsupported;
 
   private AppDefinition(ObjectNode node) {
@@ -91,6 +93,8 @@ public final class AppDefinition {
       }
     }
     this.killSelection = ks;
+    this.healthChecks = objects(node.get("healthChecks")).stream().map(HealthCheck::fromJson).toList();
+    this.readinessChecks = objects(node.get("readinessChecks")).stream().map(ReadinessCheck::fromJson).toList();
     this.unsupported = Unsupported.reasons(this);
   }
 
@@ -232,6 +236,16 @@ public final class AppDefinition {
     return killSelection;
   }
 
+  /** The health checks, run on the agent; the scheduler kills a task that fails too many times in a row. */
+  public List<HealthCheck> healthChecks() {
+    return healthChecks;
+  }
+
+  /** The readiness checks, run on the agent until they pass once. */
+  public List<ReadinessCheck> readinessChecks() {
+    return readinessChecks;
+  }
+
   /** Why Corral cannot launch this app yet ({@link Unsupported}); empty when it can. */
   public List<String> unsupportedReasons() {
     return unsupported;
@@ -276,6 +290,18 @@ public final class AppDefinition {
       }
     });
     return Collections.unmodifiableMap(out);
+  }
+
+  private static List<JsonNode> objects(JsonNode array) {
+    List<JsonNode> out = new ArrayList<>();
+    if (array != null && array.isArray()) {
+      array.forEach(e -> {
+        if (e.isObject()) {
+          out.add(e);
+        }
+      });
+    }
+    return out;
   }
 
   private static List<PortDefinition> portDefinitions(JsonNode array) {

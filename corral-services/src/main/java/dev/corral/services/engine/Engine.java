@@ -10,6 +10,7 @@ import dev.corral.scheduler.SchedulerDriver;
 import dev.corral.services.ServicesConfig;
 import dev.corral.services.app.AppDefinition;
 import dev.corral.services.app.AppIds;
+import dev.corral.services.health.UnhealthyKillLimiter;
 import dev.corral.services.instance.Backoff;
 import dev.corral.services.instance.Goal;
 import dev.corral.services.instance.Instance;
@@ -66,6 +67,7 @@ public final class Engine {
   final ServiceModel model = new ServiceModel();
   private final OfferRound offerRound = new OfferRound(this);
   private final AppCommands commands = new AppCommands(this);
+  private final UnhealthyTasks unhealthy = new UnhealthyTasks(new UnhealthyKillLimiter());
   private volatile SchedulerDriver driver;
   private boolean subscribed;
   private boolean frameworkIdDurable;
@@ -225,6 +227,7 @@ public final class Engine {
     } else {
       AppDefinition app = model.app(instance.appId());
       apply(b, InstanceStateMachine.onStatus(instance, status, app, now()));
+      apply(b, unhealthy.afterStatus(model, model.instance(instance.id()), app, now()));
       apply(b, replan(instance.appId()));
     }
     b.after.add(new Effect.Acknowledge(status));
