@@ -192,7 +192,8 @@ public final class HealthMonitor {
       ready.add(200);
     }
     probe(() -> new Probe.Http(uri(check.getProtocol(), false, check.getPort(), check.getPath()),
-        seconds(check.getTimeoutSeconds(), MIN_PERIOD), false, ready)).whenComplete((r, error) -> loop.execute(() -> onReadinessResult(tc, i, r, started)));
+        seconds(check.getTimeoutSeconds(), MIN_PERIOD), false, ready))
+        .whenComplete((r, error) -> loop.execute(() -> onReadinessResult(tc, i, r, started)));
   }
 
   private void onReadinessResult(TaskChecks tc, int i, ProbeResult result, Instant started) {
