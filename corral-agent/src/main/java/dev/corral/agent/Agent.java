@@ -6,6 +6,7 @@ import dev.corral.agent.checkpoint.CheckpointStore;
 import dev.corral.agent.containerizer.HostTools;
 import dev.corral.agent.containerizer.MonitorScript;
 import dev.corral.agent.containerizer.ProcessContainerizer;
+import dev.corral.agent.health.ProbeRunner;
 import dev.corral.agent.master.Backoff;
 import dev.corral.agent.master.MasterLink;
 import dev.corral.agent.resources.AttributeParser;
@@ -55,11 +56,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: the public methods are thread-safe. Inside, one event loop thread owns all mutable state
  * (the task table, the master stream); a pool of four workers spawns processes, sends signals, collects
- * exits and writes checkpoints, and hands results back to the loop.
+ * exits and writes checkpoints, and hands results back to the loop. Health checks run on a few threads of
+ * their own ({@link ProbeRunner}), at most {@value #MAX_CONCURRENT_CHECKS} probes at once.
  */
 public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
   private static final int WORKERS = 4;
+  /** Health and readiness probes running at once, over all tasks; more wait their turn. */
+  private static final int MAX_CONCURRENT_CHECKS = 32;
   private static final Duration LOOP_CALL_TIMEOUT = Duration.ofSeconds(10);
 
   private final AgentConfig config;
@@ -74,6 +78,7 @@ public final class Agent implements AutoCloseable {
   // created by start()
   private ThreadEventLoop loop;
   private ExecutorService workers;
+  private ProbeRunner probes;
   private CheckpointStore store;
   private TaskSupervisor supervisor;
   private MasterLink link;
@@ -108,16 +113,18 @@ public final class Agent implements AutoCloseable {
       throw new UncheckedIOException("cannot install the task monitor under " + config.workDir(), e);
     }
     workers = Executors.newFixedThreadPool(WORKERS, daemonThreads("agent-worker-"));
+    probes = new ProbeRunner(MAX_CONCURRENT_CHECKS);
     loop = new ThreadEventLoop("agent-loop", clock);
     StatusFactory statuses = new StatusFactory(clock);
     supervisor = new TaskSupervisor(loop, workers, containerizer, store, statuses, this::sendStatus,
-        config.killGracePeriod(), () -> agentId == null ? "" : agentId);
+        config.killGracePeriod(), () -> agentId == null ? "" : agentId, probes);
     link = new MasterLink(loop, master, new LinkHandler(), config.heartbeatInterval(), Backoff.standard());
     List<RecoveredTask> recovered;
     try {
       recovered = new Recovery(store, containerizer, statuses).recover(agentId == null ? "" : agentId, workers);
     } catch (RuntimeException e) {
       workers.shutdownNow();
+      probes.close();
       loop.shutdown();
       supervisor = null; // stop() then has nothing to do
       throw e;
@@ -188,6 +195,7 @@ public final class Agent implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       loop.shutdown();
+      probes.close();
       stopped.complete(null);
       log.info("agent stopped{}", killTasks ? " and its tasks killed" : "; tasks left running");
     }

@@ -12,6 +12,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -96,6 +97,18 @@ public final class CheckpointStore {
 
   public void writePids(String taskId, TaskPids pids) throws IOException {
     AtomicFiles.write(taskDir(taskId).resolve("pids"), pids.toText().getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /**
+   * When the task's pids were written, which is when it started: a recovered task's health checks count
+   * their grace period from here. Empty when there is no pids file.
+   */
+  public Optional<Instant> pidsWrittenAt(String taskId) {
+    try {
+      return Optional.of(Files.getLastModifiedTime(taskDir(taskId).resolve("pids")).toInstant());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   public void writeUpdate(String taskId, PendingUpdate update) throws IOException {

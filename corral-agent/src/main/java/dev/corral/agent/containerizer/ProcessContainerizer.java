@@ -143,6 +143,31 @@ public final class ProcessContainerizer {
     return user;
   }
 
+  /**
+   * The process of a task's COMMAND health check: {@code bash -c COMMAND} in the task's sandbox, with the
+   * task's environment and user, as Mesos runs such checks. Not joined to the task's cgroups, so a check
+   * never counts against the task's limits. Blocking (a user lookup); for worker threads.
+   */
+  public ProcessBuilder checkProcess(TaskInfo task, String frameworkId, String agentId, Path sandbox,
+      String command) {
+    String userName = task.getCommand().getUser();
+    PosixUser user = null;
+    if (!userName.isEmpty() && root && tools.setpriv() != null) {
+      user = PosixUser.lookup(userName).orElse(null);
+    }
+    List<String> argv = new java.util.ArrayList<>();
+    if (user != null) {
+      argv.addAll(List.of(tools.setpriv(), "--reuid=" + user.uid(), "--regid=" + user.gid(), "--init-groups",
+          "--"));
+    }
+    argv.addAll(List.of(tools.bash(), "-c", command));
+    ProcessBuilder pb = new ProcessBuilder(argv).directory(sandbox.toFile());
+    pb.environment().clear();
+    pb.environment().putAll(TaskCommand.environment(agentEnv, task, frameworkId, agentId, hostname, sandbox, user,
+        List.of()));
+    return pb;
+  }
+
   /** SIGTERM to the task's process group, if the task is still the process we started. */
   public void terminate(TaskPids pids) {
     if (awaitOwnGroup(pids)) {

@@ -1,6 +1,7 @@
 package dev.corral.agent.tasks;
 
 import dev.corral.agent.containerizer.ExitFacts;
+import dev.corral.agent.health.HealthReport;
 import dev.corral.api.ResourceSet;
 import dev.corral.api.v1.StatusReason;
 import dev.corral.api.v1.StatusSource;
@@ -27,8 +28,29 @@ public final class StatusFactory {
     this.clock = clock;
   }
 
+  /** RUNNING; a task with readiness checks is reported not ready yet. */
   public TaskStatus running(TaskInfo task, String frameworkId, String agentId, String uuid) {
-    return base(task.getTaskId(), frameworkId, agentId, uuid).setState(TaskState.TASK_RUNNING).build();
+    TaskStatus.Builder b = base(task.getTaskId(), frameworkId, agentId, uuid).setState(TaskState.TASK_RUNNING);
+    if (task.getReadinessChecksCount() > 0) {
+      b.setReady(false);
+    }
+    return b.build();
+  }
+
+  /** A RUNNING update that reports the task's checks: its health changed, or it became ready. */
+  public TaskStatus health(TaskInfo task, String frameworkId, String agentId, HealthReport report, String uuid) {
+    TaskStatus.Builder b = base(task.getTaskId(), frameworkId, agentId, uuid).setState(TaskState.TASK_RUNNING)
+        .setReason(report.trigger() == HealthReport.Trigger.HEALTH
+            ? StatusReason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED : StatusReason.REASON_TASK_CHECK_STATUS_UPDATED)
+        .setMessage(report.message())
+        .addAllHealthResults(report.results());
+    if (report.healthy() != null) {
+      b.setHasHealth(true).setHealthy(report.healthy());
+    }
+    if (report.ready() != null) {
+      b.setReady(report.ready());
+    }
+    return b.build();
   }
 
   /** What re-registration reports for a task still being launched; never acknowledged. */

@@ -7,14 +7,21 @@ import dev.corral.agent.containerizer.Launched;
 import dev.corral.agent.containerizer.ProcStat;
 import dev.corral.agent.containerizer.ProcessContainerizer;
 import dev.corral.agent.containerizer.TaskPids;
+import dev.corral.agent.health.HealthMonitor;
+import dev.corral.agent.health.HealthReport;
+import dev.corral.agent.health.Prober;
 import dev.corral.api.TaskLifecycle;
 import dev.corral.api.v1.AgentTask;
 import dev.corral.api.v1.FrameworkInfo;
 import dev.corral.api.v1.TaskInfo;
+import dev.corral.api.v1.TaskState;
 import dev.corral.api.v1.TaskStatus;
 import dev.corral.common.EventLoop;
+import dev.corral.common.Ids;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -39,8 +46,11 @@ import org.slf4j.LoggerFactory;
  * that a restart could forget.
  *
  * <p>Hard state is the checkpoint ({@link CheckpointStore}); the table here is rebuilt from it by
- * {@link Recovery}. Soft state: timers (kill escalation, polling of recovered tasks) and the monitor
- * {@link Process} handles.
+ * {@link Recovery}. Soft state: timers (kill escalation, polling of recovered tasks), the monitor
+ * {@link Process} handles, and the health checks ({@link HealthMonitor}), which run while a task is RUNNING
+ * and start again for recovered tasks. Their updates are RUNNING updates: like the launch's RUNNING they are
+ * not checkpointed, and a newer one replaces an unacknowledged older one, so a task has at most one RUNNING
+ * update waiting however often its health changes while the master is away.
  */
 public final class TaskSupervisor {
   /** Where updates go (the master link); returns whether it went out, false while disconnected. */
@@ -60,13 +70,15 @@ public final class TaskSupervisor {
   private final StatusSink sink;
   private final Duration defaultGrace;
   private final Supplier<String> agentId;
+  private final ProcessContainerizer containerizer;
+  private final HealthMonitor health;
   private final Map<String, TaskEntry> tasks = new LinkedHashMap<>();
   private boolean accepting = true;
   private CompletableFuture<Void> drained;
 
   public TaskSupervisor(EventLoop loop, Executor workers, ProcessContainerizer containerizer,
       CheckpointStore store, StatusFactory statuses, StatusSink sink, Duration defaultGrace,
-      Supplier<String> agentId) {
+      Supplier<String> agentId, Prober prober) {
     this.loop = loop;
     this.workers = workers;
     this.work = new TaskWork(store, containerizer, statuses);
@@ -75,6 +87,8 @@ public final class TaskSupervisor {
     this.sink = sink;
     this.defaultGrace = defaultGrace;
     this.agentId = agentId;
+    this.containerizer = containerizer;
+    this.health = new HealthMonitor(loop, prober, this::onHealthReport);
   }
 
   /** Puts recovered tasks into the table; call once, before the first registration. */
@@ -91,6 +105,9 @@ public final class TaskSupervisor {
       tasks.put(e.id(), e);
       if (e.phase.live()) {
         watch(e);
+        if (e.phase == TaskPhase.RUNNING) {
+          startChecks(e, store.pidsWrittenAt(e.id()).orElse(loop.clock().instant()));
+        }
         if (e.phase == TaskPhase.KILLING) {
           // SIGTERM went out before the restart; only the escalation is left to arm
           loop.schedule(killTag(e), e.killGrace, () -> escalate(e));
@@ -138,6 +155,7 @@ public final class TaskSupervisor {
       e.killRequested = true;
       boolean pidKnown = e.phase == TaskPhase.RUNNING;
       e.moveTo(TaskPhase.KILLING);
+      health.stop(taskId); // a task being killed is not checked: its answers mean nothing any more
       if (pidKnown) {
         startKill(e); // otherwise the kill starts as soon as the launch reports the pid
       }
@@ -239,7 +257,37 @@ public final class TaskSupervisor {
     watch(e);
     if (e.phase == TaskPhase.KILLING) {
       startKill(e);
+    } else {
+      startChecks(e, loop.clock().instant());
     }
+  }
+
+  // ---- health and readiness checks
+
+  private void startChecks(TaskEntry e, Instant since) {
+    if (!HealthMonitor.hasChecks(e.task)) {
+      return;
+    }
+    TaskInfo task = e.task;
+    String frameworkId = e.frameworkId;
+    String agent = agentId.get();
+    Path sandbox = store.sandbox(e.id());
+    health.start(e.id(), task, since,
+        command -> containerizer.checkProcess(task, frameworkId, agent, sandbox, command));
+  }
+
+  /** A change in a RUNNING task's checks: one RUNNING update that replaces any unacknowledged older one. */
+  private void onHealthReport(String taskId, HealthReport report) {
+    TaskEntry e = tasks.get(taskId);
+    if (e == null || e.phase != TaskPhase.RUNNING) {
+      return;
+    }
+    e.pending.removeIf(u -> u.status().getState() == TaskState.TASK_RUNNING); // never checkpointed: no file
+    TaskStatus status = statuses.health(e.task, e.frameworkId, agentId.get(), report, Ids.uuid());
+    PendingUpdate update = new PendingUpdate(e.nextSeq, status);
+    e.addPending(update);
+    log.info("task {}: {}", taskId, report.message());
+    sink.send(status);
   }
 
   // ---- watching for the end
@@ -288,6 +336,7 @@ public final class TaskSupervisor {
       return;
     }
     e.moveTo(TaskPhase.EXITING);
+    health.stop(e.id());
     loop.cancel(killTag(e));
     TaskInfo task = e.task;
     String frameworkId = e.frameworkId;
@@ -362,6 +411,7 @@ public final class TaskSupervisor {
 
   private void forget(TaskEntry e) {
     tasks.remove(e.id());
+    health.stop(e.id());
     loop.cancel(killTag(e));
     try {
       store.forget(e.id());

@@ -3,6 +3,9 @@ package dev.corral.agent.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.agent.containerizer.ExitFacts;
+import dev.corral.agent.health.HealthReport;
+import dev.corral.api.v1.HealthCheckResult;
+import dev.corral.api.v1.ReadinessCheck;
 import dev.corral.api.v1.Resource;
 import dev.corral.api.v1.StatusReason;
 import dev.corral.api.v1.StatusSource;
@@ -10,6 +13,7 @@ import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.TaskState;
 import dev.corral.api.v1.TaskStatus;
 import dev.corral.common.FakeClock;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StatusFactoryTest {
@@ -30,6 +34,36 @@ class StatusFactoryTest {
     assertThat(s.getSource()).isEqualTo(StatusSource.SOURCE_AGENT);
     assertThat(s.getTimestampMillis()).isEqualTo(clock.millis());
     assertThat(s.getUuid()).isEqualTo("u0");
+  }
+
+  @Test
+  void aTaskWithReadinessChecksStartsNotReady() {
+    assertThat(f.running(task, "fw", "ag", "u0").hasReady()).isFalse();
+    TaskInfo withReadiness = task.toBuilder().addReadinessChecks(ReadinessCheck.newBuilder().setPort(1)).build();
+    TaskStatus s = f.running(withReadiness, "fw", "ag", "u0");
+    assertThat(s.hasReady()).isTrue();
+    assertThat(s.getReady()).isFalse();
+  }
+
+  @Test
+  void healthReportsAreRunningUpdatesWithTheirReason() {
+    HealthCheckResult result = HealthCheckResult.newBuilder().setIndex(0).setConsecutiveFailures(2).build();
+    TaskStatus unhealthy = f.health(task, "fw", "ag",
+        new HealthReport(List.of(result), false, null, HealthReport.Trigger.HEALTH, "failing"), "u2");
+    assertThat(unhealthy.getState()).isEqualTo(TaskState.TASK_RUNNING);
+    assertThat(unhealthy.getReason()).isEqualTo(StatusReason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED);
+    assertThat(unhealthy.getHasHealth()).isTrue();
+    assertThat(unhealthy.getHealthy()).isFalse();
+    assertThat(unhealthy.getHealthResultsList()).containsExactly(result);
+    assertThat(unhealthy.hasReady()).isFalse();
+    assertThat(unhealthy.getMessage()).isEqualTo("failing");
+    assertThat(unhealthy.getUuid()).isEqualTo("u2");
+
+    TaskStatus ready = f.health(task, "fw", "ag",
+        new HealthReport(List.of(), null, true, HealthReport.Trigger.READINESS, "ready"), "u3");
+    assertThat(ready.getReason()).isEqualTo(StatusReason.REASON_TASK_CHECK_STATUS_UPDATED);
+    assertThat(ready.getHasHealth()).as("health unknown").isFalse();
+    assertThat(ready.getReady()).isTrue();
   }
 
   @Test

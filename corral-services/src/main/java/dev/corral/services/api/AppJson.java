@@ -43,18 +43,26 @@ public final class AppJson {
     if (embeds.contains(Embed.COUNTS)) {
       int staged = 0;
       int running = 0;
+      int healthy = 0;
+      int unhealthy = 0;
       for (Instance i : instances) {
         if (i.state() == InstanceState.STAGING || i.state() == InstanceState.STARTING) {
           staged++;
         } else if (i.state() == InstanceState.RUNNING) {
           running++;
+          // Tasks whose health is not known yet (or that have no checks) count as neither, as in Marathon.
+          Boolean h = i.task().healthy();
+          if (Boolean.TRUE.equals(h)) {
+            healthy++;
+          } else if (Boolean.FALSE.equals(h)) {
+            unhealthy++;
+          }
         }
       }
       n.put("tasksStaged", staged);
       n.put("tasksRunning", running);
-      // Corral runs no health checks yet, so no task is counted healthy or unhealthy (as in Marathon).
-      n.put("tasksHealthy", 0);
-      n.put("tasksUnhealthy", 0);
+      n.put("tasksHealthy", healthy);
+      n.put("tasksUnhealthy", unhealthy);
     }
     if (embeds.contains(Embed.DEPLOYMENTS)) {
       ArrayNode deployments = n.putArray("deployments");

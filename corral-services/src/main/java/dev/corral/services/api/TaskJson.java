@@ -6,10 +6,15 @@ import dev.corral.common.Json;
 import dev.corral.services.app.AppDefinition;
 import dev.corral.services.app.PortDefinition;
 import dev.corral.services.app.Timestamps;
+import dev.corral.services.instance.HealthResult;
 import dev.corral.services.instance.Instance;
 import dev.corral.services.instance.LaunchedTask;
+import java.time.Instant;
 
-/** Marathon 1.5's task JSON (api-examples/tasks.json, app_tasks.json). */
+/**
+ * Marathon 1.5's task JSON (api-examples/tasks.json, app_tasks.json), with {@code healthCheckResults} for
+ * tasks of apps that have health checks.
+ */
 public final class TaskJson {
   private TaskJson() {}
 
@@ -43,6 +48,37 @@ public final class TaskJson {
     // reports no container IP.
     n.putArray("ipAddresses");
     n.putArray("localVolumes");
+    if ((app != null && !app.healthChecks().isEmpty()) || !t.health().results().isEmpty()) {
+      ArrayNode results = n.putArray("healthCheckResults");
+      for (HealthResult r : t.health().results()) {
+        results.add(healthCheckResult(r, instance.id()));
+      }
+    }
     return n;
+  }
+
+  /** Marathon's Health: one per health check that has a result. */
+  static ObjectNode healthCheckResult(HealthResult r, String instanceId) {
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("alive", r.alive());
+    n.put("consecutiveFailures", r.consecutiveFailures());
+    time(n, "firstSuccess", r.firstSuccess());
+    time(n, "lastFailure", r.lastFailure());
+    time(n, "lastSuccess", r.lastSuccess());
+    if (r.lastFailureCause().isEmpty()) {
+      n.putNull("lastFailureCause");
+    } else {
+      n.put("lastFailureCause", r.lastFailureCause());
+    }
+    n.put("instanceId", instanceId);
+    return n;
+  }
+
+  private static void time(ObjectNode n, String field, Instant t) {
+    if (t == null) {
+      n.putNull(field);
+    } else {
+      n.put(field, Timestamps.format(t));
+    }
   }
 }

@@ -34,6 +34,16 @@ public final class AppDefaults {
         n.putArray(array);
       }
     }
+    n.path("healthChecks").forEach(c -> {
+      if (c instanceof ObjectNode check) {
+        fillHealthCheck(check);
+      }
+    });
+    n.path("readinessChecks").forEach(c -> {
+      if (c instanceof ObjectNode check) {
+        fillReadinessCheck(check);
+      }
+    });
     for (String object : List.of("env", "labels", "secrets")) {
       if (!n.has(object)) {
         n.putObject(object);
@@ -67,6 +77,58 @@ public final class AppDefaults {
       n.get("portDefinitions").forEach(p -> ports.add(p.path("port").asInt(0)));
     }
     return n;
+  }
+
+  /** Marathon 1.5 shows every field of a health check, with its default where it was left out. */
+  private static void fillHealthCheck(ObjectNode c) {
+    if (!c.hasNonNull("protocol")) {
+      c.put("protocol", "HTTP");
+    }
+    HealthCheck.Protocol protocol;
+    try {
+      protocol = HealthCheck.Protocol.valueOf(c.get("protocol").asText());
+    } catch (IllegalArgumentException e) {
+      return; // not valid, so never stored
+    }
+    putIfAbsent(c, "gracePeriodSeconds", HealthCheck.DEFAULT_GRACE_PERIOD_SECONDS);
+    putIfAbsent(c, "intervalSeconds", HealthCheck.DEFAULT_INTERVAL_SECONDS);
+    putIfAbsent(c, "timeoutSeconds", HealthCheck.DEFAULT_TIMEOUT_SECONDS);
+    putIfAbsent(c, "maxConsecutiveFailures", HealthCheck.DEFAULT_MAX_CONSECUTIVE_FAILURES);
+    putIfAbsent(c, "delaySeconds", HealthCheck.DEFAULT_DELAY_SECONDS);
+    if (protocol.usesPort() && !c.hasNonNull("port")) {
+      putIfAbsent(c, "portIndex", 0);
+    }
+    if (protocol.http()) {
+      if (!c.hasNonNull("path")) {
+        c.put("path", "/");
+      }
+      if (!c.hasNonNull("ignoreHttp1xx")) {
+        c.put("ignoreHttp1xx", false);
+      }
+    }
+  }
+
+  private static void fillReadinessCheck(ObjectNode c) {
+    if (!c.hasNonNull("name")) {
+      c.put("name", ReadinessCheck.DEFAULT_NAME);
+    }
+    if (!c.hasNonNull("protocol")) {
+      c.put("protocol", "HTTP");
+    }
+    if (!c.hasNonNull("path")) {
+      c.put("path", "/");
+    }
+    if (!c.hasNonNull("portName")) {
+      c.put("portName", ReadinessCheck.DEFAULT_PORT_NAME);
+    }
+    putIfAbsent(c, "intervalSeconds", ReadinessCheck.DEFAULT_INTERVAL_SECONDS);
+    putIfAbsent(c, "timeoutSeconds", ReadinessCheck.DEFAULT_TIMEOUT_SECONDS);
+    if (!c.hasNonNull("httpStatusCodesForReady")) {
+      c.putArray("httpStatusCodesForReady").add(200);
+    }
+    if (!c.hasNonNull("preserveLastResponse")) {
+      c.put("preserveLastResponse", false);
+    }
   }
 
   private static void putIfAbsent(ObjectNode n, String field, double value) {

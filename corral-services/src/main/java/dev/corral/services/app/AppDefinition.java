@@ -61,6 +61,8 @@ public final class AppDefinition {
   private final UpgradeStrategy upgradeStrategy;
   private final UnreachableStrategy unreachableStrategy;
   private final List<String> dependencies;
+  private final List<HealthCheck> healthChecks;
+  private final List<ReadinessCheck> readinessChecks;
   private final List<String> unsupported;
 
   private AppDefinition(ObjectNode node) {
@@ -105,6 +107,8 @@ public final class AppDefinition {
             ? new UnreachableStrategy(ur.path("inactiveAfterSeconds").asDouble(300),
                 ur.path("expungeAfterSeconds").asDouble(600), true)
             : UnreachableStrategy.DEFAULT;
+    this.healthChecks = objects(node.get("healthChecks")).stream().map(HealthCheck::fromJson).toList();
+    this.readinessChecks = objects(node.get("readinessChecks")).stream().map(ReadinessCheck::fromJson).toList();
     this.unsupported = Unsupported.reasons(this);
   }
 
@@ -246,6 +250,16 @@ public final class AppDefinition {
     return killSelection;
   }
 
+  /** The health checks, run on the agent; the scheduler kills a task that fails too many times in a row. */
+  public List<HealthCheck> healthChecks() {
+    return healthChecks;
+  }
+
+  /** The readiness checks, run on the agent until they pass once. */
+  public List<ReadinessCheck> readinessChecks() {
+    return readinessChecks;
+  }
+
   /** Why Corral cannot launch this app yet ({@link Unsupported}); empty when it can. */
   public UpgradeStrategy upgradeStrategy() {
     return upgradeStrategy;
@@ -318,6 +332,18 @@ public final class AppDefinition {
       }
     }
     return List.copyOf(out);
+  }
+
+  private static List<JsonNode> objects(JsonNode array) {
+    List<JsonNode> out = new ArrayList<>();
+    if (array != null && array.isArray()) {
+      array.forEach(e -> {
+        if (e.isObject()) {
+          out.add(e);
+        }
+      });
+    }
+    return out;
   }
 
   private static List<PortDefinition> portDefinitions(JsonNode array) {

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
 public final class AppValidator {
   private static final Pattern PORT_NAME = Pattern.compile("^[a-z][a-z0-9-]*$");
   private static final Set<String> PROTOCOLS = Set.of("tcp", "udp", "udp,tcp");
+  private static final List<String> CHECK_TIMES =
+      List.of("gracePeriodSeconds", "intervalSeconds", "timeoutSeconds", "maxConsecutiveFailures", "delaySeconds");
 
   private final List<Violation> violations = new ArrayList<>();
   private final ObjectNode app;
@@ -70,7 +72,9 @@ public final class AppValidator {
     for (String field : List.of("container", "ipAddress", "residency", "secrets")) {
       type(field, JsonNode::isObject, "must be an object");
     }
-    for (String field : List.of("healthChecks", "readinessChecks", "fetch", "networks", "dependencies")) {
+    checkHealthChecks();
+    checkReadinessChecks();
+    for (String field : List.of("fetch", "networks", "dependencies")) {
       type(field, JsonNode::isArray, "must be an array");
     }
     stringArray("uris");
@@ -269,6 +273,188 @@ public final class AppValidator {
         default -> { }
       }
     }
+  }
+
+  private void checkHealthChecks() {
+    if (!present("healthChecks")) {
+      return;
+    }
+    JsonNode checks = app.get("healthChecks");
+    if (!checks.isArray()) {
+      add("/healthChecks", "must be an array");
+      return;
+    }
+    int ports = portCount();
+    for (int i = 0; i < checks.size(); i++) {
+      String at = "/healthChecks/" + i;
+      JsonNode c = checks.get(i);
+      if (!c.isObject()) {
+        add(at, "must be an object");
+        continue;
+      }
+      HealthCheck.Protocol protocol = HealthCheck.Protocol.HTTP;
+      JsonNode p = c.get("protocol");
+      if (p != null && !p.isNull()) {
+        try {
+          protocol = HealthCheck.Protocol.valueOf(p.isTextual() ? p.asText() : "");
+        } catch (IllegalArgumentException e) {
+          add(at + "/protocol", "must be one of HTTP, HTTPS, TCP, COMMAND, MESOS_HTTP, MESOS_HTTPS, MESOS_TCP");
+          continue;
+        }
+      }
+      if (c.hasNonNull("path") && !c.get("path").isTextual()) {
+        add(at + "/path", "must be a string");
+      }
+      boolean hasIndex = c.hasNonNull("portIndex");
+      boolean hasPort = c.hasNonNull("port");
+      if (hasIndex && checkNonNegativeInteger(c, "portIndex", at) && c.get("portIndex").asInt() >= ports) {
+        add(at + "/portIndex", "must address one of the app's " + ports + " port(s) (portDefinitions, or"
+            + " container.portMappings with container networking)");
+      }
+      if (hasPort && (!isInteger(c.get("port")) || c.get("port").asInt() < 0 || c.get("port").asInt() > 65535)) {
+        add(at + "/port", "must be an integer between 0 and 65535");
+      }
+      if (hasIndex && hasPort) {
+        add(at + "/port", "give either port or portIndex, not both");
+      }
+      if (protocol.usesPort() && !hasIndex && !hasPort && ports == 0) {
+        add(at + "/portIndex", "the app has no port for this check (it checks the first one by default);"
+            + " give port, or a port definition");
+      }
+      if (protocol == HealthCheck.Protocol.COMMAND) {
+        JsonNode value = c.path("command").path("value");
+        if (!value.isTextual() || value.asText().isBlank()) {
+          add(at + "/command/value", "is required for a COMMAND check: the shell command to run");
+        }
+      }
+      for (String field : CHECK_TIMES) {
+        checkNonNegativeInteger(c, field, at);
+      }
+      if (c.hasNonNull("ignoreHttp1xx") && !c.get("ignoreHttp1xx").isBoolean()) {
+        add(at + "/ignoreHttp1xx", "must be a boolean");
+      }
+      JsonNode ip = c.get("ipProtocol");
+      if (ip != null && !ip.isNull() && !(ip.asText().equals("IPv4") || ip.asText().equals("IPv6"))) {
+        add(at + "/ipProtocol", "must be IPv4 or IPv6");
+      }
+    }
+  }
+
+  private void checkReadinessChecks() {
+    if (!present("readinessChecks")) {
+      return;
+    }
+    JsonNode checks = app.get("readinessChecks");
+    if (!checks.isArray()) {
+      add("/readinessChecks", "must be an array");
+      return;
+    }
+    Set<String> portNames = portNames();
+    for (int i = 0; i < checks.size(); i++) {
+      String at = "/readinessChecks/" + i;
+      JsonNode c = checks.get(i);
+      if (!c.isObject()) {
+        add(at, "must be an object");
+        continue;
+      }
+      for (String field : List.of("name", "path")) {
+        if (c.hasNonNull(field) && !c.get(field).isTextual()) {
+          add(at + "/" + field, "must be a string");
+        }
+      }
+      JsonNode protocol = c.get("protocol");
+      if (protocol != null && !protocol.isNull()
+          && !(protocol.asText().equals("HTTP") || protocol.asText().equals("HTTPS"))) {
+        add(at + "/protocol", "must be HTTP or HTTPS");
+      }
+      JsonNode portName = c.get("portName");
+      String name = portName == null || portName.isNull() ? ReadinessCheck.DEFAULT_PORT_NAME : portName.asText();
+      if (portName != null && !portName.isNull() && (!portName.isTextual() || !PORT_NAME.matcher(name).matches())) {
+        add(at + "/portName", "must match ^[a-z][a-z0-9-]*$");
+      } else if (!portNames.contains(name)) {
+        add(at + "/portName", "must name one of the app's ports" + (portName == null || portName.isNull()
+            ? " (the default is " + ReadinessCheck.DEFAULT_PORT_NAME + ")" : "") + "; named ports: " + portNames);
+      }
+      boolean interval = checkNonNegativeInteger(c, "intervalSeconds", at);
+      boolean timeout = checkNonNegativeInteger(c, "timeoutSeconds", at);
+      int intervalSeconds = interval && c.hasNonNull("intervalSeconds") ? c.get("intervalSeconds").asInt()
+          : ReadinessCheck.DEFAULT_INTERVAL_SECONDS;
+      int timeoutSeconds = timeout && c.hasNonNull("timeoutSeconds") ? c.get("timeoutSeconds").asInt()
+          : ReadinessCheck.DEFAULT_TIMEOUT_SECONDS;
+      if (interval && timeout && timeoutSeconds >= intervalSeconds) {
+        add(at + "/timeoutSeconds", "must be smaller than intervalSeconds (" + intervalSeconds + ")");
+      }
+      JsonNode codes = c.get("httpStatusCodesForReady");
+      if (codes != null && !codes.isNull()) {
+        if (!codes.isArray()) {
+          add(at + "/httpStatusCodesForReady", "must be an array of HTTP status codes");
+        } else {
+          for (int k = 0; k < codes.size(); k++) {
+            JsonNode code = codes.get(k);
+            if (!isInteger(code) || code.asInt() < 100 || code.asInt() > 999) {
+              add(at + "/httpStatusCodesForReady/" + k, "must be an integer between 100 and 999");
+            }
+          }
+        }
+      }
+      if (c.hasNonNull("preserveLastResponse") && !c.get("preserveLastResponse").isBoolean()) {
+        add(at + "/preserveLastResponse", "must be a boolean");
+      }
+    }
+  }
+
+  /**
+   * How many ports a health check's portIndex can address: the port definitions with host networking (one
+   * dynamic port when none are given, as Marathon assumes), the container's port mappings otherwise.
+   */
+  private int portCount() {
+    if (AppNormalizer.hostNetworking(app)) {
+      for (String field : List.of("portDefinitions", "ports")) {
+        if (present(field) && app.get(field).isArray()) {
+          return app.get(field).size();
+        }
+      }
+      return 1;
+    }
+    return portMappings().size();
+  }
+
+  /** The names of the app's ports (port definitions, or port mappings with container networking). */
+  private Set<String> portNames() {
+    Set<String> names = new java.util.TreeSet<>();
+    JsonNode ports = AppNormalizer.hostNetworking(app) ? app.path("portDefinitions") : portMappings();
+    ports.forEach(p -> {
+      if (p.path("name").isTextual()) {
+        names.add(p.get("name").asText());
+      }
+    });
+    return names;
+  }
+
+  private JsonNode portMappings() {
+    JsonNode container = app.path("container");
+    JsonNode mappings = container.path("portMappings");
+    if (!mappings.isArray()) {
+      mappings = container.path("docker").path("portMappings");
+    }
+    return mappings.isArray() ? mappings : app.arrayNode();
+  }
+
+  /** Checks an optional non-negative integer field of a nested object; returns whether it is fine. */
+  private boolean checkNonNegativeInteger(JsonNode object, String field, String at) {
+    JsonNode v = object.get(field);
+    if (v == null || v.isNull()) {
+      return true;
+    }
+    if (!isInteger(v)) {
+      add(at + "/" + field, "must be an integer");
+      return false;
+    }
+    if (v.asLong() < 0 || v.asLong() > Integer.MAX_VALUE) {
+      add(at + "/" + field, "must be between 0 and " + Integer.MAX_VALUE);
+      return false;
+    }
+    return true;
   }
 
   private void checkUpgradeStrategy() {

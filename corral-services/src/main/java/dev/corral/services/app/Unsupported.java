@@ -39,12 +39,6 @@ public final class Unsupported {
         out.add("container.portMappings (bridge and container networking)" + SUFFIX);
       }
     }
-    if (nonEmpty(n.get("healthChecks"))) {
-      out.add("healthChecks" + SUFFIX);
-    }
-    if (nonEmpty(n.get("readinessChecks"))) {
-      out.add("readinessChecks" + SUFFIX);
-    }
     if (nonEmpty(n.get("fetch"))) {
       out.add("fetch" + SUFFIX);
     }

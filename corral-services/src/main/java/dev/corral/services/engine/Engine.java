@@ -13,6 +13,7 @@ import dev.corral.services.app.AppDefinition;
 import dev.corral.services.app.AppIds;
 import dev.corral.services.events.EventBus;
 import dev.corral.services.events.MarathonEvents;
+import dev.corral.services.health.UnhealthyKillLimiter;
 import dev.corral.services.instance.Backoff;
 import dev.corral.services.instance.Goal;
 import dev.corral.services.instance.Instance;
@@ -74,6 +75,7 @@ public final class Engine {
   private final GroupCommands groupCommands = new GroupCommands(this);
   private final DeploymentProgress deployments = new DeploymentProgress(this);
   private final QueueCommands queue = new QueueCommands(this);
+  private final UnhealthyTasks unhealthy = new UnhealthyTasks(new UnhealthyKillLimiter());
   private volatile SchedulerDriver driver;
   private boolean subscribed;
   private boolean frameworkIdDurable;
@@ -265,6 +267,7 @@ public final class Engine {
       List<Effect> effects = InstanceStateMachine.onStatus(instance, status, app, now());
       statusEvents(b, instance, status, app, effects);
       apply(b, effects);
+      apply(b, unhealthy.afterStatus(model, model.instance(instance.id()), app, now()));
       apply(b, replan(instance.appId()));
       if (instance.goal() == Goal.DECOMMISSIONED && !TaskLifecycle.isTerminal(status.getState())
           && instance.state() == InstanceState.UNREACHABLE) {

@@ -30,10 +30,10 @@ public final class InstanceHealth {
   }
 
   public static boolean hasHealthChecks(AppDefinition app) {
-    return app.has("healthChecks") && app.toJson().get("healthChecks").size() > 0;
+    return !app.healthChecks().isEmpty();
   }
 
   public static boolean hasReadinessChecks(AppDefinition app) {
-    return app.has("readinessChecks") && app.toJson().get("readinessChecks").size() > 0;
+    return !app.readinessChecks().isEmpty();
   }
 }

@@ -8,6 +8,7 @@ import dev.corral.services.instance.Instance;
 import dev.corral.services.instance.InstanceState;
 import dev.corral.services.instance.LaunchedTask;
 import dev.corral.services.instance.TaskFailure;
+import dev.corral.services.instance.TaskHealth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +43,9 @@ final class InstanceStateMachine {
       log.warn("ignoring status {} of task {}: not a task state", status.getState(), status.getTaskId());
       return List.of();
     }
-    LaunchedTask task = instance.task().withStatus(status.getState(), status.getMessage(), now);
+    // A health update is a RUNNING status like any other: it changes the task record, not the state.
+    LaunchedTask task = instance.task().withStatus(status.getState(), status.getMessage(), now)
+        .withHealth(TaskHealth.from(status, instance.task().health()));
     if (next == instance.state()) {
       Instance updated = instance.withTask(task);
       return updated.equals(instance) ? List.of() : List.of(new Effect.PutInstance(updated));

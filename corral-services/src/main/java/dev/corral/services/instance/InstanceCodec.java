@@ -51,8 +51,61 @@ public final class InstanceCodec {
       if (!t.message().isEmpty()) {
         tn.put("message", t.message());
       }
+      if (!t.health().equals(TaskHealth.NONE)) {
+        tn.set("health", healthToJson(t.health()));
+      }
     }
     return write(n);
+  }
+
+  private static ObjectNode healthToJson(TaskHealth h) {
+    ObjectNode n = Json.mapper().createObjectNode();
+    if (h.healthy() != null) {
+      n.put("healthy", h.healthy());
+    }
+    if (h.ready() != null) {
+      n.put("ready", h.ready());
+    }
+    ArrayNode results = n.putArray("results");
+    for (HealthResult r : h.results()) {
+      ObjectNode rn = results.addObject();
+      rn.put("index", r.index());
+      rn.put("alive", r.alive());
+      rn.put("consecutiveFailures", r.consecutiveFailures());
+      putTime(rn, "firstSuccess", r.firstSuccess());
+      putTime(rn, "lastSuccess", r.lastSuccess());
+      putTime(rn, "lastFailure", r.lastFailure());
+      if (!r.lastFailureCause().isEmpty()) {
+        rn.put("lastFailureCause", r.lastFailureCause());
+      }
+    }
+    return n;
+  }
+
+  /** Reads what {@link #healthToJson} wrote; absent (instances stored before health existed) is NONE. */
+  private static TaskHealth healthFromJson(JsonNode n) {
+    if (n == null || !n.isObject()) {
+      return TaskHealth.NONE;
+    }
+    List<HealthResult> results = new ArrayList<>();
+    for (JsonNode rn : n.path("results")) {
+      results.add(new HealthResult(rn.path("index").asInt(), rn.path("alive").asBoolean(),
+          rn.path("consecutiveFailures").asInt(), time(rn, "firstSuccess"), time(rn, "lastSuccess"),
+          time(rn, "lastFailure"), rn.path("lastFailureCause").asText("")));
+    }
+    Boolean healthy = n.path("healthy").isBoolean() ? n.get("healthy").asBoolean() : null;
+    Boolean ready = n.path("ready").isBoolean() ? n.get("ready").asBoolean() : null;
+    return new TaskHealth(healthy, ready, results);
+  }
+
+  private static void putTime(ObjectNode n, String field, Instant t) {
+    if (t != null) {
+      n.put(field, t.toString());
+    }
+  }
+
+  private static Instant time(JsonNode n, String field) {
+    return n.hasNonNull(field) ? Instant.parse(n.get(field).asText()) : null;
   }
 
   public static Instance fromBytes(byte[] data) {
@@ -67,7 +120,7 @@ public final class InstanceCodec {
       task = new LaunchedTask(tn.path("id").asText(), tn.path("agentId").asText(), tn.path("host").asText(),
           ports, attrs, tn.path("appVersion").asText(""), Instant.parse(tn.path("stagedAt").asText()),
           tn.hasNonNull("startedAt") ? Instant.parse(tn.get("startedAt").asText()) : null,
-          taskState(tn.path("lastState").asText()), tn.path("message").asText(""));
+          taskState(tn.path("lastState").asText()), tn.path("message").asText(""), healthFromJson(tn.get("health")));
     }
     InstanceState state = enumOr(InstanceState.class, n.path("state").asText(), InstanceState.UNKNOWN);
     if (state == InstanceState.SCHEDULED && task != null) {

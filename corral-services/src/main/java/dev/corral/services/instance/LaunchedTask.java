@@ -13,30 +13,56 @@ import java.util.Map;
  * @param startedAt when it was first seen RUNNING; null before
  * @param lastState the last task state reported (or TASK_STAGING as set at launch)
  * @param message the last status message, "" when none
+ * @param health what the agent reported of the task's health and readiness checks; {@link TaskHealth#NONE}
+ *     until it reports any
  */
 public record LaunchedTask(String taskId, String agentId, String host, List<Integer> hostPorts,
     Map<String, String> attributes, String appVersion, Instant stagedAt, Instant startedAt,
-    TaskState lastState, String message) {
+    TaskState lastState, String message, TaskHealth health) {
 
   public LaunchedTask {
     hostPorts = List.copyOf(hostPorts);
     attributes = Map.copyOf(attributes);
     message = message == null ? "" : message;
+    health = health == null ? TaskHealth.NONE : health;
+  }
+
+  /** A task without health reports yet (at launch). */
+  public LaunchedTask(String taskId, String agentId, String host, List<Integer> hostPorts,
+      Map<String, String> attributes, String appVersion, Instant stagedAt, Instant startedAt,
+      TaskState lastState, String message) {
+    this(taskId, agentId, host, hostPorts, attributes, appVersion, stagedAt, startedAt, lastState, message,
+        TaskHealth.NONE);
   }
 
   public LaunchedTask withStatus(TaskState state, String newMessage, Instant startedAtIfRunning) {
     Instant started = startedAt == null && state == TaskState.TASK_RUNNING ? startedAtIfRunning : startedAt;
     return new LaunchedTask(taskId, agentId, host, hostPorts, attributes, appVersion, stagedAt, started, state,
-        newMessage);
+        newMessage, health);
   }
 
-  // Placeholders until health reaches the task record.
+  public LaunchedTask withHealth(TaskHealth newHealth) {
+    return new LaunchedTask(taskId, agentId, host, hostPorts, attributes, appVersion, stagedAt, startedAt,
+        lastState, message, newHealth);
+  }
+
+  /** True when every health check passes, false when one fails, null while unknown or without checks. */
   public Boolean healthy() {
-    return null;
+    return health.healthy();
   }
 
+  /** Whether every readiness check passed; null when the agent reported no readiness (no checks). */
   public Boolean ready() {
-    return null;
+    return health.ready();
+  }
+
+  /** The most consecutive failures of any of the task's health checks; 0 without failures. */
+  public int consecutiveFailures() {
+    int most = 0;
+    for (HealthResult r : health.results()) {
+      most = Math.max(most, r.consecutiveFailures());
+    }
+    return most;
   }
 
   /** The value a constraint on {@code field} sees: the host name for "hostname", else the attribute. */

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Turns an app and a placement into the TaskInfo the agent runs, with the environment Marathon gives its
  * tasks (PORT0…, PORT, PORTS, PORT_NAME, HOST, MARATHON_APP_*, MESOS_TASK_ID) and the app's own {@code env}
- * on top, which wins on a clash as in Marathon.
+ * on top, which wins on a clash as in Marathon. The app's health and readiness checks go along, resolved to
+ * the task's host ports ({@link CheckInfos}), for the agent to run.
  */
 public final class TaskInfoBuilder {
   private TaskInfoBuilder() {}
@@ -42,7 +43,9 @@ public final class TaskInfoBuilder {
         .setFrameworkId(frameworkId == null ? "" : frameworkId)
         .addAllResources(placement.resources())
         .setCommand(command)
-        .putAllLabels(app.labels());
+        .putAllLabels(app.labels())
+        .addAllHealthChecks(CheckInfos.health(app, placement.hostPorts()))
+        .addAllReadinessChecks(CheckInfos.readiness(app, placement.hostPorts()));
     app.taskKillGracePeriodSeconds().ifPresent(task::setKillGracePeriodSeconds);
     return task.build();
   }

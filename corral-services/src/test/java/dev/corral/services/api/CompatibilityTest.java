@@ -61,10 +61,20 @@ class CompatibilityTest {
       JsonNode app = api.get("/v2/apps" + id).json().get("app");
       JsonNode original = Json.mapper().readTree(body);
       // Fields Corral does not honour are stored and returned unchanged.
-      for (String field : List.of("container", "healthChecks", "readinessChecks", "fetch", "labels", "secrets",
-          "residency", "ipAddress", "upgradeStrategy")) {
+      for (String field : List.of("container", "fetch", "labels", "secrets", "residency", "ipAddress",
+          "upgradeStrategy")) {
         if (original.has(field)) {
           assertThat(app.get(field)).as(file.getFileName() + " " + field).isEqualTo(original.get(field));
+        }
+      }
+      // Checks come back as given, with Marathon's defaults added for what was left out.
+      for (String field : List.of("healthChecks", "readinessChecks")) {
+        for (int i = 0; i < original.path(field).size(); i++) {
+          JsonNode given = original.get(field).get(i);
+          JsonNode shown = app.get(field).get(i);
+          given.fieldNames().forEachRemaining(k -> assertThat(shown.get(k))
+              .as(file.getFileName() + " " + field + "/" + k).isEqualTo(given.get(k)));
+          assertThat(shown.has("intervalSeconds")).isTrue();
         }
       }
       if (!app.has("waiting") || !app.get("waiting").get("reason").asText().contains("not supported")) {

@@ -1,0 +1,82 @@
+package dev.corral.services.engine;
+
+import dev.corral.services.app.AppDefinition;
+import dev.corral.services.app.HealthCheck;
+import dev.corral.services.health.UnhealthyKillLimiter;
+import dev.corral.services.instance.Goal;
+import dev.corral.services.instance.HealthResult;
+import dev.corral.services.instance.Instance;
+import dev.corral.services.instance.InstanceState;
+import dev.corral.services.instance.LaunchedTask;
+import dev.corral.services.instance.TaskFailure;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalDouble;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler's half of health checks (agents run them and report): a RUNNING task of the app's current
+ * config whose check has failed {@code maxConsecutiveFailures} times in a row (when that is above 0) is
+ * killed and replaced, as a kill without scaling would do: its instance is decommissioned, the kill sent, and
+ * the planner then creates a new instance. The app's {@code lastTaskFailure} says the task was unhealthy.
+ * Kills are rate-limited by {@link UnhealthyKillLimiter}; a task passed over is considered again on its next
+ * report. Returns effects; loop-confined.
+ */
+final class UnhealthyTasks {
+  private static final Logger log = LoggerFactory.getLogger(UnhealthyTasks.class);
+
+  private final UnhealthyKillLimiter limiter;
+
+  UnhealthyTasks(UnhealthyKillLimiter limiter) {
+    this.limiter = limiter;
+  }
+
+  /**
+   * What to do about the instance after a status of its task.
+   *
+   * @param instance the instance as it is now (after the status), or null when it is gone
+   * @param app the app's current definition, or null when the app was deleted
+   */
+  List<Effect> afterStatus(ServiceModel model, Instance instance, AppDefinition app, Instant now) {
+    if (instance == null || app == null || instance.goal() != Goal.RUNNING
+        || instance.state() != InstanceState.RUNNING || !instance.configVersion().equals(app.configVersion())) {
+      return List.of();
+    }
+    LaunchedTask task = instance.task();
+    List<HealthCheck> checks = app.healthChecks();
+    for (int i = 0; i < checks.size(); i++) {
+      int max = checks.get(i).maxConsecutiveFailures();
+      HealthResult r = task.health().result(i);
+      if (max > 0 && r != null && !r.alive() && r.consecutiveFailures() >= max) {
+        return kill(model, instance, app, checks.get(i), r, now);
+      }
+    }
+    return List.of();
+  }
+
+  private List<Effect> kill(ServiceModel model, Instance instance, AppDefinition app, HealthCheck check,
+      HealthResult r, Instant now) {
+    LaunchedTask task = instance.task();
+    boolean allowed = limiter.tryKill(app.id(), task.taskId(), app.instances(), now, taskId -> {
+      Instance i = model.instanceByTask(taskId);
+      return i != null && i.hasLiveTask();
+    });
+    if (!allowed) {
+      log.info("task {} of {} is unhealthy ({} failures) but not killed now: too many unhealthy kills under way",
+          task.taskId(), app.id(), r.consecutiveFailures());
+      return List.of();
+    }
+    String message = "Task was unhealthy: health check " + r.index() + " (" + check.protocol() + ") failed "
+        + r.consecutiveFailures() + " consecutive times"
+        + (r.lastFailureCause().isEmpty() ? "" : " (last: " + r.lastFailureCause() + ")") + "; killed and replaced";
+    log.info("killing task {} of {}: {}", task.taskId(), app.id(), message);
+    OptionalDouble grace = app.taskKillGracePeriodSeconds().isPresent()
+        ? OptionalDouble.of(app.taskKillGracePeriodSeconds().getAsInt()) : OptionalDouble.empty();
+    TaskFailure failure = new TaskFailure(app.id(), task.host(), message, "TASK_KILLED", task.taskId(), now,
+        task.appVersion(), task.agentId());
+    return List.of(new Effect.RecordFailure(failure),
+        new Effect.PutInstance(instance.withGoal(Goal.DECOMMISSIONED)),
+        new Effect.Kill(task.taskId(), task.agentId(), grace));
+  }
+}

@@ -1,0 +1,55 @@
+package dev.corral.services.instance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.api.v1.TaskState;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class InstanceCodecTest {
+  private static final Instant T = Instant.parse("2024-05-01T10:00:00Z");
+
+  private static Instance running(TaskHealth health) {
+    LaunchedTask task = new LaunchedTask("a.t1", "agent-1", "host-a", List.of(31000), Map.of("rack", "r1"), "v1",
+        T, T.plusSeconds(1), TaskState.TASK_RUNNING, "health check 0 failed", health);
+    return new Instance("a.instance-1", "/a", "v1", Goal.RUNNING, InstanceState.RUNNING, T, task);
+  }
+
+  @Test
+  void healthSurvivesTheRoundTrip() {
+    TaskHealth health = new TaskHealth(false, true, List.of(
+        new HealthResult(0, false, 2, T, T.plusSeconds(5), T.plusSeconds(10), "HTTP status 500"),
+        new HealthResult(1, true, 0, T, T, null, "")));
+    Instance i = running(health);
+    Instance back = InstanceCodec.fromBytes(InstanceCodec.toBytes(i));
+    assertThat(back).isEqualTo(i);
+    assertThat(back.task().healthy()).isFalse();
+    assertThat(back.task().ready()).isTrue();
+    assertThat(back.task().consecutiveFailures()).isEqualTo(2);
+  }
+
+  @Test
+  void aTaskWithoutHealthStoresNoHealthAndReadsBackUnknown() {
+    Instance i = running(TaskHealth.NONE);
+    String json = new String(InstanceCodec.toBytes(i), StandardCharsets.UTF_8);
+    assertThat(json).doesNotContain("\"health\"");
+    Instance back = InstanceCodec.fromBytes(json.getBytes(StandardCharsets.UTF_8));
+    assertThat(back.task().healthy()).isNull();
+    assertThat(back.task().ready()).isNull();
+  }
+
+  @Test
+  void instancesStoredBeforeHealthExistedStillDecode() {
+    String old = """
+        {"id":"a.instance-1","appId":"/a","configVersion":"v1","goal":"RUNNING","state":"RUNNING",
+         "createdAt":"2024-05-01T10:00:00Z","task":{"id":"a.t1","agentId":"agent-1","host":"host-a","ports":[31000],
+         "attributes":{},"appVersion":"v1","stagedAt":"2024-05-01T10:00:00Z","startedAt":"2024-05-01T10:00:01Z",
+         "lastState":"TASK_RUNNING"}}""";
+    Instance i = InstanceCodec.fromBytes(old.getBytes(StandardCharsets.UTF_8));
+    assertThat(i.task().health()).isEqualTo(TaskHealth.NONE);
+    assertThat(i.task().healthy()).isNull();
+  }
+}
