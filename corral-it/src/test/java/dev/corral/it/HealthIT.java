@@ -73,7 +73,7 @@ class HealthIT {
       assertThat(result.path("firstSuccess").asText()).isNotEmpty();
       assertThat(result.path("instanceId").asText()).isNotEmpty();
     }
-    assertThat(api.delete("/v2/apps/health/web").status()).isEqualTo(200);
+    assertThat(api.delete("/v2/apps/health/web?force=true").status()).isEqualTo(200);
   }
 
   @Test
@@ -95,7 +95,7 @@ class HealthIT {
     assertThat(failure.path("taskId").asText()).isEqualTo(firstId);
     assertThat(failure.path("message").asText()).contains("unhealthy").contains("health check 0 (COMMAND)")
         .contains("failed 2 consecutive times");
-    assertThat(api.delete("/v2/apps/health/sick").status()).isEqualTo(200);
+    assertThat(api.delete("/v2/apps/health/sick?force=true").status()).isEqualTo(200);
   }
 
   /** Waits until GET /v2/apps/{id} satisfies {@code ok}; returns the app. */

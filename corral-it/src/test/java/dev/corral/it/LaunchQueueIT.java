@@ -53,7 +53,7 @@ class LaunchQueueIT {
   static void stop() throws Exception {
     if (master != null) {
       for (JsonNode app : api.get("/v2/apps").json().path("apps")) {
-        api.delete("/v2/apps" + app.path("id").asText());
+        api.delete("/v2/apps" + app.path("id").asText() + "?force=true");
       }
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (api.get("/v2/tasks").json().path("tasks").size() > 0 && System.nanoTime() < deadline) {
@@ -111,7 +111,7 @@ class LaunchQueueIT {
       // Every agent's last offer failed on memory alone: pass marks but in the MEM column.
       assertThat(debug.output()).containsPattern("agent-" + i + "\\s+(✓|ok)\\s+(✓|ok)\\s+(✓|ok)\\s+(✗|NO)\\s+(✓|ok)\\s+(✓|ok)\\s+\\d{4}-");
     }
-    assertThat(api.delete("/v2/apps/huge").status()).isEqualTo(200);
+    assertThat(api.delete("/v2/apps/huge?force=true").status()).isEqualTo(200);
   }
 
   private static long declined(JsonNode entry, String reason) {

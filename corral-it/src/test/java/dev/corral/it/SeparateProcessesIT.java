@@ -60,7 +60,7 @@ class SeparateProcessesIT {
     // cleans up their cgroups itself.
     if (master != null && agent != null) {
       for (JsonNode app : api.get("/v2/apps").json().path("apps")) {
-        api.delete("/v2/apps" + app.path("id").asText());
+        api.delete("/v2/apps" + app.path("id").asText() + "?force=true");
       }
       // The last task leaves /v2/tasks once its terminal update arrived, which the agent sends only after
       // it removed the task's cgroups.
@@ -122,7 +122,7 @@ class SeparateProcessesIT {
     JsonNode failure = api.get("/v2/apps/exits?embed=apps.lastTaskFailure").json().path("app").path("lastTaskFailure");
     assertThat(failure.path("taskId").asText()).isEqualTo(taskId);
     assertThat(failure.path("message").asText()).contains("7");
-    assertThat(api.delete("/v2/apps/exits").status()).isEqualTo(200);
+    assertThat(api.delete("/v2/apps/exits?force=true").status()).isEqualTo(200);
   }
 
   @Test

@@ -168,7 +168,7 @@ class UpIT {
   @Test
   @Order(7)
   void deletingAnAppKillsItsTasks() throws Exception {
-    assertThat(api.delete("/v2/apps/web/hello").status()).isEqualTo(200);
+    assertThat(api.delete("/v2/apps/web/hello?force=true").status()).isEqualTo(200);
     assertThat(api.get("/v2/apps/web/hello").status()).isEqualTo(404);
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (TaskProcesses.under(dir).stream().anyMatch(p -> p.cmdline().contains("http.server"))) {
@@ -201,7 +201,7 @@ class UpIT {
     }
     assertThat(failure.path("state").asText()).isEqualTo("TASK_FAILED");
     assertThat(failure.path("message").asText()).containsIgnoringCase("memory limit");
-    assertThat(api.delete("/v2/apps/hog").status()).isEqualTo(200);
+    assertThat(api.delete("/v2/apps/hog?force=true").status()).isEqualTo(200);
   }
 
   private static String awaitHttp(HttpClient http, String url) throws Exception {
