@@ -85,7 +85,7 @@ public final class AppUpdateCommand implements Callable<Integer> {
     try {
       parsed = AppChanges.parse(changes);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     JsonNode current = Json.mapper().missingNode();
     if (parsed.touchesMaps()) {

@@ -38,6 +38,16 @@ class ApiExceptionTest {
   }
 
   @Test
+  void aConflictKeepsTheIdsOfTheDeploymentsInTheWay() {
+    ApiException e = ApiException.fromResponse("PUT", "/v2/apps/web", 409, """
+        {"message": "App is locked by one or more deployments.",
+         "deployments": [{"id": "97c136bf-5a28-4821-9d94-480d9fbb01c8"}, {"id": "dep-2"}]}
+        """);
+
+    assertThat(e.deployments()).containsExactly("97c136bf-5a28-4821-9d94-480d9fbb01c8", "dep-2");
+  }
+
+  @Test
   void anEmptyBodyNamesTheRequest() {
     ApiException e = ApiException.fromResponse("DELETE", "/v2/apps/x", 500, "");
 
