@@ -41,27 +41,26 @@ public final class DeploymentWatchCommand implements Callable<Integer> {
   public Integer call() {
     ApiClient client = api.get();
     PrintWriter out = spec.commandLine().getOut();
-    String target;
     if (id != null) {
-      target = id.value();
-    } else {
-      List<String> running = new ArrayList<>();
-      for (JsonNode deployment : client.get(Deployments.LIST_PATH).json()) {
-        running.add(deployment.path("id").asText());
-      }
-      if (running.isEmpty()) {
-        out.println("No deployments in progress.");
-        out.flush();
-        return 0;
-      }
-      if (running.size() > 1) {
-        List<String> hints = new ArrayList<>();
-        running.forEach(d -> hints.add("corral deployment watch " + d));
-        throw new HintedException(running.size() + " deployments are in progress; name the one to watch", hints);
-      }
-      target = running.get(0);
+      new DeploymentWatcher(client, watch, out, false).follow(id.value(), false);
+      return 0;
     }
-    new DeploymentWatcher(client, watch, out, false).follow(target);
+    List<String> running = new ArrayList<>();
+    for (JsonNode deployment : client.get(Deployments.LIST_PATH).json()) {
+      running.add(deployment.path("id").asText());
+    }
+    if (running.isEmpty()) {
+      out.println("No deployments in progress.");
+      out.flush();
+      return 0;
+    }
+    if (running.size() > 1) {
+      List<String> hints = new ArrayList<>();
+      running.forEach(d -> hints.add("corral deployment watch " + d));
+      throw new HintedException(running.size() + " deployments are in progress; name the one to watch", hints);
+    }
+    // Just listed, so it was started: if it is gone by the time the watch looks, it finished.
+    new DeploymentWatcher(client, watch, out, false).follow(running.get(0), true);
     return 0;
   }
 }

@@ -52,10 +52,13 @@ public final class DeploymentWatcher {
   /**
    * Returns once deployment {@code deploymentId} is no longer in progress.
    *
+   * @param started true when the caller knows the deployment was started (a write just named it): if it is
+   *     already gone, it finished; otherwise an unlisted id is only reported as not in progress
    * @throws DeploymentFailedException when the server reported that it failed
    */
-  public void follow(String deploymentId) {
+  public void follow(String deploymentId, boolean started) {
     this.id = deploymentId;
+    this.seen = started;
     try {
       Optional<EventStream> stream = api.events(EVENTS_PATH);
       if (stream.isEmpty()) {
@@ -114,7 +117,7 @@ public final class DeploymentWatcher {
   }
 
   private void finished() {
-    line.finish("Deployment " + id + (seen ? " finished" : " is not in progress (it has finished)"));
+    line.finish("Deployment " + id + (seen ? " finished" : " is not in progress"));
   }
 
   /** Shows the deployment as {@code /v2/deployments} has it; false when it is not listed (any more). */

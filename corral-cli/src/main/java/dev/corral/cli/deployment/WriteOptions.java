@@ -61,7 +61,7 @@ public final class WriteOptions {
       err.flush();
       return 0;
     }
-    new DeploymentWatcher(api, watch, out, json).follow(deployment.get());
+    new DeploymentWatcher(api, watch, out, json).follow(deployment.get(), true);
     return 0;
   }
 

@@ -42,7 +42,8 @@ public final class ApiException extends RuntimeException {
       message = json.isMissingNode() ? firstLine(body) : "";
     }
     if (message.isBlank()) {
-      message = method + " " + path + " failed";
+      // Without a message a 404 most often means the route itself is unknown to this server.
+      message = method + " " + path + (status == 404 ? ": not found" : " failed");
     }
     List<String> details = new ArrayList<>();
     for (JsonNode detail : json.path("details")) {

@@ -125,13 +125,26 @@ class DeploymentWatchCommandTest {
   }
 
   @Test
-  void aDeploymentThatIsNotInProgressIsReportedAsOver() {
+  void aDeploymentThatIsNotInProgressIsReportedAsSuch() {
     marathon.on("GET", LIST, 200, "[]");
 
     Result result = CliRun.run("deployment", "watch", "dep-gone", "--url", marathon.url());
 
     assertThat(result.exitCode()).isZero();
-    assertThat(result.out()).isEqualTo("Deployment dep-gone is not in progress (it has finished)\n");
+    assertThat(result.out()).isEqualTo("Deployment dep-gone is not in progress\n");
+  }
+
+  @Test
+  void aDeploymentStartedByAWriteThatIsAlreadyGoneFinished() {
+    marathon.on("PUT", "/v2/apps/web", 200, "{\"deploymentId\": \"dep-quick\"}");
+    marathon.on("GET", LIST, 200, "[]");
+
+    Result result = CliRun.run("app", "scale", "web", "0", "--wait", "--url", marathon.url());
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).isEqualTo(""
+        + "Scaling app /web to 0 instances (deployment dep-quick)\n"
+        + "Deployment dep-quick finished\n");
   }
 
   @Test

@@ -53,4 +53,11 @@ class ApiExceptionTest {
 
     assertThat(e.getMessage()).isEqualTo("DELETE /v2/apps/x failed");
   }
+
+  @Test
+  void anEmptyNotFoundSaysNotFound() {
+    ApiException e = ApiException.fromResponse("GET", "/v2/groups", 404, "");
+
+    assertThat(e.getMessage()).isEqualTo("GET /v2/groups: not found");
+  }
 }
