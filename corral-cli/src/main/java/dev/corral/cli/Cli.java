@@ -5,10 +5,21 @@ import dev.corral.cli.app.AppCommand;
 import dev.corral.cli.app.AppDebugCommand;
 import dev.corral.cli.app.AppListCommand;
 import dev.corral.cli.app.AppRemoveCommand;
+import dev.corral.cli.app.AppRestartCommand;
+import dev.corral.cli.app.AppRollbackCommand;
 import dev.corral.cli.app.AppScaleCommand;
 import dev.corral.cli.app.AppShowCommand;
+import dev.corral.cli.app.AppUpdateCommand;
+import dev.corral.cli.app.AppVersionsCommand;
+import dev.corral.cli.deployment.DeploymentCommand;
+import dev.corral.cli.deployment.WatchSettings;
+import dev.corral.cli.group.GroupCommand;
 import dev.corral.cli.http.ApiClient;
 import dev.corral.cli.http.AppId;
+import dev.corral.cli.http.DeploymentId;
+import dev.corral.cli.http.GroupId;
+import dev.corral.cli.http.PodId;
+import dev.corral.cli.pod.PodCommand;
 import dev.corral.cli.queue.QueueCommand;
 import dev.corral.cli.task.TaskCommand;
 import dev.corral.cli.task.TaskListCommand;
@@ -20,7 +31,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * The {@code corral} command line: the HTTP client commands ({@code app ...}, {@code task ...}). The launcher
+ * The {@code corral} command line: the HTTP client commands ({@code app}, {@code task}, {@code deployment},
+ * {@code group}, {@code pod}). The launcher
  * in corral-dist takes {@link #commandLine()} and adds the server roles ({@code up}, {@code master},
  * {@code agent}) with {@code addSubcommand} before executing it; those inherit {@code --url} as well.
  *
@@ -30,9 +42,12 @@ import picocli.CommandLine.TypeConversionException;
 public final class Cli {
   private Cli() {}
 
-  /** The root command, reading {@code CORRAL_URL} from the process environment and stdin for {@code -}. */
+  /**
+   * The root command, reading {@code CORRAL_URL} from the process environment and stdin for {@code -};
+   * deployment progress is rewritten in place when stdout is a terminal.
+   */
   public static CommandLine commandLine() {
-    return commandLine(System::getenv, System.in);
+    return commandLine(System::getenv, System.in, WatchSettings.of(System.console() != null));
   }
 
   /**
@@ -43,22 +58,42 @@ public final class Cli {
    * @param stdin what {@code app add -} reads
    */
   public static CommandLine commandLine(Function<String, String> env, InputStream stdin) {
+    return commandLine(env, stdin, WatchSettings.of(false));
+  }
+
+  /**
+   * The root command with everything explicit.
+   *
+   * @param watch how {@code --wait} and {@code deployment watch} follow deployments (screen kind, pauses)
+   */
+  public static CommandLine commandLine(Function<String, String> env, InputStream stdin, WatchSettings watch) {
     RootCommand root = new RootCommand(env);
     Supplier<ApiClient> api = root::client;
+    Supplier<InputStream> input = () -> stdin;
     CommandLine cli = new CommandLine(root);
     cli.getCommandSpec().version("corral " + Version.get());
     cli.addSubcommand(new CommandLine(new AppCommand())
-        .addSubcommand(new AppAddCommand(api, () -> stdin))
+        .addSubcommand(new AppAddCommand(api, input, watch))
         .addSubcommand(new AppListCommand(api))
         .addSubcommand(new AppShowCommand(api))
         .addSubcommand(new AppDebugCommand(api))
-        .addSubcommand(new AppScaleCommand(api))
-        .addSubcommand(new AppRemoveCommand(api)));
+        .addSubcommand(new AppUpdateCommand(api, input, watch))
+        .addSubcommand(new AppScaleCommand(api, watch))
+        .addSubcommand(new AppRestartCommand(api, watch))
+        .addSubcommand(new AppVersionsCommand(api))
+        .addSubcommand(new AppRollbackCommand(api, watch))
+        .addSubcommand(new AppRemoveCommand(api, watch)));
     cli.addSubcommand(new QueueCommand(api));
     cli.addSubcommand(new CommandLine(new TaskCommand())
         .addSubcommand(new TaskListCommand(api)));
+    cli.addSubcommand(DeploymentCommand.commandLine(api, watch));
+    cli.addSubcommand(GroupCommand.commandLine(api, input, watch));
+    cli.addSubcommand(PodCommand.commandLine(api, input, watch));
     // Registered after the tree is built: registerConverter applies to the subcommands present now.
-    cli.registerConverter(AppId.class, Cli::appId);
+    cli.registerConverter(AppId.class, raw -> convert(raw, AppId::parse));
+    cli.registerConverter(PodId.class, raw -> convert(raw, PodId::parse));
+    cli.registerConverter(GroupId.class, raw -> convert(raw, GroupId::parse));
+    cli.registerConverter(DeploymentId.class, raw -> convert(raw, DeploymentId::parse));
     cli.setExecutionExceptionHandler(new ErrorReporter());
     return cli;
   }
@@ -68,9 +103,9 @@ public final class Cli {
   }
 
   // TypeConversionException makes a bad id a usage error (exit 2) with our message, not picocli's generic one.
-  private static AppId appId(String raw) {
+  private static <T> T convert(String raw, Function<String, T> parse) {
     try {
-      return AppId.parse(raw);
+      return parse.apply(raw);
     } catch (IllegalArgumentException e) {
       throw new TypeConversionException(e.getMessage());
     }

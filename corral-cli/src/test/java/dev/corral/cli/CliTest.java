@@ -138,9 +138,16 @@ class CliTest {
     Result app = CliRun.run("app");
 
     assertThat(bare.exitCode()).isEqualTo(2);
-    assertThat(bare.err()).startsWith("Missing required subcommand\nUsage: corral ").contains("app", "task");
+    assertThat(bare.err()).startsWith("Missing required subcommand\nUsage: corral ")
+        .contains("app", "task", "deployment", "group", "pod");
     assertThat(app.exitCode()).isEqualTo(2);
-    assertThat(app.err()).contains("add", "list", "show", "scale", "remove");
+    assertThat(app.err()).contains("add", "list", "show", "update", "scale", "restart", "versions", "rollback",
+        "remove");
+    for (String group : new String[] {"deployment", "group", "pod"}) {
+      Result result = CliRun.run(group);
+      assertThat(result.exitCode()).as(group).isEqualTo(2);
+      assertThat(result.err()).as(group).startsWith("Missing required subcommand\nUsage: corral " + group);
+    }
   }
 
   /** Stands in for the launcher's `up`: it must accept the inherited --url and the inherited --help. */

@@ -1,12 +1,14 @@
 package dev.corral.cli.app;
 
+import dev.corral.cli.deployment.WatchSettings;
+import dev.corral.cli.deployment.WriteOptions;
 import dev.corral.cli.http.ApiClient;
 import dev.corral.cli.http.ApiResponse;
 import dev.corral.cli.http.AppId;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,18 +26,21 @@ public final class AppRemoveCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Override a deployment in progress (Marathon's force=true).")
   boolean force;
 
-  private final Supplier<ApiClient> api;
+  @Mixin
+  WriteOptions write;
 
-  public AppRemoveCommand(Supplier<ApiClient> api) {
+  private final Supplier<ApiClient> api;
+  private final WatchSettings watch;
+
+  public AppRemoveCommand(Supplier<ApiClient> api, WatchSettings watch) {
     this.api = api;
+    this.watch = watch;
   }
 
   @Override
   public Integer call() {
-    ApiResponse response = api.get().delete(id.apiPath() + (force ? "?force=true" : ""));
-    PrintWriter out = spec.commandLine().getOut();
-    out.println("Removing app " + id + DeploymentIds.suffix(response, response.json()));
-    out.flush();
-    return 0;
+    ApiClient client = api.get();
+    ApiResponse response = client.delete(id.apiPath() + (force ? "?force=true" : ""));
+    return write.report(spec, client, watch, response, "Removing app " + id);
   }
 }

@@ -1,14 +1,16 @@
 package dev.corral.cli.app;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.cli.deployment.WatchSettings;
+import dev.corral.cli.deployment.WriteOptions;
 import dev.corral.cli.http.ApiClient;
 import dev.corral.cli.http.ApiResponse;
 import dev.corral.cli.http.AppId;
 import dev.corral.common.Json;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -30,10 +32,15 @@ public final class AppScaleCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Override a deployment in progress (Marathon's force=true).")
   boolean force;
 
-  private final Supplier<ApiClient> api;
+  @Mixin
+  WriteOptions write;
 
-  public AppScaleCommand(Supplier<ApiClient> api) {
+  private final Supplier<ApiClient> api;
+  private final WatchSettings watch;
+
+  public AppScaleCommand(Supplier<ApiClient> api, WatchSettings watch) {
     this.api = api;
+    this.watch = watch;
   }
 
   @Override
@@ -44,11 +51,9 @@ public final class AppScaleCommand implements Callable<Integer> {
     // Only the one field: a PUT with a partial body is how Marathon scales without touching the rest.
     ObjectNode body = Json.mapper().createObjectNode().put("instances", instances);
     String path = id.apiPath() + (force ? "?force=true" : "");
-    ApiResponse response = api.get().put(path, body.toString());
-    PrintWriter out = spec.commandLine().getOut();
-    out.println("Scaling app " + id + " to " + instances + (instances == 1 ? " instance" : " instances")
-        + DeploymentIds.suffix(response, response.json()));
-    out.flush();
-    return 0;
+    ApiClient client = api.get();
+    ApiResponse response = client.put(path, body.toString());
+    return write.report(spec, client, watch, response,
+        "Scaling app " + id + " to " + instances + (instances == 1 ? " instance" : " instances"));
   }
 }

@@ -69,7 +69,7 @@ public final class AppShowCommand implements Callable<Integer> {
   static Table fields(JsonNode app) {
     Table table = Table.withColumns(2);
     table.row("ID:", Cells.text(app.path("id")));
-    table.row("CMD:", Cells.oneLine(AppListCommand.command(app)));
+    table.row("CMD:", Cells.oneLine(AppTable.command(app)));
     table.row("INSTANCES:", instances(app));
     table.row("CPUS:", Cells.number(app.path("cpus")));
     table.row("MEM:", Cells.number(app.path("mem")) + " MiB");

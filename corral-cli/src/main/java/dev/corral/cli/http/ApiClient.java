@@ -2,6 +2,7 @@ package dev.corral.cli.http;
 
 import dev.corral.common.Version;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,6 +15,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A thin client for the cluster's Marathon-compatible REST API. Every call either returns a 2xx
@@ -88,12 +90,45 @@ public final class ApiClient {
     return send("DELETE", path, null);
   }
 
+  /**
+   * Attaches to a server-sent event stream such as {@code /v2/events}. Empty when the server answers but does
+   * not stream there (an older Marathon, a gateway without events): callers then fall back to polling.
+   *
+   * @throws UnreachableException when no answer came back at all
+   */
+  public Optional<EventStream> events(String path) {
+    HttpRequest request = request(path).header("Accept", "text/event-stream").GET().build();
+    HttpResponse<InputStream> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + baseUrl + path, e);
+    }
+    String type = response.headers().firstValue("Content-Type").orElse("");
+    int status = response.statusCode();
+    if (status >= 200 && status <= 299 && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
+      return Optional.of(new EventStream(response.body()));
+    }
+    try {
+      response.body().close();
+    } catch (IOException e) {
+      // Nothing was read from it and nothing will be; the connection is dropped either way.
+    }
+    return Optional.empty();
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .timeout(REQUEST_TIMEOUT)
+        .header("User-Agent", "corral-cli/" + Version.get());
+  }
+
   private ApiResponse send(String method, String path, String json) {
     String uri = baseUrl + path;
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri))
-        .timeout(REQUEST_TIMEOUT)
-        .header("Accept", "application/json")
-        .header("User-Agent", "corral-cli/" + Version.get());
+    HttpRequest.Builder request = request(path).header("Accept", "application/json");
     if (json == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {

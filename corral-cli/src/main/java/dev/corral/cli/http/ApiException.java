@@ -17,11 +17,17 @@ public final class ApiException extends RuntimeException {
 
   private final int status;
   private final List<String> details;
+  private final List<String> deployments;
 
   public ApiException(int status, String message, List<String> details) {
+    this(status, message, details, List.of());
+  }
+
+  public ApiException(int status, String message, List<String> details, List<String> deployments) {
     super(message);
     this.status = status;
     this.details = List.copyOf(details);
+    this.deployments = List.copyOf(deployments);
   }
 
   /**
@@ -36,7 +42,8 @@ public final class ApiException extends RuntimeException {
       message = json.isMissingNode() ? firstLine(body) : "";
     }
     if (message.isBlank()) {
-      message = method + " " + path + " failed";
+      // Without a message a 404 most often means the route itself is unknown to this server.
+      message = method + " " + path + (status == 404 ? ": not found" : " failed");
     }
     List<String> details = new ArrayList<>();
     for (JsonNode detail : json.path("details")) {
@@ -50,7 +57,14 @@ public final class ApiException extends RuntimeException {
         details.add(where.isEmpty() ? error : where + ": " + error);
       }
     }
-    return new ApiException(status, message, details);
+    // A 409 from a write names the deployments that hold the app, pod or group: {"deployments": [{"id": ...}]}.
+    List<String> deployments = new ArrayList<>();
+    for (JsonNode deployment : json.path("deployments")) {
+      if (deployment.path("id").isValueNode()) {
+        deployments.add(deployment.path("id").asText());
+      }
+    }
+    return new ApiException(status, message, details, deployments);
   }
 
   public int status() {
@@ -60,6 +74,11 @@ public final class ApiException extends RuntimeException {
   /** One {@code path: error} entry per validation problem; empty for most errors. */
   public List<String> details() {
     return details;
+  }
+
+  /** The ids of the deployments in the way of a write (409 Conflict); empty otherwise. */
+  public List<String> deployments() {
+    return deployments;
   }
 
   private static JsonNode parse(String body) {

@@ -160,7 +160,7 @@ class AppWriteCommandsTest {
   }
 
   @Test
-  void aConflictingDeploymentShowsTheServersAdvice() {
+  void aConflictingDeploymentNamesTheDeploymentAndSaysHowToWaitOrForce() {
     marathon.on("DELETE", "/v2/apps/web", 409, """
         {"message": "App is locked by one or more deployments. Override with the option '?force=true'.",
          "deployments": [{"id": "dep-1"}]}
@@ -170,6 +170,9 @@ class AppWriteCommandsTest {
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.err()).isEqualTo("error: App is locked by one or more deployments. "
-        + "Override with the option '?force=true'. (409)\n");
+        + "Override with the option '?force=true'. (409)\n"
+        + "  in progress: deployment dep-1\n"
+        + "  wait for it: corral deployment watch dep-1\n"
+        + "  or cancel it and go ahead: repeat with --force\n");
   }
 }

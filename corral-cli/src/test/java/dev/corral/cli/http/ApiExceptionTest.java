@@ -38,9 +38,26 @@ class ApiExceptionTest {
   }
 
   @Test
+  void aConflictKeepsTheIdsOfTheDeploymentsInTheWay() {
+    ApiException e = ApiException.fromResponse("PUT", "/v2/apps/web", 409, """
+        {"message": "App is locked by one or more deployments.",
+         "deployments": [{"id": "97c136bf-5a28-4821-9d94-480d9fbb01c8"}, {"id": "dep-2"}]}
+        """);
+
+    assertThat(e.deployments()).containsExactly("97c136bf-5a28-4821-9d94-480d9fbb01c8", "dep-2");
+  }
+
+  @Test
   void anEmptyBodyNamesTheRequest() {
     ApiException e = ApiException.fromResponse("DELETE", "/v2/apps/x", 500, "");
 
     assertThat(e.getMessage()).isEqualTo("DELETE /v2/apps/x failed");
+  }
+
+  @Test
+  void anEmptyNotFoundSaysNotFound() {
+    ApiException e = ApiException.fromResponse("GET", "/v2/groups", 404, "");
+
+    assertThat(e.getMessage()).isEqualTo("GET /v2/groups: not found");
   }
 }

@@ -1,12 +1,14 @@
-package dev.corral.cli.app;
+package dev.corral.cli.deployment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.cli.http.ApiResponse;
 import java.util.Optional;
 
 /** Finds the deployment a write started, wherever this Marathon version put it. */
-final class DeploymentIds {
+public final class DeploymentIds {
   static final String HEADER = "Marathon-Deployment-Id";
+  // The pods API documents this spelling for DELETE; accept both.
+  static final String X_HEADER = "X-Marathon-Deployment-Id";
 
   private DeploymentIds() {}
 
@@ -14,10 +16,12 @@ final class DeploymentIds {
    * The {@code Marathon-Deployment-Id} header first (set on every write since Marathon 1.4); then the body's
    * {@code deploymentId} (PUT and DELETE answers); then the first of {@code deployments} (the created app).
    */
-  static Optional<String> of(ApiResponse response, JsonNode body) {
-    Optional<String> header = response.header(HEADER);
-    if (header.isPresent() && !header.get().isBlank()) {
-      return header;
+  public static Optional<String> of(ApiResponse response, JsonNode body) {
+    for (String name : new String[] {HEADER, X_HEADER}) {
+      Optional<String> header = response.header(name);
+      if (header.isPresent() && !header.get().isBlank()) {
+        return header;
+      }
     }
     if (body.hasNonNull("deploymentId")) {
       return Optional.of(body.path("deploymentId").asText());
@@ -27,7 +31,7 @@ final class DeploymentIds {
   }
 
   /** {@code " (deployment ID)"} or nothing, to append to a confirmation line. */
-  static String suffix(ApiResponse response, JsonNode body) {
+  public static String suffix(ApiResponse response, JsonNode body) {
     return of(response, body).map(id -> " (deployment " + id + ")").orElse("");
   }
 }
