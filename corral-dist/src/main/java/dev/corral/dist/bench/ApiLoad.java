@@ -71,7 +71,7 @@ final class ApiLoad implements AutoCloseable {
         HttpApi.Answer a = switch (kind) {
           case GET_APP -> api.get("/v2/apps" + probeAppId);
           case GET_QUEUE -> api.get("/v2/queue");
-          case POST_APP -> api.post("/v2/apps", HttpApi.sleepApp(postPrefix + "/app-" + posted++, 1));
+          case POST_APP -> api.post("/v2/apps", HttpApi.portlessSleepApp(postPrefix + "/app-" + posted++, 1));
         };
         long took = System.nanoTime() - start;
         if (a.status() >= 400) {

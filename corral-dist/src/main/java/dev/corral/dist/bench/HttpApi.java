@@ -49,10 +49,23 @@ final class HttpApi {
     }
   }
 
-  /** An app of {@code instances} copies of {@code sleep 3600}, small enough to pack many per agent. */
+  /**
+   * An app of {@code instances} copies of {@code sleep 3600}, small enough to pack many per agent, with
+   * Marathon's default of one port (a service port and a host port per task).
+   */
   static ObjectNode sleepApp(String id, int instances) {
     return Json.mapper().createObjectNode().put("id", id).put("cmd", "sleep 3600").put("cpus", 0.1).put("mem", 32)
         .put("instances", instances);
+  }
+
+  /**
+   * The same without ports: thousands of apps with a port each would use up the service port range
+   * (10000–20000, 10,001 ports, as in Marathon).
+   */
+  static ObjectNode portlessSleepApp(String id, int instances) {
+    ObjectNode app = sleepApp(id, instances);
+    app.putArray("portDefinitions");
+    return app;
   }
 
   private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {

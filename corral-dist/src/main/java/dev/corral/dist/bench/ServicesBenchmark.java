@@ -261,7 +261,7 @@ public final class ServicesBenchmark implements Callable<Integer> {
         done.add(pool.submit(() -> {
           int i;
           while ((i = next.getAndIncrement()) < count) {
-            api.createApp(HttpApi.sleepApp(prefix + String.format("%05d", i), instancesEach));
+            api.createApp(HttpApi.portlessSleepApp(prefix + String.format("%05d", i), instancesEach));
             if ((i + 1) % 2_000 == 0) {
               say("      %,d apps posted after %.1f s", i + 1, millisSince(t0) / 1000.0);
             }

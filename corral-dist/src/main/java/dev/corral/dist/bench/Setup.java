@@ -60,7 +60,7 @@ final class Setup implements AutoCloseable {
     long t0 = System.nanoTime();
     api.createApp(HttpApi.sleepApp("/warmup/big", WARMUP_INSTANCES));
     for (int i = 0; i < WARMUP_APPS; i++) {
-      api.createApp(HttpApi.sleepApp("/warmup/small-" + i, 1));
+      api.createApp(HttpApi.portlessSleepApp("/warmup/small-" + i, 1));
     }
     int total = WARMUP_INSTANCES + WARMUP_APPS;
     bench.await("  warm-up RUNNING", running, total, t0, agents);

@@ -59,6 +59,10 @@ public final class AppDefinition {
   private final String user;
   private final KillSelection killSelection;
   private final List<String> unsupported;
+  // Read on every instance the planner, the offer round and the API look at: parsed once, not per call.
+  private final String version;
+  private final String configVersion;
+  private final String lastScalingAt;
 
   private AppDefinition(ObjectNode node) {
     this.node = node;
@@ -91,6 +95,9 @@ public final class AppDefinition {
       }
     }
     this.killSelection = ks;
+    this.version = node.path("version").asText("");
+    this.configVersion = node.path("versionInfo").path("lastConfigChangeAt").asText(version);
+    this.lastScalingAt = node.path("versionInfo").path("lastScalingAt").asText(version);
     this.unsupported = Unsupported.reasons(this);
   }
 
@@ -239,16 +246,16 @@ public final class AppDefinition {
 
   /** The timestamp of the last change of any kind. */
   public String version() {
-    return node.path("version").asText("");
+    return version;
   }
 
   /** The timestamp of the last change that was not just scaling; instances of older configs are replaced. */
   public String configVersion() {
-    return node.path("versionInfo").path("lastConfigChangeAt").asText(version());
+    return configVersion;
   }
 
   public String lastScalingAt() {
-    return node.path("versionInfo").path("lastScalingAt").asText(version());
+    return lastScalingAt;
   }
 
   private static double number(ObjectNode node, String field, double fallback) {

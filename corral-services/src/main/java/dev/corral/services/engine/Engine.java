@@ -129,11 +129,11 @@ public final class Engine {
     loop.assertInLoop();
     Map<String, List<Instance>> instances = new HashMap<>();
     for (String appId : model.appIdsWithInstances()) {
-      instances.put(appId, List.copyOf(model.instancesOf(appId)));
+      instances.put(appId, model.instanceList(appId));
     }
     Map<String, List<String>> versions = new HashMap<>();
     for (String appId : model.apps().keySet()) {
-      versions.put(appId, List.copyOf(model.versions(appId)));
+      versions.put(appId, model.versionList(appId));
     }
     return new ServicesView(now(), model.frameworkId(), subscribed, model.apps(), instances, model.failures(),
         model.backoffs(), model.offerStats(), model.deployments(), versions);
@@ -248,14 +248,14 @@ public final class Engine {
 
   /** Whether some supported, not backed-off app has an instance waiting for an offer. */
   boolean hasLaunchable(Instant now) {
-    for (AppDefinition app : model.apps().values()) {
-      if (!app.unsupportedReasons().isEmpty() || model.backoff(app.id()).delayed(now)) {
+    // Asked after every commit: looks only at apps with a waiting instance, never at every instance.
+    for (String appId : model.appIdsWithWaiting()) {
+      AppDefinition app = model.app(appId);
+      if (app == null || !app.unsupportedReasons().isEmpty() || model.backoff(appId).delayed(now)) {
         continue;
       }
-      for (Instance i : model.instancesOf(app.id())) {
-        if (i.isWaiting() && i.configVersion().equals(app.configVersion())) {
-          return true;
-        }
+      if (model.waitingCount(appId, app.configVersion()) > 0) {
+        return true;
       }
     }
     return false;
@@ -302,6 +302,8 @@ public final class Engine {
     /** By path: a later operation on the same node replaces an earlier one (one op per node per multi). */
     private final Map<String, StoreOp> ops = new LinkedHashMap<>();
     final List<Effect> after = new ArrayList<>();
+    /** Apps whose definition or instances this batch changed: only their deployments can have settled. */
+    final Set<String> touchedApps = new LinkedHashSet<>();
 
     void op(StoreOp op) {
       ops.remove(op.path());
@@ -318,6 +320,7 @@ public final class Engine {
     for (Effect e : effects) {
       if (e instanceof Effect.PutApp put) {
         AppDefinition app = put.app();
+        b.touchedApps.add(app.id());
         model.putApp(app);
         byte[] data = app.toBytes();
         b.op(StoreOp.put(ServicePaths.app(app.id()), data));
@@ -329,14 +332,20 @@ public final class Engine {
           b.op(StoreOp.delete(ServicePaths.appVersion(app.id(), oldest)));
         }
       } else if (e instanceof Effect.RemoveApp remove) {
+        b.touchedApps.add(remove.appId());
         model.removeApp(remove.appId());
         b.op(StoreOp.delete(ServicePaths.app(remove.appId())));
         b.op(StoreOp.delete(ServicePaths.appVersions(remove.appId())));
         b.op(StoreOp.delete(ServicePaths.taskFailure(remove.appId())));
       } else if (e instanceof Effect.PutInstance put) {
+        b.touchedApps.add(put.instance().appId());
         model.putInstance(put.instance());
         b.op(StoreOp.put(ServicePaths.instance(put.instance().id()), InstanceCodec.toBytes(put.instance())));
       } else if (e instanceof Effect.ExpungeInstance expunge) {
+        Instance gone = model.instance(expunge.instanceId());
+        if (gone != null) {
+          b.touchedApps.add(gone.appId());
+        }
         model.removeInstance(expunge.instanceId());
         b.op(StoreOp.delete(ServicePaths.instance(expunge.instanceId())));
       } else if (e instanceof Effect.RecordFailure failure) {
@@ -412,7 +421,7 @@ public final class Engine {
         throw new IllegalStateException("not a driver effect: " + e);
       }
     }
-    checkDeployments();
+    checkDeployments(b.touchedApps);
     updateOfferInterest();
   }
 
@@ -437,27 +446,24 @@ public final class Engine {
     }
   }
 
-  private void checkDeployments() {
-    for (Deployment d : List.copyOf(model.deployments().values())) {
-      AppDefinition app = model.app(d.appId());
-      boolean done = app == null ? model.instancesOf(d.appId()).isEmpty() : settled(app);
+  /** Ends the deployments of the given apps that have reached their goal; O(1) per app. */
+  private void checkDeployments(Set<String> appIds) {
+    for (String appId : appIds) {
+      if (!model.deployments().containsKey(appId)) {
+        continue;
+      }
+      AppDefinition app = model.app(appId);
+      boolean done = app == null ? model.instanceCount(appId) == 0 : settled(app);
       if (done) {
-        model.removeDeployment(d.appId());
+        model.removeDeployment(appId);
       }
     }
   }
 
   /** Every instance of the app is wanted, of the current config, and running; and there are enough. */
   private boolean settled(AppDefinition app) {
-    int running = 0;
-    for (Instance i : model.instancesOf(app.id())) {
-      if (i.goal() != Goal.RUNNING || !i.configVersion().equals(app.configVersion())
-          || i.state() != InstanceState.RUNNING) {
-        return false;
-      }
-      running++;
-    }
-    return running == app.instances();
+    int all = model.instanceCount(app.id());
+    return all == app.instances() && model.runningWantedCount(app.id(), app.configVersion()) == all;
   }
 
   // ---------------------------------------------------------------- reconciliation
