@@ -390,7 +390,17 @@ public final class Engine {
     }
     CompletableFuture<Void> write;
     try {
-      write = store.commit(ops);
+      // Usually one commit; a batch too large for one store request goes in several (see CommitChunks).
+      List<List<StoreOp>> chunks = CommitChunks.split(ops, CommitChunks.MAX_BYTES, CommitChunks.MAX_OPS);
+      if (chunks.size() == 1) {
+        write = store.commit(ops);
+      } else {
+        List<CompletableFuture<Void>> writes = new ArrayList<>(chunks.size());
+        for (List<StoreOp> chunk : chunks) {
+          writes.add(store.commit(chunk));
+        }
+        write = CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0]));
+      }
     } catch (RuntimeException e) {
       write = CompletableFuture.failedFuture(e);
     }
