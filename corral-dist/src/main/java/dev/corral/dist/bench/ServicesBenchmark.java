@@ -99,6 +99,10 @@ public final class ServicesBenchmark implements Callable<Integer> {
       description = "Milliseconds a simulated task takes from launch to RUNNING (default: ${DEFAULT-VALUE}).")
   long launchDelayMillis;
 
+  @Option(names = "--no-starting",
+      description = "Agents report only TASK_RUNNING, as Corral's own agent does, not TASK_STARTING first.")
+  boolean noStarting;
+
   @Option(names = "--api-rate", defaultValue = "30",
       description = "Requests per second of the background API client during A and B (default: ${DEFAULT-VALUE}).")
   double apiRate;
@@ -139,6 +143,7 @@ public final class ServicesBenchmark implements Callable<Integer> {
     figures.put("maxHeapMiB", HeapProbe.mib(Runtime.getRuntime().maxMemory()));
     figures.put("loadAverageAtStart", Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0);
     figures.put("launchDelayMillis", launchDelayMillis);
+    figures.put("startingReported", !noStarting);
     try {
       for (String s : scenarios) {
         switch (s.trim().toLowerCase(Locale.ROOT)) {
@@ -303,7 +308,7 @@ public final class ServicesBenchmark implements Callable<Integer> {
   }
 
   SimulationConfig fleetConfig(int count) {
-    return SimulationConfig.builder(count).resources(agentResources)
+    return SimulationConfig.builder(count).resources(agentResources).reportStarting(!noStarting)
         .launchToRunning(Duration.ofMillis(launchDelayMillis)).build();
   }
 
@@ -329,9 +334,10 @@ public final class ServicesBenchmark implements Callable<Integer> {
       out.flush();
       return;
     }
-    out.printf("Services benchmark: store %s, agents %s, %d cores, %,d MiB max heap, load average %.2f → %.2f%n",
+    out.printf("Services benchmark: store %s, agents %s%s, %d cores, %,d MiB max heap, load average %.2f → %.2f%n",
         f.get("store").asText().equals("zk") ? "zk (embedded ZooKeeper, on disk)" : "memory",
-        f.get("transport").asText(), f.get("cores").asInt(), f.get("maxHeapMiB").asLong(),
+        f.get("transport").asText(), f.get("startingReported").asBoolean() ? " (STARTING, then RUNNING)" : " (RUNNING only)",
+        f.get("cores").asInt(), f.get("maxHeapMiB").asLong(),
         f.get("loadAverageAtStart").asDouble(), f.get("loadAverageAtEnd").asDouble());
     JsonNode a = f.get("a");
     if (a != null) {

@@ -44,7 +44,8 @@ final class Setup implements AutoCloseable {
       s.api.createApp(HttpApi.sleepApp("/bench/probe", 1));
       bench.await("  probe RUNNING", probe, 1, System.nanoTime(), s.agents);
       if (bench.warmup()) {
-        s.warmUp(bench);
+        // Sized down on small fleets, which could not hold it all.
+        s.warmUp(bench, Math.min(WARMUP_INSTANCES, agentCount * 10), Math.min(WARMUP_APPS, agentCount * 2));
       }
       return s;
     } catch (Exception | Error e) {
@@ -53,19 +54,19 @@ final class Setup implements AutoCloseable {
     }
   }
 
-  /** One app of 1,000 instances and 200 single-instance apps, run and removed. */
-  private void warmUp(ServicesBenchmark bench) throws Exception {
+  /** One app of {@code instances} and {@code apps} single-instance apps, run and removed. */
+  private void warmUp(ServicesBenchmark bench, int instances, int apps) throws Exception {
     LongAdder running = counter.watch("warmup_", TaskState.TASK_RUNNING);
     LongAdder killed = counter.watch("warmup_", TaskState.TASK_KILLED);
     long t0 = System.nanoTime();
-    api.createApp(HttpApi.sleepApp("/warmup/big", WARMUP_INSTANCES));
-    for (int i = 0; i < WARMUP_APPS; i++) {
+    api.createApp(HttpApi.sleepApp("/warmup/big", instances));
+    for (int i = 0; i < apps; i++) {
       api.createApp(HttpApi.portlessSleepApp("/warmup/small-" + i, 1));
     }
-    int total = WARMUP_INSTANCES + WARMUP_APPS;
+    int total = instances + apps;
     bench.await("  warm-up RUNNING", running, total, t0, agents);
     api.delete("/v2/apps/warmup/big");
-    for (int i = 0; i < WARMUP_APPS; i++) {
+    for (int i = 0; i < apps; i++) {
       api.delete("/v2/apps/warmup/small-" + i);
     }
     bench.await("  warm-up KILLED", killed, total, t0, agents);
