@@ -57,6 +57,14 @@ class LayeringTest {
   }
 
   @Test
+  void simulatedAgentsSpeakOnlyTheAgentApi() {
+    noClasses().that().resideInAPackage("dev.corral.sim..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.corral.master..", "dev.corral.agent..",
+            "dev.corral.services..", "dev.corral.state..", "dev.corral.scheduler..")
+        .check(classes);
+  }
+
+  @Test
   void commonDependsOnNoOtherModule() {
     noClasses().that().resideInAPackage("dev.corral.common..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.corral.api..", "dev.corral.state..",

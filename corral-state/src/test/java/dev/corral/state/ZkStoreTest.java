@@ -61,4 +61,39 @@ class ZkStoreTest {
       assertThat(store.get("/bad/x")).isEmpty();
     }
   }
+
+  @Test
+  void nodesCreatedUpdatedAndDeletedUnderOneParentAfterItWasListed() {
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
+         ZkStore store = ZkStore.connect(zk.connectString(), "corral", Duration.ofSeconds(10))) {
+      store.commitAndWait(List.of(StoreOp.put("/instances/old", bytes("0"))));
+      List<StoreOp> creates = new ArrayList<>();
+      for (int i = 0; i < 500; i++) {
+        creates.add(StoreOp.put("/instances/i" + i, bytes("a" + i)));
+      }
+      store.commitAndWait(creates);
+      store.commitAndWait(List.of(StoreOp.put("/instances/i7", bytes("b")), StoreOp.put("/instances/old", bytes("1")),
+          StoreOp.delete("/instances/i8"), StoreOp.delete("/instances/never")));
+      store.commitAndWait(List.of(StoreOp.put("/instances/i8", bytes("again"))));
+
+      assertThat(store.children("/instances")).hasSize(501);
+      assertThat(new String(store.get("/instances/i7").orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("b");
+      assertThat(new String(store.get("/instances/i8").orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("again");
+      assertThat(new String(store.get("/instances/old").orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("1");
+    }
+  }
+
+  @Test
+  void aNodeAnotherWriterCreatedAfterTheListingIsFoundWhenTheCommitIsRetried() {
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
+         ZkStore store = ZkStore.connect(zk.connectString(), "corral", Duration.ofSeconds(10));
+         ZkStore other = ZkStore.connect(zk.connectString(), "corral", Duration.ofSeconds(10))) {
+      store.commitAndWait(List.of(StoreOp.put("/instances/a", bytes("1"))));
+      other.commitAndWait(List.of(StoreOp.put("/instances/b", bytes("from the other"))));
+
+      // One writer per store is the design; a second one costs a failed multi, retried on a fresh listing.
+      store.commitAndWait(List.of(StoreOp.put("/instances/b", bytes("mine"))));
+      assertThat(new String(store.get("/instances/b").orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("mine");
+    }
+  }
 }

@@ -64,6 +64,10 @@ public final class AppDefinition {
   private final List<HealthCheck> healthChecks;
   private final List<ReadinessCheck> readinessChecks;
   private final List<String> unsupported;
+  // Read on every instance the planner, the offer round and the API look at: parsed once, not per call.
+  private final String version;
+  private final String configVersion;
+  private final String lastScalingAt;
 
   private AppDefinition(ObjectNode node) {
     this.node = node;
@@ -109,6 +113,9 @@ public final class AppDefinition {
             : UnreachableStrategy.DEFAULT;
     this.healthChecks = objects(node.get("healthChecks")).stream().map(HealthCheck::fromJson).toList();
     this.readinessChecks = objects(node.get("readinessChecks")).stream().map(ReadinessCheck::fromJson).toList();
+    this.version = node.path("version").asText("");
+    this.configVersion = node.path("versionInfo").path("lastConfigChangeAt").asText(version);
+    this.lastScalingAt = node.path("versionInfo").path("lastScalingAt").asText(version);
     this.unsupported = Unsupported.reasons(this);
   }
 
@@ -280,16 +287,16 @@ public final class AppDefinition {
 
   /** The timestamp of the last change of any kind. */
   public String version() {
-    return node.path("version").asText("");
+    return version;
   }
 
   /** The timestamp of the last change that was not just scaling; instances of older configs are replaced. */
   public String configVersion() {
-    return node.path("versionInfo").path("lastConfigChangeAt").asText(version());
+    return configVersion;
   }
 
   public String lastScalingAt() {
-    return node.path("versionInfo").path("lastScalingAt").asText(version());
+    return lastScalingAt;
   }
 
   private static double number(ObjectNode node, String field, double fallback) {

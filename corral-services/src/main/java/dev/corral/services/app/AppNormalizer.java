@@ -104,7 +104,8 @@ public final class AppNormalizer {
     if (defs == null || !defs.isArray()) {
       return out;
     }
-    Set<Integer> used = new HashSet<>(taken);
+    // Ports of this definition; `taken` (other apps' ports) is only asked, never copied: it can be large.
+    Set<Integer> used = new HashSet<>();
     for (JsonNode d : defs) {
       used.add(d.path("port").asInt(0));
     }
@@ -119,12 +120,12 @@ public final class AppNormalizer {
         continue;
       }
       Integer keep = i < reusable.size() ? reusable.get(i) : null;
-      if (keep != null && keep != 0 && !used.contains(keep)) {
+      if (keep != null && keep != 0 && !used.contains(keep) && !taken.contains(keep)) {
         def.put("port", keep);
         used.add(keep);
         continue;
       }
-      while (next <= SERVICE_PORT_MAX && used.contains(next)) {
+      while (next <= SERVICE_PORT_MAX && (used.contains(next) || taken.contains(next))) {
         next++;
       }
       if (next > SERVICE_PORT_MAX) {

@@ -107,7 +107,15 @@ final class DeploymentProgress {
       case StopApplication:
         return app == null && model.instancesOf(a.appId()).isEmpty();
       default:
-        return app == null || settled(app, model.instancesOf(a.appId()));
+        if (app == null) {
+          return true;
+        }
+        // Counted in O(1) first: the walk over the instances (for health and readiness) runs only at the end.
+        if (model.instanceCount(app.id()) != app.instances()
+            || model.runningWantedCount(app.id(), app.configVersion()) != app.instances()) {
+          return false;
+        }
+        return settled(app, model.instancesOf(a.appId()));
     }
   }
 

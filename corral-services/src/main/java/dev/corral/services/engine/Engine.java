@@ -168,11 +168,11 @@ public final class Engine {
     loop.assertInLoop();
     Map<String, List<Instance>> instances = new HashMap<>();
     for (String appId : model.appIdsWithInstances()) {
-      instances.put(appId, List.copyOf(model.instancesOf(appId)));
+      instances.put(appId, model.instanceList(appId));
     }
     Map<String, List<String>> versions = new HashMap<>();
     for (String appId : model.apps().keySet()) {
-      versions.put(appId, List.copyOf(model.versions(appId)));
+      versions.put(appId, model.versionList(appId));
     }
     return new ServicesView(now(), model.frameworkId(), subscribed, model.apps(), instances, model.failures(),
         model.backoffs(), model.offerStats(), model.deployments(), versions, model.deploymentIndex(),
@@ -317,14 +317,14 @@ public final class Engine {
 
   /** Whether some supported, not backed-off app has an instance waiting for an offer. */
   boolean hasLaunchable(Instant now) {
-    for (AppDefinition app : model.apps().values()) {
-      if (!app.unsupportedReasons().isEmpty() || model.backoff(app.id()).delayed(now)) {
+    // Asked after every commit: looks only at apps with a waiting instance, never at every instance.
+    for (String appId : model.appIdsWithWaiting()) {
+      AppDefinition app = model.app(appId);
+      if (app == null || !app.unsupportedReasons().isEmpty() || model.backoff(appId).delayed(now)) {
         continue;
       }
-      for (Instance i : model.instancesOf(app.id())) {
-        if (i.isWaiting() && i.configVersion().equals(app.configVersion())) {
-          return true;
-        }
+      if (model.waitingCount(appId, app.configVersion()) > 0) {
+        return true;
       }
     }
     return false;
@@ -503,7 +503,17 @@ public final class Engine {
     }
     CompletableFuture<Void> write;
     try {
-      write = store.commit(ops);
+      // Usually one commit; a batch too large for one store request goes in several (see CommitChunks).
+      List<List<StoreOp>> chunks = CommitChunks.split(ops, CommitChunks.MAX_BYTES, CommitChunks.MAX_OPS);
+      if (chunks.size() == 1) {
+        write = store.commit(ops);
+      } else {
+        List<CompletableFuture<Void>> writes = new ArrayList<>(chunks.size());
+        for (List<StoreOp> chunk : chunks) {
+          writes.add(store.commit(chunk));
+        }
+        write = CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0]));
+      }
     } catch (RuntimeException e) {
       write = CompletableFuture.failedFuture(e);
     }

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,8 +128,11 @@ final class OfferRound {
    */
   private static List<OfferMatcher.Demand> demands(ServiceModel model, Instant now) {
     List<OfferMatcher.Demand> out = new ArrayList<>();
-    for (AppDefinition app : model.apps().values()) {
-      if (!app.unsupportedReasons().isEmpty() || model.backoff(app.id()).delayed(now)) {
+    // Only apps with a waiting instance, in id order: a round costs nothing for the thousands that run.
+    for (String appId : new TreeSet<>(model.appIdsWithWaiting())) {
+      AppDefinition app = model.app(appId);
+      if (app == null || model.waitingCount(appId, app.configVersion()) == 0
+          || !app.unsupportedReasons().isEmpty() || model.backoff(app.id()).delayed(now)) {
         continue;
       }
       List<Instance> waiting = new ArrayList<>();

@@ -3,19 +3,24 @@ package dev.corral.services.engine;
 import dev.corral.services.app.AppDefinition;
 import dev.corral.services.app.PortDefinition;
 import dev.corral.services.instance.Backoff;
+import dev.corral.services.instance.Goal;
 import dev.corral.services.instance.Instance;
+import dev.corral.services.instance.InstanceState;
 import dev.corral.services.instance.TaskFailure;
 import dev.corral.services.placement.OfferStats;
 import dev.corral.services.placement.OfferStatsRecorder;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -28,6 +33,10 @@ import java.util.TreeMap;
 final class ServiceModel {
   private final TreeMap<String, AppDefinition> apps = new TreeMap<>();
   private final Map<String, List<String>> versions = new HashMap<>();
+  /** Immutable copies of {@link #versions} for views, dropped when an app's versions change. */
+  private final Map<String, List<String>> versionLists = new HashMap<>();
+  /** Service port → the apps that hold it (one, unless a definition insists on a taken port). */
+  private final Map<Integer, Set<String>> servicePorts = new HashMap<>();
   private final Map<String, Instance> instances = new HashMap<>();
   private final Map<String, Map<String, Instance>> byApp = new HashMap<>();
   private final Map<String, String> instanceByTask = new HashMap<>();
@@ -37,10 +46,17 @@ final class ServiceModel {
   private final Map<String, Deployment> deployments = new LinkedHashMap<>();
   private final Map<String, String> deploymentByApp = new HashMap<>();
   private final TreeMap<String, GroupRecord> groups = new TreeMap<>();
+  /** Instances waiting for an offer (goal RUNNING, SCHEDULED), by app and config version. */
+  private final ConfigCounts waiting = new ConfigCounts();
+  /** Instances running as wanted (goal RUNNING, RUNNING), by app and config version. */
+  private final ConfigCounts runningWanted = new ConfigCounts();
+  /** Immutable copies of each app's instance list for views, dropped when the app's instances change. */
+  private final Map<String, List<Instance>> instanceLists = new HashMap<>();
   private String frameworkId = "";
 
-  Map<String, AppDefinition> apps() {
-    return Collections.unmodifiableMap(apps);
+  /** Sorted by id (a sorted map, so that copies of it are made in linear time). */
+  SortedMap<String, AppDefinition> apps() {
+    return Collections.unmodifiableSortedMap(apps);
   }
 
   AppDefinition app(String appId) {
@@ -57,17 +73,28 @@ final class ServiceModel {
   }
 
   void putApp(AppDefinition app) {
-    apps.put(app.id(), app);
+    AppDefinition previous = apps.put(app.id(), app);
+    if (previous != null) {
+      releasePorts(previous);
+    }
+    for (PortDefinition p : app.portDefinitions()) {
+      servicePorts.computeIfAbsent(p.port(), k -> new HashSet<>(2)).add(app.id());
+    }
     List<String> v = versions.computeIfAbsent(app.id(), k -> new ArrayList<>());
     if (!v.contains(app.version())) {
       v.add(app.version());
       Collections.sort(v);
+      versionLists.remove(app.id());
     }
   }
 
   void removeApp(String appId) {
-    apps.remove(appId);
+    AppDefinition previous = apps.remove(appId);
+    if (previous != null) {
+      releasePorts(previous);
+    }
     versions.remove(appId);
+    versionLists.remove(appId);
     failures.remove(appId);
     backoffs.remove(appId);
     offerStats.remove(appId);
@@ -78,16 +105,23 @@ final class ServiceModel {
     return Collections.unmodifiableList(versions.getOrDefault(appId, List.of()));
   }
 
+  /** An immutable copy of {@link #versions}, shared by views until the app's versions change. */
+  List<String> versionList(String appId) {
+    return versionLists.computeIfAbsent(appId, id -> List.copyOf(versions(id)));
+  }
+
   void setVersions(String appId, List<String> stored) {
     List<String> v = new ArrayList<>(stored);
     Collections.sort(v);
     versions.put(appId, v);
+    versionLists.remove(appId);
   }
 
   void dropVersion(String appId, String version) {
     List<String> v = versions.get(appId);
     if (v != null) {
       v.remove(version);
+      versionLists.remove(appId);
     }
   }
 
@@ -117,6 +151,11 @@ final class ServiceModel {
 
   void putInstance(Instance instance) {
     Instance previous = instances.put(instance.id(), instance);
+    if (previous != null) {
+      uncount(previous);
+    }
+    count(instance);
+    instanceLists.remove(instance.appId());
     if (previous != null && previous.taskId() != null && !previous.taskId().equals(instance.taskId())) {
       instanceByTask.remove(previous.taskId());
     }
@@ -131,6 +170,8 @@ final class ServiceModel {
     if (previous == null) {
       return;
     }
+    uncount(previous);
+    instanceLists.remove(previous.appId());
     if (previous.taskId() != null) {
       instanceByTask.remove(previous.taskId());
     }
@@ -140,6 +181,48 @@ final class ServiceModel {
       if (of.isEmpty()) {
         byApp.remove(previous.appId());
       }
+    }
+  }
+
+  /** An immutable copy of {@link #instancesOf}, shared by views until the app's instances change. */
+  List<Instance> instanceList(String appId) {
+    return instanceLists.computeIfAbsent(appId, id -> List.copyOf(instancesOf(id)));
+  }
+
+  /** How many of the app's instances of that config wait for an offer. */
+  int waitingCount(String appId, String configVersion) {
+    return waiting.count(appId, configVersion);
+  }
+
+  /** Apps with an instance waiting for an offer (of any config). */
+  Set<String> appIdsWithWaiting() {
+    return waiting.appIds();
+  }
+
+  /** How many of the app's instances of that config are wanted and running. */
+  int runningWantedCount(String appId, String configVersion) {
+    return runningWanted.count(appId, configVersion);
+  }
+
+  /** How many instances the app has, in any goal and state. */
+  int instanceCount(String appId) {
+    Map<String, Instance> of = byApp.get(appId);
+    return of == null ? 0 : of.size();
+  }
+
+  private void count(Instance i) {
+    if (i.isWaiting()) {
+      waiting.add(i.appId(), i.configVersion());
+    } else if (i.goal() == Goal.RUNNING && i.state() == InstanceState.RUNNING) {
+      runningWanted.add(i.appId(), i.configVersion());
+    }
+  }
+
+  private void uncount(Instance i) {
+    if (i.isWaiting()) {
+      waiting.remove(i.appId(), i.configVersion());
+    } else if (i.goal() == Goal.RUNNING && i.state() == InstanceState.RUNNING) {
+      runningWanted.remove(i.appId(), i.configVersion());
     }
   }
 
@@ -264,14 +347,35 @@ final class ServiceModel {
 
   /** Service ports held by apps other than {@code exceptAppId}. */
   Set<Integer> servicePortsTaken(String exceptAppId) {
-    Set<Integer> taken = new HashSet<>();
-    for (AppDefinition app : apps.values()) {
-      if (!app.id().equals(exceptAppId)) {
-        for (PortDefinition p : app.portDefinitions()) {
-          taken.add(p.port());
+    // A view over the port index: one lookup per port asked about, not a walk over every app per create.
+    return new AbstractSet<>() {
+      @Override
+      public boolean contains(Object o) {
+        Set<String> owners = servicePorts.get(o);
+        return owners != null && (owners.size() > 1 || !owners.contains(exceptAppId));
+      }
+
+      @Override
+      public Iterator<Integer> iterator() {
+        return servicePorts.keySet().stream().filter(this::contains).iterator();
+      }
+
+      @Override
+      public int size() {
+        return (int) servicePorts.keySet().stream().filter(this::contains).count();
+      }
+    };
+  }
+
+  private void releasePorts(AppDefinition app) {
+    for (PortDefinition p : app.portDefinitions()) {
+      Set<String> owners = servicePorts.get(p.port());
+      if (owners != null) {
+        owners.remove(app.id());
+        if (owners.isEmpty()) {
+          servicePorts.remove(p.port());
         }
       }
     }
-    return taken;
   }
 }
