@@ -24,6 +24,19 @@ final class HeapProbe {
     return used;
   }
 
+  /**
+   * As {@link #usedAfterGc}, after two seconds for what a layer that just stopped still had in flight (its
+   * last messages, the reactions of the layers around it) to drain.
+   */
+  static long usedAfterSettling() {
+    try {
+      Thread.sleep(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return usedAfterGc();
+  }
+
   static long mib(long bytes) {
     return Math.round(bytes / (1024.0 * 1024.0));
   }

@@ -116,7 +116,9 @@ public final class ServicesBenchmark implements Callable<Integer> {
   @Option(names = "--work-dir", description = "Where ZooKeeper keeps its data (default: a new temporary directory).")
   Path workDir;
 
-  @Option(names = "--verbose", description = "Keep Corral's INFO logs (they cost time at this scale).")
+  @Option(names = "--verbose",
+      description = "Keep Corral's INFO and WARN logs; by default only errors are logged, because at this scale the"
+          + " warnings about resent updates alone come to tens of megabytes and cost time.")
   boolean verbose;
 
   @Option(names = "--json", description = "Print the figures as JSON.")
@@ -131,7 +133,7 @@ public final class ServicesBenchmark implements Callable<Integer> {
     StoreKind storeKind = parse(StoreKind.class, store, "--store");
     Transport transportKind = parse(Transport.class, transport, "--transport");
     if (!verbose) {
-      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.corral")).setLevel(Level.WARN);
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.corral")).setLevel(Level.ERROR);
     }
     Path dir = workDir != null
         ? Files.createDirectories(workDir.resolve("corral-bench-services-" + ProcessHandle.current().pid()))
@@ -232,14 +234,18 @@ public final class ServicesBenchmark implements Callable<Integer> {
       say("[heap] measuring: used heap after GC, then as each layer stops");
       long loaded = HeapProbe.usedAfterGc();
       s.cluster.stopServices();
-      long withoutServices = HeapProbe.usedAfterGc();
+      long withoutServices = HeapProbe.usedAfterSettling();
       s.agents.close();
       s.agents = null;
-      long withoutAgents = HeapProbe.usedAfterGc();
+      long withoutAgents = HeapProbe.usedAfterSettling();
       s.cluster.stopMaster();
-      long withoutMaster = HeapProbe.usedAfterGc();
+      long withoutMaster = HeapProbe.usedAfterSettling();
       s.cluster.stopStore();
-      long withoutStore = HeapProbe.usedAfterGc();
+      long withoutStore = HeapProbe.usedAfterSettling();
+      f.put("withoutSchedulerMiB", HeapProbe.mib(withoutServices));
+      f.put("withoutAgentsMiB", HeapProbe.mib(withoutAgents));
+      f.put("withoutMasterMiB", HeapProbe.mib(withoutMaster));
+      f.put("withoutStoreMiB", HeapProbe.mib(withoutStore));
       f.put("beforeClusterMiB", HeapProbe.mib(before));
       f.put("idleClusterMiB", HeapProbe.mib(idle));
       f.put("loadedMiB", HeapProbe.mib(loaded));
