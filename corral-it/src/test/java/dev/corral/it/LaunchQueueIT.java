@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -24,49 +23,22 @@ class LaunchQueueIT {
 
   @TempDir
   static Path dir;
-  static CorralProcess master;
-  static final List<CorralProcess> agents = new ArrayList<>();
+  static Cluster cluster;
   static Marathon api;
   static int httpPort;
 
   @BeforeAll
   static void start() throws Exception {
-    httpPort = Ports.free();
-    int grpcPort = Ports.free();
-    api = new Marathon(httpPort);
-    master = CorralProcess.start(dir.resolve("master.log"), "master", "--work-dir", dir.resolve("master").toString(),
-        "--http-port", Integer.toString(httpPort), "--grpc-port", Integer.toString(grpcPort), "--bind", "127.0.0.1",
-        "--hostname", "127.0.0.1");
-    master.awaitLog("Corral master", WAIT);
-    for (int i = 1; i <= AGENTS; i++) {
-      int ports = Ports.freeRange(10);
-      CorralProcess agent = CorralProcess.start(dir.resolve("agent-" + i + ".log"), "agent",
-          "--master", "127.0.0.1:" + grpcPort, "--work-dir", dir.resolve("agent-" + i).toString(),
-          "--hostname", "agent-" + i, "--attributes", "rack:r" + i, "--kill-tasks-on-exit",
-          "--resources", "cpus:1;mem:256;disk:512;ports:[" + ports + "-" + (ports + 9) + "]");
-      agents.add(agent);
-      agent.awaitLog("Corral agent", WAIT);
-    }
+    cluster = Cluster.start(dir, AGENTS, i -> "agent-" + i, "cpus:1;mem:256;disk:512");
+    api = cluster.api;
+    httpPort = cluster.httpPort;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (master != null) {
-      for (JsonNode app : api.get("/v2/apps").json().path("apps")) {
-        api.delete("/v2/apps" + app.path("id").asText() + "?force=true");
-      }
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (api.get("/v2/tasks").json().path("tasks").size() > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
+    if (cluster != null) {
+      cluster.close();
     }
-    for (CorralProcess agent : agents) {
-      agent.stop();
-    }
-    if (master != null) {
-      master.stop();
-    }
-    TaskProcesses.killAllUnder(dir);
   }
 
   @Test
