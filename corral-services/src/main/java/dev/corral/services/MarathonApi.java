@@ -73,7 +73,8 @@ public final class MarathonApi {
   }
 
   /** One HTTP answer. */
-  private record Reply(int status, JsonNode body, Map<String, String> headers) {
+  /** An answer; a textual body is sent as text/plain, anything else as JSON. */
+  record Reply(int status, JsonNode body, Map<String, String> headers) {
     static Reply ok(JsonNode body) {
       return new Reply(200, body, Map.of());
     }
@@ -156,6 +157,9 @@ public final class MarathonApi {
   private Reply getUnderApps(Context ctx, ServicesView view) {
     String path = trim(ctx.pathParam("path"));
     String prefix = parentIfExists(view, path, "tasks");
+    if (prefix != null && wantsText(ctx)) {
+      return TaskEndpoints.reply(view.apps().get(prefix), view.instancesOf(prefix));
+    }
     if (prefix != null) {
       ArrayNode tasks = Json.mapper().createArrayNode();
       AppDefinition app = view.apps().get(prefix);
@@ -431,7 +435,23 @@ public final class MarathonApi {
 
   // ---------------------------------------------------------------- tasks
 
+  /** Marathon answers task lists in its plain-text format when the client prefers text/plain (service discovery). */
+  private static boolean wantsText(Context ctx) {
+    String accept = ctx.header("Accept");
+    return accept != null && accept.contains("text/plain") && !accept.contains("application/json");
+  }
+
   private Reply listTasks(Context ctx, ServicesView view) {
+    if (wantsText(ctx)) {
+      StringBuilder text = new StringBuilder();
+      for (Map.Entry<String, List<Instance>> e : new TreeMap<>(view.instances()).entrySet()) {
+        AppDefinition app = view.apps().get(e.getKey());
+        if (app != null) {
+          text.append(TaskEndpoints.text(app, e.getValue()));
+        }
+      }
+      return TaskEndpoints.textReply(text.toString());
+    }
     Set<String> states = new HashSet<>();
     for (String s : ctx.queryParams("status")) {
       for (String part : s.split(",")) {
@@ -618,6 +638,10 @@ public final class MarathonApi {
       r.headers().forEach(ctx::header);
       if (r.body() == null) {
         ctx.status(r.status());
+        return;
+      }
+      if (r.body().isTextual()) {
+        ctx.status(r.status()).contentType("text/plain; charset=utf-8").result(r.body().asText());
         return;
       }
       ctx.status(r.status()).contentType(JSON).result(Json.mapper().writeValueAsBytes(r.body()));

@@ -41,6 +41,11 @@ public final class ApiFixture implements AutoCloseable {
     return send(HttpRequest.newBuilder(server.uri(path)).GET());
   }
 
+  /** GET with an Accept header (text/plain task lists). */
+  public Response get(String path, String accept) {
+    return send(HttpRequest.newBuilder(server.uri(path)).header("Accept", accept).GET());
+  }
+
   public Response post(String path, String body) {
     return send(HttpRequest.newBuilder(server.uri(path)).POST(HttpRequest.BodyPublishers.ofString(body))
         .header("Content-Type", "application/json"));

@@ -3,6 +3,7 @@ package dev.corral.dist.node;
 import dev.corral.common.ThreadEventLoop;
 import dev.corral.master.Master;
 import dev.corral.master.MasterConfig;
+import dev.corral.packages.PackageManager;
 import dev.corral.scheduler.GrpcSchedulerDriver;
 import dev.corral.services.MarathonApi;
 import dev.corral.services.ServiceScheduler;
@@ -19,6 +20,7 @@ import io.javalin.Javalin;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,9 +97,12 @@ public final class MasterNode implements AutoCloseable {
     started.add(services);
 
     MarathonApi api = new MarathonApi(services);
+    PackageManager packages = PackageManager.overHttp(store, this::selfUri,
+        PackageManager.bundledCatalog(System.getProperty("corral.home")));
     http = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       api.install(config);
+      packages.install(config);
     });
     try {
       http.start(options.bindAddress(), options.httpPort());
@@ -114,6 +119,13 @@ public final class MasterNode implements AutoCloseable {
   /** A channel to this master over the in-process transport, for agents and schedulers in this JVM. */
   public ManagedChannel inProcessChannel() {
     return InProcessChannelBuilder.forName(inProcessName).build();
+  }
+
+  /** This node's own HTTP API, for components that go through it (the package manager installs via Marathon's). */
+  private URI selfUri() {
+    String host = "0.0.0.0".equals(options.bindAddress()) || "::".equals(options.bindAddress()) ? "127.0.0.1"
+        : options.bindAddress();
+    return URI.create("http://" + host + ":" + http.port());
   }
 
   public int httpPort() {

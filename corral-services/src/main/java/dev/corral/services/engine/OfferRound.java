@@ -178,7 +178,8 @@ final class OfferRound {
         }
         AppDefinition app = model.app(i.appId());
         if (i.goal() == Goal.RUNNING && app != null && i.configVersion().equals(app.configVersion())) {
-          tasks.add(TaskInfoBuilder.build(app, p.taskId(), p.placement(), engine.config.user(), model.frameworkId()));
+          tasks.add(TaskInfoBuilder.build(app, p.taskId(), p.placement(), engine.config.user(), model.frameworkId(),
+              engine.config.leaderAddress()));
           taskIds.add(p.taskId());
         } else {
           // Changed or removed while the commit was in flight: the task was never launched, so forget it.

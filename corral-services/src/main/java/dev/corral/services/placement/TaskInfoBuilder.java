@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Turns an app and a placement into the TaskInfo the agent runs, with the environment Marathon gives its
- * tasks (PORT0…, PORT, PORTS, PORT_NAME, HOST, MARATHON_APP_*, MESOS_TASK_ID) and the app's own {@code env}
+ * tasks (PORT0…, PORT, PORTS, PORT_NAME, HOST, MARATHON_APP_*, MESOS_TASK_ID), CORRAL_URL (the API, for
+ * discovery) and the app's own {@code env}
  * on top, which wins on a clash as in Marathon. The app's health and readiness checks go along, resolved to
  * the task's host ports ({@link CheckInfos}), for the agent to run.
  */
@@ -22,9 +23,10 @@ public final class TaskInfoBuilder {
   /**
    * @param defaultUser the scheduler's user, used when the app names none; "" leaves it to the agent
    * @param frameworkId the framework id, or "" before the first subscription
+   * @param apiAddress host:port of the HTTP API, given to tasks as CORRAL_URL so they can discover each other
    */
   public static TaskInfo build(AppDefinition app, String taskId, Placement placement, String defaultUser,
-      String frameworkId) {
+      String frameworkId, String apiAddress) {
     CommandInfo.Builder command = CommandInfo.newBuilder();
     if (app.cmd() != null) {
       command.setShell(true).setValue(app.cmd());
@@ -35,7 +37,11 @@ public final class TaskInfoBuilder {
     if (user != null && !user.isEmpty()) {
       command.setUser(user);
     }
-    command.putAllEnvironment(environment(app, taskId, placement));
+    Map<String, String> env = environment(app, taskId, placement);
+    if (apiAddress != null && !apiAddress.isEmpty() && !app.env().containsKey("CORRAL_URL")) {
+      env.put("CORRAL_URL", "http://" + apiAddress);
+    }
+    command.putAllEnvironment(env);
     TaskInfo.Builder task = TaskInfo.newBuilder()
         .setTaskId(taskId)
         .setName(app.id())

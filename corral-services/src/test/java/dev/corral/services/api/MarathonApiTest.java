@@ -195,6 +195,11 @@ class MarathonApiTest {
     assertThat(api.get("/v2/tasks").json().get("tasks")).hasSize(2);
     assertThat(api.get("/v2/apps/web/tasks").json().get("tasks")).hasSize(2);
     assertThat(api.get("/v2/apps/web").json().get("app").get("tasksRunning").asInt()).isEqualTo(1);
+    // Marathon's text format for discovery: only running tasks, host:port per port index
+    ApiFixture.Response text = api.get("/v2/apps/web/tasks", "text/plain");
+    assertThat(text.http().headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+    assertThat(text.raw()).isEqualTo("web_10000\t10000\thost-a:" + task.get("ports").get(0).asInt() + "\n");
+    assertThat(api.get("/v2/tasks", "text/plain").raw()).isEqualTo("docker_10001\t10001\n" + text.raw());
 
     JsonNode queue = api.get("/v2/queue").json().get("queue");
     assertThat(queue).hasSize(1);
