@@ -19,6 +19,7 @@ import dev.corral.cli.http.AppId;
 import dev.corral.cli.http.DeploymentId;
 import dev.corral.cli.http.GroupId;
 import dev.corral.cli.http.PodId;
+import dev.corral.cli.pkg.PackageCommand;
 import dev.corral.cli.pod.PodCommand;
 import dev.corral.cli.queue.QueueCommand;
 import dev.corral.cli.task.TaskCommand;
@@ -32,7 +33,7 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * The {@code corral} command line: the HTTP client commands ({@code app}, {@code task}, {@code deployment},
- * {@code group}, {@code pod}). The launcher
+ * {@code group}, {@code pod}, {@code package}). The launcher
  * in corral-dist takes {@link #commandLine()} and adds the server roles ({@code up}, {@code master},
  * {@code agent}) with {@code addSubcommand} before executing it; those inherit {@code --url} as well.
  *
@@ -89,6 +90,7 @@ public final class Cli {
     cli.addSubcommand(DeploymentCommand.commandLine(api, watch));
     cli.addSubcommand(GroupCommand.commandLine(api, input, watch));
     cli.addSubcommand(PodCommand.commandLine(api, input, watch));
+    cli.addSubcommand(PackageCommand.commandLine(api, input, watch));
     // Registered after the tree is built: registerConverter applies to the subcommands present now.
     cli.registerConverter(AppId.class, raw -> convert(raw, AppId::parse));
     cli.registerConverter(PodId.class, raw -> convert(raw, PodId::parse));

@@ -41,6 +41,8 @@ final class CorralProcess implements AutoCloseable {
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-Xmx512m");
+    // as bin/corral does: the distribution's own files (the bundled package catalog) are found from here
+    cmd.add("-Dcorral.home=" + distribution().toAbsolutePath());
     cmd.add("-cp");
     cmd.add(distribution().resolve("lib").toAbsolutePath() + "/*");
     cmd.add("dev.corral.dist.Main");

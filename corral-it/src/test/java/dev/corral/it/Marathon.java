@@ -36,6 +36,11 @@ final class Marathon {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
 
+  /** GET with an Accept header (Marathon's text/plain task list). */
+  Response get(String path, String accept) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", accept).GET());
+  }
+
   Response post(String path, String body) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)));

@@ -57,6 +57,11 @@ public final class ApiException extends RuntimeException {
         details.add(where.isEmpty() ? error : where + ": " + error);
       }
     }
+    // The package API (Cosmos) lists option errors as data.errors: [{"path", "rule", "message"}].
+    for (JsonNode error : json.path("data").path("errors")) {
+      details.add(error.path("path").asText() + ": " + error.path("message").asText()
+          + (error.hasNonNull("rule") ? " (" + error.path("rule").asText() + ")" : ""));
+    }
     // A 409 from a write names the deployments that hold the app, pod or group: {"deployments": [{"id": ...}]}.
     List<String> deployments = new ArrayList<>();
     for (JsonNode deployment : json.path("deployments")) {
