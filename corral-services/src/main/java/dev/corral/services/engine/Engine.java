@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.api.TaskLifecycle;
 import dev.corral.api.v1.Offer;
 import dev.corral.api.v1.ReconcileTask;
+import dev.corral.api.v1.TaskState;
 import dev.corral.api.v1.TaskStatus;
 import dev.corral.common.EventLoop;
 import dev.corral.common.Ids;
@@ -268,7 +269,9 @@ public final class Engine {
       statusEvents(b, instance, status, app, effects);
       apply(b, effects);
       apply(b, unhealthy.afterStatus(model, model.instance(instance.id()), app, now()));
-      apply(b, replan(instance.appId()));
+      if (mayChangePlan(instance, status, app)) {
+        apply(b, replan(instance.appId()));
+      }
       if (instance.goal() == Goal.DECOMMISSIONED && !TaskLifecycle.isTerminal(status.getState())
           && instance.state() == InstanceState.UNREACHABLE) {
         // Back from a partition after it was replaced: the kill sent while it was away never arrived.
@@ -277,6 +280,25 @@ public final class Engine {
     }
     b.after.add(new Effect.Acknowledge(status));
     commit(b);
+  }
+
+  /**
+   * Whether a status can change what the app's plan decides. Re-planning walks all the app's instances, so
+   * doing it for each of the thousands of RUNNING updates that follow a big launch made the loop quadratic.
+   * A non-terminal status of an instance that is wanted, of the current config, and not coming back from a
+   * partition, in an app whose every instance is such, changes nothing the planner looks at: it starts,
+   * stops and replaces by count, config and terminal or unreachable state. (Health changes that gate a
+   * rolling upgrade only occur when old-config instances exist, and then this returns true.)
+   */
+  private boolean mayChangePlan(Instance before, TaskStatus status, AppDefinition app) {
+    if (app == null || TaskLifecycle.isTerminal(status.getState()) || status.getState() == TaskState.TASK_UNREACHABLE
+        || before.state() == InstanceState.UNREACHABLE || before.goal() != Goal.RUNNING
+        || !before.configVersion().equals(app.configVersion())) {
+      return true;
+    }
+    String appId = app.id();
+    return model.instanceCount(appId) != app.instances()
+        || model.wantedCount(appId, app.configVersion()) != app.instances();
   }
 
   /**

@@ -50,6 +50,7 @@ final class ServiceModel {
   private final ConfigCounts waiting = new ConfigCounts();
   /** Instances running as wanted (goal RUNNING, RUNNING), by app and config version. */
   private final ConfigCounts runningWanted = new ConfigCounts();
+  private final ConfigCounts wanted = new ConfigCounts();
   /** Immutable copies of each app's instance list for views, dropped when the app's instances change. */
   private final Map<String, List<Instance>> instanceLists = new HashMap<>();
   private String frameworkId = "";
@@ -204,6 +205,11 @@ final class ServiceModel {
     return runningWanted.count(appId, configVersion);
   }
 
+  /** How many of the app's instances of that config are wanted (goal RUNNING), in any state. */
+  int wantedCount(String appId, String configVersion) {
+    return wanted.count(appId, configVersion);
+  }
+
   /** How many instances the app has, in any goal and state. */
   int instanceCount(String appId) {
     Map<String, Instance> of = byApp.get(appId);
@@ -211,6 +217,9 @@ final class ServiceModel {
   }
 
   private void count(Instance i) {
+    if (i.goal() == Goal.RUNNING) {
+      wanted.add(i.appId(), i.configVersion());
+    }
     if (i.isWaiting()) {
       waiting.add(i.appId(), i.configVersion());
     } else if (i.goal() == Goal.RUNNING && i.state() == InstanceState.RUNNING) {
@@ -219,6 +228,9 @@ final class ServiceModel {
   }
 
   private void uncount(Instance i) {
+    if (i.goal() == Goal.RUNNING) {
+      wanted.remove(i.appId(), i.configVersion());
+    }
     if (i.isWaiting()) {
       waiting.remove(i.appId(), i.configVersion());
     } else if (i.goal() == Goal.RUNNING && i.state() == InstanceState.RUNNING) {
