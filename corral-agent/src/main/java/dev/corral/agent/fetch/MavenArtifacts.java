@@ -32,7 +32,8 @@ import org.eclipse.aether.util.filter.DependencyFilterUtils;
 /**
  * Resolves {@code maven://} coordinates with Maven Resolver, as Maven itself would: the artifacts and their
  * compile and runtime dependencies, optional and test ones left out, conflicts settled by Maven's
- * nearest-wins mediation, {@code .sha1}/{@code .md5} checksums checked (a mismatch fails). Everything
+ * nearest-wins mediation, {@code .sha1}/{@code .md5} checksums checked (for http(s) repositories a missing
+ * or wrong checksum fails; for file:// ones it is logged). Everything
  * resolved goes flat into one directory as {@code artifactId-version[-classifier].extension}, so that
  * {@code java -cp 'lib/*'} runs it; two artifacts with the same file name get their groupId in front.
  *
@@ -48,13 +49,17 @@ final class MavenArtifacts implements AutoCloseable {
   MavenArtifacts(List<String> repositoryUrls, Path localRepository) {
     this.system = new RepositorySystemSupplier().get();
     this.local = new LocalRepository(localRepository.toFile());
-    RepositoryPolicy policy = new RepositoryPolicy(true, RepositoryPolicy.UPDATE_POLICY_DAILY,
-        RepositoryPolicy.CHECKSUM_POLICY_FAIL);
     List<RemoteRepository> repos = new ArrayList<>();
     for (int i = 0; i < repositoryUrls.size(); i++) {
+      String url = repositoryUrls.get(i);
+      // A download must match its checksum. A file:// repository is often a local Maven cache, which need
+      // not hold checksum files: there a missing or wrong one is only logged.
+      String checksums = url.regionMatches(true, 0, "file:", 0, 5)
+          ? RepositoryPolicy.CHECKSUM_POLICY_WARN : RepositoryPolicy.CHECKSUM_POLICY_FAIL;
+      RepositoryPolicy policy = new RepositoryPolicy(true, RepositoryPolicy.UPDATE_POLICY_DAILY, checksums);
       // "central" first: artifacts a developer's Maven fetched from Central count as available from it
       String id = i == 0 ? "central" : "repo" + (i + 1);
-      repos.add(new RemoteRepository.Builder(id, "default", repositoryUrls.get(i)).setPolicy(policy).build());
+      repos.add(new RemoteRepository.Builder(id, "default", url).setPolicy(policy).build());
     }
     this.repositories = List.copyOf(repos);
   }

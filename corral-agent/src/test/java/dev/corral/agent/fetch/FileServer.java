@@ -40,6 +40,16 @@ public final class FileServer implements AutoCloseable {
     return this;
   }
 
+  /** Serves every file under {@code root} at {@code prefix} + its relative path. */
+  public FileServer putTree(String prefix, java.nio.file.Path root) throws IOException {
+    try (var walk = java.nio.file.Files.walk(root)) {
+      for (java.nio.file.Path p : walk.filter(java.nio.file.Files::isRegularFile).toList()) {
+        put(prefix + root.relativize(p), java.nio.file.Files.readAllBytes(p));
+      }
+    }
+    return this;
+  }
+
   public FileServer redirect(String from, String to) {
     redirects.put(from, to);
     return this;

@@ -95,12 +95,32 @@ class MavenFetchTest {
   }
 
   @Test
-  void aChecksumMismatchFails() throws Exception {
+  void fromAnHttpRepositoryAChecksumMismatchFails() throws Exception {
     Path jar = tmp.resolve("remote/org/example/util/2.0/util-2.0.jar");
     Files.writeString(jar.resolveSibling("util-2.0.jar.sha1"), "0".repeat(40));
-    assertThatThrownBy(() -> fetcher.fetchAll(List.of(maven("org.example:other:3.1")), sandbox, u -> { }))
-        .hasMessageContaining("fetch of maven://org.example:other:3.1 failed:")
-        .hasMessageContaining("hecksum");
+    try (FileServer http = new FileServer().putTree("/maven2/", tmp.resolve("remote"))) {
+      FetcherConfig config = FetcherConfig.defaults().withMavenRepositories(http.url("/maven2"))
+          .withMavenLocalRepository(tmp.resolve("local-http"));
+      try (Fetcher overHttp = new Fetcher(config, tmp.resolve("agent-http"), Clock.systemUTC())) {
+        assertThatThrownBy(() -> overHttp.fetchAll(List.of(maven("org.example:other:3.1")), sandbox, u -> { }))
+            .hasMessageContaining("fetch of maven://org.example:other:3.1 failed:")
+            .hasMessageContaining("hecksum");
+        Path ok = Files.createDirectories(tmp.resolve("ok"));
+        overHttp.fetchAll(List.of(maven("org.example:greeter:1.0")), ok, u -> { });
+        assertThat(ok.resolve("lib/util-1.0.jar")).exists();
+      }
+    }
+  }
+
+  @Test
+  void aFileRepositoryWithoutChecksumFilesIsFine() throws Exception {
+    try (Stream<Path> walk = Files.walk(tmp.resolve("remote"))) {
+      for (Path sha1 : walk.filter(p -> p.toString().endsWith(".sha1")).toList()) {
+        Files.delete(sha1);
+      }
+    }
+    fetcher.fetchAll(List.of(maven("org.example:greeter:1.0")), sandbox, u -> { });
+    assertThat(lib()).containsExactlyInAnyOrder("greeter-1.0.jar", "util-1.0.jar");
   }
 
   @Test
