@@ -55,7 +55,7 @@ class FetchIT {
     // A single-file program, compiled and run against lib/*: it only works if the jar is there.
     String program = "public class Probe { public static void main(String[] a) {"
         + " System.out.println(\\\"probe found \\\" + org.slf4j.LoggerFactory.class.getName()); } }";
-    String cmd = "ls lib && printf '%s' \\"" + program + "\\" > Probe.java && " + java
+    String cmd = "ls lib && printf '%s' '" + program + "' > Probe.java && " + java
         + " -Xmx128m -cp 'lib/*' Probe.java && exec sleep 600";
     String app = """
         {"id": "/fetch/slf4j", "cpus": 0.1, "mem": 512, "cmd": "%s",
