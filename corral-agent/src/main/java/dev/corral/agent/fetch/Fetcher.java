@@ -97,7 +97,7 @@ public final class Fetcher implements AutoCloseable {
     Map<String, List<FetchUri>> mavenGroups = new LinkedHashMap<>();
     for (FetchUri u : uris) {
       if (scheme(u.getUri()).equals("maven")) {
-        mavenGroups.computeIfAbsent(u.getDestPath(), k -> new ArrayList<>()).add(u);
+        mavenGroups.computeIfAbsent(mavenDir(u), k -> new ArrayList<>()).add(u);
       }
     }
     for (FetchUri u : uris) {
@@ -105,7 +105,7 @@ public final class Fetcher implements AutoCloseable {
         throw new InterruptedException("fetch cancelled");
       }
       if (scheme(u.getUri()).equals("maven")) {
-        List<FetchUri> group = mavenGroups.remove(u.getDestPath());
+        List<FetchUri> group = mavenGroups.remove(mavenDir(u));
         if (group != null) {
           group.forEach(g -> progress.accept(g.getUri()));
           fetchMaven(group, sandbox);
@@ -163,6 +163,12 @@ public final class Fetcher implements AutoCloseable {
     } catch (FetchException | IOException e) {
       throw new FetchException("fetch of " + String.join(", ", names) + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /** The directory a maven URI's jars go to, as a grouping key: "", "lib" and "lib/" are one. */
+  private static String mavenDir(FetchUri u) {
+    String dest = u.getDestPath().isEmpty() ? DEFAULT_MAVEN_DIR : u.getDestPath();
+    return Path.of(dest).normalize().toString();
   }
 
   /** The file of the artifact a maven URI names (not one of its dependencies); null if not found. */
