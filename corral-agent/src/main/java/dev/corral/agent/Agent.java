@@ -6,6 +6,7 @@ import dev.corral.agent.checkpoint.CheckpointStore;
 import dev.corral.agent.containerizer.HostTools;
 import dev.corral.agent.containerizer.MonitorScript;
 import dev.corral.agent.containerizer.ProcessContainerizer;
+import dev.corral.agent.fetch.Fetcher;
 import dev.corral.agent.health.ProbeRunner;
 import dev.corral.agent.master.Backoff;
 import dev.corral.agent.master.MasterLink;
@@ -56,7 +57,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: the public methods are thread-safe. Inside, one event loop thread owns all mutable state
  * (the task table, the master stream); a pool of four workers spawns processes, sends signals, collects
- * exits and writes checkpoints, and hands results back to the loop. Health checks run on a few threads of
+ * exits and writes checkpoints, and hands results back to the loop; {@value #FETCH_THREADS} more fetch tasks'
+ * artifacts ({@link Fetcher}) so that downloads never hold up launches. Health checks run on a few threads of
  * their own ({@link ProbeRunner}), at most {@value #MAX_CONCURRENT_CHECKS} probes at once.
  */
 public final class Agent implements AutoCloseable {
@@ -64,6 +66,8 @@ public final class Agent implements AutoCloseable {
   private static final int WORKERS = 4;
   /** Health and readiness probes running at once, over all tasks; more wait their turn. */
   private static final int MAX_CONCURRENT_CHECKS = 32;
+  /** Tasks fetching at once; more wait their turn, and tasks with nothing to fetch never wait. */
+  private static final int FETCH_THREADS = 4;
   private static final Duration LOOP_CALL_TIMEOUT = Duration.ofSeconds(10);
 
   private final AgentConfig config;
@@ -79,6 +83,8 @@ public final class Agent implements AutoCloseable {
   private ThreadEventLoop loop;
   private ExecutorService workers;
   private ProbeRunner probes;
+  private Fetcher fetcher;
+  private ExecutorService fetchers;
   private CheckpointStore store;
   private TaskSupervisor supervisor;
   private MasterLink link;
@@ -114,16 +120,19 @@ public final class Agent implements AutoCloseable {
     }
     workers = Executors.newFixedThreadPool(WORKERS, daemonThreads("agent-worker-"));
     probes = new ProbeRunner(MAX_CONCURRENT_CHECKS);
+    fetcher = new Fetcher(config.fetcher(), config.workDir(), clock);
+    fetchers = Executors.newFixedThreadPool(FETCH_THREADS, daemonThreads("agent-fetch-"));
     loop = new ThreadEventLoop("agent-loop", clock);
     StatusFactory statuses = new StatusFactory(clock);
     supervisor = new TaskSupervisor(loop, workers, containerizer, store, statuses, this::sendStatus,
-        config.killGracePeriod(), () -> agentId == null ? "" : agentId, probes);
+        config.killGracePeriod(), () -> agentId == null ? "" : agentId, probes, fetcher, fetchers);
     link = new MasterLink(loop, master, new LinkHandler(), config.heartbeatInterval(), Backoff.standard());
     List<RecoveredTask> recovered;
     try {
       recovered = new Recovery(store, containerizer, statuses).recover(agentId == null ? "" : agentId, workers);
     } catch (RuntimeException e) {
       workers.shutdownNow();
+      stopFetching();
       probes.close();
       loop.shutdown();
       supervisor = null; // stop() then has nothing to do
@@ -187,6 +196,7 @@ public final class Agent implements AutoCloseable {
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       log.warn("agent did not stop cleanly", e);
     } finally {
+      stopFetching(); // a task still fetching is failed by the next agent ("agent restarted while fetching")
       workers.shutdown();
       try {
         // let in-flight launches finish their checkpoints so the next agent finds their tasks
@@ -205,6 +215,11 @@ public final class Agent implements AutoCloseable {
   @Override
   public void close() {
     stop(false);
+  }
+
+  private void stopFetching() {
+    fetchers.shutdownNow();
+    fetcher.close();
   }
 
   private boolean sendStatus(TaskStatus status) {

@@ -1,5 +1,6 @@
 package dev.corral.agent;
 
+import dev.corral.agent.fetch.FetcherConfig;
 import dev.corral.agent.resources.AttributeParser;
 import dev.corral.agent.resources.ResourceParser;
 import java.net.InetAddress;
@@ -12,8 +13,9 @@ import java.util.Objects;
  * How one agent runs. Immutable; validated on construction so that a bad {@code --resources} or
  * {@code --attributes} string fails when the launcher parses its flags, with a message naming the bad part.
  *
- * @param workDir where the agent keeps its checkpoint ({@code meta/}), task sandboxes ({@code sandboxes/})
- *     and the task monitor script ({@code bin/})
+ * @param workDir where the agent keeps its checkpoint ({@code meta/}), task sandboxes ({@code sandboxes/}),
+ *     the task monitor script ({@code bin/}), the fetch cache ({@code fetch-cache/}) and, unless configured
+ *     elsewhere, the Maven local repository ({@code maven/})
  * @param hostname the name the agent registers with and gives tasks as {@code HOST}
  * @param resources overrides of detected resources, e.g. {@code cpus:4;mem:8192;ports:[20000-21000]};
  *     null detects everything
@@ -22,6 +24,7 @@ import java.util.Objects;
  * @param cgroupsEnabled false runs tasks without cgroups even where they are available
  * @param heartbeatInterval how often the agent heartbeats the master while connected
  * @param statusRetryInterval how often unacknowledged status updates are resent
+ * @param fetcher how artifacts are fetched (Maven repositories, cache size); null: the defaults
  */
 public record AgentConfig(
     Path workDir,
@@ -31,7 +34,8 @@ public record AgentConfig(
     Duration killGracePeriod,
     boolean cgroupsEnabled,
     Duration heartbeatInterval,
-    Duration statusRetryInterval) {
+    Duration statusRetryInterval,
+    FetcherConfig fetcher) {
 
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
@@ -52,47 +56,55 @@ public record AgentConfig(
     if (attributes != null) {
       AttributeParser.parse(attributes);
     }
+    if (fetcher == null) {
+      fetcher = FetcherConfig.defaults();
+    }
   }
 
   /** Detected resources, no attributes, cgroups where available, the default intervals. */
   public static AgentConfig defaults(Path workDir) {
     return new AgentConfig(workDir, null, null, null, DEFAULT_KILL_GRACE, true, DEFAULT_HEARTBEAT,
-        DEFAULT_STATUS_RETRY);
+        DEFAULT_STATUS_RETRY, null);
   }
 
   public AgentConfig withHostname(String value) {
     return new AgentConfig(workDir, value, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval);
+        heartbeatInterval, statusRetryInterval, fetcher);
   }
 
   public AgentConfig withResources(String value) {
     return new AgentConfig(workDir, hostname, value, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval);
+        heartbeatInterval, statusRetryInterval, fetcher);
   }
 
   public AgentConfig withAttributes(String value) {
     return new AgentConfig(workDir, hostname, resources, value, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval);
+        heartbeatInterval, statusRetryInterval, fetcher);
   }
 
   public AgentConfig withKillGracePeriod(Duration value) {
     return new AgentConfig(workDir, hostname, resources, attributes, value, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval);
+        heartbeatInterval, statusRetryInterval, fetcher);
   }
 
   public AgentConfig withCgroupsEnabled(boolean value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, value,
-        heartbeatInterval, statusRetryInterval);
+        heartbeatInterval, statusRetryInterval, fetcher);
   }
 
   public AgentConfig withHeartbeatInterval(Duration value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        value, statusRetryInterval);
+        value, statusRetryInterval, fetcher);
   }
 
   public AgentConfig withStatusRetryInterval(Duration value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, value);
+        heartbeatInterval, value, fetcher);
+  }
+
+  public AgentConfig withFetcher(FetcherConfig value) {
+    return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
+        heartbeatInterval, statusRetryInterval, value);
   }
 
   private static Duration positiveOr(Duration value, Duration fallback, String name) {

@@ -7,12 +7,13 @@
  *   <li>{@code resources}: what the node offers (detection, {@code --resources}, {@code --attributes});
  *   <li>{@code master}: the {@code AgentChannel.Connect} stream, registration, heartbeats, reconnects;
  *   <li>{@code tasks}: the task table on the event loop, the task lifecycle, status updates, recovery;
+ *   <li>{@code fetch}: the task's artifacts into its sandbox before it starts (http, file, maven, cache);
  *   <li>{@code containerizer}: starting and stopping task processes under the task monitor;
  *   <li>{@code cgroups}: per-task cgroups v1/v2 with limits and OOM evidence;
  *   <li>{@code checkpoint}: the agent's hard state under {@code WORK_DIR/meta}.
  * </ul>
  * Dependencies have no cycles: {@code tasks} → {@code checkpoint} → {@code containerizer} →
- * {@code cgroups} ({@code tasks} also uses the lower ones directly); {@code resources} and {@code master}
- * stand alone; nothing imports {@code dev.corral.agent}.
+ * {@code cgroups} ({@code tasks} also uses the lower ones directly), {@code tasks} → {@code fetch};
+ * {@code resources}, {@code master} and {@code fetch} stand alone; nothing imports {@code dev.corral.agent}.
  */
 package dev.corral.agent;

@@ -21,12 +21,13 @@ class PackageLayeringTest {
   private static final Path SOURCES = Path.of("src/main/java/dev/corral/agent");
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.corral\\.([a-z.]+)\\.[A-Z]", Pattern.MULTILINE);
   private static final Map<String, Set<String>> ALLOWED = Map.of(
-      "agent", Set.of("agent.cgroups", "agent.checkpoint", "agent.containerizer", "agent.health", "agent.master",
-          "agent.resources", "agent.tasks", "api", "api.v1", "common"),
+      "agent", Set.of("agent.cgroups", "agent.checkpoint", "agent.containerizer", "agent.fetch", "agent.health",
+          "agent.master", "agent.resources", "agent.tasks", "api", "api.v1", "common"),
       "agent.resources", Set.of("api", "api.v1"),
       "agent.master", Set.of("api.v1", "common"),
-      "agent.tasks", Set.of("agent.cgroups", "agent.checkpoint", "agent.containerizer", "agent.health", "api",
-          "api.v1", "common"),
+      "agent.tasks", Set.of("agent.cgroups", "agent.checkpoint", "agent.containerizer", "agent.fetch",
+          "agent.health", "api", "api.v1", "common"),
+      "agent.fetch", Set.of("api.v1"),
       "agent.health", Set.of("api.v1", "common"),
       "agent.checkpoint", Set.of("agent.containerizer", "api.v1"),
       "agent.containerizer", Set.of("agent.cgroups", "api.v1"),

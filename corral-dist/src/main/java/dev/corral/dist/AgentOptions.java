@@ -1,6 +1,8 @@
 package dev.corral.dist;
 
 import dev.corral.agent.AgentConfig;
+import dev.corral.agent.fetch.FetcherConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -19,6 +21,18 @@ public final class AgentOptions {
   @Option(names = "--no-cgroups", description = "Run tasks without cgroup isolation even as root.")
   boolean noCgroups;
 
+  @Option(names = "--maven-repository", paramLabel = "URL", description = "Remote Maven repositories for maven:// "
+      + "fetches, comma-separated, searched in order; http(s) or file:// (default: " + FetcherConfig.MAVEN_CENTRAL + ").")
+  String mavenRepositories;
+
+  @Option(names = "--maven-local-repository", paramLabel = "PATH", description = "Where resolved Maven artifacts are "
+      + "kept (default: WORK_DIR/maven; for `corral up`, ~/.m2/repository when it exists).")
+  Path mavenLocalRepository;
+
+  @Option(names = "--fetcher-cache-size", paramLabel = "SIZE", description = "Bound of the agent's cache of "
+      + "downloads marked cache: true, e.g. 512MiB (default: 2GiB).")
+  String fetcherCacheSize;
+
   /** The hostname given, or this machine's name. */
   String hostname() {
     return hostname != null ? hostname : Hostnames.local();
@@ -27,7 +41,25 @@ public final class AgentOptions {
   /** The agent's configuration: defaults for its work dir, overridden by these flags. */
   AgentConfig toConfig(Path workDir) {
     AgentConfig defaults = AgentConfig.defaults(workDir);
+    FetcherConfig fetcher = FetcherConfig.defaults().withMavenRepositories(mavenRepositories)
+        .withMavenLocalRepository(mavenLocalRepository);
+    if (fetcherCacheSize != null) {
+      fetcher = fetcher.withCacheSizeBytes(FetcherConfig.parseSize(fetcherCacheSize));
+    }
     return defaults.withHostname(hostname()).withResources(resources).withAttributes(attributes)
-        .withCgroupsEnabled(defaults.cgroupsEnabled() && !noCgroups);
+        .withCgroupsEnabled(defaults.cgroupsEnabled() && !noCgroups).withFetcher(fetcher);
+  }
+
+  /**
+   * As {@link #toConfig}, for the agent of {@code corral up}: on a developer's machine it shares the Maven
+   * cache ({@code ~/.m2/repository}, when it exists), so that nothing Maven already has is downloaded again.
+   */
+  AgentConfig toUpConfig(Path workDir) {
+    AgentConfig config = toConfig(workDir);
+    Path m2 = Path.of(System.getProperty("user.home"), ".m2", "repository");
+    if (mavenLocalRepository == null && Files.isDirectory(m2)) {
+      config = config.withFetcher(config.fetcher().withMavenLocalRepository(m2));
+    }
+    return config;
   }
 }

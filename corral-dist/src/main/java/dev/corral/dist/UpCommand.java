@@ -49,7 +49,7 @@ public final class UpCommand implements Callable<Integer> {
     AgentNode agent;
     try {
       master.start();
-      agent = new AgentNode(agentOptions.toConfig(dir.resolve("agent")), master.inProcessChannel()).start();
+      agent = new AgentNode(agentOptions.toUpConfig(dir.resolve("agent")), master.inProcessChannel()).start();
     } catch (Exception e) {
       master.close();
       lock.close();

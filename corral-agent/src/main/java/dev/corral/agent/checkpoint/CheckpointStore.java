@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * meta/tasks/ID/pids                     monitor pid + start time, task pid + start time
  * meta/tasks/ID/updates/SEQ.pb           each unacknowledged TaskStatus
  * meta/tasks/ID/kill_requested           present once a kill was asked for
+ * meta/tasks/ID/fetching                 present while the task's artifacts are being fetched
  * meta/tasks/ID/exit_status              written by the task monitor, not by the agent
  * sandboxes/ID/                          the task's sandbox; outlives the checkpoint
  * </pre>
@@ -126,6 +127,20 @@ public final class CheckpointStore {
     if (Files.isDirectory(dir)) { // never recreate the directory of a forgotten task
       AtomicFiles.write(dir.resolve("kill_requested"), new byte[0]);
     }
+  }
+
+  /** Marks the task as fetching (true) or done with it (false), so a restart knows what it interrupted. */
+  public void markFetching(String taskId, boolean fetching) throws IOException {
+    Path marker = taskDir(taskId).resolve("fetching");
+    if (fetching) {
+      AtomicFiles.write(marker, new byte[0]);
+    } else {
+      Files.deleteIfExists(marker);
+    }
+  }
+
+  public boolean isFetching(String taskId) {
+    return Files.exists(taskDir(taskId).resolve("fetching"));
   }
 
   /** Drops everything but the sandbox, which is kept for its logs. */

@@ -7,6 +7,7 @@ import dev.corral.agent.checkpoint.TaskCheckpoint;
 import dev.corral.agent.containerizer.ProcStat;
 import dev.corral.agent.containerizer.ProcessContainerizer;
 import dev.corral.api.TaskLifecycle;
+import dev.corral.common.Ids;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  *   <li>terminal update still pending: the task ended before; it waits for its acknowledgement;
  *   <li>monitor alive (pid and start time match): the task runs on, same pid; its end is found by polling;
  *   <li>monitor gone: the task ended while the agent was down; its exit status comes from the file the
- *       monitor wrote (or is unknown), leftovers in its cgroups are killed, a terminal update is written.
+ *       monitor wrote (or is unknown), leftovers in its cgroups are killed, a terminal update is written;
+ *   <li>still fetching (never started): it fails with "agent restarted while fetching"; the fetch is not
+ *       resumed, its scheduler launches a replacement.
  * </ul>
  * Runs before the agent registers, so the re-registration can list every task with its latest status.
  * Blocking; tasks are examined in parallel on the given executor.
@@ -32,9 +35,11 @@ public final class Recovery {
   private final CheckpointStore store;
   private final ProcessContainerizer containerizer;
   private final TaskWork work;
+  private final StatusFactory statuses;
 
   public Recovery(CheckpointStore store, ProcessContainerizer containerizer, StatusFactory statuses) {
     this.store = store;
+    this.statuses = statuses;
     this.containerizer = containerizer;
     this.work = new TaskWork(store, containerizer, statuses);
   }
@@ -63,6 +68,14 @@ public final class Recovery {
     }
     String frameworkId = cp.task().getFrameworkId().isEmpty()
         ? cp.framework().getFrameworkId() : cp.task().getFrameworkId();
+    if (cp.pids() == null && store.isFetching(id)) {
+      // The fetch is not resumed: the task fails and its scheduler launches it again.
+      PendingUpdate update = work.record(id,
+          statuses.restartedWhileFetching(cp.task(), frameworkId, agentId, Ids.uuid()), cp.lastSeq() + 1);
+      List<PendingUpdate> pending = new ArrayList<>(cp.pending());
+      pending.add(update);
+      return new RecoveredTask(cp, TaskPhase.EXITED, cgroup, pending);
+    }
     PendingUpdate update = work.collect(cp.task(), frameworkId, agentId, cp.pids(), cgroup, cp.killRequested(),
         true, cp.lastSeq() + 1);
     List<PendingUpdate> pending = new ArrayList<>(cp.pending());

@@ -16,6 +16,7 @@ import java.util.List;
  * (an empty uuid marks an answer that needs no acknowledgement). Thread-safe.
  */
 public final class StatusFactory {
+  static final String RESTARTED_WHILE_FETCHING = "agent restarted while fetching";
   static final String UNKNOWN_WHILE_DOWN = "task ended while the agent was down; exit status unknown";
   private static final List<String> SIGNALS = List.of("", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP",
       "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM",
@@ -56,6 +57,24 @@ public final class StatusFactory {
   /** What re-registration reports for a task still being launched; never acknowledged. */
   public TaskStatus staging(TaskInfo task, String frameworkId, String agentId) {
     return base(task.getTaskId(), frameworkId, agentId, "").setState(TaskState.TASK_STAGING).build();
+  }
+
+  /** STARTING while the task's artifacts are fetched, naming the one being fetched. */
+  public TaskStatus fetching(TaskInfo task, String frameworkId, String agentId, String uri, String uuid) {
+    return base(task.getTaskId(), frameworkId, agentId, uuid).setState(TaskState.TASK_STARTING)
+        .setMessage("fetching " + uri).build();
+  }
+
+  /** A kill that came while the task's artifacts were being fetched: the task never ran. */
+  public TaskStatus killedWhileFetching(TaskInfo task, String frameworkId, String agentId, String uuid) {
+    return base(task.getTaskId(), frameworkId, agentId, uuid).setState(TaskState.TASK_KILLED)
+        .setReason(StatusReason.REASON_TASK_KILLED).setMessage("Task killed on request while fetching").build();
+  }
+
+  /** A task whose fetch the agent's restart cut short; nothing of it ran, and the fetch is not resumed. */
+  public TaskStatus restartedWhileFetching(TaskInfo task, String frameworkId, String agentId, String uuid) {
+    return base(task.getTaskId(), frameworkId, agentId, uuid).setState(TaskState.TASK_FAILED)
+        .setReason(StatusReason.REASON_AGENT_RESTARTED).setMessage(RESTARTED_WHILE_FETCHING).build();
   }
 
   public TaskStatus launchFailed(TaskInfo task, String frameworkId, String agentId, String message, String uuid) {

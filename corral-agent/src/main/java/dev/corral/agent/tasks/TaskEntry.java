@@ -9,6 +9,7 @@ import dev.corral.api.v1.TaskStatus;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.Future;
 
 /**
  * One task in the agent's table. Mutable, and owned by the agent's event loop: only
@@ -21,6 +22,8 @@ final class TaskEntry {
   TaskPhase phase;
   /** Null until the monitor reported them (LAUNCHING) and for a launch the agent never finished. */
   TaskPids pids;
+  /** The fetch in progress (FETCHING), cancelled by a kill; null otherwise. */
+  Future<?> fetch;
   /** The monitor as our child; null for recovered tasks, whose liveness is polled instead. */
   Process monitor;
   TaskCgroup cgroup = TaskCgroup.NONE;

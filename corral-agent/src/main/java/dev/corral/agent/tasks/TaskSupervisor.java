@@ -7,6 +7,7 @@ import dev.corral.agent.containerizer.Launched;
 import dev.corral.agent.containerizer.ProcStat;
 import dev.corral.agent.containerizer.ProcessContainerizer;
 import dev.corral.agent.containerizer.TaskPids;
+import dev.corral.agent.fetch.Fetcher;
 import dev.corral.agent.health.HealthMonitor;
 import dev.corral.agent.health.HealthReport;
 import dev.corral.agent.health.Prober;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -44,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * comes back as a loop event; a worker gets immutable values, never a {@link TaskEntry} to read or write.
  * Each update is checkpointed by the worker that produced it before the loop sees it, so nothing is sent
  * that a restart could forget.
+ *
+ * <p>A task with artifacts to fetch starts in FETCHING: its fetch runs on the fetch executor (bounded, apart
+ * from the workers, so slow downloads never hold up other launches), reports each URI as a STARTING update
+ * ("fetching URI"; like RUNNING not checkpointed, a newer one replaces an unacknowledged older one), and
+ * comes back as a loop event. A kill cancels it (interrupt) and the task ends KILLED without ever starting.
  *
  * <p>Hard state is the checkpoint ({@link CheckpointStore}); the table here is rebuilt from it by
  * {@link Recovery}. Soft state: timers (kill escalation, polling of recovered tasks), the monitor
@@ -72,14 +79,18 @@ public final class TaskSupervisor {
   private final Supplier<String> agentId;
   private final ProcessContainerizer containerizer;
   private final HealthMonitor health;
+  private final FetchStep fetch;
+  private final ExecutorService fetchers;
   private final Map<String, TaskEntry> tasks = new LinkedHashMap<>();
   private boolean accepting = true;
   private CompletableFuture<Void> drained;
 
   public TaskSupervisor(EventLoop loop, Executor workers, ProcessContainerizer containerizer,
       CheckpointStore store, StatusFactory statuses, StatusSink sink, Duration defaultGrace,
-      Supplier<String> agentId, Prober prober) {
+      Supplier<String> agentId, Prober prober, Fetcher fetcher, ExecutorService fetchers) {
     this.loop = loop;
+    this.fetch = new FetchStep(store, fetcher);
+    this.fetchers = fetchers;
     this.workers = workers;
     this.work = new TaskWork(store, containerizer, statuses);
     this.store = store;
@@ -133,11 +144,15 @@ public final class TaskSupervisor {
       sink.send(statuses.dropped(task, frameworkId, agentId.get()));
       return;
     }
-    TaskEntry e = new TaskEntry(task, framework, TaskPhase.LAUNCHING);
+    boolean fetching = task.getFetchCount() > 0;
+    TaskEntry e = new TaskEntry(task, framework, fetching ? TaskPhase.FETCHING : TaskPhase.LAUNCHING);
     e.killGrace = grace(task, null);
     tasks.put(id, e);
-    String agent = agentId.get();
-    onWorker(() -> work.launch(task, framework, e.frameworkId, agent), outcome -> onLaunched(e, outcome));
+    if (fetching) {
+      startFetch(e);
+    } else {
+      launch(e);
+    }
   }
 
   /** Kills a task: SIGTERM now, SIGKILL after the grace period ({@code grace} null: the task's own). */
@@ -150,6 +165,18 @@ public final class TaskSupervisor {
     }
     if (grace != null) {
       e.killGrace = grace;
+    }
+    if (e.phase == TaskPhase.FETCHING) {
+      e.killRequested = true;
+      e.moveTo(TaskPhase.KILLING);
+      if (e.fetch != null) {
+        e.fetch.cancel(true);
+        e.fetch = null;
+      }
+      TaskStatus killed = statuses.killedWhileFetching(e.task, e.frameworkId, agentId.get(), Ids.uuid());
+      int seq = e.nextSeq;
+      onWorker(() -> work.record(taskId, killed, seq), update -> onCollected(e, update));
+      return;
     }
     if (e.phase == TaskPhase.LAUNCHING || e.phase == TaskPhase.RUNNING) {
       e.killRequested = true;
@@ -232,7 +259,68 @@ public final class TaskSupervisor {
     return tasks.size();
   }
 
+  // ---- fetch
+
+  private void startFetch(TaskEntry e) {
+    TaskInfo task = e.task;
+    FrameworkInfo framework = e.framework;
+    try {
+      e.fetch = fetchers.submit(() -> {
+        String failure;
+        try {
+          failure = fetch.run(task, framework, uri -> loop.execute(() -> onFetchProgress(e, uri)));
+        } catch (InterruptedException ex) {
+          return; // killed while fetching; the kill has reported it
+        } catch (RuntimeException ex) {
+          log.error("fetch of task {} failed", task.getTaskId(), ex);
+          failure = "fetch failed: " + ex;
+        }
+        String why = failure;
+        loop.execute(() -> onFetched(e, why));
+      });
+    } catch (RejectedExecutionException ex) {
+      log.debug("fetchers stopped; fetch of {} dropped", task.getTaskId());
+    }
+  }
+
+  /** A STARTING "fetching URI" update; it replaces an unacknowledged older one (never checkpointed). */
+  private void onFetchProgress(TaskEntry e, String uri) {
+    if (tasks.get(e.id()) != e || e.phase != TaskPhase.FETCHING) {
+      return;
+    }
+    e.pending.removeIf(u -> u.status().getState() == TaskState.TASK_STARTING);
+    TaskStatus status = statuses.fetching(e.task, e.frameworkId, agentId.get(), uri, Ids.uuid());
+    e.addPending(new PendingUpdate(e.nextSeq, status));
+    sink.send(status);
+  }
+
+  private void onFetched(TaskEntry e, String failure) {
+    if (tasks.get(e.id()) != e || e.phase != TaskPhase.FETCHING) {
+      return; // killed meanwhile
+    }
+    e.fetch = null;
+    if (failure == null) {
+      e.moveTo(TaskPhase.LAUNCHING);
+      launch(e);
+      return;
+    }
+    e.moveTo(TaskPhase.EXITING);
+    TaskStatus failed = statuses.launchFailed(e.task, e.frameworkId, agentId.get(), failure, Ids.uuid());
+    int seq = e.nextSeq;
+    String id = e.id();
+    onWorker(() -> work.record(id, failed, seq), update -> onCollected(e, update));
+  }
+
   // ---- launch
+
+  private void launch(TaskEntry e) {
+    TaskInfo task = e.task;
+    FrameworkInfo framework = e.framework;
+    String frameworkId = e.frameworkId;
+    String agent = agentId.get();
+    int seq = e.nextSeq;
+    onWorker(() -> work.launch(task, framework, frameworkId, agent, seq), outcome -> onLaunched(e, outcome));
+  }
 
   private void onLaunched(TaskEntry e, TaskWork.LaunchOutcome outcome) {
     if (tasks.get(e.id()) != e) {

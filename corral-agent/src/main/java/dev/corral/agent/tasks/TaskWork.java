@@ -45,7 +45,7 @@ final class TaskWork {
    * the re-registration reports it, so a file written and deleted per launch would buy nothing (every
    * file created costs inode allocation, the largest kernel cost of a burst of launches).
    */
-  LaunchOutcome launch(TaskInfo task, FrameworkInfo framework, String frameworkId, String agentId) {
+  LaunchOutcome launch(TaskInfo task, FrameworkInfo framework, String frameworkId, String agentId, int seq) {
     String id = task.getTaskId();
     try {
       store.writeTask(task, framework);
@@ -57,14 +57,14 @@ final class TaskWork {
       } catch (IOException e) {
         log.error("task {} runs but its pids are not checkpointed; a restart will not find it", id, e);
       }
-      PendingUpdate running = new PendingUpdate(1, statuses.running(task, frameworkId, agentId, Ids.uuid()));
+      PendingUpdate running = new PendingUpdate(seq, statuses.running(task, frameworkId, agentId, Ids.uuid()));
       log.info("task {} running, pid {}", id, launched.pids().taskPid());
       return new LaunchOutcome(launched, running);
     } catch (LaunchException | IOException | RuntimeException e) {
       String message = e instanceof LaunchException ? e.getMessage() : "cannot launch the task: " + e;
       log.warn("task {} failed to launch: {}", id, message);
       PendingUpdate failed =
-          new PendingUpdate(1, statuses.launchFailed(task, frameworkId, agentId, message, Ids.uuid()));
+          new PendingUpdate(seq, statuses.launchFailed(task, frameworkId, agentId, message, Ids.uuid()));
       persist(id, failed);
       return new LaunchOutcome(null, failed);
     }
@@ -87,6 +87,14 @@ final class TaskWork {
     persist(id, update);
     log.info("task {} ended{}: {} {}", id, endedWhileDown ? " while the agent was down" : "", status.getState(),
         status.getMessage());
+    return update;
+  }
+
+  /** Checkpoints a terminal update decided on the loop (a failed or killed fetch) and returns it. */
+  PendingUpdate record(String taskId, TaskStatus status, int seq) {
+    PendingUpdate update = new PendingUpdate(seq, status);
+    persist(taskId, update);
+    log.info("task {} ended before it started: {} {}", taskId, status.getState(), status.getMessage());
     return update;
   }
 

@@ -37,6 +37,21 @@ class StatusFactoryTest {
   }
 
   @Test
+  void fetchUpdates() {
+    TaskStatus fetching = f.fetching(task, "fw", "ag", "maven://g:a:1", "u2");
+    assertThat(fetching.getState()).isEqualTo(TaskState.TASK_STARTING);
+    assertThat(fetching.getMessage()).isEqualTo("fetching maven://g:a:1");
+    assertThat(fetching.getUuid()).isEqualTo("u2");
+    TaskStatus killed = f.killedWhileFetching(task, "fw", "ag", "u3");
+    assertThat(killed.getState()).isEqualTo(TaskState.TASK_KILLED);
+    assertThat(killed.getReason()).isEqualTo(StatusReason.REASON_TASK_KILLED);
+    TaskStatus restarted = f.restartedWhileFetching(task, "fw", "ag", "u4");
+    assertThat(restarted.getState()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(restarted.getReason()).isEqualTo(StatusReason.REASON_AGENT_RESTARTED);
+    assertThat(restarted.getMessage()).isEqualTo("agent restarted while fetching");
+  }
+
+  @Test
   void aTaskWithReadinessChecksStartsNotReady() {
     assertThat(f.running(task, "fw", "ag", "u0").hasReady()).isFalse();
     TaskInfo withReadiness = task.toBuilder().addReadinessChecks(ReadinessCheck.newBuilder().setPort(1)).build();

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 class TaskPhaseTest {
   /** The expected table, written out pair by pair, independently of the implementation. */
   private static final Set<String> LEGAL = Set.of(
+      "FETCHING>LAUNCHING", "FETCHING>KILLING", "FETCHING>EXITING",
       "LAUNCHING>RUNNING", "LAUNCHING>KILLING", "LAUNCHING>EXITED",
       "RUNNING>KILLING", "RUNNING>EXITING",
       "KILLING>EXITING", "KILLING>EXITED",
@@ -42,5 +43,6 @@ class TaskPhaseTest {
     assertThat(EXITED.live()).isFalse();
     assertThat(EXITING.live()).isFalse();
     assertThat(LAUNCHING.live()).isTrue();
+    assertThat(FETCHING.live()).isFalse();
   }
 }

@@ -63,6 +63,7 @@ public final class AppDefinition {
   private final List<String> dependencies;
   private final List<HealthCheck> healthChecks;
   private final List<ReadinessCheck> readinessChecks;
+  private final List<FetchArtifact> fetch;
   private final List<String> unsupported;
   // Read on every instance the planner, the offer round and the API look at: parsed once, not per call.
   private final String version;
@@ -113,6 +114,7 @@ public final class AppDefinition {
             : UnreachableStrategy.DEFAULT;
     this.healthChecks = objects(node.get("healthChecks")).stream().map(HealthCheck::fromJson).toList();
     this.readinessChecks = objects(node.get("readinessChecks")).stream().map(ReadinessCheck::fromJson).toList();
+    this.fetch = FetchArtifact.of(node.get("fetch"), node.get("uris"));
     this.version = node.path("version").asText("");
     this.configVersion = node.path("versionInfo").path("lastConfigChangeAt").asText(version);
     this.lastScalingAt = node.path("versionInfo").path("lastScalingAt").asText(version);
@@ -267,7 +269,11 @@ public final class AppDefinition {
     return readinessChecks;
   }
 
-  /** Why Corral cannot launch this app yet ({@link Unsupported}); empty when it can. */
+  /** What the agent fetches into each task's sandbox: the {@code fetch} entries, then the legacy {@code uris}. */
+  public List<FetchArtifact> fetch() {
+    return fetch;
+  }
+
   public UpgradeStrategy upgradeStrategy() {
     return upgradeStrategy;
   }
@@ -281,6 +287,7 @@ public final class AppDefinition {
     return dependencies;
   }
 
+  /** Why Corral cannot launch this app yet ({@link Unsupported}); empty when it can. */
   public List<String> unsupportedReasons() {
     return unsupported;
   }

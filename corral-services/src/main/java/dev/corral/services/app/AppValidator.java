@@ -74,10 +74,10 @@ public final class AppValidator {
     }
     checkHealthChecks();
     checkReadinessChecks();
-    for (String field : List.of("fetch", "networks", "dependencies")) {
+    for (String field : List.of("networks", "dependencies")) {
       type(field, JsonNode::isArray, "must be an array");
     }
-    stringArray("uris");
+    checkFetch();
     checkUpgradeStrategy();
     checkUnreachableStrategy();
     checkDependencies();
@@ -455,6 +455,62 @@ public final class AppValidator {
       return false;
     }
     return true;
+  }
+
+  /** fetch entries and legacy uris: a URI the agent can fetch, booleans, a destPath inside the sandbox. */
+  private void checkFetch() {
+    stringArray("uris");
+    if (present("uris") && app.get("uris").isArray()) {
+      JsonNode uris = app.get("uris");
+      for (int i = 0; i < uris.size(); i++) {
+        String problem = uris.get(i).isTextual() ? FetchArtifact.uriProblem(uris.get(i).asText()) : null;
+        if (problem != null) {
+          add("/uris/" + i, problem);
+        }
+      }
+      if (uris.size() > 0 && app.path("fetch").size() > 0) {
+        add("/uris", "give either uris or fetch, not both");
+      }
+    }
+    if (!present("fetch")) {
+      return;
+    }
+    JsonNode fetch = app.get("fetch");
+    if (!fetch.isArray()) {
+      add("/fetch", "must be an array");
+      return;
+    }
+    for (int i = 0; i < fetch.size(); i++) {
+      String at = "/fetch/" + i;
+      JsonNode f = fetch.get(i);
+      if (!f.isObject()) {
+        add(at, "must be an object");
+        continue;
+      }
+      JsonNode uri = f.get("uri");
+      if (uri == null || uri.isNull() || (uri.isTextual() && uri.asText().isBlank())) {
+        add(at + "/uri", "is required");
+      } else if (!uri.isTextual()) {
+        add(at + "/uri", "must be a string");
+      } else {
+        String problem = FetchArtifact.uriProblem(uri.asText());
+        if (problem != null) {
+          add(at + "/uri", problem);
+        }
+      }
+      for (String flag : List.of("extract", "executable", "cache")) {
+        if (f.hasNonNull(flag) && !f.get(flag).isBoolean()) {
+          add(at + "/" + flag, "must be a boolean");
+        }
+      }
+      JsonNode dest = f.get("destPath");
+      if (dest != null && !dest.isNull()) {
+        String problem = dest.isTextual() ? FetchArtifact.destPathProblem(dest.asText()) : "must be a string";
+        if (problem != null) {
+          add(at + "/destPath", problem);
+        }
+      }
+    }
   }
 
   private void checkUpgradeStrategy() {

@@ -39,12 +39,6 @@ public final class Unsupported {
         out.add("container.portMappings (bridge and container networking)" + SUFFIX);
       }
     }
-    if (nonEmpty(n.get("fetch"))) {
-      out.add("fetch" + SUFFIX);
-    }
-    if (nonEmpty(n.get("uris"))) {
-      out.add("uris" + SUFFIX);
-    }
     if (nonEmpty(n.get("storeUrls"))) {
       out.add("storeUrls" + SUFFIX);
     }

@@ -1,8 +1,10 @@
 package dev.corral.services.placement;
 
 import dev.corral.api.v1.CommandInfo;
+import dev.corral.api.v1.FetchUri;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.services.app.AppDefinition;
+import dev.corral.services.app.FetchArtifact;
 import dev.corral.services.app.PortDefinition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +17,8 @@ import java.util.Map;
  * tasks (PORT0…, PORT, PORTS, PORT_NAME, HOST, MARATHON_APP_*, MESOS_TASK_ID), CORRAL_URL (the API, for
  * discovery) and the app's own {@code env}
  * on top, which wins on a clash as in Marathon. The app's health and readiness checks go along, resolved to
- * the task's host ports ({@link CheckInfos}), for the agent to run.
+ * the task's host ports ({@link CheckInfos}), for the agent to run, and so do its artifacts ({@code fetch},
+ * legacy {@code uris}), which the agent fetches into the sandbox before starting the command.
  */
 public final class TaskInfoBuilder {
   private TaskInfoBuilder() {}
@@ -52,6 +55,10 @@ public final class TaskInfoBuilder {
         .putAllLabels(app.labels())
         .addAllHealthChecks(CheckInfos.health(app, placement.hostPorts()))
         .addAllReadinessChecks(CheckInfos.readiness(app, placement.hostPorts()));
+    for (FetchArtifact f : app.fetch()) {
+      task.addFetch(FetchUri.newBuilder().setUri(f.uri()).setExtract(f.extract()).setExecutable(f.executable())
+          .setCache(f.cache()).setDestPath(f.destPath()));
+    }
     app.taskKillGracePeriodSeconds().ifPresent(task::setKillGracePeriodSeconds);
     return task.build();
   }

@@ -44,6 +44,37 @@ class AppValidatorTest {
   }
 
   @Test
+  void fetchEntriesNeedAFetchableUriAndADestPathInsideTheSandbox() {
+    assertThat(validate("""
+        {"id": "/a", "cmd": "x", "fetch": [
+          {"uri": "https://h/a.tgz", "extract": true, "executable": false, "cache": true, "destPath": "dist/"},
+          {"uri": "maven://org.x:y:1.0"}, {"uri": "maven://org.x:y:jar:tests:1.0"}, {"uri": "file:///opt/a"},
+          {}, {"uri": "hdfs://nn/a"}, {"uri": "maven://org.x:y"}, {"uri": "http://h/a", "destPath": "../a"},
+          {"uri": "http://h/a", "destPath": "/etc/a"}, {"uri": "http://h/a", "cache": "yes"}, "http://h/a"]}"""))
+        .containsExactly(
+            new Violation("/fetch/4/uri", "is required"),
+            new Violation("/fetch/5/uri", "must use a supported scheme: http, https, file or maven"),
+            new Violation("/fetch/6/uri", "must be maven://group:artifact[:extension[:classifier]]:version"),
+            new Violation("/fetch/7/destPath", "must not contain '..'"),
+            new Violation("/fetch/8/destPath", "must be relative to the sandbox"),
+            new Violation("/fetch/9/cache", "must be a boolean"),
+            new Violation("/fetch/10", "must be an object"));
+  }
+
+  @Test
+  void legacyUrisNeedAFetchableUriAndExcludeFetch() {
+    assertThat(validate("{\"id\": \"/a\", \"cmd\": \"x\", \"uris\": [\"http://h/a\", \"s3://b/k\", 3]}"))
+        .containsExactly(
+            new Violation("/uris/2", "must be a string"),
+            new Violation("/uris/1", "must use a supported scheme: http, https, file or maven"));
+    assertThat(validate("{\"id\": \"/a\", \"cmd\": \"x\", \"uris\": [\"http://h/a\"],"
+        + " \"fetch\": [{\"uri\": \"http://h/b\"}]}"))
+        .containsExactly(new Violation("/uris", "give either uris or fetch, not both"));
+    assertThat(validate("{\"id\": \"/a\", \"cmd\": \"x\", \"uris\": [], \"fetch\": [{\"uri\": \"http://h/b\"}]}"))
+        .isEmpty();
+  }
+
+  @Test
   void idsFollowMarathonsRules() {
     for (String good : List.of("/a", "a", "/prod/web-1", "/a.b/c", "/x/../y", "./z/")) {
       assertThat(validate("{\"id\": \"" + good + "\", \"cmd\": \"x\"}")).as(good).isEmpty();
