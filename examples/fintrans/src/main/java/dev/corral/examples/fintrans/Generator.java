@@ -1,5 +1,6 @@
 package dev.corral.examples.fintrans;
 
+import java.util.List;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
@@ -41,16 +42,24 @@ public final class Generator {
 
     long periodNanos = (long) (1_000_000_000L / rate);
     long sent = 0;
+    long reportAt = 0;
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
       long next = System.nanoTime();
       while (true) {
-        for (Transaction t : source.next(System.currentTimeMillis())) {
+        long now = System.currentTimeMillis();
+        List<Transaction> batch = source.next(now);
+        for (Transaction t : batch) {
           // Keyed by the pair, so one pair's transfers stay in order on one partition.
           producer.send(new ProducerRecord<>(topic, t.from() + "->" + t.to(), t.format()));
-          sent++;
         }
-        if (sent % 1000 < 1) {
-          System.out.println("sent " + sent);
+        sent += batch.size();
+        if (batch.size() > 1) {
+          Transaction burst = batch.get(1);
+          System.out.println("burst of " + (batch.size() - 1) + " transfers " + burst.from() + " -> " + burst.to());
+        }
+        if (now >= reportAt) {
+          System.out.println("sent " + sent + " transactions");
+          reportAt = now + 60_000;
         }
         next += periodNanos;
         long sleep = next - System.nanoTime();
