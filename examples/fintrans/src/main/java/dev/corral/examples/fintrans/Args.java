@@ -1,5 +1,6 @@
 package dev.corral.examples.fintrans;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,7 @@ import java.util.Map;
 final class Args {
 
   private final Map<String, String> options = new HashMap<>();
-  private final List<String> positional = new java.util.ArrayList<>();
+  private final List<String> positional = new ArrayList<>();
 
   Args(String[] args) {
     for (int i = 0; i < args.length; i++) {
