@@ -57,9 +57,14 @@ final class CorralProcess implements AutoCloseable {
 
   /** Runs a short `corral` client command and returns its exit code and output. */
   static Result run(Path dir, String... args) throws Exception {
+    return run(dir, Duration.ofSeconds(60), args);
+  }
+
+  /** As {@link #run(Path, String...)}, for commands that wait long (an install following its deployment). */
+  static Result run(Path dir, Duration timeout, String... args) throws Exception {
     Path out = Files.createTempFile(dir, "cli-", ".out");
     try (CorralProcess p = start(out, args)) {
-      int code = p.waitFor(Duration.ofSeconds(60));
+      int code = p.waitFor(timeout);
       return new Result(code, p.output());
     }
   }
