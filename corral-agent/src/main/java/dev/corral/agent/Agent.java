@@ -228,7 +228,7 @@ public final class Agent implements AutoCloseable {
 
   private void scheduleStatusRetry() {
     loop.schedule("status-retry", config.statusRetryInterval(), () -> {
-      supervisor.resendPending();
+      supervisor.resendOldestPending();
       scheduleStatusRetry();
     });
   }

@@ -214,7 +214,23 @@ public final class TaskSupervisor {
     }
   }
 
-  /** Sends every unacknowledged update again, in order per task (after registering, and on a timer). */
+  /**
+   * Sends each task's oldest unacknowledged update again, on a timer. Only the oldest: newer ones went out when
+   * they happened, and each becomes the oldest once the one before is acknowledged, so updates still arrive in
+   * order at least once, without a burst of stale ones (a STARTING repeated after its RUNNING) for every task
+   * at every retry.
+   */
+  public void resendOldestPending() {
+    loop.assertInLoop();
+    for (TaskEntry e : tasks.values()) {
+      PendingUpdate oldest = e.pending.peekFirst();
+      if (oldest != null && !sink.send(oldest.status())) {
+        return;
+      }
+    }
+  }
+
+  /** Sends every unacknowledged update again, in order per task: after (re-)registering, the master may have none. */
   public void resendPending() {
     loop.assertInLoop();
     for (TaskEntry e : tasks.values()) {
