@@ -9,10 +9,12 @@
  *   <li>{@code tasks}: the task table on the event loop, the task lifecycle, status updates, recovery;
  *   <li>{@code containerizer}: starting and stopping task processes under the task monitor;
  *   <li>{@code cgroups}: per-task cgroups v1/v2 with limits and OOM evidence;
- *   <li>{@code checkpoint}: the agent's hard state under {@code WORK_DIR/meta}.
+ *   <li>{@code checkpoint}: the agent's hard state under {@code WORK_DIR/meta};
+ *   <li>{@code files}: the HTTP API over sandboxes and logs, and log rotation (knows tasks only through
+ *       its {@code TaskLookup}).
  * </ul>
  * Dependencies have no cycles: {@code tasks} → {@code checkpoint} → {@code containerizer} →
- * {@code cgroups} ({@code tasks} also uses the lower ones directly); {@code resources} and {@code master}
- * stand alone; nothing imports {@code dev.corral.agent}.
+ * {@code cgroups} ({@code tasks} also uses the lower ones directly); {@code resources}, {@code master} and
+ * {@code files} stand alone; nothing imports {@code dev.corral.agent}.
  */
 package dev.corral.agent;
