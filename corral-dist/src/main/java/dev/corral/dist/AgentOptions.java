@@ -1,6 +1,7 @@
 package dev.corral.dist;
 
 import dev.corral.agent.AgentConfig;
+import dev.corral.agent.files.FilesConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -18,6 +19,20 @@ public final class AgentOptions {
 
   @Option(names = "--no-cgroups", description = "Run tasks without cgroup isolation even as root.")
   boolean noCgroups;
+
+  @Option(names = "--log-max-size", defaultValue = "10MiB", paramLabel = "SIZE",
+      description = "Rotate a task's stdout/stderr once larger than this, e.g. 512KiB, 10MiB (default: ${DEFAULT-VALUE}).")
+  String logMaxSize;
+
+  @Option(names = "--log-max-files", defaultValue = "3", paramLabel = "N",
+      description = "Files kept per task stream, the live one included (default: ${DEFAULT-VALUE}).")
+  int logMaxFiles;
+
+  /** The files and logs API served on {@code bind:port} (0: any free port), with these rotation flags. */
+  FilesConfig filesConfig(String bind, int port) {
+    return FilesConfig.defaults().withBindAddress(bind).withPort(port)
+        .withRotation(Sizes.parse(logMaxSize, "--log-max-size"), logMaxFiles, FilesConfig.DEFAULT_ROTATE_INTERVAL);
+  }
 
   /** The hostname given, or this machine's name. */
   String hostname() {

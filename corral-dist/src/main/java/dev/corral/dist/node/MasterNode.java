@@ -1,6 +1,7 @@
 package dev.corral.dist.node;
 
 import dev.corral.common.ThreadEventLoop;
+import dev.corral.gateway.Gateway;
 import dev.corral.master.Master;
 import dev.corral.master.MasterConfig;
 import dev.corral.scheduler.GrpcSchedulerDriver;
@@ -95,9 +96,12 @@ public final class MasterNode implements AutoCloseable {
     started.add(services);
 
     MarathonApi api = new MarathonApi(services);
+    Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets);
+    started.add(gateway);
     http = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       api.install(config);
+      gateway.install(config);
     });
     try {
       http.start(options.bindAddress(), options.httpPort());
