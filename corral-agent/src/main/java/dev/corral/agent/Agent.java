@@ -163,7 +163,8 @@ public final class Agent implements AutoCloseable {
     rotator.start();
     if (files.serves()) {
       try {
-        http = AgentHttpServer.start(new FilesApi(new Sandboxes(sandboxes), lookup, () -> agentId, files.agentLog()),
+        http = AgentHttpServer.start(new FilesApi(new Sandboxes(sandboxes), lookup, rotator.rotations(), () -> agentId,
+            files.agentLog()),
             files.bindAddress(), files.port());
       } catch (RuntimeException e) {
         rotator.close();

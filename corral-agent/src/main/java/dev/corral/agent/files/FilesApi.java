@@ -58,10 +58,17 @@ public final class FilesApi implements AutoCloseable {
   private final TaskLookup tasks;
   private final Supplier<String> agentId;
   private final Path agentLog;
+  private final Rotations rotations;
   private final ThreadPoolExecutor followers;
 
-  public FilesApi(Sandboxes sandboxes, TaskLookup tasks, Supplier<String> agentId, Path agentLog) {
+  /**
+   * @param rotations the rotator's, so that followers read in step with rotations
+   * @param agentLog the agent's own log file, or null
+   */
+  public FilesApi(Sandboxes sandboxes, TaskLookup tasks, Rotations rotations, Supplier<String> agentId,
+      Path agentLog) {
     this.sandboxes = sandboxes;
+    this.rotations = rotations;
     this.tasks = tasks;
     this.agentId = agentId;
     this.agentLog = agentLog;
@@ -169,7 +176,7 @@ public final class FilesApi implements AutoCloseable {
       res.setContentType("text/event-stream; charset=utf-8");
       res.setHeader("Cache-Control", "no-cache");
       res.setHeader("X-Accel-Buffering", "no"); // tells nginx-like proxies in front not to buffer the stream
-      LogFollower follower = new LogFollower(file, () -> taskId == null || facts(taskId).live(), POLL, HEARTBEAT);
+      LogFollower follower = new LogFollower(file, rotations, () -> taskId == null || facts(taskId).live(), POLL, HEARTBEAT);
       follower.run(res.getOutputStream(), Json.mapper().writeValueAsString(meta), start);
     } catch (IOException e) {
       log.debug("log stream of {} ended: {}", file, e.toString()); // the client went away

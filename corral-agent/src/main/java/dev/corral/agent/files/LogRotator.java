@@ -35,6 +35,7 @@ public final class LogRotator implements AutoCloseable {
   private final TaskLookup tasks;
   private final FilesConfig config;
   private final ScheduledExecutorService timer;
+  private final Rotations rotations = new Rotations();
 
   public LogRotator(Path sandboxes, TaskLookup tasks, FilesConfig config) {
     this.sandboxes = sandboxes;
@@ -63,15 +64,35 @@ public final class LogRotator implements AutoCloseable {
       }
       return;
     }
+    java.util.Set<Path> dirs = new java.util.HashSet<>();
     for (String id : live) {
+      dirs.add(sandboxes.resolve(id));
       for (String stream : STREAMS) {
         Path file = sandboxes.resolve(id).resolve(stream);
         try {
-          rotateIfLarger(file, config.logMaxBytes(), config.logMaxFiles());
+          rotate(file);
         } catch (IOException e) {
           log.warn("cannot rotate {}: {}", file, e.toString());
         }
       }
+    }
+    rotations.retainOnly(dirs);
+  }
+
+  /** The rotation counts and locks followers read under. */
+  public Rotations rotations() {
+    return rotations;
+  }
+
+  /** Rotates {@code file} if it is over the limit, under its lock, counting the rotation. */
+  public boolean rotate(Path file) throws IOException {
+    Rotations.Entry entry = rotations.of(file);
+    synchronized (entry) {
+      boolean done = rotateIfLarger(file, config.logMaxBytes(), config.logMaxFiles());
+      if (done) {
+        entry.count++;
+      }
+      return done;
     }
   }
 
