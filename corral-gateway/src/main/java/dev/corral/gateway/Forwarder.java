@@ -90,6 +90,14 @@ public final class Forwarder {
     if (lower.equals(":status") || (NOT_FORWARDED.contains(lower) && !lower.equals("content-length"))) {
       return;
     }
+    if (lower.equals("content-type")) {
+      res.setContentType(values.get(0)); // replaces the server's default rather than adding a second one
+      return;
+    }
+    if (lower.equals("content-length")) {
+      res.setContentLengthLong(Long.parseLong(values.get(0).trim()));
+      return;
+    }
     for (String value : values) {
       res.addHeader(name, lower.equals("location") ? location.apply(value) : value);
     }

@@ -151,6 +151,7 @@ class ServiceProxyTest {
   void streamsWithoutWaitingForTheEnd() throws Exception {
     HttpResponse<InputStream> r = client.send(at("/service/flink/stream").build(), HttpResponse.BodyHandlers.ofInputStream());
     assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().allValues("Content-Type")).containsExactly("text/event-stream");
     byte[] first = new byte["data: first\n\n".length()];
     try (InputStream in = r.body()) {
       CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {

@@ -37,7 +37,7 @@ public final class AgentHttpServer implements AutoCloseable {
 
   @Override
   public void close() {
+    api.close(); // interrupts the followers first: the server's stop would wait for their open requests
     server.stop();
-    api.close();
   }
 }
