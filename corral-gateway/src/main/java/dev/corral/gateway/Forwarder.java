@@ -87,7 +87,9 @@ public final class Forwarder {
   private static void copyHeader(HttpServletResponse res, String name, List<String> values,
       UnaryOperator<String> location) {
     String lower = name.toLowerCase(Locale.ROOT);
-    if (lower.equals(":status") || (NOT_FORWARDED.contains(lower) && !lower.equals("content-length"))) {
+    // Date: Jetty writes its own; a second one would confuse caches
+    if (lower.equals(":status") || lower.equals("date")
+        || (NOT_FORWARDED.contains(lower) && !lower.equals("content-length"))) {
       return;
     }
     if (lower.equals("content-type")) {
