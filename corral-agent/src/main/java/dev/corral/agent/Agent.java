@@ -7,6 +7,11 @@ import dev.corral.agent.containerizer.HostTools;
 import dev.corral.agent.containerizer.MonitorScript;
 import dev.corral.agent.containerizer.ProcessContainerizer;
 import dev.corral.agent.fetch.Fetcher;
+import dev.corral.agent.files.AgentHttpServer;
+import dev.corral.agent.files.FilesApi;
+import dev.corral.agent.files.FilesConfig;
+import dev.corral.agent.files.LogRotator;
+import dev.corral.agent.files.Sandboxes;
 import dev.corral.agent.health.ProbeRunner;
 import dev.corral.agent.master.Backoff;
 import dev.corral.agent.master.MasterLink;
@@ -32,6 +37,7 @@ import dev.corral.common.Version;
 import io.grpc.Channel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -74,6 +80,7 @@ public final class Agent implements AutoCloseable {
   private final Channel master;
   private final Clock clock;
   private final Cgroups cgroups;
+  private final FilesConfig files;
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile String agentId;
   private boolean startCalled; // guarded by this
@@ -90,9 +97,18 @@ public final class Agent implements AutoCloseable {
   private MasterLink link;
   private List<Resource> resources;
   private List<Attribute> attributes;
+  private LogRotator rotator;
+  private AgentHttpServer http;
 
+  /** An agent that rotates logs with the defaults and serves no HTTP API. */
   public Agent(AgentConfig config, Channel master, Clock clock) {
+    this(config, FilesConfig.noServer(), master, clock);
+  }
+
+  /** With the files and logs HTTP API and log rotation as {@code files} says. */
+  public Agent(AgentConfig config, FilesConfig files, Channel master, Clock clock) {
     this.config = config;
+    this.files = files;
     this.master = master;
     this.clock = clock;
     this.cgroups = CgroupDetector.detect(config.cgroupsEnabled());
@@ -138,13 +154,41 @@ public final class Agent implements AutoCloseable {
       supervisor = null; // stop() then has nothing to do
       throw e;
     }
-    log.info("agent starting: {} recovered task(s); isolation: {}; resources: {}", recovered.size(),
-        cgroups.describe(), ResourceSet.fromProto(resources));
+    startFiles();
+    log.info("agent starting: {} recovered task(s); isolation: {}; resources: {}; HTTP: {}", recovered.size(),
+        cgroups.describe(), ResourceSet.fromProto(resources), http == null ? "off" : "port " + http.port());
     loop.execute(() -> {
       supervisor.install(recovered);
       link.connect();
       scheduleStatusRetry();
     });
+  }
+
+  /** Log rotation and the files/logs HTTP API; before registration, which advertises the port. */
+  private void startFiles() {
+    TaskLookupOnLoop lookup = new TaskLookupOnLoop(loop, supervisor);
+    Path sandboxes = config.workDir().resolve("sandboxes");
+    rotator = new LogRotator(sandboxes, lookup, files);
+    rotator.start();
+    if (files.serves()) {
+      try {
+        http = AgentHttpServer.start(new FilesApi(new Sandboxes(sandboxes), lookup, rotator.rotations(), () -> agentId,
+            files.agentLog()),
+            files.bindAddress(), files.port());
+      } catch (RuntimeException e) {
+        rotator.close();
+        workers.shutdownNow();
+        probes.close();
+        loop.shutdown();
+        supervisor = null;
+        throw e;
+      }
+    }
+  }
+
+  /** The port of the files and logs HTTP API; -1 when the agent serves none. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
   }
 
   /** The id the master assigned; null until the first registration (persisted afterwards). */
@@ -206,6 +250,12 @@ public final class Agent implements AutoCloseable {
       }
       loop.shutdown();
       probes.close();
+      if (rotator != null) {
+        rotator.close();
+      }
+      if (http != null) {
+        http.close();
+      }
       stopped.complete(null);
       log.info("agent stopped{}", killTasks ? " and its tasks killed" : "; tasks left running");
     }
@@ -278,7 +328,8 @@ public final class Agent implements AutoCloseable {
     public RegisterAgent registration() {
       AgentInfo info = AgentInfo.newBuilder().setAgentId(agentId == null ? "" : agentId)
           .setHostname(config.hostname()).addAllResources(resources).addAllAttributes(attributes)
-          .setVersion(Version.get()).build();
+          .setVersion(Version.get()).setHttpPort(http == null ? 0 : http.port())
+          .setHttpAddress(http == null || files.wildcard() ? "" : files.bindAddress()).build();
       return RegisterAgent.newBuilder().setInfo(info).addAllTasks(supervisor.snapshot()).build();
     }
 

@@ -10,10 +10,13 @@
  *   <li>{@code fetch}: the task's artifacts into its sandbox before it starts (http, file, maven, cache);
  *   <li>{@code containerizer}: starting and stopping task processes under the task monitor;
  *   <li>{@code cgroups}: per-task cgroups v1/v2 with limits and OOM evidence;
- *   <li>{@code checkpoint}: the agent's hard state under {@code WORK_DIR/meta}.
+ *   <li>{@code checkpoint}: the agent's hard state under {@code WORK_DIR/meta};
+ *   <li>{@code files}: the HTTP API over sandboxes and logs, and log rotation (knows tasks only through
+ *       its {@code TaskLookup}).
  * </ul>
  * Dependencies have no cycles: {@code tasks} → {@code checkpoint} → {@code containerizer} →
  * {@code cgroups} ({@code tasks} also uses the lower ones directly), {@code tasks} → {@code fetch};
- * {@code resources}, {@code master} and {@code fetch} stand alone; nothing imports {@code dev.corral.agent}.
+ * {@code resources}, {@code master}, {@code fetch} and {@code files} stand alone; nothing imports
+ * {@code dev.corral.agent}.
  */
 package dev.corral.agent;

@@ -21,8 +21,9 @@ class PackageLayeringTest {
   private static final Path SOURCES = Path.of("src/main/java/dev/corral/agent");
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.corral\\.([a-z.]+)\\.[A-Z]", Pattern.MULTILINE);
   private static final Map<String, Set<String>> ALLOWED = Map.of(
-      "agent", Set.of("agent.cgroups", "agent.checkpoint", "agent.containerizer", "agent.fetch", "agent.health",
-          "agent.master", "agent.resources", "agent.tasks", "api", "api.v1", "common"),
+      "agent", Set.of("agent.cgroups", "agent.checkpoint", "agent.containerizer", "agent.fetch", "agent.files",
+          "agent.health", "agent.master", "agent.resources", "agent.tasks", "api", "api.v1", "common"),
+      "agent.files", Set.of("common"),
       "agent.resources", Set.of("api", "api.v1"),
       "agent.master", Set.of("api.v1", "common"),
       "agent.tasks", Set.of("agent.cgroups", "agent.checkpoint", "agent.containerizer", "agent.fetch",

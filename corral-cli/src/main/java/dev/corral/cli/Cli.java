@@ -23,7 +23,10 @@ import dev.corral.cli.pkg.PackageCommand;
 import dev.corral.cli.pod.PodCommand;
 import dev.corral.cli.queue.QueueCommand;
 import dev.corral.cli.task.TaskCommand;
+import dev.corral.cli.task.TaskCatCommand;
 import dev.corral.cli.task.TaskListCommand;
+import dev.corral.cli.task.TaskLogCommand;
+import dev.corral.cli.task.TaskLsCommand;
 import dev.corral.common.Version;
 import java.io.InputStream;
 import java.util.function.Function;
@@ -86,7 +89,10 @@ public final class Cli {
         .addSubcommand(new AppRemoveCommand(api, watch)));
     cli.addSubcommand(new QueueCommand(api));
     cli.addSubcommand(new CommandLine(new TaskCommand())
-        .addSubcommand(new TaskListCommand(api)));
+        .addSubcommand(new TaskListCommand(api))
+        .addSubcommand(new TaskLogCommand(api))
+        .addSubcommand(new TaskLsCommand(api))
+        .addSubcommand(new TaskCatCommand(api)));
     cli.addSubcommand(DeploymentCommand.commandLine(api, watch));
     cli.addSubcommand(GroupCommand.commandLine(api, input, watch));
     cli.addSubcommand(PodCommand.commandLine(api, input, watch));

@@ -31,6 +31,14 @@ public final class AgentCommand implements Callable<Integer> {
   @Mixin
   AgentOptions agentOptions;
 
+  @Option(names = "--http-port", defaultValue = "5051",
+      description = "Port of the agent's files and logs API (default: ${DEFAULT-VALUE}, as Mesos; 0: any free port).")
+  int httpPort;
+
+  @Option(names = "--http-bind", defaultValue = "0.0.0.0",
+      description = "Address the files and logs API listens on (default: ${DEFAULT-VALUE}).")
+  String httpBind;
+
   @Option(names = "--kill-tasks-on-exit", description = "Kill all tasks when the agent stops.")
   boolean killTasksOnExit;
 
@@ -39,9 +47,10 @@ public final class AgentCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "agent");
-    AgentNode agent = new AgentNode(agentOptions.toConfig(dir), AgentNode.networkChannel(master)).start();
-    out.printf("Corral agent %s: master %s, work dir %s, isolation: %s%n", Version.get(), master, dir,
-        agent.agent().describeIsolation());
+    AgentNode agent = new AgentNode(agentOptions.toConfig(dir), agentOptions.filesConfig(httpBind, httpPort),
+        AgentNode.networkChannel(master)).start();
+    out.printf("Corral agent %s: master %s, work dir %s, isolation: %s, files and logs API on port %d%n",
+        Version.get(), master, dir, agent.agent().describeIsolation(), agent.agent().httpPort());
     out.flush();
     return ServerRun.untilShutdown(() -> {
       agent.stop(killTasksOnExit);

@@ -2,7 +2,9 @@ package dev.corral.dist;
 
 import dev.corral.agent.AgentConfig;
 import dev.corral.agent.fetch.FetcherConfig;
+import dev.corral.common.Sizes;
 import java.nio.file.Files;
+import dev.corral.agent.files.FilesConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -33,6 +35,20 @@ public final class AgentOptions {
       + "downloads marked cache: true, e.g. 512MiB (default: 2GiB).")
   String fetcherCacheSize;
 
+  @Option(names = "--log-max-size", defaultValue = "10MiB", paramLabel = "SIZE",
+      description = "Rotate a task's stdout/stderr once larger than this, e.g. 512KiB, 10MiB (default: ${DEFAULT-VALUE}).")
+  String logMaxSize;
+
+  @Option(names = "--log-max-files", defaultValue = "3", paramLabel = "N",
+      description = "Files kept per task stream, the live one included (default: ${DEFAULT-VALUE}).")
+  int logMaxFiles;
+
+  /** The files and logs API served on {@code bind:port} (0: any free port), with these rotation flags. */
+  FilesConfig filesConfig(String bind, int port) {
+    return FilesConfig.defaults().withBindAddress(bind).withPort(port)
+        .withRotation(size(logMaxSize, "--log-max-size"), logMaxFiles, FilesConfig.DEFAULT_ROTATE_INTERVAL);
+  }
+
   /** The hostname given, or this machine's name. */
   String hostname() {
     return hostname != null ? hostname : Hostnames.local();
@@ -44,7 +60,7 @@ public final class AgentOptions {
     FetcherConfig fetcher = FetcherConfig.defaults().withMavenRepositories(mavenRepositories)
         .withMavenLocalRepository(mavenLocalRepository);
     if (fetcherCacheSize != null) {
-      fetcher = fetcher.withCacheSizeBytes(FetcherConfig.parseSize(fetcherCacheSize));
+      fetcher = fetcher.withCacheSizeBytes(size(fetcherCacheSize, "--fetcher-cache-size"));
     }
     return defaults.withHostname(hostname()).withResources(resources).withAttributes(attributes)
         .withCgroupsEnabled(defaults.cgroupsEnabled() && !noCgroups).withFetcher(fetcher);
@@ -61,5 +77,13 @@ public final class AgentOptions {
       config = config.withFetcher(config.fetcher().withMavenLocalRepository(m2));
     }
     return config;
+  }
+
+  private static long size(String text, String flag) {
+    try {
+      return Sizes.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
+    }
   }
 }

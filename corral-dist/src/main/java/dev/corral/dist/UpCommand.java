@@ -33,6 +33,10 @@ public final class UpCommand implements Callable<Integer> {
       description = "Address the APIs listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 to let other machines join).")
   String bind;
 
+  @Option(names = "--agent-http-port", defaultValue = "-1",
+      description = "Port of the agent's files and logs API (default: 5051 when free, else any free port).")
+  int agentHttpPort;
+
   @Mixin
   AgentOptions agentOptions;
 
@@ -49,7 +53,9 @@ public final class UpCommand implements Callable<Integer> {
     AgentNode agent;
     try {
       master.start();
-      agent = new AgentNode(agentOptions.toUpConfig(dir.resolve("agent")), master.inProcessChannel()).start();
+      int filesPort = agentHttpPort >= 0 ? agentHttpPort : FreePort.preferred(bind, 5051);
+      agent = new AgentNode(agentOptions.toUpConfig(dir.resolve("agent")), agentOptions.filesConfig(bind, filesPort),
+          master.inProcessChannel()).start();
     } catch (Exception e) {
       master.close();
       lock.close();

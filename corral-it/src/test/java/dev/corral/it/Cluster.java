@@ -43,6 +43,7 @@ final class Cluster implements AutoCloseable {
       CorralProcess agent = CorralProcess.start(dir.resolve("agent-" + i + ".log"), "agent",
           "--master", "127.0.0.1:" + grpcPort, "--work-dir", dir.resolve("agent-" + i).toString(),
           "--hostname", hostname.apply(i), "--attributes", "rack:r" + i, "--kill-tasks-on-exit",
+          "--http-port", "0", "--http-bind", "127.0.0.1",
           "--resources", resources + ";ports:[" + ports + "-" + (ports + 9) + "]");
       agents.add(agent);
       agent.awaitLog("Corral agent", WAIT);

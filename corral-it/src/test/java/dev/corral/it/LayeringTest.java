@@ -26,6 +26,13 @@ class LayeringTest {
   }
 
   @Test
+  void onlyTheLauncherDependsOnTheGateway() {
+    noClasses().that().resideOutsideOfPackages("dev.corral.gateway..", "dev.corral.dist..")
+        .should().dependOnClassesThat().resideInAPackage("dev.corral.gateway..")
+        .check(classes);
+  }
+
+  @Test
   void theAgentNeverImportsTheMasterOrTheStore() {
     noClasses().that().resideInAPackage("dev.corral.agent..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.corral.master..", "dev.corral.state..",

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -122,6 +123,29 @@ public final class Master implements AutoCloseable {
       } catch (RuntimeException e) {
         result.completeExceptionally(e);
       }
+    });
+    return result;
+  }
+
+  /**
+   * Where the task's sandbox is served: its agent's files and logs HTTP address. Also answers for the last
+   * {@value MasterState#REMEMBERED_REMOVED_TASKS} tasks removed from the table (their sandboxes usually
+   * remain). Empty for a task this master run has not seen. Runs on the loop, by index, not by scan.
+   */
+  public CompletableFuture<Optional<TaskEndpoint>> taskEndpoint(String taskId) {
+    CompletableFuture<Optional<TaskEndpoint>> result = new CompletableFuture<>();
+    loop.execute(() -> {
+      TaskKey key = state.taskIds.get(taskId);
+      Task task = key == null ? state.removedTasks.get(taskId) : state.tasks.get(key);
+      if (task == null) {
+        result.complete(Optional.empty());
+        return;
+      }
+      Agent agent = state.agents.get(task.agentId);
+      AgentInfo info = agent == null ? AgentInfo.getDefaultInstance() : agent.info;
+      String host = info.getHttpAddress().isEmpty() ? info.getHostname() : info.getHttpAddress();
+      result.complete(Optional.of(new TaskEndpoint(taskId, task.key.frameworkId(), task.agentId, host,
+          info.getHttpPort(), task.latest.getState().name(), key != null)));
     });
     return result;
   }

@@ -35,6 +35,16 @@ final class MasterState {
   final Map<String, Agent> agents = new LinkedHashMap<>();
   final Map<String, Framework> frameworks = new LinkedHashMap<>();
   final Map<TaskKey, Task> tasks = new HashMap<>();
+  /** Task id → key, for look-ups by id alone (the gateway's logs and files); the last added wins. */
+  final Map<String, TaskKey> taskIds = new HashMap<>();
+  /** Tasks removed from the table, newest last, so their sandboxes stay findable for a while. */
+  final Map<String, Task> removedTasks = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Task> eldest) {
+      return size() > REMEMBERED_REMOVED_TASKS;
+    }
+  };
+  static final int REMEMBERED_REMOVED_TASKS = 1000;
   final Map<String, Offer> offers = new LinkedHashMap<>();
   /** Which agent each registered agent stream belongs to. */
   final Map<Link<MasterMessage>, String> agentLinks = new IdentityHashMap<>();
@@ -96,6 +106,7 @@ final class MasterState {
   /** Adds a row; a live task starts holding its resources on its agent and against its framework. */
   void addTask(Task task) {
     tasks.put(task.key, task);
+    taskIds.put(task.key.taskId(), task.key);
     Agent agent = agents.get(task.agentId);
     agent.tasks.add(task.key);
     frameworks.get(task.key.frameworkId()).tasks.add(task.key.taskId());
@@ -127,6 +138,8 @@ final class MasterState {
   void removeTask(Task task) {
     releaseResources(task);
     tasks.remove(task.key);
+    taskIds.remove(task.key.taskId(), task.key);
+    removedTasks.put(task.key.taskId(), task);
     Agent agent = agents.get(task.agentId);
     if (agent != null) {
       agent.tasks.remove(task.key);

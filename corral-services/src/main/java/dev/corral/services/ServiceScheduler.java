@@ -16,6 +16,7 @@ import dev.corral.services.engine.GroupCommands;
 import dev.corral.services.engine.Engine;
 import dev.corral.services.engine.Recovery;
 import dev.corral.services.engine.ServicePaths;
+import dev.corral.services.engine.ServiceTargets;
 import dev.corral.services.engine.ServicesView;
 import dev.corral.services.engine.WriteResult;
 import dev.corral.services.events.EventBus;
@@ -127,6 +128,11 @@ public final class ServiceScheduler implements AutoCloseable {
   /** A consistent snapshot of apps, instances, queue and deployments. */
   public CompletableFuture<ServicesView> view() {
     return onLoop(() -> CompletableFuture.completedFuture(engine.view()));
+  }
+
+  /** The tasks behind {@code /service/<name>/}: a narrow query, so the proxy need not copy the whole view. */
+  public CompletableFuture<ServiceTargets> serviceTargets(String name) {
+    return onLoop(() -> CompletableFuture.completedFuture(engine.serviceTargets(name)));
   }
 
   public CompletableFuture<WriteResult> createApp(ObjectNode body) {

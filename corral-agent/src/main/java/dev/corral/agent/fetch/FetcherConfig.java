@@ -61,25 +61,6 @@ public record FetcherConfig(List<String> mavenRepositories, Path mavenLocalRepos
     return mavenLocalRepository != null ? mavenLocalRepository : workDir.resolve("maven");
   }
 
-  /** A size such as {@code 2GiB}, {@code 512MiB}, {@code 100M}, {@code 1g} or plain bytes (units are 1024-based). */
-  public static long parseSize(String text) {
-    String t = text.trim().toLowerCase(java.util.Locale.ROOT).replace("ib", "").replace("b", "");
-    long unit = 1;
-    if (!t.isEmpty() && "kmgt".indexOf(t.charAt(t.length() - 1)) >= 0) {
-      unit = 1L << (10 * ("kmgt".indexOf(t.charAt(t.length() - 1)) + 1));
-      t = t.substring(0, t.length() - 1).trim();
-    }
-    try {
-      double value = Double.parseDouble(t);
-      if (value < 0 || Double.isNaN(value)) {
-        throw new NumberFormatException();
-      }
-      return (long) (value * unit);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not a size: '" + text + "' (e.g. 2GiB, 512MiB, 1048576)", e);
-    }
-  }
-
   private static void checkRepository(String url) {
     try {
       URI uri = new URI(url);

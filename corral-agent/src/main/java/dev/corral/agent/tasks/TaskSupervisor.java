@@ -327,6 +327,26 @@ public final class TaskSupervisor {
     onWorker(() -> work.record(id, failed, seq), update -> onCollected(e, update));
   }
 
+  /** The task as readers outside the loop may see it; empty for a task the agent never ran or forgot. */
+  public java.util.Optional<TaskSummary> summary(String taskId) {
+    loop.assertInLoop();
+    TaskEntry e = tasks.get(taskId);
+    return e == null ? java.util.Optional.empty()
+        : java.util.Optional.of(new TaskSummary(e.task, e.frameworkId, e.phase.live()));
+  }
+
+  /** Ids of the tasks whose process may still be alive (whose logs may grow). */
+  public List<String> liveTaskIds() {
+    loop.assertInLoop();
+    List<String> out = new ArrayList<>();
+    for (TaskEntry e : tasks.values()) {
+      if (e.phase.live()) {
+        out.add(e.id());
+      }
+    }
+    return out;
+  }
+
   // ---- launch
 
   private void launch(TaskEntry e) {

@@ -25,15 +25,4 @@ class FetcherConfigTest {
     assertThatThrownBy(() -> FetcherConfig.defaults().withMavenRepositories("ftp://x/m2"))
         .hasMessageContaining("http, https or file URL");
   }
-
-  @Test
-  void sizesTakeBinaryUnits() {
-    assertThat(FetcherConfig.parseSize("2GiB")).isEqualTo(2L << 30);
-    assertThat(FetcherConfig.parseSize("512MiB")).isEqualTo(512L << 20);
-    assertThat(FetcherConfig.parseSize("100m")).isEqualTo(100L << 20);
-    assertThat(FetcherConfig.parseSize("1.5G")).isEqualTo(3L << 29);
-    assertThat(FetcherConfig.parseSize("4096")).isEqualTo(4096);
-    assertThatThrownBy(() -> FetcherConfig.parseSize("lots")).hasMessageContaining("not a size");
-    assertThatThrownBy(() -> FetcherConfig.parseSize("-1G")).hasMessageContaining("not a size");
-  }
 }

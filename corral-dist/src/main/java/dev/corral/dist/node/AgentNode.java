@@ -2,6 +2,7 @@ package dev.corral.dist.node;
 
 import dev.corral.agent.Agent;
 import dev.corral.agent.AgentConfig;
+import dev.corral.agent.files.FilesConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Clock;
@@ -12,8 +13,13 @@ public final class AgentNode implements AutoCloseable {
   private final ManagedChannel channel;
 
   public AgentNode(AgentConfig config, ManagedChannel channel) {
+    this(config, FilesConfig.noServer(), channel);
+  }
+
+  /** With the files and logs HTTP API and log rotation as {@code files} says. */
+  public AgentNode(AgentConfig config, FilesConfig files, ManagedChannel channel) {
     this.channel = channel;
-    this.agent = new Agent(config, channel, Clock.systemUTC());
+    this.agent = new Agent(config, files, channel, Clock.systemUTC());
   }
 
   /** Connects to "host:port" over plain-text gRPC. */

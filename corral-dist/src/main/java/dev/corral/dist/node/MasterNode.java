@@ -1,6 +1,7 @@
 package dev.corral.dist.node;
 
 import dev.corral.common.ThreadEventLoop;
+import dev.corral.gateway.Gateway;
 import dev.corral.master.Master;
 import dev.corral.master.MasterConfig;
 import dev.corral.packages.PackageManager;
@@ -99,10 +100,13 @@ public final class MasterNode implements AutoCloseable {
     MarathonApi api = new MarathonApi(services);
     PackageManager packages = PackageManager.overHttp(store, this::selfUri,
         PackageManager.bundledCatalog(System.getProperty("corral.home")));
+    Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets);
+    started.add(gateway);
     http = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       api.install(config);
       packages.install(config);
+      gateway.install(config);
     });
     try {
       http.start(options.bindAddress(), options.httpPort());

@@ -180,6 +180,12 @@ public final class Engine {
         model.groups());
   }
 
+  /** The tasks of the apps labelled {@code DCOS_SERVICE_NAME=name}, for the {@code /service/} proxy. */
+  public ServiceTargets serviceTargets(String name) {
+    loop.assertInLoop();
+    return ServiceLookup.find(model, name);
+  }
+
   // ---------------------------------------------------------------- driver events
 
   public void subscribed(String frameworkId) {

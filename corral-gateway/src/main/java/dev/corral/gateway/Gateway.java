@@ -1,0 +1,42 @@
+package dev.corral.gateway;
+
+import io.javalin.config.JavalinConfig;
+import java.time.Duration;
+
+/**
+ * The gateway's routes on the master's HTTP server: task logs and files forwarded to agents
+ * ({@link TaskFilesRoutes}) and the {@code /service/<name>/} proxy ({@link ServiceProxy}).
+ *
+ * <p>Mounting, beside the other modules' routes:
+ * <pre>{@code
+ * Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets);
+ * Javalin.create(config -> { marathonApi.install(config); gateway.install(config); });
+ * }</pre>
+ * Lookups run on the master's and the scheduler's loops (their futures); proxied exchanges on the gateway's
+ * own bounded pool, never on Jetty's threads. {@link #close} stops that pool.
+ */
+public final class Gateway implements AutoCloseable {
+  /** Proxied exchanges at once; each may be a long log stream. */
+  static final int MAX_EXCHANGES = 256;
+
+  private final ProxyPool pool = new ProxyPool(MAX_EXCHANGES);
+  private final Forwarder forwarder = new Forwarder(Duration.ofSeconds(5));
+  private final TaskLocator tasks;
+  private final ServiceLocator services;
+
+  public Gateway(TaskLocator tasks, ServiceLocator services) {
+    this.tasks = tasks;
+    this.services = services;
+  }
+
+  /** Adds the routes ({@code /system/v1/logs}, {@code /system/v1/files}, {@code /service}); nothing else. */
+  public void install(JavalinConfig config) {
+    new TaskFilesRoutes(tasks, forwarder, pool).install(config.routes);
+    new ServiceProxy(services, forwarder, pool).install(config.routes);
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

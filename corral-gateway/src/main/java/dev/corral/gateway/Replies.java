@@ -1,0 +1,26 @@
+package dev.corral.gateway;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.common.Json;
+import io.javalin.http.Context;
+
+/** The gateway's own answers (errors), as JSON {@code {"message": …}} like the rest of the API. */
+final class Replies {
+  private Replies() {}
+
+  static void json(Context ctx, int status, String message) {
+    ObjectNode body = Json.mapper().createObjectNode().put("message", message);
+    ctx.status(status).contentType("application/json; charset=utf-8").result(body.toString());
+  }
+
+  /** For browsers, which is who reaches {@code /service/<name>/}. */
+  static void page(Context ctx, int status, String title, String message) {
+    ctx.status(status).contentType("text/html; charset=utf-8").result("<!doctype html><html><head><title>"
+        + escape(title) + "</title></head><body><h1>" + escape(title) + "</h1><p>" + escape(message)
+        + "</p></body></html>\n");
+  }
+
+  private static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}
