@@ -132,6 +132,9 @@ final class MavenArtifacts implements AutoCloseable {
 
   private DefaultRepositorySystemSession session() {
     DefaultRepositorySystemSession session = MavenRepositorySystemUtils.newSession();
+    // POMs choose profiles by java.version, os.name…: without these, building such a POM's model fails, and
+    // the lax descriptor policy then silently drops that artifact's dependencies (log4j-slf4j-impl's, e.g.)
+    session.setSystemProperties(System.getProperties());
     session.setLocalRepositoryManager(system.newLocalRepositoryManager(session, local));
     // Cross-process locks: the local repository may be shared with Maven builds and other agents.
     session.setConfigProperty("aether.syncContext.named.factory", "file-lock");

@@ -70,6 +70,13 @@ class MavenFetchTest {
   }
 
   @Test
+  void aPomWithAJdkActivatedProfileKeepsItsDependencies() throws Exception {
+    repo.addJdkProfile("org.example", "greeter", "1.0");
+    fetcher.fetchAll(List.of(maven("org.example:greeter:1.0")), sandbox, u -> { });
+    assertThat(lib()).containsExactlyInAnyOrder("greeter-1.0.jar", "util-1.0.jar");
+  }
+
+  @Test
   void urisWithOneDestPathAreResolvedTogetherSoOneVersionOfALibraryWins() throws Exception {
     fetcher.fetchAll(List.of(maven("org.example:greeter:1.0"), maven("org.example:other:3.1")), sandbox, u -> { });
     // both need util, at 1.0 and 2.0, at the same depth: Maven's mediation keeps the first one declared

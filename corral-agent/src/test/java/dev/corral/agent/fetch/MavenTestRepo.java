@@ -56,6 +56,15 @@ public final class MavenTestRepo {
     return jar;
   }
 
+  /** Gives a published pom a profile activated by the JDK version, as Apache's parent poms have. */
+  public void addJdkProfile(String group, String artifact, String version) throws Exception {
+    Path pomFile = root.resolve(group.replace('.', '/')).resolve(artifact).resolve(version)
+        .resolve(artifact + "-" + version + ".pom");
+    Files.writeString(pomFile, Files.readString(pomFile).replace("</project>",
+        "<profiles><profile><id>jdk9+</id><activation><jdk>[9,)</jdk></activation></profile></profiles></project>"));
+    sha1(pomFile);
+  }
+
   private static void sha1(Path file) throws Exception {
     byte[] digest = MessageDigest.getInstance("SHA-1").digest(Files.readAllBytes(file));
     Files.writeString(file.resolveSibling(file.getFileName() + ".sha1"), HexFormat.of().formatHex(digest));
