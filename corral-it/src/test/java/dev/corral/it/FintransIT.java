@@ -35,28 +35,22 @@ class FintransIT {
 
   @TempDir
   static Path dir;
-  static CorralProcess up;
+  static SingleNode node;
   static Marathon api;
   static String url;
 
   @BeforeAll
   static void start() throws Exception {
-    int http = Ports.free();
-    int ports = Ports.freeRange(20);
-    up = CorralProcess.start(dir.resolve("up.log"), "up", "--work-dir", dir.resolve("work").toString(), "--http-port",
-        Integer.toString(http), "--grpc-port", Integer.toString(Ports.free()), "--hostname", "127.0.0.1",
-        "--resources", "cpus:8;mem:8192;disk:4096;ports:[" + ports + "-" + (ports + 19) + "]");
-    api = new Marathon(http);
-    url = "http://127.0.0.1:" + http;
-    up.awaitLog("is up", Duration.ofSeconds(60));
+    node = SingleNode.start(dir, "cpus:8;mem:8192;disk:4096", 20);
+    api = node.api;
+    url = node.url;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (up != null) {
-      up.stop();
+    if (node != null) {
+      node.close();
     }
-    TaskProcesses.killAllUnder(dir);
   }
 
   @Test
@@ -178,7 +172,7 @@ class FintransIT {
       }
       Thread.sleep(500);
     }
-    throw new AssertionError("gave up after " + WAIT + (last != null ? ": " + last : "") + "\n" + up.output());
+    throw new AssertionError("gave up after " + WAIT + (last != null ? ": " + last : "") + "\n" + node.process.output());
   }
 
   private static double seconds(long since) {
@@ -186,9 +180,6 @@ class FintransIT {
   }
 
   private static CorralProcess.Result cli(String... args) throws Exception {
-    String[] all = java.util.Arrays.copyOf(args, args.length + 2);
-    all[args.length] = "--url";
-    all[args.length + 1] = url;
-    return CorralProcess.run(dir, WAIT, all);
+    return node.cli(WAIT, args);
   }
 }

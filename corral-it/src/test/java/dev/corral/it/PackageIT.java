@@ -37,9 +37,8 @@ class PackageIT {
 
   @TempDir
   static Path dir;
-  static CorralProcess up;
+  static SingleNode node;
   static Marathon api;
-  static String url;
 
   @BeforeAll
   static void start() throws Exception {
@@ -51,22 +50,15 @@ class PackageIT {
         """);
     Files.writeString(revision.resolve("config.json"), CONFIG);
     Files.writeString(revision.resolve("marathon.json.mustache"), TEMPLATE);
-    int http = Ports.free();
-    int ports = Ports.freeRange(5);
-    up = CorralProcess.start(dir.resolve("up.log"), "up", "--work-dir", dir.resolve("work").toString(), "--http-port",
-        Integer.toString(http), "--grpc-port", Integer.toString(Ports.free()), "--hostname", "127.0.0.1",
-        "--resources", "cpus:2;mem:1024;disk:100;ports:[" + ports + "-" + (ports + 4) + "]");
-    api = new Marathon(http);
-    url = "http://127.0.0.1:" + http;
-    up.awaitLog("is up", Duration.ofSeconds(60));
+    node = SingleNode.start(dir, "cpus:2;mem:1024;disk:100", 5);
+    api = node.api;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (up != null) {
-      up.stop();
+    if (node != null) {
+      node.close();
     }
-    TaskProcesses.killAllUnder(dir);
   }
 
   @Test
@@ -116,9 +108,6 @@ class PackageIT {
   }
 
   private static CorralProcess.Result cli(String... args) throws Exception {
-    String[] all = java.util.Arrays.copyOf(args, args.length + 2);
-    all[args.length] = "--url";
-    all[args.length + 1] = url;
-    return CorralProcess.run(dir, all);
+    return node.cli(Duration.ofSeconds(60), args);
   }
 }

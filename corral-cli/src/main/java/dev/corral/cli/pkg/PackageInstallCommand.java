@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
@@ -27,17 +27,8 @@ final class PackageInstallCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(paramLabel = "NAME", description = "The package.")
-  String name;
-
-  @Option(names = "--package-version", paramLabel = "VERSION", description = "A version other than the newest.")
-  String version;
-
-  @Option(names = "--options", paramLabel = "FILE|-", description = "A JSON object of options (see `package describe`).")
-  String optionsFile;
-
-  @Option(names = "--app-id", paramLabel = "ID", description = "Install under this id instead of the package's service name.")
-  String appId;
+  @Mixin
+  PackageSelection selection;
 
   @Option(names = "--yes", description = "Do not ask for confirmation.")
   boolean yes;
@@ -62,19 +53,11 @@ final class PackageInstallCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     ApiClient client = api.get();
-    ObjectNode request = Cosmos.request().put("packageName", name);
-    if (version != null) {
-      request.put("packageVersion", version);
-    }
-    if (optionsFile != null) {
-      request.set("options", Cosmos.options(optionsFile, stdin.get()));
-    }
-    if (appId != null) {
-      request.put("appId", appId);
-    }
+    ObjectNode request = selection.request(stdin.get());
+    String name = selection.name;
     if (!json) {
       JsonNode described = Cosmos.call(client, "describe", Cosmos.request().put("packageName", name)
-          .put("packageVersion", version)).path("package");
+          .put("packageVersion", selection.version)).path("package");
       if (described.hasNonNull("preInstallNotes")) {
         out.println(described.path("preInstallNotes").asText());
       }
