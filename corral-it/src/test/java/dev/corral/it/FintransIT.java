@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The flagship demo on `corral up`, every part real: Kafka and Flink installed from the bundled catalog (their
- * binaries fetched with maven://), the generator app writing transactions, the Flink job submitted through the
+ * binaries fetched with maven://), a second TaskManager adding its slots, the generator app writing
+ * transactions, the Flink job submitted through the
  * Flink web UI's REST API at /service/flink/, the viewer printing fraud records read through the log API; then
  * both packages uninstalled and nothing left running. Prints the figures of docs/benchmarks.md.
  */
@@ -66,11 +67,20 @@ class FintransIT {
     long flinkStart = System.nanoTime();
     CorralProcess.Result flink = cli("package", "install", "flink", "--yes", "--no-wait");
     assertThat(flink.exitCode()).as(flink.output()).isZero();
+    awaitNonEmpty(() -> runningTask("/flink/jobmanager").isEmpty() || runningTask("/flink/taskmanager").isEmpty()
+        ? "" : "running");
+    System.out.printf("figure: package install flink -> JobManager and TaskManager processes running"
+        + " (Corral's part): %.1f s%n", seconds(flinkStart));
     awaitNonEmpty(() -> {
       HttpResponse<String> r = get("/service/flink/taskmanagers");
       return r.statusCode() == 200 && Marathon.JSON.readTree(r.body()).path("taskmanagers").size() == 1 ? "yes" : "";
     });
     System.out.printf("figure: package install flink -> all TaskManagers registered: %.1f s%n", seconds(flinkStart));
+
+    int slots = Marathon.JSON.readTree(get("/service/flink/overview").body()).path("slots-total").asInt();
+    assertThat(cli("app", "scale", "/flink/taskmanager", "2").exitCode()).isZero();
+    awaitNonEmpty(() -> Marathon.JSON.readTree(get("/service/flink/overview").body()).path("slots-total").asInt()
+        == 2 * slots ? "doubled" : "");
 
     String jarId = upload(EXAMPLE.resolve("target/fintrans-0.1.0-SNAPSHOT-job.jar"));
     long submitted = System.nanoTime();
