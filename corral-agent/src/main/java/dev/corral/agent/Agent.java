@@ -3,6 +3,7 @@ package dev.corral.agent;
 import dev.corral.agent.cgroups.CgroupDetector;
 import dev.corral.agent.cgroups.Cgroups;
 import dev.corral.agent.checkpoint.CheckpointStore;
+import dev.corral.agent.containerizer.Containerizers;
 import dev.corral.agent.containerizer.HostTools;
 import dev.corral.agent.containerizer.MonitorScript;
 import dev.corral.agent.containerizer.ProcessContainerizer;
@@ -17,6 +18,7 @@ import dev.corral.agent.master.Backoff;
 import dev.corral.agent.master.MasterLink;
 import dev.corral.agent.resources.AttributeParser;
 import dev.corral.agent.resources.ResourceDetector;
+import dev.corral.agent.oci.ContainerizerSetup;
 import dev.corral.agent.tasks.Recovery;
 import dev.corral.agent.tasks.RecoveredTask;
 import dev.corral.agent.tasks.StatusFactory;
@@ -54,7 +56,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Corral agent: runs the tasks the master sends it with the {@code process} containerizer, reports their
+ * A Corral agent: runs the tasks the master sends it with its containerizers ({@code oci}, {@code process}), reports their
  * status at least once, and re-attaches to them after a restart.
  *
  * <p>Lifecycle: construct (detects the isolation, starts nothing), {@link #start()} (recovers the
@@ -97,6 +99,7 @@ public final class Agent implements AutoCloseable {
   private MasterLink link;
   private List<Resource> resources;
   private List<Attribute> attributes;
+  private volatile List<String> containerizers = List.of();
   private LogRotator rotator;
   private AgentHttpServer http;
 
@@ -126,14 +129,19 @@ public final class Agent implements AutoCloseable {
     attributes = config.attributes() == null ? List.of() : AttributeParser.parse(config.attributes());
     store = new CheckpointStore(config.workDir());
     agentId = store.readAgentId().orElse(null);
-    ProcessContainerizer containerizer;
+    Containerizers containerizer;
     try {
-      containerizer = new ProcessContainerizer(cgroups, HostTools.detect(),
-          MonitorScript.install(config.workDir().resolve("bin")), config.hostname(), CgroupDetector.isRoot(),
-          System.getenv());
+      HostTools tools = HostTools.detect();
+      Path monitorScript = MonitorScript.install(config.workDir().resolve("bin"));
+      boolean root = CgroupDetector.isRoot();
+      ProcessContainerizer process = new ProcessContainerizer(cgroups, tools, monitorScript, config.hostname(),
+          root, System.getenv());
+      containerizer = ContainerizerSetup.build(config.containerizers(), config.ociRuntime(), root, cgroups, tools,
+          monitorScript, config.hostname(), System.getenv(), config.workDir(), process, store::taskDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot install the task monitor under " + config.workDir(), e);
     }
+    containerizers = containerizer.names();
     workers = Executors.newFixedThreadPool(WORKERS, daemonThreads("agent-worker-"));
     probes = new ProbeRunner(MAX_CONCURRENT_CHECKS);
     fetcher = new Fetcher(config.fetcher(), config.workDir(), clock);
@@ -155,8 +163,8 @@ public final class Agent implements AutoCloseable {
       throw e;
     }
     startFiles();
-    log.info("agent starting: {} recovered task(s); isolation: {}; resources: {}; HTTP: {}", recovered.size(),
-        cgroups.describe(), ResourceSet.fromProto(resources), http == null ? "off" : "port " + http.port());
+    log.info("agent starting: {} recovered task(s); containerizers: {}; resources: {}; HTTP: {}",
+        recovered.size(), containerizer.describeIsolation(), ResourceSet.fromProto(resources), http == null ? "off" : "port " + http.port());
     loop.execute(() -> {
       supervisor.install(recovered);
       link.connect();
@@ -199,6 +207,11 @@ public final class Agent implements AutoCloseable {
   /** How tasks are isolated here, e.g. {@code cgroups v1 (cpu, memory, pids)}, or why they are not. */
   public String describeIsolation() {
     return cgroups.describe();
+  }
+
+  /** The containerizers in use, preferred first (e.g. {@code [oci, process]}); empty before {@link #start()}. */
+  public List<String> containerizers() {
+    return containerizers;
   }
 
   /** Completes when the agent has stopped, whether by {@link #stop} or by the master's ShutdownAgent. */

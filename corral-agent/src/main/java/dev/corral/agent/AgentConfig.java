@@ -1,12 +1,16 @@
 package dev.corral.agent;
 
+import dev.corral.agent.containerizer.ProcessContainerizer;
 import dev.corral.agent.fetch.FetcherConfig;
+import dev.corral.agent.oci.ContainerizerSetup;
+import dev.corral.agent.oci.OciRuntime;
 import dev.corral.agent.resources.AttributeParser;
 import dev.corral.agent.resources.ResourceParser;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -25,6 +29,9 @@ import java.util.Objects;
  * @param heartbeatInterval how often the agent heartbeats the master while connected
  * @param statusRetryInterval how often unacknowledged status updates are resent
  * @param fetcher how artifacts are fetched (Maven repositories, cache size); null: the defaults
+ * @param containerizers {@code oci}, {@code process}, in order of preference; null picks {@code oci,process}
+ *     where an OCI runtime, root and cgroups are available, else {@code process}
+ * @param ociRuntime {@code runc} (null: the default) or {@code crun}
  */
 public record AgentConfig(
     Path workDir,
@@ -35,7 +42,9 @@ public record AgentConfig(
     boolean cgroupsEnabled,
     Duration heartbeatInterval,
     Duration statusRetryInterval,
-    FetcherConfig fetcher) {
+    FetcherConfig fetcher,
+    List<String> containerizers,
+    String ociRuntime) {
 
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
@@ -59,52 +68,73 @@ public record AgentConfig(
     if (fetcher == null) {
       fetcher = FetcherConfig.defaults();
     }
+    if (containerizers != null) {
+      containerizers = ContainerizerSetup.parse(String.join(",", containerizers));
+    }
+    ociRuntime = ociRuntime == null ? OciRuntime.RUNC : ociRuntime;
+    if (!ociRuntime.equals(OciRuntime.RUNC) && !ociRuntime.equals(OciRuntime.CRUN)) {
+      throw new IllegalArgumentException("unknown OCI runtime '" + ociRuntime + "' (known: runc, crun)");
+    }
   }
 
-  /** Detected resources, no attributes, cgroups where available, the default intervals. */
+  /**
+   * Detected resources, no attributes, cgroups where available, the default intervals, and the
+   * {@code process} containerizer: embedders opt into containers; {@code corral agent} detects them.
+   */
   public static AgentConfig defaults(Path workDir) {
     return new AgentConfig(workDir, null, null, null, DEFAULT_KILL_GRACE, true, DEFAULT_HEARTBEAT,
-        DEFAULT_STATUS_RETRY, null);
+        DEFAULT_STATUS_RETRY, null, List.of(ProcessContainerizer.NAME), null);
+  }
+
+  /** {@code null} detects: {@code oci,process} where containers work here, else {@code process}. */
+  public AgentConfig withContainerizers(List<String> value) {
+    return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
+        heartbeatInterval, statusRetryInterval, fetcher, value, ociRuntime);
+  }
+
+  public AgentConfig withOciRuntime(String value) {
+    return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, value);
   }
 
   public AgentConfig withHostname(String value) {
     return new AgentConfig(workDir, value, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime);
   }
 
   public AgentConfig withResources(String value) {
     return new AgentConfig(workDir, hostname, value, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime);
   }
 
   public AgentConfig withAttributes(String value) {
     return new AgentConfig(workDir, hostname, resources, value, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime);
   }
 
   public AgentConfig withKillGracePeriod(Duration value) {
     return new AgentConfig(workDir, hostname, resources, attributes, value, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime);
   }
 
   public AgentConfig withCgroupsEnabled(boolean value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, value,
-        heartbeatInterval, statusRetryInterval, fetcher);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime);
   }
 
   public AgentConfig withHeartbeatInterval(Duration value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        value, statusRetryInterval, fetcher);
+        value, statusRetryInterval, fetcher, containerizers, ociRuntime);
   }
 
   public AgentConfig withStatusRetryInterval(Duration value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, value, fetcher);
+        heartbeatInterval, value, fetcher, containerizers, ociRuntime);
   }
 
   public AgentConfig withFetcher(FetcherConfig value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, value);
+        heartbeatInterval, statusRetryInterval, value, containerizers, ociRuntime);
   }
 
   private static Duration positiveOr(Duration value, Duration fallback, String name) {

@@ -49,8 +49,9 @@ public final class AgentCommand implements Callable<Integer> {
     WorkDirLock lock = WorkDirLock.acquire(dir, "agent");
     AgentNode agent = new AgentNode(agentOptions.toConfig(dir), agentOptions.filesConfig(httpBind, httpPort),
         AgentNode.networkChannel(master)).start();
-    out.printf("Corral agent %s: master %s, work dir %s, isolation: %s, files and logs API on port %d%n",
-        Version.get(), master, dir, agent.agent().describeIsolation(), agent.agent().httpPort());
+    out.printf("Corral agent %s: master %s, work dir %s, isolation: %s, containerizers: %s, files and logs API on"
+        + " port %d%n", Version.get(), master, dir, agent.agent().describeIsolation(),
+        String.join(",", agent.agent().containerizers()), agent.agent().httpPort());
     out.flush();
     return ServerRun.untilShutdown(() -> {
       agent.stop(killTasksOnExit);

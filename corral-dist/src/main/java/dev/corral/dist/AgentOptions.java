@@ -2,6 +2,7 @@ package dev.corral.dist;
 
 import dev.corral.agent.AgentConfig;
 import dev.corral.agent.fetch.FetcherConfig;
+import dev.corral.agent.oci.ContainerizerSetup;
 import dev.corral.common.Sizes;
 import java.nio.file.Files;
 import dev.corral.agent.files.FilesConfig;
@@ -22,6 +23,16 @@ public final class AgentOptions {
 
   @Option(names = "--no-cgroups", description = "Run tasks without cgroup isolation even as root.")
   boolean noCgroups;
+
+  @Option(names = "--containerizers", paramLabel = "LIST", defaultValue = "${env:CORRAL_CONTAINERIZERS}",
+      description = "Containerizers in order of preference, e.g. 'oci,process'; a task goes to the first that can "
+      + "run it (default: oci,process where runc or crun is installed and the agent runs as root with cgroups, "
+      + "else process; the CORRAL_CONTAINERIZERS environment variable sets the default).")
+  String containerizers;
+
+  @Option(names = "--oci-runtime", paramLabel = "NAME", defaultValue = "runc",
+      description = "The OCI runtime of the oci containerizer: runc or crun (default: ${DEFAULT-VALUE}).")
+  String ociRuntime;
 
   @Option(names = "--maven-repository", paramLabel = "URL", description = "Remote Maven repositories for maven:// "
       + "fetches, comma-separated, searched in order; http(s) or file:// (default: " + FetcherConfig.MAVEN_CENTRAL + ").")
@@ -63,7 +74,10 @@ public final class AgentOptions {
       fetcher = fetcher.withCacheSizeBytes(size(fetcherCacheSize, "--fetcher-cache-size"));
     }
     return defaults.withHostname(hostname()).withResources(resources).withAttributes(attributes)
-        .withCgroupsEnabled(defaults.cgroupsEnabled() && !noCgroups).withFetcher(fetcher);
+        .withCgroupsEnabled(defaults.cgroupsEnabled() && !noCgroups).withFetcher(fetcher)
+        .withContainerizers(containerizers == null || containerizers.isBlank() ? null
+            : ContainerizerSetup.parse(containerizers))
+        .withOciRuntime(ociRuntime);
   }
 
   /**

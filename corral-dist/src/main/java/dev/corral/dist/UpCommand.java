@@ -68,6 +68,7 @@ public final class UpCommand implements Callable<Integer> {
     out.printf("  ZooKeeper:  embedded at %s, data in %s%n", master.zkConnectString(), dir.resolve("master/zookeeper"));
     out.printf("  Work dir:   %s%n", dir);
     out.printf("  Isolation:  %s%n", agent.agent().describeIsolation());
+    out.printf("  Containers: %s%n", String.join(",", agent.agent().containerizers()));
     out.printf("Try:  ./corral app add app.json   ./corral app list   ./corral task list%n");
     out.printf("Ctrl-C stops the cluster and %s.%n", keepTasks ? "leaves tasks running (--keep-tasks)" : "kills its tasks");
     out.flush();

@@ -18,13 +18,19 @@ final class SingleNode implements AutoCloseable {
     this.url = "http://127.0.0.1:" + httpPort;
   }
 
-  /** @param resources without ports, e.g. "cpus:2;mem:1024;disk:100" */
-  static SingleNode start(Path dir, String resources, int portCount) throws Exception {
+  /**
+   * @param resources without ports, e.g. "cpus:2;mem:1024;disk:100"
+   * @param extraArgs more `corral up` flags, e.g. --containerizers oci
+   */
+  static SingleNode start(Path dir, String resources, int portCount, String... extraArgs) throws Exception {
     int http = Ports.free();
     int ports = Ports.freeRange(portCount);
-    CorralProcess up = CorralProcess.start(dir.resolve("up.log"), "up", "--work-dir", dir.resolve("work").toString(),
-        "--http-port", Integer.toString(http), "--grpc-port", Integer.toString(Ports.free()), "--hostname", "127.0.0.1",
-        "--resources", resources + ";ports:[" + ports + "-" + (ports + portCount - 1) + "]");
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("up", "--work-dir",
+        dir.resolve("work").toString(), "--http-port", Integer.toString(http), "--grpc-port",
+        Integer.toString(Ports.free()), "--hostname", "127.0.0.1",
+        "--resources", resources + ";ports:[" + ports + "-" + (ports + portCount - 1) + "]"));
+    args.addAll(Arrays.asList(extraArgs));
+    CorralProcess up = CorralProcess.start(dir.resolve("up.log"), args.toArray(String[]::new));
     SingleNode node = new SingleNode(dir, up, http);
     up.awaitLog("is up", Duration.ofSeconds(60));
     return node;

@@ -5,10 +5,7 @@ import dev.corral.agent.cgroups.Cgroups;
 import dev.corral.agent.cgroups.TaskCgroup;
 import dev.corral.api.v1.CommandInfo;
 import dev.corral.api.v1.TaskInfo;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * the agent never runs two operations for the same task concurrently except a kill racing the task's end,
  * which is harmless (signals to a gone process are checked by start time or ignored).
  */
-public final class ProcessContainerizer {
+public final class ProcessContainerizer implements Containerizer {
+  public static final String NAME = "process";
   private static final Logger log = LoggerFactory.getLogger(ProcessContainerizer.class);
 
   private final Cgroups cgroups;
@@ -49,11 +47,28 @@ public final class ProcessContainerizer {
     this.agentEnv = Map.copyOf(agentEnv);
   }
 
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String cannotRun(TaskInfo task) {
+    return null;
+  }
+
+  /** Never claims a task: it runs whatever no other containerizer claims (see {@link Containerizers}). */
+  @Override
+  public boolean ran(Path metaDir) {
+    return false;
+  }
+
+  @Override
   public String describeIsolation() {
     return cgroups.describe();
   }
 
-  /** The cgroups a recovered task has (possibly already removed). */
+  @Override
   public TaskCgroup cgroupOf(String taskId) {
     return cgroups.existing(taskId);
   }
@@ -62,6 +77,7 @@ public final class ProcessContainerizer {
    * Starts the task and returns once its pid is known. The sandbox and meta dir must exist. On failure,
    * nothing is left running and the task's cgroups are gone.
    */
+  @Override
   public Launched launch(LaunchRequest req) throws LaunchException {
     TaskInfo task = req.task();
     CommandInfo command = task.getCommand();
@@ -96,32 +112,7 @@ public final class ProcessContainerizer {
     pb.environment().clear();
     pb.environment().putAll(TaskCommand.environment(agentEnv, task, frameworkId, req.agentId(), hostname,
         req.sandbox(), user, procs));
-    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    // The monitor's rare complaints (e.g. a cgroup it cannot join) land where users read the task's errors.
-    pb.redirectError(ProcessBuilder.Redirect.appendTo(req.sandbox().resolve("stderr").toFile()));
-    Process monitor;
-    try {
-      monitor = pb.start();
-    } catch (IOException e) {
-      throw new LaunchException("cannot start the task monitor: " + e.getMessage(), e);
-    }
-    String line;
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(monitor.getInputStream(), StandardCharsets.US_ASCII))) {
-      line = out.readLine();
-    } catch (IOException e) {
-      line = null;
-    }
-    String[] f = line == null ? new String[0] : line.trim().split("\\s+");
-    if (f.length != 2) {
-      monitor.destroyForcibly();
-      throw new LaunchException("the task monitor failed to start the task: " + monitorLog(req.sandbox()));
-    }
-    long monitorPid = Long.parseLong(f[0]);
-    long taskPid = Long.parseLong(f[1]);
-    TaskPids pids = new TaskPids(monitorPid, ProcStat.startTime(monitorPid), taskPid, ProcStat.startTime(taskPid));
-    // The monitor is the process we started; should that ever differ, the task is watched by polling.
-    return new Launched(pids, monitor.pid() == monitorPid ? monitor : null, cgroup);
+    return MonitorStart.start(pb, req.sandbox(), cgroup, NAME);
   }
 
   private PosixUser resolveUser(String name, Path sandbox) throws LaunchException {
@@ -148,6 +139,7 @@ public final class ProcessContainerizer {
    * task's environment and user, as Mesos runs such checks. Not joined to the task's cgroups, so a check
    * never counts against the task's limits. Blocking (a user lookup); for worker threads.
    */
+  @Override
   public ProcessBuilder checkProcess(TaskInfo task, String frameworkId, String agentId, Path sandbox,
       String command) {
     String userName = task.getCommand().getUser();
@@ -169,14 +161,16 @@ public final class ProcessContainerizer {
   }
 
   /** SIGTERM to the task's process group, if the task is still the process we started. */
-  public void terminate(TaskPids pids) {
+  @Override
+  public void terminate(String taskId, TaskPids pids) {
     if (awaitOwnGroup(pids)) {
       signalGroup(pids.taskPid(), "TERM");
     }
   }
 
   /** SIGKILL to the task's process group and to everything in its cgroups. */
-  public void forceKill(TaskPids pids, TaskCgroup cgroup) {
+  @Override
+  public void forceKill(String taskId, TaskPids pids, TaskCgroup cgroup) {
     if (awaitOwnGroup(pids)) {
       signalGroup(pids.taskPid(), "KILL");
     }
@@ -208,7 +202,8 @@ public final class ProcessContainerizer {
    * cgroups, through the task's process group, and only when the task just ended: a group id is free for
    * reuse once its last member is gone, so after an agent restart it could name someone else's group.
    */
-  public ExitFacts collect(Path metaDir, TaskPids pids, TaskCgroup cgroup, boolean justEnded) {
+  @Override
+  public ExitFacts collect(String taskId, Path metaDir, TaskPids pids, TaskCgroup cgroup, boolean justEnded) {
     Integer status = readExitStatus(metaDir.resolve("exit_status"));
     if (cgroup.dirs().isEmpty() && justEnded && pids != null && pids.taskPid() > 0) {
       signalGroup(pids.taskPid(), "KILL");
@@ -219,7 +214,8 @@ public final class ProcessContainerizer {
     return new ExitFacts(status, oom);
   }
 
-  static Integer readExitStatus(Path file) {
+  /** The status the monitor wrote, or null when there is none. */
+  public static Integer readExitStatus(Path file) {
     try {
       return Integer.parseInt(Files.readString(file, StandardCharsets.US_ASCII).trim());
     } catch (NoSuchFileException e) {
@@ -242,15 +238,6 @@ public final class ProcessContainerizer {
       log.warn("cannot send SIG{} to process group {}: {}", signal, pgid, e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static String monitorLog(Path sandbox) {
-    try {
-      String text = Files.readString(sandbox.resolve("stderr"), StandardCharsets.UTF_8).trim();
-      return text.isEmpty() ? "no output" : text;
-    } catch (IOException e) {
-      return "no output";
     }
   }
 }

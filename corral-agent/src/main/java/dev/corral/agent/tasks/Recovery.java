@@ -5,7 +5,7 @@ import dev.corral.agent.checkpoint.CheckpointStore;
 import dev.corral.agent.checkpoint.PendingUpdate;
 import dev.corral.agent.checkpoint.TaskCheckpoint;
 import dev.corral.agent.containerizer.ProcStat;
-import dev.corral.agent.containerizer.ProcessContainerizer;
+import dev.corral.agent.containerizer.Containerizer;
 import dev.corral.api.TaskLifecycle;
 import dev.corral.common.Ids;
 import java.util.ArrayList;
@@ -33,11 +33,11 @@ public final class Recovery {
   private static final Logger log = LoggerFactory.getLogger(Recovery.class);
 
   private final CheckpointStore store;
-  private final ProcessContainerizer containerizer;
+  private final Containerizer containerizer;
   private final TaskWork work;
   private final StatusFactory statuses;
 
-  public Recovery(CheckpointStore store, ProcessContainerizer containerizer, StatusFactory statuses) {
+  public Recovery(CheckpointStore store, Containerizer containerizer, StatusFactory statuses) {
     this.store = store;
     this.statuses = statuses;
     this.containerizer = containerizer;

@@ -5,7 +5,7 @@ import dev.corral.agent.checkpoint.CheckpointStore;
 import dev.corral.agent.checkpoint.PendingUpdate;
 import dev.corral.agent.containerizer.Launched;
 import dev.corral.agent.containerizer.ProcStat;
-import dev.corral.agent.containerizer.ProcessContainerizer;
+import dev.corral.agent.containerizer.Containerizer;
 import dev.corral.agent.containerizer.TaskPids;
 import dev.corral.agent.fetch.Fetcher;
 import dev.corral.agent.health.HealthMonitor;
@@ -77,7 +77,7 @@ public final class TaskSupervisor {
   private final StatusSink sink;
   private final Duration defaultGrace;
   private final Supplier<String> agentId;
-  private final ProcessContainerizer containerizer;
+  private final Containerizer containerizer;
   private final HealthMonitor health;
   private final FetchStep fetch;
   private final ExecutorService fetchers;
@@ -85,7 +85,7 @@ public final class TaskSupervisor {
   private boolean accepting = true;
   private CompletableFuture<Void> drained;
 
-  public TaskSupervisor(EventLoop loop, Executor workers, ProcessContainerizer containerizer,
+  public TaskSupervisor(EventLoop loop, Executor workers, Containerizer containerizer,
       CheckpointStore store, StatusFactory statuses, StatusSink sink, Duration defaultGrace,
       Supplier<String> agentId, Prober prober, Fetcher fetcher, ExecutorService fetchers) {
     this.loop = loop;
@@ -501,10 +501,11 @@ public final class TaskSupervisor {
       return;
     }
     log.info("task {} outlived its {} grace period; sending SIGKILL", e.id(), e.killGrace);
+    String id = e.id();
     TaskPids pids = e.pids;
     TaskCgroup cgroup = e.cgroup;
     onWorker(() -> {
-      work.forceKill(pids, cgroup);
+      work.forceKill(id, pids, cgroup);
       return null;
     }, ignored -> { });
   }

@@ -7,7 +7,7 @@ import dev.corral.agent.containerizer.ExitFacts;
 import dev.corral.agent.containerizer.LaunchException;
 import dev.corral.agent.containerizer.LaunchRequest;
 import dev.corral.agent.containerizer.Launched;
-import dev.corral.agent.containerizer.ProcessContainerizer;
+import dev.corral.agent.containerizer.Containerizer;
 import dev.corral.agent.containerizer.TaskPids;
 import dev.corral.api.v1.FrameworkInfo;
 import dev.corral.api.v1.TaskInfo;
@@ -30,10 +30,10 @@ final class TaskWork {
   record LaunchOutcome(Launched launched, PendingUpdate update) {}
 
   private final CheckpointStore store;
-  private final ProcessContainerizer containerizer;
+  private final Containerizer containerizer;
   private final StatusFactory statuses;
 
-  TaskWork(CheckpointStore store, ProcessContainerizer containerizer, StatusFactory statuses) {
+  TaskWork(CheckpointStore store, Containerizer containerizer, StatusFactory statuses) {
     this.store = store;
     this.containerizer = containerizer;
     this.statuses = statuses;
@@ -57,8 +57,10 @@ final class TaskWork {
       } catch (IOException e) {
         log.error("task {} runs but its pids are not checkpointed; a restart will not find it", id, e);
       }
-      PendingUpdate running = new PendingUpdate(seq, statuses.running(task, frameworkId, agentId, Ids.uuid()));
-      log.info("task {} running, pid {}", id, launched.pids().taskPid());
+      // the message names the containerizer, so an operator sees where the task runs
+      PendingUpdate running = new PendingUpdate(seq, statuses.running(task, frameworkId, agentId, Ids.uuid())
+          .toBuilder().setMessage("containerizer: " + launched.containerizer()).build());
+      log.info("task {} running in {}, pid {}", id, launched.containerizer(), launched.pids().taskPid());
       return new LaunchOutcome(launched, running);
     } catch (LaunchException | IOException | RuntimeException e) {
       String message = e instanceof LaunchException ? e.getMessage() : "cannot launch the task: " + e;
@@ -76,7 +78,7 @@ final class TaskWork {
     String id = task.getTaskId();
     ExitFacts facts;
     try {
-      facts = containerizer.collect(store.taskDir(id), pids, cgroup, !endedWhileDown);
+      facts = containerizer.collect(id, store.taskDir(id), pids, cgroup, !endedWhileDown);
     } catch (RuntimeException e) {
       log.error("cannot collect the exit of task {}", id, e);
       facts = new ExitFacts(null, false);
@@ -105,11 +107,11 @@ final class TaskWork {
     } catch (IOException e) {
       log.warn("cannot checkpoint the kill of task {}: {}", taskId, e.toString());
     }
-    containerizer.terminate(pids);
+    containerizer.terminate(taskId, pids);
   }
 
-  void forceKill(TaskPids pids, TaskCgroup cgroup) {
-    containerizer.forceKill(pids, cgroup);
+  void forceKill(String taskId, TaskPids pids, TaskCgroup cgroup) {
+    containerizer.forceKill(taskId, pids, cgroup);
   }
 
   private void persist(String taskId, PendingUpdate update) {

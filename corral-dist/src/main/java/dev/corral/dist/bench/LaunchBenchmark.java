@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,6 +52,9 @@ public final class LaunchBenchmark implements Callable<Integer> {
   @Option(names = "--json", description = "Print the figures as JSON.")
   boolean json;
 
+  /** Memory of each task in MB; containers need a little more than a bare sleep. */
+  int taskMemMb = 4;
+
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Override
@@ -63,19 +67,7 @@ public final class LaunchBenchmark implements Callable<Integer> {
     figures.put("tasks", tasks);
     figures.put("workDir", dir.toString());
     figures.put("filesystem", Files.getFileStore(dir).type());
-    try (MasterNode master = new MasterNode(new MasterNode.Options(dir.resolve("master"), null, "127.0.0.1", 0, 0,
-        "127.0.0.1")).start()) {
-      // Enough room for N tasks of cpus 0.001 / mem 4 whatever this machine has.
-      String resources = "cpus:" + Math.max(2, tasks * 0.001 + 1) + ";mem:" + (tasks * 4 + 1024) + ";disk:1024;ports:[31000-32000]";
-      AgentConfig config = AgentConfig.defaults(dir.resolve("agent")).withHostname("127.0.0.1").withResources(resources);
-      AgentNode agent = new AgentNode(config, master.inProcessChannel()).start();
-      try {
-        figures.put("isolation", agent.agent().describeIsolation());
-        runCorral(master.httpPort(), figures);
-      } finally {
-        agent.stop(true);
-      }
-    }
+    measureCluster(dir, List.of("process"), figures);
     DirectSpawn.Result direct = DirectSpawn.run(tasks, dir.resolve("direct"));
     figures.put("directMillis", direct.totalMillis());
     figures.put("directIsolation", direct.isolation());
@@ -84,6 +76,27 @@ public final class LaunchBenchmark implements Callable<Integer> {
     print(out, figures);
     deleteRecursively(dir);
     return 0;
+  }
+
+  /**
+   * A fresh single-node cluster whose agent uses {@code containerizers}; puts the launch figures of
+   * {@link #tasks} sleep tasks into {@code figures}.
+   */
+  void measureCluster(Path dir, List<String> containerizers, ObjectNode figures) throws Exception {
+    try (MasterNode master = new MasterNode(new MasterNode.Options(dir.resolve("master"), null, "127.0.0.1", 0, 0,
+        "127.0.0.1")).start()) {
+      // Enough room for N tasks of cpus 0.001 / mem 4 whatever this machine has.
+      String resources = "cpus:" + Math.max(2, tasks * 0.001 + 1) + ";mem:" + (tasks * taskMemMb + 1024) + ";disk:1024;ports:[31000-32000]";
+      AgentConfig config = AgentConfig.defaults(dir.resolve("agent")).withHostname("127.0.0.1").withResources(resources)
+          .withContainerizers(containerizers);
+      AgentNode agent = new AgentNode(config, master.inProcessChannel()).start();
+      try {
+        figures.put("isolation", agent.agent().describeIsolation());
+        runCorral(master.httpPort(), figures);
+      } finally {
+        agent.stop(true);
+      }
+    }
   }
 
   private void runCorral(int port, ObjectNode figures) throws Exception {
@@ -105,7 +118,7 @@ public final class LaunchBenchmark implements Callable<Integer> {
   /** Posts an app of {@code count} sleep instances and waits until all run; records the figures. */
   private void launchAll(String base, String appId, int count, ObjectNode figures) throws Exception {
     ObjectNode app = Json.mapper().createObjectNode()
-        .put("id", appId).put("cmd", "sleep 3600").put("cpus", 0.001).put("mem", 4).put("disk", 0)
+        .put("id", appId).put("cmd", "sleep 3600").put("cpus", 0.001).put("mem", taskMemMb).put("disk", 0)
         .put("instances", count);
     app.putArray("portDefinitions");
     Instant submitted = Instant.now();
@@ -210,7 +223,7 @@ public final class LaunchBenchmark implements Callable<Integer> {
     out.flush();
   }
 
-  private static void deleteRecursively(Path dir) {
+  static void deleteRecursively(Path dir) {
     try (var paths = Files.walk(dir)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (Exception ignored) {

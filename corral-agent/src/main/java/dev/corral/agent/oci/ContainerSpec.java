@@ -1,0 +1,28 @@
+package dev.corral.agent.oci;
+
+import dev.corral.agent.cgroups.CgroupLimits;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one container's {@code config.json} says, before it is rendered by {@link OciConfig}.
+ *
+ * @param args the process argv (the container's init runs it, see {@link ContainerInit})
+ * @param env the process environment, in order
+ * @param cwd the working directory inside the container (the sandbox)
+ * @param uid the process's user id ({@code CommandInfo.user}, or 0)
+ * @param gid the process's group id
+ * @param hostname the container's UTS hostname (the agent's, so {@code hostname} matches {@code HOST})
+ * @param sandbox the task's sandbox, bind-mounted writable at the same path as on the host
+ * @param cgroupsPath the runtime's cgroup path, e.g. {@code /corral/TASK_ID}
+ * @param limits cpu, memory and pids limits
+ * @param swapAccounting whether the host has {@code memory.memsw.*}: then swap is limited to the memory limit
+ */
+public record ContainerSpec(List<String> args, Map<String, String> env, Path cwd, long uid, long gid,
+    String hostname, Path sandbox, String cgroupsPath, CgroupLimits limits, boolean swapAccounting) {
+  public ContainerSpec {
+    args = List.copyOf(args);
+    env = Map.copyOf(env);
+  }
+}

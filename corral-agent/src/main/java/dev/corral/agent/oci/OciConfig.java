@@ -1,0 +1,142 @@
+package dev.corral.agent.oci;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.agent.cgroups.CgroupLimits;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Renders a task's OCI runtime {@code config.json} (runtime-spec 1.0) for a task without an image: the
+ * host's root filesystem, recursively read-only, as the container's root. Pure; tests read its output.
+ *
+ * <p>What is isolated: pid, mount, ipc and uts namespaces; cgroup limits (cpu shares and CFS quota, memory
+ * with swap off, pids); devices (deny all but the standard set); a fresh {@code /proc}, {@code /dev} and
+ * {@code /tmp}; the capability set Docker gives by default. What is shared with the host: the network
+ * namespace, so ports work as for process tasks, and therefore {@code /sys}, which the kernel only lets a
+ * new network namespace mount afresh: it is the host's, bound recursively read-only. The sandbox is mounted
+ * writable at its host path, so {@code MESOS_SANDBOX}, stdout and stderr mean the same inside and out.
+ */
+public final class OciConfig {
+  /** The root is an empty directory in the bundle; the host's {@code /} is bound onto it (see below). */
+  public static final String ROOTFS = "rootfs";
+  /** Docker's default capability set: what ordinary programs run as root expect to have. */
+  static final List<String> CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER",
+      "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
+      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
+  /** Character devices every container gets: null, zero, full, random, urandom, tty, console, ptmx, pts. */
+  private static final List<int[]> ALLOWED_CHAR_DEVICES = List.of(new int[] {1, 3}, new int[] {1, 5},
+      new int[] {1, 7}, new int[] {1, 8}, new int[] {1, 9}, new int[] {5, 0}, new int[] {5, 1}, new int[] {5, 2},
+      new int[] {136, -1});
+  private static final List<String> MASKED = List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
+      "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+      "/sys/firmware");
+  private static final List<String> READONLY = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+      "/proc/sysrq-trigger");
+
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private OciConfig() {}
+
+  public static ObjectNode render(ContainerSpec spec) {
+    ObjectNode root = F.objectNode();
+    root.put("ociVersion", "1.0.2");
+    root.set("process", process(spec));
+    // Not "/" itself: binding the host root onto an empty directory keeps host paths (the sandbox, the
+    // bind sources) reachable while the runtime mounts, and lets "rro" make every submount read-only too.
+    root.putObject("root").put("path", ROOTFS).put("readonly", false);
+    root.put("hostname", spec.hostname());
+    root.set("mounts", mounts(spec));
+    root.set("linux", linux(spec));
+    return root;
+  }
+
+  private static ObjectNode process(ContainerSpec spec) {
+    ObjectNode p = F.objectNode();
+    p.put("terminal", false);
+    p.putObject("user").put("uid", spec.uid()).put("gid", spec.gid());
+    ArrayNode args = p.putArray("args");
+    spec.args().forEach(args::add);
+    ArrayNode env = p.putArray("env");
+    new TreeMap<>(spec.env()).forEach((k, v) -> env.add(k + "=" + v));
+    p.put("cwd", spec.cwd().toString());
+    ObjectNode caps = p.putObject("capabilities");
+    for (String set : List.of("bounding", "effective", "permitted")) {
+      ArrayNode a = caps.putArray(set);
+      CAPABILITIES.forEach(a::add);
+    }
+    p.put("noNewPrivileges", false);
+    return p;
+  }
+
+  private static ArrayNode mounts(ContainerSpec spec) {
+    ArrayNode m = F.arrayNode();
+    // Order matters: the root bind first, then the fresh filesystems over it, the sandbox last.
+    mount(m, "/", "bind", "/", "rbind", "rro");
+    mount(m, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
+    mount(m, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
+    mount(m, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620",
+        "gid=5");
+    mount(m, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k");
+    mount(m, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
+    mount(m, "/sys", "bind", "/sys", "rbind", "nosuid", "noexec", "nodev", "rro");
+    mount(m, "/tmp", "tmpfs", "tmpfs", "nosuid", "nodev", "mode=1777");
+    String sandbox = spec.sandbox().toString();
+    mount(m, sandbox, "bind", sandbox, "rbind", "rw");
+    return m;
+  }
+
+  private static void mount(ArrayNode mounts, String destination, String type, String source, String... options) {
+    ObjectNode o = mounts.addObject();
+    o.put("destination", destination).put("type", type).put("source", source);
+    ArrayNode opts = o.putArray("options");
+    for (String option : options) {
+      opts.add(option);
+    }
+  }
+
+  private static ObjectNode linux(ContainerSpec spec) {
+    ObjectNode l = F.objectNode();
+    ArrayNode ns = l.putArray("namespaces");
+    for (String type : List.of("pid", "mount", "ipc", "uts")) {
+      ns.addObject().put("type", type); // no "network": tasks share the host's, as process tasks do
+    }
+    l.put("cgroupsPath", spec.cgroupsPath());
+    l.set("resources", resources(spec.limits(), spec.swapAccounting()));
+    ArrayNode masked = l.putArray("maskedPaths");
+    MASKED.forEach(masked::add);
+    ArrayNode readonly = l.putArray("readonlyPaths");
+    READONLY.forEach(readonly::add);
+    return l;
+  }
+
+  static ObjectNode resources(CgroupLimits limits, boolean swapAccounting) {
+    ObjectNode r = F.objectNode();
+    ArrayNode devices = r.putArray("devices");
+    devices.addObject().put("allow", false).put("access", "rwm");
+    devices.addObject().put("allow", true).put("type", "c").put("access", "m"); // mknod, not use
+    devices.addObject().put("allow", true).put("type", "b").put("access", "m");
+    for (int[] d : ALLOWED_CHAR_DEVICES) {
+      ObjectNode o = devices.addObject().put("allow", true).put("type", "c").put("major", d[0]);
+      if (d[1] >= 0) {
+        o.put("minor", d[1]);
+      }
+      o.put("access", "rwm");
+    }
+    if (limits.cpus() > 0) {
+      r.putObject("cpu").put("shares", limits.cpuShares()).put("quota", limits.cfsQuotaUs())
+          .put("period", CgroupLimits.CFS_PERIOD_US);
+    }
+    if (limits.memMb() > 0) {
+      ObjectNode mem = r.putObject("memory").put("limit", limits.memBytes());
+      if (swapAccounting) {
+        mem.put("swap", limits.memBytes()); // memory+swap equal to memory: no swapping past the limit
+      }
+    }
+    if (limits.pidsMax() > 0) {
+      r.putObject("pids").put("limit", limits.pidsMax());
+    }
+    return r;
+  }
+}

@@ -1,0 +1,240 @@
+package dev.corral.agent.oci;
+
+import dev.corral.agent.cgroups.CgroupLimits;
+import dev.corral.agent.cgroups.Cgroups;
+import dev.corral.agent.cgroups.TaskCgroup;
+import dev.corral.agent.containerizer.Containerizer;
+import dev.corral.agent.containerizer.ExitFacts;
+import dev.corral.agent.containerizer.HostTools;
+import dev.corral.agent.containerizer.LaunchException;
+import dev.corral.agent.containerizer.LaunchRequest;
+import dev.corral.agent.containerizer.Launched;
+import dev.corral.agent.containerizer.MonitorStart;
+import dev.corral.agent.containerizer.PosixUser;
+import dev.corral.agent.containerizer.ProcStat;
+import dev.corral.agent.containerizer.ProcessContainerizer;
+import dev.corral.agent.containerizer.TaskCommand;
+import dev.corral.agent.containerizer.TaskPids;
+import dev.corral.api.v1.CommandInfo;
+import dev.corral.api.v1.TaskInfo;
+import dev.corral.common.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code oci} containerizer: runs each task in an OCI container driven by {@code runc} (or
+ * {@code crun}), from a bundle it writes into the task's checkpoint directory ({@code META/bundle}).
+ *
+ * <p>Exit status across agent restarts. The runtime runs in the foreground ({@code runc run}, not
+ * {@code --detach}) as the job of the same {@link dev.corral.agent.containerizer.MonitorScript} that
+ * watches process tasks: runc stays the parent of the container's init and exits with its status (128+N
+ * for signal N), and the monitor writes that to {@code META/exit_status}. So a container is, to the rest of
+ * the agent, a task whose process is {@code runc}: the pids checkpoint, re-attaching after a restart
+ * (monitor alive: still running), and the status of a container that ended while the agent was down
+ * (monitor gone: read the file) all work unchanged, with no second mechanism to keep consistent. The
+ * alternative, {@code runc run --detach --pid-file}, leaves the container's init without a parent that
+ * waits for it: its status would be lost to whatever reaps it, which is exactly what the monitor avoids.
+ *
+ * <p>OOM: runc runs with {@code --keep}, so a stopped container keeps its cgroups until the agent has read
+ * the OOM counter ({@code memory.oom_control} / {@code memory.events}); then {@code runc delete} removes
+ * them. The container's cgroup path is the task's own ({@code /corral/TASK_ID}), the one the process
+ * containerizer uses, so {@link TaskCgroup} reads and cleans it the same way. crun deletes a container as
+ * soon as it exits, so with crun an OOM kill shows only as signal 9.
+ *
+ * <p>Kill: {@code runc kill ID TERM}; after the grace period {@code runc kill --all ID KILL}. The
+ * container's init is {@link ContainerInit}, which passes TERM on to the command.
+ *
+ * <p>Blocking, stateless and thread-safe, like every {@link Containerizer}.
+ */
+public final class OciContainerizer implements Containerizer {
+  public static final String NAME = "oci";
+  static final String BUNDLE = "bundle";
+  private static final Logger log = LoggerFactory.getLogger(OciContainerizer.class);
+
+  private final OciRuntime runtime;
+  private final Cgroups cgroups;
+  private final HostTools tools;
+  private final Path monitorScript;
+  private final String hostname;
+  private final Map<String, String> agentEnv;
+  private final boolean swapAccounting;
+
+  public OciContainerizer(OciRuntime runtime, Cgroups cgroups, HostTools tools, Path monitorScript,
+      String hostname, Map<String, String> agentEnv) {
+    if (!cgroups.enabled()) {
+      throw new IllegalArgumentException("the oci containerizer needs cgroups: " + cgroups.describe());
+    }
+    this.runtime = runtime;
+    this.cgroups = cgroups;
+    this.tools = tools;
+    this.monitorScript = monitorScript;
+    this.hostname = hostname;
+    this.agentEnv = Map.copyOf(agentEnv);
+    this.swapAccounting = Files.exists(Path.of("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes"));
+  }
+
+  public OciRuntime runtime() {
+    return runtime;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String cannotRun(TaskInfo task) {
+    return task.getCommand().getValue().isEmpty() ? "the task has no command" : null;
+  }
+
+  @Override
+  public boolean ran(Path metaDir) {
+    return Files.isDirectory(metaDir.resolve(BUNDLE));
+  }
+
+  @Override
+  public String describeIsolation() {
+    return runtime.name() + "; pid, mount, ipc, uts namespaces; " + cgroups.describe();
+  }
+
+  @Override
+  public TaskCgroup cgroupOf(String taskId) {
+    return cgroups.existing(taskId);
+  }
+
+  @Override
+  public Launched launch(LaunchRequest req) throws LaunchException {
+    TaskInfo task = req.task();
+    CommandInfo command = task.getCommand();
+    String id = ContainerIds.of(task.getTaskId());
+    TaskCgroup cgroup = cgroups.existing(task.getTaskId());
+    Path bundle = req.metaDir().resolve(BUNDLE);
+    try {
+      Files.deleteIfExists(req.metaDir().resolve("exit_status"));
+      PosixUser user = resolveUser(command.getUser(), req.sandbox());
+      writeBundle(bundle, req, user, cgroup);
+    } catch (IOException e) {
+      throw new LaunchException("cannot write the OCI bundle: " + e.getMessage(), e);
+    }
+    ProcessBuilder pb = new ProcessBuilder(monitorArgv(req, bundle, id));
+    pb.directory(req.sandbox().toFile());
+    pb.environment().clear();
+    // runc needs nothing from the agent's environment; the task's own is in config.json
+    pb.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    try {
+      return MonitorStart.start(pb, req.sandbox(), cgroup, NAME);
+    } catch (LaunchException | RuntimeException e) {
+      runtime.delete(id);
+      cgroup.destroy();
+      throw e;
+    }
+  }
+
+  private List<String> monitorArgv(LaunchRequest req, Path bundle, String id) {
+    List<String> argv = new ArrayList<>(List.of(tools.bash(), monitorScript.toString(),
+        req.metaDir().toString(), req.sandbox().toString()));
+    argv.addAll(runtime.runArgv(bundle, id));
+    return argv;
+  }
+
+  private void writeBundle(Path bundle, LaunchRequest req, PosixUser user, TaskCgroup cgroup)
+      throws IOException, LaunchException {
+    TaskInfo task = req.task();
+    String frameworkId = task.getFrameworkId().isEmpty()
+        ? req.framework().getFrameworkId() : task.getFrameworkId();
+    Map<String, String> env = TaskCommand.environment(agentEnv, task, frameworkId, req.agentId(), hostname,
+        req.sandbox(), user, List.of());
+    ContainerSpec spec = new ContainerSpec(ContainerInit.wrap(TaskCommand.command(task.getCommand())), env,
+        req.sandbox(), user == null ? 0 : user.uid(), user == null ? 0 : user.gid(), hostname, req.sandbox(),
+        cgroupsPath(cgroup), CgroupLimits.of(task.getResourcesList()), swapAccounting);
+    Files.createDirectories(bundle.resolve(OciConfig.ROOTFS));
+    Json.mapper().writeValue(bundle.resolve("config.json").toFile(), OciConfig.render(spec));
+  }
+
+  /**
+   * The runtime's cgroup path for the task's own directories: each sits right under its hierarchy's
+   * root ({@code ROOT/memory/corral/ID} on v1, {@code ROOT/corral.slice/ID} on v2), and an absolute
+   * cgroups path is taken relative to that root by runc and crun alike.
+   */
+  static String cgroupsPath(TaskCgroup cgroup) throws LaunchException {
+    if (cgroup.dirs().isEmpty()) {
+      throw new LaunchException("the oci containerizer needs cgroups");
+    }
+    Path dir = cgroup.dirs().get(0);
+    return "/" + dir.getParent().getFileName() + "/" + dir.getFileName();
+  }
+
+  private static PosixUser resolveUser(String name, Path sandbox) throws LaunchException {
+    if (name.isEmpty()) {
+      return null;
+    }
+    PosixUser user = PosixUser.lookup(name)
+        .orElseThrow(() -> new LaunchException("user '" + name + "' does not exist on this agent"));
+    try {
+      Files.setAttribute(sandbox, "unix:uid", (int) user.uid());
+      Files.setAttribute(sandbox, "unix:gid", (int) user.gid());
+    } catch (IOException | RuntimeException e) {
+      throw new LaunchException("cannot give the sandbox to user '" + name + "': " + e.getMessage(), e);
+    }
+    return user;
+  }
+
+  @Override
+  public void terminate(String taskId, TaskPids pids) {
+    signal(taskId, pids, "TERM", false);
+  }
+
+  @Override
+  public void forceKill(String taskId, TaskPids pids, TaskCgroup cgroup) {
+    signal(taskId, pids, "KILL", true);
+    cgroup.killAll();
+  }
+
+  /**
+   * Signals the container through the runtime. Right after a launch the runtime may not have created the
+   * container yet (the monitor reports runc's pid before runc has set anything up); the wait, bounded and
+   * only while runc lives, keeps a kill from being lost in that window.
+   */
+  private void signal(String taskId, TaskPids pids, String signal, boolean all) {
+    String id = ContainerIds.of(taskId);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!runtime.exists(id)) {
+      if (pids == null || !ProcStat.alive(pids.taskPid(), pids.taskStart()) || System.nanoTime() > deadline) {
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // worker thread; runc is milliseconds away
+    }
+    if (!runtime.kill(id, signal, all)) {
+      log.debug("{} kill {} {} refused (the container has likely stopped)", runtime.name(), id, signal);
+    }
+  }
+
+  @Override
+  public ExitFacts collect(String taskId, Path metaDir, TaskPids pids, TaskCgroup cgroup, boolean justEnded) {
+    Integer status = ProcessContainerizer.readExitStatus(metaDir.resolve("exit_status"));
+    boolean oom = cgroup.oomKilled(); // before the delete, which removes the cgroups
+    String id = ContainerIds.of(taskId);
+    OciRuntime.Result deleted = runtime.delete(id);
+    if (deleted.exitCode() != 0 && runtime.exists(id)) {
+      log.warn("{} delete {} failed: {}", runtime.name(), id, deleted.output());
+    }
+    cgroup.killAll();
+    cgroup.destroy();
+    return new ExitFacts(status, oom);
+  }
+
+  /** Health checks run on the host, in the sandbox, with the task's environment, as for process tasks. */
+  @Override
+  public ProcessBuilder checkProcess(TaskInfo task, String frameworkId, String agentId, Path sandbox,
+      String command) {
+    throw new UnsupportedOperationException("checks run through Containerizers, with the process containerizer");
+  }
+}

@@ -1,0 +1,48 @@
+package dev.corral.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `corral up --containerizers oci`: a Marathon app runs in runc containers, its output still lands in the
+ * sandbox files that `corral task log` reads. Needs root, runc and cgroups (CI installs runc).
+ */
+class OciIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void marathonAppRunsInAnOciContainerAndItsLogsReachTheCli() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/runc")) || Files.isExecutable(Path.of("/usr/bin/runc")),
+        "runc is not installed (apt-get install runc)");
+    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "OCI containers need root");
+    try (SingleNode node = SingleNode.start(dir, "cpus:2;mem:1024;disk:100", 10, "--containerizers", "oci")) {
+      assertThat(node.process.output()).contains("Containers: oci");
+      assertThat(node.api.post("/v2/apps", """
+          {"id": "/oci/hello", "instances": 1, "cpus": 0.1, "mem": 64,
+           "cmd": "echo pid=$$ procs=$(ls /proc | grep -c '^[0-9]'); touch /usr/oci-it 2>/dev/null || echo readonly-root; echo oops >&2; sleep 3600"}
+          """).status()).isEqualTo(201);
+      List<JsonNode> tasks = node.api.awaitTasks("/oci/hello", Marathon.running(1), WAIT);
+      String taskId = tasks.get(0).path("id").asText();
+
+      await().atMost(WAIT).until(() -> node.cli(WAIT, "task", "log", taskId).output().contains("readonly-root"));
+      String out = node.cli(WAIT, "task", "log", taskId).output();
+      int pid = Integer.parseInt(out.replaceAll("(?s).*pid=(\\d+).*", "$1"));
+      assertThat(pid).as("the task's own pid namespace").isLessThan(10);
+      assertThat(node.cli(WAIT, "task", "log", "--stderr", taskId).output()).contains("oops");
+
+      assertThat(node.api.delete("/v2/apps/oci/hello").status()).isEqualTo(200);
+    }
+  }
+}
