@@ -17,6 +17,9 @@ import dev.corral.agent.health.ProbeRunner;
 import dev.corral.agent.master.Backoff;
 import dev.corral.agent.master.MasterLink;
 import dev.corral.agent.resources.AttributeParser;
+import dev.corral.agent.gpu.Gpu;
+import dev.corral.agent.gpu.GpuAllocator;
+import dev.corral.agent.gpu.GpuDiscovery;
 import dev.corral.agent.resources.ResourceDetector;
 import dev.corral.agent.oci.ContainerizerSetup;
 import dev.corral.agent.tasks.Recovery;
@@ -98,6 +101,7 @@ public final class Agent implements AutoCloseable {
   private TaskSupervisor supervisor;
   private MasterLink link;
   private List<Resource> resources;
+  private GpuAllocator gpus;
   private List<Attribute> attributes;
   private volatile List<String> containerizers = List.of();
   private LogRotator rotator;
@@ -125,7 +129,13 @@ public final class Agent implements AutoCloseable {
       }
       startCalled = true;
     }
-    resources = ResourceDetector.resolve(config.resources(), config.workDir());
+    List<Gpu> found = GpuDiscovery.discover();
+    resources = ResourceDetector.resolve(config.resources(), config.workDir(), found.size());
+    int offered = (int) ResourceSet.fromProto(resources).scalar("gpus");
+    gpus = new GpuAllocator(found.subList(0, Math.min(found.size(), offered)));
+    if (!found.isEmpty()) {
+      log.info("GPUs: {}; offered: {}", found, gpus.all().size());
+    }
     attributes = config.attributes() == null ? List.of() : AttributeParser.parse(config.attributes());
     store = new CheckpointStore(config.workDir());
     agentId = store.readAgentId().orElse(null);
@@ -149,7 +159,7 @@ public final class Agent implements AutoCloseable {
     loop = new ThreadEventLoop("agent-loop", clock);
     StatusFactory statuses = new StatusFactory(clock);
     supervisor = new TaskSupervisor(loop, workers, containerizer, store, statuses, this::sendStatus,
-        config.killGracePeriod(), () -> agentId == null ? "" : agentId, probes, fetcher, fetchers);
+        config.killGracePeriod(), () -> agentId == null ? "" : agentId, probes, fetcher, fetchers, gpus);
     link = new MasterLink(loop, master, new LinkHandler(), config.heartbeatInterval(), Backoff.standard());
     List<RecoveredTask> recovered;
     try {

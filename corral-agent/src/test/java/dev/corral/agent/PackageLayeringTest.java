@@ -22,17 +22,18 @@ class PackageLayeringTest {
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.corral\\.([a-z.]+)\\.[A-Z]", Pattern.MULTILINE);
   private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
       Map.entry("agent", Set.of("agent.cgroups", "agent.checkpoint", "agent.containerizer", "agent.fetch", "agent.files",
-          "agent.health", "agent.master", "agent.oci", "agent.resources", "agent.tasks", "api", "api.v1", "common")),
+          "agent.gpu", "agent.health", "agent.master", "agent.oci", "agent.resources", "agent.tasks", "api", "api.v1", "common")),
       Map.entry("agent.files", Set.of("common")),
       Map.entry("agent.resources", Set.of("api", "api.v1")),
       Map.entry("agent.master", Set.of("api.v1", "common")),
       Map.entry("agent.tasks", Set.of("agent.cgroups", "agent.checkpoint", "agent.containerizer", "agent.fetch",
-          "agent.health", "api", "api.v1", "common")),
+          "agent.gpu", "agent.health", "api", "api.v1", "common")),
       Map.entry("agent.fetch", Set.of("api.v1")),
       Map.entry("agent.health", Set.of("api.v1", "common")),
       Map.entry("agent.checkpoint", Set.of("agent.containerizer", "api.v1")),
       Map.entry("agent.containerizer", Set.of("agent.cgroups", "api.v1")),
-      Map.entry("agent.oci", Set.of("agent.cgroups", "agent.containerizer", "api.v1", "common")),
+      Map.entry("agent.oci", Set.of("agent.cgroups", "agent.containerizer", "agent.gpu", "api.v1", "common")),
+      Map.entry("agent.gpu", Set.of("api.v1")),
       Map.entry("agent.cgroups", Set.of("api", "api.v1")));
 
   @Test

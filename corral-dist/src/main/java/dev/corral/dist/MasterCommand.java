@@ -2,6 +2,7 @@ package dev.corral.dist;
 
 import dev.corral.common.Version;
 import dev.corral.dist.node.MasterNode;
+import dev.corral.services.placement.GpuSchedulingBehavior;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -33,6 +34,11 @@ public final class MasterCommand implements Callable<Integer> {
   @Option(names = "--bind", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
   String bind;
 
+  @Option(names = "--gpu-scheduling-behavior", defaultValue = "restricted", paramLabel = "restricted|unrestricted",
+      description = "Whether apps that ask for no GPUs may use agents with GPUs (default: ${DEFAULT-VALUE}; an app's"
+          + " label GPU_SCHEDULING_BEHAVIOR overrides it).")
+  String gpuScheduling;
+
   @Option(names = "--hostname", description = "Name this master advertises (default: this machine's name).")
   String hostname;
 
@@ -42,7 +48,8 @@ public final class MasterCommand implements Callable<Integer> {
     String host = hostname != null ? hostname : Hostnames.local();
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "master");
-    MasterNode master = new MasterNode(new MasterNode.Options(dir, zk, bind, httpPort, grpcPort, host));
+    MasterNode master = new MasterNode(new MasterNode.Options(dir, zk, bind, httpPort, grpcPort, host,
+        GpuSchedulingBehavior.parse(gpuScheduling)));
     try {
       master.start();
     } catch (Exception e) {

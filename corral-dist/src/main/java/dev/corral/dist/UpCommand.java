@@ -3,6 +3,7 @@ package dev.corral.dist;
 import dev.corral.common.Version;
 import dev.corral.dist.node.AgentNode;
 import dev.corral.dist.node.MasterNode;
+import dev.corral.services.placement.GpuSchedulingBehavior;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -40,6 +41,11 @@ public final class UpCommand implements Callable<Integer> {
   @Mixin
   AgentOptions agentOptions;
 
+  @Option(names = "--gpu-scheduling-behavior", defaultValue = "restricted", paramLabel = "restricted|unrestricted",
+      description = "Whether apps that ask for no GPUs may use agents with GPUs (default: ${DEFAULT-VALUE}; an app's"
+          + " label GPU_SCHEDULING_BEHAVIOR overrides it).")
+  String gpuScheduling;
+
   @Option(names = "--keep-tasks", description = "Leave tasks running when stopping (they are re-attached on the next start).")
   boolean keepTasks;
 
@@ -49,7 +55,8 @@ public final class UpCommand implements Callable<Integer> {
     String host = agentOptions.hostname();
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "up");
-    MasterNode master = new MasterNode(new MasterNode.Options(dir.resolve("master"), null, bind, httpPort, grpcPort, host));
+    MasterNode master = new MasterNode(new MasterNode.Options(dir.resolve("master"), null, bind, httpPort, grpcPort, host,
+        GpuSchedulingBehavior.parse(gpuScheduling)));
     AgentNode agent;
     try {
       master.start();

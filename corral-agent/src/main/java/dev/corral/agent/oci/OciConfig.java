@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.agent.cgroups.CgroupLimits;
+import dev.corral.agent.gpu.GpuDevices;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -103,7 +105,19 @@ public final class OciConfig {
       ns.addObject().put("type", type); // no "network": tasks share the host's, as process tasks do
     }
     l.put("cgroupsPath", spec.cgroupsPath());
-    l.set("resources", resources(spec.limits(), spec.swapAccounting()));
+    ObjectNode resources = resources(spec.limits(), spec.swapAccounting());
+    l.set("resources", resources);
+    // the task's own GPUs only: their nodes are created in its /dev and allowed; other GPUs do not exist there
+    List<GpuDevices.Node> gpuNodes = GpuDevices.forTask(spec.env(), Path.of("/dev"));
+    if (!gpuNodes.isEmpty()) {
+      ArrayNode devices = l.putArray("devices");
+      for (GpuDevices.Node n : gpuNodes) {
+        devices.addObject().put("path", n.path()).put("type", "c").put("major", n.major()).put("minor", n.minor())
+            .put("fileMode", 0666).put("uid", 0).put("gid", 0);
+        ((ArrayNode) resources.get("devices")).addObject().put("allow", true).put("type", "c")
+            .put("major", n.major()).put("minor", n.minor()).put("access", "rwm");
+      }
+    }
     ArrayNode masked = l.putArray("maskedPaths");
     MASKED.forEach(masked::add);
     ArrayNode readonly = l.putArray("readonlyPaths");

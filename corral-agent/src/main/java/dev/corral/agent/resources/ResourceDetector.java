@@ -18,7 +18,8 @@ import java.util.Set;
  * {@code cpus(ads):2} alone means two cpus, all reserved for {@code ads}. Stateless.
  *
  * <p>Reserves: memory keeps 1 GB for the OS and the agent (half of it on hosts under 2 GB, never offering
- * less than 256 MB); disk keeps 10% of the free space, at most 5 GB. GPUs are not detected yet.
+ * less than 256 MB); disk keeps 10% of the free space, at most 5 GB. GPUs: the count the GPU discovery found
+ * ({@code dev.corral.agent.gpu}); {@code gpus:0} offers none.
  */
 public final class ResourceDetector {
   public static final long DEFAULT_PORTS_BEGIN = 31000;
@@ -28,11 +29,20 @@ public final class ResourceDetector {
 
   /** Detected resources overridden by {@code overrides} (null: none), normalised; zero scalars dropped. */
   public static List<Resource> resolve(String overrides, Path workDir) {
+    return resolve(overrides, workDir, 0);
+  }
+
+  /** As {@link #resolve(String, Path)}, with {@code gpus} GPUs found on this node. */
+  public static List<Resource> resolve(String overrides, Path workDir, int gpus) {
     List<Resource> given = overrides == null ? List.of() : ResourceParser.parse(overrides);
     Set<String> named = new HashSet<>();
     given.forEach(r -> named.add(r.getName()));
     List<Resource> all = new ArrayList<>(given);
-    for (Resource r : detect(workDir, named)) {
+    List<Resource> detected = new ArrayList<>(detect(workDir, named));
+    if (gpus > 0 && !named.contains("gpus")) {
+      detected.add(scalar("gpus", gpus));
+    }
+    for (Resource r : detected) {
       if (!named.contains(r.getName())) {
         all.add(r);
       }

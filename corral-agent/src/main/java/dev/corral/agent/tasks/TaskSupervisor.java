@@ -8,6 +8,9 @@ import dev.corral.agent.containerizer.ProcStat;
 import dev.corral.agent.containerizer.Containerizer;
 import dev.corral.agent.containerizer.TaskPids;
 import dev.corral.agent.fetch.Fetcher;
+import dev.corral.agent.gpu.Gpu;
+import dev.corral.agent.gpu.GpuAllocator;
+import dev.corral.agent.gpu.GpuEnvironment;
 import dev.corral.agent.health.HealthMonitor;
 import dev.corral.agent.health.HealthReport;
 import dev.corral.agent.health.Prober;
@@ -68,6 +71,7 @@ public final class TaskSupervisor {
   private static final Logger log = LoggerFactory.getLogger(TaskSupervisor.class);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
   private static final String POLL_TAG = "poll-recovered";
+  private final GpuAllocator gpus;
 
   private final EventLoop loop;
   private final Executor workers;
@@ -87,8 +91,9 @@ public final class TaskSupervisor {
 
   public TaskSupervisor(EventLoop loop, Executor workers, Containerizer containerizer,
       CheckpointStore store, StatusFactory statuses, StatusSink sink, Duration defaultGrace,
-      Supplier<String> agentId, Prober prober, Fetcher fetcher, ExecutorService fetchers) {
+      Supplier<String> agentId, Prober prober, Fetcher fetcher, ExecutorService fetchers, GpuAllocator gpus) {
     this.loop = loop;
+    this.gpus = gpus;
     this.fetch = new FetchStep(store, fetcher);
     this.fetchers = fetchers;
     this.workers = workers;
@@ -115,6 +120,7 @@ public final class TaskSupervisor {
       r.pending().forEach(e::addPending);
       tasks.put(e.id(), e);
       if (e.phase.live()) {
+        gpus.restore(e.id(), GpuEnvironment.assigned(e.task));
         watch(e);
         if (e.phase == TaskPhase.RUNNING) {
           startChecks(e, store.pidsWrittenAt(e.id()).orElse(loop.clock().instant()));
@@ -143,6 +149,17 @@ public final class TaskSupervisor {
     if (!accepting) {
       sink.send(statuses.dropped(task, frameworkId, agentId.get()));
       return;
+    }
+    if (!gpus.all().isEmpty()) {
+      // The master counted the GPUs; the agent picks which ones, before the task is checkpointed.
+      int wanted = GpuEnvironment.requested(task);
+      List<Gpu> assigned = gpus.assign(id, wanted);
+      if (assigned == null) {
+        sink.send(statuses.invalid(task, frameworkId, agentId.get(), "the task asks for " + wanted
+            + " GPU(s) but only " + gpus.freeCount() + " are free on this agent"));
+        return;
+      }
+      task = GpuEnvironment.withGpus(task, assigned);
     }
     boolean fetching = task.getFetchCount() > 0;
     TaskEntry e = new TaskEntry(task, framework, fetching ? TaskPhase.FETCHING : TaskPhase.LAUNCHING);
@@ -479,6 +496,7 @@ public final class TaskSupervisor {
     }
     e.moveTo(TaskPhase.EXITED);
     e.monitor = null;
+    gpus.release(e.id());
     e.addPending(update);
     sink.send(update.status());
     checkDrained();
@@ -536,6 +554,7 @@ public final class TaskSupervisor {
 
   private void forget(TaskEntry e) {
     tasks.remove(e.id());
+    gpus.release(e.id());
     health.stop(e.id());
     loop.cancel(killTag(e));
     try {

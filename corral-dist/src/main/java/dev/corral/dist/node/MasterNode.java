@@ -9,6 +9,7 @@ import dev.corral.scheduler.GrpcSchedulerDriver;
 import dev.corral.services.MarathonApi;
 import dev.corral.services.ServiceScheduler;
 import dev.corral.services.ServicesConfig;
+import dev.corral.services.placement.GpuSchedulingBehavior;
 import dev.corral.state.EmbeddedZooKeeper;
 import dev.corral.state.ZkStore;
 import io.grpc.BindableService;
@@ -40,7 +41,12 @@ public final class MasterNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MasterNode.class);
 
   /** How to run the node. {@code zk} null means an embedded ZooKeeper with data under the work dir. */
-  public record Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname) {}
+  public record Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname,
+      GpuSchedulingBehavior gpuScheduling) {
+    public Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname) {
+      this(workDir, zk, bindAddress, httpPort, grpcPort, hostname, GpuSchedulingBehavior.RESTRICTED);
+    }
+  }
 
   private final Options options;
   private final List<AutoCloseable> started = new ArrayList<>();
@@ -92,7 +98,8 @@ public final class MasterNode implements AutoCloseable {
     ManagedChannel schedulerChannel = inProcessChannel();
     started.add(schedulerChannel::shutdownNow);
     services = new ServiceScheduler(
-        ServicesConfig.defaults(options.hostname(), advertised), store, servicesLoop,
+        ServicesConfig.defaults(options.hostname(), advertised).withGpuSchedulingBehavior(options.gpuScheduling()),
+        store, servicesLoop,
         (info, scheduler) -> new GrpcSchedulerDriver(schedulerChannel, info, scheduler));
     services.start();
     started.add(services);
