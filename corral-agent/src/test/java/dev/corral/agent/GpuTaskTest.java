@@ -40,7 +40,7 @@ class GpuTaskTest extends RealAgentTestBase {
   @Test
   void gpusAreOfferedAssignedExclusivelyAndReleased() {
     startAgent();
-    assertThat(master.registrations().get(0).getAgent().getResourcesList())
+    assertThat(master.registrations().get(0).getInfo().getResourcesList())
         .anySatisfy(r -> {
           assertThat(r.getName()).isEqualTo("gpus");
           assertThat(r.getScalar()).isEqualTo(2.0);
