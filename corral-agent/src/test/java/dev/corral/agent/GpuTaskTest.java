@@ -27,7 +27,8 @@ class GpuTaskTest extends RealAgentTestBase {
   @BeforeEach
   void fakeTwoGpus() throws Exception {
     Path smi = workDir.resolve("nvidia-smi");
-    Files.writeString(smi, "#!/bin/sh\necho '0, 0, GPU-aaaa, NVIDIA Test, 1024'\necho '1, 1, GPU-bbbb, NVIDIA Test, 1024'\n");
+    Files.writeString(smi, "#!/bin/sh\necho '0, GPU-aaaa, NVIDIA Test, 1024, 00000000:00:06.0'\n"
+        + "echo '1, GPU-bbbb, NVIDIA Test, 1024, 00000000:00:07.0'\n");
     Files.setPosixFilePermissions(smi, PosixFilePermissions.fromString("rwxr-xr-x"));
     System.setProperty("corral.nvidia-smi", smi.toString());
   }

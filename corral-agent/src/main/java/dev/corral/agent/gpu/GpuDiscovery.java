@@ -19,13 +19,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class GpuDiscovery {
   private static final Logger log = LoggerFactory.getLogger(GpuDiscovery.class);
-  static final String QUERY = "--query-gpu=index,minor_number,uuid,name,memory.total";
+  // not minor_number: drivers such as 580 refuse it ("not a valid field"); the minor comes from the proc files
+  static final String QUERY = "--query-gpu=index,uuid,name,memory.total,pci.bus_id";
 
   private GpuDiscovery() {}
 
   /** The GPUs, by index; {@code nvidiaSmi} is the command to run (a name looked up on PATH, or a path). */
   public static List<Gpu> discover(String nvidiaSmi, Path procDriverGpus) {
-    List<Gpu> fromSmi = fromNvidiaSmi(nvidiaSmi);
+    List<Gpu> fromSmi = fromNvidiaSmi(nvidiaSmi, procDriverGpus);
     if (fromSmi != null) {
       return fromSmi;
     }
@@ -42,7 +43,7 @@ public final class GpuDiscovery {
   }
 
   /** Null when nvidia-smi is missing or fails (then the proc files are asked). */
-  static List<Gpu> fromNvidiaSmi(String nvidiaSmi) {
+  static List<Gpu> fromNvidiaSmi(String nvidiaSmi, Path procDriverGpus) {
     Process p;
     try {
       p = new ProcessBuilder(nvidiaSmi, QUERY, "--format=csv,noheader,nounits").redirectErrorStream(true).start();
@@ -56,7 +57,7 @@ public final class GpuDiscovery {
         p.destroyForcibly();
         return null;
       }
-      return parseCsv(out);
+      return parseCsv(out, procDriverGpus);
     } catch (IOException | RuntimeException e) {
       log.warn("cannot read nvidia-smi's answer: {}", e.toString());
       return null;
@@ -66,8 +67,11 @@ public final class GpuDiscovery {
     }
   }
 
-  /** Lines of {@code index, minor, uuid, name, memory MiB}. */
-  static List<Gpu> parseCsv(String csv) {
+  /**
+   * Lines of {@code index, uuid, name, memory MiB, PCI bus id}. The device minor is read from the driver's
+   * information file of that bus; where there is none, it is taken to equal the index (the driver's default).
+   */
+  static List<Gpu> parseCsv(String csv, Path procDriverGpus) {
     List<Gpu> out = new ArrayList<>();
     for (String line : csv.split("\n")) {
       if (line.isBlank()) {
@@ -77,11 +81,32 @@ public final class GpuDiscovery {
       if (f.length < 5) {
         throw new IllegalArgumentException("unexpected nvidia-smi line: " + line);
       }
-      out.add(new Gpu(Integer.parseInt(f[0].trim()), Integer.parseInt(f[1].trim()), f[2].trim(), f[3].trim(),
-          parseLong(f[4].trim())));
+      int index = Integer.parseInt(f[0].trim());
+      Integer minor = minorOf(procDriverGpus.resolve(procBusId(f[4].trim())).resolve("information"));
+      out.add(new Gpu(index, minor != null ? minor : index, f[1].trim(), f[2].trim(), parseLong(f[3].trim())));
     }
     out.sort(Comparator.comparingInt(Gpu::index));
     return List.copyOf(out);
+  }
+
+  /** nvidia-smi's {@code 00000000:41:00.0} is the proc folder {@code 0000:41:00.0}. */
+  static String procBusId(String smiBusId) {
+    String id = smiBusId.toLowerCase(java.util.Locale.ROOT);
+    int colon = id.indexOf(':');
+    return colon > 4 ? id.substring(colon - 4) : id;
+  }
+
+  private static Integer minorOf(Path information) {
+    try {
+      for (String line : Files.readAllLines(information, StandardCharsets.UTF_8)) {
+        if (line.startsWith("Device Minor:")) {
+          return Integer.parseInt(line.substring("Device Minor:".length()).trim());
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // no proc files (a container with only nvidia-smi): the index stands in
+    }
+    return null;
   }
 
   /** One folder per GPU with an {@code information} file ("Model:", "GPU UUID:", "Device Minor:"). */

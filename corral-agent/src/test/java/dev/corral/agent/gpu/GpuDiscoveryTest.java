@@ -23,11 +23,17 @@ class GpuDiscoveryTest {
   }
 
   @Test
-  void nvidiaSmiListsEveryGpuWithItsMinorUuidAndMemory() throws Exception {
-    Path smi = fakeNvidiaSmi(dir, "1, 3, GPU-bbbb, NVIDIA H200, 143771\n0, 2, GPU-aaaa, NVIDIA H200, 143771\n");
-    List<Gpu> gpus = GpuDiscovery.discover(smi.toString(), dir.resolve("none"));
-    assertThat(gpus).containsExactly(new Gpu(0, 2, "GPU-aaaa", "NVIDIA H200", 143771),
-        new Gpu(1, 3, "GPU-bbbb", "NVIDIA H200", 143771));
+  void nvidiaSmiListsEveryGpuAndTheProcFilesGiveTheMinor() throws Exception {
+    // as an H200 with driver 580 answers (recorded on one), plus a second board
+    Path smi = fakeNvidiaSmi(dir, "1, GPU-bbbb, NVIDIA H200, 143771, 00000000:00:07.0\n"
+        + "0, GPU-ef120a50-6554-c7b9-0015-f87835f33ddd, NVIDIA H200, 143771, 00000000:00:06.0\n");
+    Path proc = dir.resolve("gpus");
+    Files.createDirectories(proc.resolve("0000:00:06.0"));
+    Files.writeString(proc.resolve("0000:00:06.0/information"), "Model: \t\t NVIDIA H200\nIRQ:   \t\t 41\n"
+        + "GPU UUID: \t GPU-ef120a50-6554-c7b9-0015-f87835f33ddd\nBus Location: \t 0000:00:06.0\nDevice Minor: \t 4\n");
+    List<Gpu> gpus = GpuDiscovery.discover(smi.toString(), proc);
+    assertThat(gpus).containsExactly(new Gpu(0, 4, "GPU-ef120a50-6554-c7b9-0015-f87835f33ddd", "NVIDIA H200", 143771),
+        new Gpu(1, 1, "GPU-bbbb", "NVIDIA H200", 143771));
   }
 
   @Test
