@@ -51,7 +51,7 @@ public final class MetricsApi {
     }
   }
 
-  private void list(Context ctx) {
+  private void list(Context ctx) throws InterruptedException {
     List<ContainerInfo> running = running(ctx);
     if (running != null) {
       ArrayNode ids = Json.mapper().createArrayNode();
