@@ -14,6 +14,9 @@ import dev.corral.agent.files.FilesConfig;
 import dev.corral.agent.files.LogRotator;
 import dev.corral.agent.files.Sandboxes;
 import dev.corral.agent.health.ProbeRunner;
+import dev.corral.agent.metrics.AgentMetrics;
+import dev.corral.agent.metrics.MetricsApi;
+import dev.corral.agent.metrics.NodeSampler;
 import dev.corral.agent.master.Backoff;
 import dev.corral.agent.master.MasterLink;
 import dev.corral.agent.resources.AttributeParser;
@@ -191,7 +194,7 @@ public final class Agent implements AutoCloseable {
     if (files.serves()) {
       try {
         http = AgentHttpServer.start(new FilesApi(new Sandboxes(sandboxes), lookup, rotator.rotations(), () -> agentId,
-            files.agentLog()),
+            files.agentLog()), List.of(metricsApi()::install),
             files.bindAddress(), files.port());
       } catch (RuntimeException e) {
         rotator.close();
@@ -202,6 +205,13 @@ public final class Agent implements AutoCloseable {
         throw e;
       }
     }
+  }
+
+  /** Node and container metrics, sampled when read; served beside the files API. */
+  private MetricsApi metricsApi() {
+    AgentMetrics metrics = new AgentMetrics(new NodeSampler(Path.of("/proc"), config.workDir()), cgroups,
+        () -> agentId, config.hostname(), clock);
+    return new MetricsApi(metrics, new ContainerLookupOnLoop(loop, supervisor));
   }
 
   /** The port of the files and logs HTTP API; -1 when the agent serves none. */

@@ -12,11 +12,13 @@
  *   <li>{@code cgroups}: per-task cgroups v1/v2 with limits and OOM evidence;
  *   <li>{@code checkpoint}: the agent's hard state under {@code WORK_DIR/meta};
  *   <li>{@code files}: the HTTP API over sandboxes and logs, and log rotation (knows tasks only through
- *       its {@code TaskLookup}).
+ *       its {@code TaskLookup});
+ *   <li>{@code metrics}: node and per-container (cgroup) metrics, sampled on read, as dcos-metrics JSON and
+ *       Prometheus text (knows tasks only through its {@code ContainerLookup}).
  * </ul>
  * Dependencies have no cycles: {@code tasks} → {@code checkpoint} → {@code containerizer} →
  * {@code cgroups} ({@code tasks} also uses the lower ones directly), {@code tasks} → {@code fetch};
- * {@code resources}, {@code master}, {@code fetch} and {@code files} stand alone; nothing imports
+ * {@code metrics} → {@code cgroups}; {@code resources}, {@code master}, {@code fetch} and {@code files} stand alone; nothing imports
  * {@code dev.corral.agent}.
  */
 package dev.corral.agent;

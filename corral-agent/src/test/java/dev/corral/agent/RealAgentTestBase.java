@@ -1,5 +1,6 @@
 package dev.corral.agent;
 
+import dev.corral.agent.files.FilesConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -33,7 +34,11 @@ abstract class RealAgentTestBase {
   }
 
   Agent startAgent(AgentConfig config) {
-    Agent agent = new Agent(config, master.channel(), Clock.systemUTC());
+    return startAgent(config, FilesConfig.noServer());
+  }
+
+  Agent startAgent(AgentConfig config, FilesConfig files) {
+    Agent agent = new Agent(config, files, master.channel(), Clock.systemUTC());
     agents.add(agent);
     agent.start();
     return agent;

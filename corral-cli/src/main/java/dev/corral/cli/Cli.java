@@ -19,6 +19,7 @@ import dev.corral.cli.http.AppId;
 import dev.corral.cli.http.DeploymentId;
 import dev.corral.cli.http.GroupId;
 import dev.corral.cli.http.PodId;
+import dev.corral.cli.node.NodeCommand;
 import dev.corral.cli.pkg.PackageCommand;
 import dev.corral.cli.pod.PodCommand;
 import dev.corral.cli.queue.QueueCommand;
@@ -27,6 +28,7 @@ import dev.corral.cli.task.TaskCatCommand;
 import dev.corral.cli.task.TaskListCommand;
 import dev.corral.cli.task.TaskLogCommand;
 import dev.corral.cli.task.TaskLsCommand;
+import dev.corral.cli.task.TaskMetricsCommand;
 import dev.corral.common.Version;
 import java.io.InputStream;
 import java.util.function.Function;
@@ -35,7 +37,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * The {@code corral} command line: the HTTP client commands ({@code app}, {@code task}, {@code deployment},
+ * The {@code corral} command line: the HTTP client commands ({@code app}, {@code task}, {@code node}, {@code deployment},
  * {@code group}, {@code pod}, {@code package}). The launcher
  * in corral-dist takes {@link #commandLine()} and adds the server roles ({@code up}, {@code master},
  * {@code agent}) with {@code addSubcommand} before executing it; those inherit {@code --url} as well.
@@ -92,7 +94,9 @@ public final class Cli {
         .addSubcommand(new TaskListCommand(api))
         .addSubcommand(new TaskLogCommand(api))
         .addSubcommand(new TaskLsCommand(api))
-        .addSubcommand(new TaskCatCommand(api)));
+        .addSubcommand(new TaskCatCommand(api))
+        .addSubcommand(new TaskMetricsCommand(api)));
+    cli.addSubcommand(NodeCommand.commandLine(api));
     cli.addSubcommand(DeploymentCommand.commandLine(api, watch));
     cli.addSubcommand(GroupCommand.commandLine(api, input, watch));
     cli.addSubcommand(PodCommand.commandLine(api, input, watch));

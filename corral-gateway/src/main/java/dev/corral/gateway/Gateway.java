@@ -5,11 +5,12 @@ import java.time.Duration;
 
 /**
  * The gateway's routes on the master's HTTP server: task logs and files forwarded to agents
- * ({@link TaskFilesRoutes}) and the {@code /service/<name>/} proxy ({@link ServiceProxy}).
+ * ({@link TaskFilesRoutes}), the {@code /service/<name>/} proxy ({@link ServiceProxy}), and metrics and the
+ * agent list ({@link MetricsRoutes}).
  *
  * <p>Mounting, beside the other modules' routes:
  * <pre>{@code
- * Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets);
+ * Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets, AgentDirectory.of(master));
  * Javalin.create(config -> { marathonApi.install(config); gateway.install(config); });
  * }</pre>
  * Lookups run on the master's and the scheduler's loops (their futures); proxied exchanges on the gateway's
@@ -23,16 +24,27 @@ public final class Gateway implements AutoCloseable {
   private final Forwarder forwarder = new Forwarder(Duration.ofSeconds(5));
   private final TaskLocator tasks;
   private final ServiceLocator services;
+  private final AgentDirectory agents;
 
   public Gateway(TaskLocator tasks, ServiceLocator services) {
-    this.tasks = tasks;
-    this.services = services;
+    this(tasks, services, AgentDirectory.NONE);
   }
 
-  /** Adds the routes ({@code /system/v1/logs}, {@code /system/v1/files}, {@code /service}); nothing else. */
+  /** With the agents' list and metrics ({@link MetricsRoutes}). */
+  public Gateway(TaskLocator tasks, ServiceLocator services, AgentDirectory agents) {
+    this.tasks = tasks;
+    this.services = services;
+    this.agents = agents;
+  }
+
+  /**
+   * Adds the routes ({@code /system/v1/logs}, {@code /system/v1/files}, {@code /service}, the metrics',
+   * {@code /master/slaves}, {@code /metrics}); nothing else.
+   */
   public void install(JavalinConfig config) {
     new TaskFilesRoutes(tasks, forwarder, pool).install(config.routes);
     new ServiceProxy(services, forwarder, pool).install(config.routes);
+    new MetricsRoutes(agents, tasks, forwarder, pool).install(config.routes);
   }
 
   @Override

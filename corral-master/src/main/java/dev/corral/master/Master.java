@@ -150,6 +150,33 @@ public final class Master implements AutoCloseable {
     return result;
   }
 
+  /** Every agent the master knows, by id, with where its HTTP API is served. Runs on the loop. */
+  public CompletableFuture<List<AgentEndpoint>> agents() {
+    return onLoopFuture(() -> MasterViews.agents(state));
+  }
+
+  /** One agent by id; empty when the master does not know it. Runs on the loop, by index. */
+  public CompletableFuture<Optional<AgentEndpoint>> agentEndpoint(String agentId) {
+    return onLoopFuture(() -> Optional.ofNullable(state.agents.get(agentId)).map(MasterViews::endpoint));
+  }
+
+  /** Agents, frameworks and tasks by state and the offers outstanding, counted on the loop. */
+  public CompletableFuture<MasterCounts> counts() {
+    return onLoopFuture(() -> MasterViews.counts(state));
+  }
+
+  private <T> CompletableFuture<T> onLoopFuture(java.util.function.Supplier<T> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    loop.execute(() -> {
+      try {
+        result.complete(work.get());
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
+  }
+
   private MasterSnapshot takeSnapshot() {
     List<MasterSnapshot.AgentView> agents = new ArrayList<>();
     for (Agent a : state.agents.values()) {

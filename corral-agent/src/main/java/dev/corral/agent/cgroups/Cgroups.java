@@ -20,4 +20,9 @@ public interface Cgroups {
 
   /** The cgroups a task would have, for a task recovered after a restart; they may no longer exist. */
   TaskCgroup existing(String taskId);
+
+  /** Where the task's control files are, per controller, for reading its counters; no I/O. */
+  default CgroupPaths paths(String taskId) {
+    return CgroupPaths.NONE;
+  }
 }

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * cgroup v1: one hierarchy per controller, mounted at {@code ROOT/cpu} (or {@code cpu,cpuacct}),
- * {@code ROOT/memory} and {@code ROOT/pids}. Each task gets {@code corral/TASK_ID} in every hierarchy found.
+ * {@code ROOT/memory} and {@code ROOT/pids}, plus {@code ROOT/cpuacct} when it is a hierarchy of its own
+ * (for the tasks' cpu time, see {@link #paths}). Each task gets {@code corral/TASK_ID} in every hierarchy found.
  * Immutable.
  */
 final class CgroupsV1 implements Cgroups {
@@ -32,6 +33,13 @@ final class CgroupsV1 implements Cgroups {
     Path cpu = firstWith(root, "cpu.shares", "cpu", "cpu,cpuacct", "cpuacct,cpu");
     if (cpu != null) {
       found.put("cpu", cpu.resolve(PARENT));
+    }
+    if (cpu == null || !Files.exists(cpu.resolve("cpuacct.usage"))) {
+      // a separate cpuacct hierarchy: join it too, or the task's cpu time cannot be read
+      Path cpuacct = firstWith(root, "cpuacct.usage", "cpuacct");
+      if (cpuacct != null) {
+        found.put("cpuacct", cpuacct.resolve(PARENT));
+      }
     }
     Path memory = firstWith(root, "memory.limit_in_bytes", "memory");
     if (memory != null) {
@@ -104,6 +112,8 @@ final class CgroupsV1 implements Cgroups {
           CgroupFiles.writeIfPresent(dir.resolve("memory.memsw.limit_in_bytes"), bytes);
         }
         break;
+      case "cpuacct":
+        break; // accounting only: no limits
       case "pids":
         if (limits.pidsMax() > 0) {
           CgroupFiles.write(dir.resolve("pids.max"), Long.toString(limits.pidsMax()));
@@ -121,5 +131,16 @@ final class CgroupsV1 implements Cgroups {
     Path memory = parents.get("memory");
     Path oom = memory == null ? null : memory.resolve(taskId).resolve("memory.oom_control");
     return new TaskCgroup(dirs, oom, null);
+  }
+
+  @Override
+  public CgroupPaths paths(String taskId) {
+    Map<String, Path> dirs = new LinkedHashMap<>();
+    parents.forEach((controller, parent) -> dirs.put(controller, parent.resolve(taskId)));
+    Path cpu = dirs.get("cpu");
+    if (!dirs.containsKey("cpuacct") && cpu != null) {
+      dirs.put("cpuacct", cpu); // cpu,cpuacct mounted together: one directory has both files
+    }
+    return new CgroupPaths(1, dirs);
   }
 }

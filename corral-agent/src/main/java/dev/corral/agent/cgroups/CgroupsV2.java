@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * cgroup v2: one unified hierarchy at {@code ROOT}. Tasks live in {@code ROOT/corral.slice/TASK_ID} with
@@ -93,5 +95,14 @@ final class CgroupsV2 implements Cgroups {
     Path dir = parent.resolve(taskId);
     Path events = controllers.contains("memory") ? dir.resolve("memory.events") : null;
     return new TaskCgroup(List.of(dir), events, dir.resolve("cgroup.kill"));
+  }
+
+  @Override
+  public CgroupPaths paths(String taskId) {
+    Path dir = parent.resolve(taskId);
+    Map<String, Path> dirs = new LinkedHashMap<>();
+    controllers.forEach(c -> dirs.put(c, dir));
+    dirs.put("cgroup", dir);
+    return new CgroupPaths(2, dirs);
   }
 }

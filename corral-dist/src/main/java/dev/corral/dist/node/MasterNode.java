@@ -1,6 +1,7 @@
 package dev.corral.dist.node;
 
 import dev.corral.common.ThreadEventLoop;
+import dev.corral.gateway.AgentDirectory;
 import dev.corral.gateway.Gateway;
 import dev.corral.master.Master;
 import dev.corral.master.MasterConfig;
@@ -107,7 +108,7 @@ public final class MasterNode implements AutoCloseable {
     MarathonApi api = new MarathonApi(services);
     PackageManager packages = PackageManager.overHttp(store, this::selfUri,
         PackageManager.bundledCatalog(System.getProperty("corral.home")));
-    Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets);
+    Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets, AgentDirectory.of(master));
     started.add(gateway);
     http = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;

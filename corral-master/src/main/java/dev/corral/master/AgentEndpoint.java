@@ -1,0 +1,20 @@
+package dev.corral.master;
+
+import dev.corral.api.ResourceSet;
+import java.util.Map;
+
+/**
+ * An agent as operators and the gateway see it: who it is, where its HTTP API (files, logs, metrics) is
+ * served, and its resources. Immutable.
+ *
+ * @param httpHost the agent's advertised HTTP address (its hostname unless it listens on one address)
+ * @param httpPort 0 when the agent serves no HTTP API
+ * @param state its connection state (RECOVERED, REGISTERING, CONNECTED, DISCONNECTED, UNREACHABLE)
+ * @param used what its live tasks hold
+ */
+public record AgentEndpoint(String id, String hostname, String httpHost, int httpPort, String state,
+    boolean connected, String version, Map<String, String> attributes, ResourceSet total, ResourceSet used) {
+  public AgentEndpoint {
+    attributes = Map.copyOf(attributes);
+  }
+}
