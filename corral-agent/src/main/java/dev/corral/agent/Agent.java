@@ -6,6 +6,8 @@ import dev.corral.agent.checkpoint.CheckpointStore;
 import dev.corral.agent.containerizer.HostTools;
 import dev.corral.agent.containerizer.MonitorScript;
 import dev.corral.agent.containerizer.ProcessContainerizer;
+import dev.corral.agent.exec.ExecApi;
+import dev.corral.agent.exec.ProcessExecLauncher;
 import dev.corral.agent.fetch.Fetcher;
 import dev.corral.agent.files.AgentHttpServer;
 import dev.corral.agent.files.FilesApi;
@@ -172,8 +174,10 @@ public final class Agent implements AutoCloseable {
     rotator.start();
     if (files.serves()) {
       try {
+        ExecApi exec = new ExecApi(new ExecTasksOnLoop(loop, supervisor), new ProcessExecLauncher(HostTools.detect(),
+            config.hostname(), CgroupDetector.isRoot(), System.getenv(), () -> agentId));
         http = AgentHttpServer.start(new FilesApi(new Sandboxes(sandboxes), lookup, rotator.rotations(), () -> agentId,
-            files.agentLog()),
+            files.agentLog()), exec,
             files.bindAddress(), files.port());
       } catch (RuntimeException e) {
         rotator.close();
