@@ -12,10 +12,12 @@
  *   <li>{@code cgroups}: per-task cgroups v1/v2 with limits and OOM evidence;
  *   <li>{@code checkpoint}: the agent's hard state under {@code WORK_DIR/meta};
  *   <li>{@code files}: the HTTP API over sandboxes and logs, and log rotation (knows tasks only through
- *       its {@code TaskLookup}).
+ *       its {@code TaskLookup});
+ *   <li>{@code exec}: commands run inside running tasks over a WebSocket ({@code corral task exec}).
  * </ul>
  * Dependencies have no cycles: {@code tasks} → {@code checkpoint} → {@code containerizer} →
  * {@code cgroups} ({@code tasks} also uses the lower ones directly), {@code tasks} → {@code fetch};
+ * {@code exec} → {@code tasks}, {@code containerizer}, {@code cgroups} and {@code files} (whose server it joins);
  * {@code resources}, {@code master}, {@code fetch} and {@code files} stand alone; nothing imports
  * {@code dev.corral.agent}.
  */

@@ -33,7 +33,12 @@ abstract class RealAgentTestBase {
   }
 
   Agent startAgent(AgentConfig config) {
-    Agent agent = new Agent(config, master.channel(), Clock.systemUTC());
+    return startAgent(config, dev.corral.agent.files.FilesConfig.noServer());
+  }
+
+  /** With the agent's HTTP server as {@code files} says. */
+  Agent startAgent(AgentConfig config, dev.corral.agent.files.FilesConfig files) {
+    Agent agent = new Agent(config, files, master.channel(), Clock.systemUTC());
     agents.add(agent);
     agent.start();
     return agent;

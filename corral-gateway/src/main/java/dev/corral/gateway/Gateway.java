@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * The gateway's routes on the master's HTTP server: task logs and files forwarded to agents
- * ({@link TaskFilesRoutes}) and the {@code /service/<name>/} proxy ({@link ServiceProxy}).
+ * ({@link TaskFilesRoutes}), {@code task exec} passed through to them ({@link ExecProxy}) and the
+ * {@code /service/<name>/} proxy ({@link ServiceProxy}).
  *
  * <p>Mounting, beside the other modules' routes:
  * <pre>{@code
@@ -23,16 +24,28 @@ public final class Gateway implements AutoCloseable {
   private final Forwarder forwarder = new Forwarder(Duration.ofSeconds(5));
   private final TaskLocator tasks;
   private final ServiceLocator services;
+  private final AccessCheck access;
 
+  /** Without authorization: every caller may do everything. */
   public Gateway(TaskLocator tasks, ServiceLocator services) {
-    this.tasks = tasks;
-    this.services = services;
+    this(tasks, services, AccessCheck.ALLOW_ALL);
   }
 
-  /** Adds the routes ({@code /system/v1/logs}, {@code /system/v1/files}, {@code /service}); nothing else. */
+  public Gateway(TaskLocator tasks, ServiceLocator services, AccessCheck access) {
+    this.tasks = tasks;
+    this.services = services;
+    this.access = access;
+  }
+
+  /**
+   * Adds the routes ({@code /system/v1/logs}, {@code /system/v1/files}, {@code /system/v1/exec},
+   * {@code /service}); nothing else.
+   */
   public void install(JavalinConfig config) {
     new TaskFilesRoutes(tasks, forwarder, pool).install(config.routes);
     new ServiceProxy(services, forwarder, pool).install(config.routes);
+    new ExecProxy(tasks, access).install(config.routes);
+    config.routes.exception(ExecProxy.Refused.class, (e, ctx) -> Replies.json(ctx, e.status, e.getMessage()));
   }
 
   @Override

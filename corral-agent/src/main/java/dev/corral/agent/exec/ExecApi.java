@@ -1,6 +1,7 @@
 package dev.corral.agent.exec;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.agent.files.AgentRoutes;
 import dev.corral.agent.tasks.TaskProcess;
 import dev.corral.common.ExecFrames;
 import io.javalin.config.JavalinConfig;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: upgrades and incoming frames run on Jetty's threads (a task lookup is one hop to the agent's
  * loop); each session's output and exit run on this API's own threads, at most three per session.
  */
-public final class ExecApi implements AutoCloseable {
+public final class ExecApi implements AgentRoutes {
   public static final String PATH = "/exec/v1/tasks/{taskId}";
   static final int MAX_SESSIONS = 32;
   private static final Logger log = LoggerFactory.getLogger(ExecApi.class);
@@ -61,7 +62,7 @@ public final class ExecApi implements AutoCloseable {
     });
   }
 
-  /** Adds the routes; touches no other setting. */
+  @Override
   public void install(JavalinConfig config) {
     config.routes.wsBeforeUpgrade(PATH, this::beforeUpgrade);
     config.routes.ws(PATH, ws -> {

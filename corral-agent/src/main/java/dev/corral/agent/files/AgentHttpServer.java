@@ -1,19 +1,18 @@
 package dev.corral.agent.files;
 
-import dev.corral.agent.exec.ExecApi;
 import io.javalin.Javalin;
 
 /**
- * The agent's HTTP server (Javalin on Jetty, as the master's): the {@link FilesApi} and, when given, the
- * {@link ExecApi}. Started before the
+ * The agent's HTTP server (Javalin on Jetty, as the master's): the {@link FilesApi} and, when given, more
+ * {@link AgentRoutes} (exec). Started before the
  * agent registers, so that the port it advertises is already open.
  */
 public final class AgentHttpServer implements AutoCloseable {
   private final FilesApi api;
-  private final ExecApi exec;
+  private final AgentRoutes exec;
   private final Javalin server;
 
-  private AgentHttpServer(FilesApi api, ExecApi exec, Javalin server) {
+  private AgentHttpServer(FilesApi api, AgentRoutes exec, Javalin server) {
     this.api = api;
     this.exec = exec;
     this.server = server;
@@ -24,8 +23,8 @@ public final class AgentHttpServer implements AutoCloseable {
     return start(api, null, bindAddress, port);
   }
 
-  /** With {@code exec} (may be null) beside the files API. */
-  public static AgentHttpServer start(FilesApi api, ExecApi exec, String bindAddress, int port) {
+  /** With {@code exec} (may be null) beside the files API; it is closed with the server. */
+  public static AgentHttpServer start(FilesApi api, AgentRoutes exec, String bindAddress, int port) {
     Javalin server = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       api.install(config);
