@@ -76,10 +76,25 @@ public final class ExecApi implements AgentRoutes {
       ws.onClose(ctx -> clientGone(ctx));
       ws.onError(ctx -> clientGone(ctx));
     });
-    config.routes.exception(ExecException.class, (e, ctx) -> {
-      ObjectNode body = dev.corral.common.Json.mapper().createObjectNode().put("message", e.getMessage());
-      ctx.status(e.status()).contentType("application/json; charset=utf-8").result(body.toString());
-    });
+    config.routes.exception(ExecException.class, (e, ctx) -> refuse(ctx, e.status(), e.getMessage()));
+  }
+
+  /**
+   * Answers a refused upgrade as {@code {"message": …}}. Written straight to the response: Javalin drops the
+   * result of an exception handler that runs before an upgrade.
+   */
+  public static void refuse(Context ctx, int status, String message) {
+    ObjectNode body = dev.corral.common.Json.mapper().createObjectNode().put("message", message);
+    byte[] bytes = body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      ctx.res().setStatus(status);
+      ctx.res().setContentType("application/json; charset=utf-8");
+      ctx.res().setContentLength(bytes.length);
+      ctx.res().getOutputStream().write(bytes);
+      ctx.res().flushBuffer();
+    } catch (IOException e) {
+      log.debug("refusal not delivered: {}", e.toString()); // the client went away
+    }
   }
 
   /** Every check that can answer plain HTTP; the command to run travels to {@link #connect}. */
