@@ -132,6 +132,24 @@ final class ExecProxy {
     }
   }
 
+  /**
+   * Answers a refused upgrade as {@code {"message": …}}. Written straight to the response: Javalin drops the
+   * result of an exception handler that runs before an upgrade.
+   */
+  static void refuse(Context ctx, int status, String message) {
+    byte[] body = dev.corral.common.Json.mapper().createObjectNode().put("message", message).toString()
+        .getBytes(StandardCharsets.UTF_8);
+    try {
+      ctx.res().setStatus(status);
+      ctx.res().setContentType("application/json; charset=utf-8");
+      ctx.res().setContentLength(body.length);
+      ctx.res().getOutputStream().write(body);
+      ctx.res().flushBuffer();
+    } catch (java.io.IOException e) {
+      log.debug("refusal not delivered: {}", e.toString()); // the client went away
+    }
+  }
+
   /** The agent's {@code {"message": …}} if the handshake kept it, else {@code fallback}. */
   private static String agentMessage(Object body, String fallback) {
     String text = body instanceof String ? (String) body : body instanceof byte[]

@@ -45,7 +45,7 @@ public final class Gateway implements AutoCloseable {
     new TaskFilesRoutes(tasks, forwarder, pool).install(config.routes);
     new ServiceProxy(services, forwarder, pool).install(config.routes);
     new ExecProxy(tasks, access).install(config.routes);
-    config.routes.exception(ExecProxy.Refused.class, (e, ctx) -> Replies.json(ctx, e.status, e.getMessage()));
+    config.routes.exception(ExecProxy.Refused.class, (e, ctx) -> ExecProxy.refuse(ctx, e.status, e.getMessage()));
   }
 
   @Override

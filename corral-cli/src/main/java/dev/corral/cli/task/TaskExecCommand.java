@@ -38,7 +38,8 @@ public final class TaskExecCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "TASK", description = "A task id, or an app id (its most recent running task).")
   String task;
 
-  @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD", description = "The command and its arguments.")
+  @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD",
+      description = "The command and its arguments, after -- or right after TASK.")
   List<String> command;
 
   private final Supplier<ApiClient> api;
@@ -64,7 +65,7 @@ public final class TaskExecCommand implements Callable<Integer> {
     LocalTerminal terminal = tty ? LocalTerminal.raw(connection::resize) : null;
     try {
       StringBuilder path = new StringBuilder("/system/v1/exec/tasks/").append(TaskPaths.segment(id)).append('?');
-      command.forEach(word -> path.append("cmd=").append(TaskPaths.query(word)).append('&'));
+      commandWords().forEach(word -> path.append("cmd=").append(TaskPaths.query(word)).append('&'));
       path.append("stdin=").append(interactive).append("&tty=").append(tty);
       if (terminal != null) {
         String term = env.apply("TERM");
@@ -87,6 +88,11 @@ public final class TaskExecCommand implements Callable<Integer> {
         terminal.close();
       }
     }
+  }
+
+  /** The command; picocli stops parsing at TASK, so the {@code --} that may follow it arrives here. */
+  List<String> commandWords() {
+    return !command.isEmpty() && command.get(0).equals("--") ? command.subList(1, command.size()) : command;
   }
 
   private static int exitCode(String id, JsonNode outcome) {

@@ -28,7 +28,7 @@ class TaskExecCommandTest {
     assertThat(exec.interactive).isTrue();
     assertThat(exec.tty).isTrue();
     assertThat(exec.task).isEqualTo("web.1");
-    assertThat(exec.command).containsExactly("sh", "-c", "ls -l", "--tty");
+    assertThat(exec.commandWords()).containsExactly("sh", "-c", "ls -l", "--tty");
   }
 
   @Test
@@ -36,7 +36,7 @@ class TaskExecCommandTest {
     TaskExecCommand exec = parse("task", "exec", "web", "--", "ls", "-a");
     assertThat(exec.interactive).isFalse();
     assertThat(exec.tty).isFalse();
-    assertThat(exec.command).containsExactly("ls", "-a");
+    assertThat(exec.commandWords()).containsExactly("ls", "-a");
   }
 
   @Test
