@@ -226,9 +226,7 @@ final class ExecProxy {
 
     void closeAgent(int code, String reason) {
       if (!agent.isOutputClosed()) {
-        // 1000..4999 except the reserved ones may be sent; anything else becomes a plain normal closure
-        int sendable = code == 1000 || (code >= 3000 && code <= 4999) ? code : WebSocket.NORMAL_CLOSURE;
-        agent.sendClose(sendable, reason == null ? "" : reason).exceptionally(e -> {
+        agent.sendClose(sendable(code, WebSocket.NORMAL_CLOSURE), reason == null ? "" : reason).exceptionally(e -> {
           agent.abort();
           return null;
         });
@@ -269,7 +267,7 @@ final class ExecProxy {
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
       WsContext ctx = client();
       if (ctx != null) {
-        ctx.closeSession(statusCode, reason);
+        ctx.closeSession(sendable(statusCode, 1011), reason);
       }
       return null;
     }
@@ -281,6 +279,12 @@ final class ExecProxy {
       if (ctx != null) {
         ctx.closeSession(1011, "the agent's connection failed");
       }
+    }
+
+    /** Codes a close frame may carry; the others (1005, 1006, 1015: local conditions) become {@code fallback}. */
+    private static int sendable(int code, int fallback) {
+      return code == 1000 || code == 1001 || (code >= 1007 && code <= 1011) || (code >= 3000 && code <= 4999)
+          ? code : fallback;
     }
 
     private synchronized WsContext client() {
