@@ -7,8 +7,11 @@ import dev.corral.agent.containerizer.Containerizers;
 import dev.corral.agent.containerizer.HostTools;
 import dev.corral.agent.containerizer.MonitorScript;
 import dev.corral.agent.containerizer.ProcessContainerizer;
+import dev.corral.agent.exec.ExecApi;
+import dev.corral.agent.exec.ProcessExecLauncher;
 import dev.corral.agent.fetch.Fetcher;
 import dev.corral.agent.files.AgentHttpServer;
+import dev.corral.agent.files.AgentRoutes;
 import dev.corral.agent.files.FilesApi;
 import dev.corral.agent.files.FilesConfig;
 import dev.corral.agent.files.LogRotator;
@@ -193,8 +196,10 @@ public final class Agent implements AutoCloseable {
     rotator.start();
     if (files.serves()) {
       try {
+        ExecApi exec = new ExecApi(new ExecTasksOnLoop(loop, supervisor), new ProcessExecLauncher(HostTools.detect(),
+            config.hostname(), CgroupDetector.isRoot(), System.getenv(), () -> agentId));
         http = AgentHttpServer.start(new FilesApi(new Sandboxes(sandboxes), lookup, rotator.rotations(), () -> agentId,
-            files.agentLog()), List.of(metricsApi()::install),
+            files.agentLog()), List.of(AgentRoutes.of(metricsApi()::install), exec),
             files.bindAddress(), files.port());
       } catch (RuntimeException e) {
         rotator.close();

@@ -15,10 +15,13 @@
  *       its {@code TaskLookup});
  *   <li>{@code metrics}: node and per-container (cgroup) metrics, sampled on read, as dcos-metrics JSON and
  *       Prometheus text (knows tasks only through its {@code ContainerLookup}).
+ *   <li>{@code exec}: commands run inside running tasks over a WebSocket ({@code corral task exec}).
  * </ul>
  * Dependencies have no cycles: {@code tasks} → {@code checkpoint} → {@code containerizer} →
  * {@code cgroups} ({@code tasks} also uses the lower ones directly), {@code tasks} → {@code fetch};
- * {@code metrics} → {@code cgroups}; {@code resources}, {@code master}, {@code fetch} and {@code files} stand alone; nothing imports
+ * {@code metrics} → {@code cgroups}; {@code exec} → {@code tasks}, {@code containerizer}, {@code cgroups} and
+ * {@code files} (whose server it joins); {@code resources}, {@code master}, {@code fetch} and {@code files} stand
+ * alone; nothing imports
  * {@code dev.corral.agent}.
  */
 package dev.corral.agent;

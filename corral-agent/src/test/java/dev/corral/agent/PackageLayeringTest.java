@@ -21,11 +21,12 @@ class PackageLayeringTest {
   private static final Path SOURCES = Path.of("src/main/java/dev/corral/agent");
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.corral\\.([a-z.]+)\\.[A-Z]", Pattern.MULTILINE);
   private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
-      Map.entry("agent", Set.of("agent.cgroups", "agent.checkpoint", "agent.containerizer", "agent.fetch", "agent.files",
-          "agent.gpu", "agent.health", "agent.master", "agent.metrics", "agent.oci", "agent.resources", "agent.tasks",
-          "api", "api.v1", "common")),
+      Map.entry("agent", Set.of("agent.cgroups", "agent.checkpoint", "agent.containerizer", "agent.exec", "agent.fetch",
+          "agent.files", "agent.gpu", "agent.health", "agent.master", "agent.metrics", "agent.oci", "agent.resources",
+          "agent.tasks", "api", "api.v1", "common")),
       Map.entry("agent.metrics", Set.of("agent.cgroups", "common")),
       Map.entry("agent.files", Set.of("common")),
+      Map.entry("agent.exec", Set.of("agent.tasks", "agent.containerizer", "agent.cgroups", "agent.files", "api.v1", "common")),
       Map.entry("agent.resources", Set.of("api", "api.v1")),
       Map.entry("agent.master", Set.of("api.v1", "common")),
       Map.entry("agent.tasks", Set.of("agent.cgroups", "agent.checkpoint", "agent.containerizer", "agent.fetch",

@@ -25,6 +25,7 @@ import dev.corral.cli.pod.PodCommand;
 import dev.corral.cli.queue.QueueCommand;
 import dev.corral.cli.task.TaskCommand;
 import dev.corral.cli.task.TaskCatCommand;
+import dev.corral.cli.task.TaskExecCommand;
 import dev.corral.cli.task.TaskListCommand;
 import dev.corral.cli.task.TaskLogCommand;
 import dev.corral.cli.task.TaskLsCommand;
@@ -95,7 +96,9 @@ public final class Cli {
         .addSubcommand(new TaskLogCommand(api))
         .addSubcommand(new TaskLsCommand(api))
         .addSubcommand(new TaskCatCommand(api))
-        .addSubcommand(new TaskMetricsCommand(api)));
+        .addSubcommand(new TaskMetricsCommand(api))
+        // after TASK every word is the command's, options such as -c included
+        .addSubcommand(new CommandLine(new TaskExecCommand(api, input, env)).setStopAtPositional(true)));
     cli.addSubcommand(NodeCommand.commandLine(api));
     cli.addSubcommand(DeploymentCommand.commandLine(api, watch));
     cli.addSubcommand(GroupCommand.commandLine(api, input, watch));

@@ -26,7 +26,8 @@ import java.util.function.UnaryOperator;
  * streaming, which is all a pass-through needs; and it never follows redirects unless told to, so the
  * target's redirects reach the browser (rewritten, see {@link #forward}). Its price: a few headers
  * ({@code Host}, {@code Connection}, {@code Content-Length}, {@code Expect}, {@code Upgrade}) cannot be set,
- * which a reverse proxy drops or recomputes anyway, and there are no WebSockets pass-through (not needed yet).
+ * which a reverse proxy drops or recomputes anyway, and no WebSockets (those go
+ * through {@link ExecProxy}).
  *
  * <p>Blocking: call it on a thread that may wait as long as the exchange lasts (the gateway's proxy pool).
  * Thread-safe; one per gateway.

@@ -5,12 +5,13 @@ import java.time.Duration;
 
 /**
  * The gateway's routes on the master's HTTP server: task logs and files forwarded to agents
- * ({@link TaskFilesRoutes}), the {@code /service/<name>/} proxy ({@link ServiceProxy}), and metrics and the
- * agent list ({@link MetricsRoutes}).
+ * ({@link TaskFilesRoutes}), {@code task exec} passed through to them ({@link ExecProxy}), the
+ * {@code /service/<name>/} proxy ({@link ServiceProxy}), and metrics and the agent list ({@link MetricsRoutes}).
  *
  * <p>Mounting, beside the other modules' routes:
  * <pre>{@code
- * Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets, AgentDirectory.of(master));
+ * Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets, AgentDirectory.of(master),
+        AccessCheck.ALLOW_ALL);
  * Javalin.create(config -> { marathonApi.install(config); gateway.install(config); });
  * }</pre>
  * Lookups run on the master's and the scheduler's loops (their futures); proxied exchanges on the gateway's
@@ -25,26 +26,34 @@ public final class Gateway implements AutoCloseable {
   private final TaskLocator tasks;
   private final ServiceLocator services;
   private final AgentDirectory agents;
+  private final AccessCheck access;
 
+  /** Without authorization: every caller may do everything. */
   public Gateway(TaskLocator tasks, ServiceLocator services) {
-    this(tasks, services, AgentDirectory.NONE);
-  }
-
-  /** With the agents' list and metrics ({@link MetricsRoutes}). */
-  public Gateway(TaskLocator tasks, ServiceLocator services, AgentDirectory agents) {
-    this.tasks = tasks;
-    this.services = services;
-    this.agents = agents;
+    this(tasks, services, AgentDirectory.NONE, AccessCheck.ALLOW_ALL);
   }
 
   /**
-   * Adds the routes ({@code /system/v1/logs}, {@code /system/v1/files}, {@code /service}, the metrics',
-   * {@code /master/slaves}, {@code /metrics}); nothing else.
+   * @param agents the agents' list and addresses, for metrics ({@link MetricsRoutes})
+   * @param access who may exec into which task
+   */
+  public Gateway(TaskLocator tasks, ServiceLocator services, AgentDirectory agents, AccessCheck access) {
+    this.tasks = tasks;
+    this.services = services;
+    this.agents = agents;
+    this.access = access;
+  }
+
+  /**
+   * Adds the routes ({@code /system/v1/logs}, {@code /system/v1/files}, {@code /system/v1/exec},
+   * {@code /service}, the metrics', {@code /master/slaves}, {@code /metrics}); nothing else.
    */
   public void install(JavalinConfig config) {
     new TaskFilesRoutes(tasks, forwarder, pool).install(config.routes);
     new ServiceProxy(services, forwarder, pool).install(config.routes);
     new MetricsRoutes(agents, tasks, forwarder, pool).install(config.routes);
+    new ExecProxy(tasks, access).install(config.routes);
+    config.routes.exception(ExecProxy.Refused.class, (e, ctx) -> ExecProxy.refuse(ctx, e.status, e.getMessage()));
   }
 
   @Override

@@ -68,7 +68,8 @@ class MetricsRoutesTest {
     };
     gateway = new Gateway(id -> CompletableFuture.completedFuture(id.equals("web.1")
         ? Optional.of(new TaskEndpoint("web.1", "fw", "a-1", "127.0.0.1", port, "TASK_RUNNING", true))
-        : Optional.empty()), name -> CompletableFuture.failedFuture(new IllegalStateException("no services")), agents);
+        : Optional.empty()), name -> CompletableFuture.failedFuture(new IllegalStateException("no services")), agents,
+        AccessCheck.ALLOW_ALL);
     server = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       gateway.install(config);

@@ -352,6 +352,17 @@ public final class TaskSupervisor {
         : java.util.Optional.of(new TaskSummary(e.task, e.frameworkId, e.phase.live()));
   }
 
+  /** The task's process for {@code exec}; empty for a task the agent never ran or forgot. */
+  public java.util.Optional<TaskProcess> process(String taskId) {
+    loop.assertInLoop();
+    TaskEntry e = tasks.get(taskId);
+    if (e == null) {
+      return java.util.Optional.empty();
+    }
+    TaskPids running = e.phase == TaskPhase.RUNNING ? e.pids : null;
+    return java.util.Optional.of(new TaskProcess(e.task, e.frameworkId, store.sandbox(taskId), running, e.cgroup));
+  }
+
   /** Ids of the tasks whose process may still be alive (whose logs may grow). */
   public List<String> liveTaskIds() {
     loop.assertInLoop();

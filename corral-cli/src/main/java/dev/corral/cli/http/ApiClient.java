@@ -120,6 +120,32 @@ public final class ApiClient {
     return Optional.empty();
   }
 
+  /**
+   * Opens a WebSocket at {@code path} ({@code http} becomes {@code ws}), e.g. {@code task exec}'s. A refused
+   * upgrade throws {@link ApiException} with the server's status (and its message where the JDK keeps the
+   * body); no answer at all throws {@link UnreachableException}.
+   */
+  public java.net.http.WebSocket webSocket(String path, java.net.http.WebSocket.Listener listener) {
+    URI uri = URI.create(baseUrl.replaceFirst("^http", "ws") + path);
+    try {
+      return http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT)
+          .header("User-Agent", "corral-cli/" + Version.get())
+          .buildAsync(uri, listener).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof java.net.http.WebSocketHandshakeException) {
+        HttpResponse<?> response = ((java.net.http.WebSocketHandshakeException) cause).getResponse();
+        Object body = response.body();
+        throw ApiException.fromResponse("GET", stripQuery(path), response.statusCode(),
+            body instanceof String ? (String) body : "");
+      }
+      throw unreachable(cause instanceof IOException ? (IOException) cause : new IOException(cause));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while connecting to " + baseUrl + path, e);
+    }
+  }
+
   private HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create(baseUrl + path))
         .timeout(REQUEST_TIMEOUT)

@@ -1,6 +1,7 @@
 package dev.corral.dist.node;
 
 import dev.corral.common.ThreadEventLoop;
+import dev.corral.gateway.AccessCheck;
 import dev.corral.gateway.AgentDirectory;
 import dev.corral.gateway.Gateway;
 import dev.corral.master.Master;
@@ -108,7 +109,8 @@ public final class MasterNode implements AutoCloseable {
     MarathonApi api = new MarathonApi(services);
     PackageManager packages = PackageManager.overHttp(store, this::selfUri,
         PackageManager.bundledCatalog(System.getProperty("corral.home")));
-    Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets, AgentDirectory.of(master));
+    Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets, AgentDirectory.of(master),
+        AccessCheck.ALLOW_ALL);
     started.add(gateway);
     http = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
