@@ -47,8 +47,13 @@ function rowsOf(apps, group, filter) {
     f.apps.push(app);
     folders.set(id, f);
   }
-  return [...folders.values(), ...rows].sort((a, b) => (a.folder || a.app.id).localeCompare(b.folder || b.app.id));
+  const byName = (a, b) => (a.folder || a.app.id).localeCompare(b.folder || b.app.id);
+  return [...[...folders.values()].sort(byName), ...rows.sort(byName)];
 }
+
+// Drawn inline: emoji glyphs depend on the fonts of the viewer's machine.
+const FolderIcon = () => html`<svg class="folder-icon" viewBox="0 0 16 16" aria-hidden="true">
+  <path d="M1 3.5A1.5 1.5 0 0 1 2.5 2h3.6l1.5 1.6h5.9A1.5 1.5 0 0 1 15 5.1v7.4a1.5 1.5 0 0 1-1.5 1.5h-11A1.5 1.5 0 0 1 1 12.5z" /></svg>`;
 
 function folderTotals(apps) {
   const sum = (f) => apps.reduce((s, a) => s + f(a), 0);
@@ -116,7 +121,7 @@ export function Services({ group }) {
               ${(() => {
                 const t = folderTotals(r.apps);
                 return html`
-                  <td><a href=${links.group(r.folder)} class="folder-link">📁 ${baseName(r.folder)}</a></td>
+                  <td><a href=${links.group(r.folder)} class="folder-link"><${FolderIcon} /> ${baseName(r.folder)}</a></td>
                   <td><${StatusBadge} status=${t.status} /></td>
                   <td><${HealthBar} app=${t.health} /></td>
                   <td class="num">${t.health.tasksRunning}/${t.health.instances}</td>

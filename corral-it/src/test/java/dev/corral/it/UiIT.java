@@ -110,11 +110,6 @@ class UiIT {
     assertThat(row.locator(".healthbar")).hasAttribute("data-healthy", "2");
     assertThat(node.api.get("/v2/apps" + APP).json().path("app").path("instances").asInt()).isEqualTo(2);
 
-    // The picture in docs/ui.md.
-    Path shot = Paths.get("target", "ui-services.png");
-    Files.createDirectories(shot.getParent());
-    page.screenshot(new Page.ScreenshotOptions().setPath(shot));
-    assertThat(Files.size(shot)).isGreaterThan(1000);
   }
 
   @Test
@@ -135,10 +130,29 @@ class UiIT {
 
   @Test
   @Order(5)
-  void theDebugTabShowsTheLaunchQueueAndLastFailure() {
-    page.navigate(node.url + "/ui/services/detail/" + APP.replace("/", "%2F") + "/debug");
-    assertThat(page.locator(".debug")).containsText("Last task failure");
-    assertThat(page.locator(".debug")).containsText("No instance is waiting for an offer.");
+  void theDebugTabSaysWhyAServiceIsWaiting() throws Exception {
+    // More memory than the node has: it waits, and the offers say why.
+    assertThat(node.api.post("/v2/apps", """
+        {"id": "/big", "instances": 1, "cpus": 0.1, "mem": 100000, "cmd": "sleep 1000"}
+        """).status()).isEqualTo(201);
+    page.locator("[data-nav=services]").click();
+    Locator row = page.locator("tr[data-app='/big']");
+    assertThat(row.locator(".status")).hasText("Waiting");
+    assertThat(row.locator(".instances")).hasText("0/1");
+    assertThat(page.locator("tr.folder")).containsText("demo");
+    // The picture in docs/ui.md: a group folder, a healthy service and a waiting one.
+    Path shot = Paths.get("target", "ui-services.png");
+    Files.createDirectories(shot.getParent());
+    page.screenshot(new Page.ScreenshotOptions().setPath(shot));
+    assertThat(Files.size(shot)).isGreaterThan(1000);
+
+    row.locator("td a").first().click();
+    page.locator(".tabs a", new Page.LocatorOptions().setHasText("Debug")).click();
+    Locator offers = page.locator("table.offers tbody tr");
+    assertThat(offers.first()).containsText("127.0.0.1");
+    assertThat(offers.first().locator(".reason")).containsText(new String[] {"InsufficientMemory"});
+    assertThat(page.locator("table.funnel tr.declined")).containsText("InsufficientMemory");
+    assertThat(page.locator(".debug")).containsText("No task of this service has failed.");
   }
 
   @Test
@@ -183,9 +197,16 @@ class UiIT {
 
   @Test
   @Order(8)
-  void deploymentsAndDashboardReflectTheCluster() {
+  void aWaitingDeploymentRollsBackAndTheDashboardCountsTasks() {
     page.locator("[data-nav=deployments]").click();
+    Locator deployment = page.locator("table.deployments tbody tr", new Page.LocatorOptions().setHasText("/big"));
+    deployment.locator("button", new Locator.LocatorOptions().setHasText("Rollback")).click();
+    page.locator(".modal button.danger").click();
+    // Rolling back a create removes the app; the list empties as the events arrive.
     assertThat(page.locator("table.deployments")).containsText("No deployment is running.");
+    page.locator("[data-nav=services]").click();
+    assertThat(page.locator("tr.folder")).containsText("demo");
+    assertThat(page.locator("tr[data-app='/big']")).hasCount(0);
     page.locator("[data-nav=dashboard]").click();
     assertThat(page.locator(".gauge", new Page.LocatorOptions().setHasText("Tasks")).locator(".gauge-value")).hasText("2");
     assertThat(pageErrors).isEmpty();
