@@ -126,6 +126,7 @@ class UiIT {
     // Following: lines keep arriving after the tail.
     int before = page.locator("pre.log .line").count();
     assertThat(page.locator("pre.log .line").nth(before + 2)).containsText("tick-");
+    shoot("ui-logs.png");
   }
 
   @Test
@@ -153,6 +154,7 @@ class UiIT {
     assertThat(offers.first().locator(".reason")).containsText(new String[] {"InsufficientMemory"});
     assertThat(page.locator("table.funnel tr.declined")).containsText("InsufficientMemory");
     assertThat(page.locator(".debug")).containsText("No task of this service has failed.");
+    shoot("ui-debug.png");
   }
 
   @Test
@@ -193,6 +195,7 @@ class UiIT {
     assertThat(page.locator("form.install input[name='opt-service.name']")).hasValue("kafka",
         new LocatorAssertions.HasValueOptions().setTimeout(WAIT_MS));
     assertThat(page.locator("h1")).containsText("kafka");
+    shoot("ui-package.png");
   }
 
   @Test
@@ -209,6 +212,12 @@ class UiIT {
     assertThat(page.locator("tr[data-app='/big']")).hasCount(0);
     page.locator("[data-nav=dashboard]").click();
     assertThat(page.locator(".gauge", new Page.LocatorOptions().setHasText("Tasks")).locator(".gauge-value")).hasText("2");
+    shoot("ui-dashboard.png");
     assertThat(pageErrors).isEmpty();
+  }
+
+  /** Pictures of the other pages, beside the tests' output (not compared: for people and docs). */
+  private static void shoot(String name) {
+    page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", name)));
   }
 }
