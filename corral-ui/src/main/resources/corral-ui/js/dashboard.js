@@ -56,7 +56,8 @@ function History({ sample }) {
           width: el.current.clientWidth || 600, height: 160,
           series: [{}, { label: 'CPU allocated', stroke: '#7b4fd6', width: 2 }, { label: 'Tasks', stroke: '#1f9d55', width: 2, scale: 'tasks' }],
           axes: [{}, { label: 'CPU' }, { side: 1, scale: 'tasks', grid: { show: false } }],
-          scales: { x: { time: true } },
+          // At least the last five minutes, so the first few samples do not stretch over years.
+          scales: { x: { time: true, range: (u, min, max) => [Math.min(min, max - 300), max + 5] } },
         }, points.current, el.current);
       } else {
         plot.current.setData(points.current);
