@@ -33,6 +33,22 @@ class LayeringTest {
   }
 
   @Test
+  void onlyTheLauncherDependsOnTheUi() {
+    noClasses().that().resideOutsideOfPackages("dev.corral.ui..", "dev.corral.dist..")
+        .should().dependOnClassesThat().resideInAPackage("dev.corral.ui..")
+        .check(classes);
+  }
+
+  @Test
+  void theUiDependsOnNoOtherModule() {
+    noClasses().that().resideInAPackage("dev.corral.ui..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.corral.common..", "dev.corral.api..",
+            "dev.corral.state..", "dev.corral.master..", "dev.corral.agent..", "dev.corral.services..",
+            "dev.corral.packages..", "dev.corral.gateway..", "dev.corral.scheduler..", "dev.corral.cli..")
+        .check(classes);
+  }
+
+  @Test
   void theAgentNeverImportsTheMasterOrTheStore() {
     noClasses().that().resideInAPackage("dev.corral.agent..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.corral.master..", "dev.corral.state..",

@@ -14,6 +14,7 @@ import dev.corral.services.ServicesConfig;
 import dev.corral.services.placement.GpuSchedulingBehavior;
 import dev.corral.state.EmbeddedZooKeeper;
 import dev.corral.state.ZkStore;
+import dev.corral.ui.WebUi;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -117,6 +118,7 @@ public final class MasterNode implements AutoCloseable {
       api.install(config);
       packages.install(config);
       gateway.install(config);
+      new WebUi().install(config);
     });
     try {
       http.start(options.bindAddress(), options.httpPort());

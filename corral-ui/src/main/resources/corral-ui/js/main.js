@@ -1,0 +1,73 @@
+// The application shell: navigation, history routing under /ui/, and the page for the current address.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { html } from './html.js';
+import { onStreamStatus } from './api.js';
+import './router.js';
+import { Dashboard } from './dashboard.js';
+import { Services } from './services.js';
+import { ServiceDetail } from './detail.js';
+import { TaskLogs } from './logs.js';
+import { Deployments } from './deployments.js';
+import { Catalog, PackagePage } from './catalog.js';
+import { Nodes } from './nodes.js';
+
+/** The page for a path under /ui/, and which navigation entry it belongs to. */
+function route(path) {
+  const p = path.replace(/^\/ui\/?/, '').split('/').filter((s) => s !== '');
+  const [first, second, third, fourth] = p;
+  if (first === 'services' && second === 'detail' && third) {
+    return { nav: 'services', page: html`<${ServiceDetail} id=${decodeURIComponent(third)} tab=${fourth || 'tasks'} />` };
+  }
+  if (first === 'services') {
+    return { nav: 'services', page: html`<${Services} group=${'/' + p.slice(1).join('/')} />` };
+  }
+  if (first === 'logs' && second) {
+    return { nav: 'services', page: html`<${TaskLogs} taskId=${decodeURIComponent(second)} file=${third || 'stdout'} />` };
+  }
+  if (first === 'deployments') return { nav: 'deployments', page: html`<${Deployments} />` };
+  if (first === 'catalog' && second) return { nav: 'catalog', page: html`<${PackagePage} name=${decodeURIComponent(second)} />` };
+  if (first === 'catalog') return { nav: 'catalog', page: html`<${Catalog} />` };
+  if (first === 'nodes') return { nav: 'nodes', page: html`<${Nodes} />` };
+  if (!first || first === 'dashboard') return { nav: 'dashboard', page: html`<${Dashboard} />` };
+  return { nav: '', page: html`<div class="page"><h1>Not found</h1><p>No page at ${path}.</p></div>` };
+}
+
+const NAV = [
+  ['dashboard', 'Dashboard', '/ui/'],
+  ['services', 'Services', '/ui/services'],
+  ['deployments', 'Deployments', '/ui/deployments'],
+  ['nodes', 'Nodes', '/ui/nodes'],
+  ['catalog', 'Catalog', '/ui/catalog'],
+];
+
+function LiveBadge() {
+  const [live, setLive] = useState(false);
+  useEffect(() => onStreamStatus(setLive), []);
+  return html`<span class=${'live ' + (live ? 'on' : 'off')} title="Updates arrive through /v2/events">
+    ${live ? 'Live' : 'Reconnecting…'}</span>`;
+}
+
+function App() {
+  const [path, setPath] = useState(location.pathname);
+  useEffect(() => {
+    const onPop = () => { setPath(location.pathname); window.scrollTo(0, 0); };
+    addEventListener('popstate', onPop);
+    return () => removeEventListener('popstate', onPop);
+  }, []);
+  const { nav, page } = route(path);
+  return html`
+    <div class="shell">
+      <aside class="sidebar">
+        <a class="brand" href="/ui/"><img src="/ui/favicon.svg" alt="" /> Corral</a>
+        <nav>
+          ${NAV.map(([key, label, href]) => html`
+            <a href=${href} class=${key === nav ? 'active' : ''} data-nav=${key}>${label}</a>`)}
+        </nav>
+        <div class="sidebar-foot"><${LiveBadge} /></div>
+      </aside>
+      <main key=${path}>${page}</main>
+    </div>`;
+}
+
+render(html`<${App} />`, document.getElementById('app'));
