@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /** The metrics' view of the task table: each question runs on the agent's loop, which owns the table. */
 final class ContainerLookupOnLoop implements ContainerLookup {
@@ -23,7 +22,7 @@ final class ContainerLookupOnLoop implements ContainerLookup {
 
   @Override
   public CompletableFuture<List<ContainerInfo>> running() {
-    return onLoop(() -> {
+    return loop.call(() -> {
       List<ContainerInfo> out = new ArrayList<>();
       for (String id : supervisor.liveTaskIds()) {
         supervisor.summary(id).ifPresent(s -> out.add(info(s)));
@@ -34,28 +33,12 @@ final class ContainerLookupOnLoop implements ContainerLookup {
 
   @Override
   public CompletableFuture<Optional<ContainerInfo>> find(String containerId) {
-    return onLoop(() -> supervisor.summary(containerId).filter(TaskSummary::live).map(ContainerLookupOnLoop::info));
+    return loop.call(() -> supervisor.summary(containerId).filter(TaskSummary::live).map(ContainerLookupOnLoop::info));
   }
 
   private static ContainerInfo info(TaskSummary s) {
     String app = s.task().getCommand().getEnvironmentOrDefault("MARATHON_APP_ID", "");
     return new ContainerInfo(s.task().getTaskId(), s.frameworkId(), "", s.task().getName(),
         app.isEmpty() ? s.task().getName() : app, s.task().getLabelsMap());
-  }
-
-  private <T> CompletableFuture<T> onLoop(Supplier<T> work) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    try {
-      loop.execute(() -> {
-        try {
-          result.complete(work.get());
-        } catch (RuntimeException e) {
-          result.completeExceptionally(e);
-        }
-      });
-    } catch (RuntimeException e) {
-      result.completeExceptionally(e); // the loop is shut down
-    }
-    return result;
   }
 }

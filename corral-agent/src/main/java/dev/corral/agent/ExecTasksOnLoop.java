@@ -19,18 +19,6 @@ final class ExecTasksOnLoop implements ExecTasks {
 
   @Override
   public CompletableFuture<Optional<TaskProcess>> find(String taskId) {
-    CompletableFuture<Optional<TaskProcess>> result = new CompletableFuture<>();
-    try {
-      loop.execute(() -> {
-        try {
-          result.complete(supervisor.process(taskId));
-        } catch (RuntimeException e) {
-          result.completeExceptionally(e);
-        }
-      });
-    } catch (RuntimeException e) {
-      result.completeExceptionally(e); // the loop is shut down
-    }
-    return result;
+    return loop.call(() -> supervisor.process(taskId));
   }
 }

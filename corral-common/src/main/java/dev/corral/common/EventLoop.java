@@ -43,6 +43,26 @@ public interface EventLoop {
     }
   }
 
+  /**
+   * Runs {@code work} on the loop and completes with its result: how other threads read loop-owned state.
+   * Completes exceptionally when the work throws or the loop is shut down.
+   */
+  default <T> java.util.concurrent.CompletableFuture<T> call(java.util.function.Supplier<T> work) {
+    java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+    try {
+      execute(() -> {
+        try {
+          result.complete(work.get());
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e);
+        }
+      });
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+    }
+    return result;
+  }
+
   /** Stops accepting work; pending work is dropped. */
   void shutdown();
 }

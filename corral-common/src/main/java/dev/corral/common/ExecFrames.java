@@ -82,4 +82,25 @@ public final class ExecFrames {
       throw new UncheckedIOException("a malformed exec frame: " + e.getMessage(), e);
     }
   }
+
+  /**
+   * Joins the fragments a WebSocket client may deliver one message in (java.net.http's onBinary with
+   * {@code last} false) back into whole frames. One per connection; not thread-safe.
+   */
+  public static final class Reassembler {
+    private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+
+    /** The whole frame once {@code last} arrives, else null. */
+    public ByteBuffer add(ByteBuffer data, boolean last) {
+      byte[] chunk = new byte[data.remaining()];
+      data.get(chunk);
+      partial.writeBytes(chunk);
+      if (!last) {
+        return null;
+      }
+      ByteBuffer frame = ByteBuffer.wrap(partial.toByteArray());
+      partial.reset();
+      return frame;
+    }
+  }
 }

@@ -1,11 +1,11 @@
 package dev.corral.gateway;
 
+import dev.corral.common.ExecFrames;
 import dev.corral.master.TaskEndpoint;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsConnectContext;
 import io.javalin.websocket.WsContext;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -191,7 +191,7 @@ final class ExecProxy {
    */
   private static final class Upstream implements WebSocket.Listener {
     private final String taskId;
-    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    private final ExecFrames.Reassembler frames = new ExecFrames.Reassembler();
     private volatile WebSocket agent;
     private WsContext clientCtx; // guarded by this
 
@@ -240,12 +240,8 @@ final class ExecProxy {
 
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-      byte[] chunk = new byte[data.remaining()];
-      data.get(chunk);
-      partial.writeBytes(chunk);
-      if (last) {
-        ByteBuffer frame = ByteBuffer.wrap(partial.toByteArray());
-        partial.reset();
+      ByteBuffer frame = frames.add(data, last);
+      if (frame != null) {
         WsContext ctx = client();
         Callback.Completable sent = new Callback.Completable();
         ctx.session.sendBinary(frame, sent);

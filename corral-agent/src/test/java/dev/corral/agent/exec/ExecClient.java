@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 public final class ExecClient implements WebSocket.Listener {
   private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
   private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+  private final ExecFrames.Reassembler frames = new ExecFrames.Reassembler();
   private final CompletableFuture<JsonNode> status = new CompletableFuture<>();
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private WebSocket socket;
@@ -65,12 +65,8 @@ public final class ExecClient implements WebSocket.Listener {
 
   @Override
   public synchronized CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-    byte[] chunk = new byte[data.remaining()];
-    data.get(chunk);
-    partial.writeBytes(chunk);
-    if (last) {
-      ByteBuffer frame = ByteBuffer.wrap(partial.toByteArray());
-      partial.reset();
+    ByteBuffer frame = frames.add(data, last);
+    if (frame != null) {
       int channel = ExecFrames.channel(frame);
       if (channel == ExecFrames.STDOUT) {
         stdout.writeBytes(ExecFrames.payload(frame));

@@ -2,7 +2,6 @@ package dev.corral.cli.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.common.ExecFrames;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -20,7 +19,7 @@ import java.util.concurrent.ExecutionException;
 final class ExecConnection implements WebSocket.Listener {
   private final Utf8Output out;
   private final Utf8Output err;
-  private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+  private final ExecFrames.Reassembler frames = new ExecFrames.Reassembler();
   private final CompletableFuture<JsonNode> outcome = new CompletableFuture<>();
   private volatile WebSocket socket;
 
@@ -87,12 +86,8 @@ final class ExecConnection implements WebSocket.Listener {
 
   @Override
   public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-    byte[] chunk = new byte[data.remaining()];
-    data.get(chunk);
-    partial.writeBytes(chunk);
-    if (last) {
-      ByteBuffer frame = ByteBuffer.wrap(partial.toByteArray());
-      partial.reset();
+    ByteBuffer frame = frames.add(data, last);
+    if (frame != null) {
       int channel = ExecFrames.channel(frame);
       if (channel == ExecFrames.STDOUT) {
         out.write(ExecFrames.payload(frame));
