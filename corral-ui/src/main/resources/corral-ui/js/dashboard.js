@@ -21,6 +21,19 @@ function allocation(apps) {
   return t;
 }
 
+/** The agents' total resources. */
+function capacity(agents) {
+  const t = { cpus: 0, mem: 0, disk: 0, gpus: 0, agents: agents.length };
+  for (const a of agents) {
+    const r = a.resources || {};
+    t.cpus += r.cpus || 0;
+    t.mem += r.mem || 0;
+    t.disk += r.disk || 0;
+    t.gpus += r.gpus || 0;
+  }
+  return t;
+}
+
 function healthSummary(apps) {
   const s = { healthy: 0, unhealthy: 0, deploying: 0, waiting: 0, suspended: 0, running: 0 };
   for (const a of apps) {
@@ -75,6 +88,8 @@ function Gauge({ label, value, unit }) {
 export function Dashboard() {
   const apps = useLive(() => api(APPS_URL));
   const deployments = useLive(() => api('/v2/deployments'));
+  const agents = useLive(() => api('/master/slaves'));
+  const total = capacity((agents.data && agents.data.slaves) || []);
   const list = (apps.data && apps.data.apps) || [];
   const used = apps.data ? allocation(list) : null;
   const health = healthSummary(list);
@@ -86,14 +101,13 @@ export function Dashboard() {
       <section class="card">
         <h2>Allocated by services</h2>
         <div class="gauges">
-          <${Gauge} label="CPU" value=${used ? cpus(used.cpus) : '—'} />
-          <${Gauge} label="Memory" value=${used ? mib(used.mem) : '—'} />
-          <${Gauge} label="Disk" value=${used ? mib(used.disk) : '—'} />
-          ${used && used.gpus > 0 && html`<${Gauge} label="GPU" value=${used.gpus} />`}
+          <${Gauge} label="CPU" value=${used ? `${cpus(used.cpus)} of ${cpus(total.cpus)}` : '—'} />
+          <${Gauge} label="Memory" value=${used ? `${mib(used.mem)} of ${mib(total.mem)}` : '—'} />
+          <${Gauge} label="Disk" value=${used ? `${mib(used.disk)} of ${mib(total.disk)}` : '—'} />
+          ${total.gpus > 0 && html`<${Gauge} label="GPU" value=${`${used ? used.gpus : 0} of ${total.gpus}`} />`}
           <${Gauge} label="Tasks" value=${used ? used.tasks : '—'} />
         </div>
-        <p class="hint">Sum of each service's resources × its running instances. The agents' totals are not shown:
-          Corral has no API listing agents and their resources yet.</p>
+        <p class="hint">Each service's resources × its running instances, of the ${total.agents} agents' totals.</p>
         <${History} sample=${used} />
       </section>
       <section class="card">

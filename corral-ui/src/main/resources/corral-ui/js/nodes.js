@@ -1,37 +1,49 @@
-// Nodes: the agents that run tasks, as seen from the tasks themselves (Corral has no agents API yet, so an
-// idle agent does not show here).
+// Nodes: every agent the master knows (/master/slaves), with its state, attributes, resources in use and
+// total, and the services running there.
 import { html } from './html.js';
 import { api } from './api.js';
 import { useLive } from './hooks.js';
 import { cpus, mib, links } from './format.js';
 
+/** "used / total" for one scalar resource. */
+function share(used, total, fmt) {
+  return `${fmt(used || 0)} / ${fmt(total || 0)}`;
+}
+
 export function Nodes() {
-  const { data } = useLive(() => api('/v2/apps?embed=apps.tasks'));
-  const nodes = new Map();
-  for (const app of (data && data.apps) || []) {
+  const agents = useLive(() => api('/master/slaves'));
+  const apps = useLive(() => api('/v2/apps?embed=apps.tasks'));
+  const servicesByAgent = new Map();
+  for (const app of (apps.data && apps.data.apps) || []) {
     for (const t of app.tasks || []) {
-      const key = t.slaveId || t.host;
-      const n = nodes.get(key) || { host: t.host, agentId: t.slaveId, tasks: 0, cpus: 0, mem: 0, disk: 0, apps: new Set() };
-      n.tasks++;
-      n.cpus += app.cpus;
-      n.mem += app.mem;
-      n.disk += app.disk;
-      n.apps.add(app.id);
-      nodes.set(key, n);
+      const set = servicesByAgent.get(t.slaveId) || new Map();
+      set.set(app.id, (set.get(app.id) || 0) + 1);
+      servicesByAgent.set(t.slaveId, set);
     }
   }
+  const list = (agents.data && agents.data.slaves) || [];
   return html`
     <div class="page">
       <header class="page-head"><h1>Nodes</h1></header>
-      <p class="hint">Agents running at least one task. Idle agents and agents' total resources need an agents API, which Corral does not have yet.</p>
       <table class="grid nodes">
-        <thead><tr><th>Host</th><th>Agent</th><th class="num">Tasks</th><th class="num">CPU</th><th class="num">Mem</th><th class="num">Disk</th><th>Services</th></tr></thead>
+        <thead><tr><th>Host</th><th>Agent</th><th>State</th><th>Attributes</th><th class="num">CPU</th>
+          <th class="num">Mem</th><th class="num">Disk</th><th class="num">GPU</th><th>Services</th></tr></thead>
         <tbody>
-          ${[...nodes.values()].map((n) => html`<tr>
-            <td>${n.host}</td><td class="mono small">${n.agentId}</td><td class="num">${n.tasks}</td>
-            <td class="num">${cpus(n.cpus)}</td><td class="num">${mib(n.mem)}</td><td class="num">${mib(n.disk)}</td>
-            <td>${[...n.apps].map((id) => html`<a href=${links.app(id)}>${id}</a> `)}</td></tr>`)}
-          ${data && nodes.size === 0 && html`<tr><td colspan="7" class="empty">No task is running.</td></tr>`}
+          ${list.map((a) => {
+            const services = servicesByAgent.get(a.id) || new Map();
+            const used = a.used_resources || {};
+            const total = a.resources || {};
+            return html`<tr>
+              <td>${a.hostname}</td><td class="mono small">${a.id}</td><td>${a.active ? a.state : 'disconnected'}</td>
+              <td class="small">${Object.entries(a.attributes || {}).map(([k, v]) => `${k}:${v}`).join(' ')}</td>
+              <td class="num">${share(used.cpus, total.cpus, cpus)}</td>
+              <td class="num">${share(used.mem, total.mem, mib)}</td>
+              <td class="num">${share(used.disk, total.disk, mib)}</td>
+              <td class="num">${total.gpus ? `${used.gpus || 0} / ${total.gpus}` : '—'}</td>
+              <td>${[...services.entries()].map(([id, n]) => html`<a href=${links.app(id)}>${id}</a>${n > 1 ? ` ×${n}` : ''} `)}</td>
+            </tr>`;
+          })}
+          ${agents.data && list.length === 0 && html`<tr><td colspan="9" class="empty">No agent has registered.</td></tr>`}
         </tbody>
       </table>
     </div>`;

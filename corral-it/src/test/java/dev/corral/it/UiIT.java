@@ -212,7 +212,14 @@ class UiIT {
     assertThat(page.locator("tr[data-app='/big']")).hasCount(0);
     page.locator("[data-nav=dashboard]").click();
     assertThat(page.locator(".gauge", new Page.LocatorOptions().setHasText("Tasks")).locator(".gauge-value")).hasText("2");
+    assertThat(page.locator(".gauge", new Page.LocatorOptions().setHasText("CPU")).locator(".gauge-value"))
+        .containsText(" of 2");
     shoot("ui-dashboard.png");
+    // every agent, with its resources in use and the services it runs
+    page.locator("[data-nav=nodes]").click();
+    Locator agent = page.locator("table.nodes tbody tr", new Page.LocatorOptions().setHasText("127.0.0.1"));
+    assertThat(agent).containsText("CONNECTED");
+    assertThat(agent).containsText("/demo/ticker");
     assertThat(pageErrors).isEmpty();
   }
 
