@@ -213,7 +213,7 @@ class UiIT {
     page.locator("[data-nav=dashboard]").click();
     assertThat(page.locator(".gauge", new Page.LocatorOptions().setHasText("Tasks")).locator(".gauge-value")).hasText("2");
     assertThat(page.locator(".gauge", new Page.LocatorOptions().setHasText("CPU")).locator(".gauge-value"))
-        .containsText(" of 2");
+        .containsText(" of 4");
     shoot("ui-dashboard.png");
     // every agent, with its resources in use and the services it runs
     page.locator("[data-nav=nodes]").click();
