@@ -107,7 +107,7 @@ export function Dashboard() {
           ${total.gpus > 0 && html`<${Gauge} label="GPU" value=${`${used ? used.gpus : 0} of ${total.gpus}`} />`}
           <${Gauge} label="Tasks" value=${used ? used.tasks : '—'} />
         </div>
-        <p class="hint">Each service's resources × its running instances, of the ${total.agents} agents' totals.</p>
+        <p class="hint">Each service's resources × its running instances, of what ${total.agents === 1 ? 'the agent offers' : `the ${total.agents} agents offer`}.</p>
         <${History} sample=${used} />
       </section>
       <section class="card">
