@@ -184,7 +184,14 @@ public final class ImageStore implements AutoCloseable {
     String dest = "oci:" + layout + ":" + OCI_TAG;
     Path tarball = tarball(ref);
     if (tarball != null) {
-      ImageTools.run(List.of(tool("skopeo"), "--insecure-policy", "copy", "docker-archive:" + tarball, dest), scratch);
+      // skopeo reads "docker-archive:PATH:REF", so the ':' of NAME:TAG.tar must not reach it
+      Path link = scratch.resolve("archive.tar");
+      try {
+        Files.createSymbolicLink(link, tarball);
+      } catch (IOException e) {
+        throw new ImageException("cannot read " + tarball + ": " + e.getMessage());
+      }
+      ImageTools.run(List.of(tool("skopeo"), "--insecure-policy", "copy", "docker-archive:" + link, dest), scratch);
       return;
     }
     List<String> registries = !ref.registry().isEmpty() ? List.of(ref.registry()) : config.registries();
