@@ -2,6 +2,7 @@ package dev.corral.dist;
 
 import dev.corral.agent.AgentConfig;
 import dev.corral.agent.fetch.FetcherConfig;
+import dev.corral.agent.image.ImagesConfig;
 import dev.corral.agent.oci.ContainerizerSetup;
 import dev.corral.common.Sizes;
 import java.nio.file.Files;
@@ -46,6 +47,26 @@ public final class AgentOptions {
       + "downloads marked cache: true, e.g. 512MiB (default: 2GiB).")
   String fetcherCacheSize;
 
+  @Option(names = "--registries", paramLabel = "HOST[:PORT],...", description = "Registries that an image reference "
+      + "without one (name:tag) is pulled from, in order (default: none; Docker Hub is not assumed).")
+  String registries;
+
+  @Option(names = "--insecure-registries", paramLabel = "HOST[:PORT],...", description = "Registries pulled from "
+      + "over plain HTTP or without TLS verification.")
+  String insecureRegistries;
+
+  @Option(names = "--registry-auth-file", paramLabel = "PATH", description = "Registry credentials, a Docker-style "
+      + "auth.json (as written by `skopeo login` or `docker login`).")
+  Path registryAuthFile;
+
+  @Option(names = "--image-dir", paramLabel = "DIR", description = "docker save tarballs (NAME:TAG.tar or NAME.tar), "
+      + "used before any registry.")
+  Path imageDir;
+
+  @Option(names = "--image-cache-size", paramLabel = "SIZE", description = "Bound of the agent's unpacked images, "
+      + "e.g. 20GiB (default: 10GiB); the least recently used ones no task runs on go first.")
+  String imageCacheSize;
+
   @Option(names = "--log-max-size", defaultValue = "10MiB", paramLabel = "SIZE",
       description = "Rotate a task's stdout/stderr once larger than this, e.g. 512KiB, 10MiB (default: ${DEFAULT-VALUE}).")
   String logMaxSize;
@@ -73,6 +94,13 @@ public final class AgentOptions {
     if (fetcherCacheSize != null) {
       fetcher = fetcher.withCacheSizeBytes(size(fetcherCacheSize, "--fetcher-cache-size"));
     }
+    ImagesConfig images = ImagesConfig.defaults().withRegistries(ImagesConfig.split(registries))
+        .withInsecureRegistries(ImagesConfig.split(insecureRegistries)).withAuthFile(registryAuthFile)
+        .withImageDir(imageDir);
+    if (imageCacheSize != null) {
+      images = images.withCacheSizeBytes(size(imageCacheSize, "--image-cache-size"));
+    }
+    fetcher = fetcher.withImages(images);
     return defaults.withHostname(hostname()).withResources(resources).withAttributes(attributes)
         .withCgroupsEnabled(defaults.cgroupsEnabled() && !noCgroups).withFetcher(fetcher)
         .withContainerizers(containerizers == null || containerizers.isBlank() ? null

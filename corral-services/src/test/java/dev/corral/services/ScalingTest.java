@@ -139,15 +139,29 @@ class ScalingTest {
   }
 
   @Test
+  void anAppWithAnImageLaunchesATaskThatNamesIt() {
+    Harness h = Harness.running();
+    h.create("""
+        {"id": "/img", "cpus": 0.1, "mem": 16,
+         "container": {"type": "DOCKER", "docker": {"image": "127.0.0.1:5000/tiny:1", "forcePullImage": true}}}""");
+    h.offers(Offers.big("o1", "host-a"));
+    assertThat(h.driver.launchedTasks()).singleElement().satisfies(t -> {
+      assertThat(t.getContainer().getImage()).isEqualTo("127.0.0.1:5000/tiny:1");
+      assertThat(t.getContainer().getForcePull()).isTrue();
+      assertThat(t.getCommand().getValue()).isEmpty(); // the image's entrypoint and cmd run
+    });
+  }
+
+  @Test
   void anAppWithAnUnsupportedFieldIsStoredButWaitsAndSaysWhy() {
     Harness h = Harness.running();
     h.create("""
         {"id": "/docker", "cmd": "x", "cpus": 0.1, "mem": 16,
-         "container": {"type": "DOCKER", "docker": {"image": "nginx"}}}""");
+         "container": {"type": "DOCKER", "docker": {"image": "nginx", "parameters": [{"key": "a", "value": "b"}]}}}""");
     h.offers(Offers.big("o1", "host-a"));
     assertThat(h.driver.launches()).isEmpty();
     assertThat(h.view().waitingReason("/docker"))
-        .isEqualTo("container.docker is not supported yet; the app waits until it is (see corral-services/README.md)");
+        .isEqualTo("container.docker.parameters (docker run options) is not supported yet; the app waits until it is (see corral-services/README.md)");
     assertThat(h.driver.declines()).singleElement().satisfies(d -> assertThat(d.refuseSeconds()).isEqualTo(120.0));
   }
 }

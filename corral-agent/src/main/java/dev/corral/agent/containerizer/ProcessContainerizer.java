@@ -54,7 +54,8 @@ public final class ProcessContainerizer implements Containerizer {
 
   @Override
   public String cannotRun(TaskInfo task) {
-    return null;
+    return task.getContainer().getImage().isEmpty() ? null
+        : "the task has an image (" + task.getContainer().getImage() + "); only the oci containerizer runs images";
   }
 
   /** Never claims a task: it runs whatever no other containerizer claims (see {@link Containerizers}). */

@@ -1,5 +1,7 @@
 package dev.corral.agent.fetch;
 
+import dev.corral.agent.cgroups.CgroupDetector;
+import dev.corral.agent.image.ImageStore;
 import dev.corral.api.v1.FetchUri;
 import java.io.IOException;
 import java.net.URI;
@@ -41,6 +43,7 @@ public final class Fetcher implements AutoCloseable {
   private final Downloader downloader = new Downloader();
   private final ExecutorService cacheDownloads;
   private final FetchCache cache;
+  private final ImageStore images;
   private final FetcherConfig config;
   private final Path workDir;
   private MavenArtifacts maven; // guarded by this; created on first use, it takes a moment to set up
@@ -60,6 +63,12 @@ public final class Fetcher implements AutoCloseable {
         cacheDownloads, clock);
     this.config = config;
     this.workDir = workDir;
+    this.images = new ImageStore(config.images(), workDir.resolve("images"), clock, !CgroupDetector.isRoot());
+  }
+
+  /** The container images of the agent's tasks; pulled in the same step as their artifacts. */
+  public ImageStore images() {
+    return images;
   }
 
   /** Why {@code uri} cannot be fetched as given (scheme, coordinates, destPath), or null when it can. */
@@ -220,6 +229,7 @@ public final class Fetcher implements AutoCloseable {
   @Override
   public void close() {
     cacheDownloads.shutdownNow();
+    images.close();
     synchronized (this) {
       if (maven != null) {
         maven.close();

@@ -1,5 +1,6 @@
 package dev.corral.agent.fetch;
 
+import dev.corral.agent.image.ImagesConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -16,8 +17,10 @@ import java.util.Set;
  *     {@code ~/.m2/repository} works); null: {@code WORK_DIR/maven}
  * @param cacheSizeBytes the most the {@code cache: true} downloads under {@code WORK_DIR/fetch-cache} may
  *     take; the least recently used go first
+ * @param images where container images come from and how much of them the agent keeps
  */
-public record FetcherConfig(List<String> mavenRepositories, Path mavenLocalRepository, long cacheSizeBytes) {
+public record FetcherConfig(List<String> mavenRepositories, Path mavenLocalRepository, long cacheSizeBytes,
+    ImagesConfig images) {
   public static final String MAVEN_CENTRAL = "https://repo.maven.apache.org/maven2";
   public static final long DEFAULT_CACHE_SIZE = 2L << 30;
   private static final Set<String> REPOSITORY_SCHEMES = Set.of("http", "https", "file");
@@ -31,6 +34,7 @@ public record FetcherConfig(List<String> mavenRepositories, Path mavenLocalRepos
     if (mavenLocalRepository != null) {
       mavenLocalRepository = mavenLocalRepository.toAbsolutePath().normalize();
     }
+    images = images == null ? ImagesConfig.defaults() : images;
     if (cacheSizeBytes < 0) {
       throw new IllegalArgumentException("the fetcher cache size must not be negative, got " + cacheSizeBytes);
     }
@@ -38,22 +42,26 @@ public record FetcherConfig(List<String> mavenRepositories, Path mavenLocalRepos
 
   /** Maven Central, the local repository under the work dir, a 2 GiB cache. */
   public static FetcherConfig defaults() {
-    return new FetcherConfig(List.of(MAVEN_CENTRAL), null, DEFAULT_CACHE_SIZE);
+    return new FetcherConfig(List.of(MAVEN_CENTRAL), null, DEFAULT_CACHE_SIZE, ImagesConfig.defaults());
   }
 
   /** {@code url} or several separated by commas; blanks are ignored. */
   public FetcherConfig withMavenRepositories(String urls) {
     List<String> list = urls == null ? List.of()
         : List.of(urls.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
-    return new FetcherConfig(list, mavenLocalRepository, cacheSizeBytes);
+    return new FetcherConfig(list, mavenLocalRepository, cacheSizeBytes, images);
   }
 
   public FetcherConfig withMavenLocalRepository(Path value) {
-    return new FetcherConfig(mavenRepositories, value, cacheSizeBytes);
+    return new FetcherConfig(mavenRepositories, value, cacheSizeBytes, images);
   }
 
   public FetcherConfig withCacheSizeBytes(long value) {
-    return new FetcherConfig(mavenRepositories, mavenLocalRepository, value);
+    return new FetcherConfig(mavenRepositories, mavenLocalRepository, value, images);
+  }
+
+  public FetcherConfig withImages(ImagesConfig value) {
+    return new FetcherConfig(mavenRepositories, mavenLocalRepository, cacheSizeBytes, value);
   }
 
   /** The local repository, or its default under {@code workDir}. */

@@ -18,11 +18,18 @@ import java.util.Map;
  * @param cgroupsPath the runtime's cgroup path, e.g. {@code /corral/TASK_ID}
  * @param limits cpu, memory and pids limits
  * @param swapAccounting whether the host has {@code memory.memsw.*}: then swap is limited to the memory limit
+ * @param imageRoot true: {@code rootfs/} is the task's image (mounted by the containerizer), not the host's root
  */
 public record ContainerSpec(List<String> args, Map<String, String> env, Path cwd, long uid, long gid,
-    String hostname, Path sandbox, String cgroupsPath, CgroupLimits limits, boolean swapAccounting) {
+    String hostname, Path sandbox, String cgroupsPath, CgroupLimits limits, boolean swapAccounting, boolean imageRoot) {
   public ContainerSpec {
     args = List.copyOf(args);
     env = Map.copyOf(env);
+  }
+
+  /** A container on the host's root filesystem (no image). */
+  public ContainerSpec(List<String> args, Map<String, String> env, Path cwd, long uid, long gid, String hostname,
+      Path sandbox, String cgroupsPath, CgroupLimits limits, boolean swapAccounting) {
+    this(args, env, cwd, uid, gid, hostname, sandbox, cgroupsPath, limits, swapAccounting, false);
   }
 }

@@ -10,8 +10,11 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * Renders a task's OCI runtime {@code config.json} (runtime-spec 1.0) for a task without an image: the
- * host's root filesystem, recursively read-only, as the container's root. Pure; tests read its output.
+ * Renders a task's OCI runtime {@code config.json} (runtime-spec 1.0): for a task without an image the
+ * host's root filesystem, recursively read-only, is the container's root; with an image, the image's root
+ * filesystem (an overlay the containerizer mounted on {@code rootfs/}), with the sandbox also at
+ * {@link #SANDBOX_IN_IMAGE} and the host's {@code /etc/resolv.conf} and {@code /etc/hosts}. Pure; tests read
+ * its output.
  *
  * <p>What is isolated: pid, mount, ipc and uts namespaces; cgroup limits (cpu shares and CFS quota, memory
  * with swap off, pids); devices (deny all but the standard set); a fresh {@code /proc}, {@code /dev} and
@@ -23,6 +26,8 @@ import java.util.TreeMap;
 public final class OciConfig {
   /** The root is an empty directory in the bundle; the host's {@code /} is bound onto it (see below). */
   public static final String ROOTFS = "rootfs";
+  /** The sandbox's second mount point in a container with an image, as with Mesos. */
+  public static final String SANDBOX_IN_IMAGE = "/mnt/mesos/sandbox";
   /** Docker's default capability set: what ordinary programs run as root expect to have. */
   static final List<String> CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER",
       "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
@@ -75,7 +80,9 @@ public final class OciConfig {
   private static ArrayNode mounts(ContainerSpec spec) {
     ArrayNode m = F.arrayNode();
     // Order matters: the root bind first, then the fresh filesystems over it, the sandbox last.
-    mount(m, "/", "bind", "/", "rbind", "rro");
+    if (!spec.imageRoot()) {
+      mount(m, "/", "bind", "/", "rbind", "rro");
+    }
     mount(m, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
     mount(m, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
     mount(m, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620",
@@ -86,6 +93,16 @@ public final class OciConfig {
     mount(m, "/tmp", "tmpfs", "tmpfs", "nosuid", "nodev", "mode=1777");
     String sandbox = spec.sandbox().toString();
     mount(m, sandbox, "bind", sandbox, "rbind", "rw");
+    if (spec.imageRoot()) {
+      // where Mesos puts the sandbox in image containers; and the host's name resolution, as the network is
+      // the host's
+      mount(m, SANDBOX_IN_IMAGE, "bind", sandbox, "rbind", "rw");
+      for (String file : List.of("/etc/resolv.conf", "/etc/hosts")) {
+        if (java.nio.file.Files.isRegularFile(Path.of(file))) {
+          mount(m, file, "bind", file, "bind", "ro");
+        }
+      }
+    }
     return m;
   }
 

@@ -15,12 +15,17 @@ import dev.corral.agent.containerizer.ProcStat;
 import dev.corral.agent.containerizer.ProcessContainerizer;
 import dev.corral.agent.containerizer.TaskCommand;
 import dev.corral.agent.containerizer.TaskPids;
+import dev.corral.agent.image.Image;
+import dev.corral.agent.image.ImageException;
+import dev.corral.agent.image.ImageUse;
+import dev.corral.agent.image.RootfsOverlay;
 import dev.corral.api.v1.CommandInfo;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.common.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +57,12 @@ import org.slf4j.LoggerFactory;
  * <p>Kill: {@code runc kill ID TERM}; after the grace period {@code runc kill --all ID KILL}. The
  * container's init is {@link ContainerInit}, which passes TERM on to the command.
  *
+ * <p>Images: a task with one gets the image's root filesystem as an overlay (the cached rootfs below, the
+ * task's own layer above, see {@link RootfsOverlay}) and the image's command, environment, working
+ * directory and user merged with the task's ({@link ImageBundle}). The pull happened before, in the fetch
+ * step, which recorded the image in the task's checkpoint directory; the mount is undone when the exit is
+ * collected.
+ *
  * <p>Blocking, stateless and thread-safe, like every {@link Containerizer}.
  */
 public final class OciContainerizer implements Containerizer {
@@ -66,6 +77,7 @@ public final class OciContainerizer implements Containerizer {
   private final String hostname;
   private final Map<String, String> agentEnv;
   private final boolean swapAccounting;
+  private final Clock clock = Clock.systemUTC(); // only stamps an image's last use for the cache's LRU
 
   public OciContainerizer(OciRuntime runtime, Cgroups cgroups, HostTools tools, Path monitorScript,
       String hostname, Map<String, String> agentEnv) {
@@ -92,7 +104,8 @@ public final class OciContainerizer implements Containerizer {
 
   @Override
   public String cannotRun(TaskInfo task) {
-    return task.getCommand().getValue().isEmpty() ? "the task has no command" : null;
+    boolean image = !task.getContainer().getImage().isEmpty();
+    return task.getCommand().getValue().isEmpty() && !image ? "the task has no command" : null;
   }
 
   @Override
@@ -117,12 +130,30 @@ public final class OciContainerizer implements Containerizer {
     String id = ContainerIds.of(task.getTaskId());
     TaskCgroup cgroup = cgroups.existing(task.getTaskId());
     Path bundle = req.metaDir().resolve(BUNDLE);
+    Image image = null;
     try {
       Files.deleteIfExists(req.metaDir().resolve("exit_status"));
-      PosixUser user = resolveUser(command.getUser(), req.sandbox());
-      writeBundle(bundle, req, user, cgroup);
-    } catch (IOException e) {
-      throw new LaunchException("cannot write the OCI bundle: " + e.getMessage(), e);
+      if (task.getContainer().getImage().isEmpty()) {
+        PosixUser user = resolveUser(command.getUser(), req.sandbox());
+        writeBundle(bundle, req, user, cgroup);
+      } else {
+        image = ImageUse.pulled(req.metaDir()).orElseThrow(
+            () -> new LaunchException("the image " + task.getContainer().getImage() + " was not pulled"));
+        ImageUse.acquire(image, id, clock.instant());
+        RootfsOverlay.mount(image.rootfs(), overlayDir(id), bundle.resolve(OciConfig.ROOTFS));
+        ImageBundle.write(bundle, req, image, agentEnv, hostname, cgroupsPath(cgroup), swapAccounting);
+      }
+    } catch (IOException | ImageException e) {
+      releaseImage(id, bundle, image);
+      throw new LaunchException((image == null ? "cannot write the OCI bundle: " : "cannot run the image: ")
+          + e.getMessage(), e);
+    } catch (LaunchException e) {
+      releaseImage(id, bundle, image);
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      releaseImage(id, bundle, image);
+      throw new LaunchException("interrupted while mounting the image");
     }
     ProcessBuilder pb = new ProcessBuilder(monitorArgv(req, bundle, id));
     pb.directory(req.sandbox().toFile());
@@ -134,7 +165,28 @@ public final class OciContainerizer implements Containerizer {
     } catch (LaunchException | RuntimeException e) {
       runtime.delete(id);
       cgroup.destroy();
+      releaseImage(id, bundle, image);
       throw e;
+    }
+  }
+
+  /** Per-container overlay layers, under the work dir: task ids may hold ':', which overlay options cannot. */
+  private Path overlayDir(String containerId) {
+    return runtime.stateRoot().resolveSibling("overlays").resolve(containerId);
+  }
+
+  /** Unmounts the task's image root and lets the image cache remove the image again; logs what fails. */
+  private void releaseImage(String id, Path bundle, Image image) {
+    if (image == null) {
+      return;
+    }
+    try {
+      RootfsOverlay.unmount(bundle.resolve(OciConfig.ROOTFS), overlayDir(id));
+      ImageUse.release(image.dir(), id);
+    } catch (IOException e) {
+      log.warn("cannot release the image root of {}: {}", id, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -228,6 +280,11 @@ public final class OciContainerizer implements Containerizer {
     }
     cgroup.killAll();
     cgroup.destroy();
+    try {
+      releaseImage(id, metaDir.resolve(BUNDLE), ImageUse.pulled(metaDir).orElse(null));
+    } catch (IOException e) {
+      log.warn("cannot read the image record of {}: {}", taskId, e.getMessage());
+    }
     return new ExitFacts(status, oom);
   }
 

@@ -3,6 +3,8 @@ package dev.corral.agent.tasks;
 import dev.corral.agent.checkpoint.CheckpointStore;
 import dev.corral.agent.fetch.FetchException;
 import dev.corral.agent.fetch.Fetcher;
+import dev.corral.agent.image.ImageException;
+import dev.corral.agent.image.ImageUse;
 import dev.corral.api.v1.FrameworkInfo;
 import dev.corral.api.v1.TaskInfo;
 import java.io.IOException;
@@ -13,7 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The fetch before a launch, on a fetch thread: checkpoints the task first (so a restart reports it, as
- * "agent restarted while fetching"), marks it fetching, fetches into the sandbox, clears the mark.
+ * "agent restarted while fetching"), marks it fetching, fetches into the sandbox, pulls the task's image
+ * (the pull itself runs on the image store's threads; this thread waits for it) and records it for the
+ * containerizer ({@link ImageUse#PULLED_FILE}), clears the mark.
  * Stateless apart from its collaborators; thread-safe.
  */
 final class FetchStep {
@@ -28,7 +32,7 @@ final class FetchStep {
   }
 
   /**
-   * Fetches the task's artifacts; returns null when all are in place, otherwise why not (the message of
+   * Fetches the task's artifacts, then pulls its image; returns null when all are in place, otherwise why not (the message of
    * the task's TASK_FAILED). Interrupted: the task was killed, and the kill reports it.
    */
   String run(TaskInfo task, FrameworkInfo framework, Consumer<String> progress) throws InterruptedException {
@@ -44,10 +48,17 @@ final class FetchStep {
       return "cannot prepare the sandbox for fetching: " + e.getMessage();
     }
     try {
-      fetcher.fetchAll(task.getFetchList(), store.sandbox(id), progress);
-    } catch (FetchException e) {
+      fetcher.fetchAll(task.getFetchList(), store.sandbox(id), uri -> progress.accept("fetching " + uri));
+      String image = task.getContainer().getImage();
+      if (!image.isEmpty()) {
+        progress.accept("pulling " + image);
+        ImageUse.recordPulled(store.taskDir(id), fetcher.images().pull(image, task.getContainer().getForcePull()));
+      }
+    } catch (FetchException | ImageException e) {
       log.warn("task {}: {}", id, e.getMessage());
       return e.getMessage();
+    } catch (IOException e) {
+      return "cannot record the task's image: " + e.getMessage();
     }
     try {
       store.markFetching(id, false);

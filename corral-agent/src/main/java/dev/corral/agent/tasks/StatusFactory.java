@@ -61,8 +61,13 @@ public final class StatusFactory {
 
   /** STARTING while the task's artifacts are fetched, naming the one being fetched. */
   public TaskStatus fetching(TaskInfo task, String frameworkId, String agentId, String uri, String uuid) {
+    return starting(task, frameworkId, agentId, "fetching " + uri, uuid);
+  }
+
+  /** A STARTING update while the task is prepared: "fetching URI", "pulling IMAGE". */
+  public TaskStatus starting(TaskInfo task, String frameworkId, String agentId, String message, String uuid) {
     return base(task.getTaskId(), frameworkId, agentId, uuid).setState(TaskState.TASK_STARTING)
-        .setMessage("fetching " + uri).build();
+        .setMessage(message).build();
   }
 
   /** A kill that came while the task's artifacts were being fetched: the task never ran. */

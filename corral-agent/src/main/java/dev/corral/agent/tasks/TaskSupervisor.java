@@ -161,7 +161,13 @@ public final class TaskSupervisor {
       }
       task = GpuEnvironment.withGpus(task, assigned);
     }
-    boolean fetching = task.getFetchCount() > 0;
+    boolean image = !task.getContainer().getImage().isEmpty();
+    if (image && containerizer.cannotRun(task) != null) {
+      // refused before a pull: only a containerizer that can run images would use it
+      sink.send(statuses.invalid(task, frameworkId, agentId.get(), containerizer.cannotRun(task)));
+      return;
+    }
+    boolean fetching = task.getFetchCount() > 0 || image;
     TaskEntry e = new TaskEntry(task, framework, fetching ? TaskPhase.FETCHING : TaskPhase.LAUNCHING);
     e.killGrace = grace(task, null);
     tasks.put(id, e);
@@ -301,7 +307,7 @@ public final class TaskSupervisor {
       e.fetch = fetchers.submit(() -> {
         String failure;
         try {
-          failure = fetch.run(task, framework, uri -> loop.execute(() -> onFetchProgress(e, uri)));
+          failure = fetch.run(task, framework, message -> loop.execute(() -> onFetchProgress(e, message)));
         } catch (InterruptedException ex) {
           return; // killed while fetching; the kill has reported it
         } catch (RuntimeException ex) {
@@ -316,13 +322,13 @@ public final class TaskSupervisor {
     }
   }
 
-  /** A STARTING "fetching URI" update; it replaces an unacknowledged older one (never checkpointed). */
-  private void onFetchProgress(TaskEntry e, String uri) {
+  /** A STARTING "fetching URI" / "pulling IMAGE" update; it replaces an unacknowledged older one (never checkpointed). */
+  private void onFetchProgress(TaskEntry e, String message) {
     if (tasks.get(e.id()) != e || e.phase != TaskPhase.FETCHING) {
       return;
     }
     e.pending.removeIf(u -> u.status().getState() == TaskState.TASK_STARTING);
-    TaskStatus status = statuses.fetching(e.task, e.frameworkId, agentId.get(), uri, Ids.uuid());
+    TaskStatus status = statuses.starting(e.task, e.frameworkId, agentId.get(), message, Ids.uuid());
     e.addPending(new PendingUpdate(e.nextSeq, status));
     sink.send(status);
   }

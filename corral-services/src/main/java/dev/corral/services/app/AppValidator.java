@@ -72,6 +72,7 @@ public final class AppValidator {
     for (String field : List.of("container", "ipAddress", "residency", "secrets")) {
       type(field, JsonNode::isObject, "must be an object");
     }
+    checkContainer();
     checkHealthChecks();
     checkReadinessChecks();
     for (String field : List.of("networks", "dependencies")) {
@@ -115,6 +116,38 @@ public final class AppValidator {
     }
     if (!hasCmd && !hasArgs && !present("container")) {
       add("/", "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'.");
+    }
+  }
+
+  /** {@code container.type} DOCKER or MESOS; a {@code docker} object needs an image (MESOS may omit it). */
+  private void checkContainer() {
+    JsonNode container = app.path("container");
+    if (!container.isObject()) {
+      return;
+    }
+    String type = container.path("type").asText("DOCKER");
+    if (container.has("type") && !type.equals("DOCKER") && !type.equals("MESOS")) {
+      add("/container/type", "must be DOCKER or MESOS");
+    }
+    JsonNode docker = container.get("docker");
+    if (docker == null || docker.isNull()) {
+      if (type.equals("DOCKER") && container.has("type")) {
+        add("/container/docker", "a DOCKER container needs docker.image");
+      }
+      return;
+    }
+    if (!docker.isObject()) {
+      add("/container/docker", "must be an object");
+      return;
+    }
+    JsonNode image = docker.get("image");
+    if (image == null || !image.isTextual() || image.asText().isBlank()) {
+      add("/container/docker/image", "must be a non-empty string");
+    } else if (image.asText().chars().anyMatch(Character::isWhitespace)) {
+      add("/container/docker/image", "must not contain blanks");
+    }
+    if (docker.has("forcePullImage") && !docker.get("forcePullImage").isBoolean()) {
+      add("/container/docker/forcePullImage", "must be a boolean");
     }
   }
 

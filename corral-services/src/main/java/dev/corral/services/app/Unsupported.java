@@ -24,11 +24,7 @@ public final class Unsupported {
     List<String> out = new ArrayList<>();
     JsonNode container = n.get("container");
     if (container != null && container.isObject()) {
-      if (container.hasNonNull("docker")) {
-        out.add("container.docker" + SUFFIX);
-      } else if ("DOCKER".equals(container.path("type").asText())) {
-        out.add("container type DOCKER" + SUFFIX);
-      }
+      dockerReasons(container.path("docker"), out);
       if (container.hasNonNull("appc")) {
         out.add("container.appc" + SUFFIX);
       }
@@ -68,6 +64,29 @@ public final class Unsupported {
       out.add("a custom executor (" + executor + ")" + SUFFIX);
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * The image itself runs (the agent's oci containerizer pulls it); what Docker offers beyond it does not
+   * yet: bridge networking with its port mappings, raw docker run parameters, privileged containers.
+   */
+  private static void dockerReasons(JsonNode docker, List<String> out) {
+    if (!docker.isObject()) {
+      return;
+    }
+    String network = docker.path("network").asText("HOST");
+    if (!network.equals("HOST")) {
+      out.add("container.docker.network " + network + " (only HOST)" + SUFFIX);
+    }
+    if (nonEmpty(docker.get("portMappings"))) {
+      out.add("container.docker.portMappings (bridge networking)" + SUFFIX);
+    }
+    if (nonEmpty(docker.get("parameters"))) {
+      out.add("container.docker.parameters (docker run options)" + SUFFIX);
+    }
+    if (docker.path("privileged").asBoolean(false)) {
+      out.add("container.docker.privileged" + SUFFIX);
+    }
   }
 
   private static boolean nonEmpty(JsonNode v) {

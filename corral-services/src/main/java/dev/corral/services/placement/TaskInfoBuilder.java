@@ -4,6 +4,7 @@ import dev.corral.api.v1.CommandInfo;
 import dev.corral.api.v1.FetchUri;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.services.app.AppDefinition;
+import dev.corral.services.app.ContainerImage;
 import dev.corral.services.app.FetchArtifact;
 import dev.corral.services.app.PortDefinition;
 import java.util.ArrayList;
@@ -60,6 +61,7 @@ public final class TaskInfoBuilder {
           .setCache(f.cache()).setDestPath(f.destPath()));
     }
     app.taskKillGracePeriodSeconds().ifPresent(task::setKillGracePeriodSeconds);
+    ContainerImage.of(app).ifPresent(image -> task.setContainer(image.toProto()));
     return task.build();
   }
 

@@ -44,6 +44,24 @@ class AppValidatorTest {
   }
 
   @Test
+  void aDockerContainerNeedsAnImageAndAKnownType() {
+    assertThat(validate("""
+        {"id": "/a", "container": {"type": "DOCKER", "docker": {"image": "127.0.0.1:5000/x:1", "forcePullImage": true}}}"""))
+        .isEmpty();
+    assertThat(validate("{\"id\": \"/a\", \"container\": {\"type\": \"MESOS\", \"docker\": {\"image\": \"r:5000/x\"}}}"))
+        .isEmpty();
+    assertThat(validate("{\"id\": \"/a\", \"container\": {\"type\": \"DOCKER\", \"docker\": {}}}"))
+        .containsExactly(new Violation("/container/docker/image", "must be a non-empty string"));
+    assertThat(validate("{\"id\": \"/a\", \"container\": {\"type\": \"DOCKER\"}}"))
+        .containsExactly(new Violation("/container/docker", "a DOCKER container needs docker.image"));
+    assertThat(validate("{\"id\": \"/a\", \"container\": {\"type\": \"RKT\", \"docker\": {\"image\": \"r/x\"}}}"))
+        .containsExactly(new Violation("/container/type", "must be DOCKER or MESOS"));
+    assertThat(validate("""
+        {"id": "/a", "container": {"docker": {"image": "r/x", "forcePullImage": "yes"}}}"""))
+        .containsExactly(new Violation("/container/docker/forcePullImage", "must be a boolean"));
+  }
+
+  @Test
   void fetchEntriesNeedAFetchableUriAndADestPathInsideTheSandbox() {
     assertThat(validate("""
         {"id": "/a", "cmd": "x", "fetch": [

@@ -1,0 +1,131 @@
+package dev.corral.agent;
+
+import static dev.corral.agent.AgentTestSupport.LONG;
+import static dev.corral.agent.AgentTestSupport.read;
+import static dev.corral.agent.AgentTestSupport.shellTask;
+import static dev.corral.agent.AgentTestSupport.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.agent.cgroups.CgroupDetector;
+import dev.corral.agent.fetch.FetcherConfig;
+import dev.corral.agent.image.ImagesConfig;
+import dev.corral.agent.image.TestRegistry;
+import dev.corral.agent.oci.OciRuntime;
+import dev.corral.api.v1.CommandInfo;
+import dev.corral.api.v1.ContainerInfo;
+import dev.corral.api.v1.TaskInfo;
+import dev.corral.api.v1.TaskState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Tasks with images from a real local registry, in runc containers. Needs root, runc, skopeo, umoci. */
+class ImageContainerTest extends RealAgentTestBase {
+  private TestRegistry registry;
+  private OciRuntime runtime;
+
+  @BeforeEach
+  void startRegistry() throws Exception {
+    Assumptions.assumeTrue(CgroupDetector.isRoot(), "OCI containers need root");
+    runtime = OciRuntime.find(OciRuntime.RUNC, workDir.resolve("oci"));
+    Assumptions.assumeTrue(runtime != null, "runc is not installed (apt-get install runc)");
+    String missing = TestRegistry.missing();
+    Assumptions.assumeTrue(missing == null, missing);
+    registry = TestRegistry.start(workDir.resolve("registry"));
+    registry.push(TestRegistry.buildTinyLayout(workDir.resolve("build")), "tiny:1");
+  }
+
+  @AfterEach
+  void stopRegistry() throws Exception {
+    if (registry != null) {
+      registry.close();
+    }
+    if (runtime != null && Files.isDirectory(runtime.stateRoot())) {
+      try (var ids = Files.list(runtime.stateRoot())) {
+        ids.forEach(dir -> runtime.delete(dir.getFileName().toString()));
+      }
+    }
+  }
+
+  private Agent startAgent(String containerizers, Path imageDir) {
+    ImagesConfig images = ImagesConfig.defaults().withInsecureRegistries(List.of(registry.host()))
+        .withImageDir(imageDir);
+    Agent agent = startAgent(AgentTestSupport.config(workDir).withContainerizers(List.of(containerizers.split(",")))
+        .withFetcher(FetcherConfig.defaults().withImages(images)));
+    master.awaitConnected(LONG);
+    return agent;
+  }
+
+  private static TaskInfo imageTask(String id, String image, String script) {
+    TaskInfo t = shellTask(id, script == null ? "" : script);
+    if (script == null) {
+      t = t.toBuilder().setCommand(t.getCommand().toBuilder().setShell(false).clearValue()).build();
+    }
+    return t.toBuilder().setContainer(ContainerInfo.newBuilder().setImage(image)).build();
+  }
+
+  @Test
+  void taskSeesTheImageFilesNotTheHostsAndTheSandboxAtBothPaths() {
+    startAgent("oci,process", null);
+    String id = unique("img");
+    String image = registry.host() + "/tiny:1";
+    master.runTask(imageTask(id, image, "cat /etc/os-release; test -e /usr/bin/java && echo host-usr || echo no-host-usr;"
+        + " echo from=$FROM_IMAGE; echo hi > /mnt/mesos/sandbox/inner; cat \"$MESOS_SANDBOX/inner\"; pwd"));
+    assertThat(master.awaitStatus(id, TaskState.TASK_STARTING, LONG).getMessage()).isEqualTo("pulling " + image);
+    assertThat(master.awaitStatus(id, TaskState.TASK_RUNNING, LONG).getMessage()).isEqualTo("containerizer: oci");
+    master.awaitStatus(id, TaskState.TASK_FINISHED, LONG);
+    String out = read(sandbox(id).resolve("stdout"));
+    assertThat(out).contains("ID=corral-test", "no-host-usr", "from=yes", "hi\n");
+  }
+
+  @Test
+  void theImageCmdRunsWhenTheTaskHasNoCommandAndTwoTasksPullOnce() throws Exception {
+    startAgent("oci", null);
+    String a = unique("cmd-a");
+    String b = unique("cmd-b");
+    master.runTask(imageTask(a, registry.host() + "/tiny:1", null));
+    master.runTask(imageTask(b, registry.host() + "/tiny:1", null));
+    master.awaitStatus(a, TaskState.TASK_FINISHED, LONG);
+    master.awaitStatus(b, TaskState.TASK_FINISHED, LONG);
+    assertThat(read(sandbox(a).resolve("stdout"))).isEqualTo(TestRegistry.OS_RELEASE);
+    assertThat(read(sandbox(b).resolve("stdout"))).isEqualTo(TestRegistry.OS_RELEASE);
+    assertThat(registry.manifestGets("tiny", "1")).as("one pull for both tasks").isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void failedPullsFailTheTaskClearlyWhileOtherTasksRun() throws Exception {
+    Path dir = Files.createDirectories(workDir.resolve("tarballs"));
+    Files.writeString(dir.resolve("corrupt:1.tar"), "not a tarball");
+    startAgent("oci,process", dir);
+    String missing = unique("missing");
+    String corrupt = unique("corrupt");
+    String plain = unique("plain");
+    master.runTask(imageTask(missing, registry.host() + "/nope:1", "true"));
+    master.runTask(imageTask(corrupt, "corrupt:1", "true"));
+    master.runTask(shellTask(plain, "echo plain"));
+    assertThat(master.awaitStatus(missing, TaskState.TASK_FAILED, LONG).getMessage())
+        .startsWith("pull of " + registry.host() + "/nope:1 failed: ").contains("manifest unknown");
+    assertThat(master.awaitStatus(corrupt, TaskState.TASK_FAILED, LONG).getMessage())
+        .startsWith("pull of corrupt:1 failed: ");
+    master.awaitStatus(plain, TaskState.TASK_FINISHED, LONG);
+
+    registry.stop();
+    String refused = unique("refused");
+    master.runTask(imageTask(refused, registry.host() + "/tiny:2", "true"));
+    assertThat(master.awaitStatus(refused, TaskState.TASK_FAILED, LONG).getMessage())
+        .startsWith("pull of " + registry.host() + "/tiny:2 failed: ").contains("connection refused");
+  }
+
+  @Test
+  void theProcessContainerizerRefusesImages() {
+    startAgent("process", null);
+    String id = unique("proc");
+    master.runTask(imageTask(id, registry.host() + "/tiny:1", "true"));
+    assertThat(master.awaitStatus(id, TaskState.TASK_ERROR, LONG).getMessage())
+        .contains("only the oci containerizer runs images");
+  }
+}

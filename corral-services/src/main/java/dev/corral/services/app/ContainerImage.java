@@ -1,0 +1,31 @@
+package dev.corral.services.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.api.v1.ContainerInfo;
+import java.util.Optional;
+
+/**
+ * The image an instance runs in, from Marathon's {@code container: {type: DOCKER|MESOS, docker: {image,
+ * forcePullImage}}}. Both types mean the same here: the agent's {@code oci} containerizer runs the image
+ * (there is no Docker daemon). Pods would map their {@code containers[].image: {id, forcePull}} to the same
+ * value, so the agent needs no second path. Immutable.
+ *
+ * @param image the reference as written ({@code registry:5000/name:tag}); the agent resolves it
+ * @param forcePull pull even when the agent has the image cached
+ */
+public record ContainerImage(String image, boolean forcePull) {
+
+  /** The app's image; empty when it has none (the task runs on the agent's filesystem). */
+  public static Optional<ContainerImage> of(AppDefinition app) {
+    JsonNode docker = app.node().path("container").path("docker");
+    String image = docker.path("image").asText("");
+    if (image.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ContainerImage(image, docker.path("forcePullImage").asBoolean(false)));
+  }
+
+  public ContainerInfo toProto() {
+    return ContainerInfo.newBuilder().setImage(image).setForcePull(forcePull).build();
+  }
+}
