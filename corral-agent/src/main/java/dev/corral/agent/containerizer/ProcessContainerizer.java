@@ -54,6 +54,9 @@ public final class ProcessContainerizer implements Containerizer {
 
   @Override
   public String cannotRun(TaskInfo task) {
+    if (task.hasNetwork() && task.getNetwork().getMode() == dev.corral.api.v1.NetworkInfo.Mode.MODE_CONTAINER) {
+      return "the task asks for a container network, which only the oci containerizer provides";
+    }
     return null;
   }
 

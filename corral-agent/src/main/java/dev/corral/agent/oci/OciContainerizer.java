@@ -1,5 +1,6 @@
 package dev.corral.agent.oci;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.agent.cgroups.CgroupLimits;
 import dev.corral.agent.cgroups.Cgroups;
 import dev.corral.agent.cgroups.TaskCgroup;
@@ -15,6 +16,7 @@ import dev.corral.agent.containerizer.ProcStat;
 import dev.corral.agent.containerizer.ProcessContainerizer;
 import dev.corral.agent.containerizer.TaskCommand;
 import dev.corral.agent.containerizer.TaskPids;
+import dev.corral.agent.net.ContainerNetworks;
 import dev.corral.api.v1.CommandInfo;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.common.Json;
@@ -52,6 +54,9 @@ import org.slf4j.LoggerFactory;
  * <p>Kill: {@code runc kill ID TERM}; after the grace period {@code runc kill --all ID KILL}. The
  * container's init is {@link ContainerInit}, which passes TERM on to the command.
  *
+ * <p>Container networking: a task whose {@code TaskInfo.network} asks for a container network joins a
+ * namespace made before the container starts and removed in {@link #collect} ({@link ContainerNetworks}).
+ *
  * <p>Blocking, stateless and thread-safe, like every {@link Containerizer}.
  */
 public final class OciContainerizer implements Containerizer {
@@ -66,9 +71,16 @@ public final class OciContainerizer implements Containerizer {
   private final String hostname;
   private final Map<String, String> agentEnv;
   private final boolean swapAccounting;
+  private final ContainerNetworks networks;
 
   public OciContainerizer(OciRuntime runtime, Cgroups cgroups, HostTools tools, Path monitorScript,
       String hostname, Map<String, String> agentEnv) {
+    this(runtime, cgroups, tools, monitorScript, hostname, agentEnv, null);
+  }
+
+  /** @param networks container networking; null: tasks that ask for it are not run here */
+  public OciContainerizer(OciRuntime runtime, Cgroups cgroups, HostTools tools, Path monitorScript,
+      String hostname, Map<String, String> agentEnv, ContainerNetworks networks) {
     if (!cgroups.enabled()) {
       throw new IllegalArgumentException("the oci containerizer needs cgroups: " + cgroups.describe());
     }
@@ -79,6 +91,7 @@ public final class OciContainerizer implements Containerizer {
     this.hostname = hostname;
     this.agentEnv = Map.copyOf(agentEnv);
     this.swapAccounting = Files.exists(Path.of("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes"));
+    this.networks = networks;
   }
 
   public OciRuntime runtime() {
@@ -92,7 +105,10 @@ public final class OciContainerizer implements Containerizer {
 
   @Override
   public String cannotRun(TaskInfo task) {
-    return task.getCommand().getValue().isEmpty() ? "the task has no command" : null;
+    if (task.getCommand().getValue().isEmpty()) {
+      return "the task has no command";
+    }
+    return ContainerNetworks.wanted(task) && networks == null ? "container networking is off on this agent" : null;
   }
 
   @Override
@@ -117,12 +133,18 @@ public final class OciContainerizer implements Containerizer {
     String id = ContainerIds.of(task.getTaskId());
     TaskCgroup cgroup = cgroups.existing(task.getTaskId());
     Path bundle = req.metaDir().resolve(BUNDLE);
+    ContainerNetworks.Attachment net = null;
     try {
       Files.deleteIfExists(req.metaDir().resolve("exit_status"));
       PosixUser user = resolveUser(command.getUser(), req.sandbox());
-      writeBundle(bundle, req, user, cgroup);
+      net = attach(task, id, req.metaDir());
+      writeBundle(bundle, req, user, cgroup, net);
     } catch (IOException e) {
+      detach(task.getTaskId(), id, req.metaDir());
       throw new LaunchException("cannot write the OCI bundle: " + e.getMessage(), e);
+    } catch (LaunchException e) {
+      detach(task.getTaskId(), id, req.metaDir());
+      throw e;
     }
     ProcessBuilder pb = new ProcessBuilder(monitorArgv(req, bundle, id));
     pb.directory(req.sandbox().toFile());
@@ -130,11 +152,34 @@ public final class OciContainerizer implements Containerizer {
     // runc needs nothing from the agent's environment; the task's own is in config.json
     pb.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     try {
-      return MonitorStart.start(pb, req.sandbox(), cgroup, NAME);
+      Launched launched = MonitorStart.start(pb, req.sandbox(), cgroup, NAME);
+      return net == null ? launched : new Launched(launched.pids(), launched.monitor(), launched.cgroup(),
+          launched.containerizer(), List.of(net.address()));
     } catch (LaunchException | RuntimeException e) {
       runtime.delete(id);
       cgroup.destroy();
+      detach(task.getTaskId(), id, req.metaDir());
       throw e;
+    }
+  }
+
+  private ContainerNetworks.Attachment attach(TaskInfo task, String id, Path metaDir) throws LaunchException {
+    if (!ContainerNetworks.wanted(task)) {
+      return null;
+    }
+    if (networks == null) {
+      throw new LaunchException("container networking is off on this agent");
+    }
+    try {
+      return networks.setUp(task, id, metaDir);
+    } catch (IOException e) {
+      throw new LaunchException("cannot set up the container network: " + e.getMessage(), e);
+    }
+  }
+
+  private void detach(String taskId, String id, Path metaDir) {
+    if (networks != null) {
+      networks.tearDown(taskId, id, metaDir);
     }
   }
 
@@ -145,8 +190,8 @@ public final class OciContainerizer implements Containerizer {
     return argv;
   }
 
-  private void writeBundle(Path bundle, LaunchRequest req, PosixUser user, TaskCgroup cgroup)
-      throws IOException, LaunchException {
+  private void writeBundle(Path bundle, LaunchRequest req, PosixUser user, TaskCgroup cgroup,
+      ContainerNetworks.Attachment net) throws IOException, LaunchException {
     TaskInfo task = req.task();
     String frameworkId = task.getFrameworkId().isEmpty()
         ? req.framework().getFrameworkId() : task.getFrameworkId();
@@ -156,7 +201,11 @@ public final class OciContainerizer implements Containerizer {
         req.sandbox(), user == null ? 0 : user.uid(), user == null ? 0 : user.gid(), hostname, req.sandbox(),
         cgroupsPath(cgroup), CgroupLimits.of(task.getResourcesList()), swapAccounting);
     Files.createDirectories(bundle.resolve(OciConfig.ROOTFS));
-    Json.mapper().writeValue(bundle.resolve("config.json").toFile(), OciConfig.render(spec));
+    ObjectNode config = OciConfig.render(spec);
+    if (net != null) {
+      OciConfig.joinNetwork(config, net.netnsPath());
+    }
+    Json.mapper().writeValue(bundle.resolve("config.json").toFile(), config);
   }
 
   /**
@@ -228,6 +277,7 @@ public final class OciContainerizer implements Containerizer {
     }
     cgroup.killAll();
     cgroup.destroy();
+    detach(taskId, id, metaDir); // after the container is gone: nothing is left inside the namespace
     return new ExitFacts(status, oom);
   }
 
