@@ -2,6 +2,7 @@ package dev.corral.agent;
 
 import dev.corral.agent.containerizer.ProcessContainerizer;
 import dev.corral.agent.fetch.FetcherConfig;
+import dev.corral.agent.net.Subnet;
 import dev.corral.agent.oci.ContainerizerSetup;
 import dev.corral.agent.oci.OciRuntime;
 import dev.corral.agent.resources.AttributeParser;
@@ -32,6 +33,8 @@ import java.util.Objects;
  * @param containerizers {@code oci}, {@code process}, in order of preference; null picks {@code oci,process}
  *     where an OCI runtime, root and cgroups are available, else {@code process}
  * @param ociRuntime {@code runc} (null: the default) or {@code crun}
+ * @param containerNetwork the CIDR range of container networking's bridge and addresses (null:
+ *     {@value dev.corral.agent.net.Subnet#DEFAULT})
  */
 public record AgentConfig(
     Path workDir,
@@ -44,7 +47,8 @@ public record AgentConfig(
     Duration statusRetryInterval,
     FetcherConfig fetcher,
     List<String> containerizers,
-    String ociRuntime) {
+    String ociRuntime,
+    String containerNetwork) {
 
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
@@ -75,6 +79,7 @@ public record AgentConfig(
     if (!ociRuntime.equals(OciRuntime.RUNC) && !ociRuntime.equals(OciRuntime.CRUN)) {
       throw new IllegalArgumentException("unknown OCI runtime '" + ociRuntime + "' (known: runc, crun)");
     }
+    containerNetwork = Subnet.parse(containerNetwork == null ? Subnet.DEFAULT : containerNetwork).toString();
   }
 
   /**
@@ -83,58 +88,63 @@ public record AgentConfig(
    */
   public static AgentConfig defaults(Path workDir) {
     return new AgentConfig(workDir, null, null, null, DEFAULT_KILL_GRACE, true, DEFAULT_HEARTBEAT,
-        DEFAULT_STATUS_RETRY, null, List.of(ProcessContainerizer.NAME), null);
+        DEFAULT_STATUS_RETRY, null, List.of(ProcessContainerizer.NAME), null, null);
   }
 
   /** {@code null} detects: {@code oci,process} where containers work here, else {@code process}. */
   public AgentConfig withContainerizers(List<String> value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, value, ociRuntime);
+        heartbeatInterval, statusRetryInterval, fetcher, value, ociRuntime, containerNetwork);
   }
 
   public AgentConfig withOciRuntime(String value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, value);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, value, containerNetwork);
+  }
+
+  public AgentConfig withContainerNetwork(String value) {
+    return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, value);
   }
 
   public AgentConfig withHostname(String value) {
     return new AgentConfig(workDir, value, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork);
   }
 
   public AgentConfig withResources(String value) {
     return new AgentConfig(workDir, hostname, value, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork);
   }
 
   public AgentConfig withAttributes(String value) {
     return new AgentConfig(workDir, hostname, resources, value, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork);
   }
 
   public AgentConfig withKillGracePeriod(Duration value) {
     return new AgentConfig(workDir, hostname, resources, attributes, value, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork);
   }
 
   public AgentConfig withCgroupsEnabled(boolean value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, value,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork);
   }
 
   public AgentConfig withHeartbeatInterval(Duration value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        value, statusRetryInterval, fetcher, containerizers, ociRuntime);
+        value, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork);
   }
 
   public AgentConfig withStatusRetryInterval(Duration value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, value, fetcher, containerizers, ociRuntime);
+        heartbeatInterval, value, fetcher, containerizers, ociRuntime, containerNetwork);
   }
 
   public AgentConfig withFetcher(FetcherConfig value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, value, containerizers, ociRuntime);
+        heartbeatInterval, statusRetryInterval, value, containerizers, ociRuntime, containerNetwork);
   }
 
   private static Duration positiveOr(Duration value, Duration fallback, String name) {

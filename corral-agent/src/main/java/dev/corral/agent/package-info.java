@@ -17,7 +17,8 @@
  *       Prometheus text (knows tasks only through its {@code ContainerLookup}).
  *   <li>{@code exec}: commands run inside running tasks over a WebSocket ({@code corral task exec}).
  *   <li>{@code oci}: the OCI containerizer (runc/crun bundles); {@code image}: container images pulled with
- *       skopeo and unpacked with umoci into a digest cache; {@code gpu}: GPU discovery and assignment.
+ *       skopeo and unpacked with umoci into a digest cache; {@code net}: container network namespaces on the
+ *       agent's bridge with port mappings; {@code gpu}: GPU discovery and assignment.
  * </ul>
  * Dependencies have no cycles: {@code tasks} → {@code checkpoint} → {@code containerizer} →
  * {@code cgroups} ({@code tasks} also uses the lower ones directly), {@code tasks} → {@code fetch};

@@ -22,7 +22,7 @@ class PackageLayeringTest {
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.corral\\.([a-z.]+)\\.[A-Z]", Pattern.MULTILINE);
   private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
       Map.entry("agent", Set.of("agent.cgroups", "agent.checkpoint", "agent.containerizer", "agent.exec", "agent.fetch",
-          "agent.files", "agent.gpu", "agent.health", "agent.image", "agent.master", "agent.metrics", "agent.oci", "agent.resources",
+          "agent.files", "agent.gpu", "agent.health", "agent.image", "agent.master", "agent.metrics", "agent.net", "agent.oci", "agent.resources",
           "agent.tasks", "api", "api.v1", "common")),
       Map.entry("agent.metrics", Set.of("agent.cgroups", "common")),
       Map.entry("agent.files", Set.of("common")),
@@ -36,8 +36,9 @@ class PackageLayeringTest {
       Map.entry("agent.health", Set.of("api.v1", "common")),
       Map.entry("agent.checkpoint", Set.of("agent.containerizer", "api.v1")),
       Map.entry("agent.containerizer", Set.of("agent.cgroups", "api.v1")),
-      Map.entry("agent.oci", Set.of("agent.cgroups", "agent.containerizer", "agent.gpu", "agent.image", "api.v1",
-          "common")),
+      Map.entry("agent.oci", Set.of("agent.cgroups", "agent.containerizer", "agent.gpu", "agent.image", "agent.net",
+          "api.v1", "common")),
+      Map.entry("agent.net", Set.of("api.v1")),
       Map.entry("agent.gpu", Set.of("api.v1")),
       Map.entry("agent.cgroups", Set.of("api", "api.v1")));
 

@@ -35,6 +35,11 @@ public final class AgentOptions {
       description = "The OCI runtime of the oci containerizer: runc or crun (default: ${DEFAULT-VALUE}).")
   String ociRuntime;
 
+  @Option(names = "--container-network", paramLabel = "CIDR", defaultValue = "172.31.0.0/16",
+      description = "Addresses of tasks with a container network (networks: [{mode: container}]): the bridge "
+      + "corral0 takes the first, tasks the rest (default: ${DEFAULT-VALUE}).")
+  String containerNetwork;
+
   @Option(names = "--maven-repository", paramLabel = "URL", description = "Remote Maven repositories for maven:// "
       + "fetches, comma-separated, searched in order; http(s) or file:// (default: " + FetcherConfig.MAVEN_CENTRAL + ").")
   String mavenRepositories;
@@ -105,7 +110,7 @@ public final class AgentOptions {
         .withCgroupsEnabled(defaults.cgroupsEnabled() && !noCgroups).withFetcher(fetcher)
         .withContainerizers(containerizers == null || containerizers.isBlank() ? null
             : ContainerizerSetup.parse(containerizers))
-        .withOciRuntime(ociRuntime);
+        .withOciRuntime(ociRuntime).withContainerNetwork(containerNetwork);
   }
 
   /**

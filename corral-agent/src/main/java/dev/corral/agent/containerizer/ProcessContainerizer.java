@@ -54,8 +54,13 @@ public final class ProcessContainerizer implements Containerizer {
 
   @Override
   public String cannotRun(TaskInfo task) {
-    return task.getContainer().getImage().isEmpty() ? null
-        : "the task has an image (" + task.getContainer().getImage() + "); only the oci containerizer runs images";
+    if (!task.getContainer().getImage().isEmpty()) {
+      return "the task has an image (" + task.getContainer().getImage() + "); only the oci containerizer runs images";
+    }
+    if (task.hasNetwork() && task.getNetwork().getMode() == dev.corral.api.v1.NetworkInfo.Mode.MODE_CONTAINER) {
+      return "the task asks for a container network, which only the oci containerizer provides";
+    }
+    return null;
   }
 
   /** Never claims a task: it runs whatever no other containerizer claims (see {@link Containerizers}). */

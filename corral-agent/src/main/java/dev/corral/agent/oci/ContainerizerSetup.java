@@ -5,6 +5,7 @@ import dev.corral.agent.containerizer.Containerizer;
 import dev.corral.agent.containerizer.Containerizers;
 import dev.corral.agent.containerizer.HostTools;
 import dev.corral.agent.containerizer.ProcessContainerizer;
+import dev.corral.agent.net.ContainerNetworks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -50,10 +51,11 @@ public final class ContainerizerSetup {
    * @param requested the operator's list, or null for the default
    * @param runtimeName {@code runc} or {@code crun}
    * @param workDir the agent's work dir; the runtime keeps its state under {@code WORK/oci}
+   * @param networks container networking for the oci containerizer; null leaves tasks that ask for it unrun
    */
   public static Containerizers build(List<String> requested, String runtimeName, boolean root, Cgroups cgroups,
       HostTools tools, Path monitorScript, String hostname, Map<String, String> agentEnv, Path workDir,
-      ProcessContainerizer process, Function<String, Path> metaDirs) {
+      ProcessContainerizer process, Function<String, Path> metaDirs, ContainerNetworks networks) {
     OciRuntime runtime = OciRuntime.find(runtimeName, workDir.resolve("oci"));
     String ociProblem = runtime == null ? runtimeName + " is not installed"
         : !root ? "the agent does not run as root"
@@ -70,7 +72,8 @@ public final class ContainerizerSetup {
         if (ociProblem != null) {
           throw new IllegalStateException("the oci containerizer cannot run here: " + ociProblem);
         }
-        ordered.add(new OciContainerizer(runtime, cgroups, tools, monitorScript, hostname, agentEnv));
+        ordered.add(new OciContainerizer(runtime, cgroups, tools, monitorScript, hostname, agentEnv,
+            networks));
       }
     }
     return new Containerizers(ordered, process, metaDirs);

@@ -27,8 +27,9 @@ import java.util.Map;
 final class ImageBundle {
   private ImageBundle() {}
 
+  /** @param netns the task's network namespace to join, or null for the host's network */
   static void write(Path bundle, LaunchRequest req, Image image, Map<String, String> agentEnv, String hostname,
-      String cgroupsPath, boolean swapAccounting) throws IOException, ImageException {
+      String cgroupsPath, boolean swapAccounting, Path netns) throws IOException, ImageException {
     TaskInfo task = req.task();
     String userSpec = task.getCommand().getUser().isEmpty() ? image.config().user() : task.getCommand().getUser();
     ImageUser user = ImageUser.resolve(userSpec, image.rootfs());
@@ -47,7 +48,11 @@ final class ImageBundle {
     ContainerSpec spec = new ContainerSpec(hasShell ? ContainerInit.wrap(argv) : argv, env,
         workingDir.isEmpty() ? req.sandbox() : Path.of(workingDir), user.uid(), user.gid(), hostname,
         req.sandbox(), cgroupsPath, CgroupLimits.of(task.getResourcesList()), swapAccounting, true);
-    Json.mapper().writeValue(bundle.resolve("config.json").toFile(), OciConfig.render(spec));
+    com.fasterxml.jackson.databind.node.ObjectNode config = OciConfig.render(spec);
+    if (netns != null) {
+      OciConfig.joinNetwork(config, netns);
+    }
+    Json.mapper().writeValue(bundle.resolve("config.json").toFile(), config);
   }
 
   /** The task's environment with the image's {@code Env} merged in (see the class comment). */

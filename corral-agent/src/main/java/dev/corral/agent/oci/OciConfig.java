@@ -142,6 +142,15 @@ public final class OciConfig {
     return l;
   }
 
+  /**
+   * Puts the container into a network namespace the agent made ({@link dev.corral.agent.net.ContainerNetworks})
+   * instead of the host's. {@code /sys} stays the host's read-only bind, which any namespace may mount.
+   */
+  public static void joinNetwork(ObjectNode config, Path netns) {
+    ((ArrayNode) config.path("linux").path("namespaces")).addObject().put("type", "network")
+        .put("path", netns.toString());
+  }
+
   static ObjectNode resources(CgroupLimits limits, boolean swapAccounting) {
     ObjectNode r = F.objectNode();
     ArrayNode devices = r.putArray("devices");

@@ -1,5 +1,6 @@
 package dev.corral.agent.oci;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.agent.cgroups.CgroupLimits;
 import dev.corral.agent.cgroups.Cgroups;
 import dev.corral.agent.cgroups.TaskCgroup;
@@ -19,6 +20,7 @@ import dev.corral.agent.image.Image;
 import dev.corral.agent.image.ImageException;
 import dev.corral.agent.image.ImageUse;
 import dev.corral.agent.image.RootfsOverlay;
+import dev.corral.agent.net.ContainerNetworks;
 import dev.corral.api.v1.CommandInfo;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.common.Json;
@@ -63,6 +65,9 @@ import org.slf4j.LoggerFactory;
  * step, which recorded the image in the task's checkpoint directory; the mount is undone when the exit is
  * collected.
  *
+ * <p>Container networking: a task whose {@code TaskInfo.network} asks for a container network joins a
+ * namespace made before the container starts and removed in {@link #collect} ({@link ContainerNetworks}).
+ *
  * <p>Blocking, stateless and thread-safe, like every {@link Containerizer}.
  */
 public final class OciContainerizer implements Containerizer {
@@ -78,9 +83,16 @@ public final class OciContainerizer implements Containerizer {
   private final Map<String, String> agentEnv;
   private final boolean swapAccounting;
   private final Clock clock = Clock.systemUTC(); // only stamps an image's last use for the cache's LRU
+  private final ContainerNetworks networks;
 
   public OciContainerizer(OciRuntime runtime, Cgroups cgroups, HostTools tools, Path monitorScript,
       String hostname, Map<String, String> agentEnv) {
+    this(runtime, cgroups, tools, monitorScript, hostname, agentEnv, null);
+  }
+
+  /** @param networks container networking; null: tasks that ask for it are not run here */
+  public OciContainerizer(OciRuntime runtime, Cgroups cgroups, HostTools tools, Path monitorScript,
+      String hostname, Map<String, String> agentEnv, ContainerNetworks networks) {
     if (!cgroups.enabled()) {
       throw new IllegalArgumentException("the oci containerizer needs cgroups: " + cgroups.describe());
     }
@@ -91,6 +103,7 @@ public final class OciContainerizer implements Containerizer {
     this.hostname = hostname;
     this.agentEnv = Map.copyOf(agentEnv);
     this.swapAccounting = Files.exists(Path.of("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes"));
+    this.networks = networks;
   }
 
   public OciRuntime runtime() {
@@ -105,7 +118,10 @@ public final class OciContainerizer implements Containerizer {
   @Override
   public String cannotRun(TaskInfo task) {
     boolean image = !task.getContainer().getImage().isEmpty();
-    return task.getCommand().getValue().isEmpty() && !image ? "the task has no command" : null;
+    if (task.getCommand().getValue().isEmpty() && !image) {
+      return "the task has no command";
+    }
+    return ContainerNetworks.wanted(task) && networks == null ? "container networking is off on this agent" : null;
   }
 
   @Override
@@ -131,28 +147,34 @@ public final class OciContainerizer implements Containerizer {
     TaskCgroup cgroup = cgroups.existing(task.getTaskId());
     Path bundle = req.metaDir().resolve(BUNDLE);
     Image image = null;
+    ContainerNetworks.Attachment net = null;
     try {
       Files.deleteIfExists(req.metaDir().resolve("exit_status"));
+      net = attach(task, id, req.metaDir());
       if (task.getContainer().getImage().isEmpty()) {
         PosixUser user = resolveUser(command.getUser(), req.sandbox());
-        writeBundle(bundle, req, user, cgroup);
+        writeBundle(bundle, req, user, cgroup, net);
       } else {
         image = ImageUse.pulled(req.metaDir()).orElseThrow(
             () -> new LaunchException("the image " + task.getContainer().getImage() + " was not pulled"));
         ImageUse.acquire(image, id, clock.instant());
         RootfsOverlay.mount(image.rootfs(), overlayDir(id), bundle.resolve(OciConfig.ROOTFS));
-        ImageBundle.write(bundle, req, image, agentEnv, hostname, cgroupsPath(cgroup), swapAccounting);
+        ImageBundle.write(bundle, req, image, agentEnv, hostname, cgroupsPath(cgroup), swapAccounting,
+            net == null ? null : net.netnsPath());
       }
     } catch (IOException | ImageException e) {
       releaseImage(id, bundle, image);
+      detach(task.getTaskId(), id, req.metaDir());
       throw new LaunchException((image == null ? "cannot write the OCI bundle: " : "cannot run the image: ")
           + e.getMessage(), e);
     } catch (LaunchException e) {
       releaseImage(id, bundle, image);
+      detach(task.getTaskId(), id, req.metaDir());
       throw e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       releaseImage(id, bundle, image);
+      detach(task.getTaskId(), id, req.metaDir());
       throw new LaunchException("interrupted while mounting the image");
     }
     ProcessBuilder pb = new ProcessBuilder(monitorArgv(req, bundle, id));
@@ -161,11 +183,14 @@ public final class OciContainerizer implements Containerizer {
     // runc needs nothing from the agent's environment; the task's own is in config.json
     pb.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     try {
-      return MonitorStart.start(pb, req.sandbox(), cgroup, NAME);
+      Launched launched = MonitorStart.start(pb, req.sandbox(), cgroup, NAME);
+      return net == null ? launched : new Launched(launched.pids(), launched.monitor(), launched.cgroup(),
+          launched.containerizer(), List.of(net.address()));
     } catch (LaunchException | RuntimeException e) {
       runtime.delete(id);
       cgroup.destroy();
       releaseImage(id, bundle, image);
+      detach(task.getTaskId(), id, req.metaDir());
       throw e;
     }
   }
@@ -190,6 +215,26 @@ public final class OciContainerizer implements Containerizer {
     }
   }
 
+  private ContainerNetworks.Attachment attach(TaskInfo task, String id, Path metaDir) throws LaunchException {
+    if (!ContainerNetworks.wanted(task)) {
+      return null;
+    }
+    if (networks == null) {
+      throw new LaunchException("container networking is off on this agent");
+    }
+    try {
+      return networks.setUp(task, id, metaDir);
+    } catch (IOException e) {
+      throw new LaunchException("cannot set up the container network: " + e.getMessage(), e);
+    }
+  }
+
+  private void detach(String taskId, String id, Path metaDir) {
+    if (networks != null) {
+      networks.tearDown(taskId, id, metaDir);
+    }
+  }
+
   private List<String> monitorArgv(LaunchRequest req, Path bundle, String id) {
     List<String> argv = new ArrayList<>(List.of(tools.bash(), monitorScript.toString(),
         req.metaDir().toString(), req.sandbox().toString()));
@@ -197,8 +242,8 @@ public final class OciContainerizer implements Containerizer {
     return argv;
   }
 
-  private void writeBundle(Path bundle, LaunchRequest req, PosixUser user, TaskCgroup cgroup)
-      throws IOException, LaunchException {
+  private void writeBundle(Path bundle, LaunchRequest req, PosixUser user, TaskCgroup cgroup,
+      ContainerNetworks.Attachment net) throws IOException, LaunchException {
     TaskInfo task = req.task();
     String frameworkId = task.getFrameworkId().isEmpty()
         ? req.framework().getFrameworkId() : task.getFrameworkId();
@@ -208,7 +253,11 @@ public final class OciContainerizer implements Containerizer {
         req.sandbox(), user == null ? 0 : user.uid(), user == null ? 0 : user.gid(), hostname, req.sandbox(),
         cgroupsPath(cgroup), CgroupLimits.of(task.getResourcesList()), swapAccounting);
     Files.createDirectories(bundle.resolve(OciConfig.ROOTFS));
-    Json.mapper().writeValue(bundle.resolve("config.json").toFile(), OciConfig.render(spec));
+    ObjectNode config = OciConfig.render(spec);
+    if (net != null) {
+      OciConfig.joinNetwork(config, net.netnsPath());
+    }
+    Json.mapper().writeValue(bundle.resolve("config.json").toFile(), config);
   }
 
   /**
@@ -285,6 +334,7 @@ public final class OciContainerizer implements Containerizer {
     } catch (IOException e) {
       log.warn("cannot read the image record of {}: {}", taskId, e.getMessage());
     }
+    detach(taskId, id, metaDir); // after the container is gone: nothing is left inside the namespace
     return new ExitFacts(status, oom);
   }
 

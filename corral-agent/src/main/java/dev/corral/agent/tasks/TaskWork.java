@@ -59,7 +59,8 @@ final class TaskWork {
       }
       // the message names the containerizer, so an operator sees where the task runs
       PendingUpdate running = new PendingUpdate(seq, statuses.running(task, frameworkId, agentId, Ids.uuid())
-          .toBuilder().setMessage("containerizer: " + launched.containerizer()).build());
+          .toBuilder().setMessage("containerizer: " + launched.containerizer())
+          .addAllIpAddresses(launched.ipAddresses()).build());
       log.info("task {} running in {}, pid {}", id, launched.containerizer(), launched.pids().taskPid());
       return new LaunchOutcome(launched, running);
     } catch (LaunchException | IOException | RuntimeException e) {

@@ -50,6 +50,7 @@ public final class AppDefinition {
   private final Map<String, String> labels;
   private final List<PortDefinition> portDefinitions;
   private final boolean requirePorts;
+  private final Networking networking;
   private final List<Constraint> constraints;
   private final List<String> acceptedResourceRoles;
   private final double backoffSeconds;
@@ -84,6 +85,7 @@ public final class AppDefinition {
     this.labels = textValues(node.get("labels"));
     this.portDefinitions = portDefinitions(node.get("portDefinitions"));
     this.requirePorts = node.path("requirePorts").asBoolean(false);
+    this.networking = Networking.of(node);
     this.constraints = constraints(node.get("constraints"));
     this.acceptedResourceRoles = strings(node.get("acceptedResourceRoles"));
     this.backoffSeconds = number(node, "backoffSeconds", DEFAULT_BACKOFF_SECONDS);
@@ -223,6 +225,16 @@ public final class AppDefinition {
 
   public boolean requirePorts() {
     return requirePorts;
+  }
+
+  /** The host's network, or a container network with port mappings. */
+  public Networking networking() {
+    return networking;
+  }
+
+  /** The host ports each task needs (PORT0…): port definitions, or mapped ports with a container network. */
+  public List<Integer> hostPortRequests() {
+    return networking.hostPortRequests(portDefinitions, requirePorts);
   }
 
   public List<Constraint> constraints() {

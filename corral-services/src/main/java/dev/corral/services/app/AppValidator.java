@@ -78,6 +78,7 @@ public final class AppValidator {
     for (String field : List.of("networks", "dependencies")) {
       type(field, JsonNode::isArray, "must be an array");
     }
+    checkNetworks();
     checkFetch();
     checkUpgradeStrategy();
     checkUnreachableStrategy();
@@ -249,6 +250,67 @@ public final class AppValidator {
     // GET returns both forms; accept both back when they agree, so that GET → PUT round-trips.
     if (fromPorts != null && !fromPorts.equals(numbers)) {
       add("/ports", "give either ports or portDefinitions, not both");
+    }
+  }
+
+  /** {@code networks} modes and {@code container.portMappings}, which need a container network. */
+  private void checkNetworks() {
+    JsonNode networks = app.get("networks");
+    if (networks != null && networks.isArray()) {
+      for (int i = 0; i < networks.size(); i++) {
+        JsonNode n = networks.get(i);
+        if (!n.isObject()) {
+          add("/networks/" + i, "must be an object");
+          continue;
+        }
+        String mode = n.path("mode").asText(Networking.CONTAINER);
+        if (!List.of(Networking.HOST, Networking.CONTAINER, Networking.BRIDGE).contains(mode)) {
+          add("/networks/" + i + "/mode", "must be host, container or container/bridge");
+        }
+        if (n.has("name") && !n.get("name").isTextual()) {
+          add("/networks/" + i + "/name", "must be a string");
+        }
+      }
+    }
+    JsonNode mappings = app.path("container").get("portMappings");
+    if (mappings == null || mappings.isNull()) {
+      return;
+    }
+    if (!mappings.isArray()) {
+      add("/container/portMappings", "must be an array");
+      return;
+    }
+    if (mappings.size() > 0 && AppNormalizer.hostNetworking(app)) {
+      add("/container/portMappings", "needs a container network, e.g. \"networks\": [{\"mode\": \"container/bridge\"}]");
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < mappings.size(); i++) {
+      String at = "/container/portMappings/" + i;
+      JsonNode m = mappings.get(i);
+      if (!m.isObject()) {
+        add(at, "must be an object");
+        continue;
+      }
+      JsonNode cp = m.get("containerPort");
+      if (cp == null || !isInteger(cp) || cp.asInt() < 1 || cp.asInt() > 65535) {
+        add(at + "/containerPort", "must be an integer between 1 and 65535");
+      }
+      JsonNode hp = m.get("hostPort");
+      if (hp != null && !hp.isNull() && (!isInteger(hp) || hp.asInt() < 0 || hp.asInt() > 65535)) {
+        add(at + "/hostPort", "must be an integer between 0 and 65535 (0: one from the offer)");
+      }
+      JsonNode protocol = m.get("protocol");
+      if (protocol != null && !protocol.isNull() && !(protocol.isTextual() && PROTOCOLS.contains(protocol.asText()))) {
+        add(at + "/protocol", "must be one of tcp, udp, udp,tcp");
+      }
+      JsonNode name = m.get("name");
+      if (name != null && !name.isNull()) {
+        if (!name.isTextual() || !PORT_NAME.matcher(name.asText()).matches()) {
+          add(at + "/name", "must match ^[a-z][a-z0-9-]*$");
+        } else if (!names.add(name.asText())) {
+          add(at + "/name", "must be unique among the port mappings");
+        }
+      }
     }
   }
 

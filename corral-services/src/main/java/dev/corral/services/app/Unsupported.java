@@ -31,9 +31,6 @@ public final class Unsupported {
       if (nonEmpty(container.get("volumes"))) {
         out.add("container.volumes (host, persistent and external volumes)" + SUFFIX);
       }
-      if (nonEmpty(container.get("portMappings"))) {
-        out.add("container.portMappings (bridge and container networking)" + SUFFIX);
-      }
     }
     if (nonEmpty(n.get("storeUrls"))) {
       out.add("storeUrls" + SUFFIX);
@@ -51,13 +48,8 @@ public final class Unsupported {
       out.add("ipAddress (a per-task IP address)" + SUFFIX);
     }
     JsonNode networks = n.get("networks");
-    if (networks != null && networks.isArray()) {
-      for (JsonNode net : networks) {
-        if (!"host".equals(net.path("mode").asText("container"))) {
-          out.add("networks other than host (mode " + net.path("mode").asText("container") + ")" + SUFFIX);
-          break;
-        }
-      }
+    if (networks != null && networks.isArray() && networks.size() > 1) {
+      out.add("/networks/1: more than one network per task" + SUFFIX);
     }
     String executor = n.path("executor").asText("");
     if (!executor.isEmpty() && !executor.equals("//cmd")) {

@@ -6,11 +6,9 @@ import dev.corral.api.v1.Resource;
 import dev.corral.api.v1.Unavailability;
 import dev.corral.services.app.AppDefinition;
 import dev.corral.services.app.Constraint;
-import dev.corral.services.app.PortDefinition;
 import dev.corral.services.instance.Instance;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +37,7 @@ public final class OfferMatcher {
       this.app = app;
       this.waiting = List.copyOf(waiting);
       this.tracker = tracker;
-      List<Integer> ports = new ArrayList<>();
-      for (PortDefinition p : app.portDefinitions()) {
-        ports.add(app.requirePorts() ? p.port() : 0);
-      }
-      this.requiredPorts = Collections.unmodifiableList(ports);
+      this.requiredPorts = app.hostPortRequests();
     }
 
     public AppDefinition app() {
@@ -169,7 +163,7 @@ public final class OfferMatcher {
     scalar(r, pool, "disk", app.disk(), roles, RejectReason.INSUFFICIENT_DISK, host, " MB");
     scalar(r, pool, "gpus", app.gpus(), roles, RejectReason.INSUFFICIENT_GPUS, host, "");
     if (!d.requiredPorts.isEmpty() && pool.choosePorts(d.requiredPorts, roles) == null) {
-      r.add(RejectReason.INSUFFICIENT_PORTS, () -> app.requirePorts()
+      r.add(RejectReason.INSUFFICIENT_PORTS, () -> d.requiredPorts.stream().anyMatch(p -> p != 0)
           ? "needs host ports " + d.requiredPorts + ", not all free on " + host
           : "needs " + d.requiredPorts.size() + " host port(s), the offer from " + host + " has too few");
     }

@@ -2,11 +2,14 @@ package dev.corral.services.placement;
 
 import dev.corral.api.v1.CommandInfo;
 import dev.corral.api.v1.FetchUri;
+import dev.corral.api.v1.NetworkInfo;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.services.app.AppDefinition;
 import dev.corral.services.app.ContainerImage;
 import dev.corral.services.app.FetchArtifact;
+import dev.corral.services.app.Networking;
 import dev.corral.services.app.PortDefinition;
+import dev.corral.services.app.PortMapping;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +22,9 @@ import java.util.Map;
  * discovery) and the app's own {@code env}
  * on top, which wins on a clash as in Marathon. The app's health and readiness checks go along, resolved to
  * the task's host ports ({@link CheckInfos}), for the agent to run, and so do its artifacts ({@code fetch},
- * legacy {@code uris}), which the agent fetches into the sandbox before starting the command.
+ * legacy {@code uris}), which the agent fetches into the sandbox before starting the command. With a container
+ * network the task carries its mode and port mappings ({@code TaskInfo.network}); PORT0… are then the host
+ * ports of the mappings that have one.
  */
 public final class TaskInfoBuilder {
   private TaskInfoBuilder() {}
@@ -62,19 +67,46 @@ public final class TaskInfoBuilder {
     }
     app.taskKillGracePeriodSeconds().ifPresent(task::setKillGracePeriodSeconds);
     ContainerImage.of(app).ifPresent(image -> task.setContainer(image.toProto()));
+    if (app.networking().container()) {
+      task.setNetwork(network(app.networking(), placement.hostPorts()));
+    }
     return task.build();
+  }
+
+  /** The container network, each mapping with its host port from the offer (in PORT0… order), or none. */
+  static NetworkInfo network(Networking networking, List<Integer> hostPorts) {
+    NetworkInfo.Builder net = NetworkInfo.newBuilder().setMode(NetworkInfo.Mode.MODE_CONTAINER)
+        .setName(networking.name());
+    int next = 0;
+    for (PortMapping m : networking.portMappings()) {
+      dev.corral.api.v1.PortMapping.Builder b = dev.corral.api.v1.PortMapping.newBuilder()
+          .setContainerPort(m.containerPort()).setProtocol(m.protocol());
+      if (m.name() != null) {
+        b.setName(m.name());
+      }
+      if (m.hostPort() != null && next < hostPorts.size()) {
+        b.setHostPort(hostPorts.get(next++));
+      }
+      net.addPortMappings(b);
+    }
+    return net.build();
   }
 
   static Map<String, String> environment(AppDefinition app, String taskId, Placement placement) {
     Map<String, String> env = new LinkedHashMap<>();
     List<Integer> ports = placement.hostPorts();
     List<PortDefinition> defs = app.portDefinitions();
+    List<String> names = mappedPortNames(app.networking());
     List<String> all = new ArrayList<>(ports.size());
     for (int i = 0; i < ports.size(); i++) {
       String port = String.valueOf(ports.get(i));
       all.add(port);
       env.put("PORT" + i, port);
-      if (i < defs.size()) {
+      if (app.networking().container()) {
+        if (i < names.size() && names.get(i) != null && !names.get(i).isEmpty()) {
+          env.put("PORT_" + names.get(i).toUpperCase(Locale.ROOT), port);
+        }
+      } else if (i < defs.size()) {
         PortDefinition def = defs.get(i);
         if (def.port() != 0) {
           env.put("PORT_" + def.port(), port);
@@ -105,6 +137,13 @@ public final class TaskInfoBuilder {
     env.put("MARATHON_APP_LABELS", String.join(" ", labelKeys));
     env.putAll(app.env());
     return env;
+  }
+
+  /** The names of the port mappings that have a host port, in PORT0… order. */
+  private static List<String> mappedPortNames(Networking networking) {
+    List<String> out = new ArrayList<>();
+    networking.portMappings().stream().filter(m -> m.hostPort() != null).forEach(m -> out.add(m.name()));
+    return out;
   }
 
   /** Marathon's label key sanitizing: upper case, anything but letters, digits and '_' becomes '_'. */

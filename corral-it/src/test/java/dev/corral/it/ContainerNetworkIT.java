@@ -1,0 +1,71 @@
+package dev.corral.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `corral up --containerizers oci,process`: a Marathon app with {@code networks: [{mode: container/bridge}]}
+ * serves HTTP on container port 8080, reachable on the host port the task got from the offer. Needs root,
+ * runc, cgroups, ip and iptables (CI installs them).
+ */
+class ContainerNetworkIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void bridgeNetworkedAppIsReachableOnItsHostPort() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/runc")) || Files.isExecutable(Path.of("/usr/bin/runc")),
+        "runc is not installed (apt-get install runc)");
+    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "container networking needs root");
+    for (String tool : List.of("ip", "iptables-restore")) {
+      Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin", tool)) || Files.isExecutable(Path.of("/sbin", tool)),
+          tool + " is not installed (apt-get install iproute2 iptables)");
+    }
+    try (SingleNode node = SingleNode.start(dir, "cpus:2;mem:1024;disk:100", 10, "--containerizers", "oci,process")) {
+      assertThat(node.api.post("/v2/apps", """
+          {"id": "/net/web", "instances": 1, "cpus": 0.1, "mem": 64,
+           "cmd": "mkdir -p www && echo hello-from-$HOSTNAME-$PORT_HTTP > www/index.html && exec python3 -m http.server 8080 --directory www",
+           "networks": [{"mode": "container/bridge"}],
+           "container": {"type": "MESOS", "portMappings": [{"containerPort": 8080, "hostPort": 0, "name": "http"}]}}
+          """).status()).isEqualTo(201);
+      List<JsonNode> tasks = node.api.awaitTasks("/net/web", Marathon.running(1), WAIT);
+      int hostPort = tasks.get(0).path("ports").get(0).asInt();
+      assertThat(hostPort).isPositive();
+
+      await().atMost(WAIT).until(() -> get(hostPort).contains("hello-from-"));
+      assertThat(get(hostPort)).endsWith("-" + hostPort);
+
+      assertThat(node.api.delete("/v2/apps/net/web").status()).isEqualTo(200);
+      await().atMost(WAIT).until(() -> get(hostPort).isEmpty());
+    }
+  }
+
+  private static String get(int port) {
+    try {
+      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString()).body().trim();
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+}
