@@ -7,6 +7,9 @@ import dev.corral.gateway.Gateway;
 import dev.corral.master.Master;
 import dev.corral.master.MasterConfig;
 import dev.corral.packages.PackageManager;
+import dev.corral.jobs.JobScheduler;
+import dev.corral.jobs.JobsConfig;
+import dev.corral.jobs.MetronomeApi;
 import dev.corral.scheduler.GrpcSchedulerDriver;
 import dev.corral.services.MarathonApi;
 import dev.corral.services.ServiceScheduler;
@@ -107,6 +110,17 @@ public final class MasterNode implements AutoCloseable {
     services.start();
     started.add(services);
 
+    // The job scheduler is a framework of its own ("metronome"), with its own loop and driver.
+    ThreadEventLoop jobsLoop = new ThreadEventLoop("jobs", Clock.systemUTC());
+    started.add(jobsLoop::shutdown);
+    ManagedChannel jobsChannel = inProcessChannel();
+    started.add(jobsChannel::shutdownNow);
+    JobScheduler jobs = new JobScheduler(JobsConfig.defaults(options.hostname()), store, jobsLoop,
+        (info, scheduler) -> new GrpcSchedulerDriver(jobsChannel, info, scheduler));
+    jobs.start();
+    started.add(jobs);
+    MetronomeApi jobsApi = new MetronomeApi(jobs);
+
     MarathonApi api = new MarathonApi(services);
     PackageManager packages = PackageManager.overHttp(store, this::selfUri,
         PackageManager.bundledCatalog(System.getProperty("corral.home")));
@@ -116,6 +130,7 @@ public final class MasterNode implements AutoCloseable {
     http = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       api.install(config);
+      jobsApi.install(config);
       packages.install(config);
       gateway.install(config);
       new WebUi().install(config);

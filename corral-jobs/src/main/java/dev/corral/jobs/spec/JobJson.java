@@ -1,0 +1,256 @@
+package dev.corral.jobs.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.common.Json;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Reads (validating) and writes Metronome's job JSON. Validation follows Metronome's job schema and reports
+ * every problem with its field path. Fields for features this cluster cannot run (container images,
+ * networks, volumes, secrets) are refused by path rather than ignored: a job that silently ran without its
+ * image would do the wrong thing.
+ */
+public final class JobJson {
+  static final Pattern ID = Pattern.compile("^([a-z0-9]+(-+[a-z0-9]+)*)(\\.([a-z0-9]+(-+[a-z0-9]+)*))*$");
+  private static final Set<String> ROOT = Set.of("id", "description", "dependencies", "labels", "schedules", "run");
+  private static final Set<String> RUN = Set.of("args", "artifacts", "cmd", "cpus", "gpus", "disk", "networks",
+      "ucr", "docker", "env", "maxLaunchDelay", "mem", "placement", "user", "taskKillGracePeriodSeconds",
+      "restart", "volumes", "secrets");
+  /** Known to Metronome, refused here: tasks run without container images or extra networks so far. */
+  private static final Map<String, String> UNSUPPORTED = Map.of(
+      "docker", "container images are not supported yet: tasks run as processes on the agent",
+      "ucr", "container images are not supported yet: tasks run as processes on the agent",
+      "networks", "networks are not supported yet: tasks use the agent's network",
+      "volumes", "volumes are not supported yet",
+      "secrets", "secrets are not supported yet");
+  private static final Set<String> ARTIFACT = Set.of("uri", "executable", "extract", "cache");
+  private static final Set<String> CONSTRAINT = Set.of("attribute", "operator", "value");
+  private static final int DEFAULT_MAX_LAUNCH_DELAY = 3600;
+
+  private JobJson() {}
+
+  /** A job with the schedules its body carries (POST /v1/jobs may embed them). */
+  public record Parsed(JobSpec job, List<ScheduleSpec> schedules) {}
+
+  /** Parses and validates a job body; fails with every violation. */
+  public static Parsed parse(JsonNode body) {
+    Checker c = new Checker();
+    if (body == null || !body.isObject()) {
+      c.fail("/", "must be an object");
+      c.throwIfInvalid();
+    }
+    c.onlyKnown(body, "", ROOT);
+    String id = c.string(body, "id", "", true);
+    if (id != null && !ID.matcher(id).matches()) {
+      c.fail("/id", "must be dot-separated names of lowercase letters, digits and dashes (not at either end)");
+    }
+    String description = c.string(body, "description", "", false);
+    Map<String, String> labels = stringMap(c, c.object(body, "labels", ""), "/labels");
+    List<ScheduleSpec> schedules = new ArrayList<>();
+    JsonNode sched = c.array(body, "schedules", "");
+    if (sched != null) {
+      for (int i = 0; i < sched.size(); i++) {
+        ScheduleSpec s = ScheduleJson.read(c, sched.get(i), "/schedules/" + i);
+        if (s != null) {
+          schedules.add(s);
+        }
+      }
+    }
+    JsonNode run = c.object(body, "run", "");
+    RunSpec runSpec = null;
+    if (run == null && !body.has("run")) {
+      c.fail("/run", "is required");
+    } else if (run != null) {
+      runSpec = readRun(c, run);
+    }
+    c.throwIfInvalid();
+    return new Parsed(new JobSpec(id, description == null ? "" : description, labels, runSpec), schedules);
+  }
+
+  private static RunSpec readRun(Checker c, JsonNode run) {
+    String p = "/run";
+    c.onlyKnown(run, p, RUN);
+    UNSUPPORTED.forEach((field, why) -> {
+      if (run.has(field) && !run.get(field).isNull() && !(run.get(field).isContainerNode() && run.get(field).isEmpty())) {
+        c.fail(p + "/" + field, why);
+      }
+    });
+    String cmd = c.string(run, "cmd", p, false);
+    if (cmd != null && cmd.isEmpty()) {
+      c.fail(p + "/cmd", "must not be empty");
+    }
+    List<String> args = new ArrayList<>();
+    JsonNode argsNode = c.array(run, "args", p);
+    if (argsNode != null) {
+      for (int i = 0; i < argsNode.size(); i++) {
+        if (argsNode.get(i).isTextual()) {
+          args.add(argsNode.get(i).asText());
+        } else {
+          c.fail(p + "/args/" + i, "must be a string");
+        }
+      }
+    }
+    if (cmd != null && !args.isEmpty()) {
+      c.fail(p + "/cmd", "give either cmd or args, not both");
+    } else if (cmd == null && args.isEmpty()) {
+      c.fail(p + "/cmd", "cmd or args is required");
+    }
+    double cpus = c.number(run, "cpus", p, 1.0, 0.01);
+    double mem = c.number(run, "mem", p, 128, 32);
+    double disk = c.number(run, "disk", p, 0, 0);
+    Integer gpus = c.integer(run, "gpus", p, 0, 0);
+    Integer maxLaunchDelay = c.integer(run, "maxLaunchDelay", p, DEFAULT_MAX_LAUNCH_DELAY, 1);
+    String user = c.string(run, "user", p, false);
+    Double grace = run.has("taskKillGracePeriodSeconds") && !run.get("taskKillGracePeriodSeconds").isNull()
+        ? c.number(run, "taskKillGracePeriodSeconds", p, 0, 0) : null;
+    Map<String, String> env = new LinkedHashMap<>();
+    JsonNode envNode = c.object(run, "env", p);
+    if (envNode != null) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = envNode.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (e.getValue().isTextual()) {
+          env.put(e.getKey(), e.getValue().asText());
+        } else if (e.getValue().isObject() && e.getValue().has("secret")) {
+          c.fail(p + "/env/" + e.getKey(), "secrets are not supported yet");
+        } else {
+          c.fail(p + "/env/" + e.getKey(), "must be a string");
+        }
+      }
+    }
+    List<Artifact> artifacts = new ArrayList<>();
+    JsonNode arts = c.array(run, "artifacts", p);
+    if (arts != null) {
+      for (int i = 0; i < arts.size(); i++) {
+        String ap = p + "/artifacts/" + i;
+        JsonNode a = arts.get(i);
+        if (!a.isObject()) {
+          c.fail(ap, "must be an object");
+          continue;
+        }
+        c.onlyKnown(a, ap, ARTIFACT);
+        String uri = c.string(a, "uri", ap, true);
+        if (uri != null && uri.isBlank()) {
+          c.fail(ap + "/uri", "must not be empty");
+        }
+        artifacts.add(new Artifact(uri, c.bool(a, "extract", ap, true), c.bool(a, "executable", ap, false),
+            c.bool(a, "cache", ap, false)));
+      }
+    }
+    List<PlacementConstraint> constraints = new ArrayList<>();
+    JsonNode placement = c.object(run, "placement", p);
+    if (placement != null) {
+      c.onlyKnown(placement, p + "/placement", Set.of("constraints"));
+      JsonNode list = c.array(placement, "constraints", p + "/placement");
+      for (int i = 0; list != null && i < list.size(); i++) {
+        PlacementConstraint pc = readConstraint(c, list.get(i), p + "/placement/constraints/" + i);
+        if (pc != null) {
+          constraints.add(pc);
+        }
+      }
+    }
+    RestartPolicy restart = RestartPolicy.NEVER;
+    JsonNode r = c.object(run, "restart", p);
+    if (r != null) {
+      String rp = p + "/restart";
+      c.onlyKnown(r, rp, Set.of("policy", "activeDeadlineSeconds"));
+      String policy = c.string(r, "policy", rp, false);
+      if (policy == null) {
+        policy = "NEVER";
+      } else if (!policy.equals("NEVER") && !policy.equals("ON_FAILURE")) {
+        c.fail(rp + "/policy", "must be one of NEVER, ON_FAILURE");
+      }
+      restart = new RestartPolicy(policy, c.integer(r, "activeDeadlineSeconds", rp, null, 0));
+    }
+    return new RunSpec(cmd, args, cpus, mem, disk, gpus == null ? 0 : gpus, env, artifacts, constraints,
+        maxLaunchDelay == null ? DEFAULT_MAX_LAUNCH_DELAY : maxLaunchDelay, restart, user, grace);
+  }
+
+  private static PlacementConstraint readConstraint(Checker c, JsonNode n, String path) {
+    if (!n.isObject()) {
+      c.fail(path, "must be an object");
+      return null;
+    }
+    c.onlyKnown(n, path, CONSTRAINT);
+    String attribute = c.string(n, "attribute", path, true);
+    String operator = c.string(n, "operator", path, true);
+    String value = c.string(n, "value", path, true);
+    if (operator != null && !PlacementConstraint.OPERATORS.contains(operator)) {
+      c.fail(path + "/operator", "must be one of EQ, IS, LIKE, UNLIKE");
+      return null;
+    }
+    if (value != null && ("LIKE".equals(operator) || "UNLIKE".equals(operator))) {
+      try {
+        Pattern.compile(value);
+      } catch (PatternSyntaxException e) {
+        c.fail(path + "/value", "invalid regular expression: " + e.getDescription());
+      }
+    }
+    return attribute == null || operator == null || value == null ? null
+        : new PlacementConstraint(attribute, operator, value);
+  }
+
+  private static Map<String, String> stringMap(Checker c, JsonNode node, String path) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (node == null) {
+      return out;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getValue().isTextual()) {
+        out.put(e.getKey(), e.getValue().asText());
+      } else {
+        c.fail(path + "/" + e.getKey(), "must be a string");
+      }
+    }
+    return out;
+  }
+
+  /** Metronome's job JSON (without embeds). */
+  public static ObjectNode render(JobSpec job) {
+    ObjectNode o = Json.mapper().createObjectNode();
+    o.put("id", job.id());
+    o.put("description", job.description());
+    ObjectNode labels = o.putObject("labels");
+    job.labels().forEach(labels::put);
+    RunSpec r = job.run();
+    ObjectNode run = o.putObject("run");
+    if (r.cmd() != null) {
+      run.put("cmd", r.cmd());
+    } else {
+      r.args().forEach(run.putArray("args")::add);
+    }
+    run.put("cpus", r.cpus()).put("mem", r.mem()).put("disk", r.disk()).put("gpus", r.gpus());
+    ObjectNode env = run.putObject("env");
+    r.env().forEach(env::put);
+    var arts = run.putArray("artifacts");
+    for (Artifact a : r.artifacts()) {
+      arts.addObject().put("uri", a.uri()).put("extract", a.extract()).put("executable", a.executable())
+          .put("cache", a.cache());
+    }
+    var cons = run.putObject("placement").putArray("constraints");
+    for (PlacementConstraint pc : r.constraints()) {
+      cons.addObject().put("attribute", pc.attribute()).put("operator", pc.operator()).put("value", pc.value());
+    }
+    run.put("maxLaunchDelay", r.maxLaunchDelay());
+    ObjectNode restart = run.putObject("restart").put("policy", r.restart().policy());
+    if (r.restart().activeDeadlineSeconds() != null) {
+      restart.put("activeDeadlineSeconds", r.restart().activeDeadlineSeconds());
+    }
+    if (r.user() != null) {
+      run.put("user", r.user());
+    }
+    if (r.taskKillGracePeriodSeconds() != null) {
+      run.put("taskKillGracePeriodSeconds", r.taskKillGracePeriodSeconds());
+    }
+    run.putArray("volumes");
+    return o;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.corral.jobs.spec;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one run of a job executes: a shell {@code cmd} or an {@code args} vector, its resources, environment,
+ * artifacts, placement and restart policy. Built by {@link JobJson#parse} from a validated body.
+ *
+ * @param maxLaunchDelay seconds a run may wait for resources before it fails
+ * @param user the user to run as; null for the scheduler's default
+ * @param taskKillGracePeriodSeconds SIGTERM to SIGKILL; null for the agent's default
+ */
+public record RunSpec(String cmd, List<String> args, double cpus, double mem, double disk, int gpus,
+    Map<String, String> env, List<Artifact> artifacts, List<PlacementConstraint> constraints, int maxLaunchDelay,
+    RestartPolicy restart, String user, Double taskKillGracePeriodSeconds) {
+  public RunSpec {
+    args = List.copyOf(args);
+    env = Map.copyOf(env);
+    artifacts = List.copyOf(artifacts);
+    constraints = List.copyOf(constraints);
+  }
+}
