@@ -41,6 +41,9 @@ public final class UpCommand implements Callable<Integer> {
   @Mixin
   AgentOptions agentOptions;
 
+  @Mixin
+  DnsOptions dnsOptions;
+
   @Option(names = "--gpu-scheduling-behavior", defaultValue = "restricted", paramLabel = "restricted|unrestricted",
       description = "Whether apps that ask for no GPUs may use agents with GPUs (default: ${DEFAULT-VALUE}; an app's"
           + " label GPU_SCHEDULING_BEHAVIOR overrides it).")
@@ -56,7 +59,7 @@ public final class UpCommand implements Callable<Integer> {
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "up");
     MasterNode master = new MasterNode(new MasterNode.Options(dir.resolve("master"), null, bind, httpPort, grpcPort, host,
-        GpuSchedulingBehavior.parse(gpuScheduling)));
+        GpuSchedulingBehavior.parse(gpuScheduling))).withDns(dnsOptions.toConfig(bind));
     AgentNode agent;
     try {
       master.start();
@@ -72,6 +75,8 @@ public final class UpCommand implements Callable<Integer> {
     out.printf("Corral %s is up.%n", Version.get());
     out.printf("  API:        %s   (UI comes with the gateway)%n", api);
     out.printf("  Agents:     corral agent --master %s:%d%n", bind.equals("0.0.0.0") ? host : bind, master.grpcPort());
+    out.printf("  DNS:        %s:%d, names under %s (dig @%s -p %d leader.%s)%n", bind, master.dnsPort(),
+        dnsOptions.domain, bind.equals("0.0.0.0") ? "127.0.0.1" : bind, master.dnsPort(), dnsOptions.domain);
     out.printf("  ZooKeeper:  embedded at %s, data in %s%n", master.zkConnectString(), dir.resolve("master/zookeeper"));
     out.printf("  Work dir:   %s%n", dir);
     out.printf("  Isolation:  %s%n", agent.agent().describeIsolation());
