@@ -103,6 +103,7 @@ class DnsIT {
     assertThat(address).hasSize(1);
     assertThat(address.get(0)).startsWith("127.77.");
     InetSocketAddress vip = new InetSocketAddress(address.get(0), VIP_PORT);
+    awaitServing(node.api.tasks(APP, "TASK_RUNNING"));
     Set<String> answered = new HashSet<>();
     for (int i = 0; i < 6; i++) {
       answered.add(get(vip, "/id.txt"));
@@ -124,6 +125,7 @@ class DnsIT {
     assertThat(srv).noneMatch(r -> r.contains(" " + port + " "));
 
     InetSocketAddress vip = new InetSocketAddress(dig.answer(VIP, "A").get(0), VIP_PORT);
+    awaitServing(node.api.tasks(APP, "TASK_RUNNING"));
     Set<String> answered = new HashSet<>();
     for (int i = 0; i < 6; i++) {
       answered.add(get(vip, "/id.txt"));
@@ -138,6 +140,20 @@ class DnsIT {
     within(Duration.ofSeconds(30), () -> dig.status("web-group-dnsit.marathon.corral", "A"),
         s -> s.equals("NXDOMAIN"));
     assertThat(dig.status(VIP, "A")).isEqualTo("NXDOMAIN");
+  }
+
+  /** Waits until each task's own server answers: RUNNING comes before python listens. */
+  private static void awaitServing(List<JsonNode> tasks) throws Exception {
+    for (JsonNode t : tasks) {
+      InetSocketAddress direct = new InetSocketAddress("127.0.0.1", t.path("ports").get(0).asInt());
+      within(Duration.ofSeconds(30), () -> {
+        try {
+          return get(direct, "/id.txt");
+        } catch (IOException e) {
+          return "";
+        }
+      }, body -> body.equals(t.path("id").asText()));
+    }
   }
 
   private static List<Integer> ports(List<JsonNode> tasks) {
