@@ -32,6 +32,8 @@ import java.util.Objects;
  * @param containerizers {@code oci}, {@code process}, in order of preference; null picks {@code oci,process}
  *     where an OCI runtime, root and cgroups are available, else {@code process}
  * @param ociRuntime {@code runc} (null: the default) or {@code crun}
+ * @param dns the DNS server OCI tasks get as their {@code resolv.conf} nameserver (an IP; resolv.conf has no
+ *     port, so it must answer on 53); null: the host's resolv.conf
  */
 public record AgentConfig(
     Path workDir,
@@ -44,7 +46,8 @@ public record AgentConfig(
     Duration statusRetryInterval,
     FetcherConfig fetcher,
     List<String> containerizers,
-    String ociRuntime) {
+    String ociRuntime,
+    String dns) {
 
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
@@ -83,58 +86,63 @@ public record AgentConfig(
    */
   public static AgentConfig defaults(Path workDir) {
     return new AgentConfig(workDir, null, null, null, DEFAULT_KILL_GRACE, true, DEFAULT_HEARTBEAT,
-        DEFAULT_STATUS_RETRY, null, List.of(ProcessContainerizer.NAME), null);
+        DEFAULT_STATUS_RETRY, null, List.of(ProcessContainerizer.NAME), null, null);
   }
 
   /** {@code null} detects: {@code oci,process} where containers work here, else {@code process}. */
   public AgentConfig withContainerizers(List<String> value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, value, ociRuntime);
+        heartbeatInterval, statusRetryInterval, fetcher, value, ociRuntime, dns);
+  }
+
+  public AgentConfig withDns(String value) {
+    return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, value);
   }
 
   public AgentConfig withOciRuntime(String value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, value);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, value, dns);
   }
 
   public AgentConfig withHostname(String value) {
     return new AgentConfig(workDir, value, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, dns);
   }
 
   public AgentConfig withResources(String value) {
     return new AgentConfig(workDir, hostname, value, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, dns);
   }
 
   public AgentConfig withAttributes(String value) {
     return new AgentConfig(workDir, hostname, resources, value, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, dns);
   }
 
   public AgentConfig withKillGracePeriod(Duration value) {
     return new AgentConfig(workDir, hostname, resources, attributes, value, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, dns);
   }
 
   public AgentConfig withCgroupsEnabled(boolean value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, value,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, dns);
   }
 
   public AgentConfig withHeartbeatInterval(Duration value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        value, statusRetryInterval, fetcher, containerizers, ociRuntime);
+        value, statusRetryInterval, fetcher, containerizers, ociRuntime, dns);
   }
 
   public AgentConfig withStatusRetryInterval(Duration value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, value, fetcher, containerizers, ociRuntime);
+        heartbeatInterval, value, fetcher, containerizers, ociRuntime, dns);
   }
 
   public AgentConfig withFetcher(FetcherConfig value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, value, containerizers, ociRuntime);
+        heartbeatInterval, statusRetryInterval, value, containerizers, ociRuntime, dns);
   }
 
   private static Duration positiveOr(Duration value, Duration fallback, String name) {

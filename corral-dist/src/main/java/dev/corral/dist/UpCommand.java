@@ -1,5 +1,6 @@
 package dev.corral.dist;
 
+import dev.corral.agent.AgentConfig;
 import dev.corral.common.Version;
 import dev.corral.dist.node.AgentNode;
 import dev.corral.dist.node.MasterNode;
@@ -64,7 +65,12 @@ public final class UpCommand implements Callable<Integer> {
     try {
       master.start();
       int filesPort = agentHttpPort >= 0 ? agentHttpPort : FreePort.preferred(bind, 5051);
-      agent = new AgentNode(agentOptions.toUpConfig(dir.resolve("agent")), agentOptions.filesConfig(bind, filesPort),
+      // OCI tasks resolve through our DNS when it is on the one port a resolv.conf can name
+      AgentConfig agentConfig = agentOptions.toUpConfig(dir.resolve("agent"));
+      if (agentConfig.dns() == null && master.dnsPort() == DnsOptions.STANDARD_PORT) {
+        agentConfig = agentConfig.withDns(bind.equals("0.0.0.0") ? "127.0.0.1" : bind);
+      }
+      agent = new AgentNode(agentConfig, agentOptions.filesConfig(bind, filesPort),
           master.inProcessChannel()).start();
     } catch (Exception e) {
       master.close();

@@ -18,9 +18,16 @@ import java.util.Map;
  * @param cgroupsPath the runtime's cgroup path, e.g. {@code /corral/TASK_ID}
  * @param limits cpu, memory and pids limits
  * @param swapAccounting whether the host has {@code memory.memsw.*}: then swap is limited to the memory limit
+ * @param resolvConf a file bound over {@code /etc/resolv.conf} (the agent's {@code --dns}); null: the host's
  */
 public record ContainerSpec(List<String> args, Map<String, String> env, Path cwd, long uid, long gid,
-    String hostname, Path sandbox, String cgroupsPath, CgroupLimits limits, boolean swapAccounting) {
+    String hostname, Path sandbox, String cgroupsPath, CgroupLimits limits, boolean swapAccounting, Path resolvConf) {
+  /** With the host's resolv.conf. */
+  public ContainerSpec(List<String> args, Map<String, String> env, Path cwd, long uid, long gid, String hostname,
+      Path sandbox, String cgroupsPath, CgroupLimits limits, boolean swapAccounting) {
+    this(args, env, cwd, uid, gid, hostname, sandbox, cgroupsPath, limits, swapAccounting, null);
+  }
+
   public ContainerSpec {
     args = List.copyOf(args);
     env = Map.copyOf(env);

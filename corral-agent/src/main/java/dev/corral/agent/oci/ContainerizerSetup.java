@@ -50,10 +50,11 @@ public final class ContainerizerSetup {
    * @param requested the operator's list, or null for the default
    * @param runtimeName {@code runc} or {@code crun}
    * @param workDir the agent's work dir; the runtime keeps its state under {@code WORK/oci}
+   * @param resolvConf bound over OCI containers' {@code /etc/resolv.conf}; null for the host's
    */
   public static Containerizers build(List<String> requested, String runtimeName, boolean root, Cgroups cgroups,
       HostTools tools, Path monitorScript, String hostname, Map<String, String> agentEnv, Path workDir,
-      ProcessContainerizer process, Function<String, Path> metaDirs) {
+      ProcessContainerizer process, Function<String, Path> metaDirs, Path resolvConf) {
     OciRuntime runtime = OciRuntime.find(runtimeName, workDir.resolve("oci"));
     String ociProblem = runtime == null ? runtimeName + " is not installed"
         : !root ? "the agent does not run as root"
@@ -70,7 +71,7 @@ public final class ContainerizerSetup {
         if (ociProblem != null) {
           throw new IllegalStateException("the oci containerizer cannot run here: " + ociProblem);
         }
-        ordered.add(new OciContainerizer(runtime, cgroups, tools, monitorScript, hostname, agentEnv));
+        ordered.add(new OciContainerizer(runtime, cgroups, tools, monitorScript, hostname, agentEnv, resolvConf));
       }
     }
     return new Containerizers(ordered, process, metaDirs);

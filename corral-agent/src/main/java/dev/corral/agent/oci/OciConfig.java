@@ -84,6 +84,9 @@ public final class OciConfig {
     mount(m, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
     mount(m, "/sys", "bind", "/sys", "rbind", "nosuid", "noexec", "nodev", "rro");
     mount(m, "/tmp", "tmpfs", "tmpfs", "nosuid", "nodev", "mode=1777");
+    if (spec.resolvConf() != null) {
+      mount(m, "/etc/resolv.conf", "bind", spec.resolvConf().toString(), "bind", "ro");
+    }
     String sandbox = spec.sandbox().toString();
     mount(m, sandbox, "bind", sandbox, "rbind", "rw");
     return m;

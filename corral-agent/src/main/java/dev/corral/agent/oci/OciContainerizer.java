@@ -66,9 +66,16 @@ public final class OciContainerizer implements Containerizer {
   private final String hostname;
   private final Map<String, String> agentEnv;
   private final boolean swapAccounting;
+  private final Path resolvConf;
 
   public OciContainerizer(OciRuntime runtime, Cgroups cgroups, HostTools tools, Path monitorScript,
       String hostname, Map<String, String> agentEnv) {
+    this(runtime, cgroups, tools, monitorScript, hostname, agentEnv, null);
+  }
+
+  /** @param resolvConf bound over each container's {@code /etc/resolv.conf}; null for the host's */
+  public OciContainerizer(OciRuntime runtime, Cgroups cgroups, HostTools tools, Path monitorScript,
+      String hostname, Map<String, String> agentEnv, Path resolvConf) {
     if (!cgroups.enabled()) {
       throw new IllegalArgumentException("the oci containerizer needs cgroups: " + cgroups.describe());
     }
@@ -79,6 +86,7 @@ public final class OciContainerizer implements Containerizer {
     this.hostname = hostname;
     this.agentEnv = Map.copyOf(agentEnv);
     this.swapAccounting = Files.exists(Path.of("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes"));
+    this.resolvConf = resolvConf;
   }
 
   public OciRuntime runtime() {
@@ -154,7 +162,7 @@ public final class OciContainerizer implements Containerizer {
         req.sandbox(), user, List.of());
     ContainerSpec spec = new ContainerSpec(ContainerInit.wrap(TaskCommand.command(task.getCommand())), env,
         req.sandbox(), user == null ? 0 : user.uid(), user == null ? 0 : user.gid(), hostname, req.sandbox(),
-        cgroupsPath(cgroup), CgroupLimits.of(task.getResourcesList()), swapAccounting);
+        cgroupsPath(cgroup), CgroupLimits.of(task.getResourcesList()), swapAccounting, resolvConf);
     Files.createDirectories(bundle.resolve(OciConfig.ROOTFS));
     Json.mapper().writeValue(bundle.resolve("config.json").toFile(), OciConfig.render(spec));
   }
