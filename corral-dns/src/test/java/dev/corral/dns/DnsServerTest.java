@@ -61,6 +61,19 @@ class DnsServerTest {
   }
 
   @Test
+  void namesOutsideTheDomainGoToTheUpstreamsWhenThereAreSome() throws Exception {
+    RecordTable other = new RecordTableBuilder("other", 1, InetAddress.getByName("10.9.8.7")).build(1, List.of());
+    try (DnsServer upstream = new DnsServer(DnsConfig.of("127.0.0.1", 0, "other"), () -> other).start();
+        DnsServer forwarding = new DnsServer(DnsConfig.of("127.0.0.1", 0, "corral").withUpstreams(
+            List.of(new java.net.InetSocketAddress("127.0.0.1", upstream.port()))), table::get).start()) {
+      assertThat(Dig.shortAnswer(forwarding.port(), "leader.other", "A")).containsExactly("10.9.8.7");
+      assertThat(Dig.run(forwarding.port(), "+tcp", "+short", "leader.other", "A")).contains("10.9.8.7");
+      assertThat(Dig.status(forwarding.port(), "nope.other", "A")).isEqualTo("NXDOMAIN");
+      assertThat(Dig.shortAnswer(forwarding.port(), "leader.corral", "A")).containsExactly("127.0.0.1");
+    }
+  }
+
+  @Test
   void answersFollowANewTableAtOnce() throws Exception {
     int port = server.port();
     table.set(builder.build(2, List.of(app("/a/b/web", 3))));
