@@ -29,6 +29,7 @@ import dev.corral.agent.gpu.GpuDiscovery;
 import dev.corral.agent.resources.ResourceDetector;
 import dev.corral.agent.net.ContainerNetworks;
 import dev.corral.agent.oci.ContainerizerSetup;
+import dev.corral.agent.oci.ResolvConf;
 import dev.corral.agent.tasks.Recovery;
 import dev.corral.agent.tasks.RecoveredTask;
 import dev.corral.agent.tasks.StatusFactory;
@@ -155,7 +156,8 @@ public final class Agent implements AutoCloseable {
           root, System.getenv());
       containerizer = ContainerizerSetup.build(config.containerizers(), config.ociRuntime(), root, cgroups, tools,
           monitorScript, config.hostname(), System.getenv(), config.workDir(), process, store::taskDir,
-          ContainerNetworks.forAgent(config.workDir(), config.containerNetwork()));
+          ContainerNetworks.forAgent(config.workDir(), config.containerNetwork()),
+          ResolvConf.write(config.workDir(), config.dns()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot install the task monitor under " + config.workDir(), e);
     }

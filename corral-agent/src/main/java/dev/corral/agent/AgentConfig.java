@@ -35,6 +35,8 @@ import java.util.Objects;
  * @param ociRuntime {@code runc} (null: the default) or {@code crun}
  * @param containerNetwork the CIDR range of container networking's bridge and addresses (null:
  *     {@value dev.corral.agent.net.Subnet#DEFAULT})
+ * @param dns the DNS server OCI tasks get as their {@code resolv.conf} nameserver (an IP; resolv.conf has no
+ *     port, so it must answer on 53); null: the host's resolv.conf
  */
 public record AgentConfig(
     Path workDir,
@@ -48,7 +50,8 @@ public record AgentConfig(
     FetcherConfig fetcher,
     List<String> containerizers,
     String ociRuntime,
-    String containerNetwork) {
+    String containerNetwork,
+    String dns) {
 
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
@@ -88,63 +91,68 @@ public record AgentConfig(
    */
   public static AgentConfig defaults(Path workDir) {
     return new AgentConfig(workDir, null, null, null, DEFAULT_KILL_GRACE, true, DEFAULT_HEARTBEAT,
-        DEFAULT_STATUS_RETRY, null, List.of(ProcessContainerizer.NAME), null, null);
+        DEFAULT_STATUS_RETRY, null, List.of(ProcessContainerizer.NAME), null, null, null);
   }
 
   /** {@code null} detects: {@code oci,process} where containers work here, else {@code process}. */
   public AgentConfig withContainerizers(List<String> value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, value, ociRuntime, containerNetwork);
+        heartbeatInterval, statusRetryInterval, fetcher, value, ociRuntime, containerNetwork, dns);
+  }
+
+  public AgentConfig withDns(String value) {
+    return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, value);
   }
 
   public AgentConfig withOciRuntime(String value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, value, containerNetwork);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, value, containerNetwork, dns);
   }
 
   public AgentConfig withContainerNetwork(String value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, value);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, value, dns);
   }
 
   public AgentConfig withHostname(String value) {
     return new AgentConfig(workDir, value, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns);
   }
 
   public AgentConfig withResources(String value) {
     return new AgentConfig(workDir, hostname, value, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns);
   }
 
   public AgentConfig withAttributes(String value) {
     return new AgentConfig(workDir, hostname, resources, value, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns);
   }
 
   public AgentConfig withKillGracePeriod(Duration value) {
     return new AgentConfig(workDir, hostname, resources, attributes, value, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns);
   }
 
   public AgentConfig withCgroupsEnabled(boolean value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, value,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns);
   }
 
   public AgentConfig withHeartbeatInterval(Duration value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        value, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork);
+        value, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns);
   }
 
   public AgentConfig withStatusRetryInterval(Duration value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, value, fetcher, containerizers, ociRuntime, containerNetwork);
+        heartbeatInterval, value, fetcher, containerizers, ociRuntime, containerNetwork, dns);
   }
 
   public AgentConfig withFetcher(FetcherConfig value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, value, containerizers, ociRuntime, containerNetwork);
+        heartbeatInterval, statusRetryInterval, value, containerizers, ociRuntime, containerNetwork, dns);
   }
 
   private static Duration positiveOr(Duration value, Duration fallback, String name) {

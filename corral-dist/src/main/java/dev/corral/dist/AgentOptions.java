@@ -22,6 +22,10 @@ public final class AgentOptions {
   @Option(names = "--hostname", description = "Hostname to advertise (default: this machine's name).")
   String hostname;
 
+  @Option(names = "--dns", paramLabel = "IP", description = "DNS server OCI tasks get in their resolv.conf, e.g. the"
+      + " master's (port 53; default: the host's resolv.conf). Process tasks always use the host's.")
+  String dns;
+
   @Option(names = "--no-cgroups", description = "Run tasks without cgroup isolation even as root.")
   boolean noCgroups;
 
@@ -110,7 +114,7 @@ public final class AgentOptions {
         .withCgroupsEnabled(defaults.cgroupsEnabled() && !noCgroups).withFetcher(fetcher)
         .withContainerizers(containerizers == null || containerizers.isBlank() ? null
             : ContainerizerSetup.parse(containerizers))
-        .withOciRuntime(ociRuntime).withContainerNetwork(containerNetwork);
+        .withOciRuntime(ociRuntime).withContainerNetwork(containerNetwork).withDns(dns);
   }
 
   /**

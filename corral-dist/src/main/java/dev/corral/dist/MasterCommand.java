@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,6 +43,9 @@ public final class MasterCommand implements Callable<Integer> {
   @Option(names = "--hostname", description = "Name this master advertises (default: this machine's name).")
   String hostname;
 
+  @Mixin
+  DnsOptions dnsOptions;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -49,7 +53,7 @@ public final class MasterCommand implements Callable<Integer> {
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "master");
     MasterNode master = new MasterNode(new MasterNode.Options(dir, zk, bind, httpPort, grpcPort, host,
-        GpuSchedulingBehavior.parse(gpuScheduling)));
+        GpuSchedulingBehavior.parse(gpuScheduling))).withDns(dnsOptions.toConfig(bind));
     try {
       master.start();
     } catch (Exception e) {
@@ -57,8 +61,9 @@ public final class MasterCommand implements Callable<Integer> {
       lock.close();
       throw e;
     }
-    out.printf("Corral master %s: API http://%s:%d, agents connect to %s:%d, ZooKeeper %s%s%n", Version.get(), host,
-        master.httpPort(), host, master.grpcPort(), master.zkConnectString(), master.embeddedZooKeeper() ? " (embedded)" : "");
+    out.printf("Corral master %s: API http://%s:%d, agents connect to %s:%d, ZooKeeper %s%s, DNS port %d%n",
+        Version.get(), host, master.httpPort(), host, master.grpcPort(), master.zkConnectString(),
+        master.embeddedZooKeeper() ? " (embedded)" : "", master.dnsPort());
     out.flush();
     return ServerRun.untilShutdown(() -> {
       master.close();

@@ -1,5 +1,6 @@
 package dev.corral.dist;
 
+import dev.corral.agent.AgentConfig;
 import dev.corral.common.Version;
 import dev.corral.dist.node.AgentNode;
 import dev.corral.dist.node.MasterNode;
@@ -41,6 +42,9 @@ public final class UpCommand implements Callable<Integer> {
   @Mixin
   AgentOptions agentOptions;
 
+  @Mixin
+  DnsOptions dnsOptions;
+
   @Option(names = "--gpu-scheduling-behavior", defaultValue = "restricted", paramLabel = "restricted|unrestricted",
       description = "Whether apps that ask for no GPUs may use agents with GPUs (default: ${DEFAULT-VALUE}; an app's"
           + " label GPU_SCHEDULING_BEHAVIOR overrides it).")
@@ -56,12 +60,17 @@ public final class UpCommand implements Callable<Integer> {
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "up");
     MasterNode master = new MasterNode(new MasterNode.Options(dir.resolve("master"), null, bind, httpPort, grpcPort, host,
-        GpuSchedulingBehavior.parse(gpuScheduling)));
+        GpuSchedulingBehavior.parse(gpuScheduling))).withDns(dnsOptions.toConfig(bind));
     AgentNode agent;
     try {
       master.start();
       int filesPort = agentHttpPort >= 0 ? agentHttpPort : FreePort.preferred(bind, 5051);
-      agent = new AgentNode(agentOptions.toUpConfig(dir.resolve("agent")), agentOptions.filesConfig(bind, filesPort),
+      // OCI tasks resolve through our DNS when it is on the one port a resolv.conf can name
+      AgentConfig agentConfig = agentOptions.toUpConfig(dir.resolve("agent"));
+      if (agentConfig.dns() == null && master.dnsPort() == DnsOptions.STANDARD_PORT) {
+        agentConfig = agentConfig.withDns(bind.equals("0.0.0.0") ? "127.0.0.1" : bind);
+      }
+      agent = new AgentNode(agentConfig, agentOptions.filesConfig(bind, filesPort),
           master.inProcessChannel()).start();
     } catch (Exception e) {
       master.close();
@@ -72,6 +81,8 @@ public final class UpCommand implements Callable<Integer> {
     out.printf("Corral %s is up.%n", Version.get());
     out.printf("  API:        %s   (UI comes with the gateway)%n", api);
     out.printf("  Agents:     corral agent --master %s:%d%n", bind.equals("0.0.0.0") ? host : bind, master.grpcPort());
+    out.printf("  DNS:        %s:%d, names under %s (dig @%s -p %d leader.%s)%n", bind, master.dnsPort(),
+        dnsOptions.domain, bind.equals("0.0.0.0") ? "127.0.0.1" : bind, master.dnsPort(), dnsOptions.domain);
     out.printf("  ZooKeeper:  embedded at %s, data in %s%n", master.zkConnectString(), dir.resolve("master/zookeeper"));
     out.printf("  Work dir:   %s%n", dir);
     out.printf("  Isolation:  %s%n", agent.agent().describeIsolation());

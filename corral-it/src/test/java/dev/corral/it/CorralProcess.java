@@ -51,6 +51,7 @@ final class CorralProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     // agents run process tasks unless a test asks for --containerizers, whatever the machine has installed
     pb.environment().put("CORRAL_CONTAINERIZERS", "process");
+    pb.environment().put("CORRAL_DNS_PORT", "0"); // never the shared machine's port 53 or 8053
     Process p = pb
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

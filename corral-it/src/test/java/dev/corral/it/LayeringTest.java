@@ -33,6 +33,13 @@ class LayeringTest {
   }
 
   @Test
+  void onlyTheLauncherDependsOnDiscovery() {
+    noClasses().that().resideOutsideOfPackages("dev.corral.dns..", "dev.corral.dist..")
+        .should().dependOnClassesThat().resideInAPackage("dev.corral.dns..")
+        .check(classes);
+  }
+
+  @Test
   void onlyTheLauncherDependsOnTheUi() {
     noClasses().that().resideOutsideOfPackages("dev.corral.ui..", "dev.corral.dist..")
         .should().dependOnClassesThat().resideInAPackage("dev.corral.ui..")

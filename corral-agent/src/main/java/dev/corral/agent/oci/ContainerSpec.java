@@ -19,17 +19,19 @@ import java.util.Map;
  * @param limits cpu, memory and pids limits
  * @param swapAccounting whether the host has {@code memory.memsw.*}: then swap is limited to the memory limit
  * @param imageRoot true: {@code rootfs/} is the task's image (mounted by the containerizer), not the host's root
+ * @param resolvConf a file bound over {@code /etc/resolv.conf} (the agent's {@code --dns}); null: the host's
  */
 public record ContainerSpec(List<String> args, Map<String, String> env, Path cwd, long uid, long gid,
-    String hostname, Path sandbox, String cgroupsPath, CgroupLimits limits, boolean swapAccounting, boolean imageRoot) {
+    String hostname, Path sandbox, String cgroupsPath, CgroupLimits limits, boolean swapAccounting, boolean imageRoot,
+    Path resolvConf) {
   public ContainerSpec {
     args = List.copyOf(args);
     env = Map.copyOf(env);
   }
 
-  /** A container on the host's root filesystem (no image). */
+  /** A container on the host's root filesystem (no image), with the host's resolv.conf. */
   public ContainerSpec(List<String> args, Map<String, String> env, Path cwd, long uid, long gid, String hostname,
       Path sandbox, String cgroupsPath, CgroupLimits limits, boolean swapAccounting) {
-    this(args, env, cwd, uid, gid, hostname, sandbox, cgroupsPath, limits, swapAccounting, false);
+    this(args, env, cwd, uid, gid, hostname, sandbox, cgroupsPath, limits, swapAccounting, false, null);
   }
 }

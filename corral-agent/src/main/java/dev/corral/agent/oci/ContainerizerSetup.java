@@ -52,10 +52,11 @@ public final class ContainerizerSetup {
    * @param runtimeName {@code runc} or {@code crun}
    * @param workDir the agent's work dir; the runtime keeps its state under {@code WORK/oci}
    * @param networks container networking for the oci containerizer; null leaves tasks that ask for it unrun
+   * @param resolvConf bound over OCI containers' {@code /etc/resolv.conf}; null for the host's
    */
   public static Containerizers build(List<String> requested, String runtimeName, boolean root, Cgroups cgroups,
       HostTools tools, Path monitorScript, String hostname, Map<String, String> agentEnv, Path workDir,
-      ProcessContainerizer process, Function<String, Path> metaDirs, ContainerNetworks networks) {
+      ProcessContainerizer process, Function<String, Path> metaDirs, ContainerNetworks networks, Path resolvConf) {
     OciRuntime runtime = OciRuntime.find(runtimeName, workDir.resolve("oci"));
     String ociProblem = runtime == null ? runtimeName + " is not installed"
         : !root ? "the agent does not run as root"
@@ -73,7 +74,7 @@ public final class ContainerizerSetup {
           throw new IllegalStateException("the oci containerizer cannot run here: " + ociProblem);
         }
         ordered.add(new OciContainerizer(runtime, cgroups, tools, monitorScript, hostname, agentEnv,
-            networks));
+            networks, resolvConf));
       }
     }
     return new Containerizers(ordered, process, metaDirs);

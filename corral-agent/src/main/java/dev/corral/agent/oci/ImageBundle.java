@@ -27,9 +27,12 @@ import java.util.Map;
 final class ImageBundle {
   private ImageBundle() {}
 
-  /** @param netns the task's network namespace to join, or null for the host's network */
+  /**
+   * @param netns the task's network namespace to join, or null for the host's network
+   * @param resolvConf the agent's generated resolv.conf, or null for the host's
+   */
   static void write(Path bundle, LaunchRequest req, Image image, Map<String, String> agentEnv, String hostname,
-      String cgroupsPath, boolean swapAccounting, Path netns) throws IOException, ImageException {
+      String cgroupsPath, boolean swapAccounting, Path netns, Path resolvConf) throws IOException, ImageException {
     TaskInfo task = req.task();
     String userSpec = task.getCommand().getUser().isEmpty() ? image.config().user() : task.getCommand().getUser();
     ImageUser user = ImageUser.resolve(userSpec, image.rootfs());
@@ -47,7 +50,8 @@ final class ImageBundle {
     String workingDir = image.config().workingDir();
     ContainerSpec spec = new ContainerSpec(hasShell ? ContainerInit.wrap(argv) : argv, env,
         workingDir.isEmpty() ? req.sandbox() : Path.of(workingDir), user.uid(), user.gid(), hostname,
-        req.sandbox(), cgroupsPath, CgroupLimits.of(task.getResourcesList()), swapAccounting, true);
+        req.sandbox(), cgroupsPath, CgroupLimits.of(task.getResourcesList()), swapAccounting, true,
+        resolvConf);
     com.fasterxml.jackson.databind.node.ObjectNode config = OciConfig.render(spec);
     if (netns != null) {
       OciConfig.joinNetwork(config, netns);

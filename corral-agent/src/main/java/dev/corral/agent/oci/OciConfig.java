@@ -91,6 +91,9 @@ public final class OciConfig {
     mount(m, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
     mount(m, "/sys", "bind", "/sys", "rbind", "nosuid", "noexec", "nodev", "rro");
     mount(m, "/tmp", "tmpfs", "tmpfs", "nosuid", "nodev", "mode=1777");
+    if (spec.resolvConf() != null) {
+      mount(m, "/etc/resolv.conf", "bind", spec.resolvConf().toString(), "bind", "ro");
+    }
     String sandbox = spec.sandbox().toString();
     mount(m, sandbox, "bind", sandbox, "rbind", "rw");
     if (spec.imageRoot()) {
@@ -98,7 +101,8 @@ public final class OciConfig {
       // the host's
       mount(m, SANDBOX_IN_IMAGE, "bind", sandbox, "rbind", "rw");
       for (String file : List.of("/etc/resolv.conf", "/etc/hosts")) {
-        if (java.nio.file.Files.isRegularFile(Path.of(file))) {
+        boolean ours = file.equals("/etc/resolv.conf") && spec.resolvConf() != null; // mounted above
+        if (!ours && java.nio.file.Files.isRegularFile(Path.of(file))) {
           mount(m, file, "bind", file, "bind", "ro");
         }
       }

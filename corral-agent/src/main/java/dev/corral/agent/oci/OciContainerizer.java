@@ -84,15 +84,19 @@ public final class OciContainerizer implements Containerizer {
   private final boolean swapAccounting;
   private final Clock clock = Clock.systemUTC(); // only stamps an image's last use for the cache's LRU
   private final ContainerNetworks networks;
+  private final Path resolvConf;
 
   public OciContainerizer(OciRuntime runtime, Cgroups cgroups, HostTools tools, Path monitorScript,
       String hostname, Map<String, String> agentEnv) {
     this(runtime, cgroups, tools, monitorScript, hostname, agentEnv, null);
   }
 
-  /** @param networks container networking; null: tasks that ask for it are not run here */
+  /**
+   * @param networks container networking; null: tasks that ask for it are not run here
+   * @param resolvConf bound over each container's {@code /etc/resolv.conf}; null for the host's
+   */
   public OciContainerizer(OciRuntime runtime, Cgroups cgroups, HostTools tools, Path monitorScript,
-      String hostname, Map<String, String> agentEnv, ContainerNetworks networks) {
+      String hostname, Map<String, String> agentEnv, ContainerNetworks networks, Path resolvConf) {
     if (!cgroups.enabled()) {
       throw new IllegalArgumentException("the oci containerizer needs cgroups: " + cgroups.describe());
     }
@@ -104,6 +108,7 @@ public final class OciContainerizer implements Containerizer {
     this.agentEnv = Map.copyOf(agentEnv);
     this.swapAccounting = Files.exists(Path.of("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes"));
     this.networks = networks;
+    this.resolvConf = resolvConf;
   }
 
   public OciRuntime runtime() {
@@ -160,7 +165,7 @@ public final class OciContainerizer implements Containerizer {
         ImageUse.acquire(image, id, clock.instant());
         RootfsOverlay.mount(image.rootfs(), overlayDir(id), bundle.resolve(OciConfig.ROOTFS));
         ImageBundle.write(bundle, req, image, agentEnv, hostname, cgroupsPath(cgroup), swapAccounting,
-            net == null ? null : net.netnsPath());
+            net == null ? null : net.netnsPath(), resolvConf);
       }
     } catch (IOException | ImageException e) {
       releaseImage(id, bundle, image);
@@ -251,7 +256,7 @@ public final class OciContainerizer implements Containerizer {
         req.sandbox(), user, List.of());
     ContainerSpec spec = new ContainerSpec(ContainerInit.wrap(TaskCommand.command(task.getCommand())), env,
         req.sandbox(), user == null ? 0 : user.uid(), user == null ? 0 : user.gid(), hostname, req.sandbox(),
-        cgroupsPath(cgroup), CgroupLimits.of(task.getResourcesList()), swapAccounting);
+        cgroupsPath(cgroup), CgroupLimits.of(task.getResourcesList()), swapAccounting, false, resolvConf);
     Files.createDirectories(bundle.resolve(OciConfig.ROOTFS));
     ObjectNode config = OciConfig.render(spec);
     if (net != null) {

@@ -1,6 +1,8 @@
 package dev.corral.dist.node;
 
 import dev.corral.common.ThreadEventLoop;
+import dev.corral.dns.DnsConfig;
+import dev.corral.dns.ServiceDiscovery;
 import dev.corral.gateway.AccessCheck;
 import dev.corral.gateway.AgentDirectory;
 import dev.corral.gateway.Gateway;
@@ -62,9 +64,17 @@ public final class MasterNode implements AutoCloseable {
   private Server grpcServer;
   private Javalin http;
   private ServiceScheduler services;
+  private DnsConfig dns;
+  private ServiceDiscovery discovery;
 
   public MasterNode(Options options) {
     this.options = options;
+  }
+
+  /** Runs the DNS server, the discovery endpoint and the VIP proxy too (docs/dns.md); before {@link #start}. */
+  public MasterNode withDns(DnsConfig config) {
+    this.dns = config;
+    return this;
   }
 
   public MasterNode start() throws IOException {
@@ -109,6 +119,14 @@ public final class MasterNode implements AutoCloseable {
         (info, scheduler) -> new GrpcSchedulerDriver(schedulerChannel, info, scheduler));
     services.start();
     started.add(services);
+    if (dns != null) {
+      try {
+        discovery = ServiceDiscovery.start(dns, services::view, services.events(), options.hostname());
+      } catch (IOException e) {
+        throw portInUse(e, "DNS", dns.port(), "--dns-port");
+      }
+      started.add(discovery);
+    }
 
     // The job scheduler is a framework of its own ("metronome"), with its own loop and driver.
     ThreadEventLoop jobsLoop = new ThreadEventLoop("jobs", Clock.systemUTC());
@@ -134,6 +152,9 @@ public final class MasterNode implements AutoCloseable {
       packages.install(config);
       gateway.install(config);
       new WebUi().install(config);
+      if (discovery != null) {
+        discovery.install(config);
+      }
     });
     try {
       http.start(options.bindAddress(), options.httpPort());
@@ -165,6 +186,11 @@ public final class MasterNode implements AutoCloseable {
 
   public int grpcPort() {
     return grpcServer.getPort();
+  }
+
+  /** The DNS server's port; -1 without one. */
+  public int dnsPort() {
+    return discovery == null ? -1 : discovery.dnsPort();
   }
 
   public String zkConnectString() {

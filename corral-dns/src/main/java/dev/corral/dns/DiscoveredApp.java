@@ -1,0 +1,53 @@
+package dev.corral.dns;
+
+import java.util.List;
+
+/**
+ * What discovery knows of one app: its ports and its tasks, as read from the service scheduler. Immutable.
+ *
+ * @param healthChecks whether the app has health checks, so that only healthy tasks serve its VIPs
+ */
+public record DiscoveredApp(String appId, List<Port> ports, boolean healthChecks, List<Task> tasks) {
+  public DiscoveredApp {
+    ports = List.copyOf(ports);
+    tasks = List.copyOf(tasks);
+  }
+
+  /**
+   * One port of the app's tasks.
+   *
+   * @param index its position in each task's host ports
+   * @param name its name, null when it has none
+   * @param protocol "tcp", "udp" or "udp,tcp"
+   */
+  public record Port(int index, String name, String protocol, List<Vip> vips) {
+    public Port {
+      vips = List.copyOf(vips);
+    }
+  }
+
+  /**
+   * One task.
+   *
+   * @param host the agent's host name
+   * @param ip the host's IPv4 address; null when the name did not resolve
+   * @param running whether its last state is TASK_RUNNING
+   * @param healthy null while unknown or without health checks
+   */
+  public record Task(String taskId, String host, String ip, List<Integer> hostPorts, boolean running,
+      Boolean healthy) {
+    public Task {
+      hostPorts = List.copyOf(hostPorts);
+    }
+  }
+
+  /** Running tasks with an address: those DNS names. */
+  public List<Task> addressable() {
+    return tasks.stream().filter(t -> t.running() && t.ip() != null).toList();
+  }
+
+  /** Running, addressable tasks that are healthy when the app checks health: those a VIP balances over. */
+  public List<Task> serving() {
+    return addressable().stream().filter(t -> !healthChecks || Boolean.TRUE.equals(t.healthy())).toList();
+  }
+}
