@@ -20,6 +20,7 @@ import dev.corral.cli.http.DeploymentId;
 import dev.corral.cli.http.GroupId;
 import dev.corral.cli.http.PodId;
 import dev.corral.cli.node.NodeCommand;
+import dev.corral.cli.job.JobCommand;
 import dev.corral.cli.pkg.PackageCommand;
 import dev.corral.cli.pod.PodCommand;
 import dev.corral.cli.queue.QueueCommand;
@@ -104,6 +105,7 @@ public final class Cli {
     cli.addSubcommand(GroupCommand.commandLine(api, input, watch));
     cli.addSubcommand(PodCommand.commandLine(api, input, watch));
     cli.addSubcommand(PackageCommand.commandLine(api, input, watch));
+    cli.addSubcommand(JobCommand.commandLine(api, input));
     // Registered after the tree is built: registerConverter applies to the subcommands present now.
     cli.registerConverter(AppId.class, raw -> convert(raw, AppId::parse));
     cli.registerConverter(PodId.class, raw -> convert(raw, PodId::parse));

@@ -88,7 +88,7 @@ public final class OciContainerizer implements Containerizer {
 
   public OciContainerizer(OciRuntime runtime, Cgroups cgroups, HostTools tools, Path monitorScript,
       String hostname, Map<String, String> agentEnv) {
-    this(runtime, cgroups, tools, monitorScript, hostname, agentEnv, null);
+    this(runtime, cgroups, tools, monitorScript, hostname, agentEnv, null, null);
   }
 
   /**
