@@ -105,12 +105,19 @@ public final class ImageStore implements AutoCloseable {
     if (running == null) {
       running = mine;
       pulls.execute(() -> {
+        Image pulled = null;
+        Throwable failure = null;
         try {
-          mine.complete(pullNow(ref, reference));
+          pulled = pullNow(ref, reference);
         } catch (Throwable t) {
-          mine.completeExceptionally(t);
-        } finally {
-          inflight.remove(key, mine);
+          failure = t;
+        }
+        // out of the map before anyone wakes: a caller that asks again at once (a forced pull) starts a new pull
+        inflight.remove(key, mine);
+        if (failure != null) {
+          mine.completeExceptionally(failure);
+        } else {
+          mine.complete(pulled);
         }
       });
     }
