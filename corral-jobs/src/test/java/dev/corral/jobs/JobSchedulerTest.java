@@ -216,4 +216,17 @@ class JobSchedulerTest {
     assertThat(h.view().runsOf("big")).isEmpty();
     assertThat(h.view().historyOf("big").failureCount()).isEqualTo(1);
   }
+
+  @Test
+  void aJobWithAnImageLaunchesItsTaskInThatImage() {
+    JobHarness h = JobHarness.running(Instant.parse("2026-05-01T09:58:30Z"));
+    h.createJob("""
+        {"id": "in-image", "run": {"cpus": 0.1, "mem": 32,
+         "docker": {"image": "registry.local:5000/tools:1", "forcePullImage": true}}}""");
+    h.await(e -> e.startRun("in-image"));
+    TaskInfo task = h.offer().get(0);
+    assertThat(task.getContainer().getImage()).isEqualTo("registry.local:5000/tools:1");
+    assertThat(task.getContainer().getForcePull()).isTrue();
+    assertThat(task.getCommand().getValue()).as("no command: the image's own runs").isEmpty();
+  }
 }

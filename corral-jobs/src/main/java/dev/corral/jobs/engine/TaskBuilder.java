@@ -1,6 +1,7 @@
 package dev.corral.jobs.engine;
 
 import dev.corral.api.v1.CommandInfo;
+import dev.corral.api.v1.ContainerInfo;
 import dev.corral.api.v1.FetchUri;
 import dev.corral.api.v1.Offer;
 import dev.corral.api.v1.Resource;
@@ -63,9 +64,9 @@ final class TaskBuilder {
     CommandInfo.Builder command = CommandInfo.newBuilder();
     if (run.cmd() != null) {
       command.setShell(true).setValue(run.cmd());
-    } else {
+    } else if (!run.args().isEmpty()) {
       command.setShell(false).setValue(run.args().get(0)).addAllArguments(run.args());
-    }
+    } // else the image's own command runs
     String user = run.user() != null ? run.user() : defaultUser;
     if (user != null && !user.isEmpty()) {
       command.setUser(user);
@@ -88,6 +89,9 @@ final class TaskBuilder {
     }
     if (run.taskKillGracePeriodSeconds() != null) {
       task.setKillGracePeriodSeconds(run.taskKillGracePeriodSeconds());
+    }
+    if (run.image() != null) {
+      task.setContainer(ContainerInfo.newBuilder().setImage(run.image().image()).setForcePull(run.image().forcePull()));
     }
     return task.build();
   }

@@ -24,10 +24,8 @@ public final class JobJson {
   private static final Set<String> RUN = Set.of("args", "artifacts", "cmd", "cpus", "gpus", "disk", "networks",
       "ucr", "docker", "env", "maxLaunchDelay", "mem", "placement", "user", "taskKillGracePeriodSeconds",
       "restart", "volumes", "secrets");
-  /** Known to Metronome, refused here: tasks run without container images or extra networks so far. */
+  /** Known to Metronome, refused here so far. */
   private static final Map<String, String> UNSUPPORTED = Map.of(
-      "docker", "container images are not supported yet: tasks run as processes on the agent",
-      "ucr", "container images are not supported yet: tasks run as processes on the agent",
       "networks", "networks are not supported yet: tasks use the agent's network",
       "volumes", "volumes are not supported yet",
       "secrets", "secrets are not supported yet");
@@ -100,8 +98,10 @@ public final class JobJson {
     }
     if (cmd != null && !args.isEmpty()) {
       c.fail(p + "/cmd", "give either cmd or args, not both");
-    } else if (cmd == null && args.isEmpty()) {
-      c.fail(p + "/cmd", "cmd or args is required");
+    }
+    RunSpec.ContainerImage image = readImage(c, run, p);
+    if (cmd == null && args.isEmpty() && image == null) {
+      c.fail(p + "/cmd", "cmd or args is required (or an image whose own command runs)");
     }
     double cpus = c.number(run, "cpus", p, 1.0, 0.01);
     double mem = c.number(run, "mem", p, 128, 32);
@@ -170,7 +170,42 @@ public final class JobJson {
       restart = new RestartPolicy(policy, c.integer(r, "activeDeadlineSeconds", rp, null, 0));
     }
     return new RunSpec(cmd, args, cpus, mem, disk, gpus == null ? 0 : gpus, env, artifacts, constraints,
-        maxLaunchDelay == null ? DEFAULT_MAX_LAUNCH_DELAY : maxLaunchDelay, restart, user, grace);
+        maxLaunchDelay == null ? DEFAULT_MAX_LAUNCH_DELAY : maxLaunchDelay, restart, user, grace, image);
+  }
+
+  /** {@code docker: {image, forcePullImage}} or {@code ucr: {image: {id, forcePull}}}; run by the oci containerizer. */
+  private static RunSpec.ContainerImage readImage(Checker c, JsonNode run, String p) {
+    JsonNode docker = c.object(run, "docker", p);
+    JsonNode ucr = c.object(run, "ucr", p);
+    if (docker != null && ucr != null) {
+      c.fail(p + "/ucr", "give either docker or ucr, not both");
+      return null;
+    }
+    if (docker != null) {
+      String dp = p + "/docker";
+      c.onlyKnown(docker, dp, Set.of("image", "forcePullImage", "privileged", "parameters"));
+      if (docker.path("privileged").asBoolean(false)) {
+        c.fail(dp + "/privileged", "privileged containers are not supported");
+      }
+      if (docker.has("parameters") && docker.get("parameters").size() > 0) {
+        c.fail(dp + "/parameters", "docker parameters are not supported: the agent runs images with an OCI runtime");
+      }
+      String image = c.string(docker, "image", dp, true);
+      return image == null ? null : new RunSpec.ContainerImage(image, c.bool(docker, "forcePullImage", dp, false), false);
+    }
+    if (ucr != null) {
+      String up = p + "/ucr";
+      c.onlyKnown(ucr, up, Set.of("image", "privileged"));
+      JsonNode image = c.object(ucr, "image", up);
+      if (image == null) {
+        c.fail(up + "/image", "is required");
+        return null;
+      }
+      c.onlyKnown(image, up + "/image", Set.of("id", "kind", "forcePull"));
+      String id = c.string(image, "id", up + "/image", true);
+      return id == null ? null : new RunSpec.ContainerImage(id, c.bool(image, "forcePull", up + "/image", false), true);
+    }
+    return null;
   }
 
   private static PlacementConstraint readConstraint(Checker c, JsonNode n, String path) {
@@ -249,6 +284,11 @@ public final class JobJson {
     }
     if (r.taskKillGracePeriodSeconds() != null) {
       run.put("taskKillGracePeriodSeconds", r.taskKillGracePeriodSeconds());
+    }
+    if (r.image() != null && r.image().ucr()) {
+      run.putObject("ucr").putObject("image").put("id", r.image().image()).put("forcePull", r.image().forcePull());
+    } else if (r.image() != null) {
+      run.putObject("docker").put("image", r.image().image()).put("forcePullImage", r.image().forcePull());
     }
     run.putArray("volumes");
     return o;

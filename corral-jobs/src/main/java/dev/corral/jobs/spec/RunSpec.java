@@ -13,7 +13,13 @@ import java.util.Map;
  */
 public record RunSpec(String cmd, List<String> args, double cpus, double mem, double disk, int gpus,
     Map<String, String> env, List<Artifact> artifacts, List<PlacementConstraint> constraints, int maxLaunchDelay,
-    RestartPolicy restart, String user, Double taskKillGracePeriodSeconds) {
+    RestartPolicy restart, String user, Double taskKillGracePeriodSeconds, ContainerImage image) {
+  /**
+   * The image a run's task runs in (Metronome's {@code docker.image} or {@code ucr.image.id}); null: the agent's
+   * host filesystem.
+   */
+  public record ContainerImage(String image, boolean forcePull, boolean ucr) {}
+
   public RunSpec {
     args = List.copyOf(args);
     env = Map.copyOf(env);

@@ -17,13 +17,12 @@ import org.junit.jupiter.api.Test;
 class JobJsonTest {
   /** The Metronome corpus, beside the repository when it is checked out with the shared folder. */
   private static final Path CORPUS = Path.of("../../shared/compat/metronome");
-  /** Request bodies that use features this cluster refuses by field path (no container images yet). */
+  /** Request bodies that use features this cluster refuses by field path (networks, volumes, secrets). */
   private static final Map<String, List<String>> REFUSED = Map.of(
-      "job.json", List.of("/run/docker", "/run/networks", "/run/volumes"),
-      "job_ucr.json", List.of("/run/ucr"),
-      "job_docker_param.json", List.of("/run/docker"),
+      "job.json", List.of("/run/networks", "/run/volumes"),
+      "job_docker_param.json", List.of("/run/docker/parameters"),
       "job_secrets.json", List.of("/run/env/SECRET_ENV", "/run/secrets"),
-      "job_file_based_secrets.json", List.of("/run/secrets", "/run/volumes", "/run/ucr"));
+      "job_file_based_secrets.json", List.of("/run/secrets", "/run/volumes"));
 
   @Test
   void everyMetronomeRequestExampleIsAcceptedOrRefusedByFieldPath() throws IOException {
