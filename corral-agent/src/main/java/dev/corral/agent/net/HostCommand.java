@@ -5,18 +5,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs {@code ip} and {@code iptables} programs, optionally feeding them a script on stdin. Stateless. */
-final class HostCommand {
+/**
+ * Runs a host program ({@code ip}, {@code iptables}, the OCI runtime), optionally feeding it a script on stdin,
+ * and returns its exit code and combined output; never waits more than 30 s. Stateless.
+ */
+public final class HostCommand {
   private HostCommand() {}
 
   /** Exit code and combined output. */
-  record Result(int exitCode, String output) {
+  public record Result(int exitCode, String output) {
     boolean ok() {
       return exitCode == 0;
     }
   }
 
-  static Result run(List<String> argv, String stdin) {
+  public static Result run(List<String> argv, String stdin) {
     try {
       Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
       try (var in = p.getOutputStream()) {

@@ -1,12 +1,11 @@
 package dev.corral.agent.oci;
 
+import dev.corral.agent.net.HostCommand;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An OCI runtime's command line ({@code runc}, or {@code crun}), with the agent's own state directory
@@ -77,20 +76,7 @@ public record OciRuntime(String name, String binary, Path stateRoot) {
   public record Result(int exitCode, String output) {}
 
   private static Result exec(List<String> argv) {
-    try {
-      Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return new Result(-1, "timed out: " + String.join(" ", argv));
-      }
-      return new Result(p.exitValue(), out);
-    } catch (IOException e) {
-      return new Result(-1, e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Result(-1, "interrupted");
-    }
+    HostCommand.Result r = HostCommand.run(argv, null);
+    return new Result(r.exitCode(), r.output());
   }
 }
