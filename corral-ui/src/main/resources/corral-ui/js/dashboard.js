@@ -61,6 +61,8 @@ function History({ sample }) {
     cpuSeries.push(sample.cpus);
     taskSeries.push(sample.tasks);
     if (xs.length > 500) points.current.forEach((s) => s.shift());
+    // one sample gives uPlot no time span to scale (the axis then spans years): wait for the second
+    if (xs.length < 2) return;
     // uPlot is only needed here: loaded on first use so the other pages start faster.
     import('uplot').then(({ default: UPlot }) => {
       if (!el.current) return;
