@@ -42,6 +42,15 @@ class OciIT {
       assertThat(pid).as("the task's own pid namespace").isLessThan(10);
       assertThat(node.cli(WAIT, "task", "log", "--stderr", taskId).output()).contains("oops");
 
+      // exec enters the container: its pid namespace and its read-only root
+      // (--url before TASK: everything after it belongs to the command)
+      CorralProcess.Result exec = CorralProcess.run(dir, WAIT, "task", "exec", "--url", node.url, taskId, "--", "sh", "-c",
+          "echo exec-pid=$$; touch /usr/exec-it 2>/dev/null || echo exec-readonly; exit 5");
+      assertThat(exec.exitCode()).as(exec.output()).isEqualTo(5);
+      assertThat(exec.output()).contains("exec-readonly");
+      int execPid = Integer.parseInt(exec.output().replaceAll("(?s).*exec-pid=(\\d+).*", "$1"));
+      assertThat(execPid).as("a pid of the container's namespace").isLessThan(100);
+
       assertThat(node.api.delete("/v2/apps/oci/hello").status()).isEqualTo(200);
     }
   }

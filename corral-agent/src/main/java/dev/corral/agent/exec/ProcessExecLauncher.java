@@ -70,14 +70,16 @@ public final class ProcessExecLauncher implements ExecLauncher {
       argv.addAll(List.of(tools.bash(), "-c", JOIN, "corral-exec", Integer.toString(procs.size())));
       procs.forEach(p -> argv.add(p.toString()));
     }
-    List<String> own = ownNamespaces(pid);
+    long target = namespaceTarget(pid, task.cgroup().pids());
+    List<String> own = ownNamespaces(target);
     if (!own.isEmpty()) {
       if (nsenter == null) {
         throw new ExecException(500, "the task has its own namespaces and nsenter (util-linux) is not installed");
       }
-      argv.addAll(List.of(nsenter, "--target", Long.toString(pid)));
+      argv.addAll(List.of(nsenter, "--target", Long.toString(target)));
       argv.addAll(own);
-      argv.addAll(List.of("--wd", "--"));
+      // a container's own root (an image, or the read-only host root) and working directory
+      argv.addAll(own.contains("--mount") ? List.of("--root", "--wd", "--") : List.of("--wd", "--"));
     }
     if (user != null) {
       argv.addAll(List.of(tools.setpriv(), "--reuid=" + user.uid(), "--regid=" + user.gid(), "--init-groups",
@@ -106,6 +108,20 @@ public final class ProcessExecLauncher implements ExecLauncher {
   }
 
   /** nsenter's flags for each namespace in which the task differs from the agent. */
+  /**
+   * The process whose namespaces the command joins: for an OCI task the monitored process is the runtime
+   * ({@code runc run}), still in the host's namespaces, and the container's processes are in the task's
+   * cgroup; so the first process of the cgroup that has namespaces of its own, else the task's process.
+   */
+  static long namespaceTarget(long taskPid, java.util.Set<Long> cgroupPids) {
+    for (long p : new java.util.TreeSet<>(cgroupPids)) {
+      if (!ownNamespaces(p).isEmpty()) {
+        return p;
+      }
+    }
+    return taskPid;
+  }
+
   static List<String> ownNamespaces(long pid) {
     List<String> flags = new ArrayList<>();
     NAMESPACES.forEach((ns, flag) -> {
@@ -128,6 +144,7 @@ public final class ProcessExecLauncher implements ExecLauncher {
     m.put("uts", "--uts");
     m.put("ipc", "--ipc");
     m.put("pid", "--pid");
+    m.put("net", "--net");
     return m;
   }
 
