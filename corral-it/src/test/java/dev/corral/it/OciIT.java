@@ -31,6 +31,8 @@ class OciIT {
       assertThat(node.process.output()).contains("Containers: oci");
       assertThat(node.api.post("/v2/apps", """
           {"id": "/oci/hello", "instances": 1, "cpus": 0.1, "mem": 64,
+           "healthChecks": [{"protocol": "COMMAND", "command": {"value": "test $(ls /proc | grep -c '^[0-9]') -lt 10"},
+             "gracePeriodSeconds": 30, "intervalSeconds": 1, "delaySeconds": 0}],
            "cmd": "echo pid=$$ procs=$(ls /proc | grep -c '^[0-9]'); touch /usr/oci-it 2>/dev/null || echo readonly-root; echo oops >&2; sleep 3600"}
           """).status()).isEqualTo(201);
       List<JsonNode> tasks = node.api.awaitTasks("/oci/hello", Marathon.running(1), WAIT);
@@ -41,6 +43,9 @@ class OciIT {
       int pid = Integer.parseInt(out.replaceAll("(?s).*pid=(\\d+).*", "$1"));
       assertThat(pid).as("the task's own pid namespace").isLessThan(10);
       assertThat(node.cli(WAIT, "task", "log", "--stderr", taskId).output()).contains("oops");
+
+      // the COMMAND check runs inside the container: it sees only the container's few processes
+      await().atMost(WAIT).until(() -> node.api.get("/v2/apps/oci/hello").json().at("/app/tasksHealthy").asInt() == 1);
 
       // exec enters the container: its pid namespace and its read-only root
       // (--url before TASK: everything after it belongs to the command)

@@ -106,7 +106,7 @@ public final class Containerizers implements Containerizer {
   @Override
   public ProcessBuilder checkProcess(TaskInfo task, String frameworkId, String agentId, Path sandbox,
       String command) {
-    return fallback.checkProcess(task, frameworkId, agentId, sandbox, command);
+    return owner(task.getTaskId()).checkProcess(task, frameworkId, agentId, sandbox, command);
   }
 
   private Containerizer owner(String taskId) {

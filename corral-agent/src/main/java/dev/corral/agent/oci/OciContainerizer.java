@@ -343,10 +343,38 @@ public final class OciContainerizer implements Containerizer {
     return new ExitFacts(status, oom);
   }
 
-  /** Health checks run on the host, in the sandbox, with the task's environment, as for process tasks. */
+  /**
+   * A COMMAND check runs inside the container: {@code nsenter} into the namespaces and root of the container's
+   * process (found in the task's cgroups), {@code /bin/sh -c COMMAND} (images need not have bash) in its working
+   * directory, with the task's environment.
+   */
   @Override
   public ProcessBuilder checkProcess(TaskInfo task, String frameworkId, String agentId, Path sandbox,
       String command) {
-    throw new UnsupportedOperationException("checks run through Containerizers, with the process containerizer");
+    long target = containerProcess(cgroups.existing(task.getTaskId()));
+    if (target <= 0) {
+      throw new IllegalStateException("the container of " + task.getTaskId() + " has no process to check in");
+    }
+    ProcessBuilder pb = new ProcessBuilder("nsenter", "--target", Long.toString(target), "--mount", "--uts", "--ipc",
+        "--net", "--pid", "--root", "--wd", "--", "/bin/sh", "-c", command);
+    pb.environment().clear();
+    pb.environment().putAll(TaskCommand.environment(agentEnv, task, frameworkId, agentId, hostname, sandbox, null,
+        List.of()));
+    return pb;
+  }
+
+  /** The first process of the task's cgroups in a mount namespace other than the agent's; 0 when none. */
+  static long containerProcess(TaskCgroup cgroup) {
+    for (long pid : new java.util.TreeSet<>(cgroup.pids())) {
+      try {
+        if (!Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "mnt"))
+            .equals(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")))) {
+          return pid;
+        }
+      } catch (IOException e) {
+        // ended meanwhile: try the next
+      }
+    }
+    return 0;
   }
 }
