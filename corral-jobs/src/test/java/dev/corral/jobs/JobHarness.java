@@ -1,5 +1,6 @@
 package dev.corral.jobs;
 
+import dev.corral.scheduler.FakeDriver;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.api.v1.Offer;
 import dev.corral.api.v1.Resource;

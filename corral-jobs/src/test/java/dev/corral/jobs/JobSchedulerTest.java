@@ -1,5 +1,6 @@
 package dev.corral.jobs;
 
+import dev.corral.scheduler.FakeDriver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.corral.services;
 
+import dev.corral.scheduler.FakeDriver;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.common.Json;
 import dev.corral.common.ThreadEventLoop;

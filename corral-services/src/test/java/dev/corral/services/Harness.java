@@ -1,5 +1,6 @@
 package dev.corral.services;
 
+import dev.corral.scheduler.FakeDriver;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.api.v1.Offer;
 import dev.corral.api.v1.StatusReason;

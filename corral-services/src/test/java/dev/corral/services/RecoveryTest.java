@@ -1,5 +1,6 @@
 package dev.corral.services;
 
+import dev.corral.scheduler.FakeDriver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.api.v1.ReconcileTask;

@@ -1,5 +1,6 @@
 package dev.corral.services.api;
 
+import dev.corral.scheduler.FakeDriver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,7 +8,6 @@ import dev.corral.api.v1.TaskState;
 import dev.corral.api.v1.TaskStatus;
 import dev.corral.common.ThreadEventLoop;
 import dev.corral.services.ApiFixture;
-import dev.corral.services.FakeDriver;
 import dev.corral.services.MarathonTestServer;
 import dev.corral.services.Offers;
 import dev.corral.services.ServiceScheduler;

@@ -1,11 +1,9 @@
-package dev.corral.jobs;
+package dev.corral.scheduler;
 
 import dev.corral.api.v1.FrameworkInfo;
 import dev.corral.api.v1.ReconcileTask;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.TaskStatus;
-import dev.corral.scheduler.Scheduler;
-import dev.corral.scheduler.SchedulerDriver;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -39,7 +37,7 @@ public final class FakeDriver implements SchedulerDriver {
   private volatile Scheduler scheduler;
   private volatile FrameworkInfo info;
 
-  /** The factory to hand to {@link JobScheduler}. */
+  /** The factory to hand to a framework (the service scheduler, the job scheduler). */
   public SchedulerDriver create(FrameworkInfo frameworkInfo, Scheduler s) {
     this.info = frameworkInfo;
     this.scheduler = s;
