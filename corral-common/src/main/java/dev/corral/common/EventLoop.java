@@ -63,6 +63,36 @@ public interface EventLoop {
     return result;
   }
 
+  /**
+   * Runs {@code work} on the loop and completes with the future it returns — on the common pool, never on the
+   * loop's thread, so callers' continuations cannot stall the loop. Unwraps {@code CompletionException}s.
+   */
+  default <T> java.util.concurrent.CompletableFuture<T> callAsync(
+      java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> work) {
+    java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+    try {
+      execute(() -> {
+        java.util.concurrent.CompletableFuture<T> f;
+        try {
+          f = work.get();
+        } catch (RuntimeException e) {
+          f = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        f.whenCompleteAsync((v, err) -> {
+          if (err != null) {
+            result.completeExceptionally(err instanceof java.util.concurrent.CompletionException
+                && err.getCause() != null ? err.getCause() : err);
+          } else {
+            result.complete(v);
+          }
+        }, java.util.concurrent.ForkJoinPool.commonPool());
+      });
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+    }
+    return result;
+  }
+
   /** Stops accepting work; pending work is dropped. */
   void shutdown();
 }

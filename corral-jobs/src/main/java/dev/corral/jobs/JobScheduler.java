@@ -1,18 +1,14 @@
 package dev.corral.jobs;
 
 import dev.corral.api.v1.FrameworkInfo;
-import dev.corral.api.v1.Offer;
-import dev.corral.api.v1.TaskStatus;
 import dev.corral.common.EventLoop;
 import dev.corral.jobs.engine.JobEngine;
 import dev.corral.jobs.engine.JobsView;
+import dev.corral.scheduler.OnLoop;
 import dev.corral.scheduler.Scheduler;
 import dev.corral.scheduler.SchedulerDriver;
 import dev.corral.state.Store;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -64,7 +60,7 @@ public final class JobScheduler implements AutoCloseable {
     if (!recovered.frameworkId().isEmpty()) {
       info.setFrameworkId(recovered.frameworkId());
     }
-    SchedulerDriver d = driverFactory.apply(info.build(), new Callbacks());
+    SchedulerDriver d = driverFactory.apply(info.build(), new OnLoop(loop, engine));
     engine.setDriver(d);
     driver = d;
     loop.execute(() -> engine.recover(recovered));
@@ -91,59 +87,9 @@ public final class JobScheduler implements AutoCloseable {
 
   /** Runs a command on the loop; the future completes on the common pool, never on the loop thread. */
   public <T> CompletableFuture<T> onLoop(Function<JobEngine, CompletableFuture<T>> work) {
-    CompletableFuture<T> result = new CompletableFuture<>();
     if (closed) {
-      result.completeExceptionally(new IllegalStateException("the job scheduler is closed"));
-      return result;
+      return CompletableFuture.failedFuture(new IllegalStateException("the job scheduler is closed"));
     }
-    loop.execute(() -> {
-      CompletableFuture<T> f;
-      try {
-        f = work.apply(engine);
-      } catch (RuntimeException e) {
-        f = CompletableFuture.failedFuture(e);
-      }
-      f.whenCompleteAsync((v, err) -> {
-        if (err != null) {
-          result.completeExceptionally(err instanceof CompletionException && err.getCause() != null
-              ? err.getCause() : err);
-        } else {
-          result.complete(v);
-        }
-      }, ForkJoinPool.commonPool());
-    });
-    return result;
-  }
-
-  private final class Callbacks implements Scheduler {
-    @Override
-    public void subscribed(String frameworkId) {
-      loop.execute(() -> engine.subscribed(frameworkId));
-    }
-
-    @Override
-    public void offers(List<Offer> offers) {
-      List<Offer> copy = List.copyOf(offers);
-      loop.execute(() -> engine.offers(copy));
-    }
-
-    @Override
-    public void rescinded(String offerId) {
-      loop.execute(() -> engine.rescinded(offerId));
-    }
-
-    @Override
-    public void update(TaskStatus status) {
-      loop.execute(() -> engine.update(status));
-    }
-
-    @Override
-    public void failure(String agentId, String message) {
-    }
-
-    @Override
-    public void disconnected(String reason) {
-      loop.execute(() -> engine.disconnected(reason));
-    }
+    return loop.callAsync(() -> work.apply(engine));
   }
 }

@@ -2,9 +2,8 @@ package dev.corral.services;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.api.v1.FrameworkInfo;
-import dev.corral.api.v1.Offer;
-import dev.corral.api.v1.TaskStatus;
 import dev.corral.common.EventLoop;
+import dev.corral.scheduler.OnLoop;
 import dev.corral.scheduler.Scheduler;
 import dev.corral.scheduler.SchedulerDriver;
 import dev.corral.services.app.AppDefinition;
@@ -29,8 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -93,7 +90,7 @@ public final class ServiceScheduler implements AutoCloseable {
     if (!recovered.frameworkId().isEmpty()) {
       info.setFrameworkId(recovered.frameworkId());
     }
-    SchedulerDriver d = driverFactory.apply(info.build(), new Callbacks());
+    SchedulerDriver d = driverFactory.apply(info.build(), new OnLoop(loop, engine));
     engine.setDriver(d);
     driver = d;
     // Callbacks are queued behind the recovery above, so the driver never sees an empty scheduler.
@@ -344,61 +341,9 @@ public final class ServiceScheduler implements AutoCloseable {
 
   /** Runs work on the loop; the returned future completes on the common pool, never on the loop thread. */
   private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> work) {
-    CompletableFuture<T> result = new CompletableFuture<>();
     if (closed) {
-      result.completeExceptionally(new IllegalStateException("the service scheduler is closed"));
-      return result;
+      return CompletableFuture.failedFuture(new IllegalStateException("the service scheduler is closed"));
     }
-    loop.execute(() -> {
-      CompletableFuture<T> f;
-      try {
-        f = work.get();
-      } catch (RuntimeException e) {
-        f = CompletableFuture.failedFuture(e);
-      }
-      f.whenCompleteAsync((v, err) -> {
-        if (err != null) {
-          result.completeExceptionally(err instanceof CompletionException && err.getCause() != null
-              ? err.getCause() : err);
-        } else {
-          result.complete(v);
-        }
-      }, ForkJoinPool.commonPool());
-    });
-    return result;
-  }
-
-  /** Driver callbacks: each is re-posted to the loop and returns at once. */
-  private final class Callbacks implements Scheduler {
-    @Override
-    public void subscribed(String frameworkId) {
-      loop.execute(() -> engine.subscribed(frameworkId));
-    }
-
-    @Override
-    public void offers(List<Offer> offers) {
-      List<Offer> copy = List.copyOf(offers);
-      loop.execute(() -> engine.offers(copy));
-    }
-
-    @Override
-    public void rescinded(String offerId) {
-      loop.execute(() -> engine.rescinded(offerId));
-    }
-
-    @Override
-    public void update(TaskStatus status) {
-      loop.execute(() -> engine.update(status));
-    }
-
-    @Override
-    public void failure(String agentId, String message) {
-      loop.execute(() -> engine.failure(agentId, message));
-    }
-
-    @Override
-    public void disconnected(String reason) {
-      loop.execute(() -> engine.disconnected(reason));
-    }
+    return loop.callAsync(work);
   }
 }

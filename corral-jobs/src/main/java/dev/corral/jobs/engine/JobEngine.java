@@ -14,6 +14,7 @@ import dev.corral.jobs.run.RunTask;
 import dev.corral.jobs.spec.JobJson;
 import dev.corral.jobs.spec.JobSpec;
 import dev.corral.jobs.spec.ScheduleSpec;
+import dev.corral.scheduler.Scheduler;
 import dev.corral.scheduler.SchedulerDriver;
 import dev.corral.state.Store;
 import dev.corral.state.StoreOp;
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * occurrence of a schedule may start a run, and only while it is at most {@code startingDeadlineSeconds}
  * old; older ones are skipped.
  */
-public final class JobEngine {
+public final class JobEngine implements Scheduler {
   private static final Logger log = LoggerFactory.getLogger(JobEngine.class);
   static final double REFUSE_SHORT_SECONDS = 5;
   static final double REFUSE_LONG_SECONDS = 120;
@@ -437,6 +438,7 @@ public final class JobEngine {
 
   // ---------------------------------------------------------------- driver events
 
+  @Override
   public void subscribed(String id) {
     loop.assertInLoop();
     if (id.equals(frameworkId)) {
@@ -472,6 +474,7 @@ public final class JobEngine {
     }
   }
 
+  @Override
   public void disconnected(String reason) {
     log.warn("lost the subscription: {}", reason);
     subscribed = false;
@@ -482,6 +485,7 @@ public final class JobEngine {
   }
 
   /** Places waiting runs, oldest first, on the offers; declines what is left. */
+  @Override
   public void offers(List<Offer> offers) {
     loop.assertInLoop();
     List<JobRun> waiting = runs.values().stream().filter(r -> r.status() == RunState.INITIAL && !r.stopping())
@@ -534,11 +538,17 @@ public final class JobEngine {
     }
   }
 
+  @Override
   public void rescinded(String offerId) {
     log.debug("offer {} rescinded", offerId);
   }
 
   /** A task status: apply it to its run, persist, and only then acknowledge. */
+  /** An agent's failure: its tasks' statuses (LOST, UNREACHABLE) tell the runs what happened. */
+  @Override
+  public void failure(String agentId, String message) {}
+
+  @Override
   public void update(TaskStatus status) {
     update(status, true);
   }

@@ -6,6 +6,7 @@ import dev.corral.api.v1.Offer;
 import dev.corral.api.v1.ReconcileTask;
 import dev.corral.api.v1.TaskState;
 import dev.corral.api.v1.TaskStatus;
+import dev.corral.scheduler.Scheduler;
 import dev.corral.common.EventLoop;
 import dev.corral.common.Ids;
 import dev.corral.scheduler.SchedulerDriver;
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * logged and the API answers 503. The store failing means this scheduler cannot lead safely; the launcher
  * restarts it, and recovery starts again from the store.
  */
-public final class Engine {
+public final class Engine implements Scheduler {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
   static final Duration RECONCILE_INTERVAL = Duration.ofMinutes(10);
@@ -188,6 +189,7 @@ public final class Engine {
 
   // ---------------------------------------------------------------- driver events
 
+  @Override
   public void subscribed(String frameworkId) {
     loop.assertInLoop();
     subscribed = true;
@@ -237,28 +239,33 @@ public final class Engine {
     loop.schedule("revive-check", REVIVE_CHECK_INTERVAL, this::periodicReviveCheck);
   }
 
+  @Override
   public void disconnected(String reason) {
     loop.assertInLoop();
     log.warn("lost the subscription: {}", reason);
     subscribed = false;
   }
 
+  @Override
   public void offers(List<Offer> offers) {
     loop.assertInLoop();
     offerRound.handle(offers);
   }
 
+  @Override
   public void rescinded(String offerId) {
     // Offers are answered as they arrive; one rescinded between match and launch makes the launch fail,
     // which puts its instances back in the queue (OfferRound.requeue).
     log.debug("offer {} rescinded", offerId);
   }
 
+  @Override
   public void failure(String agentId, String message) {
     log.warn("agent {} failed: {}", agentId, message);
   }
 
   /** A task status: apply it, re-plan the app, persist, and only then acknowledge. */
+  @Override
   public void update(TaskStatus status) {
     loop.assertInLoop();
     Batch b = new Batch();
