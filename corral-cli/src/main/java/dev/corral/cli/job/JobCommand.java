@@ -1,11 +1,13 @@
 package dev.corral.cli.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.corral.cli.http.ApiClient;
 import dev.corral.cli.input.Definition;
 import dev.corral.cli.output.Cells;
 import dev.corral.cli.output.PrettyJson;
 import dev.corral.cli.output.Table;
+import dev.corral.common.Json;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
@@ -210,7 +212,7 @@ public final class JobCommand implements Callable<Integer> {
       Table table = Table.withHeaders("RUN", "STATUS", "STARTED", "FINISHED", "TASKS");
       for (JsonNode r : job.path("activeRuns")) {
         table.row(r.path("id").asText(), r.path("status").asText(), Cells.text(r.path("createdAt")), Cells.NONE,
-            Cells.join(r.path("tasks").findValues("id").isEmpty() ? r.path("tasks") : idsOf(r.path("tasks")), ", "));
+            Cells.join(idsOf(r.path("tasks")), ", ")); // an active run's tasks are objects
       }
       addFinished(table, h.path("successfulFinishedRuns"), "SUCCESS");
       addFinished(table, h.path("failedFinishedRuns"), "FAILED");
@@ -219,7 +221,7 @@ public final class JobCommand implements Callable<Integer> {
     }
 
     private static JsonNode idsOf(JsonNode tasks) {
-      var ids = dev.corral.common.Json.mapper().createArrayNode();
+      ArrayNode ids = Json.mapper().createArrayNode();
       tasks.forEach(t -> ids.add(t.path("id").asText()));
       return ids;
     }
