@@ -79,7 +79,7 @@ public final class UpCommand implements Callable<Integer> {
     }
     String api = "http://" + (bind.equals("0.0.0.0") ? host : bind) + ":" + master.httpPort();
     out.printf("Corral %s is up.%n", Version.get());
-    out.printf("  API:        %s   (UI comes with the gateway)%n", api);
+    out.printf("  API:        %s   (web UI: %s/ui/)%n", api, api);
     out.printf("  Agents:     corral agent --master %s:%d%n", bind.equals("0.0.0.0") ? host : bind, master.grpcPort());
     out.printf("  DNS:        %s:%d, names under %s (dig @%s -p %d leader.%s)%n", bind, master.dnsPort(),
         dnsOptions.domain, bind.equals("0.0.0.0") ? "127.0.0.1" : bind, master.dnsPort(), dnsOptions.domain);
