@@ -31,23 +31,29 @@ public record DiscoveredApp(String appId, List<Port> ports, boolean healthChecks
    *
    * @param host the agent's host name
    * @param ip the host's IPv4 address; null when the name did not resolve
+   * @param ip6 the host's IPv6 address (AAAA records); null when it has none
    * @param running whether its last state is TASK_RUNNING
    * @param healthy null while unknown or without health checks
    */
-  public record Task(String taskId, String host, String ip, List<Integer> hostPorts, boolean running,
+  public record Task(String taskId, String host, String ip, String ip6, List<Integer> hostPorts, boolean running,
       Boolean healthy) {
     public Task {
       hostPorts = List.copyOf(hostPorts);
+    }
+
+    /** A task on an IPv4-only host. */
+    public Task(String taskId, String host, String ip, List<Integer> hostPorts, boolean running, Boolean healthy) {
+      this(taskId, host, ip, null, hostPorts, running, healthy);
     }
   }
 
   /** Running tasks with an address: those DNS names. */
   public List<Task> addressable() {
-    return tasks.stream().filter(t -> t.running() && t.ip() != null).toList();
+    return tasks.stream().filter(t -> t.running() && (t.ip() != null || t.ip6() != null)).toList();
   }
 
   /** Running, addressable tasks that are healthy when the app checks health: those a VIP balances over. */
   public List<Task> serving() {
-    return addressable().stream().filter(t -> !healthChecks || Boolean.TRUE.equals(t.healthy())).toList();
+    return addressable().stream().filter(t -> t.ip() != null).filter(t -> !healthChecks || Boolean.TRUE.equals(t.healthy())).toList();
   }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
@@ -52,19 +53,20 @@ public final class RecordTableBuilder {
     for (String host : List.of("ns1", "leader", "master")) {
       add(records, names, new ARecord(name(host), DClass.IN, ttl, master));
     }
-    Map<Vip, List<InetSocketAddress>> vipBackends = new TreeMap<>(
-        java.util.Comparator.comparing(Vip::label).thenComparingInt(Vip::port));
+    Map<VipKey, List<InetSocketAddress>> vipBackends = new TreeMap<>(java.util.Comparator
+        .comparing((VipKey k) -> k.vip().label()).thenComparingInt(k -> k.vip().port()).thenComparing(VipKey::protocol));
     for (DiscoveredApp app : apps) {
       addApp(records, names, app, vipBackends);
     }
     Map<String, InetAddress> vipIps = VipAddresses.assign(
-        vipBackends.keySet().stream().map(Vip::label).collect(java.util.stream.Collectors.toSet()));
+        vipBackends.keySet().stream().map(k -> k.vip().label()).collect(java.util.stream.Collectors.toSet()));
     List<RecordTable.VipEntry> vips = new ArrayList<>();
-    vipBackends.forEach((vip, backends) -> {
-      Name vipName = name(vip.label() + ".marathon.l4lb");
-      InetAddress ip = vipIps.get(vip.label());
+    vipBackends.forEach((key, backends) -> {
+      Name vipName = name(key.vip().label() + ".marathon.l4lb");
+      InetAddress ip = vipIps.get(key.vip().label());
       add(records, names, new ARecord(vipName, DClass.IN, ttl, ip));
-      vips.add(new RecordTable.VipEntry(vip, relative(vipName), ip, List.copyOf(new LinkedHashSet<>(backends))));
+      vips.add(new RecordTable.VipEntry(key.vip(), relative(vipName), ip, key.protocol(),
+          List.copyOf(new LinkedHashSet<>(backends))));
     });
     Map<String, List<Record>> frozen = new HashMap<>();
     records.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
@@ -72,7 +74,7 @@ public final class RecordTableBuilder {
   }
 
   private void addApp(Map<String, Set<Record>> records, Set<String> names, DiscoveredApp app,
-      Map<Vip, List<InetSocketAddress>> vipBackends) {
+      Map<VipKey, List<InetSocketAddress>> vipBackends) {
     String label = DnsNames.flatten(app.appId());
     if (label.isEmpty()) {
       return;
@@ -81,13 +83,19 @@ public final class RecordTableBuilder {
     Name slaveName = name(label + ".marathon.slave");
     for (DiscoveredApp.Task task : app.addressable()) {
       InetAddress ip = ipv4(task.ip());
-      if (ip == null) {
+      InetAddress ip6 = ipv6(task.ip6());
+      if (ip == null && ip6 == null) {
         continue;
       }
-      add(records, names, new ARecord(appName, DClass.IN, ttl, ip));
-      add(records, names, new ARecord(slaveName, DClass.IN, ttl, ip));
       Name target = name(DnsNames.taskLabel(label, task.taskId()) + ".marathon");
-      add(records, names, new ARecord(target, DClass.IN, ttl, ip));
+      for (Name n : List.of(appName, slaveName, target)) {
+        if (ip != null) {
+          add(records, names, new ARecord(n, DClass.IN, ttl, ip));
+        }
+        if (ip6 != null) {
+          add(records, names, new AAAARecord(n, DClass.IN, ttl, ip6));
+        }
+      }
       for (DiscoveredApp.Port port : app.ports()) {
         if (port.index() >= task.hostPorts().size()) {
           continue;
@@ -106,15 +114,25 @@ public final class RecordTableBuilder {
     List<DiscoveredApp.Task> serving = app.serving();
     for (DiscoveredApp.Port port : app.ports()) {
       for (Vip vip : port.vips()) {
-        List<InetSocketAddress> backends = vipBackends.computeIfAbsent(vip, v -> new ArrayList<>());
-        for (DiscoveredApp.Task t : serving) {
-          if (port.index() < t.hostPorts().size()) {
-            backends.add(new InetSocketAddress(ipv4(t.ip()), t.hostPorts().get(port.index())));
+        for (String proto : port.protocol().split(",")) {
+          String protocol = proto.trim().toLowerCase(java.util.Locale.ROOT);
+          if (!protocol.equals("tcp") && !protocol.equals("udp")) {
+            continue;
+          }
+          List<InetSocketAddress> backends = vipBackends.computeIfAbsent(new VipKey(vip, protocol),
+              v -> new ArrayList<>());
+          for (DiscoveredApp.Task t : serving) {
+            if (port.index() < t.hostPorts().size()) {
+              backends.add(new InetSocketAddress(ipv4(t.ip()), t.hostPorts().get(port.index())));
+            }
           }
         }
       }
     }
   }
+
+  /** A VIP and one protocol of its port: one listener of the proxy. */
+  private record VipKey(Vip vip, String protocol) {}
 
   private SRVRecord srv(String relativeName, int port, Name target) {
     return new SRVRecord(name(relativeName), DClass.IN, ttl, 0, 1, port, target);
@@ -160,6 +178,19 @@ public final class RecordTableBuilder {
     }
     try {
       return InetAddress.getByName(literal);
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
+  /** A literal IPv6 address; null for anything else (never a lookup). */
+  private static InetAddress ipv6(String literal) {
+    if (literal == null || !literal.contains(":") || !literal.matches("[0-9a-fA-F:.]+")) {
+      return null;
+    }
+    try {
+      InetAddress a = InetAddress.getByName(literal);
+      return a instanceof java.net.Inet6Address ? a : null;
     } catch (UnknownHostException e) {
       return null;
     }
