@@ -34,11 +34,19 @@ public record DiscoveredApp(String appId, List<Port> ports, boolean healthChecks
    * @param ip6 the host's IPv6 address (AAAA records); null when it has none
    * @param running whether its last state is TASK_RUNNING
    * @param healthy null while unknown or without health checks
+   * @param containerIps the task's own addresses on a container network; empty on the host's network
    */
   public record Task(String taskId, String host, String ip, String ip6, List<Integer> hostPorts, boolean running,
-      Boolean healthy) {
+      Boolean healthy, List<String> containerIps) {
     public Task {
       hostPorts = List.copyOf(hostPorts);
+      containerIps = containerIps == null ? List.of() : List.copyOf(containerIps);
+    }
+
+    /** A task on the host's network. */
+    public Task(String taskId, String host, String ip, String ip6, List<Integer> hostPorts, boolean running,
+        Boolean healthy) {
+      this(taskId, host, ip, ip6, hostPorts, running, healthy, List.of());
     }
 
     /** A task on an IPv4-only host. */
@@ -49,7 +57,8 @@ public record DiscoveredApp(String appId, List<Port> ports, boolean healthChecks
 
   /** Running tasks with an address: those DNS names. */
   public List<Task> addressable() {
-    return tasks.stream().filter(t -> t.running() && (t.ip() != null || t.ip6() != null)).toList();
+    return tasks.stream().filter(t -> t.running() && (t.ip() != null || t.ip6() != null
+        || !t.containerIps().isEmpty())).toList();
   }
 
   /** Running, addressable tasks that are healthy when the app checks health: those a VIP balances over. */

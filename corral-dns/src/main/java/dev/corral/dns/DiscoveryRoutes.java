@@ -120,6 +120,8 @@ public final class DiscoveryRoutes {
     for (DiscoveredApp.Task task : app.tasks()) {
       ObjectNode to = tasks.addObject();
       to.put("id", task.taskId()).put("host", task.host()).put("ip", task.ip());
+      ArrayNode own = to.putArray("ipAddresses");
+      task.containerIps().forEach(own::add);
       ArrayNode ports = to.putArray("ports");
       task.hostPorts().forEach(ports::add);
       to.put("running", task.running());
@@ -133,7 +135,8 @@ public final class DiscoveryRoutes {
       }
       for (Integer port : task.hostPorts()) {
         endpoints.addObject().put("service", "_" + label + "._tcp.marathon." + domain)
-            .put("host", DnsNames.taskLabel(label, task.taskId()) + ".marathon." + domain)
+            .put("host", DnsNames.taskLabel(label, task.taskId())
+                + (task.containerIps().isEmpty() ? ".marathon." : ".marathon.slave.") + domain)
             .put("ip", task.ip()).put("port", String.valueOf(port));
       }
     }

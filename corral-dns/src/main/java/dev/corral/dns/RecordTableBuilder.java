@@ -82,19 +82,28 @@ public final class RecordTableBuilder {
     Name appName = name(label + ".marathon");
     Name slaveName = name(label + ".marathon.slave");
     for (DiscoveredApp.Task task : app.addressable()) {
-      InetAddress ip = ipv4(task.ip());
-      InetAddress ip6 = ipv6(task.ip6());
-      if (ip == null && ip6 == null) {
+      List<InetAddress> host = new ArrayList<>();
+      addIfPresent(host, ipv4(task.ip()));
+      addIfPresent(host, ipv6(task.ip6()));
+      // As Mesos-DNS (IP sources netinfo, then host): the app's and the task's names carry the task's own
+      // address on a container network; SRV records name host ports, so their target is then the task's
+      // name under marathon.slave, which carries the agent's address.
+      List<InetAddress> own = new ArrayList<>();
+      for (String c : task.containerIps()) {
+        addIfPresent(own, ipv4(c) != null ? ipv4(c) : ipv6(c));
+      }
+      List<InetAddress> named = own.isEmpty() ? host : own;
+      if (named.isEmpty()) {
         continue;
       }
-      Name target = name(DnsNames.taskLabel(label, task.taskId()) + ".marathon");
-      for (Name n : List.of(appName, slaveName, target)) {
-        if (ip != null) {
-          add(records, names, new ARecord(n, DClass.IN, ttl, ip));
-        }
-        if (ip6 != null) {
-          add(records, names, new AAAARecord(n, DClass.IN, ttl, ip6));
-        }
+      String taskLabel = DnsNames.taskLabel(label, task.taskId());
+      Name taskName = name(taskLabel + ".marathon");
+      Name target = own.isEmpty() ? taskName : name(taskLabel + ".marathon.slave");
+      for (Name n : List.of(appName, taskName)) {
+        named.forEach(ip -> add(records, names, address(n, ip)));
+      }
+      for (Name n : own.isEmpty() ? List.of(slaveName) : List.of(slaveName, target)) {
+        host.forEach(ip -> add(records, names, address(n, ip)));
       }
       for (DiscoveredApp.Port port : app.ports()) {
         if (port.index() >= task.hostPorts().size()) {
@@ -133,6 +142,16 @@ public final class RecordTableBuilder {
 
   /** A VIP and one protocol of its port: one listener of the proxy. */
   private record VipKey(Vip vip, String protocol) {}
+
+  private Record address(Name n, InetAddress ip) {
+    return ip instanceof java.net.Inet6Address ? new AAAARecord(n, DClass.IN, ttl, ip) : new ARecord(n, DClass.IN, ttl, ip);
+  }
+
+  private static void addIfPresent(List<InetAddress> list, InetAddress ip) {
+    if (ip != null) {
+      list.add(ip);
+    }
+  }
 
   private SRVRecord srv(String relativeName, int port, Name target) {
     return new SRVRecord(name(relativeName), DClass.IN, ttl, 0, 1, port, target);

@@ -31,7 +31,7 @@ final class ViewReader {
           continue;
         }
         tasks.add(new DiscoveredApp.Task(t.taskId(), t.host(), hosts.ipv4(t.host()), hosts.ipv6(t.host()), t.hostPorts(),
-            t.lastState() == TaskState.TASK_RUNNING, t.healthy()));
+            t.lastState() == TaskState.TASK_RUNNING, t.healthy(), t.ipAddresses()));
       }
       out.add(new DiscoveredApp(app.id(), ports(app), !app.healthChecks().isEmpty(), tasks));
     }

@@ -94,6 +94,22 @@ class DnsServerTest {
   }
 
   @Test
+  void tasksOnAContainerNetworkAreNamedByTheirOwnAddressAndSrvPointsAtTheirAgent() throws Exception {
+    int port = server.port();
+    DiscoveredApp bridged = new DiscoveredApp("/net/web", List.of(new DiscoveredApp.Port(0, "http", "tcp", List.of())),
+        false, List.of(new DiscoveredApp.Task("net_web.0000000c-x", "h1", "10.0.0.1", null, List.of(31005), true,
+            null, List.of("172.31.0.5"))));
+    table.set(builder.build(2, List.of(bridged)));
+    assertThat(Dig.shortAnswer(port, "web-net.marathon.corral", "A")).containsExactly("172.31.0.5");
+    assertThat(Dig.shortAnswer(port, "web-net-0000000c.marathon.corral", "A")).containsExactly("172.31.0.5");
+    assertThat(Dig.shortAnswer(port, "web-net.marathon.slave.corral", "A")).containsExactly("10.0.0.1");
+    // the SRV record names the host port, so its target is the agent's address
+    assertThat(Dig.shortAnswer(port, "_web-net._tcp.marathon.corral", "SRV"))
+        .containsExactly("0 1 31005 web-net-0000000c.marathon.slave.corral.");
+    assertThat(Dig.shortAnswer(port, "web-net-0000000c.marathon.slave.corral", "A")).containsExactly("10.0.0.1");
+  }
+
+  @Test
   void answersFollowANewTableAtOnce() throws Exception {
     int port = server.port();
     table.set(builder.build(2, List.of(app("/a/b/web", 3))));
