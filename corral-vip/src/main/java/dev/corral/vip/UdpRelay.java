@@ -25,8 +25,7 @@ import java.util.function.Supplier;
  */
 final class UdpRelay {
   /** An IPv4 UDP payload is at most 65,507 bytes. */
-  private static final int MAX_DATAGRAM = 65_536;
-  private static final ByteBuffer BUFFER = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+  static final int MAX_DATAGRAM = 65_536;
 
   /** One client's conversation with one backend. */
   final class Flow {
@@ -48,13 +47,16 @@ final class UdpRelay {
   }
 
   private final Selector selector;
+  /** The proxy's one datagram buffer: relays run on its selector thread only. */
+  private final ByteBuffer buffer;
   private final DatagramChannel listener;
   private final int maxFlows;
   private final long idleMillis;
   private final Map<SocketAddress, Flow> flows = new HashMap<>();
 
-  UdpRelay(Selector selector, DatagramChannel listener, int maxFlows, long idleMillis) {
+  UdpRelay(Selector selector, ByteBuffer buffer, DatagramChannel listener, int maxFlows, long idleMillis) {
     this.selector = selector;
+    this.buffer = buffer;
     this.listener = listener;
     this.maxFlows = maxFlows;
     this.idleMillis = idleMillis;
@@ -71,7 +73,7 @@ final class UdpRelay {
   /** Relays every datagram waiting on the VIP's socket; {@code next} picks a backend for a new client (null: none). */
   void readClients(Supplier<InetSocketAddress> next, long now) throws IOException {
     while (true) {
-      ByteBuffer buf = BUFFER.clear();
+      ByteBuffer buf = buffer.clear();
       SocketAddress client = listener.receive(buf);
       if (client == null) {
         return;
@@ -121,7 +123,7 @@ final class UdpRelay {
   void readBackend(Flow flow, long now) {
     try {
       while (true) {
-        ByteBuffer buf = BUFFER.clear();
+        ByteBuffer buf = buffer.clear();
         int n = flow.upstream.read(buf);
         if (n <= 0) {
           return;

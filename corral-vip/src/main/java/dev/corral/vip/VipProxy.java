@@ -56,6 +56,7 @@ public final class VipProxy implements AutoCloseable {
   private final Clock clock;
   private final long udpIdleMillis;
   private final Selector selector;
+  private final java.nio.ByteBuffer datagrams = java.nio.ByteBuffer.allocateDirect(UdpRelay.MAX_DATAGRAM);
   private final Thread thread;
   private final Map<Key, SelectableChannel> listeners = new HashMap<>();
   private final Map<Key, UdpRelay> relays = new HashMap<>();
@@ -269,7 +270,7 @@ public final class VipProxy implements AutoCloseable {
           channel = socket;
           socket.setOption(StandardSocketOptions.SO_REUSEADDR, true);
           socket.bind(at);
-          relays.put(vip, new UdpRelay(selector, socket, MAX_FLOWS, udpIdleMillis));
+          relays.put(vip, new UdpRelay(selector, datagrams, socket, MAX_FLOWS, udpIdleMillis));
         }
         channel.configureBlocking(false);
         channel.register(selector, SelectionKey.OP_ACCEPT & channel.validOps() | SelectionKey.OP_READ

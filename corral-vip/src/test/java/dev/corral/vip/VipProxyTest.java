@@ -181,6 +181,29 @@ class VipProxyTest {
   }
 
   @Test
+  void anIdleUdpFlowEndsAndTheClientsNextDatagramOpensANewOne() throws Exception {
+    UdpEcho one = echo("one");
+    UdpEcho two = echo("two");
+    int vipPort = freePort();
+    dev.corral.common.FakeClock clock = new dev.corral.common.FakeClock();
+    proxy = new VipProxy(ListenAddresses.same(), Duration.ofSeconds(60), clock).start();
+    List<VipRoute> routes = List.of(route("udp", vipPort, List.of(one.port(), two.port())));
+    proxy.update(routes);
+    InetSocketAddress vip = new InetSocketAddress(VIP_IP, vipPort);
+    await().atMost(Duration.ofSeconds(5)).until(() -> proxy.listening().contains(vip));
+    try (DatagramSocket c = client()) {
+      String first = ask(c, vip, "a").split(":")[0];
+      clock.advance(Duration.ofSeconds(30));
+      proxy.update(routes); // wakes the selector: the idle sweep runs on the proxy's own thread
+      assertThat(ask(c, vip, "b")).as("30 s idle: the same flow").isEqualTo(first + ":b");
+      clock.advance(Duration.ofSeconds(61));
+      proxy.update(routes);
+      // the flow ended: the client's next datagram opens a new one, to the next task in rotation
+      await().atMost(Duration.ofSeconds(5)).until(() -> !ask(c, vip, "c").startsWith(first + ":"));
+    }
+  }
+
+  @Test
   void tcpAndUdpOnTheSameVipAndPortAreSeparateListeners() throws Exception {
     int web = server("web");
     UdpEcho echo = echo("udp");
