@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * VIPs on a cluster of separate processes: a master and two agents, each agent running its own VIP proxy that
  * follows the master's table over HTTP (on loopback they listen in their own 127.(77+i)/16, see
  * {@link Cluster}). Three health-checked instances behind one TCP VIP take connections through either agent's
- * proxy; a killed instance fails no new connection and leaves the rotation once noticed; a UDP echo answers
- * through a UDP VIP.
+ * proxy; a killed instance fails no new connection and leaves the rotation once noticed, as does one that
+ * fails its health check while it still runs; a scale-up reaches both proxies; a UDP echo answers through a
+ * UDP VIP.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VipIT {
@@ -148,6 +149,33 @@ class VipIT {
 
   @Test
   @Order(3)
+  void anUnhealthyInstanceLeavesTheRotationWhileItsProcessStillRuns() throws Exception {
+    JsonNode victim = api.tasks(WEB, "TASK_RUNNING").get(0);
+    String victimId = victim.path("id").asText();
+    String port = ":" + victim.path("ports").get(0).asInt() + "\"";
+    String vipIp = awaitBackends(WEB_VIP, "tcp", b -> b.size() == 3).path("ip").asText();
+    // the health check asks for /id.txt: without it the task answers 404, and is unhealthy, but still runs
+    Path sandbox = TaskProcesses.under(dir).stream().filter(p -> p.cwd().getFileName().toString().equals(victimId))
+        .findFirst().orElseThrow().cwd();
+    java.nio.file.Files.delete(sandbox.resolve("id.txt"));
+    long broken = System.nanoTime();
+    within(WAIT, () -> backends(WEB_VIP, "tcp").toString(), b -> !b.contains(port));
+    System.out.printf("figure: task failing its health check left the VIP table %d ms after its check broke%n",
+        (System.nanoTime() - broken) / 1_000_000);
+    for (int agent = 1; agent <= AGENTS; agent++) {
+      InetSocketAddress vip = new InetSocketAddress(Cluster.vipAddress(agent, vipIp), WEB_PORT);
+      for (int i = 0; i < 10; i++) {
+        assertThat(get(vip)).isNotEqualTo(victimId).isNotEmpty(); // get() fails on the victim's 404
+      }
+    }
+    // Marathon then replaces it; the rotation is whole again
+    api.awaitTasks(WEB, ts -> healthy(3).test(ts)
+        && ts.stream().noneMatch(t -> t.path("id").asText().equals(victimId)), WAIT);
+    awaitBackends(WEB_VIP, "tcp", b -> b.size() == 3);
+  }
+
+  @Test
+  @Order(4)
   void aScaleUpReachesEveryAgentsProxyQuickly() throws Exception {
     assertThat(api.put("/v2/apps" + WEB, "{\"instances\": 4}").status()).isEqualTo(200);
     api.awaitTasks(WEB, healthy(4), WAIT);
@@ -169,7 +197,7 @@ class VipIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aUdpEchoAnswersThroughAUdpVipOnEveryAgent() throws Exception {
     String script = "import socket,os\\n"
         + "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\\n"
