@@ -61,10 +61,14 @@ final class Marathon {
         HttpResponse.BodyHandlers.ofInputStream());
   }
 
-  /** Opens a WebSocket to {@code path} on the same server. */
-  java.net.http.WebSocket webSocket(String path, java.net.http.WebSocket.Listener listener) throws Exception {
-    return http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-        .buildAsync(URI.create(base.replaceFirst("^http", "ws") + path), listener)
+  /** Opens a WebSocket to {@code path} on the same server, offering the given subprotocols. */
+  java.net.http.WebSocket webSocket(String path, java.net.http.WebSocket.Listener listener, String... subprotocols)
+      throws Exception {
+    java.net.http.WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+    if (subprotocols.length > 0) {
+      b.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+    }
+    return b.buildAsync(URI.create(base.replaceFirst("^http", "ws") + path), listener)
         .get(30, java.util.concurrent.TimeUnit.SECONDS);
   }
 

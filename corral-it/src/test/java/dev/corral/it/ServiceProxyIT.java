@@ -82,6 +82,22 @@ class ServiceProxyIT {
   }
 
   @Test
+  void theSubprotocolTheTaskTakesIsTheClients() throws Exception {
+    // the app itself takes it (directly on its port) ...
+    int port = node.api.tasks("/proxyit/echo", "TASK_RUNNING").get(0).path("ports").get(0).asInt();
+    WebSocket direct = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("echo.v1")
+        .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/ws"), new Recorder()).get(10, TimeUnit.SECONDS);
+    assertThat(direct.getSubprotocol()).isEqualTo("echo.v1");
+    direct.abort();
+    // ... and through the gateway the client gets the same answer
+    Recorder r = new Recorder();
+    WebSocket ws = node.api.webSocket("/service/echo/ws", r, "echo.v1", "other");
+    assertThat(ws.getSubprotocol()).isEqualTo("echo.v1");
+    assertThat(r.next()).startsWith("hello");
+    ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
   void aClientsCloseReachesTheTaskWithItsCode() throws Exception {
     Recorder r = new Recorder();
     WebSocket ws = node.api.webSocket("/service/echo/ws", r);

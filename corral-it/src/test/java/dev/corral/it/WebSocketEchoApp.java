@@ -21,6 +21,13 @@ public final class WebSocketEchoApp {
     AtomicReference<CountDownLatch> release = new AtomicReference<>(new CountDownLatch(1));
     Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
+      // takes the subprotocol "echo.v1" when a client offers it
+      config.routes.wsBeforeUpgrade("/ws", ctx -> {
+        String offered = ctx.header("Sec-WebSocket-Protocol");
+        if (offered != null && java.util.Arrays.stream(offered.split(",")).map(String::trim).anyMatch("echo.v1"::equals)) {
+          ctx.header("Sec-WebSocket-Protocol", "echo.v1");
+        }
+      });
       config.routes.ws("/ws", ws -> {
         ws.onConnect(ctx -> {
           ctx.session.setMaxTextMessageSize(1 << 20);
