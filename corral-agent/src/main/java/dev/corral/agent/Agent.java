@@ -25,6 +25,8 @@ import dev.corral.agent.master.MasterLink;
 import dev.corral.agent.resources.AttributeParser;
 import dev.corral.agent.gpu.Gpu;
 import dev.corral.agent.gpu.GpuAllocator;
+import dev.corral.agent.gpu.GpuDevices;
+import dev.corral.agent.cgroups.DeviceRule;
 import dev.corral.agent.gpu.GpuDiscovery;
 import dev.corral.agent.resources.ResourceDetector;
 import dev.corral.agent.net.ContainerNetworks;
@@ -152,8 +154,11 @@ public final class Agent implements AutoCloseable {
       HostTools tools = HostTools.detect();
       Path monitorScript = MonitorScript.install(config.workDir().resolve("bin"));
       boolean root = CgroupDetector.isRoot();
+      // every GPU found, offered or not, is kept from the process tasks that were not given it
+      Path devDir = GpuDevices.hostDevDir();
       ProcessContainerizer process = new ProcessContainerizer(cgroups, tools, monitorScript, config.hostname(),
-          root, System.getenv());
+          root, System.getenv(), task -> GpuDevices.deniedFor(task.getCommand().getEnvironmentMap(), found, devDir)
+              .stream().map(n -> new DeviceRule('c', n.major(), n.minor())).toList());
       containerizer = ContainerizerSetup.build(config.containerizers(), config.ociRuntime(), root, cgroups, tools,
           monitorScript, config.hostname(), System.getenv(), config.workDir(), process, store::taskDir,
           ContainerNetworks.forAgent(config.workDir(), config.containerNetwork()),

@@ -14,7 +14,9 @@ import dev.corral.api.v1.TaskStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -90,6 +92,62 @@ class GpuTaskTest extends RealAgentTestBase {
     master.runTask(withGpus(shellTask(next, "echo \"cuda=$CUDA_VISIBLE_DEVICES\""), 1));
     master.awaitStatus(next, TaskState.TASK_FINISHED, LONG);
     assertThat(read(sandbox(next).resolve("stdout"))).as("GPU 0 is still the recovered task's").isEqualTo("cuda=1\n");
+  }
+
+  /**
+   * The devices cgroup on a real kernel: the two fake GPUs' nodes are made with mknod for devices that open
+   * on any Linux (1:8 /dev/random as GPU 0, 1:7 /dev/full as GPU 1), so an open that fails inside a task and
+   * works outside is the cgroup's doing. A task given GPU 0 opens its node but not GPU 1's; a task without
+   * GPUs opens neither.
+   */
+  @Test
+  void processTasksCannotOpenTheGpusTheyWereNotGiven() throws Exception {
+    Assumptions.assumeTrue(AgentTestSupport.ROOT && AgentTestSupport.CGROUP_V1
+        && Files.exists(Path.of("/sys/fs/cgroup/devices/devices.deny")),
+        "the devices cgroup needs root and cgroup v1 (on v2 process tasks get CUDA_VISIBLE_DEVICES only)");
+    Path dev = Files.createDirectories(workDir.resolve("fake-dev"));
+    mknod(dev.resolve("nvidia0"), 1, 8);
+    mknod(dev.resolve("nvidia1"), 1, 7);
+    System.setProperty("corral.gpu-dev-dir", dev.toString());
+    try {
+      Agent agent = startAgent(AgentTestSupport.config(workDir).withContainerizers(List.of("process")));
+      master.awaitConnected(LONG);
+      assertThat(agent.describeIsolation()).contains("devices");
+      // outside any task both nodes open
+      assertThat(open(dev.resolve("nvidia0"))).isTrue();
+      assertThat(open(dev.resolve("nvidia1"))).isTrue();
+
+      String probe = "for n in 0 1; do if head -c1 " + dev + "/nvidia$n >/dev/null 2>err$n; then echo \"gpu$n=open\";"
+          + " else echo \"gpu$n=$(cat err$n)\"; fi; done";
+      String given = unique("gpu-given");
+      String none = unique("gpu-none");
+      master.runTask(withGpus(shellTask(given, probe), 1));
+      master.runTask(shellTask(none, probe));
+      master.awaitStatus(given, TaskState.TASK_FINISHED, LONG);
+      master.awaitStatus(none, TaskState.TASK_FINISHED, LONG);
+      assertThat(read(sandbox(given).resolve("stdout")).lines().toList())
+          .containsExactly("gpu0=open", "gpu1=head: cannot open '" + dev + "/nvidia1' for reading: Operation not permitted");
+      assertThat(read(sandbox(none).resolve("stdout")))
+          .contains("gpu0=head: cannot open '" + dev + "/nvidia0' for reading: Operation not permitted")
+          .contains("gpu1=head: cannot open '" + dev + "/nvidia1' for reading: Operation not permitted");
+    } finally {
+      System.clearProperty("corral.gpu-dev-dir");
+    }
+  }
+
+  private static void mknod(Path node, int major, int minor) throws Exception {
+    Process p = new ProcessBuilder("mknod", node.toString(), "c", Integer.toString(major), Integer.toString(minor))
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(out).isZero();
+  }
+
+  private static boolean open(Path node) {
+    try (java.io.InputStream in = Files.newInputStream(node)) {
+      return in.read() >= 0;
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   private static TaskInfo withGpus(TaskInfo task, int gpus) {

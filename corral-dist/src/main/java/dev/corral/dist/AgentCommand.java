@@ -3,6 +3,7 @@ package dev.corral.dist;
 import dev.corral.common.Version;
 import dev.corral.dist.node.AgentNode;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,6 +25,10 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--master", required = true, description = "The master's gRPC address, host:port.")
   String master;
 
+  @Option(names = "--discovery", paramLabel = "URL", description = "The master's HTTP API, whose VIP table the node's"
+      + " VIP proxy follows (default: http://MASTER-HOST:7070).")
+  String discovery;
+
   @Option(names = "--work-dir", defaultValue = "${sys:user.home}/.corral/agent",
       description = "Sandboxes and checkpoints (default: ${DEFAULT-VALUE}).")
   Path workDir;
@@ -42,16 +47,41 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--kill-tasks-on-exit", description = "Kill all tasks when the agent stops.")
   boolean killTasksOnExit;
 
+  /** The --discovery URL, or the master's host on the default HTTP port. */
+  private URI discoveryUri() {
+    String url = discovery;
+    if (url == null) {
+      int colon = master.lastIndexOf(':');
+      url = "http://" + (colon > 0 ? master.substring(0, colon) : master) + ":7070";
+    }
+    try {
+      URI uri = new URI(url);
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new IllegalArgumentException("--discovery: must be an http(s) URL such as http://master:7070, got '"
+            + url + "'");
+      }
+      return uri;
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("--discovery: not a URL: " + url, e);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "agent");
     AgentNode agent = new AgentNode(agentOptions.toConfig(dir), agentOptions.filesConfig(httpBind, httpPort),
-        AgentNode.networkChannel(master)).start();
+        AgentNode.networkChannel(master));
+    URI discoveryUri = discoveryUri();
+    if (!agentOptions.noVipProxy) {
+      agent.withVipProxy(agentOptions.vipListenAddresses(), discoveryUri);
+    }
+    agent.start();
     out.printf("Corral agent %s: master %s, work dir %s, isolation: %s, containerizers: %s, files and logs API on"
-        + " port %d%n", Version.get(), master, dir, agent.agent().describeIsolation(),
-        String.join(",", agent.agent().containerizers()), agent.agent().httpPort());
+        + " port %d, VIP proxy: %s%n", Version.get(), master, dir, agent.agent().describeIsolation(),
+        String.join(",", agent.agent().containerizers()), agent.agent().httpPort(),
+        agentOptions.noVipProxy ? "off" : "following " + discoveryUri);
     out.flush();
     return ServerRun.untilShutdown(() -> {
       agent.stop(killTasksOnExit);

@@ -5,7 +5,10 @@ import dev.corral.agent.fetch.FetcherConfig;
 import dev.corral.agent.image.ImagesConfig;
 import dev.corral.agent.oci.ContainerizerSetup;
 import dev.corral.common.Sizes;
+import dev.corral.vip.ListenAddresses;
+import java.net.InetAddress;
 import java.nio.file.Files;
+import java.util.function.UnaryOperator;
 import dev.corral.agent.files.FilesConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -25,6 +28,20 @@ public final class AgentOptions {
   @Option(names = "--dns", paramLabel = "IP", description = "DNS server OCI tasks get in their resolv.conf, e.g. the"
       + " master's (port 53; default: the host's resolv.conf). Process tasks always use the host's.")
   String dns;
+
+  @Option(names = "--no-vip-proxy", description = "Do not run the VIP proxy on this node (tasks here then cannot"
+      + " reach <name>.marathon.l4lb addresses).")
+  boolean noVipProxy;
+
+  @Option(names = "--vip-network", paramLabel = "CIDR", description = "Serve the VIP 127.77.c.d on 127.B.c.d instead,"
+      + " for several agents sharing one machine's loopback (tests), e.g. 127.78.0.0/16 (default: the VIP addresses"
+      + " themselves).")
+  String vipNetwork;
+
+  /** Where the proxy listens for a VIP address. */
+  UnaryOperator<InetAddress> vipListenAddresses() {
+    return vipNetwork == null ? ListenAddresses.same() : ListenAddresses.parse(vipNetwork);
+  }
 
   @Option(names = "--no-cgroups", description = "Run tasks without cgroup isolation even as root.")
   boolean noCgroups;

@@ -70,8 +70,12 @@ public final class UpCommand implements Callable<Integer> {
       if (agentConfig.dns() == null && master.dnsPort() == DnsOptions.STANDARD_PORT) {
         agentConfig = agentConfig.withDns(bind.equals("0.0.0.0") ? "127.0.0.1" : bind);
       }
-      agent = new AgentNode(agentConfig, agentOptions.filesConfig(bind, filesPort),
-          master.inProcessChannel()).start();
+      agent = new AgentNode(agentConfig, agentOptions.filesConfig(bind, filesPort), master.inProcessChannel());
+      if (!agentOptions.noVipProxy) {
+        // the master's table reaches this node's proxy in process
+        master.onVipRoutes(agent.withVipProxy(agentOptions.vipListenAddresses(), null).vipProxy()::update);
+      }
+      agent.start();
     } catch (Exception e) {
       master.close();
       lock.close();

@@ -13,8 +13,8 @@ import org.xbill.DNS.Type;
 
 /**
  * Answers one query from a {@link RecordTable}: the records of the name and type (ANY: all), the SRV targets'
- * addresses as additional records, NXDOMAIN with the SOA for an unknown name under the domain, NOERROR with
- * the SOA for a name without data of that type, REFUSED for a name outside it (the caller forwards those
+ * addresses (A and AAAA) as additional records, NXDOMAIN with the SOA for an unknown name under the domain, NOERROR with
+ * the SOA for a name without data of that type (AAAA for a task on an IPv4-only host), REFUSED for a name outside it (the caller forwards those
  * when it has upstreams). Pure and thread-safe.
  */
 final class Answerer {
@@ -57,7 +57,7 @@ final class Answerer {
         any = true;
         if (r instanceof SRVRecord srv) {
           for (Record a : table.lookup(srv.getTarget())) {
-            if (a.getType() == Type.A && !response.findRecord(a, Section.ADDITIONAL)) {
+            if ((a.getType() == Type.A || a.getType() == Type.AAAA) && !response.findRecord(a, Section.ADDITIONAL)) {
               response.addRecord(a, Section.ADDITIONAL);
             }
           }

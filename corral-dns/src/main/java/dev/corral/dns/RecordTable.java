@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import dev.corral.vip.VipRoute;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -36,12 +37,23 @@ public record RecordTable(long generation, Name domain, SOARecord soa, Map<Strin
    * One virtual address.
    *
    * @param address the VIP's IP in 127.77.0.0/16
+   * @param protocol "tcp" or "udp" (a port with both gives two entries)
    * @param backends host and port of each task that serves it now
    */
-  public record VipEntry(Vip vip, String name, InetAddress address, List<InetSocketAddress> backends) {
+  public record VipEntry(Vip vip, String name, InetAddress address, String protocol,
+      List<InetSocketAddress> backends) {
     public VipEntry {
       backends = List.copyOf(backends);
     }
+
+    public VipRoute route() {
+      return new VipRoute(name, address, vip.port(), protocol, backends);
+    }
+  }
+
+  /** The VIPs as the proxy takes them. */
+  public List<VipRoute> routes() {
+    return vips.stream().map(VipEntry::route).toList();
   }
 
   /** The records of a name, every type; empty when it has none. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
@@ -52,19 +53,20 @@ public final class RecordTableBuilder {
     for (String host : List.of("ns1", "leader", "master")) {
       add(records, names, new ARecord(name(host), DClass.IN, ttl, master));
     }
-    Map<Vip, List<InetSocketAddress>> vipBackends = new TreeMap<>(
-        java.util.Comparator.comparing(Vip::label).thenComparingInt(Vip::port));
+    Map<VipKey, List<InetSocketAddress>> vipBackends = new TreeMap<>(java.util.Comparator
+        .comparing((VipKey k) -> k.vip().label()).thenComparingInt(k -> k.vip().port()).thenComparing(VipKey::protocol));
     for (DiscoveredApp app : apps) {
       addApp(records, names, app, vipBackends);
     }
     Map<String, InetAddress> vipIps = VipAddresses.assign(
-        vipBackends.keySet().stream().map(Vip::label).collect(java.util.stream.Collectors.toSet()));
+        vipBackends.keySet().stream().map(k -> k.vip().label()).collect(java.util.stream.Collectors.toSet()));
     List<RecordTable.VipEntry> vips = new ArrayList<>();
-    vipBackends.forEach((vip, backends) -> {
-      Name vipName = name(vip.label() + ".marathon.l4lb");
-      InetAddress ip = vipIps.get(vip.label());
+    vipBackends.forEach((key, backends) -> {
+      Name vipName = name(key.vip().label() + ".marathon.l4lb");
+      InetAddress ip = vipIps.get(key.vip().label());
       add(records, names, new ARecord(vipName, DClass.IN, ttl, ip));
-      vips.add(new RecordTable.VipEntry(vip, relative(vipName), ip, List.copyOf(new LinkedHashSet<>(backends))));
+      vips.add(new RecordTable.VipEntry(key.vip(), relative(vipName), ip, key.protocol(),
+          List.copyOf(new LinkedHashSet<>(backends))));
     });
     Map<String, List<Record>> frozen = new HashMap<>();
     records.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
@@ -72,7 +74,7 @@ public final class RecordTableBuilder {
   }
 
   private void addApp(Map<String, Set<Record>> records, Set<String> names, DiscoveredApp app,
-      Map<Vip, List<InetSocketAddress>> vipBackends) {
+      Map<VipKey, List<InetSocketAddress>> vipBackends) {
     String label = DnsNames.flatten(app.appId());
     if (label.isEmpty()) {
       return;
@@ -80,14 +82,29 @@ public final class RecordTableBuilder {
     Name appName = name(label + ".marathon");
     Name slaveName = name(label + ".marathon.slave");
     for (DiscoveredApp.Task task : app.addressable()) {
-      InetAddress ip = ipv4(task.ip());
-      if (ip == null) {
+      List<InetAddress> host = new ArrayList<>();
+      addIfPresent(host, ipv4(task.ip()));
+      addIfPresent(host, ipv6(task.ip6()));
+      // As Mesos-DNS (IP sources netinfo, then host): the app's and the task's names carry the task's own
+      // address on a container network; SRV records name host ports, so their target is then the task's
+      // name under marathon.slave, which carries the agent's address.
+      List<InetAddress> own = new ArrayList<>();
+      for (String c : task.containerIps()) {
+        addIfPresent(own, ipv4(c) != null ? ipv4(c) : ipv6(c));
+      }
+      List<InetAddress> named = own.isEmpty() ? host : own;
+      if (named.isEmpty()) {
         continue;
       }
-      add(records, names, new ARecord(appName, DClass.IN, ttl, ip));
-      add(records, names, new ARecord(slaveName, DClass.IN, ttl, ip));
-      Name target = name(DnsNames.taskLabel(label, task.taskId()) + ".marathon");
-      add(records, names, new ARecord(target, DClass.IN, ttl, ip));
+      String taskLabel = DnsNames.taskLabel(label, task.taskId());
+      Name taskName = name(taskLabel + ".marathon");
+      Name target = own.isEmpty() ? taskName : name(taskLabel + ".marathon.slave");
+      for (Name n : List.of(appName, taskName)) {
+        named.forEach(ip -> add(records, names, address(n, ip)));
+      }
+      for (Name n : own.isEmpty() ? List.of(slaveName) : List.of(slaveName, target)) {
+        host.forEach(ip -> add(records, names, address(n, ip)));
+      }
       for (DiscoveredApp.Port port : app.ports()) {
         if (port.index() >= task.hostPorts().size()) {
           continue;
@@ -106,13 +123,33 @@ public final class RecordTableBuilder {
     List<DiscoveredApp.Task> serving = app.serving();
     for (DiscoveredApp.Port port : app.ports()) {
       for (Vip vip : port.vips()) {
-        List<InetSocketAddress> backends = vipBackends.computeIfAbsent(vip, v -> new ArrayList<>());
-        for (DiscoveredApp.Task t : serving) {
-          if (port.index() < t.hostPorts().size()) {
-            backends.add(new InetSocketAddress(ipv4(t.ip()), t.hostPorts().get(port.index())));
+        for (String proto : port.protocol().split(",")) {
+          String protocol = proto.trim().toLowerCase(java.util.Locale.ROOT);
+          if (!protocol.equals("tcp") && !protocol.equals("udp")) {
+            continue;
+          }
+          List<InetSocketAddress> backends = vipBackends.computeIfAbsent(new VipKey(vip, protocol),
+              v -> new ArrayList<>());
+          for (DiscoveredApp.Task t : serving) {
+            if (port.index() < t.hostPorts().size()) {
+              backends.add(new InetSocketAddress(ipv4(t.ip()), t.hostPorts().get(port.index())));
+            }
           }
         }
       }
+    }
+  }
+
+  /** A VIP and one protocol of its port: one listener of the proxy. */
+  private record VipKey(Vip vip, String protocol) {}
+
+  private Record address(Name n, InetAddress ip) {
+    return ip instanceof java.net.Inet6Address ? new AAAARecord(n, DClass.IN, ttl, ip) : new ARecord(n, DClass.IN, ttl, ip);
+  }
+
+  private static void addIfPresent(List<InetAddress> list, InetAddress ip) {
+    if (ip != null) {
+      list.add(ip);
     }
   }
 
@@ -160,6 +197,19 @@ public final class RecordTableBuilder {
     }
     try {
       return InetAddress.getByName(literal);
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
+  /** A literal IPv6 address; null for anything else (never a lookup). */
+  private static InetAddress ipv6(String literal) {
+    if (literal == null || !literal.contains(":") || !literal.matches("[0-9a-fA-F:.]+")) {
+      return null;
+    }
+    try {
+      InetAddress a = InetAddress.getByName(literal);
+      return a instanceof java.net.Inet6Address ? a : null;
     } catch (UnknownHostException e) {
       return null;
     }

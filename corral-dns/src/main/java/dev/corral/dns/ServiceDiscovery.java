@@ -7,23 +7,27 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Consumer;
+import dev.corral.vip.VipRoute;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
  * Service discovery as a master runs it: the record table following the scheduler ({@link Discovery}), the DNS
- * server answering from it ({@link DnsServer}), the VIP proxy balancing over it ({@link VipProxy}), and the
- * HTTP endpoint ({@link DiscoveryRoutes}) to mount on the master's server. Started and closed as one.
+ * server answering from it ({@link DnsServer}), and the HTTP endpoint ({@link DiscoveryRoutes}) to mount on the
+ * master's server, which the agents' VIP proxies follow. Started and closed as one.
  */
 public final class ServiceDiscovery implements AutoCloseable {
   private final Discovery discovery;
   private final DnsServer server;
-  private final VipProxy proxy;
+  private final VipWatch vips;
 
-  private ServiceDiscovery(Discovery discovery, DnsServer server, VipProxy proxy) {
+  private ServiceDiscovery(Discovery discovery, DnsServer server, VipWatch vips) {
     this.discovery = discovery;
     this.server = server;
-    this.proxy = proxy;
+    this.vips = vips;
   }
 
   /**
@@ -40,9 +44,9 @@ public final class ServiceDiscovery implements AutoCloseable {
       discovery.close();
       throw e;
     }
-    VipProxy proxy = new VipProxy().start();
-    discovery.onTable(proxy::update);
-    return new ServiceDiscovery(discovery, server, proxy);
+    VipWatch vips = new VipWatch(Clock.systemUTC());
+    discovery.onTable(vips);
+    return new ServiceDiscovery(discovery, server, vips);
   }
 
   public int dnsPort() {
@@ -53,16 +57,34 @@ public final class ServiceDiscovery implements AutoCloseable {
     return discovery.table();
   }
 
+  /**
+   * Calls {@code listener} with the VIP routes now and whenever they change, on the discovery thread (a proxy in
+   * the master's own process: {@code corral up}).
+   */
+  public void onRoutes(Consumer<List<VipRoute>> listener) {
+    discovery.onTable(new Consumer<>() {
+      private List<VipRoute> last;
+
+      @Override
+      public void accept(RecordTable table) {
+        List<VipRoute> routes = table.routes();
+        if (!routes.equals(last)) {
+          last = routes;
+          listener.accept(routes);
+        }
+      }
+    });
+  }
+
   /** Mounts {@code /v1/discovery/…}. */
   public void install(JavalinConfig config) {
-    new DiscoveryRoutes(discovery::table).install(config);
+    new DiscoveryRoutes(discovery::table, vips).install(config);
   }
 
   @Override
   public void close() {
     discovery.close();
     server.close();
-    proxy.close();
   }
 
   private static InetAddress ipv4(String host) {

@@ -30,8 +30,8 @@ final class ViewReader {
         if (t == null) {
           continue;
         }
-        tasks.add(new DiscoveredApp.Task(t.taskId(), t.host(), hosts.ipv4(t.host()), t.hostPorts(),
-            t.lastState() == TaskState.TASK_RUNNING, t.healthy()));
+        tasks.add(new DiscoveredApp.Task(t.taskId(), t.host(), hosts.ipv4(t.host()), hosts.ipv6(t.host()), t.hostPorts(),
+            t.lastState() == TaskState.TASK_RUNNING, t.healthy(), t.ipAddresses()));
       }
       out.add(new DiscoveredApp(app.id(), ports(app), !app.healthChecks().isEmpty(), tasks));
     }

@@ -74,6 +74,42 @@ class DnsServerTest {
   }
 
   @Test
+  void tasksOnHostsWithIpv6AddressesHaveAaaaRecords() throws Exception {
+    int port = server.port();
+    DiscoveredApp dual = new DiscoveredApp("/dual", List.of(new DiscoveredApp.Port(0, "http", "tcp", List.of())),
+        false, List.of(new DiscoveredApp.Task("dual.0000000a-x", "h1", "10.0.0.1", "fd00::1", List.of(31000), true,
+            null), new DiscoveredApp.Task("dual.0000000b-x", "h2", null, "fd00::2", List.of(31001), true, null)));
+    table.set(builder.build(2, List.of(dual, app("/a/b/web", 1))));
+    assertThat(Dig.shortAnswer(port, "dual.marathon.corral", "AAAA")).containsExactlyInAnyOrder("fd00::1", "fd00::2");
+    assertThat(Dig.shortAnswer(port, "dual.marathon.corral", "A")).containsExactly("10.0.0.1");
+    assertThat(Dig.shortAnswer(port, "dual-0000000b.marathon.corral", "AAAA")).containsExactly("fd00::2");
+    // a v6-only task has a name without A records: NOERROR and empty, not NXDOMAIN
+    assertThat(Dig.status(port, "dual-0000000b.marathon.corral", "A")).isEqualTo("NOERROR");
+    assertThat(Dig.shortAnswer(port, "dual-0000000b.marathon.corral", "A")).isEmpty();
+    assertThat(Dig.run(port, "+noall", "+additional", "_dual._tcp.marathon.corral", "SRV")).contains("fd00::2");
+    // an IPv4-only app answers AAAA with no records, NOERROR, and the SOA for negative caching
+    assertThat(Dig.status(port, "web-b-a.marathon.corral", "AAAA")).isEqualTo("NOERROR");
+    assertThat(Dig.shortAnswer(port, "web-b-a.marathon.corral", "AAAA")).isEmpty();
+    assertThat(Dig.run(port, "+noall", "+authority", "web-b-a.marathon.corral", "AAAA")).contains("SOA");
+  }
+
+  @Test
+  void tasksOnAContainerNetworkAreNamedByTheirOwnAddressAndSrvPointsAtTheirAgent() throws Exception {
+    int port = server.port();
+    DiscoveredApp bridged = new DiscoveredApp("/net/web", List.of(new DiscoveredApp.Port(0, "http", "tcp", List.of())),
+        false, List.of(new DiscoveredApp.Task("net_web.0000000c-x", "h1", "10.0.0.1", null, List.of(31005), true,
+            null, List.of("172.31.0.5"))));
+    table.set(builder.build(2, List.of(bridged)));
+    assertThat(Dig.shortAnswer(port, "web-net.marathon.corral", "A")).containsExactly("172.31.0.5");
+    assertThat(Dig.shortAnswer(port, "web-net-0000000c.marathon.corral", "A")).containsExactly("172.31.0.5");
+    assertThat(Dig.shortAnswer(port, "web-net.marathon.slave.corral", "A")).containsExactly("10.0.0.1");
+    // the SRV record names the host port, so its target is the agent's address
+    assertThat(Dig.shortAnswer(port, "_web-net._tcp.marathon.corral", "SRV"))
+        .containsExactly("0 1 31005 web-net-0000000c.marathon.slave.corral.");
+    assertThat(Dig.shortAnswer(port, "web-net-0000000c.marathon.slave.corral", "A")).containsExactly("10.0.0.1");
+  }
+
+  @Test
   void answersFollowANewTableAtOnce() throws Exception {
     int port = server.port();
     table.set(builder.build(2, List.of(app("/a/b/web", 3))));

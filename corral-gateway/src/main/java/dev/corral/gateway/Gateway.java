@@ -51,6 +51,7 @@ public final class Gateway implements AutoCloseable {
   public void install(JavalinConfig config) {
     new TaskFilesRoutes(tasks, forwarder, pool).install(config.routes);
     new ServiceProxy(services, forwarder, pool).install(config.routes);
+    new ServiceWebSocketProxy(services).install(config.routes);
     new MetricsRoutes(agents, tasks, forwarder, pool).install(config.routes);
     new ExecProxy(tasks, access).install(config.routes);
     config.routes.exception(ExecProxy.Refused.class, (e, ctx) -> ExecProxy.refuse(ctx, e.status, e.getMessage()));

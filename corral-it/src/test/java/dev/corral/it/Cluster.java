@@ -9,7 +9,8 @@ import java.util.function.IntFunction;
 
 /**
  * A `corral master` and several `corral agent` processes on loopback, each agent with its own work dir,
- * ten ports and the attribute rack:r&lt;i&gt;. {@link #close} removes every app (forced), waits for the tasks
+ * ten ports, the attribute rack:r&lt;i&gt;, and its VIP proxy following the master, listening for the VIP
+ * 127.77.c.d on 127.(77+i).c.d (they share one loopback; {@link #vipAddress}). {@link #close} removes every app (forced), waits for the tasks
  * to end, then stops the processes and kills whatever of theirs is left.
  */
 final class Cluster implements AutoCloseable {
@@ -44,10 +45,22 @@ final class Cluster implements AutoCloseable {
           "--master", "127.0.0.1:" + grpcPort, "--work-dir", dir.resolve("agent-" + i).toString(),
           "--hostname", hostname.apply(i), "--attributes", "rack:r" + i, "--kill-tasks-on-exit",
           "--http-port", "0", "--http-bind", "127.0.0.1",
+          "--discovery", "http://127.0.0.1:" + httpPort, "--vip-network", "127." + (77 + i) + ".0.0/16",
           "--resources", resources + ";ports:[" + ports + "-" + (ports + 9) + "]");
       agents.add(agent);
       agent.awaitLog("Corral agent", WAIT);
     }
+  }
+
+  /** Where agent {@code i} (1-based) serves the VIP at {@code vipIp}. */
+  static String vipAddress(int agent, String vipIp) {
+    String[] octets = vipIp.split("\\.");
+    return "127." + (77 + agent) + "." + octets[2] + "." + octets[3];
+  }
+
+  /** Agent {@code i}'s log so far (1-based). */
+  String agentLog(int i) {
+    return agents.get(i - 1).output();
   }
 
   @Override

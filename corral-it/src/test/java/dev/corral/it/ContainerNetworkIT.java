@@ -37,7 +37,9 @@ class ContainerNetworkIT {
       Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin", tool)) || Files.isExecutable(Path.of("/sbin", tool)),
           tool + " is not installed (apt-get install iproute2 iptables)");
     }
-    try (SingleNode node = SingleNode.start(dir, "cpus:2;mem:1024;disk:100", 10, "--containerizers", "oci,process")) {
+    int dnsPort = Ports.free();
+    try (SingleNode node = SingleNode.start(dir, "cpus:2;mem:1024;disk:100", 10, "--containerizers", "oci,process",
+        "--dns-port", Integer.toString(dnsPort))) {
       assertThat(node.api.post("/v2/apps", """
           {"id": "/net/web", "instances": 1, "cpus": 0.1, "mem": 64,
            "cmd": "mkdir -p www && echo hello-from-$HOSTNAME-$PORT_HTTP > www/index.html && exec python3 -m http.server 8080 --directory www",
@@ -51,15 +53,36 @@ class ContainerNetworkIT {
       await().atMost(WAIT).until(() -> get(hostPort).contains("hello-from-"));
       assertThat(get(hostPort)).endsWith("-" + hostPort);
 
+      // the task's own address, as Marathon shows it, in /v2/tasks and in the app's tasks
+      JsonNode ips = tasks.get(0).path("ipAddresses");
+      assertThat(ips).hasSize(1);
+      String containerIp = ips.get(0).path("ipAddress").asText();
+      assertThat(containerIp).startsWith("172.31.");
+      assertThat(ips.get(0).path("protocol").asText()).isEqualTo("IPv4");
+      JsonNode appTasks = node.api.get("/v2/apps/net/web?embed=apps.tasks").json().path("app").path("tasks");
+      assertThat(appTasks.get(0).path("ipAddresses").get(0).path("ipAddress").asText()).isEqualTo(containerIp);
+      // reachable there on the container port, from the host, across the bridge
+      assertThat(get("http://" + containerIp + ":8080/")).endsWith("-" + hostPort);
+      // DNS names the app by that address (as Mesos-DNS does); the SRV record's host port is on the agent
+      Dig dig = new Dig(dnsPort);
+      await().atMost(Duration.ofSeconds(5)).until(() -> dig.answer("web-net.marathon.corral", "A"),
+          a -> a.equals(List.of(containerIp)));
+      assertThat(dig.answer("_web-net._tcp.marathon.corral", "SRV")).singleElement().asString()
+          .contains(" " + hostPort + " ").contains(".marathon.slave.corral.");
+
       assertThat(node.api.delete("/v2/apps/net/web").status()).isEqualTo(200);
       await().atMost(WAIT).until(() -> get(hostPort).isEmpty());
     }
   }
 
   private static String get(int port) {
+    return get("http://127.0.0.1:" + port + "/");
+  }
+
+  private static String get(String url) {
     try {
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-      return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+      return client.send(HttpRequest.newBuilder(URI.create(url))
           .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString()).body().trim();
     } catch (IOException e) {
       return "";

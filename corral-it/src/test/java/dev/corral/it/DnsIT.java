@@ -78,6 +78,9 @@ class DnsIT {
     assertThat(dig.answer("web-group-dnsit.marathon.slave.corral", "A")).containsExactly("127.0.0.1");
     assertThat(dig.answer("leader.corral", "A")).containsExactly("127.0.0.1");
     assertThat(dig.status("nothing.marathon.corral", "A")).isEqualTo("NXDOMAIN");
+    // the tasks' host (127.0.0.1) has no IPv6 address: AAAA is empty, and the name still exists
+    assertThat(dig.status("web-group-dnsit.marathon.corral", "AAAA")).isEqualTo("NOERROR");
+    assertThat(dig.answer("web-group-dnsit.marathon.corral", "AAAA")).isEmpty();
     assertThat(dig.status("example.com", "A")).isEqualTo("REFUSED");
 
     JsonNode discovered = node.api.get("/v1/discovery/services/web-group-dnsit").json();

@@ -39,6 +39,26 @@ class LayeringTest {
         .check(classes);
   }
 
+  /**
+   * The VIP proxy runs on every agent and reads the master's table over HTTP, so it may know no scheduler,
+   * master, agent or store: only discovery (which feeds it the table's routes) and the launcher use it.
+   */
+  @Test
+  void theVipProxyDependsOnNoServerModule() {
+    noClasses().that().resideInAPackage("dev.corral.vip..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.corral.api..", "dev.corral.state..",
+            "dev.corral.master..", "dev.corral.agent..", "dev.corral.services..", "dev.corral.scheduler..",
+            "dev.corral.dns..", "dev.corral.gateway..")
+        .check(classes);
+  }
+
+  @Test
+  void onlyDiscoveryAndTheLauncherDependOnTheVipProxy() {
+    noClasses().that().resideOutsideOfPackages("dev.corral.vip..", "dev.corral.dns..", "dev.corral.dist..")
+        .should().dependOnClassesThat().resideInAPackage("dev.corral.vip..")
+        .check(classes);
+  }
+
   @Test
   void onlyTheLauncherDependsOnTheUi() {
     noClasses().that().resideOutsideOfPackages("dev.corral.ui..", "dev.corral.dist..")

@@ -55,6 +55,23 @@ final class Marathon {
     return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
   }
 
+  /** A GET whose body is read as it arrives (event streams), with an Accept header; the caller closes it. */
+  HttpResponse<java.io.InputStream> stream(String path, String accept) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", accept).GET().build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  /** Opens a WebSocket to {@code path} on the same server, offering the given subprotocols. */
+  java.net.http.WebSocket webSocket(String path, java.net.http.WebSocket.Listener listener, String... subprotocols)
+      throws Exception {
+    java.net.http.WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+    if (subprotocols.length > 0) {
+      b.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+    }
+    return b.buildAsync(URI.create(base.replaceFirst("^http", "ws") + path), listener)
+        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   private Response send(HttpRequest.Builder request) throws Exception {
     HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     return new Response(r.statusCode(), r.body());

@@ -49,7 +49,8 @@ class SeparateProcessesIT {
   private static CorralProcess startAgent() throws Exception {
     CorralProcess p = CorralProcess.start(dir.resolve("agent.log"), "agent", "--master", "127.0.0.1:" + grpcPort,
         "--work-dir", dir.resolve("agent").toString(), "--hostname", "127.0.0.1", "--attributes", "rack:r1",
-        "--http-port", "0", "--http-bind", "127.0.0.1", "--resources", "cpus:2;mem:2048;disk:1024;ports:[" + portBase + "-" + (portBase + 19) + "]");
+        "--http-port", "0", "--http-bind", "127.0.0.1", "--discovery", "http://127.0.0.1:" + httpPort,
+        "--resources", "cpus:2;mem:2048;disk:1024;ports:[" + portBase + "-" + (portBase + 19) + "]");
     p.awaitLog("Corral agent", WAIT);
     return p;
   }

@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.api.v1.NetworkInfo;
 import dev.corral.api.v1.PortMapping;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.api.v1.TaskInfo;
+import dev.corral.api.v1.TaskState;
+import dev.corral.api.v1.TaskStatus;
+import dev.corral.services.api.TaskJson;
+import dev.corral.services.instance.Instance;
+import dev.corral.services.instance.InstanceCodec;
 import dev.corral.services.app.AppDefinition;
 import dev.corral.services.app.AppNormalizer;
 import dev.corral.services.app.AppValidator;
@@ -41,6 +47,29 @@ class ContainerNetworkingTest {
     assertThat(net.getPortMappingsList()).containsExactly(
         PortMapping.newBuilder().setHostPort(port0).setContainerPort(8080).setProtocol("tcp").setName("http").build(),
         PortMapping.newBuilder().setHostPort(port1).setContainerPort(9090).setProtocol("udp").build());
+  }
+
+  @Test
+  void theContainerAddressTheAgentReportsIsKeptStoredAndShownAsMarathonsIpAddresses() {
+    Harness h = Harness.running();
+    h.create("""
+        {"id": "/web", "cmd": "sleep 100", "cpus": 0.1, "mem": 32, "networks": [{"mode": "container/bridge"}],
+         "container": {"type": "MESOS", "portMappings": [{"containerPort": 8080, "hostPort": 0}]}}""");
+    h.offers(Offers.offer("o1", "host-a").cpus(2).mem(1024).disk(100).ports(31000, 31005).build());
+    TaskInfo task = h.driver.launches().get(0).tasks().get(0);
+    h.send(TaskStatus.newBuilder().setTaskId(task.getTaskId()).setState(TaskState.TASK_RUNNING)
+        .setAgentId(task.getAgentId()).setUuid("u1").addIpAddresses("172.31.0.5").build());
+    // a later RUNNING (a health result) carries no addresses: the known ones stay
+    h.send(TaskStatus.newBuilder().setTaskId(task.getTaskId()).setState(TaskState.TASK_RUNNING)
+        .setAgentId(task.getAgentId()).setUuid("u2").setHealthy(true).setHasHealth(true).build());
+
+    Instance instance = h.instances("/web").get(0);
+    assertThat(instance.task().ipAddresses()).containsExactly("172.31.0.5");
+    assertThat(InstanceCodec.fromBytes(InstanceCodec.toBytes(instance)).task().ipAddresses())
+        .containsExactly("172.31.0.5");
+    JsonNode json = TaskJson.render(instance, null);
+    assertThat(json.path("ipAddresses").toString())
+        .isEqualTo("[{\"ipAddress\":\"172.31.0.5\",\"protocol\":\"IPv4\"}]");
   }
 
   @Test

@@ -10,11 +10,25 @@ import java.util.List;
  * <p>CPU: shares (v1) / weight (v2) give the task its proportional share under contention, and a CFS quota
  * of {@code cpus} periods caps it even on an idle host, so a task sized for 0.5 cpus behaves the same
  * everywhere. Memory: a hard limit with swap off, so exceeding it is an OOM kill the agent can report.
+ * Devices: the ones the task may not open (the node's GPUs it was not given), enforced where the devices
+ * controller is (cgroup v1).
  */
-public record CgroupLimits(double cpus, double memMb, long pidsMax) {
+public record CgroupLimits(double cpus, double memMb, long pidsMax, List<DeviceRule> deniedDevices) {
   public static final long DEFAULT_PIDS_MAX = 4096;
   public static final long CFS_PERIOD_US = 100_000;
   private static final long MIN_QUOTA_US = 1_000;
+
+  public CgroupLimits {
+    deniedDevices = List.copyOf(deniedDevices);
+  }
+
+  public CgroupLimits(double cpus, double memMb, long pidsMax) {
+    this(cpus, memMb, pidsMax, List.of());
+  }
+
+  public CgroupLimits withDeniedDevices(List<DeviceRule> devices) {
+    return new CgroupLimits(cpus, memMb, pidsMax, devices);
+  }
 
   public static CgroupLimits of(List<Resource> resources) {
     ResourceSet set = ResourceSet.fromProto(resources);

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * cgroup v1: one hierarchy per controller, mounted at {@code ROOT/cpu} (or {@code cpu,cpuacct}),
  * {@code ROOT/memory} and {@code ROOT/pids}, plus {@code ROOT/cpuacct} when it is a hierarchy of its own
- * (for the tasks' cpu time, see {@link #paths}). Each task gets {@code corral/TASK_ID} in every hierarchy found.
+ * (for the tasks' cpu time, see {@link #paths}) and {@code ROOT/devices} (to deny tasks the GPUs they were not
+ * given). Each task gets {@code corral/TASK_ID} in every hierarchy found.
  * Immutable.
  */
 final class CgroupsV1 implements Cgroups {
@@ -48,6 +49,10 @@ final class CgroupsV1 implements Cgroups {
     Path pids = firstWith(root, "cgroup.procs", "pids");
     if (pids != null) {
       found.put("pids", pids.resolve(PARENT));
+    }
+    Path devices = firstWith(root, "devices.deny", "devices");
+    if (devices != null) {
+      found.put("devices", devices.resolve(PARENT));
     }
     if (found.isEmpty()) {
       return null;
@@ -117,6 +122,13 @@ final class CgroupsV1 implements Cgroups {
       case "pids":
         if (limits.pidsMax() > 0) {
           CgroupFiles.write(dir.resolve("pids.max"), Long.toString(limits.pidsMax()));
+        }
+        break;
+      case "devices":
+        // A new cgroup inherits its parent's rules (on a host: everything allowed); each line written to
+        // devices.deny takes one device away, before any process of the task joins.
+        for (DeviceRule rule : limits.deniedDevices()) {
+          CgroupFiles.write(dir.resolve("devices.deny"), rule.v1());
         }
         break;
       default:

@@ -12,10 +12,20 @@ import java.util.Map;
  * cgroup v2: one unified hierarchy at {@code ROOT}. Tasks live in {@code ROOT/corral.slice/TASK_ID} with
  * cpu, memory and pids enabled down the path through {@code cgroup.subtree_control}. {@code corral.slice}
  * never holds a process itself, which v2's "no internal processes" rule requires. Immutable.
+ *
+ * <p>Devices: v2 has no devices files; access is decided by an eBPF program of type
+ * {@code BPF_PROG_TYPE_CGROUP_DEVICE} attached to the cgroup, which takes the bpf(2) system call and a
+ * program assembler the JVM does not offer. So denied devices ({@link CgroupLimits#deniedDevices}) are not
+ * enforced here: process tasks on a v2 host are kept off GPUs they were not given by
+ * {@code CUDA_VISIBLE_DEVICES} only, which CUDA honours but a program opening {@code /dev/nvidia*} itself does
+ * not. OCI tasks are isolated on v2 too: runc writes the eBPF program from the bundle's device rules.
  */
 final class CgroupsV2 implements Cgroups {
   static final String PARENT = "corral.slice";
   private static final List<String> WANTED = List.of("cpu", "memory", "pids");
+
+  private static final java.util.concurrent.atomic.AtomicBoolean DEVICES_WARNED =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private final Path parent;
   private final List<String> controllers;
@@ -69,6 +79,11 @@ final class CgroupsV2 implements Cgroups {
 
   @Override
   public TaskCgroup create(String taskId, CgroupLimits limits) throws IOException {
+    if (!limits.deniedDevices().isEmpty() && DEVICES_WARNED.compareAndSet(false, true)) {
+      org.slf4j.LoggerFactory.getLogger(CgroupsV2.class).warn("cgroup v2: process tasks are not denied the GPUs they"
+          + " were not given (that needs an eBPF device program); CUDA_VISIBLE_DEVICES only. The oci"
+          + " containerizer isolates GPUs on v2.");
+    }
     Path dir = parent.resolve(taskId);
     Files.createDirectories(dir);
     try {

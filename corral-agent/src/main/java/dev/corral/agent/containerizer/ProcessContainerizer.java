@@ -1,6 +1,8 @@
 package dev.corral.agent.containerizer;
 
 import dev.corral.agent.cgroups.CgroupLimits;
+import dev.corral.agent.cgroups.DeviceRule;
+import java.util.function.Function;
 import dev.corral.agent.cgroups.Cgroups;
 import dev.corral.agent.cgroups.TaskCgroup;
 import dev.corral.api.v1.CommandInfo;
@@ -36,9 +38,20 @@ public final class ProcessContainerizer implements Containerizer {
   private final String hostname;
   private final boolean root;
   private final Map<String, String> agentEnv;
+  private final Function<TaskInfo, List<DeviceRule>> deniedDevices;
 
   public ProcessContainerizer(Cgroups cgroups, HostTools tools, Path monitorScript, String hostname,
       boolean root, Map<String, String> agentEnv) {
+    this(cgroups, tools, monitorScript, hostname, root, agentEnv, task -> List.of());
+  }
+
+  /**
+   * @param deniedDevices the devices a task may not open (the node's GPUs it was not given), put in its
+   *     devices cgroup where the host has one
+   */
+  public ProcessContainerizer(Cgroups cgroups, HostTools tools, Path monitorScript, String hostname,
+      boolean root, Map<String, String> agentEnv, Function<TaskInfo, List<DeviceRule>> deniedDevices) {
+    this.deniedDevices = deniedDevices;
     this.cgroups = cgroups;
     this.tools = tools;
     this.monitorScript = monitorScript;
@@ -94,7 +107,8 @@ public final class ProcessContainerizer implements Containerizer {
     TaskCgroup cgroup;
     try {
       Files.deleteIfExists(req.metaDir().resolve("exit_status"));
-      cgroup = cgroups.create(task.getTaskId(), CgroupLimits.of(task.getResourcesList()));
+      cgroup = cgroups.create(task.getTaskId(),
+          CgroupLimits.of(task.getResourcesList()).withDeniedDevices(deniedDevices.apply(task)));
     } catch (IOException e) {
       throw new LaunchException("cannot create cgroups: " + e.getMessage(), e);
     }

@@ -23,6 +23,54 @@ public final class GpuDevices {
 
   private GpuDevices() {}
 
+  /**
+   * Where the host's device nodes are: {@code /dev}, or the system property {@code corral.gpu-dev-dir} (tests
+   * stand fake GPUs' nodes in there, as they stand a fake nvidia-smi on the path).
+   */
+  public static Path hostDevDir() {
+    return Path.of(System.getProperty("corral.gpu-dev-dir", "/dev"));
+  }
+
+  /**
+   * The device nodes a task must be kept from: every GPU of the node whose minor it was not given, and, for a
+   * task without GPUs, the driver's control nodes as well (as Mesos' GPU isolator does), so that it cannot
+   * even open the driver. Majors and minors come from the host's nodes; a GPU whose node is missing gets NVIDIA's
+   * major 195 with its minor, and a missing {@code nvidiactl} 195:255. Empty on a node without GPUs.
+   */
+  public static List<Node> deniedFor(Map<String, String> env, List<Gpu> nodeGpus, Path dev) {
+    List<Node> out = new ArrayList<>();
+    if (nodeGpus.isEmpty()) {
+      return out;
+    }
+    List<String> given = new ArrayList<>();
+    for (String m : env.getOrDefault(MINORS, "").split(",")) {
+      if (!m.isBlank()) {
+        given.add(m.trim());
+      }
+    }
+    for (Gpu g : nodeGpus) {
+      String minor = Integer.toString(g.minor());
+      if (given.contains(minor)) {
+        continue;
+      }
+      int before = out.size();
+      node(dev.resolve("nvidia" + minor), "/dev/nvidia" + minor, out);
+      if (out.size() == before) {
+        out.add(new Node("/dev/nvidia" + minor, Gpu.DEVICE_MAJOR, g.minor()));
+      }
+    }
+    if (given.isEmpty()) {
+      for (String name : CONTROL) {
+        int before = out.size();
+        node(dev.resolve(name), "/dev/" + name, out);
+        if (out.size() == before && name.equals("nvidiactl")) {
+          out.add(new Node("/dev/nvidiactl", Gpu.DEVICE_MAJOR, 255));
+        }
+      }
+    }
+    return out;
+  }
+
   /** The nodes for a task with this environment; empty for a task without GPUs. */
   public static List<Node> forTask(Map<String, String> env, Path dev) {
     String minors = env.getOrDefault(MINORS, "");

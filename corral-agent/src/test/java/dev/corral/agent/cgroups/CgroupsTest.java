@@ -65,6 +65,19 @@ class CgroupsTest {
   }
 
   @Test
+  void v1DeniesTheTasksDevicesInItsDevicesCgroup() throws Exception {
+    Files.createDirectories(root.resolve("devices"));
+    Files.writeString(root.resolve("devices/devices.deny"), "");
+    Cgroups cg = CgroupDetector.detect(true, true, root);
+    assertThat(cg.describe()).isEqualTo("cgroups v1 (devices)");
+    TaskCgroup t = cg.create("t1", new CgroupLimits(1, 0, 0).withDeniedDevices(List.of(new DeviceRule('c', 195, 1))));
+    // a fake file keeps the last write; the kernel adds each line to the exceptions
+    assertThat(root.resolve("devices/corral/t1/devices.deny")).hasContent("c 195:1 rwm");
+    assertThat(t.procsFiles()).containsExactly(root.resolve("devices/corral/t1/cgroup.procs"));
+    assertThat(new DeviceRule('c', 195, -1).v1()).isEqualTo("c 195:* rwm");
+  }
+
+  @Test
   void v2EnablesControllersAndWritesWeightMaxAndSwap() throws Exception {
     Files.writeString(root.resolve("cgroup.controllers"), "cpuset cpu io memory pids\n");
     Files.writeString(root.resolve("cgroup.subtree_control"), "");

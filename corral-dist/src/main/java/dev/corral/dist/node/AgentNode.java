@@ -5,12 +5,23 @@ import dev.corral.agent.AgentConfig;
 import dev.corral.agent.files.FilesConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import dev.corral.vip.VipFollower;
+import dev.corral.vip.VipProxy;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
 
-/** An agent connected to a master, over the network or an in-process channel. */
+/**
+ * An agent connected to a master, over the network or an in-process channel, with the VIP proxy of its node
+ * when asked ({@link #withVipProxy}).
+ */
 public final class AgentNode implements AutoCloseable {
   private final Agent agent;
   private final ManagedChannel channel;
+  private VipProxy vipProxy;
+  private VipFollower vipFollower;
 
   public AgentNode(AgentConfig config, ManagedChannel channel) {
     this(config, FilesConfig.noServer(), channel);
@@ -33,8 +44,32 @@ public final class AgentNode implements AutoCloseable {
         .build();
   }
 
+  /**
+   * Runs the VIP proxy on this node (before {@link #start}): it listens where {@code listen} says for each VIP
+   * and balances over the tasks the master's table names. {@code master} is the master's HTTP API, followed with
+   * {@link VipFollower}; null when the caller feeds {@link #vipProxy()} itself (the master in this process).
+   */
+  public AgentNode withVipProxy(UnaryOperator<InetAddress> listen, URI master) throws IOException {
+    vipProxy = new VipProxy(listen, VipProxy.DEFAULT_UDP_IDLE, Clock.systemUTC());
+    if (master != null) {
+      vipFollower = new VipFollower(master, vipProxy::update);
+    }
+    return this;
+  }
+
+  /** The node's VIP proxy; null without one. */
+  public VipProxy vipProxy() {
+    return vipProxy;
+  }
+
   public AgentNode start() {
     agent.start();
+    if (vipProxy != null) {
+      vipProxy.start();
+    }
+    if (vipFollower != null) {
+      vipFollower.start();
+    }
     return this;
   }
 
@@ -44,6 +79,12 @@ public final class AgentNode implements AutoCloseable {
 
   /** Stops the agent; tasks keep running unless {@code killTasks}. */
   public void stop(boolean killTasks) {
+    if (vipFollower != null) {
+      vipFollower.close();
+    }
+    if (vipProxy != null) {
+      vipProxy.close();
+    }
     agent.stop(killTasks);
     channel.shutdownNow();
   }

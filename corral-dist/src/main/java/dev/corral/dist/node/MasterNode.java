@@ -71,7 +71,7 @@ public final class MasterNode implements AutoCloseable {
     this.options = options;
   }
 
-  /** Runs the DNS server, the discovery endpoint and the VIP proxy too (docs/dns.md); before {@link #start}. */
+  /** Runs the DNS server and the discovery endpoint (with the VIP table agents follow) too (docs/dns.md); before {@link #start}. */
   public MasterNode withDns(DnsConfig config) {
     this.dns = config;
     return this;
@@ -186,6 +186,13 @@ public final class MasterNode implements AutoCloseable {
 
   public int grpcPort() {
     return grpcServer.getPort();
+  }
+
+  /** Calls {@code listener} with the VIP routes now and on each change; nothing without DNS. */
+  public void onVipRoutes(java.util.function.Consumer<java.util.List<dev.corral.vip.VipRoute>> listener) {
+    if (discovery != null) {
+      discovery.onRoutes(listener);
+    }
   }
 
   /** The DNS server's port; -1 without one. */

@@ -10,6 +10,7 @@ import dev.corral.services.instance.HealthResult;
 import dev.corral.services.instance.Instance;
 import dev.corral.services.instance.LaunchedTask;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Marathon 1.5's task JSON (api-examples/tasks.json, app_tasks.json), with {@code healthCheckResults} for
@@ -44,9 +45,7 @@ public final class TaskJson {
     }
     n.put("version", t.appVersion());
     n.put("slaveId", t.agentId());
-    // The agent's address is not known to the scheduler yet; Marathon also leaves this empty when Mesos
-    // reports no container IP.
-    n.putArray("ipAddresses");
+    n.set("ipAddresses", ipAddresses(t.ipAddresses()));
     n.putArray("localVolumes");
     if ((app != null && !app.healthChecks().isEmpty()) || !t.health().results().isEmpty()) {
       ArrayNode results = n.putArray("healthCheckResults");
@@ -55,6 +54,19 @@ public final class TaskJson {
       }
     }
     return n;
+  }
+
+  /**
+   * Marathon's {@code ipAddresses}: the task's container addresses as the agent reported them, each
+   * {@code {"ipAddress": "172.31.0.5", "protocol": "IPv4"}}; empty on the host's network (as Marathon when
+   * Mesos reports no container IP).
+   */
+  public static com.fasterxml.jackson.databind.node.ArrayNode ipAddresses(List<String> ips) {
+    com.fasterxml.jackson.databind.node.ArrayNode out = Json.mapper().createArrayNode();
+    for (String ip : ips) {
+      out.addObject().put("ipAddress", ip).put("protocol", ip.contains(":") ? "IPv6" : "IPv4");
+    }
+    return out;
   }
 
   /** Marathon's Health: one per health check that has a result. */

@@ -45,7 +45,7 @@ final class InstanceStateMachine {
     }
     // A health update is a RUNNING status like any other: it changes the task record, not the state.
     LaunchedTask task = instance.task().withStatus(status.getState(), status.getMessage(), now)
-        .withHealth(TaskHealth.from(status, instance.task().health()));
+        .withHealth(TaskHealth.from(status, instance.task().health())).withIpAddresses(status.getIpAddressesList());
     if (next == instance.state()) {
       Instance updated = instance.withTask(task);
       return updated.equals(instance) ? List.of() : List.of(new Effect.PutInstance(updated));

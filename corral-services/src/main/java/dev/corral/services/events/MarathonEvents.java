@@ -68,8 +68,9 @@ public final class MarathonEvents {
     n.put("message", status.getMessage());
     n.put("appId", instance.appId());
     n.put("host", t.host());
-    // Mesos reports no container IP for host networking, which is all Corral runs; Marathon then sends [].
-    n.putArray("ipAddresses");
+    // the status's own addresses, else those known from an earlier one; [] on the host's network, as Marathon
+    n.set("ipAddresses", dev.corral.services.api.TaskJson.ipAddresses(
+        status.getIpAddressesCount() > 0 ? status.getIpAddressesList() : t.ipAddresses()));
     ArrayNode ports = n.putArray("ports");
     t.hostPorts().forEach(ports::add);
     n.put("version", t.appVersion());

@@ -53,6 +53,10 @@ public final class InstanceCodec {
       }
       if (!t.health().equals(TaskHealth.NONE)) {
         tn.set("health", healthToJson(t.health()));
+        if (!t.ipAddresses().isEmpty()) {
+          ArrayNode ips = tn.putArray("ipAddresses");
+          t.ipAddresses().forEach(ips::add);
+        }
       }
     }
     return write(n);
@@ -98,6 +102,13 @@ public final class InstanceCodec {
     return new TaskHealth(healthy, ready, results);
   }
 
+  /** The strings of an array; empty when absent (instances stored before the field existed). */
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(e -> out.add(e.asText()));
+    return out;
+  }
+
   private static void putTime(ObjectNode n, String field, Instant t) {
     if (t != null) {
       n.put(field, t.toString());
@@ -120,7 +131,8 @@ public final class InstanceCodec {
       task = new LaunchedTask(tn.path("id").asText(), tn.path("agentId").asText(), tn.path("host").asText(),
           ports, attrs, tn.path("appVersion").asText(""), Instant.parse(tn.path("stagedAt").asText()),
           tn.hasNonNull("startedAt") ? Instant.parse(tn.get("startedAt").asText()) : null,
-          taskState(tn.path("lastState").asText()), tn.path("message").asText(""), healthFromJson(tn.get("health")));
+          taskState(tn.path("lastState").asText()), tn.path("message").asText(""), healthFromJson(tn.get("health")),
+          texts(tn.path("ipAddresses")));
     }
     InstanceState state = enumOr(InstanceState.class, n.path("state").asText(), InstanceState.UNKNOWN);
     if (state == InstanceState.SCHEDULED && task != null) {

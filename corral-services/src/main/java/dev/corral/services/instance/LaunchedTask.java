@@ -15,16 +15,27 @@ import java.util.Map;
  * @param message the last status message, "" when none
  * @param health what the agent reported of the task's health and readiness checks; {@link TaskHealth#NONE}
  *     until it reports any
+ * @param ipAddresses the task's own addresses (a container network), as its agent reported them; empty on the
+ *     host's network
  */
 public record LaunchedTask(String taskId, String agentId, String host, List<Integer> hostPorts,
     Map<String, String> attributes, String appVersion, Instant stagedAt, Instant startedAt,
-    TaskState lastState, String message, TaskHealth health) {
+    TaskState lastState, String message, TaskHealth health, List<String> ipAddresses) {
 
   public LaunchedTask {
     hostPorts = List.copyOf(hostPorts);
     attributes = Map.copyOf(attributes);
     message = message == null ? "" : message;
     health = health == null ? TaskHealth.NONE : health;
+    ipAddresses = ipAddresses == null ? List.of() : List.copyOf(ipAddresses);
+  }
+
+  /** A task on the host's network. */
+  public LaunchedTask(String taskId, String agentId, String host, List<Integer> hostPorts,
+      Map<String, String> attributes, String appVersion, Instant stagedAt, Instant startedAt,
+      TaskState lastState, String message, TaskHealth health) {
+    this(taskId, agentId, host, hostPorts, attributes, appVersion, stagedAt, startedAt, lastState, message, health,
+        List.of());
   }
 
   /** A task without health reports yet (at launch). */
@@ -38,12 +49,24 @@ public record LaunchedTask(String taskId, String agentId, String host, List<Inte
   public LaunchedTask withStatus(TaskState state, String newMessage, Instant startedAtIfRunning) {
     Instant started = startedAt == null && state == TaskState.TASK_RUNNING ? startedAtIfRunning : startedAt;
     return new LaunchedTask(taskId, agentId, host, hostPorts, attributes, appVersion, stagedAt, started, state,
-        newMessage, health);
+        newMessage, health, ipAddresses);
   }
 
   public LaunchedTask withHealth(TaskHealth newHealth) {
     return new LaunchedTask(taskId, agentId, host, hostPorts, attributes, appVersion, stagedAt, startedAt,
-        lastState, message, newHealth);
+        lastState, message, newHealth, ipAddresses);
+  }
+
+  /**
+   * With the addresses a status reported; a status without any (a health update, a reconciliation answer)
+   * keeps the known ones, since a task's addresses do not change while it lives.
+   */
+  public LaunchedTask withIpAddresses(List<String> reported) {
+    if (reported.isEmpty() || reported.equals(ipAddresses)) {
+      return this;
+    }
+    return new LaunchedTask(taskId, agentId, host, hostPorts, attributes, appVersion, stagedAt, startedAt,
+        lastState, message, health, reported);
   }
 
   /** True when every health check passes, false when one fails, null while unknown or without checks. */

@@ -1,4 +1,4 @@
-package dev.corral.dns;
+package dev.corral.vip;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
