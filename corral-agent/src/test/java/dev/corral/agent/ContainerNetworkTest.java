@@ -132,8 +132,9 @@ class ContainerNetworkTest extends RealAgentTestBase {
     assertThat(ipA).isNotEqualTo(ipB);
 
     String host = hostAddress();
+    // RUNNING means the process started, not that its server listens yet: wait for each one.
     await().atMost(LONG).until(() -> get("127.0.0.1", portA).equals(a));
-    assertThat(get("127.0.0.1", portB)).isEqualTo(b);
+    await().atMost(LONG).until(() -> get("127.0.0.1", portB).equals(b));
     if (host != null) {
       assertThat(get(host, portA)).isEqualTo(a);
       assertThat(get(host, portB)).isEqualTo(b);
