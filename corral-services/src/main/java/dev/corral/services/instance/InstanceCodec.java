@@ -54,6 +54,27 @@ public final class InstanceCodec {
       if (!t.health().equals(TaskHealth.NONE)) {
         tn.set("health", healthToJson(t.health()));
       }
+      if (t.isGroup()) {
+        ArrayNode containers = tn.putArray("containers");
+        for (ContainerTask c : t.containers()) {
+          ObjectNode cn = containers.addObject();
+          cn.put("name", c.name()).put("taskId", c.taskId()).put("state", c.state().name());
+          ArrayNode cp = cn.putArray("ports");
+          c.hostPorts().forEach(cp::add);
+          if (!c.message().isEmpty()) {
+            cn.put("message", c.message());
+          }
+          putTime(cn, "startedAt", c.startedAt());
+          putTime(cn, "changedAt", c.changedAt());
+          if (!c.health().equals(TaskHealth.NONE)) {
+            cn.set("health", healthToJson(c.health()));
+          }
+          if (!c.ipAddresses().isEmpty()) {
+            ArrayNode ips = cn.putArray("ipAddresses");
+            c.ipAddresses().forEach(ips::add);
+          }
+        }
+      }
     }
     return write(n);
   }
@@ -98,6 +119,23 @@ public final class InstanceCodec {
     return new TaskHealth(healthy, ready, results);
   }
 
+  private static List<ContainerTask> containersFromJson(JsonNode array) {
+    List<ContainerTask> out = new ArrayList<>();
+    if (array == null || !array.isArray()) {
+      return out;
+    }
+    for (JsonNode cn : array) {
+      List<Integer> ports = new ArrayList<>();
+      cn.path("ports").forEach(p -> ports.add(p.asInt()));
+      List<String> ips = new ArrayList<>();
+      cn.path("ipAddresses").forEach(ip -> ips.add(ip.asText()));
+      out.add(new ContainerTask(cn.path("name").asText(), cn.path("taskId").asText(), ports,
+          taskState(cn.path("state").asText()), cn.path("message").asText(""), time(cn, "startedAt"),
+          time(cn, "changedAt"), healthFromJson(cn.get("health")), ips));
+    }
+    return out;
+  }
+
   private static void putTime(ObjectNode n, String field, Instant t) {
     if (t != null) {
       n.put(field, t.toString());
@@ -120,7 +158,8 @@ public final class InstanceCodec {
       task = new LaunchedTask(tn.path("id").asText(), tn.path("agentId").asText(), tn.path("host").asText(),
           ports, attrs, tn.path("appVersion").asText(""), Instant.parse(tn.path("stagedAt").asText()),
           tn.hasNonNull("startedAt") ? Instant.parse(tn.get("startedAt").asText()) : null,
-          taskState(tn.path("lastState").asText()), tn.path("message").asText(""), healthFromJson(tn.get("health")));
+          taskState(tn.path("lastState").asText()), tn.path("message").asText(""), healthFromJson(tn.get("health")),
+          containersFromJson(tn.get("containers")));
     }
     InstanceState state = enumOr(InstanceState.class, n.path("state").asText(), InstanceState.UNKNOWN);
     if (state == InstanceState.SCHEDULED && task != null) {

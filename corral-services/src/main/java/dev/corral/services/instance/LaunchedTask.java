@@ -15,16 +15,26 @@ import java.util.Map;
  * @param message the last status message, "" when none
  * @param health what the agent reported of the task's health and readiness checks; {@link TaskHealth#NONE}
  *     until it reports any
+ * @param containers a pod instance's containers, each its own task of the launched task group (then
+ *     {@code taskId} names the group and {@code lastState} sums theirs up); empty for an app's task
  */
 public record LaunchedTask(String taskId, String agentId, String host, List<Integer> hostPorts,
     Map<String, String> attributes, String appVersion, Instant stagedAt, Instant startedAt,
-    TaskState lastState, String message, TaskHealth health) {
+    TaskState lastState, String message, TaskHealth health, List<ContainerTask> containers) {
 
   public LaunchedTask {
+    containers = containers == null ? List.of() : List.copyOf(containers);
     hostPorts = List.copyOf(hostPorts);
     attributes = Map.copyOf(attributes);
     message = message == null ? "" : message;
     health = health == null ? TaskHealth.NONE : health;
+  }
+
+  public LaunchedTask(String taskId, String agentId, String host, List<Integer> hostPorts,
+      Map<String, String> attributes, String appVersion, Instant stagedAt, Instant startedAt,
+      TaskState lastState, String message, TaskHealth health) {
+    this(taskId, agentId, host, hostPorts, attributes, appVersion, stagedAt, startedAt, lastState, message, health,
+        List.of());
   }
 
   /** A task without health reports yet (at launch). */
@@ -38,12 +48,32 @@ public record LaunchedTask(String taskId, String agentId, String host, List<Inte
   public LaunchedTask withStatus(TaskState state, String newMessage, Instant startedAtIfRunning) {
     Instant started = startedAt == null && state == TaskState.TASK_RUNNING ? startedAtIfRunning : startedAt;
     return new LaunchedTask(taskId, agentId, host, hostPorts, attributes, appVersion, stagedAt, started, state,
-        newMessage, health);
+        newMessage, health, containers);
   }
 
   public LaunchedTask withHealth(TaskHealth newHealth) {
     return new LaunchedTask(taskId, agentId, host, hostPorts, attributes, appVersion, stagedAt, startedAt,
-        lastState, message, newHealth);
+        lastState, message, newHealth, containers);
+  }
+
+  public LaunchedTask withContainers(List<ContainerTask> newContainers) {
+    return new LaunchedTask(taskId, agentId, host, hostPorts, attributes, appVersion, stagedAt, startedAt,
+        lastState, message, health, newContainers);
+  }
+
+  /** Whether this is a pod instance's task group. */
+  public boolean isGroup() {
+    return !containers.isEmpty();
+  }
+
+  /** The container whose task this is; null when none is. */
+  public ContainerTask container(String containerTaskId) {
+    for (ContainerTask c : containers) {
+      if (c.taskId().equals(containerTaskId)) {
+        return c;
+      }
+    }
+    return null;
   }
 
   /** True when every health check passes, false when one fails, null while unknown or without checks. */
