@@ -17,6 +17,7 @@ import dev.corral.agent.health.Prober;
 import dev.corral.api.TaskLifecycle;
 import dev.corral.api.v1.AgentTask;
 import dev.corral.api.v1.FrameworkInfo;
+import dev.corral.api.v1.TaskGroupInfo;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.TaskState;
 import dev.corral.api.v1.TaskStatus;
@@ -175,6 +176,57 @@ public final class TaskSupervisor {
       startFetch(e);
     } else {
       launch(e);
+    }
+  }
+
+  /**
+   * Runs a task group (a pod instance): all of its tasks or, when one of them cannot run here (a bad id, an
+   * image this agent cannot run), none, each then reported TASK_ERROR. The tasks launch side by side, share
+   * the group's volumes ({@code GroupVolumes}), and live and die together: when one ends on its own or fails
+   * to start, the others are killed.
+   */
+  public void runTaskGroup(TaskGroupInfo group, FrameworkInfo framework) {
+    loop.assertInLoop();
+    String problem = null;
+    for (TaskInfo task : group.getTasksList()) {
+      String id = task.getTaskId();
+      if (tasks.containsKey(id)) {
+        log.debug("task group {} is already known; RunTaskGroup ignored", group.getGroupId());
+        return;
+      }
+      String p = TaskIds.problem(id);
+      if (p == null && !task.getContainer().getImage().isEmpty()) {
+        p = containerizer.cannotRun(task);
+      }
+      if (p != null && problem == null) {
+        problem = "task " + id + ": " + p;
+      }
+    }
+    if (problem != null) {
+      for (TaskInfo task : group.getTasksList()) {
+        String frameworkId = task.getFrameworkId().isEmpty() ? framework.getFrameworkId() : task.getFrameworkId();
+        sink.send(statuses.invalid(task, frameworkId, agentId.get(), "the task group " + group.getGroupId()
+            + " cannot run on this agent: " + problem));
+      }
+      return;
+    }
+    for (TaskInfo task : group.getTasksList()) {
+      runTask(task.getGroupId().isEmpty() ? task.toBuilder().setGroupId(group.getGroupId()).build() : task, framework);
+    }
+  }
+
+  /** A task of a group ended on its own or never started: the rest of its group is killed (Mesos's default executor). */
+  private void endGroup(TaskEntry ended) {
+    String group = ended.task.getGroupId();
+    if (group.isEmpty() || ended.killRequested) {
+      return;
+    }
+    for (TaskEntry other : new ArrayList<>(tasks.values())) {
+      if (other != ended && group.equals(other.task.getGroupId()) && !other.killRequested
+          && (other.phase == TaskPhase.FETCHING || other.phase == TaskPhase.LAUNCHING || other.phase == TaskPhase.RUNNING)) {
+        log.info("killing task {}: task {} of its group {} ended", other.id(), ended.id(), group);
+        killTask(other.id(), other.frameworkId, null);
+      }
     }
   }
 
@@ -400,6 +452,7 @@ public final class TaskSupervisor {
       e.moveTo(TaskPhase.EXITED);
       e.addPending(outcome.update());
       sink.send(outcome.update().status());
+      endGroup(e);
       checkDrained();
       return;
     }
@@ -516,6 +569,7 @@ public final class TaskSupervisor {
     gpus.release(e.id());
     e.addPending(update);
     sink.send(update.status());
+    endGroup(e);
     checkDrained();
   }
 
