@@ -62,19 +62,26 @@ final class PodStatuses {
   static TaskState sum(List<ContainerTask> containers) {
     TaskState lowest = TaskState.TASK_RUNNING;
     boolean killing = false;
+    TaskState away = null;
+    for (ContainerTask c : containers) {
+      if (TaskLifecycle.isTerminal(c.state())) {
+        return c.state(); // one ended: the instance has, whatever the others say
+      }
+    }
     for (ContainerTask c : containers) {
       TaskState s = c.state();
-      if (TaskLifecycle.isTerminal(s)) {
-        return s;
-      }
       if (s == TaskState.TASK_UNREACHABLE || s == TaskState.TASK_UNKNOWN) {
-        return s;
+        away = away == null ? s : away;
+        continue;
       }
       if (s == TaskState.TASK_KILLING) {
         killing = true;
       } else if (s.getNumber() < lowest.getNumber()) {
         lowest = s;
       }
+    }
+    if (away != null) {
+      return away;
     }
     return killing ? TaskState.TASK_KILLING : lowest;
   }
