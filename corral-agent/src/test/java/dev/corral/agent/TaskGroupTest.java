@@ -50,6 +50,29 @@ class TaskGroupTest extends RealAgentTestBase {
   }
 
   @Test
+  void aRestartedAgentReattachesToAGroupAndStillEndsItAsOne() throws Exception {
+    master.autoAck(true);
+    Agent first = startAgent();
+    String group = unique("keep");
+    TaskInfo stays = member(group, "stays", "exec sleep 60");
+    TaskInfo ends = member(group, "ends", "while [ ! -f go ]; do sleep 0.05; done; exit 3");
+    master.runTaskGroup(TaskGroupInfo.newBuilder().setGroupId(group).addTasks(stays).addTasks(ends).build());
+    master.awaitStatus(stays.getTaskId(), TaskState.TASK_RUNNING, LONG);
+    master.awaitStatus(ends.getTaskId(), TaskState.TASK_RUNNING, LONG);
+    first.stop(false);
+
+    int before = master.registrations().size();
+    startAgent(AgentTestSupport.config(workDir));
+    await().atMost(LONG).until(() -> master.registrations().size() > before);
+    assertThat(master.registrations().get(master.registrations().size() - 1).getTasksList())
+        .extracting(t -> t.getTask().getTaskId() + " " + t.getTask().getGroupId())
+        .contains(stays.getTaskId() + " " + group, ends.getTaskId() + " " + group);
+    Files.createFile(sandbox(ends.getTaskId()).resolve("go"));
+    master.awaitStatus(ends.getTaskId(), TaskState.TASK_FAILED, LONG);
+    master.awaitStatus(stays.getTaskId(), TaskState.TASK_KILLED, LONG);
+  }
+
+  @Test
   void aGroupWithAnInvalidTaskRunsNone() {
     startAgent();
     String group = unique("bad");
