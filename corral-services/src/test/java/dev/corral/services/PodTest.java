@@ -134,6 +134,10 @@ class PodTest {
     Instance instance = h.instances("/shop/web").get(0);
     assertThat(instance.state()).isEqualTo(InstanceState.SCHEDULED);
     assertThat(h.view().failures().get("/shop/web").taskId()).isEqualTo(group.getGroupId());
+    JsonNode status = PodJson.status(h.view().apps().get("/shop/web"), h.view());
+    assertThat(status.get("terminationHistory").get(0).get("containers").get(0).get("lastKnownState").asText())
+        .isEqualTo("TASK_FAILED");
+    assertThat(status.get("status").asText()).as("its start deployment is not over").isEqualTo("DEPLOYING");
     // the killed sibling's end finds no instance any more and changes nothing
     h.status(group.getTasks(0).getTaskId(), TaskState.TASK_KILLED);
     assertThat(h.instances("/shop/web")).hasSize(1);

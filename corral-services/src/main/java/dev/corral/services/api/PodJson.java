@@ -15,6 +15,7 @@ import dev.corral.services.instance.Goal;
 import dev.corral.services.instance.Instance;
 import dev.corral.services.instance.InstanceState;
 import dev.corral.services.instance.LaunchedTask;
+import dev.corral.services.instance.TaskFailure;
 import dev.corral.services.pod.PodApps;
 import dev.corral.services.pod.PodSpec;
 import java.time.Instant;
@@ -80,10 +81,21 @@ public final class PodJson {
     n.put("status", status);
     n.put("statusSince", Timestamps.format(since));
     String waiting = view.waitingReason(app.id());
+    TaskFailure failure = view.failures().get(app.id());
     if (waiting != null) {
-      n.put("message", waiting);
+      n.put("message", failure == null || !"DEGRADED".equals(status) ? waiting
+          : waiting + "; last failure: " + failure.message());
     }
-    n.putArray("terminationHistory");
+    ArrayNode history = n.putArray("terminationHistory");
+    if (failure != null) {
+      // the last instance end that was not asked for (Marathon keeps a longer history)
+      ObjectNode end = history.addObject();
+      end.put("instanceID", failure.taskId());
+      end.put("terminatedAt", Timestamps.format(failure.timestamp()));
+      end.put("message", failure.message());
+      end.putArray("containers").addObject().put("containerId", failure.taskId())
+          .put("lastKnownState", failure.state());
+    }
     n.put("lastUpdated", Timestamps.format(view.now()));
     n.put("lastChanged", Timestamps.format(since));
     return n;
