@@ -145,6 +145,29 @@ class PodTest {
   }
 
   @Test
+  void aContainerFailingItsHealthCheckTooOftenTakesItsInstanceDown() {
+    Harness h = running();
+    h.await(h.scheduler.createPod(json(POD), false));
+    h.offers(Offers.offer("o1", "host-a").cpus(2).mem(1024).disk(100).ports(31000, 31005).build());
+    TaskGroupInfo group = h.driver.launchedGroups().get(0);
+    h.status(group.getTasks(0).getTaskId(), TaskState.TASK_RUNNING);
+    h.status(group.getTasks(1).getTaskId(), TaskState.TASK_RUNNING);
+    h.send(dev.corral.api.v1.TaskStatus.newBuilder().setTaskId(group.getTasks(0).getTaskId())
+        .setState(TaskState.TASK_RUNNING).setAgentId("agent-host-a").setUuid("u1").setHasHealth(true).setHealthy(false)
+        .addHealthResults(dev.corral.api.v1.HealthCheckResult.newBuilder().setIndex(0).setAlive(false)
+            .setConsecutiveFailures(3).setLastFailureCause("HTTP 500"))
+        .build());
+
+    assertThat(h.instances("/shop/web").get(0).goal()).isEqualTo(Goal.DECOMMISSIONED);
+    assertThat(h.driver.kills()).extracting(k -> k.taskId())
+        .containsExactlyInAnyOrder(group.getTasks(0).getTaskId(), group.getTasks(1).getTaskId());
+    assertThat(h.view().failures().get("/shop/web").message())
+        .startsWith("Task was unhealthy: container server's health check (HTTP) failed 3 consecutive times");
+    // a replacement instance waits for an offer
+    assertThat(h.instances("/shop/web")).anyMatch(i -> i.goal() == Goal.RUNNING && i.isWaiting());
+  }
+
+  @Test
   void scalingAndDeletingKillEveryContainerOfAnInstance() {
     Harness h = running();
     h.await(h.scheduler.createPod(json(POD), false));
