@@ -125,6 +125,31 @@ class CompatibilityTest {
   }
 
   @Test
+  void aGroupCarriesItsPods() throws IOException {
+    assumeCorpus();
+    com.fasterxml.jackson.databind.node.ObjectNode pod = (com.fasterxml.jackson.databind.node.ObjectNode) read("pods/simple-pod.json");
+    pod.put("id", "web");
+    String group = "{\"id\": \"/shop\", \"apps\": [{\"id\": \"db\", \"cmd\": \"sleep 60\", \"cpus\": 0.1, \"mem\": 16}],"
+        + " \"pods\": [" + pod + "]}";
+    ApiFixture.Response r = api.post("/v2/groups", group);
+    assertThat(r.status()).as(r.raw()).isEqualTo(201);
+    JsonNode shown = api.get("/v2/groups/shop").json();
+    assertThat(shown.get("pods").get(0).get("id").asText()).isEqualTo("/shop/web");
+    assertThat(shown.get("apps")).hasSize(1);
+    assertThat(api.get("/v2/pods/shop/web").status()).isEqualTo(200);
+    JsonNode deployment = api.get("/v2/deployments").json().get(0);
+    assertThat(deployment.get("affectedPods").get(0).asText()).isEqualTo("/shop/web");
+    assertThat(deployment.get("affectedApps").get(0).asText()).isEqualTo("/shop/db");
+    // a pod that is invalid in a group is refused with its path in the body
+    ApiFixture.Response bad = api.put("/v2/groups/shop?force=true",
+        "{\"pods\": [{\"id\": \"web\", \"containers\": []}]}");
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.raw()).contains("/pods/0/containers");
+    assertThat(api.delete("/v2/groups/shop?force=true").status()).isEqualTo(200);
+    assertThat(api.get("/v2/pods/shop/web").status()).isEqualTo(404);
+  }
+
+  @Test
   void everyMarathonGroupInTheCorpusIsAcceptedAndReadBackWithAllItsApps() throws IOException {
     assumeCorpus();
     List<Path> files;
