@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.agent.image.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -179,6 +180,51 @@ class PodIT {
           && oci.api.get("/v2/deployments").json().isEmpty());
       await().atMost(WAIT).until(() -> httpGet(hostPort).isEmpty());
       await().atMost(WAIT).untilAsserted(() -> assertThat(netnsList()).doesNotContain("it_netpod"));
+    }
+  }
+
+  /**
+   * Marathon's ephemeral-volume pod shape: a container running in an image (pulled from a registry on
+   * loopback) writes into the pod's volume, and a container on the host's filesystem reads it there.
+   */
+  @Test
+  void aContainerInItsImageSharesTheVolumeWithOneOnTheHost() throws Exception {
+    Assumptions.assumeTrue(TestRegistry.missing() == null, String.valueOf(TestRegistry.missing()));
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/runc")) || Files.isExecutable(Path.of("/usr/bin/runc")),
+        "runc is not installed (apt-get install runc)");
+    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "OCI containers need root");
+    Path imageDir = dir.resolve("image");
+    try (TestRegistry registry = TestRegistry.start(imageDir.resolve("registry"))) {
+      registry.push(TestRegistry.buildTinyLayout(imageDir.resolve("layout")), "tiny:1");
+      try (SingleNode oci = SingleNode.start(imageDir, "cpus:2;mem:1024;disk:500", 10, "--containerizers",
+          "oci,process", "--insecure-registries", registry.host())) {
+        Marathon.Response created = oci.api.post("/v2/pods", """
+            {"id": "/it/clock",
+             "containers": [
+               {"name": "ct1", "resources": {"cpus": 0.1, "mem": 32},
+                "image": {"kind": "DOCKER", "id": "%s/tiny:1"},
+                "exec": {"command": {"shell": "while true; do grep ^ID= /etc/os-release > ./ct1-v1/clock; sleep 1; done"}},
+                "volumeMounts": [{"name": "v1", "mountPath": "ct1-v1"}]},
+               {"name": "ct2", "resources": {"cpus": 0.1, "mem": 32},
+                "exec": {"command": {"shell": "until [ -s ./etc/clock ]; do sleep 0.5; done; echo ct2-read-$(cat ./etc/clock); exec sleep 600"}},
+                "volumeMounts": [{"name": "v1", "mountPath": "etc"}]}],
+             "networks": [{"mode": "host"}],
+             "volumes": [{"name": "v1"}]}
+            """.formatted(registry.host()));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
+          last[0] = oci.api.get("/v2/pods/it/clock::status").json();
+          return "STABLE".equals(last[0].path("instances").path(0).path("status").asText());
+        });
+        String reader = last[0].path("instances").get(0).path("containers").get(1).path("containerId").asText();
+        // what the image's container wrote (its own /etc/os-release) is read on the host side
+        await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() ->
+            oci.cli(WAIT, "task", "log", reader).output().contains("ct2-read-ID=corral-test"));
+        assertThat(oci.api.delete("/v2/pods/it/clock").status()).isEqualTo(202);
+        await().atMost(WAIT).until(() -> oci.api.get("/v2/pods/it/clock").status() == 404
+            && oci.api.get("/v2/deployments").json().isEmpty());
+      }
     }
   }
 
