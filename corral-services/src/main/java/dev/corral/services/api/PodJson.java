@@ -126,12 +126,12 @@ public final class PodJson {
         c.ipAddresses().stream().filter(ip -> !addresses.contains(ip)).forEach(addresses::add);
       }
     }
-    ObjectNode net = networks.addObject();
     if (spec.network() == PodSpec.Network.CONTAINER) {
-      net.put("name", spec.networkName());
+      // the instance's one namespace; on the host network Marathon lists none
+      ObjectNode net = networks.addObject().put("name", spec.networkName());
+      ArrayNode addr = net.putArray("addresses");
+      addresses.forEach(addr::add);
     }
-    ArrayNode addr = net.putArray("addresses");
-    addresses.forEach(addr::add);
     n.putArray("localVolumes");
     n.put("lastUpdated", Timestamps.format(changed));
     n.put("lastChanged", Timestamps.format(changed));
