@@ -178,7 +178,6 @@ public final class PodTaskInfos {
     env.put("MESOS_TASK_ID", taskId);
     env.put("MARATHON_APP_ID", app.id());
     env.put("MARATHON_APP_VERSION", app.version());
-    env.put("MARATHON_CONTAINER_ID", c.name());
     if (apiAddress != null && !apiAddress.isEmpty()) {
       env.put("CORRAL_URL", "http://" + apiAddress);
     }
