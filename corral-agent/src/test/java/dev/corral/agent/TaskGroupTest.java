@@ -47,6 +47,11 @@ class TaskGroupTest extends RealAgentTestBase {
     // the first group is untouched
     assertThat(master.statuses(writer.getTaskId())).extracting(TaskStatus::getState)
         .doesNotContain(TaskState.TASK_KILLED, TaskState.TASK_FAILED);
+    // once the ends of the second group are acknowledged, its volume is gone; the first one's stays
+    master.ack(master.awaitStatus(failing.getTaskId(), TaskState.TASK_FAILED, LONG));
+    master.ack(master.awaitStatus(sibling.getTaskId(), TaskState.TASK_KILLED, LONG));
+    await().atMost(LONG).until(() -> !Files.exists(workDir.resolve("groups").resolve(group + "x")));
+    assertThat(workDir.resolve("groups").resolve(group).resolve("shared").resolve("note")).exists();
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.corral.agent.checkpoint.PendingUpdate;
 import dev.corral.agent.containerizer.Launched;
 import dev.corral.agent.containerizer.ProcStat;
 import dev.corral.agent.containerizer.Containerizer;
+import dev.corral.agent.containerizer.GroupVolumes;
 import dev.corral.agent.containerizer.TaskPids;
 import dev.corral.agent.fetch.Fetcher;
 import dev.corral.agent.gpu.Gpu;
@@ -283,6 +284,7 @@ public final class TaskSupervisor {
         }
         if (TaskLifecycle.isTerminal(u.status().getState())) {
           forget(e);
+          dropGroupVolumes(e);
         }
         return;
       }
@@ -634,6 +636,28 @@ public final class TaskSupervisor {
       log.warn("cannot delete the checkpoint of task {}: {}", e.id(), ex.toString());
     }
     checkDrained();
+  }
+
+  /** After the last task of a group is forgotten: its ephemeral volumes go (its sandboxes, with the logs, stay). */
+  private void dropGroupVolumes(TaskEntry e) {
+    String group = e.task.getGroupId();
+    if (group.isEmpty() || e.task.getVolumeMountsCount() == 0
+        || tasks.values().stream().anyMatch(t -> group.equals(t.task.getGroupId()))) {
+      return;
+    }
+    Path dir = GroupVolumes.groupDir(store.sandbox(e.id()), group);
+    onWorker(() -> {
+      try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(dir)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          java.nio.file.Files.deleteIfExists(p);
+        }
+      } catch (java.nio.file.NoSuchFileException ignored) {
+        // no volume was ever made
+      } catch (IOException ex) {
+        log.warn("cannot remove the volumes of task group {}: {}", group, ex.toString());
+      }
+      return null;
+    }, ignored -> { });
   }
 
   private CompletableFuture<Void> whenDrained() {
