@@ -69,6 +69,26 @@ class PodApiTest {
   }
 
   @Test
+  void writesAndInstancesAreOnTheEventStream() {
+    try (dev.corral.services.SseTestClient events = dev.corral.services.SseTestClient.open(
+        api.server.uri("/v2/events"), java.util.Map.of("Accept", "text/event-stream"))) {
+      events.next("event_stream_attached");
+      assertThat(api.post("/v2/pods", POD).status()).isEqualTo(201);
+      assertThat(events.next("pod_created_event").json().get("uri").asText()).isEqualTo("/v2/pods");
+      assertThat(events.next("instance_changed_event").json().get("condition").asText()).isEqualTo("Scheduled");
+      await().atMost(Duration.ofSeconds(5)).until(() -> api.get("/v2/info").json().path("frameworkId").asText().equals("fw-1"));
+      api.driver.scheduler().offers(List.of(Offers.big("o1", "host-a")));
+      JsonNode changed = events.next("instance_changed_event").json();
+      assertThat(changed.get("runSpecId").asText()).isEqualTo("/web");
+      assertThat(changed.get("condition").asText()).isEqualTo("Staging");
+      assertThat(api.put("/v2/pods/web?force=true", POD.replace("sleep 600", "sleep 700")).status()).isEqualTo(200);
+      events.next("pod_updated_event");
+      assertThat(api.delete("/v2/pods/web?force=true").status()).isEqualTo(202);
+      events.next("pod_deleted_event");
+    }
+  }
+
+  @Test
   void anInstanceIsKilledAsAWholeAndReplaced() {
     api.post("/v2/pods", POD);
     await().atMost(Duration.ofSeconds(5)).until(() -> api.get("/v2/info").json().path("frameworkId").asText().equals("fw-1"));
