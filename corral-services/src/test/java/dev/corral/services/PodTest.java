@@ -138,6 +138,7 @@ class PodTest {
     assertThat(status.get("terminationHistory").get(0).get("containers").get(0).get("lastKnownState").asText())
         .isEqualTo("TASK_FAILED");
     assertThat(status.get("status").asText()).as("its start deployment is not over").isEqualTo("DEPLOYING");
+    assertThat(status.get("message").asText()).contains("backoff").contains("last failure: Task ended as TASK_FAILED");
     // the killed sibling's end finds no instance any more and changes nothing
     h.status(group.getTasks(0).getTaskId(), TaskState.TASK_KILLED);
     assertThat(h.instances("/shop/web")).hasSize(1);

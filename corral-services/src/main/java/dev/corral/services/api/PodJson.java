@@ -83,8 +83,8 @@ public final class PodJson {
     String waiting = view.waitingReason(app.id());
     TaskFailure failure = view.failures().get(app.id());
     if (waiting != null) {
-      n.put("message", failure == null || !"DEGRADED".equals(status) ? waiting
-          : waiting + "; last failure: " + failure.message());
+      // e.g. an image the agents cannot run: the backoff says "waiting", the failure says why
+      n.put("message", failure == null ? waiting : waiting + "; last failure: " + failure.message());
     }
     ArrayNode history = n.putArray("terminationHistory");
     if (failure != null) {
