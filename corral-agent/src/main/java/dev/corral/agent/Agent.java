@@ -400,6 +400,9 @@ public final class Agent implements AutoCloseable {
         case RUN_TASK:
           supervisor.runTask(message.getRunTask().getTask(), message.getRunTask().getFramework());
           break;
+        case RUN_TASK_GROUP:
+          supervisor.runTaskGroup(message.getRunTaskGroup().getGroup(), message.getRunTaskGroup().getFramework());
+          break;
         case KILL_TASK:
           KillTask kill = message.getKillTask();
           Duration grace = kill.hasGracePeriodSeconds()

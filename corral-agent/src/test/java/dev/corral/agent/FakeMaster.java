@@ -121,6 +121,11 @@ final class FakeMaster implements AutoCloseable {
     send(MasterMessage.newBuilder().setRunTask(RunTask.newBuilder().setTask(task).setFramework(FRAMEWORK)).build());
   }
 
+  void runTaskGroup(dev.corral.api.v1.TaskGroupInfo group) {
+    send(MasterMessage.newBuilder().setRunTaskGroup(dev.corral.api.v1.RunTaskGroup.newBuilder().setGroup(group)
+        .setFramework(FRAMEWORK)).build());
+  }
+
   void kill(String taskId, Double graceSeconds) {
     KillTask.Builder k = KillTask.newBuilder().setTaskId(taskId).setFrameworkId(FRAMEWORK.getFrameworkId());
     if (graceSeconds != null) {

@@ -40,6 +40,19 @@ final class ViewReader {
 
   static List<DiscoveredApp.Port> ports(AppDefinition app) {
     List<DiscoveredApp.Port> out = new ArrayList<>();
+    if (app.isPod()) {
+      // a pod's endpoints with a host port, in the order of its instances' host ports
+      int i = 0;
+      for (dev.corral.services.pod.PodSpec.Container c : app.pod().containers()) {
+        for (dev.corral.services.pod.PodSpec.Endpoint e : c.endpoints()) {
+          if (app.pod().network() == dev.corral.services.pod.PodSpec.Network.HOST || e.hostPort() != null) {
+            out.add(new DiscoveredApp.Port(i++, e.name(), e.protocols().contains("udp") ? "udp" : "tcp",
+                Vip.fromLabels(e.labels())));
+          }
+        }
+      }
+      return out;
+    }
     List<PortDefinition> defs = app.portDefinitions();
     if (!defs.isEmpty()) {
       for (int i = 0; i < defs.size(); i++) {

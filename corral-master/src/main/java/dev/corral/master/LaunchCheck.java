@@ -33,7 +33,8 @@ final class LaunchCheck {
     if (existing != null && !TaskLifecycle.isTerminal(existing.latest.getState())) {
       return "task id " + id + " is already used by a live task (" + existing.latest.getState() + ")";
     }
-    if (task.getCommand().getValue().isBlank()) {
+    // a task with an image may run the image's own entrypoint
+    if (task.getCommand().getValue().isBlank() && task.getContainer().getImage().isEmpty()) {
       return "task " + id + " has no command";
     }
     if (resources == null) {

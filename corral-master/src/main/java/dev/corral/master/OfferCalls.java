@@ -7,7 +7,9 @@ import dev.corral.api.v1.Filters;
 import dev.corral.api.v1.MasterMessage;
 import dev.corral.api.v1.Operation;
 import dev.corral.api.v1.RunTask;
+import dev.corral.api.v1.RunTaskGroup;
 import dev.corral.api.v1.StatusReason;
+import dev.corral.api.v1.TaskGroupInfo;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.TaskState;
 import java.time.Duration;
@@ -50,6 +52,8 @@ final class OfferCalls {
     for (Operation op : call.getOperationsList()) {
       if (op.hasLaunch()) {
         tasks.addAll(op.getLaunch().getTasksList());
+      } else if (op.hasLaunchGroup()) {
+        tasks.addAll(op.getLaunchGroup().getTaskGroup().getTasksList());
       }
     }
     Set<String> offerIds = new LinkedHashSet<>(call.getOfferIdsList());
@@ -78,8 +82,14 @@ final class OfferCalls {
       offers.remove(offer, OfferState.ACCEPTED);
     }
     Set<String> inCall = new HashSet<>();
-    for (TaskInfo task : tasks) {
-      left = launch(framework, agent, task, left, inCall);
+    for (Operation op : call.getOperationsList()) {
+      if (op.hasLaunch()) {
+        for (TaskInfo task : op.getLaunch().getTasksList()) {
+          left = launch(framework, agent, task, left, inCall);
+        }
+      } else if (op.hasLaunchGroup()) {
+        left = launchGroup(framework, agent, op.getLaunchGroup().getTaskGroup(), left, inCall);
+      }
     }
     refuse(framework, agentId, left, call.hasFilters() ? call.getFilters() : null);
     allocator.agentChanged(agentId);
@@ -142,6 +152,74 @@ final class OfferCalls {
     agent.link.send(MasterMessage.newBuilder()
         .setRunTask(RunTask.newBuilder().setTask(placed).setFramework(framework.info)).build());
     return left.minus(resources);
+  }
+
+  /**
+   * Launches a task group as one: every task is checked against what is left (together they must fit), and
+   * only if all pass are they recorded and sent to the agent in one message; otherwise each is reported
+   * TASK_ERROR, the one at fault with its reason.
+   */
+  private ResourceSet launchGroup(Framework framework, Agent agent, TaskGroupInfo group, ResourceSet left,
+      Set<String> inCall) {
+    List<ResourceSet> resources = new ArrayList<>();
+    ResourceSet remaining = left;
+    Set<String> seen = new HashSet<>(inCall);
+    String problem = group.getTasksCount() == 0 ? "the task group " + group.getGroupId() + " has no tasks" : null;
+    String faulty = null;
+    for (TaskInfo task : group.getTasksList()) {
+      if (problem != null) {
+        break;
+      }
+      ResourceSet r = null;
+      String parseError = null;
+      try {
+        r = ResourceSet.fromProto(task.getResourcesList());
+      } catch (IllegalArgumentException e) {
+        parseError = e.getMessage();
+      }
+      problem = LaunchCheck.problem(task, r, parseError, remaining, seen,
+          taskId -> state.tasks.get(new TaskKey(framework.id, taskId)));
+      if (problem == null && !task.getGroupId().equals(group.getGroupId())) {
+        problem = "task " + task.getTaskId() + " names group '" + task.getGroupId() + "', not its group "
+            + group.getGroupId();
+      }
+      if (problem != null) {
+        faulty = task.getTaskId();
+        break;
+      }
+      seen.add(task.getTaskId());
+      resources.add(r);
+      remaining = remaining.minus(r);
+    }
+    if (problem != null) {
+      for (TaskInfo task : group.getTasksList()) {
+        String why = task.getTaskId().equals(faulty) ? problem
+            : "another task of group " + group.getGroupId() + " cannot launch: " + problem;
+        state.sendUpdate(framework.id, state.masterStatus(new TaskKey(framework.id, task.getTaskId()), agent.id,
+            TaskState.TASK_ERROR, StatusReason.REASON_TASK_INVALID, why));
+        if (!task.getTaskId().isEmpty()) {
+          inCall.add(task.getTaskId());
+        }
+      }
+      return left;
+    }
+    TaskGroupInfo.Builder placedGroup = TaskGroupInfo.newBuilder().setGroupId(group.getGroupId());
+    for (int i = 0; i < group.getTasksCount(); i++) {
+      TaskInfo task = group.getTasks(i);
+      TaskKey key = new TaskKey(framework.id, task.getTaskId());
+      inCall.add(task.getTaskId());
+      Task previous = state.tasks.get(key);
+      if (previous != null) {
+        state.removeTask(previous);
+      }
+      TaskInfo placed = task.toBuilder().setAgentId(agent.id).setFrameworkId(framework.id).build();
+      state.addTask(new Task(key, placed, agent.id, resources.get(i), state.masterStatus(key, agent.id,
+          TaskState.TASK_STAGING, StatusReason.REASON_UNSPECIFIED, "launched on agent " + agent.id)));
+      placedGroup.addTasks(placed);
+    }
+    agent.link.send(MasterMessage.newBuilder()
+        .setRunTaskGroup(RunTaskGroup.newBuilder().setGroup(placedGroup).setFramework(framework.info)).build());
+    return remaining;
   }
 
   void decline(DeclineCall call) {

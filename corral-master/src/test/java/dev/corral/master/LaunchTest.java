@@ -66,6 +66,34 @@ class LaunchTest {
   }
 
   @Test
+  void aTaskGroupGoesToTheAgentInOneMessage() {
+    m.launchGroup(fid, List.of(offerId), "pod.1", task("pod.1.a", "cpus:1;mem:256;ports:[31000-31000]"),
+        task("pod.1.b", "cpus:1;mem:256"));
+    List<MasterMessage> groups = agent.sent.stream().filter(MasterMessage::hasRunTaskGroup).toList();
+    assertThat(groups).singleElement().satisfies(msg -> {
+      assertThat(msg.getRunTaskGroup().getGroup().getGroupId()).isEqualTo("pod.1");
+      assertThat(msg.getRunTaskGroup().getGroup().getTasksList()).extracting(TaskInfo::getTaskId)
+          .containsExactly("pod.1.a", "pod.1.b");
+      assertThat(msg.getRunTaskGroup().getGroup().getTasksList())
+          .allSatisfy(t -> assertThat(t.getAgentId()).isEqualTo(agentId(agent)));
+    });
+    assertThat(runTasks()).isEmpty();
+    assertThat(m.snapshot().agent(agentId(agent)).orElseThrow().used())
+        .isEqualTo(TestResources.parse("cpus:2;mem:512;ports:[31000-31000]"));
+  }
+
+  @Test
+  void aTaskGroupThatDoesNotFitAsAWholeLaunchesNothing() {
+    m.launchGroup(fid, List.of(offerId), "pod.2", task("pod.2.a", "cpus:1;mem:768"), task("pod.2.b", "cpus:1;mem:512"));
+    assertThat(agent.sent.stream().filter(MasterMessage::hasRunTaskGroup)).isEmpty();
+    assertThat(updates(fw)).extracting(TaskStatus::getTaskId).containsExactly("pod.2.a", "pod.2.b");
+    assertThat(updates(fw)).allSatisfy(u -> assertThat(u.getState()).isEqualTo(TaskState.TASK_ERROR));
+    assertThat(updates(fw).get(1).getMessage()).isEqualTo("task pod.2.b needs mem:512 but the offer has mem:256 left");
+    assertThat(updates(fw).get(0).getMessage()).startsWith("another task of group pod.2 cannot launch");
+    assertThat(m.snapshot().tasks()).isEmpty();
+  }
+
+  @Test
   void aTaskThatDoesNotFitGetsTaskErrorNamingTheShortfall() {
     m.launch(fid, List.of(offerId), 0, task("big", "cpus:1;mem:768"), task("too-big", "cpus:1;mem:512"));
     assertThat(runTasks()).extracting(TaskInfo::getTaskId).containsExactly("big");

@@ -153,6 +153,18 @@ final class MasterFixture implements AutoCloseable {
     loop.runPending();
   }
 
+  void launchGroup(String frameworkId, List<String> offerIds, String groupId, TaskInfo... tasks) {
+    dev.corral.api.v1.TaskGroupInfo.Builder group = dev.corral.api.v1.TaskGroupInfo.newBuilder().setGroupId(groupId);
+    for (TaskInfo t : tasks) {
+      group.addTasks(t.toBuilder().setGroupId(groupId));
+    }
+    master.offerCalls().accept(AcceptCall.newBuilder().setFrameworkId(frameworkId).addAllOfferIds(offerIds)
+        .addOperations(Operation.newBuilder().setLaunchGroup(
+            dev.corral.api.v1.LaunchGroup.newBuilder().setTaskGroup(group)))
+        .setFilters(Filters.newBuilder().setRefuseSeconds(0)).build());
+    loop.runPending();
+  }
+
   void decline(String frameworkId, String offerId, double refuseSeconds) {
     master.offerCalls().decline(DeclineCall.newBuilder().setFrameworkId(frameworkId).addOfferIds(offerId)
         .setFilters(Filters.newBuilder().setRefuseSeconds(refuseSeconds)).build());

@@ -12,6 +12,8 @@ import dev.corral.api.v1.Filters;
 import dev.corral.api.v1.FrameworkInfo;
 import dev.corral.api.v1.KillCall;
 import dev.corral.api.v1.Launch;
+import dev.corral.api.v1.LaunchGroup;
+import dev.corral.api.v1.TaskGroupInfo;
 import dev.corral.api.v1.Operation;
 import dev.corral.api.v1.ReconcileCall;
 import dev.corral.api.v1.ReconcileTask;
@@ -146,6 +148,23 @@ public final class GrpcSchedulerDriver implements SchedulerDriver {
         .addOperations(Operation.newBuilder().setLaunch(Launch.newBuilder().addAllTasks(tasks)))
         .setFilters(Filters.newBuilder().setRefuseSeconds(refuseSeconds))
         .build()));
+  }
+
+  @Override
+  public CompletableFuture<Void> launch(Collection<String> offerIds, List<TaskInfo> tasks, List<TaskGroupInfo> groups,
+      double refuseSeconds) {
+    AcceptCall.Builder accept = AcceptCall.newBuilder()
+        .setFrameworkId(frameworkId())
+        .addAllOfferIds(offerIds)
+        .setFilters(Filters.newBuilder().setRefuseSeconds(refuseSeconds));
+    if (!tasks.isEmpty()) {
+      accept.addOperations(Operation.newBuilder().setLaunch(Launch.newBuilder().addAllTasks(tasks)));
+    }
+    for (TaskGroupInfo group : groups) {
+      accept.addOperations(Operation.newBuilder().setLaunchGroup(LaunchGroup.newBuilder().setTaskGroup(group)));
+    }
+    AcceptCall call = accept.build();
+    return call(() -> calls.accept(call));
   }
 
   @Override

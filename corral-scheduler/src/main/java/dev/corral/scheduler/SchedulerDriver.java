@@ -1,6 +1,7 @@
 package dev.corral.scheduler;
 
 import dev.corral.api.v1.ReconcileTask;
+import dev.corral.api.v1.TaskGroupInfo;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.TaskStatus;
 import java.util.Collection;
@@ -19,6 +20,13 @@ public interface SchedulerDriver extends AutoCloseable {
 
   /** Launches tasks on the offers' agent; resources left over are refused for {@code refuseSeconds}. */
   CompletableFuture<Void> launch(Collection<String> offerIds, List<TaskInfo> tasks, double refuseSeconds);
+
+  /**
+   * Launches tasks and task groups on the offers' agent in one call: each group as one LAUNCH_GROUP
+   * operation (all of its tasks or none), the tasks as one LAUNCH.
+   */
+  CompletableFuture<Void> launch(Collection<String> offerIds, List<TaskInfo> tasks, List<TaskGroupInfo> groups,
+      double refuseSeconds);
 
   CompletableFuture<Void> decline(Collection<String> offerIds, double refuseSeconds);
 

@@ -68,6 +68,23 @@ public final class FakeDriver implements SchedulerDriver {
         : CompletableFuture.completedFuture(null);
   }
 
+  private final List<dev.corral.api.v1.TaskGroupInfo> groups = new ArrayList<>();
+
+  /** Task groups go through {@link #launch(Collection, List, double)} for their tasks too, and are kept whole. */
+  @Override
+  public synchronized CompletableFuture<Void> launch(Collection<String> offerIds, List<TaskInfo> tasks,
+      List<dev.corral.api.v1.TaskGroupInfo> taskGroups, double refuseSeconds) {
+    List<TaskInfo> all = new ArrayList<>(tasks);
+    taskGroups.forEach(g -> all.addAll(g.getTasksList()));
+    groups.addAll(taskGroups);
+    return launch(offerIds, all, refuseSeconds);
+  }
+
+  /** Every task group launched, in order. */
+  public synchronized List<dev.corral.api.v1.TaskGroupInfo> launchedGroups() {
+    return List.copyOf(groups);
+  }
+
   @Override
   public synchronized CompletableFuture<Void> decline(Collection<String> offerIds, double refuseSeconds) {
     Decline d = new Decline(List.copyOf(offerIds), refuseSeconds);

@@ -11,6 +11,7 @@ import dev.corral.services.api.DeploymentJson;
 import dev.corral.services.api.GroupJson;
 import dev.corral.services.api.HttpError;
 import dev.corral.services.api.InfoJson;
+import dev.corral.services.api.PodJson;
 import dev.corral.services.api.QueueJson;
 import dev.corral.services.api.TaskJson;
 import dev.corral.services.app.AppDefinition;
@@ -116,6 +117,7 @@ public final class MarathonApi {
     routes.get("/v2/deployments/{id}", ctx -> respond(ctx, () -> view(v -> getDeployment(ctx, v))));
     routes.delete("/v2/deployments/{id}", ctx -> respond(ctx, () -> deleteDeployment(ctx)));
     routes.get("/v2/events", events::handle);
+    new PodApi(scheduler).install(routes);
   }
 
   // ---------------------------------------------------------------- apps
@@ -127,6 +129,9 @@ public final class MarathonApi {
     String label = ctx.queryParam("label");
     ArrayNode apps = Json.mapper().createArrayNode();
     for (AppDefinition app : view.apps().values()) {
+      if (app.isPod()) {
+        continue;
+      }
       if (idFilter != null && !app.id().toLowerCase(Locale.ROOT).contains(idFilter.toLowerCase(Locale.ROOT))) {
         continue;
       }
@@ -197,7 +202,7 @@ public final class MarathonApi {
       String group = path.equals("*") ? "/" : canonicalOrThrow(path.substring(0, path.length() - 2)) + "/";
       ArrayNode apps = Json.mapper().createArrayNode();
       for (AppDefinition app : view.apps().values()) {
-        if (app.id().startsWith(group)) {
+        if (app.id().startsWith(group) && !app.isPod()) {
           apps.add(AppJson.render(app, view, AppJson.SINGLE));
         }
       }
@@ -207,7 +212,7 @@ public final class MarathonApi {
     }
     String id = canonicalOrThrow(path);
     AppDefinition app = view.apps().get(id);
-    if (app == null) {
+    if (app == null || app.isPod()) {
       // For /x/tasks and /x/versions with neither app present, the app the user meant is /x.
       String missing = path.endsWith("/tasks") || path.endsWith("/versions")
           ? canonicalOrThrow(path.substring(0, path.lastIndexOf('/'))) : id;
@@ -370,7 +375,7 @@ public final class MarathonApi {
         ? new Reply(202, Json.mapper().createObjectNode(), Map.of()) : deploymentReply(200, r));
   }
 
-  private static boolean force(Context ctx) {
+  static boolean force(Context ctx) {
     return Boolean.parseBoolean(ctx.queryParam("force"));
   }
 
@@ -423,7 +428,7 @@ public final class MarathonApi {
     return out;
   }
 
-  private static Reply deploymentReply(int status, WriteResult r) {
+  static Reply deploymentReply(int status, WriteResult r) {
     ObjectNode body = Json.mapper().createObjectNode().put("version", r.version());
     if (r.deploymentId() != null) {
       body.put("deploymentId", r.deploymentId());
@@ -446,7 +451,7 @@ public final class MarathonApi {
       StringBuilder text = new StringBuilder();
       for (Map.Entry<String, List<Instance>> e : new TreeMap<>(view.instances()).entrySet()) {
         AppDefinition app = view.apps().get(e.getKey());
-        if (app != null) {
+        if (app != null && !app.isPod()) {
           text.append(TaskEndpoints.text(app, e.getValue()));
         }
       }
@@ -463,7 +468,7 @@ public final class MarathonApi {
     ArrayNode tasks = Json.mapper().createArrayNode();
     for (Map.Entry<String, List<Instance>> e : new TreeMap<>(view.instances()).entrySet()) {
       AppDefinition app = view.apps().get(e.getKey());
-      for (Instance i : e.getValue()) {
+      for (Instance i : PodJson.containerTasks(e.getValue())) {
         if (i.hasLiveTask() && (states.isEmpty() || states.contains(i.task().lastState().name()))) {
           tasks.add(TaskJson.render(i, app));
         }
@@ -497,7 +502,7 @@ public final class MarathonApi {
   // ---------------------------------------------------------------- plumbing
 
   /** Who asked, for api_post_event: read on the request thread (the context is not for other threads). */
-  private static RequestOrigin origin(Context ctx) {
+  static RequestOrigin origin(Context ctx) {
     return new RequestOrigin(ctx.req().getRemoteAddr(), ctx.path());
   }
 
@@ -513,7 +518,7 @@ public final class MarathonApi {
     String parent = path.substring(0, path.length() - leaf.length() - 1);
     try {
       String id = AppIds.canonical(parent);
-      return view.apps().containsKey(id) ? id : null;
+      return view.apps().containsKey(id) && !view.apps().get(id).isPod() ? id : null;
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -586,7 +591,7 @@ public final class MarathonApi {
     return app.labels().containsKey(selector.trim());
   }
 
-  private void respond(Context ctx, Supplier<CompletableFuture<Reply>> work) {
+  static void respond(Context ctx, Supplier<CompletableFuture<Reply>> work) {
     CompletableFuture<Reply> reply;
     try {
       reply = work.get();

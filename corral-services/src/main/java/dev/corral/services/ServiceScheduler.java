@@ -237,6 +237,37 @@ public final class ServiceScheduler implements AutoCloseable {
     });
   }
 
+  // ---------------------------------------------------------------- pods
+
+  /** POST /v2/pods. */
+  public CompletableFuture<WriteResult> createPod(ObjectNode body, boolean force) {
+    return onLoop(() -> engine.podCommands().create(body, force));
+  }
+
+  /** PUT /v2/pods/{id}: a whole new definition, or (a body naming only a version) back to a stored version. */
+  public CompletableFuture<WriteResult> updatePod(String podId, ObjectNode body, boolean force) {
+    if (isRevert(body)) {
+      String version = body.get("version").asText();
+      Optional<AppDefinition> stored = appVersion(podId, version).filter(AppDefinition::isPod);
+      if (stored.isEmpty()) {
+        return CompletableFuture.failedFuture(CommandException.notFound(
+            "Version '" + version + "' of pod '" + podId + "' does not exist"));
+      }
+      return onLoop(() -> engine.podCommands().revert(podId, stored.get(), force));
+    }
+    return onLoop(() -> engine.podCommands().update(podId, body, force));
+  }
+
+  /** DELETE /v2/pods/{id}. */
+  public CompletableFuture<WriteResult> deletePod(String podId, boolean force) {
+    return onLoop(() -> engine.podCommands().delete(podId, force));
+  }
+
+  /** DELETE /v2/pods/{id}::instances[/{instanceId}]: the instances (all when null) are killed and replaced. */
+  public CompletableFuture<WriteResult> killPodInstances(String podId, Set<String> instanceIds) {
+    return onLoop(() -> engine.podCommands().killInstances(podId, instanceIds));
+  }
+
   // ---------------------------------------------------------------- groups
 
   /** POST /v2/groups[/{parent}]. */

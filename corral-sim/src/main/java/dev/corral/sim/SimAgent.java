@@ -204,6 +204,13 @@ final class SimAgent {
           runTask(message.getRunTask());
         }
       }
+      case RUN_TASK_GROUP -> {
+        if (state == SimLinkState.REGISTERED) {
+          for (dev.corral.api.v1.TaskInfo task : message.getRunTaskGroup().getGroup().getTasksList()) {
+            runTask(RunTask.newBuilder().setTask(task).setFramework(message.getRunTaskGroup().getFramework()).build());
+          }
+        }
+      }
       case KILL_TASK -> {
         if (state == SimLinkState.REGISTERED) {
           killTask(message.getKillTask());

@@ -104,6 +104,7 @@ public final class ProcessContainerizer implements Containerizer {
       throw new LaunchException("the task has no command");
     }
     PosixUser user = resolveUser(command.getUser(), req.sandbox());
+    GroupVolumes.prepare(task, req.sandbox(), true, null);
     TaskCgroup cgroup;
     try {
       Files.deleteIfExists(req.metaDir().resolve("exit_status"));

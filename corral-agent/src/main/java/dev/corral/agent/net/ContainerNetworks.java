@@ -33,12 +33,24 @@ public final class ContainerNetworks {
   public static final String ADDRESS_FILE = "net_address";
   private static final Logger log = LoggerFactory.getLogger(ContainerNetworks.class);
 
+  /** The member file of a task of a group: names its group, which owns the namespace. */
+  public static final String GROUP_FILE = "net_group";
+
   private final Bridge bridge;
   private final AddressLeases leases;
+  /** Members of each task group's shared namespace: {@code DIR/GROUP/TASK} marker files (they survive restarts). */
+  private final Path groups;
+  private final java.util.concurrent.ConcurrentHashMap<String, Object> groupLocks =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public ContainerNetworks(Bridge bridge, AddressLeases leases) {
+    this(bridge, leases, null);
+  }
+
+  public ContainerNetworks(Bridge bridge, AddressLeases leases, Path groups) {
     this.bridge = bridge;
     this.leases = leases;
+    this.groups = groups;
   }
 
   /**
@@ -47,7 +59,8 @@ public final class ContainerNetworks {
    */
   public static ContainerNetworks forAgent(Path workDir, String cidr) {
     Subnet subnet = Subnet.parse(cidr);
-    return new ContainerNetworks(new Bridge(subnet), new AddressLeases(workDir.resolve("net/leases"), subnet));
+    return new ContainerNetworks(new Bridge(subnet), new AddressLeases(workDir.resolve("net/leases"), subnet),
+        workDir.resolve("net/groups"));
   }
 
   /** Whether the task asks for a network of its own. */
@@ -79,6 +92,9 @@ public final class ContainerNetworks {
    * @param containerId the runtime's id of the task, which names the namespace
    */
   public Attachment setUp(TaskInfo task, String containerId, Path metaDir) throws IOException {
+    if (!task.getGroupId().isEmpty() && groups != null) {
+      return joinGroup(task, metaDir);
+    }
     bridge.ensure();
     String taskId = task.getTaskId();
     String address = leases.lease(taskId);
@@ -110,6 +126,11 @@ public final class ContainerNetworks {
    * Idempotent; failures are logged, the rest is still removed.
    */
   public void tearDown(String taskId, String containerId, Path metaDir) {
+    Path groupFile = metaDir.resolve(GROUP_FILE);
+    if (Files.exists(groupFile) && groups != null) {
+      leaveGroup(taskId, groupFile, metaDir);
+      return;
+    }
     Path file = metaDir.resolve(ADDRESS_FILE);
     if (!Files.exists(file)) {
       return; // host networking, or already removed
@@ -130,6 +151,63 @@ public final class ContainerNetworks {
       Files.deleteIfExists(file);
     } catch (IOException e) {
       log.warn("task {}: cannot release its container address: {}", taskId, e.toString());
+    }
+  }
+
+  /**
+   * A task of a group (a pod instance) joins the group's one namespace, which the first of them to launch
+   * creates (named and addressed after the group); each task adds the DNAT rules of its own port mappings.
+   */
+  private Attachment joinGroup(TaskInfo task, Path metaDir) throws IOException {
+    String group = task.getGroupId();
+    synchronized (groupLocks.computeIfAbsent(group, g -> new Object())) {
+      String netns = netnsName(group);
+      Path members = groups.resolve(group);
+      boolean first = !Files.exists(Path.of("/run/netns", netns));
+      String address;
+      if (first) {
+        TaskInfo owner = task.toBuilder().setTaskId(group).setNetwork(task.getNetwork().toBuilder().clearPortMappings())
+            .build();
+        Files.createDirectories(members);
+        Path groupMeta = members.resolve(".net");
+        Files.createDirectories(groupMeta);
+        address = setUp(owner.toBuilder().clearGroupId().build(), group, groupMeta).address();
+      } else {
+        address = Files.readString(members.resolve(".net").resolve(ADDRESS_FILE)).trim();
+      }
+      Files.writeString(members.resolve(task.getTaskId()), "");
+      Files.writeString(metaDir.resolve(GROUP_FILE), group);
+      Files.writeString(metaDir.resolve(ADDRESS_FILE), address);
+      String rules = PortRules.addTask(netns, address, task.getNetwork().getPortMappingsList());
+      if (rules != null) {
+        HostCommand.check(List.of("iptables-restore", "-w", "--noflush"), rules);
+      }
+      return new Attachment(Path.of("/run/netns", netns), address);
+    }
+  }
+
+  /** A task of a group leaves its namespace; the last one out removes it (rules, veth, namespace, lease). */
+  private void leaveGroup(String taskId, Path groupFile, Path metaDir) {
+    try {
+      String group = Files.readString(groupFile).trim();
+      synchronized (groupLocks.computeIfAbsent(group, g -> new Object())) {
+        Path members = groups.resolve(group);
+        Files.deleteIfExists(members.resolve(taskId));
+        Files.deleteIfExists(groupFile);
+        Files.deleteIfExists(metaDir.resolve(ADDRESS_FILE));
+        boolean last;
+        try (java.util.stream.Stream<Path> left = Files.exists(members) ? Files.list(members) : java.util.stream.Stream.empty()) {
+          last = left.noneMatch(p -> !p.getFileName().toString().equals(".net"));
+        }
+        if (last) {
+          tearDown(group, group, members.resolve(".net"));
+          Files.deleteIfExists(members.resolve(".net"));
+          Files.deleteIfExists(members);
+          groupLocks.remove(group);
+        }
+      }
+    } catch (IOException e) {
+      log.warn("task {}: cannot leave its group's network: {}", taskId, e.toString());
     }
   }
 

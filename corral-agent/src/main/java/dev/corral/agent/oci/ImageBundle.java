@@ -53,6 +53,12 @@ final class ImageBundle {
         req.sandbox(), cgroupsPath, CgroupLimits.of(task.getResourcesList()), swapAccounting, true,
         resolvConf);
     com.fasterxml.jackson.databind.node.ObjectNode config = OciConfig.render(spec);
+    try {
+      OciConfig.addBinds(config, dev.corral.agent.containerizer.GroupVolumes.prepare(task, req.sandbox(), false,
+          OciConfig.SANDBOX_IN_IMAGE));
+    } catch (dev.corral.agent.containerizer.LaunchException e) {
+      throw new IOException(e.getMessage(), e);
+    }
     if (netns != null) {
       OciConfig.joinNetwork(config, netns);
     }

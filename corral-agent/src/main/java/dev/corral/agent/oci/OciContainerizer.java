@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.agent.cgroups.CgroupLimits;
 import dev.corral.agent.cgroups.Cgroups;
 import dev.corral.agent.cgroups.TaskCgroup;
+import dev.corral.agent.containerizer.GroupVolumes;
 import dev.corral.agent.containerizer.Containerizer;
 import dev.corral.agent.containerizer.ExitFacts;
 import dev.corral.agent.containerizer.HostTools;
@@ -259,6 +260,7 @@ public final class OciContainerizer implements Containerizer {
         cgroupsPath(cgroup), CgroupLimits.of(task.getResourcesList()), swapAccounting, false, resolvConf);
     Files.createDirectories(bundle.resolve(OciConfig.ROOTFS));
     ObjectNode config = OciConfig.render(spec);
+    OciConfig.addBinds(config, GroupVolumes.prepare(task, req.sandbox(), false, null));
     if (net != null) {
       OciConfig.joinNetwork(config, net.netnsPath());
     }

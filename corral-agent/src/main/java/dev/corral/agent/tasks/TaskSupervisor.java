@@ -6,6 +6,7 @@ import dev.corral.agent.checkpoint.PendingUpdate;
 import dev.corral.agent.containerizer.Launched;
 import dev.corral.agent.containerizer.ProcStat;
 import dev.corral.agent.containerizer.Containerizer;
+import dev.corral.agent.containerizer.GroupVolumes;
 import dev.corral.agent.containerizer.TaskPids;
 import dev.corral.agent.fetch.Fetcher;
 import dev.corral.agent.gpu.Gpu;
@@ -17,6 +18,7 @@ import dev.corral.agent.health.Prober;
 import dev.corral.api.TaskLifecycle;
 import dev.corral.api.v1.AgentTask;
 import dev.corral.api.v1.FrameworkInfo;
+import dev.corral.api.v1.TaskGroupInfo;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.TaskState;
 import dev.corral.api.v1.TaskStatus;
@@ -178,6 +180,57 @@ public final class TaskSupervisor {
     }
   }
 
+  /**
+   * Runs a task group (a pod instance): all of its tasks or, when one of them cannot run here (a bad id, an
+   * image this agent cannot run), none, each then reported TASK_ERROR. The tasks launch side by side, share
+   * the group's volumes ({@code GroupVolumes}), and live and die together: when one ends on its own or fails
+   * to start, the others are killed.
+   */
+  public void runTaskGroup(TaskGroupInfo group, FrameworkInfo framework) {
+    loop.assertInLoop();
+    String problem = null;
+    for (TaskInfo task : group.getTasksList()) {
+      String id = task.getTaskId();
+      if (tasks.containsKey(id)) {
+        log.debug("task group {} is already known; RunTaskGroup ignored", group.getGroupId());
+        return;
+      }
+      String p = TaskIds.problem(id);
+      if (p == null && !task.getContainer().getImage().isEmpty()) {
+        p = containerizer.cannotRun(task);
+      }
+      if (p != null && problem == null) {
+        problem = "task " + id + ": " + p;
+      }
+    }
+    if (problem != null) {
+      for (TaskInfo task : group.getTasksList()) {
+        String frameworkId = task.getFrameworkId().isEmpty() ? framework.getFrameworkId() : task.getFrameworkId();
+        sink.send(statuses.invalid(task, frameworkId, agentId.get(), "the task group " + group.getGroupId()
+            + " cannot run on this agent: " + problem));
+      }
+      return;
+    }
+    for (TaskInfo task : group.getTasksList()) {
+      runTask(task.getGroupId().isEmpty() ? task.toBuilder().setGroupId(group.getGroupId()).build() : task, framework);
+    }
+  }
+
+  /** A task of a group ended on its own or never started: the rest of its group is killed (Mesos's default executor). */
+  private void endGroup(TaskEntry ended) {
+    String group = ended.task.getGroupId();
+    if (group.isEmpty() || ended.killRequested) {
+      return;
+    }
+    for (TaskEntry other : new ArrayList<>(tasks.values())) {
+      if (other != ended && group.equals(other.task.getGroupId()) && !other.killRequested
+          && (other.phase == TaskPhase.FETCHING || other.phase == TaskPhase.LAUNCHING || other.phase == TaskPhase.RUNNING)) {
+        log.info("killing task {}: task {} of its group {} ended", other.id(), ended.id(), group);
+        killTask(other.id(), other.frameworkId, null);
+      }
+    }
+  }
+
   /** Kills a task: SIGTERM now, SIGKILL after the grace period ({@code grace} null: the task's own). */
   public void killTask(String taskId, String frameworkId, Duration grace) {
     loop.assertInLoop();
@@ -231,6 +284,7 @@ public final class TaskSupervisor {
         }
         if (TaskLifecycle.isTerminal(u.status().getState())) {
           forget(e);
+          dropGroupVolumes(e);
         }
         return;
       }
@@ -400,6 +454,7 @@ public final class TaskSupervisor {
       e.moveTo(TaskPhase.EXITED);
       e.addPending(outcome.update());
       sink.send(outcome.update().status());
+      endGroup(e);
       checkDrained();
       return;
     }
@@ -516,6 +571,7 @@ public final class TaskSupervisor {
     gpus.release(e.id());
     e.addPending(update);
     sink.send(update.status());
+    endGroup(e);
     checkDrained();
   }
 
@@ -580,6 +636,28 @@ public final class TaskSupervisor {
       log.warn("cannot delete the checkpoint of task {}: {}", e.id(), ex.toString());
     }
     checkDrained();
+  }
+
+  /** After the last task of a group is forgotten: its ephemeral volumes go (its sandboxes, with the logs, stay). */
+  private void dropGroupVolumes(TaskEntry e) {
+    String group = e.task.getGroupId();
+    if (group.isEmpty() || e.task.getVolumeMountsCount() == 0
+        || tasks.values().stream().anyMatch(t -> group.equals(t.task.getGroupId()))) {
+      return;
+    }
+    Path dir = GroupVolumes.groupDir(store.sandbox(e.id()), group);
+    onWorker(() -> {
+      try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(dir)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          java.nio.file.Files.deleteIfExists(p);
+        }
+      } catch (java.nio.file.NoSuchFileException ignored) {
+        // no volume was ever made
+      } catch (IOException ex) {
+        log.warn("cannot remove the volumes of task group {}: {}", group, ex.toString());
+      }
+      return null;
+    }, ignored -> { });
   }
 
   private CompletableFuture<Void> whenDrained() {

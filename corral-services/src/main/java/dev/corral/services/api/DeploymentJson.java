@@ -34,16 +34,17 @@ public final class DeploymentJson {
     n.put("id", d.id());
     n.put("version", d.version());
     ArrayNode apps = n.putArray("affectedApps");
-    d.affectedApps().forEach(apps::add);
-    n.putArray("affectedPods");
+    d.affected(false).forEach(apps::add);
+    ArrayNode pods = n.putArray("affectedPods");
+    d.affected(true).forEach(pods::add);
     ArrayNode steps = n.putArray("steps");
     for (Step s : d.steps()) {
       ArrayNode actions = steps.addObject().putArray("actions");
-      s.actions().forEach(a -> actions.addObject().put("action", a.action().name()).put("app", a.appId()));
+      s.actions().forEach(a -> actions.addObject().put("action", a.action().name()).put(a.action().pod() ? "pod" : "app", a.appId()));
     }
     ArrayNode current = n.putArray("currentActions");
     for (AppAction a : d.currentActions()) {
-      ObjectNode action = current.addObject().put("action", a.action().name()).put("app", a.appId());
+      ObjectNode action = current.addObject().put("action", a.action().name()).put(a.action().pod() ? "pod" : "app", a.appId());
       action.putArray("readinessCheckResults");
       action.put("status", status(a, view));
     }

@@ -38,7 +38,9 @@ public final class GroupJson {
       }
       String parent = AppIds.parent(app.id());
       ObjectNode owner = node(nodes, parent, groupId, view);
-      if (embeds.apps()) {
+      if (app.isPod()) {
+        ((ArrayNode) owner.get("pods")).add(PodJson.pod(app));
+      } else if (embeds.apps()) {
         ((ArrayNode) owner.get("apps")).add(AppJson.render(app, view, embeds.appEmbeds()));
       }
       newest(versions, parent, app.version(), groupId);

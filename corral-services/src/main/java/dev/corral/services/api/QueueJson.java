@@ -40,7 +40,11 @@ public final class QueueJson {
         continue;
       }
       ObjectNode entry = queue.addObject();
-      entry.set("app", AppJson.withDefaults(app));
+      if (app.isPod()) {
+        entry.set("pod", PodJson.pod(app));
+      } else {
+        entry.set("app", AppJson.withDefaults(app));
+      }
       entry.put("count", waiting.size());
       Backoff backoff = view.backoff(app.id());
       Duration left = backoff.timeLeft(view.now());

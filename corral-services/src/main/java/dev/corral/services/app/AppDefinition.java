@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.common.Json;
+import dev.corral.services.pod.PodApps;
+import dev.corral.services.pod.PodSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -66,6 +68,8 @@ public final class AppDefinition {
   private final List<ReadinessCheck> readinessChecks;
   private final List<FetchArtifact> fetch;
   private final List<String> unsupported;
+  /** The pod's typed view when this definition is a pod's (see {@link PodApps}); null for an app. */
+  private final PodSpec pod;
   // Read on every instance the planner, the offer round and the API look at: parsed once, not per call.
   private final String version;
   private final String configVersion;
@@ -120,7 +124,9 @@ public final class AppDefinition {
     this.version = node.path("version").asText("");
     this.configVersion = node.path("versionInfo").path("lastConfigChangeAt").asText(version);
     this.lastScalingAt = node.path("versionInfo").path("lastScalingAt").asText(version);
-    this.unsupported = Unsupported.reasons(this);
+    JsonNode podNode = node.get(PodApps.POD);
+    this.pod = podNode != null && podNode.isObject() ? PodSpec.of(podNode) : null;
+    this.unsupported = pod != null ? PodApps.unsupported(podNode) : Unsupported.reasons(this);
   }
 
   /** Wraps a validated, normalized definition; the node is copied. */
@@ -234,7 +240,22 @@ public final class AppDefinition {
 
   /** The host ports each task needs (PORT0…): port definitions, or mapped ports with a container network. */
   public List<Integer> hostPortRequests() {
-    return networking.hostPortRequests(portDefinitions, requirePorts);
+    return pod != null ? pod.hostPortRequests() : networking.hostPortRequests(portDefinitions, requirePorts);
+  }
+
+  /** Whether this is a pod's definition (Marathon's {@code /v2/pods}) rather than an app's. */
+  public boolean isPod() {
+    return pod != null;
+  }
+
+  /** The pod's typed view; null for an app. */
+  public PodSpec pod() {
+    return pod;
+  }
+
+  /** Whether the instances have health checks (an app's, or any of a pod's containers'). */
+  public boolean hasHealthChecks() {
+    return pod != null ? pod.hasHealthChecks() : !healthChecks.isEmpty();
   }
 
   public List<Constraint> constraints() {

@@ -2,6 +2,8 @@ package dev.corral.services.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.services.pod.PodApps;
+import dev.corral.services.pod.PodValidator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +15,7 @@ import java.util.Map;
  * ({@code web} in {@code /prod} is {@code /prod/web}); an app or group must be a direct child of the group
  * that lists it. Errors carry JSON pointer paths into the body ({@code /groups/0/apps/1/cmd}).
  *
- * @param apps app id → its definition (cleaned, with the absolute id), in body order
+ * @param apps app id → its definition (cleaned, with the absolute id), in body order; pods in their app-shaped form
  * @param groups group id → its dependencies (absolute), outermost first
  */
 public record GroupDefinition(Map<String, ObjectNode> apps, Map<String, List<String>> groups,
@@ -45,6 +47,16 @@ public record GroupDefinition(Map<String, ObjectNode> apps, Map<String, List<Str
       } else {
         for (int i = 0; i < apps.size(); i++) {
           app(apps.get(i), id, path + "/apps/" + i);
+        }
+      }
+    }
+    JsonNode pods = group.get("pods");
+    if (pods != null && !pods.isNull()) {
+      if (!pods.isArray()) {
+        violations.add(new Violation(path + "/pods", "must be an array of pods"));
+      } else {
+        for (int i = 0; i < pods.size(); i++) {
+          pod(pods.get(i), id, path + "/pods/" + i);
         }
       }
     }
@@ -92,6 +104,31 @@ public record GroupDefinition(Map<String, ObjectNode> apps, Map<String, List<Str
       violations.add(new Violation(at + v.path(), v.error()));
     }
     apps.put(appId, clean);
+  }
+
+  /** A pod of the group, kept in its app-shaped form ({@link PodApps}) beside the apps. */
+  private void pod(JsonNode node, String groupId, String at) {
+    if (!(node instanceof ObjectNode body)) {
+      violations.add(new Violation(at, "must be a pod object"));
+      return;
+    }
+    String podId = childId(body.get("id"), groupId, at);
+    if (podId == null) {
+      return;
+    }
+    if (apps.containsKey(podId)) {
+      violations.add(new Violation(at + "/id", "pod " + podId + " is listed twice, or as an app too"));
+      return;
+    }
+    ObjectNode pod = body.deepCopy();
+    pod.put("id", podId);
+    List<Violation> found = PodValidator.validate(pod);
+    for (Violation v : found) {
+      violations.add(new Violation(at + v.path(), v.error()));
+    }
+    if (found.isEmpty()) {
+      apps.put(podId, PodApps.toApp(pod, podId));
+    }
   }
 
   /** A member's absolute id, which must be a direct child of its group; null (and a violation) if not. */

@@ -12,6 +12,7 @@ import dev.corral.services.app.Timestamps;
 import dev.corral.services.app.Violation;
 import dev.corral.services.instance.Goal;
 import dev.corral.services.instance.Instance;
+import dev.corral.services.pod.PodApps;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -66,7 +67,8 @@ public final class AppCommands {
     requireValid(AppValidator.validate(clean));
     String id = AppIds.canonical(clean.get("id").asText());
     if (engine.model.app(id) != null) {
-      throw CommandException.conflict("An app with id [" + id + "] already exists.");
+      throw CommandException.conflict("A" + (engine.model.app(id).isPod() ? " pod" : "n app") + " with id [" + id
+          + "] already exists.");
     }
     return deploy(List.of(Change.put(id, clean)), force, List.of());
   }
@@ -313,12 +315,18 @@ public final class AppCommands {
 
   /** The stored form of one changed app: normalized, service ports assigned, stamped with the version. */
   private AppDefinition stamped(Change c, AppDefinition current, String version, Set<Integer> taken) {
-    ObjectNode normalized = AppNormalizer.normalize(c.definition(), c.appId());
-    try {
-      normalized = AppNormalizer.assignServicePorts(normalized, taken,
-          current == null ? List.of() : current.portDefinitions());
-    } catch (IllegalStateException e) {
-      throw CommandException.invalid(List.of(new Violation("/portDefinitions", e.getMessage())));
+    ObjectNode normalized;
+    if (c.definition().has(PodApps.POD)) {
+      // a pod's app-shaped form is derived complete (PodApps); pods have no service ports
+      normalized = c.definition().deepCopy();
+    } else {
+      normalized = AppNormalizer.normalize(c.definition(), c.appId());
+      try {
+        normalized = AppNormalizer.assignServicePorts(normalized, taken,
+            current == null ? List.of() : current.portDefinitions());
+      } catch (IllegalStateException e) {
+        throw CommandException.invalid(List.of(new Violation("/portDefinitions", e.getMessage())));
+      }
     }
     AppDefinition probe = AppDefinition.of(AppNormalizer.stamp(normalized, version, version, version));
     for (PortDefinition p : probe.portDefinitions()) {
@@ -350,6 +358,9 @@ public final class AppCommands {
           "must match the app id in the URL (" + id + ")")));
     }
     AppDefinition current = engine.model.app(id);
+    if (current != null && current.isPod()) {
+      throw CommandException.conflict("A pod with id [" + id + "] already exists.");
+    }
     ObjectNode candidate = current == null || !partial ? clean : AppNormalizer.merge(current.toJson(), clean);
     candidate.put("id", id);
     List<Violation> violations = new ArrayList<>();
@@ -394,7 +405,7 @@ public final class AppCommands {
   private AppDefinition existing(String rawId) {
     String id = canonicalOrNull(rawId);
     AppDefinition app = id == null ? null : engine.model.app(id);
-    if (app == null) {
+    if (app == null || app.isPod()) {
       throw CommandException.notFound("App '" + (id == null ? rawId : id) + "' does not exist");
     }
     return app;

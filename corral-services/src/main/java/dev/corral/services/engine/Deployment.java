@@ -33,11 +33,31 @@ public record Deployment(String id, String version, Instant startedAt, List<Step
 
   /** Marathon's action names. */
   public enum Action {
-    StartApplication, StopApplication, ScaleApplication, RestartApplication;
+    StartApplication, StopApplication, ScaleApplication, RestartApplication,
+    StartPod, StopPod, ScalePod, RestartPod;
 
     /** Whether the planner may act on the app once this action's step starts (Start only creates it). */
     boolean releases() {
-      return this != StartApplication;
+      return this != StartApplication && this != StartPod;
+    }
+
+    /** Whether the action is a pod's (Marathon names the target {@code pod} rather than {@code app}). */
+    public boolean pod() {
+      return this == StartPod || this == StopPod || this == ScalePod || this == RestartPod;
+    }
+
+    /** The same action for a pod (or an app). */
+    Action forPod(boolean pod) {
+      if (!pod) {
+        return this;
+      }
+      switch (this) {
+        case StartApplication: return StartPod;
+        case StopApplication: return StopPod;
+        case ScaleApplication: return ScalePod;
+        case RestartApplication: return RestartPod;
+        default: return this;
+      }
     }
   }
 
@@ -52,6 +72,19 @@ public record Deployment(String id, String version, Instant startedAt, List<Step
   public Deployment {
     steps = List.copyOf(steps);
     originalVersions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(originalVersions));
+  }
+
+  /** The ids the plan touches, split as Marathon shows them: {@code affectedApps}, or with {@code pods} {@code affectedPods}. */
+  public Set<String> affected(boolean pods) {
+    Set<String> out = new LinkedHashSet<>();
+    for (Step s : steps) {
+      for (AppAction a : s.actions()) {
+        if (a.action().pod() == pods) {
+          out.add(a.appId());
+        }
+      }
+    }
+    return out;
   }
 
   /** Every app the plan touches, in plan order. */

@@ -40,7 +40,9 @@ final class DeploymentEvents {
       s.actions().forEach(a -> actions.add(action(a)));
     }
     ArrayNode apps = plan.putArray("affectedApps");
-    d.affectedApps().forEach(apps::add);
+    d.affected(false).forEach(apps::add);
+    ArrayNode pods = plan.putArray("affectedPods");
+    d.affected(true).forEach(pods::add);
     return plan;
   }
 
@@ -52,6 +54,6 @@ final class DeploymentEvents {
   }
 
   static ObjectNode action(AppAction a) {
-    return Json.mapper().createObjectNode().put("action", a.action().name()).put("app", a.appId());
+    return Json.mapper().createObjectNode().put("action", a.action().name()).put(a.action().pod() ? "pod" : "app", a.appId());
   }
 }

@@ -51,17 +51,18 @@ final class DeploymentPlanner {
     for (String id : ids) {
       AppDefinition was = before.get(id);
       AppDefinition will = after.get(id);
+      boolean pod = (will != null ? will : was) != null && (will != null ? will : was).isPod();
       if (will == null) {
         if (was != null) {
-          stops.add(new AppAction(Action.StopApplication, id));
+          stops.add(new AppAction(Action.StopApplication.forPod(pod), id));
         }
       } else if (was == null) {
-        starts.add(new AppAction(Action.StartApplication, id));
-        acting.put(id, Action.ScaleApplication);
+        starts.add(new AppAction(Action.StartApplication.forPod(pod), id));
+        acting.put(id, Action.ScaleApplication.forPod(pod));
       } else if (!was.configVersion().equals(will.configVersion())) {
-        acting.put(id, Action.RestartApplication);
+        acting.put(id, Action.RestartApplication.forPod(pod));
       } else if (was.instances() != will.instances()) {
-        acting.put(id, Action.ScaleApplication);
+        acting.put(id, Action.ScaleApplication.forPod(pod));
       }
     }
     List<Step> steps = new ArrayList<>();

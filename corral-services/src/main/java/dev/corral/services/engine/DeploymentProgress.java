@@ -103,8 +103,10 @@ final class DeploymentProgress {
     AppDefinition app = model.app(a.appId());
     switch (a.action()) {
       case StartApplication:
+      case StartPod:
         return true;
       case StopApplication:
+      case StopPod:
         return app == null && model.instancesOf(a.appId()).isEmpty();
       default:
         if (app == null) {

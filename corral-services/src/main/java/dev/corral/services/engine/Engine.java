@@ -75,6 +75,7 @@ public final class Engine implements Scheduler {
   private final OfferRound offerRound = new OfferRound(this);
   private final AppCommands commands = new AppCommands(this);
   private final GroupCommands groupCommands = new GroupCommands(this);
+  private final PodCommands podCommands = new PodCommands(this);
   private final DeploymentProgress deployments = new DeploymentProgress(this);
   private final QueueCommands queue = new QueueCommands(this);
   private final UnhealthyTasks unhealthy = new UnhealthyTasks(new UnhealthyKillLimiter());
@@ -112,6 +113,10 @@ public final class Engine implements Scheduler {
 
   public AppCommands commands() {
     return commands;
+  }
+
+  public PodCommands podCommands() {
+    return podCommands;
   }
 
   public GroupCommands groupCommands() {
@@ -278,7 +283,10 @@ public final class Engine implements Scheduler {
       }
     } else {
       AppDefinition app = model.app(instance.appId());
-      List<Effect> effects = InstanceStateMachine.onStatus(instance, status, app, now());
+      boolean container = instance.task() != null && instance.task().isGroup()
+          && !status.getTaskId().equals(instance.task().taskId());
+      List<Effect> effects = container ? PodStatuses.onStatus(instance, status, app, now())
+          : InstanceStateMachine.onStatus(instance, status, app, now());
       statusEvents(b, instance, status, app, effects);
       apply(b, effects);
       apply(b, unhealthy.afterStatus(model, model.instance(instance.id()), app, now()));
@@ -595,10 +603,15 @@ public final class Engine implements Scheduler {
   }
 
   private void kill(Effect.Kill kill) {
-    if (driver != null) {
+    Instance i = model.instanceByTask(kill.taskId());
+    if (driver != null && i != null && i.task() != null && i.task().isGroup()
+        && kill.taskId().equals(i.task().taskId())) {
+      // a pod instance's task group: kill each container's task that has not ended
+      i.task().containers().stream().filter(c -> !c.terminal())
+          .forEach(c -> driver.kill(c.taskId(), kill.agentId(), kill.gracePeriodSeconds()));
+    } else if (driver != null) {
       driver.kill(kill.taskId(), kill.agentId(), kill.gracePeriodSeconds());
     }
-    Instance i = model.instanceByTask(kill.taskId());
     if (i != null) {
       // Kills can be lost (agent away, master failover): repeat until the task is reported terminal.
       loop.schedule("kill:" + kill.taskId(), KILL_RETRY, () -> retryKill(kill));
@@ -635,7 +648,10 @@ public final class Engine implements Scheduler {
     }
     List<ReconcileTask> tasks = new ArrayList<>();
     for (Instance i : model.instances()) {
-      if (i.hasLiveTask()) {
+      if (i.hasLiveTask() && i.task().isGroup()) {
+        i.task().containers().stream().filter(c -> !c.terminal()).forEach(c -> tasks.add(
+            ReconcileTask.newBuilder().setTaskId(c.taskId()).setAgentId(i.task().agentId()).build()));
+      } else if (i.hasLiveTask()) {
         tasks.add(ReconcileTask.newBuilder().setTaskId(i.task().taskId()).setAgentId(i.task().agentId()).build());
       }
     }

@@ -134,7 +134,8 @@ public final class GroupCommands {
     AppCommands.requireValid(violations);
     List<Change> changes = new ArrayList<>();
     for (String appId : model.appIdsUnder(id)) {
-      if (!group.apps().containsKey(appId)) {
+      // pods are changed through /v2/pods: a group body's apps leave them alone
+      if (!group.apps().containsKey(appId) && !model.app(appId).isPod()) {
         changes.add(Change.remove(appId));
       }
     }

@@ -30,7 +30,7 @@ public final class InstanceHealth {
   }
 
   public static boolean hasHealthChecks(AppDefinition app) {
-    return !app.healthChecks().isEmpty();
+    return app.hasHealthChecks();
   }
 
   public static boolean hasReadinessChecks(AppDefinition app) {

@@ -1,11 +1,13 @@
 package dev.corral.services.engine;
 
 import dev.corral.api.v1.Offer;
+import dev.corral.api.v1.TaskGroupInfo;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.TaskState;
 import dev.corral.scheduler.SchedulerDriver;
 import dev.corral.services.app.AppDefinition;
 import dev.corral.services.app.Constraint;
+import dev.corral.services.instance.ContainerTask;
 import dev.corral.services.instance.Goal;
 import dev.corral.services.instance.Instance;
 import dev.corral.services.instance.InstanceState;
@@ -14,6 +16,7 @@ import dev.corral.services.instance.TaskFailure;
 import dev.corral.services.placement.ConstraintTracker;
 import dev.corral.services.placement.OfferMatcher;
 import dev.corral.services.placement.Placement;
+import dev.corral.services.placement.PodTaskInfos;
 import dev.corral.services.placement.TaskInfoBuilder;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +97,16 @@ final class OfferRound {
         String taskId = Engine.newTaskId(instance.appId());
         LaunchedTask task = new LaunchedTask(taskId, p.agentId(), p.hostname(), p.hostPorts(), p.attributes(),
             app.version(), now, null, TaskState.TASK_STAGING, "");
+        if (app.isPod()) {
+          // one task per container, launched as one group whose id is the instance's task id
+          List<List<Integer>> ports = PodTaskInfos.hostPortsByContainer(app.pod(), p.hostPorts());
+          List<ContainerTask> containers = new ArrayList<>();
+          for (int c = 0; c < app.pod().containers().size(); c++) {
+            String name = app.pod().containers().get(c).name();
+            containers.add(ContainerTask.staging(name, PodTaskInfos.taskId(taskId, name), ports.get(c), now));
+          }
+          task = task.withContainers(containers);
+        }
         effects.add(new Effect.PutInstance(instance.moveTo(InstanceState.STAGING, task)));
         planned.add(new Planned(p, taskId));
       }
@@ -170,6 +184,7 @@ final class OfferRound {
     Set<String> touchedApps = new LinkedHashSet<>();
     for (Map.Entry<String, List<Planned>> e : byOffer.entrySet()) {
       List<TaskInfo> tasks = new ArrayList<>(e.getValue().size());
+      List<TaskGroupInfo> groups = new ArrayList<>();
       List<String> taskIds = new ArrayList<>(e.getValue().size());
       for (Planned p : e.getValue()) {
         Instance i = model.instanceByTask(p.taskId());
@@ -178,8 +193,13 @@ final class OfferRound {
         }
         AppDefinition app = model.app(i.appId());
         if (i.goal() == Goal.RUNNING && app != null && i.configVersion().equals(app.configVersion())) {
-          tasks.add(TaskInfoBuilder.build(app, p.taskId(), p.placement(), engine.config.user(), model.frameworkId(),
-              engine.config.leaderAddress()));
+          if (app.isPod()) {
+            groups.add(PodTaskInfos.build(app, p.taskId(), p.placement(), engine.config.user(), model.frameworkId(),
+                engine.config.leaderAddress()));
+          } else {
+            tasks.add(TaskInfoBuilder.build(app, p.taskId(), p.placement(), engine.config.user(), model.frameworkId(),
+                engine.config.leaderAddress()));
+          }
           taskIds.add(p.taskId());
         } else {
           // Changed or removed while the commit was in flight: the task was never launched, so forget it.
@@ -187,14 +207,16 @@ final class OfferRound {
           touchedApps.add(i.appId());
         }
       }
-      if (tasks.isEmpty()) {
+      if (tasks.isEmpty() && groups.isEmpty()) {
         driver.decline(List.of(e.getKey()), refuse);
         continue;
       }
-      driver.launch(List.of(e.getKey()), tasks, refuse).whenComplete((v, err) -> {
+      CompletableFuture<Void> launched = groups.isEmpty() ? driver.launch(List.of(e.getKey()), tasks, refuse)
+          : driver.launch(List.of(e.getKey()), tasks, groups, refuse);
+      launched.whenComplete((v, err) -> {
         if (err != null) {
-          log.warn("the master rejected the launch of {} task(s) on offer {}: {}", tasks.size(), e.getKey(),
-              err.toString());
+          log.warn("the master rejected the launch of {} task(s) and {} task group(s) on offer {}: {}", tasks.size(),
+              groups.size(), e.getKey(), err.toString());
           engine.loop.execute(() -> requeue(taskIds));
         }
       });

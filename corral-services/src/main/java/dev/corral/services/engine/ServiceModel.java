@@ -157,11 +157,13 @@ final class ServiceModel {
     }
     count(instance);
     instanceLists.remove(instance.appId());
-    if (previous != null && previous.taskId() != null && !previous.taskId().equals(instance.taskId())) {
-      instanceByTask.remove(previous.taskId());
+    if (previous != null && previous.task() != null && !previous.task().equals(instance.task())) {
+      unindexTasks(previous);
     }
-    if (instance.taskId() != null) {
+    if (instance.task() != null) {
       instanceByTask.put(instance.taskId(), instance.id());
+      // a pod instance's containers are tasks of their own: their statuses find the instance too
+      instance.task().containers().forEach(c -> instanceByTask.put(c.taskId(), instance.id()));
     }
     byApp.computeIfAbsent(instance.appId(), k -> new LinkedHashMap<>()).put(instance.id(), instance);
   }
@@ -173,8 +175,8 @@ final class ServiceModel {
     }
     uncount(previous);
     instanceLists.remove(previous.appId());
-    if (previous.taskId() != null) {
-      instanceByTask.remove(previous.taskId());
+    if (previous.task() != null) {
+      unindexTasks(previous);
     }
     Map<String, Instance> of = byApp.get(previous.appId());
     if (of != null) {
@@ -183,6 +185,11 @@ final class ServiceModel {
         byApp.remove(previous.appId());
       }
     }
+  }
+
+  private void unindexTasks(Instance previous) {
+    instanceByTask.remove(previous.taskId(), previous.id());
+    previous.task().containers().forEach(c -> instanceByTask.remove(c.taskId(), previous.id()));
   }
 
   /** An immutable copy of {@link #instancesOf}, shared by views until the app's instances change. */

@@ -3,12 +3,14 @@ package dev.corral.services.engine;
 import dev.corral.services.app.AppDefinition;
 import dev.corral.services.app.HealthCheck;
 import dev.corral.services.health.UnhealthyKillLimiter;
+import dev.corral.services.instance.ContainerTask;
 import dev.corral.services.instance.Goal;
 import dev.corral.services.instance.HealthResult;
 import dev.corral.services.instance.Instance;
 import dev.corral.services.instance.InstanceState;
 import dev.corral.services.instance.LaunchedTask;
 import dev.corral.services.instance.TaskFailure;
+import dev.corral.services.pod.PodSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -44,18 +46,31 @@ final class UnhealthyTasks {
       return List.of();
     }
     LaunchedTask task = instance.task();
+    if (app.isPod()) {
+      // a pod instance goes as a whole when one of its containers fails its check too often
+      for (ContainerTask c : task.containers()) {
+        PodSpec.Container spec = app.pod().container(c.name());
+        HealthResult r = c.health().result(0);
+        if (spec != null && spec.healthCheck() != null && spec.healthCheck().maxConsecutiveFailures() > 0
+            && r != null && !r.alive() && r.consecutiveFailures() >= spec.healthCheck().maxConsecutiveFailures()) {
+          return kill(model, instance, app, "container " + c.name() + "'s health check (" + spec.healthCheck().kind()
+              + ")", r, now);
+        }
+      }
+      return List.of();
+    }
     List<HealthCheck> checks = app.healthChecks();
     for (int i = 0; i < checks.size(); i++) {
       int max = checks.get(i).maxConsecutiveFailures();
       HealthResult r = task.health().result(i);
       if (max > 0 && r != null && !r.alive() && r.consecutiveFailures() >= max) {
-        return kill(model, instance, app, checks.get(i), r, now);
+        return kill(model, instance, app, "health check " + r.index() + " (" + checks.get(i).protocol() + ")", r, now);
       }
     }
     return List.of();
   }
 
-  private List<Effect> kill(ServiceModel model, Instance instance, AppDefinition app, HealthCheck check,
+  private List<Effect> kill(ServiceModel model, Instance instance, AppDefinition app, String check,
       HealthResult r, Instant now) {
     LaunchedTask task = instance.task();
     boolean allowed = limiter.tryKill(app.id(), task.taskId(), app.instances(), now, taskId -> {
@@ -67,7 +82,7 @@ final class UnhealthyTasks {
           task.taskId(), app.id(), r.consecutiveFailures());
       return List.of();
     }
-    String message = "Task was unhealthy: health check " + r.index() + " (" + check.protocol() + ") failed "
+    String message = "Task was unhealthy: " + check + " failed "
         + r.consecutiveFailures() + " consecutive times"
         + (r.lastFailureCause().isEmpty() ? "" : " (last: " + r.lastFailureCause() + ")") + "; killed and replaced";
     log.info("killing task {} of {}: {}", task.taskId(), app.id(), message);

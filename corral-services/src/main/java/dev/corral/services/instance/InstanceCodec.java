@@ -53,9 +53,30 @@ public final class InstanceCodec {
       }
       if (!t.health().equals(TaskHealth.NONE)) {
         tn.set("health", healthToJson(t.health()));
-        if (!t.ipAddresses().isEmpty()) {
-          ArrayNode ips = tn.putArray("ipAddresses");
-          t.ipAddresses().forEach(ips::add);
+      }
+      if (!t.ipAddresses().isEmpty()) {
+        ArrayNode ips = tn.putArray("ipAddresses");
+        t.ipAddresses().forEach(ips::add);
+      }
+      if (t.isGroup()) {
+        ArrayNode containers = tn.putArray("containers");
+        for (ContainerTask c : t.containers()) {
+          ObjectNode cn = containers.addObject();
+          cn.put("name", c.name()).put("taskId", c.taskId()).put("state", c.state().name());
+          ArrayNode cp = cn.putArray("ports");
+          c.hostPorts().forEach(cp::add);
+          if (!c.message().isEmpty()) {
+            cn.put("message", c.message());
+          }
+          putTime(cn, "startedAt", c.startedAt());
+          putTime(cn, "changedAt", c.changedAt());
+          if (!c.health().equals(TaskHealth.NONE)) {
+            cn.set("health", healthToJson(c.health()));
+          }
+          if (!c.ipAddresses().isEmpty()) {
+            ArrayNode ips = cn.putArray("ipAddresses");
+            c.ipAddresses().forEach(ips::add);
+          }
         }
       }
     }
@@ -109,6 +130,21 @@ public final class InstanceCodec {
     return out;
   }
 
+  private static List<ContainerTask> containersFromJson(JsonNode array) {
+    List<ContainerTask> out = new ArrayList<>();
+    if (array == null || !array.isArray()) {
+      return out;
+    }
+    for (JsonNode cn : array) {
+      List<Integer> ports = new ArrayList<>();
+      cn.path("ports").forEach(p -> ports.add(p.asInt()));
+      out.add(new ContainerTask(cn.path("name").asText(), cn.path("taskId").asText(), ports,
+          taskState(cn.path("state").asText()), cn.path("message").asText(""), time(cn, "startedAt"),
+          time(cn, "changedAt"), healthFromJson(cn.get("health")), texts(cn.path("ipAddresses"))));
+    }
+    return out;
+  }
+
   private static void putTime(ObjectNode n, String field, Instant t) {
     if (t != null) {
       n.put(field, t.toString());
@@ -132,7 +168,7 @@ public final class InstanceCodec {
           ports, attrs, tn.path("appVersion").asText(""), Instant.parse(tn.path("stagedAt").asText()),
           tn.hasNonNull("startedAt") ? Instant.parse(tn.get("startedAt").asText()) : null,
           taskState(tn.path("lastState").asText()), tn.path("message").asText(""), healthFromJson(tn.get("health")),
-          texts(tn.path("ipAddresses")));
+          texts(tn.path("ipAddresses")), containersFromJson(tn.get("containers")));
     }
     InstanceState state = enumOr(InstanceState.class, n.path("state").asText(), InstanceState.UNKNOWN);
     if (state == InstanceState.SCHEDULED && task != null) {

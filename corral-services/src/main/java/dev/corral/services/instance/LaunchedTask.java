@@ -17,12 +17,16 @@ import java.util.Map;
  *     until it reports any
  * @param ipAddresses the task's own addresses (a container network), as its agent reported them; empty on the
  *     host's network
+ * @param containers a pod instance's containers, each its own task of the launched task group (then
+ *     {@code taskId} names the group and {@code lastState} sums theirs up); empty for an app's task
  */
 public record LaunchedTask(String taskId, String agentId, String host, List<Integer> hostPorts,
     Map<String, String> attributes, String appVersion, Instant stagedAt, Instant startedAt,
-    TaskState lastState, String message, TaskHealth health, List<String> ipAddresses) {
+    TaskState lastState, String message, TaskHealth health, List<String> ipAddresses,
+    List<ContainerTask> containers) {
 
   public LaunchedTask {
+    containers = containers == null ? List.of() : List.copyOf(containers);
     hostPorts = List.copyOf(hostPorts);
     attributes = Map.copyOf(attributes);
     message = message == null ? "" : message;
@@ -30,12 +34,12 @@ public record LaunchedTask(String taskId, String agentId, String host, List<Inte
     ipAddresses = ipAddresses == null ? List.of() : List.copyOf(ipAddresses);
   }
 
-  /** A task on the host's network. */
+  /** A task on the host's network, not a task group. */
   public LaunchedTask(String taskId, String agentId, String host, List<Integer> hostPorts,
       Map<String, String> attributes, String appVersion, Instant stagedAt, Instant startedAt,
       TaskState lastState, String message, TaskHealth health) {
     this(taskId, agentId, host, hostPorts, attributes, appVersion, stagedAt, startedAt, lastState, message, health,
-        List.of());
+        List.of(), List.of());
   }
 
   /** A task without health reports yet (at launch). */
@@ -49,12 +53,12 @@ public record LaunchedTask(String taskId, String agentId, String host, List<Inte
   public LaunchedTask withStatus(TaskState state, String newMessage, Instant startedAtIfRunning) {
     Instant started = startedAt == null && state == TaskState.TASK_RUNNING ? startedAtIfRunning : startedAt;
     return new LaunchedTask(taskId, agentId, host, hostPorts, attributes, appVersion, stagedAt, started, state,
-        newMessage, health, ipAddresses);
+        newMessage, health, ipAddresses, containers);
   }
 
   public LaunchedTask withHealth(TaskHealth newHealth) {
     return new LaunchedTask(taskId, agentId, host, hostPorts, attributes, appVersion, stagedAt, startedAt,
-        lastState, message, newHealth, ipAddresses);
+        lastState, message, newHealth, ipAddresses, containers);
   }
 
   /**
@@ -66,7 +70,27 @@ public record LaunchedTask(String taskId, String agentId, String host, List<Inte
       return this;
     }
     return new LaunchedTask(taskId, agentId, host, hostPorts, attributes, appVersion, stagedAt, startedAt,
-        lastState, message, health, reported);
+        lastState, message, health, reported, containers);
+  }
+
+  public LaunchedTask withContainers(List<ContainerTask> newContainers) {
+    return new LaunchedTask(taskId, agentId, host, hostPorts, attributes, appVersion, stagedAt, startedAt,
+        lastState, message, health, ipAddresses, newContainers);
+  }
+
+  /** Whether this is a pod instance's task group. */
+  public boolean isGroup() {
+    return !containers.isEmpty();
+  }
+
+  /** The container whose task this is; null when none is. */
+  public ContainerTask container(String containerTaskId) {
+    for (ContainerTask c : containers) {
+      if (c.taskId().equals(containerTaskId)) {
+        return c;
+      }
+    }
+    return null;
   }
 
   /** True when every health check passes, false when one fails, null while unknown or without checks. */

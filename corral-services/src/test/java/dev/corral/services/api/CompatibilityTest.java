@@ -88,6 +88,68 @@ class CompatibilityTest {
   }
 
   @Test
+  void everyMarathonPodDefinitionInTheCorpusIsAccepted() throws IOException {
+    assumeCorpus();
+    List<Path> files;
+    try (Stream<Path> s = Files.list(CORPUS.resolve("pods"))) {
+      files = s.filter(p -> p.toString().endsWith(".json")).sorted().collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+    }
+    assertThat(files).isNotEmpty();
+    files.add(CORPUS.resolve("api-examples/pod.json"));
+    for (Path file : files) {
+      String body = Files.readString(file);
+      JsonNode original = Json.mapper().readTree(body);
+      ApiFixture.Response r = api.post("/v2/pods", body);
+      assertThat(r.status()).as(file.getFileName() + ": " + r.raw()).isEqualTo(201);
+      assertThat(r.header("Marathon-Deployment-Id")).as(file.getFileName().toString()).isNotNull();
+      String id = r.json().get("id").asText();
+      JsonNode pod = api.get("/v2/pods" + id).json();
+      // What was given comes back unchanged (defaults are added beside it).
+      for (String field : List.of("containers", "labels", "environment", "volumes", "secrets", "user")) {
+        if (original.has(field)) {
+          assertThat(pod.get(field)).as(file.getFileName() + " " + field).isEqualTo(original.get(field));
+        }
+      }
+      assertThat(pod.get("scaling").get("instances").asInt())
+          .isEqualTo(original.path("scaling").path("instances").asInt(1));
+      assertThat(pod.has("version")).isTrue();
+      JsonNode status = api.get("/v2/pods" + id + "::status").json();
+      assertThat(status.get("id").asText()).isEqualTo(id);
+      assertThat(status.get("spec").get("id").asText()).isEqualTo(id);
+      assertThat(api.get("/v2/pods" + id + "::versions").json()).hasSize(1);
+      assertThat(api.post("/v2/pods", body).status()).as("already there").isEqualTo(409);
+      assertThat(api.get("/v2/apps" + id).status()).as("a pod is no app").isEqualTo(404);
+      assertThat(api.delete("/v2/pods" + id + "?force=true").status()).isEqualTo(202);
+      assertThat(api.get("/v2/pods" + id).status()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void aGroupCarriesItsPods() throws IOException {
+    assumeCorpus();
+    com.fasterxml.jackson.databind.node.ObjectNode pod = (com.fasterxml.jackson.databind.node.ObjectNode) read("pods/simple-pod.json");
+    pod.put("id", "web");
+    String group = "{\"id\": \"/shop\", \"apps\": [{\"id\": \"db\", \"cmd\": \"sleep 60\", \"cpus\": 0.1, \"mem\": 16}],"
+        + " \"pods\": [" + pod + "]}";
+    ApiFixture.Response r = api.post("/v2/groups", group);
+    assertThat(r.status()).as(r.raw()).isEqualTo(201);
+    JsonNode shown = api.get("/v2/groups/shop").json();
+    assertThat(shown.get("pods").get(0).get("id").asText()).isEqualTo("/shop/web");
+    assertThat(shown.get("apps")).hasSize(1);
+    assertThat(api.get("/v2/pods/shop/web").status()).isEqualTo(200);
+    JsonNode deployment = api.get("/v2/deployments").json().get(0);
+    assertThat(deployment.get("affectedPods").get(0).asText()).isEqualTo("/shop/web");
+    assertThat(deployment.get("affectedApps").get(0).asText()).isEqualTo("/shop/db");
+    // a pod that is invalid in a group is refused with its path in the body
+    ApiFixture.Response bad = api.put("/v2/groups/shop?force=true",
+        "{\"pods\": [{\"id\": \"web\", \"containers\": []}]}");
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.raw()).contains("/pods/0/containers");
+    assertThat(api.delete("/v2/groups/shop?force=true").status()).isEqualTo(200);
+    assertThat(api.get("/v2/pods/shop/web").status()).isEqualTo(404);
+  }
+
+  @Test
   void everyMarathonGroupInTheCorpusIsAcceptedAndReadBackWithAllItsApps() throws IOException {
     assumeCorpus();
     List<Path> files;

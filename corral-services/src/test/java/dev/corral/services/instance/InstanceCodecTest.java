@@ -19,6 +19,28 @@ class InstanceCodecTest {
   }
 
   @Test
+  void aPodInstancesContainersSurviveTheRoundTrip() {
+    TaskHealth healthy = new TaskHealth(true, null, List.of(new HealthResult(0, true, 0, T, T, null, "")));
+    Instance pod = running(TaskHealth.NONE);
+    Instance withContainers = pod.withTask(pod.task().withContainers(List.of(
+        new ContainerTask("server", "a.t1.server", List.of(31000), TaskState.TASK_RUNNING, "", T, T, healthy,
+            List.of("10.1.0.2")),
+        new ContainerTask("client", "a.t1.client", List.of(), TaskState.TASK_STAGING, "", null, T, TaskHealth.NONE,
+            List.of()))));
+    Instance back = InstanceCodec.fromBytes(InstanceCodec.toBytes(withContainers));
+    assertThat(back).isEqualTo(withContainers);
+    assertThat(back.task().container("a.t1.server").health().healthy()).isTrue();
+  }
+
+  @Test
+  void aContainerNetworkAddressSurvivesTheRoundTripWithoutHealthReports() {
+    Instance i = running(TaskHealth.NONE);
+    Instance withIp = i.withTask(i.task().withIpAddresses(List.of("172.31.0.7")));
+    assertThat(InstanceCodec.fromBytes(InstanceCodec.toBytes(withIp)).task().ipAddresses())
+        .containsExactly("172.31.0.7");
+  }
+
+  @Test
   void healthSurvivesTheRoundTrip() {
     TaskHealth health = new TaskHealth(false, true, List.of(
         new HealthResult(0, false, 2, T, T.plusSeconds(5), T.plusSeconds(10), "HTTP status 500"),

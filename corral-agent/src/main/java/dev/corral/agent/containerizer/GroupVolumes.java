@@ -1,0 +1,86 @@
+package dev.corral.agent.containerizer;
+
+import dev.corral.api.v1.TaskInfo;
+import dev.corral.api.v1.VolumeMount;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The volumes of a task group (a pod's {@code volumes} and each container's {@code volumeMounts}). An
+ * ephemeral volume is one directory per group, {@code WORK_DIR/groups/GROUP_ID/NAME}, created by the first of
+ * its tasks to launch and shared by every task that mounts it; a host volume is the agent's path as given.
+ * Sandbox-relative mount paths appear inside each task's sandbox: as a symbolic link for process tasks (they
+ * see the host's filesystem), as a bind mount for OCI containers, which also get absolute mount paths bound
+ * into their root filesystem. Stateless; called by a containerizer on its worker thread.
+ */
+public final class GroupVolumes {
+  /** A bind mount a container needs: {@code source} on the host at {@code destination} in the container. */
+  public record Bind(Path source, String destination, boolean readOnly) {}
+
+  private GroupVolumes() {}
+
+  /** The group's directory of ephemeral volumes, beside the agent's sandboxes. */
+  public static Path groupDir(Path sandbox, String groupId) {
+    return sandbox.toAbsolutePath().getParent().getParent().resolve("groups").resolve(groupId);
+  }
+
+  /**
+   * Creates the volumes the task mounts and its mount points; with {@code links} (process tasks) links
+   * each sandbox-relative mount path to its volume. Returns the bind mounts a container needs (with
+   * {@code links}, none: a process task cannot mount, so absolute mount paths are refused).
+   *
+   * @param sandboxInImage where the sandbox also appears inside an image container, or null
+   */
+  public static List<Bind> prepare(TaskInfo task, Path sandbox, boolean links, String sandboxInImage)
+      throws LaunchException {
+    List<Bind> out = new ArrayList<>();
+    for (VolumeMount m : task.getVolumeMountsList()) {
+      Path source;
+      try {
+        if (m.getHostPath().isEmpty()) {
+          source = groupDir(sandbox, task.getGroupId()).resolve(m.getName());
+          Files.createDirectories(source);
+          // every container of the group may run as its own user: the shared directory is open to all
+          Files.setPosixFilePermissions(source, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        } else {
+          source = Path.of(m.getHostPath());
+          if (!Files.isDirectory(source)) {
+            throw new LaunchException("volume " + m.getName() + ": host path " + source + " is not a directory");
+          }
+        }
+        String path = m.getMountPath();
+        if (path.startsWith("/")) {
+          if (links) {
+            throw new LaunchException("volume " + m.getName() + ": the absolute mount path " + path
+                + " needs a container (the oci containerizer); use a path relative to the sandbox");
+          }
+          out.add(new Bind(source, path, m.getReadOnly()));
+          continue;
+        }
+        Path point = sandbox.resolve(path).normalize();
+        if (!point.startsWith(sandbox)) {
+          throw new LaunchException("volume " + m.getName() + ": mount path " + path + " leaves the sandbox");
+        }
+        Files.createDirectories(point.getParent());
+        if (links) {
+          if (!Files.exists(point, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(point, source);
+          }
+        } else {
+          Files.createDirectories(point);
+          out.add(new Bind(source, point.toString(), m.getReadOnly()));
+          if (sandboxInImage != null) {
+            out.add(new Bind(source, sandboxInImage + "/" + path, m.getReadOnly()));
+          }
+        }
+      } catch (IOException e) {
+        throw new LaunchException("cannot prepare volume " + m.getName() + ": " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+}
