@@ -7,6 +7,7 @@ import dev.corral.common.EventLoop;
 import dev.corral.state.Store;
 import io.grpc.BindableService;
 import io.grpc.Status;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -55,6 +56,7 @@ public final class Master implements AutoCloseable {
   private final OfferCalls offerCalls;
   private final TaskCalls taskCalls;
   private final Reconciliations reconciliations;
+  private final Maintenance maintenance;
   private final List<BindableService> services;
   private final AtomicBoolean started = new AtomicBoolean();
 
@@ -69,8 +71,12 @@ public final class Master implements AutoCloseable {
     this.allocator = new Allocator(state, offers);
     this.reconciliations = new Reconciliations(state);
     this.liveness = new AgentLiveness(state, offers, reconciliations);
-    AgentRegistrar registrar = new AgentRegistrar(state, commits, offers, allocator, liveness, reconciliations);
-    this.agentProtocol = new AgentProtocol(state, registrar, liveness, new StatusRouter(state, allocator));
+    this.maintenance = new Maintenance(state, commits, offers, allocator);
+    allocator.unavailability = maintenance::unavailability;
+    AgentRegistrar registrar = new AgentRegistrar(state, commits, offers, allocator, liveness, reconciliations,
+        maintenance);
+    this.agentProtocol = new AgentProtocol(state, registrar, liveness,
+        new StatusRouter(state, allocator, maintenance));
     this.subscriptions = new Subscriptions(state, commits, offers, allocator);
     this.offerCalls = new OfferCalls(state, subscriptions, offers, allocator);
     this.taskCalls = new TaskCalls(state, subscriptions, reconciliations);
@@ -88,6 +94,7 @@ public final class Master implements AutoCloseable {
     }
     List<AgentInfo> agents = Registry.agents(store);
     List<FrameworkInfo> frameworks = Registry.frameworks(store);
+    Maintenance.Stored maintenanceState = Maintenance.read(store);
     onLoopAndWait(() -> {
       for (FrameworkInfo info : frameworks) {
         Framework framework = new Framework(info.getFrameworkId(), FrameworkState.RECOVERED, info);
@@ -99,6 +106,7 @@ public final class Master implements AutoCloseable {
         agent.admitted = true;
         state.agents.put(agent.id, agent);
       }
+      maintenance.recover(maintenanceState);
       loop.schedule(REREGISTER_TAG, config.agentReregisterTimeout(), () -> {
         if (!state.closed) {
           liveness.reregisterDeadline();
@@ -163,6 +171,57 @@ public final class Master implements AutoCloseable {
   /** Agents, frameworks and tasks by state and the offers outstanding, counted on the loop. */
   public CompletableFuture<MasterCounts> counts() {
     return onLoopFuture(() -> MasterViews.counts(state));
+  }
+
+  // ---- operator calls: each answers once its change is durable; OperatorException says why not ----
+
+  /**
+   * Drains the agent: it is no longer offered, frameworks are told to move their work off it, what is left
+   * after {@code grace} (null: never) is killed, and it ends DRAINED once nothing runs there.
+   */
+  public CompletableFuture<AgentEndpoint> drain(String agentId, Duration grace) {
+    return onLoopCall(result -> maintenance.drain(agentId, grace, result));
+  }
+
+  /** Stops offering the agent; its tasks keep running. */
+  public CompletableFuture<AgentEndpoint> deactivate(String agentId) {
+    return onLoopCall(result -> maintenance.deactivate(agentId, result));
+  }
+
+  /** Ends a drain or a deactivation: the agent is offered again. */
+  public CompletableFuture<AgentEndpoint> reactivate(String agentId) {
+    return onLoopCall(result -> maintenance.reactivate(agentId, result));
+  }
+
+  public CompletableFuture<List<MaintenanceWindow>> maintenanceSchedule() {
+    return onLoopFuture(maintenance::schedule);
+  }
+
+  /** Replaces the maintenance schedule; offers of the machines in it carry their window from now on. */
+  public CompletableFuture<List<MaintenanceWindow>> setMaintenanceSchedule(List<MaintenanceWindow> windows) {
+    return onLoopCall(result -> maintenance.setSchedule(windows, result));
+  }
+
+  /** The agents on these machines drain with no grace (their tasks are killed now). */
+  public CompletableFuture<List<AgentEndpoint>> machinesDown(List<MachineId> machines) {
+    return onLoopCall(result -> maintenance.machinesDown(machines, result));
+  }
+
+  /** The agents on these machines are reactivated. */
+  public CompletableFuture<List<AgentEndpoint>> machinesUp(List<MachineId> machines) {
+    return onLoopCall(result -> maintenance.machinesUp(machines, result));
+  }
+
+  private <T> CompletableFuture<T> onLoopCall(java.util.function.Consumer<CompletableFuture<T>> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    loop.execute(() -> {
+      try {
+        work.accept(result);
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
   }
 
   private <T> CompletableFuture<T> onLoopFuture(java.util.function.Supplier<T> work) {
@@ -296,6 +355,10 @@ public final class Master implements AutoCloseable {
 
   Allocator allocator() {
     return allocator;
+  }
+
+  Maintenance maintenance() {
+    return maintenance;
   }
 
   Reconciliations reconciliations() {
