@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * The agent list in the shape of Mesos' {@code /master/slaves}: {@code {"slaves": [{"id", "hostname",
  * "port", "attributes", "resources", "used_resources", "active", "version"}]}}, plus Corral's
- * {@code http_address} (where the agent's files, logs and metrics are served) and {@code state}.
+ * {@code http_address} (where the agent's files, logs and metrics are served), {@code state} (the
+ * connection) and {@code maintenance} (ACTIVE, DRAINING, DRAINED or DEACTIVATED).
  * Resources are {@code {"cpus": 4, "mem": 4096, "ports": "[31000-32000]"}}, summed over roles. Stateless.
  */
 final class AgentsJson {
@@ -24,20 +25,29 @@ final class AgentsJson {
     ObjectNode root = Json.mapper().createObjectNode();
     ArrayNode list = root.putArray("slaves");
     for (AgentEndpoint a : agents) {
-      ObjectNode o = list.addObject();
+      list.add(agent(a));
+    }
+    return root;
+  }
+
+  /** One agent in that shape. */
+  static ObjectNode agent(AgentEndpoint a) {
+    ObjectNode o = Json.mapper().createObjectNode();
+    {
       o.put("id", a.id());
       o.put("hostname", a.hostname());
       o.put("port", a.httpPort());
       o.put("http_address", a.httpPort() > 0 ? a.httpHost() + ":" + a.httpPort() : "");
       o.put("active", a.connected());
       o.put("state", a.state());
+      o.put("maintenance", a.maintenance());
       o.put("version", a.version());
       ObjectNode attributes = o.putObject("attributes");
       new TreeMap<>(a.attributes()).forEach(attributes::put);
       o.set("resources", resources(a.total()));
       o.set("used_resources", resources(a.used()));
     }
-    return root;
+    return o;
   }
 
   private static ObjectNode resources(ResourceSet set) {

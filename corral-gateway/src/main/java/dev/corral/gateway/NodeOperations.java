@@ -1,0 +1,68 @@
+package dev.corral.gateway;
+
+import dev.corral.master.AgentEndpoint;
+import dev.corral.master.MachineId;
+import dev.corral.master.MaintenanceWindow;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The master's maintenance calls as the operator routes use them; in a master node, the {@code Master}
+ * itself ({@link #of}). Each future completes once the change is durable, or fails with an
+ * {@code OperatorException} carrying the HTTP status.
+ */
+public interface NodeOperations {
+  CompletableFuture<AgentEndpoint> drain(String agentId, Duration grace);
+
+  CompletableFuture<AgentEndpoint> deactivate(String agentId);
+
+  CompletableFuture<AgentEndpoint> reactivate(String agentId);
+
+  CompletableFuture<List<MaintenanceWindow>> schedule();
+
+  CompletableFuture<List<MaintenanceWindow>> setSchedule(List<MaintenanceWindow> windows);
+
+  CompletableFuture<List<AgentEndpoint>> down(List<MachineId> machines);
+
+  CompletableFuture<List<AgentEndpoint>> up(List<MachineId> machines);
+
+  static NodeOperations of(dev.corral.master.Master master) {
+    return new NodeOperations() {
+      @Override
+      public CompletableFuture<AgentEndpoint> drain(String agentId, Duration grace) {
+        return master.drain(agentId, grace);
+      }
+
+      @Override
+      public CompletableFuture<AgentEndpoint> deactivate(String agentId) {
+        return master.deactivate(agentId);
+      }
+
+      @Override
+      public CompletableFuture<AgentEndpoint> reactivate(String agentId) {
+        return master.reactivate(agentId);
+      }
+
+      @Override
+      public CompletableFuture<List<MaintenanceWindow>> schedule() {
+        return master.maintenanceSchedule();
+      }
+
+      @Override
+      public CompletableFuture<List<MaintenanceWindow>> setSchedule(List<MaintenanceWindow> windows) {
+        return master.setMaintenanceSchedule(windows);
+      }
+
+      @Override
+      public CompletableFuture<List<AgentEndpoint>> down(List<MachineId> machines) {
+        return master.machinesDown(machines);
+      }
+
+      @Override
+      public CompletableFuture<List<AgentEndpoint>> up(List<MachineId> machines) {
+        return master.machinesUp(machines);
+      }
+    };
+  }
+}
