@@ -86,7 +86,8 @@ final class Allocator {
     }
     Map<String, Offers.Builder> events = new LinkedHashMap<>();
     Map<String, dev.corral.api.v1.Unavailability> windows = new java.util.HashMap<>();
-    for (DrfPlanner.Grant g : DrfPlanner.plan(candidates, contenders, state.clusterTotal(), state.now())) {
+    for (DrfPlanner.Grant g : DrfPlanner.plan(candidates, contenders, state.clusterTotal(), state.now(),
+        state.roles.policy(state.frameworks.values()))) {
       Offer offer = offers.create(g.agentId(), g.frameworkId(), g.resources());
       Agent agent = state.agents.get(g.agentId());
       dev.corral.api.v1.Offer.Builder proto = dev.corral.api.v1.Offer.newBuilder();

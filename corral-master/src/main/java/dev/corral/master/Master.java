@@ -57,6 +57,7 @@ public final class Master implements AutoCloseable {
   private final TaskCalls taskCalls;
   private final Reconciliations reconciliations;
   private final Maintenance maintenance;
+  private final GroupCommit commitsForRoles;
   private final List<BindableService> services;
   private final AtomicBoolean started = new AtomicBoolean();
 
@@ -67,6 +68,7 @@ public final class Master implements AutoCloseable {
     this.state = new MasterState(config, loop);
     this.gate = new Gate(loop);
     GroupCommit commits = new GroupCommit(store, state);
+    this.commitsForRoles = commits;
     OfferBook offers = new OfferBook(state);
     this.allocator = new Allocator(state, offers);
     this.reconciliations = new Reconciliations(state);
@@ -95,6 +97,7 @@ public final class Master implements AutoCloseable {
     List<AgentInfo> agents = Registry.agents(store);
     List<FrameworkInfo> frameworks = Registry.frameworks(store);
     Maintenance.Stored maintenanceState = Maintenance.read(store);
+    Map<String, RoleSettings> roleSettings = Roles.read(store);
     onLoopAndWait(() -> {
       for (FrameworkInfo info : frameworks) {
         Framework framework = new Framework(info.getFrameworkId(), FrameworkState.RECOVERED, info);
@@ -107,6 +110,7 @@ public final class Master implements AutoCloseable {
         state.agents.put(agent.id, agent);
       }
       maintenance.recover(maintenanceState);
+      roleSettings.forEach(state.roles::put);
       loop.schedule(REREGISTER_TAG, config.agentReregisterTimeout(), () -> {
         if (!state.closed) {
           liveness.reregisterDeadline();
@@ -210,6 +214,116 @@ public final class Master implements AutoCloseable {
   /** The agents on these machines are reactivated. */
   public CompletableFuture<List<AgentEndpoint>> machinesUp(List<MachineId> machines) {
     return onLoopCall(result -> maintenance.machinesUp(machines, result));
+  }
+
+  // ---- roles: weights and quota ----
+
+  /** Every role with settings or frameworks, by name. */
+  public CompletableFuture<List<RoleView>> roles() {
+    return onLoopFuture(this::roleViews);
+  }
+
+  /** Sets a role's weight (positive; 1 is the default). Answers once durable. */
+  public CompletableFuture<RoleView> setWeight(String role, double weight) {
+    return onLoopCall(result -> {
+      requireRole(role);
+      if (!(weight > 0) || Double.isInfinite(weight)) {
+        throw new OperatorException(400, "weight: must be a positive number, got " + weight);
+      }
+      changeRole(role, state.roles.get(role).withWeight(weight), result);
+    });
+  }
+
+  /**
+   * Sets a role's quota: {@code guarantee} (offered first until met; kinds left out are 0) and {@code limit}
+   * (never allocated beyond; kinds left out are unlimited). Kinds are cpus, mem, disk and gpus.
+   */
+  public CompletableFuture<RoleView> setQuota(String role, Map<String, Double> guarantee, Map<String, Double> limit) {
+    return onLoopCall(result -> {
+      requireRole(role);
+      Scalars g = guarantee == null ? null : quotaScalars(guarantee, "guarantee", 0);
+      Scalars l = limit == null ? null : quotaScalars(limit, "limit", Double.NaN);
+      if (g != null && l != null) {
+        double[][] pairs = {{g.cpus(), l.cpus()}, {g.mem(), l.mem()}, {g.disk(), l.disk()}, {g.gpus(), l.gpus()}};
+        String[] kinds = {"cpus", "mem", "disk", "gpus"};
+        for (int k = 0; k < kinds.length; k++) {
+          if (!Double.isNaN(pairs[k][1]) && pairs[k][0] > pairs[k][1]) {
+            throw new OperatorException(400, "guarantee." + kinds[k] + ": " + pairs[k][0] + " is above limit."
+                + kinds[k] + " " + pairs[k][1]);
+          }
+        }
+      }
+      changeRole(role, state.roles.get(role).withQuota(g, l), result);
+    });
+  }
+
+  /** Removes a role's quota (its weight stays). */
+  public CompletableFuture<RoleView> removeQuota(String role) {
+    return onLoopCall(result -> {
+      requireRole(role);
+      RoleSettings s = state.roles.get(role);
+      if (s.guarantee() == null && s.limit() == null) {
+        throw new OperatorException(404, "role '" + role + "' has no quota");
+      }
+      changeRole(role, s.withQuota(null, null), result);
+    });
+  }
+
+  private static void requireRole(String role) {
+    if (role == null || role.isBlank() || role.equals("*") || !role.matches("[A-Za-z0-9_.\\-/]+")) {
+      throw new OperatorException(400, "role: must be a role name (letters, digits, '_', '-', '.', '/'), not '"
+          + role + "'");
+    }
+  }
+
+  private static Scalars quotaScalars(Map<String, Double> amounts, String path, double absent) {
+    double[] v = {absent, absent, absent, absent};
+    amounts.forEach((kind, amount) -> {
+      int k = switch (kind) {
+        case "cpus" -> 0;
+        case "mem" -> 1;
+        case "disk" -> 2;
+        case "gpus" -> 3;
+        default -> throw new OperatorException(400, path + "." + kind
+            + ": unknown resource (quota is of cpus, mem, disk and gpus)");
+      };
+      if (amount == null || amount < 0 || amount.isNaN() || amount.isInfinite()) {
+        throw new OperatorException(400, path + "." + kind + ": must be a number, 0 or more");
+      }
+      v[k] = amount;
+    });
+    return new Scalars(v[0], v[1], v[2], v[3]);
+  }
+
+  private void changeRole(String role, RoleSettings next, CompletableFuture<RoleView> result) {
+    commitsForRoles.persist(Roles.op(role, next), error -> {
+      if (error != null) {
+        result.completeExceptionally(new OperatorException(503, "could not persist role " + role + ": "
+            + error.getMessage()));
+        return;
+      }
+      state.roles.put(role, next);
+      allocator.allChanged();
+      result.complete(roleViews().stream().filter(r -> r.role().equals(role)).findFirst()
+          .orElse(new RoleView(role, 1.0, Map.of(), Map.of(), Map.of(), 0)));
+    });
+  }
+
+  private List<RoleView> roleViews() {
+    Map<String, Scalars> held = new java.util.TreeMap<>();
+    Map<String, Integer> count = new java.util.HashMap<>();
+    for (Framework f : state.frameworks.values()) {
+      held.merge(f.role(), f.allocated.plus(f.offered), Scalars::plus);
+      count.merge(f.role(), 1, Integer::sum);
+    }
+    state.roles.all().keySet().forEach(r -> held.putIfAbsent(r, Scalars.ZERO));
+    List<RoleView> out = new ArrayList<>();
+    held.forEach((role, h) -> {
+      RoleSettings s = state.roles.get(role);
+      out.add(new RoleView(role, s.weight(), RoleSettings.map(s.guarantee()), RoleSettings.map(s.limit()),
+          RoleSettings.map(h), count.getOrDefault(role, 0)));
+    });
+    return out;
   }
 
   private <T> CompletableFuture<T> onLoopCall(java.util.function.Consumer<CompletableFuture<T>> work) {
