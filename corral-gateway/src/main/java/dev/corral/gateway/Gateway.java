@@ -62,6 +62,7 @@ public final class Gateway implements AutoCloseable {
     new ExecProxy(tasks, access).install(config.routes);
     if (nodes != null) {
       new MaintenanceRoutes(nodes).install(config.routes);
+      new RoleRoutes(nodes).install(config.routes);
     }
     config.routes.exception(ExecProxy.Refused.class, (e, ctx) -> ExecProxy.refuse(ctx, e.status, e.getMessage()));
   }

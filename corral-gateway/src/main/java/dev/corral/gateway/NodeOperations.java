@@ -3,6 +3,8 @@ package dev.corral.gateway;
 import dev.corral.master.AgentEndpoint;
 import dev.corral.master.MachineId;
 import dev.corral.master.MaintenanceWindow;
+import dev.corral.master.RoleView;
+import java.util.Map;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +29,37 @@ public interface NodeOperations {
 
   CompletableFuture<List<AgentEndpoint>> up(List<MachineId> machines);
 
+  CompletableFuture<List<RoleView>> roles();
+
+  CompletableFuture<RoleView> setWeight(String role, double weight);
+
+  CompletableFuture<RoleView> setQuota(String role, Map<String, Double> guarantee, Map<String, Double> limit);
+
+  CompletableFuture<RoleView> removeQuota(String role);
+
   static NodeOperations of(dev.corral.master.Master master) {
     return new NodeOperations() {
+      @Override
+      public CompletableFuture<List<RoleView>> roles() {
+        return master.roles();
+      }
+
+      @Override
+      public CompletableFuture<RoleView> setWeight(String role, double weight) {
+        return master.setWeight(role, weight);
+      }
+
+      @Override
+      public CompletableFuture<RoleView> setQuota(String role, Map<String, Double> guarantee,
+          Map<String, Double> limit) {
+        return master.setQuota(role, guarantee, limit);
+      }
+
+      @Override
+      public CompletableFuture<RoleView> removeQuota(String role) {
+        return master.removeQuota(role);
+      }
+
       @Override
       public CompletableFuture<AgentEndpoint> drain(String agentId, Duration grace) {
         return master.drain(agentId, grace);

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Node maintenance on a real cluster (a master and three agents as separate processes): `corral node drain`
  * moves an app's instances off the node without ever dropping below its health floor and leaves the node
  * DRAINED, which `node list` shows; the drained node is not offered until `node reactivate`; a maintenance
- * window makes the launch queue say AgentMaintenance; bad operator input is a 400 naming the field.
+ * window makes the launch queue say AgentMaintenance; bad operator input is a 400 naming the field; quota and
+ * weights are set, listed and validated through the CLI and the API.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DrainIT {
@@ -161,6 +162,31 @@ class DrainIT {
     Marathon.Response unknown = api.post("/master/agents/no-such-agent/deactivate", "{}");
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.json().path("message").asText()).contains("no-such-agent");
+  }
+
+  @Test
+  @Order(5)
+  void quotaAndWeightsAreSetListedAndValidated() throws Exception {
+    CorralProcess.Result set = CorralProcess.run(dir, "quota", "set", "ads", "--guarantee", "cpus:0.5,mem:128",
+        "--limit", "cpus:1", "--url", url);
+    assertThat(set.exitCode()).as(set.output()).isZero();
+    assertThat(set.output()).contains("Role ads: guarantee cpus:0.50,mem:128, limit cpus:1");
+    CorralProcess.Result weight = CorralProcess.run(dir, "role", "weight", "ads", "2", "--url", url);
+    assertThat(weight.exitCode()).as(weight.output()).isZero();
+    CorralProcess.Result roles = CorralProcess.run(dir, "role", "list", "--url", url);
+    assertThat(roles.output()).containsPattern("ads\\s+2\\s+0\\s+-\\s+cpus:0.50,mem:128\\s+cpus:1");
+    assertThat(api.get("/master/quota").json().path("infos").get(0).path("limit").path("cpus").asDouble()).isEqualTo(1);
+
+    Marathon.Response unknownKind = api.post("/master/quota", "{\"role\": \"ads\", \"limit\": {\"bananas\": 1}}");
+    assertThat(unknownKind.status()).isEqualTo(400);
+    assertThat(unknownKind.json().path("message").asText()).startsWith("limit.bananas: ");
+    Marathon.Response above = api.post("/master/quota", """
+        {"role": "ads", "guarantee": {"cpus": 2}, "limit": {"cpus": 1}}""");
+    assertThat(above.status()).isEqualTo(400);
+    assertThat(above.json().path("message").asText()).startsWith("guarantee.cpus: ");
+    CorralProcess.Result removed = CorralProcess.run(dir, "quota", "remove", "ads", "--url", url);
+    assertThat(removed.exitCode()).as(removed.output()).isZero();
+    assertThat(api.get("/master/quota").json().path("infos")).isEmpty();
   }
 
   private static JsonNode agent(Predicate<JsonNode> which) throws Exception {
