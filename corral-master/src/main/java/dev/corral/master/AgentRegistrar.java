@@ -77,6 +77,11 @@ final class AgentRegistrar {
       agent = admitNew(id, reported);
     } else {
       agent = state.agents.get(id);
+      String problem = ConfigChange.problem(agent, reported.toBuilder().setAgentId(id).build(), message.getTasksList());
+      if (problem != null) {
+        log.warn(problem);
+        throw new RegistrationRejected(problem);
+      }
       writeInFlight = agent.state == AgentState.REGISTERING;
       takeOver(agent, link);
     }

@@ -181,6 +181,48 @@ class MaintenanceTest {
     }
   }
 
+  @Test
+  void aConfigChangeThatNeedsADrainIsRefusedWhileTasksRunAndAcceptedOnceDrained() {
+    try (MasterFixture m = new MasterFixture()) {
+      FakeLink<SchedulerEvent> fw = m.framework("fw", "*");
+      String fid = frameworkId(fw);
+      dev.corral.api.v1.AgentInfo info = agentInfo("a1", "cpus:4;mem:4096").toBuilder()
+          .addAttributes(dev.corral.api.v1.Attribute.newBuilder().setName("rack").setText("r1")).build();
+      FakeLink<MasterMessage> a1 = m.connect(info, List.of());
+      String id = agentId(a1);
+      m.allocate();
+      m.launch(fid, List.of(offers(fw).get(0).getOfferId()), 0, task("t1", "cpus:1;mem:128"));
+      m.status(a1, fid, "t1", TaskState.TASK_RUNNING, "u1");
+      AgentTask running = AgentTask.newBuilder().setTask(task("t1", "cpus:1;mem:128").toBuilder().setFrameworkId(fid))
+          .setLatestStatus(TaskStatus.newBuilder().setTaskId("t1").setFrameworkId(fid).setState(TaskState.TASK_RUNNING))
+          .build();
+
+      // More resources and a new attribute: fine while running.
+      dev.corral.api.v1.AgentInfo grown = agentInfo("a1", "cpus:8;mem:4096").toBuilder().setAgentId(id)
+          .addAttributes(dev.corral.api.v1.Attribute.newBuilder().setName("rack").setText("r1"))
+          .addAttributes(dev.corral.api.v1.Attribute.newBuilder().setName("zone").setText("z1")).build();
+      FakeLink<MasterMessage> current = m.connect(grown, List.of(running));
+      assertThat(current.sent).anyMatch(MasterMessage::hasRegistered);
+
+      // A changed attribute and fewer cpus: refused, saying what changed and what to do.
+      dev.corral.api.v1.AgentInfo moved = agentInfo("a1", "cpus:2;mem:4096").toBuilder().setAgentId(id)
+          .addAttributes(dev.corral.api.v1.Attribute.newBuilder().setName("rack").setText("r2")).build();
+      FakeLink<MasterMessage> refused = m.connect(moved, List.of(running));
+      assertThat(refused.sent).noneMatch(MasterMessage::hasRegistered);
+      assertThat(refused.sent).filteredOn(MasterMessage::hasRejected).singleElement().satisfies(r ->
+          assertThat(r.getRejected().getReason()).contains("attribute rack r1 -> r2").contains("resources shrank")
+              .contains("zone removed").contains("corral node drain " + id));
+      assertThat(refused.isClosed()).isTrue();
+
+      // Drained (its task gone), the same change is accepted.
+      done(m, m.master.drain(id, Duration.ofSeconds(1)));
+      m.advance(Duration.ofSeconds(1));
+      m.status(current, fid, "t1", TaskState.TASK_KILLED, "u2");
+      assertThat(endpoint(m, id).maintenance()).isEqualTo("DRAINED");
+      assertThat(m.connect(moved, List.of()).sent).anyMatch(MasterMessage::hasRegistered);
+    }
+  }
+
   private static AgentEndpoint endpoint(MasterFixture m, String id) {
     return done(m, m.master.agentEndpoint(id)).orElseThrow();
   }
