@@ -5,7 +5,6 @@ import dev.corral.api.v1.Resource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,10 +66,7 @@ final class DrfPlanner {
       RolePolicy roles) {
     Map<String, Scalars> held = new HashMap<>(roles.held());
     Map<String, List<Entry>> byRole = new HashMap<>();
-    TreeSet<Entry> order = new TreeSet<>(Comparator.<Entry, Boolean>comparing(e -> !e.belowGuarantee)
-        .thenComparingDouble(e -> e.key)
-        .thenComparing(e -> e.contender.name())
-        .thenComparing(e -> e.contender.frameworkId()));
+    TreeSet<Entry> order = new TreeSet<>(DrfPlanner::compare);
     for (Contender f : frameworks) {
       Entry e = new Entry(f);
       byRole.computeIfAbsent(f.role(), k -> new ArrayList<>()).add(e);
@@ -127,6 +123,18 @@ final class DrfPlanner {
       }
     }
     return grants;
+  }
+
+  private static int compare(Entry a, Entry b) {
+    if (a.belowGuarantee != b.belowGuarantee) {
+      return a.belowGuarantee ? -1 : 1;
+    }
+    int byKey = Double.compare(a.key, b.key);
+    if (byKey != 0) {
+      return byKey;
+    }
+    int byName = a.contender.name().compareTo(b.contender.name());
+    return byName != 0 ? byName : a.contender.frameworkId().compareTo(b.contender.frameworkId());
   }
 
   private static void rekey(Entry e, Map<String, Scalars> held, RolePolicy roles, Scalars total) {

@@ -49,6 +49,9 @@ public final class AgentLossBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    // Per-agent registration lines would drown the figures.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.corral"))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
     MasterConfig config = MasterConfig.defaults();
     String name = "agent-loss-" + UUID.randomUUID();
     ThreadEventLoop loop = new ThreadEventLoop("master", Clock.systemUTC());

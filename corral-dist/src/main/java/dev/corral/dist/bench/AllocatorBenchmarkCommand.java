@@ -27,6 +27,9 @@ public final class AllocatorBenchmarkCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    // Per-agent registration lines would drown the figures.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.corral"))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
     AllocationBenchmark.Figures f = AllocationBenchmark.run(agents, roles, passes, line -> {
       out.println(line);
       out.flush();
