@@ -49,13 +49,25 @@ public final class ResourceSet {
     return b.build();
   }
 
+  /** Built once: the allocator sends the same agent's resources in offer after offer. */
+  private volatile List<Resource> proto;
+
   public List<Resource> toProto() {
+    List<Resource> built = proto;
+    if (built == null) {
+      built = buildProto();
+      proto = built;
+    }
+    return built;
+  }
+
+  private List<Resource> buildProto() {
     List<Resource> out = new ArrayList<>();
     scalars.forEach((key, value) -> out.add(Resource.newBuilder()
         .setName(nameOf(key)).setRole(roleOfKey(key)).setScalar(value).build()));
     ranges.forEach((key, value) -> out.add(Resource.newBuilder()
         .setName(nameOf(key)).setRole(roleOfKey(key)).addAllRanges(value.toProto()).build()));
-    return out;
+    return List.copyOf(out);
   }
 
   public static Builder builder() {
