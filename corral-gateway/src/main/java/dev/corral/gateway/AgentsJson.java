@@ -46,7 +46,26 @@ final class AgentsJson {
       new TreeMap<>(a.attributes()).forEach(attributes::put);
       o.set("resources", resources(a.total()));
       o.set("used_resources", resources(a.used()));
+      o.set("reserved_resources", reserved(a.total()));
     }
+    return o;
+  }
+
+  /** Resources reserved for roles, by role: {@code {"ads": {"cpus": 2}}}. */
+  private static ObjectNode reserved(ResourceSet set) {
+    Map<String, ResourceSet.Builder> byRole = new TreeMap<>();
+    for (Resource r : set.toProto()) {
+      if (!r.getRole().equals(ResourceSet.UNRESERVED)) {
+        ResourceSet.Builder b = byRole.computeIfAbsent(r.getRole(), k -> ResourceSet.builder());
+        if (r.getRangesCount() > 0) {
+          b.ranges(r.getName(), r.getRole(), Ranges.fromProto(r.getRangesList()));
+        } else {
+          b.scalar(r.getName(), r.getRole(), r.getScalar());
+        }
+      }
+    }
+    ObjectNode o = Json.mapper().createObjectNode();
+    byRole.forEach((role, b) -> o.set(role, resources(b.build())));
     return o;
   }
 

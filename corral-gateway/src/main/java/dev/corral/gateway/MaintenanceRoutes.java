@@ -25,7 +25,9 @@ import java.util.concurrent.TimeoutException;
  *       as {@code /master/slaves} shows it;
  *   <li>{@code GET|POST /master/maintenance/schedule}: Mesos' schedule JSON;
  *   <li>{@code POST /master/machine/down}, {@code POST /master/machine/up}: a list of machine ids, answered
- *       with the agents affected.
+ *       with the agents affected;
+ *   <li>{@code POST /master/reserve}, {@code POST /master/unreserve} with {@code {"agentId": …, "resources":
+ *       [{"name": "cpus", "role": "ads", "scalar": 2}]}}: dynamic reservations, answered with the agent.
  * </ul>
  * Bad input is a 400 naming the field path; an unknown agent a 404; a move its state does not allow a 409.
  * Answers come once the change is in the store.
@@ -55,7 +57,55 @@ final class MaintenanceRoutes {
         "(body)"))));
     routes.post("/master/machine/up", ctx -> agents(ctx, nodes.up(MaintenanceJson.machines(body(ctx, false),
         "(body)"))));
+    routes.post("/master/reserve", ctx -> {
+      JsonNode body = body(ctx, false);
+      agent(ctx, nodes.reserve(agentId(body), resources(body)));
+    });
+    routes.post("/master/unreserve", ctx -> {
+      JsonNode body = body(ctx, false);
+      agent(ctx, nodes.unreserve(agentId(body), resources(body)));
+    });
     routes.exception(OperatorException.class, (e, ctx) -> Replies.json(ctx, e.status(), e.getMessage()));
+  }
+
+  /** {@code "agentId"} (or Mesos' {@code "slaveId"}). */
+  private static String agentId(JsonNode body) {
+    if (!body.isObject()) {
+      throw new OperatorException(400, "(body): must be an object with \"agentId\" and \"resources\"");
+    }
+    JsonNode id = body.has("agentId") ? body.get("agentId") : body.get("slaveId");
+    if (id == null || !id.isTextual() || id.asText().isBlank()) {
+      throw new OperatorException(400, "agentId: is required (the agent's id, as corral node list shows it)");
+    }
+    return id.asText();
+  }
+
+  /** {@code "resources": [{"name": "cpus", "role": "ads", "scalar": 2}]}; the master checks the amounts. */
+  private static List<dev.corral.api.v1.Resource> resources(JsonNode body) {
+    JsonNode list = body.get("resources");
+    if (list == null || !list.isArray()) {
+      throw new OperatorException(400, "resources: must be an array of {\"name\", \"role\", \"scalar\"}");
+    }
+    List<dev.corral.api.v1.Resource> out = new java.util.ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode r = list.get(i);
+      String at = "resources[" + i + "]";
+      if (!r.isObject()) {
+        throw new OperatorException(400, at + ": must be an object");
+      }
+      if (!r.path("name").isTextual()) {
+        throw new OperatorException(400, at + ".name: must be a string such as \"cpus\"");
+      }
+      if (!r.path("role").isTextual()) {
+        throw new OperatorException(400, at + ".role: must be a string");
+      }
+      if (!r.path("scalar").isNumber()) {
+        throw new OperatorException(400, at + ".scalar: must be a number");
+      }
+      out.add(dev.corral.api.v1.Resource.newBuilder().setName(r.get("name").asText()).setRole(r.get("role").asText())
+          .setScalar(r.get("scalar").asDouble()).build());
+    }
+    return out;
   }
 
   private static Duration grace(JsonNode body) {

@@ -31,6 +31,10 @@ public interface NodeOperations {
 
   CompletableFuture<List<RoleView>> roles();
 
+  CompletableFuture<AgentEndpoint> reserve(String agentId, List<dev.corral.api.v1.Resource> resources);
+
+  CompletableFuture<AgentEndpoint> unreserve(String agentId, List<dev.corral.api.v1.Resource> resources);
+
   CompletableFuture<RoleView> setWeight(String role, double weight);
 
   CompletableFuture<RoleView> setQuota(String role, Map<String, Double> guarantee, Map<String, Double> limit);
@@ -39,6 +43,16 @@ public interface NodeOperations {
 
   static NodeOperations of(dev.corral.master.Master master) {
     return new NodeOperations() {
+      @Override
+      public CompletableFuture<AgentEndpoint> reserve(String agentId, List<dev.corral.api.v1.Resource> resources) {
+        return master.reserve(agentId, resources);
+      }
+
+      @Override
+      public CompletableFuture<AgentEndpoint> unreserve(String agentId, List<dev.corral.api.v1.Resource> resources) {
+        return master.unreserve(agentId, resources);
+      }
+
       @Override
       public CompletableFuture<List<RoleView>> roles() {
         return master.roles();

@@ -189,6 +189,28 @@ class DrainIT {
     assertThat(api.get("/master/quota").json().path("infos")).isEmpty();
   }
 
+  @Test
+  @Order(6)
+  void dynamicReservationsThroughTheOperatorApi() throws Exception {
+    String body = """
+        {"agentId": "%s", "resources": [{"name": "cpus", "role": "ads", "scalar": 0.25}]}""".formatted(drainedId);
+    Marathon.Response reserved = api.post("/master/reserve", body);
+    assertThat(reserved.status()).as(reserved.body()).isEqualTo(200);
+    assertThat(reserved.json().path("reserved_resources").path("ads").path("cpus").asDouble()).isEqualTo(0.25);
+    assertThat(agent(a -> a.path("id").asText().equals(drainedId)).path("reserved_resources").path("ads")
+        .path("cpus").asDouble()).isEqualTo(0.25);
+    Marathon.Response tooMuch = api.post("/master/reserve", """
+        {"agentId": "%s", "resources": [{"name": "cpus", "role": "ads", "scalar": 99}]}""".formatted(drainedId));
+    assertThat(tooMuch.status()).isEqualTo(409);
+    Marathon.Response noRole = api.post("/master/reserve", """
+        {"agentId": "%s", "resources": [{"name": "cpus", "scalar": 1}]}""".formatted(drainedId));
+    assertThat(noRole.status()).isEqualTo(400);
+    assertThat(noRole.json().path("message").asText()).startsWith("resources[0].role: ");
+    Marathon.Response back = api.post("/master/unreserve", body);
+    assertThat(back.status()).as(back.body()).isEqualTo(200);
+    assertThat(back.json().path("reserved_resources").size()).isZero();
+  }
+
   private static JsonNode agent(Predicate<JsonNode> which) throws Exception {
     for (JsonNode a : api.get("/master/slaves").json().path("slaves")) {
       if (which.test(a)) {

@@ -135,7 +135,7 @@ final class AgentRegistrar {
     }
     agent.admitted = true;
     agent.info = info;
-    state.setAgentTotal(agent, ResourceSet.fromProto(info.getResourcesList()));
+    state.setAgentTotal(agent, state.reservations.apply(id, ResourceSet.fromProto(info.getResourcesList())));
     rebuildTasks(agent, tasks);
     agent.moveTo(AgentState.CONNECTED);
     // Gone for longer than the re-register timeout: its work was given up (and replaced) long ago.

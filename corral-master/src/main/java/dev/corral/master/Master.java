@@ -58,6 +58,7 @@ public final class Master implements AutoCloseable {
   private final Reconciliations reconciliations;
   private final Maintenance maintenance;
   private final GroupCommit commitsForRoles;
+  private final OfferBook offers;
   private final List<BindableService> services;
   private final AtomicBoolean started = new AtomicBoolean();
 
@@ -70,6 +71,7 @@ public final class Master implements AutoCloseable {
     GroupCommit commits = new GroupCommit(store, state);
     this.commitsForRoles = commits;
     OfferBook offers = new OfferBook(state);
+    this.offers = offers;
     this.allocator = new Allocator(state, offers);
     this.reconciliations = new Reconciliations(state);
     this.liveness = new AgentLiveness(state, offers, reconciliations);
@@ -98,6 +100,7 @@ public final class Master implements AutoCloseable {
     List<FrameworkInfo> frameworks = Registry.frameworks(store);
     Maintenance.Stored maintenanceState = Maintenance.read(store);
     Map<String, RoleSettings> roleSettings = Roles.read(store);
+    Map<String, dev.corral.api.ResourceSet> reserved = Reservations.read(store);
     onLoopAndWait(() -> {
       for (FrameworkInfo info : frameworks) {
         Framework framework = new Framework(info.getFrameworkId(), FrameworkState.RECOVERED, info);
@@ -111,6 +114,7 @@ public final class Master implements AutoCloseable {
       }
       maintenance.recover(maintenanceState);
       roleSettings.forEach(state.roles::put);
+      reserved.forEach(state.reservations::put);
       loop.schedule(REREGISTER_TAG, config.agentReregisterTimeout(), () -> {
         if (!state.closed) {
           liveness.reregisterDeadline();
@@ -214,6 +218,88 @@ public final class Master implements AutoCloseable {
   /** The agents on these machines are reactivated. */
   public CompletableFuture<List<AgentEndpoint>> machinesUp(List<MachineId> machines) {
     return onLoopCall(result -> maintenance.machinesUp(machines, result));
+  }
+
+  // ---- dynamic reservations ----
+
+  /**
+   * Reserves unreserved scalar resources of a connected agent for roles (each resource names its role). The
+   * agent's outstanding offers are rescinded first; what is reserved must be free (not used by tasks).
+   */
+  public CompletableFuture<AgentEndpoint> reserve(String agentId, List<dev.corral.api.v1.Resource> resources) {
+    return onLoopCall(result -> changeReservation(agentId, resources, true, result));
+  }
+
+  /** Gives dynamically reserved resources back to {@code *}; they must not be in use by tasks. */
+  public CompletableFuture<AgentEndpoint> unreserve(String agentId, List<dev.corral.api.v1.Resource> resources) {
+    return onLoopCall(result -> changeReservation(agentId, resources, false, result));
+  }
+
+  private void changeReservation(String agentId, List<dev.corral.api.v1.Resource> resources, boolean reserve,
+      CompletableFuture<AgentEndpoint> result) {
+    Agent agent = state.agents.get(agentId);
+    if (agent == null || !agent.admitted) {
+      throw new OperatorException(404, "agent '" + agentId + "' is unknown to the master (see corral node list)");
+    }
+    if (!agent.state.isConnected()) {
+      throw new OperatorException(409, "agent " + agentId + " is " + agent.state + "; reserve on connected agents");
+    }
+    if (resources.isEmpty()) {
+      throw new OperatorException(400, "resources: must name at least one resource");
+    }
+    dev.corral.api.ResourceSet.Builder b = dev.corral.api.ResourceSet.builder();
+    for (int i = 0; i < resources.size(); i++) {
+      dev.corral.api.v1.Resource r = resources.get(i);
+      String at = "resources[" + i + "]";
+      if (r.getName().isBlank()) {
+        throw new OperatorException(400, at + ".name: is required");
+      }
+      if (r.getRangesCount() > 0 || !(r.getScalar() > 0)) {
+        throw new OperatorException(400, at + ".scalar: must be a positive amount (only scalars can be reserved)");
+      }
+      if (r.getRole().isBlank() || r.getRole().equals(dev.corral.api.ResourceSet.UNRESERVED)) {
+        throw new OperatorException(400, at + ".role: must name the role to reserve for, not '" + r.getRole() + "'");
+      }
+      b.scalar(r.getName(), r.getRole(), r.getScalar());
+    }
+    dev.corral.api.ResourceSet change = b.build();
+    offers.rescindAll(agent);
+    dev.corral.api.ResourceSet free = Resources.clampedMinus(agent.total, agent.used);
+    dev.corral.api.ResourceSet current = state.reservations.of(agentId);
+    dev.corral.api.ResourceSet next;
+    if (reserve) {
+      for (dev.corral.api.v1.Resource r : change.toProto()) {
+        double left = free.scalar(r.getName(), dev.corral.api.ResourceSet.UNRESERVED);
+        if (left + 1e-6 < r.getScalar()) {
+          throw new OperatorException(409, "agent " + agentId + " has " + Resources.number(left) + " " + r.getName()
+              + " unreserved and free, less than the " + Resources.number(r.getScalar()) + " asked for");
+        }
+      }
+      next = current.plus(change);
+    } else {
+      if (!current.contains(change)) {
+        throw new OperatorException(409, "agent " + agentId + " has no such dynamic reservation; it has " + current);
+      }
+      if (!free.contains(change)) {
+        throw new OperatorException(409, "tasks on agent " + agentId + " use part of " + change
+            + "; it can be unreserved once they end");
+      }
+      next = current.minus(change);
+    }
+    commitsForRoles.persist(Reservations.op(agentId, next), error -> {
+      if (error != null) {
+        result.completeExceptionally(new OperatorException(503, "could not persist the reservation: "
+            + error.getMessage()));
+        return;
+      }
+      state.reservations.put(agentId, next);
+      Agent now = state.agents.get(agentId);
+      state.setAgentTotal(now, state.reservations.apply(agentId,
+          dev.corral.api.ResourceSet.fromProto(now.info.getResourcesList())));
+      offers.rescindAll(now);
+      allocator.agentChanged(agentId);
+      result.complete(MasterViews.endpoint(now));
+    });
   }
 
   // ---- roles: weights and quota ----

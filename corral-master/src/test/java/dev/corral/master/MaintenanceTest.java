@@ -223,6 +223,39 @@ class MaintenanceTest {
     }
   }
 
+  @Test
+  void dynamicReservationsMoveUnreservedResourcesToARoleAndBack() {
+    try (MasterFixture m = new MasterFixture()) {
+      FakeLink<SchedulerEvent> star = m.framework("star", "*");
+      FakeLink<SchedulerEvent> ads = m.framework("zz-ads", "ads");
+      FakeLink<MasterMessage> a1 = m.agent("a1", "cpus:4;mem:4096");
+      String id = agentId(a1);
+      dev.corral.api.v1.Resource two = dev.corral.api.v1.Resource.newBuilder().setName("cpus").setRole("ads")
+          .setScalar(2).build();
+      AgentEndpoint after = done(m, m.master.reserve(id, List.of(two)));
+      assertThat(after.total().scalar("cpus", "ads")).isEqualTo(2);
+      assertThat(after.total().scalar("cpus", "*")).isEqualTo(2);
+      assertThat(m.store.get(Reservations.ROOT + "/" + id)).isPresent();
+      star.clear();
+      m.allocate();
+      // The star framework (first by name) gets the unreserved part; the reserved cpus go on to ads.
+      assertThat(offers(star)).singleElement().satisfies(o ->
+          assertThat(MasterFixture.resources(o).scalar("cpus", "ads")).isZero());
+      assertThat(offers(ads)).singleElement().satisfies(o ->
+          assertThat(MasterFixture.resources(o).scalar("cpus", "ads")).isEqualTo(2));
+
+      // More than is free: 409. Unknown role "*": 400. Unreserve: back to 4 unreserved.
+      dev.corral.api.v1.Resource ten = two.toBuilder().setScalar(10).build();
+      assertThatThrownBy(() -> done(m, m.master.reserve(id, List.of(ten)))).cause()
+          .satisfies(e -> assertThat(((OperatorException) e).status()).isEqualTo(409));
+      assertThatThrownBy(() -> done(m, m.master.reserve(id, List.of(two.toBuilder().setRole("*").build())))).cause()
+          .hasMessageStartingWith("resources[0].role: ");
+      AgentEndpoint back = done(m, m.master.unreserve(id, List.of(two)));
+      assertThat(back.total().scalar("cpus", "*")).isEqualTo(4);
+      assertThat(m.store.get(Reservations.ROOT + "/" + id)).isEmpty();
+    }
+  }
+
   private static AgentEndpoint endpoint(MasterFixture m, String id) {
     return done(m, m.master.agentEndpoint(id)).orElseThrow();
   }
