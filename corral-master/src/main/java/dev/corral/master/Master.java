@@ -82,7 +82,7 @@ public final class Master implements AutoCloseable {
     this.agentProtocol = new AgentProtocol(state, registrar, liveness,
         new StatusRouter(state, allocator, maintenance));
     this.subscriptions = new Subscriptions(state, commits, offers, allocator);
-    this.offerCalls = new OfferCalls(state, subscriptions, offers, allocator);
+    this.offerCalls = new OfferCalls(state, subscriptions, offers, allocator, commits);
     this.taskCalls = new TaskCalls(state, subscriptions, reconciliations);
     this.services = List.of(new AgentService(gate, agentProtocol),
         new SchedulerService(gate, subscriptions, offerCalls, taskCalls));

@@ -256,6 +256,39 @@ class MaintenanceTest {
     }
   }
 
+  @Test
+  void frameworksReserveForTheirRoleInAnAcceptAndLaunchOnItAtOnce() {
+    try (MasterFixture m = new MasterFixture()) {
+      FakeLink<SchedulerEvent> fw = m.framework("ads-fw", "ads");
+      String fid = frameworkId(fw);
+      FakeLink<MasterMessage> a1 = m.agent("a1", "cpus:4;mem:1024");
+      String id = agentId(a1);
+      m.allocate();
+      String offer = offers(fw).get(0).getOfferId();
+      dev.corral.api.v1.Operation reserve = dev.corral.api.v1.Operation.newBuilder().setReserve(
+          dev.corral.api.v1.Reserve.newBuilder().addResources(dev.corral.api.v1.Resource.newBuilder().setName("cpus")
+              .setRole("ads").setScalar(2))).build();
+      dev.corral.api.v1.Operation launch = dev.corral.api.v1.Operation.newBuilder().setLaunch(
+          dev.corral.api.v1.Launch.newBuilder().addTasks(task("t1", "cpus(ads):1;mem:128"))).build();
+      m.master.offerCalls().accept(dev.corral.api.v1.AcceptCall.newBuilder().setFrameworkId(fid).addOfferIds(offer)
+          .addOperations(reserve).addOperations(launch).build());
+      m.loop.runPending();
+
+      assertThat(a1.sent).filteredOn(MasterMessage::hasRunTask).singleElement()
+          .satisfies(r -> assertThat(r.getRunTask().getTask().getTaskId()).isEqualTo("t1"));
+      assertThat(m.store.get(Reservations.ROOT + "/" + id)).isPresent();
+      assertThat(endpoint(m, id).total().scalar("cpus", "ads")).isEqualTo(2);
+
+      // Another role's framework may not reserve for ads.
+      FakeLink<SchedulerEvent> other = m.framework("web-fw", "web");
+      m.advance(Duration.ofSeconds(6));
+      String otherOffer = offers(other).get(0).getOfferId();
+      assertThatThrownBy(() -> m.master.offerCalls().accept(dev.corral.api.v1.AcceptCall.newBuilder()
+          .setFrameworkId(frameworkId(other)).addOfferIds(otherOffer).addOperations(reserve).build()))
+          .hasMessageContaining("operations[0].reserve.resources[0].role");
+    }
+  }
+
   private static AgentEndpoint endpoint(MasterFixture m, String id) {
     return done(m, m.master.agentEndpoint(id)).orElseThrow();
   }
