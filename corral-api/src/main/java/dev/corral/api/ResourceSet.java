@@ -129,6 +129,12 @@ public final class ResourceSet {
   }
 
   public ResourceSet plus(ResourceSet other) {
+    if (other.isEmpty()) {
+      return this;
+    }
+    if (isEmpty()) {
+      return other;
+    }
     Builder b = toBuilder();
     other.scalars.forEach((k, v) -> b.scalar(nameOf(k), roleOfKey(k), v));
     other.ranges.forEach((k, v) -> b.ranges(nameOf(k), roleOfKey(k), v));

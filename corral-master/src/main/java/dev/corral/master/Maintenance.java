@@ -257,11 +257,6 @@ final class Maintenance {
     if (agent.mode != MaintenanceMode.DRAINING || agent.modeWriteInFlight || hasLiveTask(agent)) {
       return;
     }
-    if (agent.state.isConnected() && agent.drainDeadlineMillis > 0
-        && state.now().toEpochMilli() >= agent.drainDeadlineMillis) {
-      // A task the deadline killed may still be reported; fine, the agent holds nothing live any more.
-      log.debug("agent {} drained after its deadline", agent.id);
-    }
     agent.modeWriteInFlight = true;
     String id = agent.id;
     commits.persist(modeOp(id, MaintenanceMode.DRAINED, 0), error -> {
