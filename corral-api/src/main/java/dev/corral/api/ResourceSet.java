@@ -20,10 +20,20 @@ public final class ResourceSet {
   /** Keys are "name(role)". */
   private final Map<String, Double> scalars;
   private final Map<String, Ranges> ranges;
+  /** Whether every resource is unreserved: then every role may use all of it (the allocator's common case). */
+  private final boolean unreservedOnly;
 
   private ResourceSet(Map<String, Double> scalars, Map<String, Ranges> ranges) {
     this.scalars = Collections.unmodifiableMap(scalars);
     this.ranges = Collections.unmodifiableMap(ranges);
+    boolean unreserved = true;
+    for (String k : scalars.keySet()) {
+      unreserved &= k.endsWith("(" + UNRESERVED + ")");
+    }
+    for (String k : ranges.keySet()) {
+      unreserved &= k.endsWith("(" + UNRESERVED + ")");
+    }
+    this.unreservedOnly = unreserved;
   }
 
   public static ResourceSet fromProto(List<Resource> resources) {
@@ -39,13 +49,25 @@ public final class ResourceSet {
     return b.build();
   }
 
+  /** Built once: the allocator sends the same agent's resources in offer after offer. */
+  private volatile List<Resource> proto;
+
   public List<Resource> toProto() {
+    List<Resource> built = proto;
+    if (built == null) {
+      built = buildProto();
+      proto = built;
+    }
+    return built;
+  }
+
+  private List<Resource> buildProto() {
     List<Resource> out = new ArrayList<>();
     scalars.forEach((key, value) -> out.add(Resource.newBuilder()
         .setName(nameOf(key)).setRole(roleOfKey(key)).setScalar(value).build()));
     ranges.forEach((key, value) -> out.add(Resource.newBuilder()
         .setName(nameOf(key)).setRole(roleOfKey(key)).addAllRanges(value.toProto()).build()));
-    return out;
+    return List.copyOf(out);
   }
 
   public static Builder builder() {
@@ -56,7 +78,8 @@ public final class ResourceSet {
   public double scalar(String name) {
     double sum = 0;
     for (Map.Entry<String, Double> e : scalars.entrySet()) {
-      if (nameOf(e.getKey()).equals(name)) {
+      String k = e.getKey();
+      if (k.length() > name.length() && k.charAt(name.length()) == '(' && k.startsWith(name)) {
         sum += e.getValue();
       }
     }
@@ -88,6 +111,9 @@ public final class ResourceSet {
 
   /** Only the resources a framework of {@code role} may use: unreserved ones and those reserved for it. */
   public ResourceSet allocatableTo(String role) {
+    if (unreservedOnly) {
+      return this;
+    }
     Builder b = builder();
     scalars.forEach((k, v) -> {
       if (roleOfKey(k).equals(UNRESERVED) || roleOfKey(k).equals(role)) {
@@ -103,6 +129,12 @@ public final class ResourceSet {
   }
 
   public ResourceSet plus(ResourceSet other) {
+    if (other.isEmpty()) {
+      return this;
+    }
+    if (isEmpty()) {
+      return other;
+    }
     Builder b = toBuilder();
     other.scalars.forEach((k, v) -> b.scalar(nameOf(k), roleOfKey(k), v));
     other.ranges.forEach((k, v) -> b.ranges(nameOf(k), roleOfKey(k), v));
@@ -114,6 +146,9 @@ public final class ResourceSet {
    * misfit is an expected outcome rather than a bug).
    */
   public ResourceSet minus(ResourceSet other) {
+    if (other == this) {
+      return EMPTY;
+    }
     if (!contains(other)) {
       throw new IllegalArgumentException(this + " does not contain " + other);
     }

@@ -101,6 +101,8 @@ public final class Cli {
         // after TASK every word is the command's, options such as -c included
         .addSubcommand(new CommandLine(new TaskExecCommand(api, input, env)).setStopAtPositional(true)));
     cli.addSubcommand(NodeCommand.commandLine(api));
+    cli.addSubcommand(dev.corral.cli.role.RoleCommand.commandLine(api));
+    cli.addSubcommand(dev.corral.cli.role.QuotaCommand.commandLine(api));
     cli.addSubcommand(DeploymentCommand.commandLine(api, watch));
     cli.addSubcommand(GroupCommand.commandLine(api, input, watch));
     cli.addSubcommand(PodCommand.commandLine(api, input, watch));

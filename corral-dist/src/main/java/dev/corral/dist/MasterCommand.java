@@ -46,6 +46,9 @@ public final class MasterCommand implements Callable<Integer> {
   @Mixin
   DnsOptions dnsOptions;
 
+  @Mixin
+  AgentLossOptions agentLoss;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -53,7 +56,8 @@ public final class MasterCommand implements Callable<Integer> {
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "master");
     MasterNode master = new MasterNode(new MasterNode.Options(dir, zk, bind, httpPort, grpcPort, host,
-        GpuSchedulingBehavior.parse(gpuScheduling))).withDns(dnsOptions.toConfig(bind));
+        GpuSchedulingBehavior.parse(gpuScheduling))).withDns(dnsOptions.toConfig(bind))
+        .withMasterConfig(agentLoss::apply);
     try {
       master.start();
     } catch (Exception e) {

@@ -27,6 +27,7 @@ public final class Gateway implements AutoCloseable {
   private final ServiceLocator services;
   private final AgentDirectory agents;
   private final AccessCheck access;
+  private NodeOperations nodes;
 
   /** Without authorization: every caller may do everything. */
   public Gateway(TaskLocator tasks, ServiceLocator services) {
@@ -44,6 +45,12 @@ public final class Gateway implements AutoCloseable {
     this.access = access;
   }
 
+  /** Serves the maintenance operator API ({@link MaintenanceRoutes}) too; before {@link #install}. */
+  public Gateway withNodeOperations(NodeOperations operations) {
+    this.nodes = operations;
+    return this;
+  }
+
   /**
    * Adds the routes ({@code /system/v1/logs}, {@code /system/v1/files}, {@code /system/v1/exec},
    * {@code /service}, the metrics', {@code /master/slaves}, {@code /metrics}); nothing else.
@@ -54,6 +61,10 @@ public final class Gateway implements AutoCloseable {
     new ServiceWebSocketProxy(services).install(config.routes);
     new MetricsRoutes(agents, tasks, forwarder, pool).install(config.routes);
     new ExecProxy(tasks, access).install(config.routes);
+    if (nodes != null) {
+      new MaintenanceRoutes(nodes).install(config.routes);
+      new RoleRoutes(nodes).install(config.routes);
+    }
     config.routes.exception(ExecProxy.Refused.class, (e, ctx) -> ExecProxy.refuse(ctx, e.status, e.getMessage()));
   }
 

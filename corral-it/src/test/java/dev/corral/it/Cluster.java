@@ -63,6 +63,11 @@ final class Cluster implements AutoCloseable {
     return agents.get(i - 1).output();
   }
 
+  /** Agent {@code i}'s process (1-based), e.g. to stop it with a signal. */
+  CorralProcess agent(int i) {
+    return agents.get(i - 1);
+  }
+
   @Override
   public void close() throws Exception {
     for (JsonNode app : api.get("/v2/apps").json().path("apps")) {

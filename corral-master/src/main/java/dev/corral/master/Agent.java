@@ -35,6 +35,15 @@ final class Agent {
   /** What this agent currently adds to the cluster total (DRF's denominator). */
   Scalars counted = Scalars.ZERO;
   Instant lastSeen = Instant.EPOCH;
+  /** When it was last lost (disconnected, or not back by the re-register deadline); null while connected. */
+  Instant goneSince;
+
+  /** Hard state (see {@link Maintenance}): what the operator wants of it. */
+  MaintenanceMode mode = MaintenanceMode.ACTIVE;
+  /** While DRAINING: when the master kills what is left (epoch ms; 0 for never). */
+  long drainDeadlineMillis;
+  /** A maintenance change of this agent is being persisted; another waits for it. */
+  boolean modeWriteInFlight;
 
   final Set<TaskKey> tasks = new LinkedHashSet<>();
   final Set<String> offers = new LinkedHashSet<>();

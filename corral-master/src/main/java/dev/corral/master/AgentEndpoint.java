@@ -11,10 +11,17 @@ import java.util.Map;
  * @param httpPort 0 when the agent serves no HTTP API
  * @param state its connection state (RECOVERED, REGISTERING, CONNECTED, DISCONNECTED, UNREACHABLE)
  * @param used what its live tasks hold
+ * @param maintenance what the operator wants of it: ACTIVE, DRAINING, DRAINED or DEACTIVATED
  */
 public record AgentEndpoint(String id, String hostname, String httpHost, int httpPort, String state,
-    boolean connected, String version, Map<String, String> attributes, ResourceSet total, ResourceSet used) {
+    boolean connected, String version, Map<String, String> attributes, ResourceSet total, ResourceSet used,
+    String maintenance) {
   public AgentEndpoint {
     attributes = Map.copyOf(attributes);
+  }
+
+  public AgentEndpoint(String id, String hostname, String httpHost, int httpPort, String state, boolean connected,
+      String version, Map<String, String> attributes, ResourceSet total, ResourceSet used) {
+    this(id, hostname, httpHost, httpPort, state, connected, version, attributes, total, used, "ACTIVE");
   }
 }

@@ -83,6 +83,7 @@ final class AgentLiveness {
   void disconnect(Agent agent, String reason) {
     log.info("agent {} ({}) disconnected: {}", agent.id, agent.hostname(), reason);
     agent.moveTo(AgentState.DISCONNECTED);
+    agent.goneSince = state.now();
     stopWatching(agent);
     if (agent.link != null) {
       state.agentLinks.remove(agent.link);
@@ -125,6 +126,8 @@ final class AgentLiveness {
         log.info("agent {} ({}) did not re-register within {}; marking it unreachable", agent.id,
             agent.hostname(), state.config.agentReregisterTimeout());
         agent.moveTo(AgentState.UNREACHABLE);
+        // It has been gone at least since this master started, i.e. the re-register timeout.
+        agent.goneSince = state.now().minus(state.config.agentReregisterTimeout());
         reconciliations.agentSettled(agent);
       }
     }

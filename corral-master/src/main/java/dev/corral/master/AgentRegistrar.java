@@ -41,9 +41,11 @@ final class AgentRegistrar {
   private final Allocator allocator;
   private final AgentLiveness liveness;
   private final Reconciliations reconciliations;
+  private final Maintenance maintenance;
 
   AgentRegistrar(MasterState state, GroupCommit commits, OfferBook offers, Allocator allocator,
-      AgentLiveness liveness, Reconciliations reconciliations) {
+      AgentLiveness liveness, Reconciliations reconciliations, Maintenance maintenance) {
+    this.maintenance = maintenance;
     this.state = state;
     this.commits = commits;
     this.offers = offers;
@@ -75,6 +77,11 @@ final class AgentRegistrar {
       agent = admitNew(id, reported);
     } else {
       agent = state.agents.get(id);
+      String problem = ConfigChange.problem(agent, reported.toBuilder().setAgentId(id).build(), message.getTasksList());
+      if (problem != null) {
+        log.warn(problem);
+        throw new RegistrationRejected(problem);
+      }
       writeInFlight = agent.state == AgentState.REGISTERING;
       takeOver(agent, link);
     }
@@ -128,9 +135,13 @@ final class AgentRegistrar {
     }
     agent.admitted = true;
     agent.info = info;
-    state.setAgentTotal(agent, ResourceSet.fromProto(info.getResourcesList()));
+    state.setAgentTotal(agent, state.reservations.apply(id, ResourceSet.fromProto(info.getResourcesList())));
     rebuildTasks(agent, tasks);
     agent.moveTo(AgentState.CONNECTED);
+    // Gone for longer than the re-register timeout: its work was given up (and replaced) long ago.
+    boolean expired = agent.goneSince != null
+        && !state.now().isBefore(agent.goneSince.plus(state.config.agentReregisterTimeout()));
+    agent.goneSince = null;
     log.info("agent {} ({}) registered with {} tasks: {}", id, info.getHostname(), tasks.size(), agent.total);
     if (agent.link == null) {
       // The stream ended while the registration was being persisted.
@@ -143,6 +154,15 @@ final class AgentRegistrar {
         .setMasterId(state.config.masterId())).build());
     liveness.watch(agent);
     reconciliations.agentSettled(agent);
+    if (expired) {
+      log.info("agent {} was gone for longer than {}; killing the {} tasks it came back with", id,
+          state.config.agentReregisterTimeout(), maintenance.killLiveTasks(agent));
+    } else if (agent.mode == MaintenanceMode.DRAINING && agent.drainDeadlineMillis > 0
+        && state.now().toEpochMilli() >= agent.drainDeadlineMillis) {
+      log.info("agent {} came back after its drain deadline; killing its {} tasks", id,
+          maintenance.killLiveTasks(agent));
+    }
+    maintenance.checkDrained(agent);
     allocator.agentChanged(id);
   }
 
@@ -164,6 +184,9 @@ final class AgentRegistrar {
       agent.moveTo(state.reregisterDeadlinePassed ? AgentState.UNREACHABLE : AgentState.RECOVERED);
     } else {
       agent.moveTo(AgentState.DISCONNECTED);
+      if (agent.goneSince == null) {
+        agent.goneSince = state.now();
+      }
       liveness.markTasksUnreachable(agent, reason);
     }
     reconciliations.agentSettled(agent);

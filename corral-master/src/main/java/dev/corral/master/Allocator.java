@@ -24,6 +24,8 @@ final class Allocator {
   private final OfferBook offers;
   private final Set<String> dirty = new LinkedHashSet<>();
   private boolean allDirty;
+  /** The maintenance window an agent's offers carry, or null; set once by the master. */
+  java.util.function.Function<Agent, dev.corral.api.v1.Unavailability> unavailability = agent -> null;
   private long passes;
 
   Allocator(MasterState state, OfferBook offers) {
@@ -75,7 +77,7 @@ final class Allocator {
     List<DrfPlanner.Candidate> candidates = new ArrayList<>();
     for (String id : agentIds) {
       Agent agent = state.agents.get(id);
-      if (agent != null && agent.state.isConnected()) {
+      if (agent != null && agent.state.isConnected() && agent.mode.offered()) {
         candidates.add(new DrfPlanner.Candidate(id, agent.available(), agent.hasGpus()));
       }
     }
@@ -83,11 +85,18 @@ final class Allocator {
       return;
     }
     Map<String, Offers.Builder> events = new LinkedHashMap<>();
-    for (DrfPlanner.Grant g : DrfPlanner.plan(candidates, contenders, state.clusterTotal(), state.now())) {
+    Map<String, dev.corral.api.v1.Unavailability> windows = new java.util.HashMap<>();
+    for (DrfPlanner.Grant g : DrfPlanner.plan(candidates, contenders, state.clusterTotal(), state.now(),
+        state.roles.policy(state.frameworks.values()))) {
       Offer offer = offers.create(g.agentId(), g.frameworkId(), g.resources());
       Agent agent = state.agents.get(g.agentId());
+      dev.corral.api.v1.Offer.Builder proto = dev.corral.api.v1.Offer.newBuilder();
+      dev.corral.api.v1.Unavailability window = windows.computeIfAbsent(agent.id, k -> unavailability.apply(agent));
+      if (window != null) {
+        proto.setUnavailability(window);
+      }
       events.computeIfAbsent(g.frameworkId(), k -> Offers.newBuilder()).addOffers(
-          dev.corral.api.v1.Offer.newBuilder()
+          proto
               .setOfferId(offer.id)
               .setFrameworkId(offer.frameworkId)
               .setAgentId(offer.agentId)

@@ -1,28 +1,34 @@
 package dev.corral.master;
 
 import dev.corral.api.ResourceSet;
+import dev.corral.api.v1.Resource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
- * Dominant Resource Fairness over the agents of one allocation pass: a pure function of its inputs, so the
- * allocator's policy can be read and tested apart from its plumbing.
+ * Dominant Resource Fairness over the agents of one allocation pass, with role weights and quota
+ * ({@link RolePolicy}): a pure function of its inputs, so the allocator's policy can be read and tested apart
+ * from its plumbing.
  *
- * <p>For each agent, frameworks are taken in order of their dominant share (allocated + offered, over the
- * cluster total; ties by name, then id). The first eligible one gets, in one offer, everything of the
- * agent's available resources its role may use (unreserved plus reserved for its role). What is left
- * (resources reserved for other roles) goes on down the list, so reservations reach their role. Eligible
+ * <p>For each agent, frameworks are taken in order: roles below their quota guarantee first; then by dominant
+ * share (allocated + offered, over the cluster total) divided by the role's weight; ties by name, then id. The
+ * first eligible one gets, in one offer, everything of the agent's available resources its role may use
+ * (unreserved plus reserved for its role), cut to its role's quota limit. What is left (resources reserved
+ * for other roles, or beyond a limit) goes on down the list, so reservations reach their role. Eligible
  * means: not filtered on this agent for what would be offered, and GPU-aware if the agent has GPUs.
  * Suppressed and disconnected frameworks are not passed in at all.
  *
- * <p>Cost: per agent one sort of the frameworks, so a pass is O(agents × frameworks log frameworks).
+ * <p>Cost: the order is a sorted set kept up to date as shares grow, so a pass is
+ * O(agents × (frameworks looked at per agent) + grants × log frameworks); usually the first framework
+ * looked at takes the whole agent.
  */
 final class DrfPlanner {
+  private static final String[] KINDS = {"cpus", "mem", "disk", "gpus"};
 
   /** An agent with something to offer. */
   record Candidate(String agentId, ResourceSet available, boolean hasGpus) {}
@@ -37,31 +43,51 @@ final class DrfPlanner {
   /** One offer to make. */
   record Grant(String agentId, String frameworkId, ResourceSet resources) {}
 
+  /** A framework's place in the order; its key fields change only while it is out of the set. */
+  private static final class Entry {
+    final Contender contender;
+    Scalars allocation;
+    boolean belowGuarantee;
+    double key;
+
+    Entry(Contender contender) {
+      this.contender = contender;
+      this.allocation = contender.allocation();
+    }
+  }
+
   private DrfPlanner() {}
 
   static List<Grant> plan(List<Candidate> agents, List<Contender> frameworks, Scalars clusterTotal, Instant now) {
-    Map<String, Scalars> allocation = new HashMap<>();
+    return plan(agents, frameworks, clusterTotal, now, RolePolicy.NONE);
+  }
+
+  static List<Grant> plan(List<Candidate> agents, List<Contender> frameworks, Scalars clusterTotal, Instant now,
+      RolePolicy roles) {
+    Map<String, Scalars> held = new HashMap<>(roles.held());
+    Map<String, List<Entry>> byRole = new HashMap<>();
+    TreeSet<Entry> order = new TreeSet<>(DrfPlanner::compare);
     for (Contender f : frameworks) {
-      allocation.put(f.frameworkId(), f.allocation());
+      Entry e = new Entry(f);
+      byRole.computeIfAbsent(f.role(), k -> new ArrayList<>()).add(e);
+      rekey(e, held, roles, clusterTotal);
+      order.add(e);
     }
-    Comparator<Contender> byShare = Comparator
-        .<Contender>comparingDouble(f -> allocation.get(f.frameworkId()).dominantShare(clusterTotal))
-        .thenComparing(Contender::name)
-        .thenComparing(Contender::frameworkId);
     List<Grant> grants = new ArrayList<>();
-    List<Contender> order = new ArrayList<>(frameworks);
+    List<Entry> served = new ArrayList<>();
     for (Candidate agent : agents) {
       ResourceSet remaining = agent.available();
       if (remaining.isEmpty()) {
         continue;
       }
-      // Only the framework served here changes its share, and it is done with this agent: one sort suffices.
-      order.sort(byShare);
-      for (Contender f : order) {
+      served.clear();
+      for (Entry e : order) {
+        Contender f = e.contender;
         if (agent.hasGpus() && !f.gpuAware()) {
           continue;
         }
-        ResourceSet offer = remaining.allocatableTo(f.role());
+        ResourceSet offer = withinLimit(remaining.allocatableTo(f.role()), roles.limits().get(f.role()),
+            held.getOrDefault(f.role(), Scalars.ZERO));
         if (offer.isEmpty()) {
           continue;
         }
@@ -70,14 +96,107 @@ final class DrfPlanner {
           continue;
         }
         grants.add(new Grant(agent.agentId(), f.frameworkId(), offer));
-        allocation.put(f.frameworkId(), allocation.get(f.frameworkId()).plus(Scalars.of(offer)));
+        Scalars amount = Scalars.of(offer);
+        e.allocation = e.allocation.plus(amount);
+        held.merge(f.role(), amount, Scalars::plus);
+        served.add(e);
         remaining = remaining.minus(offer);
         if (remaining.isEmpty()) {
           break;
         }
       }
+      // Shares grew only for the frameworks served here; a role crossing its guarantee moves all of its own.
+      for (Entry e : served) {
+        String role = e.contender.role();
+        boolean wasBelow = e.belowGuarantee;
+        order.remove(e);
+        rekey(e, held, roles, clusterTotal);
+        order.add(e);
+        if (wasBelow != e.belowGuarantee) {
+          for (Entry sibling : byRole.get(role)) {
+            if (sibling != e && order.remove(sibling)) {
+              rekey(sibling, held, roles, clusterTotal);
+              order.add(sibling);
+            }
+          }
+        }
+      }
     }
     return grants;
+  }
+
+  private static int compare(Entry a, Entry b) {
+    if (a.belowGuarantee != b.belowGuarantee) {
+      return a.belowGuarantee ? -1 : 1;
+    }
+    int byKey = Double.compare(a.key, b.key);
+    if (byKey != 0) {
+      return byKey;
+    }
+    int byName = a.contender.name().compareTo(b.contender.name());
+    return byName != 0 ? byName : a.contender.frameworkId().compareTo(b.contender.frameworkId());
+  }
+
+  private static void rekey(Entry e, Map<String, Scalars> held, RolePolicy roles, Scalars total) {
+    String role = e.contender.role();
+    e.key = e.allocation.dominantShare(total) / roles.weight(role);
+    Scalars guarantee = roles.guarantees().get(role);
+    e.belowGuarantee = guarantee != null && below(held.getOrDefault(role, Scalars.ZERO), guarantee);
+  }
+
+  private static boolean below(Scalars have, Scalars want) {
+    return have.cpus() < want.cpus() || have.mem() < want.mem() || have.disk() < want.disk()
+        || have.gpus() < want.gpus();
+  }
+
+  /**
+   * The offer cut so that the role stays within {@code limit} (NaN kinds are unlimited). Empty when no cpus or
+   * memory would be left: an offer of ports or disk alone launches nothing.
+   */
+  static ResourceSet withinLimit(ResourceSet offer, Scalars limit, Scalars held) {
+    if (limit == null || offer.isEmpty()) {
+      return offer;
+    }
+    double[] headroom = {
+        room(limit.cpus(), held.cpus()), room(limit.mem(), held.mem()), room(limit.disk(), held.disk()),
+        room(limit.gpus(), held.gpus())};
+    boolean cut = false;
+    for (int k = 0; k < KINDS.length; k++) {
+      cut |= offer.scalar(KINDS[k]) > headroom[k];
+    }
+    if (!cut) {
+      return offer;
+    }
+    ResourceSet.Builder out = ResourceSet.builder();
+    for (Resource r : offer.toProto()) {
+      int k = kind(r.getName());
+      if (r.getRangesCount() > 0) {
+        out.ranges(r.getName(), r.getRole(), dev.corral.api.Ranges.fromProto(r.getRangesList()));
+      } else if (k < 0) {
+        out.scalar(r.getName(), r.getRole(), r.getScalar());
+      } else {
+        double take = Math.min(r.getScalar(), headroom[k]);
+        headroom[k] -= take;
+        if (take > 1e-9) {
+          out.scalar(r.getName(), r.getRole(), take);
+        }
+      }
+    }
+    ResourceSet result = out.build();
+    return result.scalar("cpus") <= 1e-9 && result.scalar("mem") <= 1e-9 ? ResourceSet.EMPTY : result;
+  }
+
+  private static double room(double limit, double held) {
+    return Double.isNaN(limit) ? Double.POSITIVE_INFINITY : Math.max(0, limit - held);
+  }
+
+  private static int kind(String name) {
+    for (int k = 0; k < KINDS.length; k++) {
+      if (KINDS[k].equals(name)) {
+        return k;
+      }
+    }
+    return -1;
   }
 
   static Contender contender(Framework f) {

@@ -7,6 +7,7 @@ import dev.corral.common.EventLoop;
 import dev.corral.state.Store;
 import io.grpc.BindableService;
 import io.grpc.Status;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -55,6 +56,9 @@ public final class Master implements AutoCloseable {
   private final OfferCalls offerCalls;
   private final TaskCalls taskCalls;
   private final Reconciliations reconciliations;
+  private final Maintenance maintenance;
+  private final GroupCommit commitsForRoles;
+  private final OfferBook offers;
   private final List<BindableService> services;
   private final AtomicBoolean started = new AtomicBoolean();
 
@@ -65,14 +69,20 @@ public final class Master implements AutoCloseable {
     this.state = new MasterState(config, loop);
     this.gate = new Gate(loop);
     GroupCommit commits = new GroupCommit(store, state);
+    this.commitsForRoles = commits;
     OfferBook offers = new OfferBook(state);
+    this.offers = offers;
     this.allocator = new Allocator(state, offers);
     this.reconciliations = new Reconciliations(state);
     this.liveness = new AgentLiveness(state, offers, reconciliations);
-    AgentRegistrar registrar = new AgentRegistrar(state, commits, offers, allocator, liveness, reconciliations);
-    this.agentProtocol = new AgentProtocol(state, registrar, liveness, new StatusRouter(state, allocator));
+    this.maintenance = new Maintenance(state, commits, offers, allocator);
+    allocator.unavailability = maintenance::unavailability;
+    AgentRegistrar registrar = new AgentRegistrar(state, commits, offers, allocator, liveness, reconciliations,
+        maintenance);
+    this.agentProtocol = new AgentProtocol(state, registrar, liveness,
+        new StatusRouter(state, allocator, maintenance));
     this.subscriptions = new Subscriptions(state, commits, offers, allocator);
-    this.offerCalls = new OfferCalls(state, subscriptions, offers, allocator);
+    this.offerCalls = new OfferCalls(state, subscriptions, offers, allocator, commits);
     this.taskCalls = new TaskCalls(state, subscriptions, reconciliations);
     this.services = List.of(new AgentService(gate, agentProtocol),
         new SchedulerService(gate, subscriptions, offerCalls, taskCalls));
@@ -88,6 +98,9 @@ public final class Master implements AutoCloseable {
     }
     List<AgentInfo> agents = Registry.agents(store);
     List<FrameworkInfo> frameworks = Registry.frameworks(store);
+    Maintenance.Stored maintenanceState = Maintenance.read(store);
+    Map<String, RoleSettings> roleSettings = Roles.read(store);
+    Map<String, dev.corral.api.ResourceSet> reserved = Reservations.read(store);
     onLoopAndWait(() -> {
       for (FrameworkInfo info : frameworks) {
         Framework framework = new Framework(info.getFrameworkId(), FrameworkState.RECOVERED, info);
@@ -99,6 +112,9 @@ public final class Master implements AutoCloseable {
         agent.admitted = true;
         state.agents.put(agent.id, agent);
       }
+      maintenance.recover(maintenanceState);
+      roleSettings.forEach(state.roles::put);
+      reserved.forEach(state.reservations::put);
       loop.schedule(REREGISTER_TAG, config.agentReregisterTimeout(), () -> {
         if (!state.closed) {
           liveness.reregisterDeadline();
@@ -163,6 +179,249 @@ public final class Master implements AutoCloseable {
   /** Agents, frameworks and tasks by state and the offers outstanding, counted on the loop. */
   public CompletableFuture<MasterCounts> counts() {
     return onLoopFuture(() -> MasterViews.counts(state));
+  }
+
+  // ---- operator calls: each answers once its change is durable; OperatorException says why not ----
+
+  /**
+   * Drains the agent: it is no longer offered, frameworks are told to move their work off it, what is left
+   * after {@code grace} (null: never) is killed, and it ends DRAINED once nothing runs there.
+   */
+  public CompletableFuture<AgentEndpoint> drain(String agentId, Duration grace) {
+    return onLoopCall(result -> maintenance.drain(agentId, grace, result));
+  }
+
+  /** Stops offering the agent; its tasks keep running. */
+  public CompletableFuture<AgentEndpoint> deactivate(String agentId) {
+    return onLoopCall(result -> maintenance.deactivate(agentId, result));
+  }
+
+  /** Ends a drain or a deactivation: the agent is offered again. */
+  public CompletableFuture<AgentEndpoint> reactivate(String agentId) {
+    return onLoopCall(result -> maintenance.reactivate(agentId, result));
+  }
+
+  public CompletableFuture<List<MaintenanceWindow>> maintenanceSchedule() {
+    return onLoopFuture(maintenance::schedule);
+  }
+
+  /** Replaces the maintenance schedule; offers of the machines in it carry their window from now on. */
+  public CompletableFuture<List<MaintenanceWindow>> setMaintenanceSchedule(List<MaintenanceWindow> windows) {
+    return onLoopCall(result -> maintenance.setSchedule(windows, result));
+  }
+
+  /** The agents on these machines drain with no grace (their tasks are killed now). */
+  public CompletableFuture<List<AgentEndpoint>> machinesDown(List<MachineId> machines) {
+    return onLoopCall(result -> maintenance.machinesDown(machines, result));
+  }
+
+  /** The agents on these machines are reactivated. */
+  public CompletableFuture<List<AgentEndpoint>> machinesUp(List<MachineId> machines) {
+    return onLoopCall(result -> maintenance.machinesUp(machines, result));
+  }
+
+  // ---- dynamic reservations ----
+
+  /**
+   * Reserves unreserved scalar resources of a connected agent for roles (each resource names its role). The
+   * agent's outstanding offers are rescinded first; what is reserved must be free (not used by tasks).
+   */
+  public CompletableFuture<AgentEndpoint> reserve(String agentId, List<dev.corral.api.v1.Resource> resources) {
+    return onLoopCall(result -> changeReservation(agentId, resources, true, result));
+  }
+
+  /** Gives dynamically reserved resources back to {@code *}; they must not be in use by tasks. */
+  public CompletableFuture<AgentEndpoint> unreserve(String agentId, List<dev.corral.api.v1.Resource> resources) {
+    return onLoopCall(result -> changeReservation(agentId, resources, false, result));
+  }
+
+  private void changeReservation(String agentId, List<dev.corral.api.v1.Resource> resources, boolean reserve,
+      CompletableFuture<AgentEndpoint> result) {
+    Agent agent = state.agents.get(agentId);
+    if (agent == null || !agent.admitted) {
+      throw new OperatorException(404, "agent '" + agentId + "' is unknown to the master (see corral node list)");
+    }
+    if (!agent.state.isConnected()) {
+      throw new OperatorException(409, "agent " + agentId + " is " + agent.state + "; reserve on connected agents");
+    }
+    if (resources.isEmpty()) {
+      throw new OperatorException(400, "resources: must name at least one resource");
+    }
+    dev.corral.api.ResourceSet.Builder b = dev.corral.api.ResourceSet.builder();
+    for (int i = 0; i < resources.size(); i++) {
+      dev.corral.api.v1.Resource r = resources.get(i);
+      String at = "resources[" + i + "]";
+      if (r.getName().isBlank()) {
+        throw new OperatorException(400, at + ".name: is required");
+      }
+      if (r.getRangesCount() > 0 || !(r.getScalar() > 0)) {
+        throw new OperatorException(400, at + ".scalar: must be a positive amount (only scalars can be reserved)");
+      }
+      if (r.getRole().isBlank() || r.getRole().equals(dev.corral.api.ResourceSet.UNRESERVED)) {
+        throw new OperatorException(400, at + ".role: must name the role to reserve for, not '" + r.getRole() + "'");
+      }
+      b.scalar(r.getName(), r.getRole(), r.getScalar());
+    }
+    dev.corral.api.ResourceSet change = b.build();
+    offers.rescindAll(agent);
+    dev.corral.api.ResourceSet free = Resources.clampedMinus(agent.total, agent.used);
+    dev.corral.api.ResourceSet current = state.reservations.of(agentId);
+    dev.corral.api.ResourceSet next;
+    if (reserve) {
+      for (dev.corral.api.v1.Resource r : change.toProto()) {
+        double left = free.scalar(r.getName(), dev.corral.api.ResourceSet.UNRESERVED);
+        if (left + 1e-6 < r.getScalar()) {
+          throw new OperatorException(409, "agent " + agentId + " has " + Resources.number(left) + " " + r.getName()
+              + " unreserved and free, less than the " + Resources.number(r.getScalar()) + " asked for");
+        }
+      }
+      next = current.plus(change);
+    } else {
+      if (!current.contains(change)) {
+        throw new OperatorException(409, "agent " + agentId + " has no such dynamic reservation; it has " + current);
+      }
+      if (!free.contains(change)) {
+        throw new OperatorException(409, "tasks on agent " + agentId + " use part of " + change
+            + "; it can be unreserved once they end");
+      }
+      next = current.minus(change);
+    }
+    commitsForRoles.persist(Reservations.op(agentId, next), error -> {
+      if (error != null) {
+        result.completeExceptionally(new OperatorException(503, "could not persist the reservation: "
+            + error.getMessage()));
+        return;
+      }
+      state.reservations.put(agentId, next);
+      Agent now = state.agents.get(agentId);
+      state.setAgentTotal(now, state.reservations.apply(agentId,
+          dev.corral.api.ResourceSet.fromProto(now.info.getResourcesList())));
+      offers.rescindAll(now);
+      allocator.agentChanged(agentId);
+      result.complete(MasterViews.endpoint(now));
+    });
+  }
+
+  // ---- roles: weights and quota ----
+
+  /** Every role with settings or frameworks, by name. */
+  public CompletableFuture<List<RoleView>> roles() {
+    return onLoopFuture(this::roleViews);
+  }
+
+  /** Sets a role's weight (positive; 1 is the default). Answers once durable. */
+  public CompletableFuture<RoleView> setWeight(String role, double weight) {
+    return onLoopCall(result -> {
+      requireRole(role);
+      if (!(weight > 0) || Double.isInfinite(weight)) {
+        throw new OperatorException(400, "weight: must be a positive number, got " + weight);
+      }
+      changeRole(role, state.roles.get(role).withWeight(weight), result);
+    });
+  }
+
+  /**
+   * Sets a role's quota: {@code guarantee} (offered first until met; kinds left out are 0) and {@code limit}
+   * (never allocated beyond; kinds left out are unlimited). Kinds are cpus, mem, disk and gpus.
+   */
+  public CompletableFuture<RoleView> setQuota(String role, Map<String, Double> guarantee, Map<String, Double> limit) {
+    return onLoopCall(result -> {
+      requireRole(role);
+      Scalars g = guarantee == null ? null : quotaScalars(guarantee, "guarantee", 0);
+      Scalars l = limit == null ? null : quotaScalars(limit, "limit", Double.NaN);
+      if (g != null && l != null) {
+        double[][] pairs = {{g.cpus(), l.cpus()}, {g.mem(), l.mem()}, {g.disk(), l.disk()}, {g.gpus(), l.gpus()}};
+        String[] kinds = {"cpus", "mem", "disk", "gpus"};
+        for (int k = 0; k < kinds.length; k++) {
+          if (!Double.isNaN(pairs[k][1]) && pairs[k][0] > pairs[k][1]) {
+            throw new OperatorException(400, "guarantee." + kinds[k] + ": " + pairs[k][0] + " is above limit."
+                + kinds[k] + " " + pairs[k][1]);
+          }
+        }
+      }
+      changeRole(role, state.roles.get(role).withQuota(g, l), result);
+    });
+  }
+
+  /** Removes a role's quota (its weight stays). */
+  public CompletableFuture<RoleView> removeQuota(String role) {
+    return onLoopCall(result -> {
+      requireRole(role);
+      RoleSettings s = state.roles.get(role);
+      if (s.guarantee() == null && s.limit() == null) {
+        throw new OperatorException(404, "role '" + role + "' has no quota");
+      }
+      changeRole(role, s.withQuota(null, null), result);
+    });
+  }
+
+  private static void requireRole(String role) {
+    if (role == null || role.isBlank() || role.equals("*") || !role.matches("[A-Za-z0-9_.\\-/]+")) {
+      throw new OperatorException(400, "role: must be a role name (letters, digits, '_', '-', '.', '/'), not '"
+          + role + "'");
+    }
+  }
+
+  private static Scalars quotaScalars(Map<String, Double> amounts, String path, double absent) {
+    double[] v = {absent, absent, absent, absent};
+    amounts.forEach((kind, amount) -> {
+      int k = switch (kind) {
+        case "cpus" -> 0;
+        case "mem" -> 1;
+        case "disk" -> 2;
+        case "gpus" -> 3;
+        default -> throw new OperatorException(400, path + "." + kind
+            + ": unknown resource (quota is of cpus, mem, disk and gpus)");
+      };
+      if (amount == null || amount < 0 || amount.isNaN() || amount.isInfinite()) {
+        throw new OperatorException(400, path + "." + kind + ": must be a number, 0 or more");
+      }
+      v[k] = amount;
+    });
+    return new Scalars(v[0], v[1], v[2], v[3]);
+  }
+
+  private void changeRole(String role, RoleSettings next, CompletableFuture<RoleView> result) {
+    commitsForRoles.persist(Roles.op(role, next), error -> {
+      if (error != null) {
+        result.completeExceptionally(new OperatorException(503, "could not persist role " + role + ": "
+            + error.getMessage()));
+        return;
+      }
+      state.roles.put(role, next);
+      allocator.allChanged();
+      result.complete(roleViews().stream().filter(r -> r.role().equals(role)).findFirst()
+          .orElse(new RoleView(role, 1.0, Map.of(), Map.of(), Map.of(), 0)));
+    });
+  }
+
+  private List<RoleView> roleViews() {
+    Map<String, Scalars> held = new java.util.TreeMap<>();
+    Map<String, Integer> count = new java.util.HashMap<>();
+    for (Framework f : state.frameworks.values()) {
+      held.merge(f.role(), f.allocated.plus(f.offered), Scalars::plus);
+      count.merge(f.role(), 1, Integer::sum);
+    }
+    state.roles.all().keySet().forEach(r -> held.putIfAbsent(r, Scalars.ZERO));
+    List<RoleView> out = new ArrayList<>();
+    held.forEach((role, h) -> {
+      RoleSettings s = state.roles.get(role);
+      out.add(new RoleView(role, s.weight(), RoleSettings.map(s.guarantee()), RoleSettings.map(s.limit()),
+          RoleSettings.map(h), count.getOrDefault(role, 0)));
+    });
+    return out;
+  }
+
+  private <T> CompletableFuture<T> onLoopCall(java.util.function.Consumer<CompletableFuture<T>> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    loop.execute(() -> {
+      try {
+        work.accept(result);
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
   }
 
   private <T> CompletableFuture<T> onLoopFuture(java.util.function.Supplier<T> work) {
@@ -296,6 +555,10 @@ public final class Master implements AutoCloseable {
 
   Allocator allocator() {
     return allocator;
+  }
+
+  Maintenance maintenance() {
+    return maintenance;
   }
 
   Reconciliations reconciliations() {

@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param masterId                   names this master in {@code AgentRegistered} and {@code Subscribed}
  * @param agentHeartbeatTimeout      an agent that sends nothing for this long is disconnected
  * @param agentReregisterTimeout     after start, agents admitted in the store that have not re-registered
- *                                   within this time are marked unreachable
+ *                                   within this time are marked unreachable; an agent that comes back after
+ *                                   being gone this long is told to kill the tasks it still runs
  * @param allocationDelay            the coalescing window: changes within it are allocated in one pass
  * @param defaultRefuse              how long declined or left-over resources are filtered when a call names
  *                                   no {@code refuse_seconds}
@@ -22,6 +23,12 @@ public record MasterConfig(
     Duration allocationDelay,
     Duration defaultRefuse,
     Duration schedulerHeartbeatInterval) {
+
+  /**
+   * Dead agents are found within this (Mesos: 75 s). Agents heartbeat every 3 s with it, so three heartbeats
+   * must go missing; a crashed agent's closed stream is noticed at once anyway.
+   */
+  public static final Duration DEFAULT_AGENT_TIMEOUT = Duration.ofSeconds(9);
 
   /** The interval agents are asked to heartbeat at, unless a third of the timeout is shorter. */
   static final Duration AGENT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
@@ -39,7 +46,7 @@ public record MasterConfig(
   }
 
   public static MasterConfig defaults() {
-    return new MasterConfig("master", Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofMillis(2),
+    return new MasterConfig("master", DEFAULT_AGENT_TIMEOUT, Duration.ofMinutes(10), Duration.ofMillis(2),
         Duration.ofSeconds(5), Duration.ofSeconds(15));
   }
 

@@ -46,6 +46,10 @@ final class MasterState {
   };
   static final int REMEMBERED_REMOVED_TASKS = 1000;
   final Map<String, Offer> offers = new LinkedHashMap<>();
+  /** Role weights and quota (hard state, see {@link Roles}). */
+  final Roles roles = new Roles();
+  /** Dynamic reservations (hard state, see {@link Reservations}). */
+  final Reservations reservations = new Reservations();
   /** Which agent each registered agent stream belongs to. */
   final Map<Link<MasterMessage>, String> agentLinks = new IdentityHashMap<>();
   /** Which framework each subscription stream belongs to. */

@@ -34,8 +34,11 @@ final class OfferCalls {
   private final Subscriptions subscriptions;
   private final OfferBook offers;
   private final Allocator allocator;
+  private final GroupCommit commits;
 
-  OfferCalls(MasterState state, Subscriptions subscriptions, OfferBook offers, Allocator allocator) {
+  OfferCalls(MasterState state, Subscriptions subscriptions, OfferBook offers, Allocator allocator,
+      GroupCommit commits) {
+    this.commits = commits;
     this.state = state;
     this.subscriptions = subscriptions;
     this.offers = offers;
@@ -48,6 +51,42 @@ final class OfferCalls {
 
   void accept(AcceptCall call) {
     Framework framework = subscriptions.requireSubscribed(call.getFrameworkId());
+    boolean reserving = call.getOperationsList().stream().anyMatch(op -> op.hasReserve() || op.hasUnreserve());
+    Set<String> ids = new LinkedHashSet<>(call.getOfferIdsList());
+    if (!reserving || offerProblem(framework, ids) != null) {
+      acceptNow(framework, call, null);
+      return;
+    }
+    // Reservations are stored before anything is launched on them; the offers stay outstanding meanwhile.
+    String agentId = state.offers.get(ids.iterator().next()).agentId;
+    ResourceSet offered = ResourceSet.EMPTY;
+    for (String id : ids) {
+      offered = offered.plus(state.offers.get(id).resources);
+    }
+    ResourceSet[] shaped = ReservationOps.apply(framework.role(), offered, state.reservations.of(agentId),
+        call.getOperationsList());
+    ResourceSet reserved = shaped[1];
+    String frameworkId = framework.id;
+    commits.persist(Reservations.op(agentId, reserved), error -> {
+      Framework f = state.frameworks.get(frameworkId);
+      if (error != null) {
+        log.warn("could not persist the reservations of framework {} on agent {}: {}", frameworkId, agentId,
+            error.getMessage());
+        return; // nothing launched; the offers stay outstanding and the framework may try again
+      }
+      state.reservations.put(agentId, reserved);
+      Agent agent = state.agents.get(agentId);
+      if (agent != null) {
+        state.setAgentTotal(agent, state.reservations.apply(agentId, ResourceSet.fromProto(agent.info.getResourcesList())));
+      }
+      if (f != null && f.isConnected()) {
+        acceptNow(f, call, shaped[0]);
+      }
+    });
+  }
+
+  /** The launches of an ACCEPT; {@code reshaped}, when not null, replaces the offers' resources (after reservations). */
+  private void acceptNow(Framework framework, AcceptCall call, ResourceSet reshaped) {
     List<TaskInfo> tasks = new ArrayList<>();
     for (Operation op : call.getOperationsList()) {
       if (op.hasLaunch()) {
@@ -80,6 +119,9 @@ final class OfferCalls {
       Offer offer = state.offers.get(id);
       left = left.plus(offer.resources);
       offers.remove(offer, OfferState.ACCEPTED);
+    }
+    if (reshaped != null) {
+      left = reshaped;
     }
     Set<String> inCall = new HashSet<>();
     for (Operation op : call.getOperationsList()) {

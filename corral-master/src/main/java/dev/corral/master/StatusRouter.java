@@ -19,10 +19,12 @@ final class StatusRouter {
 
   private final MasterState state;
   private final Allocator allocator;
+  private final Maintenance maintenance;
 
-  StatusRouter(MasterState state, Allocator allocator) {
+  StatusRouter(MasterState state, Allocator allocator, Maintenance maintenance) {
     this.state = state;
     this.allocator = allocator;
+    this.maintenance = maintenance;
   }
 
   void statusUpdate(Agent agent, TaskStatus reported) {
@@ -49,6 +51,7 @@ final class StatusRouter {
       task.latest = status;
       if (TaskLifecycle.isTerminal(to) && state.releaseResources(task)) {
         allocator.agentChanged(agent.id);
+        maintenance.checkDrained(agent);
       }
     } else {
       log.debug("status {} of task {} unknown to the master; forwarding it", status.getState(), status.getTaskId());

@@ -107,6 +107,11 @@ final class Subscriptions {
         .setHeartbeatIntervalSeconds(state.config.schedulerHeartbeatInterval().toMillis() / 1000.0)
         .setMasterId(state.config.masterId())).build());
     scheduleHeartbeat(framework);
+    for (Agent agent : state.agents.values()) {
+      if (agent.mode == MaintenanceMode.DRAINING) {
+        framework.send(Maintenance.drainEvent(agent));
+      }
+    }
     allocator.allChanged();
   }
 

@@ -49,6 +49,20 @@ class LifecycleTest {
   }
 
   @Test
+  void maintenanceModes() {
+    Map<MaintenanceMode, Set<MaintenanceMode>> legal = Map.of(
+        MaintenanceMode.ACTIVE, Set.of(MaintenanceMode.DRAINING, MaintenanceMode.DEACTIVATED),
+        MaintenanceMode.DRAINING, Set.of(MaintenanceMode.DRAINED, MaintenanceMode.ACTIVE),
+        MaintenanceMode.DRAINED, Set.of(MaintenanceMode.ACTIVE),
+        MaintenanceMode.DEACTIVATED, Set.of(MaintenanceMode.ACTIVE, MaintenanceMode.DRAINING));
+    checkEveryPair(MaintenanceMode.class, MaintenanceMode.TRANSITIONS, legal);
+    assertThat(MaintenanceMode.ACTIVE.offered()).isTrue();
+    for (MaintenanceMode m : MaintenanceMode.values()) {
+      assertThat(m.offered()).as(m.name()).isEqualTo(m == MaintenanceMode.ACTIVE);
+    }
+  }
+
+  @Test
   void entriesEnforceTheirTables() {
     Offer offer = new Offer("o", "f", "a", dev.corral.api.ResourceSet.EMPTY);
     offer.moveTo(OfferState.DECLINED);

@@ -36,12 +36,12 @@ class ResourcesTest {
   @Test
   void configDefaultsAndValidation() {
     MasterConfig d = MasterConfig.defaults();
-    assertThat(d.agentHeartbeatTimeout()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(d.agentHeartbeatTimeout()).isEqualTo(Duration.ofSeconds(9));
     assertThat(d.agentReregisterTimeout()).isEqualTo(Duration.ofMinutes(10));
     assertThat(d.allocationDelay()).isEqualTo(Duration.ofMillis(2));
     assertThat(d.defaultRefuse()).isEqualTo(Duration.ofSeconds(5));
     assertThat(d.schedulerHeartbeatInterval()).isEqualTo(Duration.ofSeconds(15));
-    assertThat(d.agentHeartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(d.agentHeartbeatInterval()).isEqualTo(Duration.ofSeconds(3));
     assertThat(d.withAgentHeartbeatTimeout(Duration.ofSeconds(3)).agentHeartbeatInterval())
         .isEqualTo(Duration.ofSeconds(1));
     assertThatThrownBy(() -> d.withAgentHeartbeatTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);

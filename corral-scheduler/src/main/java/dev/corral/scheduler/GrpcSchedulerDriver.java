@@ -135,6 +135,8 @@ public final class GrpcSchedulerDriver implements SchedulerDriver {
       case RESCIND -> scheduler.rescinded(event.getRescind().getOfferId());
       case UPDATE -> scheduler.update(event.getUpdate().getStatus());
       case FAILURE -> scheduler.failure(event.getFailure().getAgentId(), event.getFailure().getMessage());
+      case DRAIN -> scheduler.draining(event.getDrain().getAgentId(), event.getDrain().getDraining(),
+          event.getDrain().getDeadlineMillis());
       case ERROR -> log.warn("master error for {}: {}", framework.getName(), event.getError().getMessage());
       case HEARTBEAT, KIND_NOT_SET -> { }
     }

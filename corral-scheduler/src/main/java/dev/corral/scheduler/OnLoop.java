@@ -45,6 +45,11 @@ public final class OnLoop implements Scheduler {
   }
 
   @Override
+  public void draining(String agentId, boolean draining, long deadlineMillis) {
+    loop.execute(() -> target.draining(agentId, draining, deadlineMillis));
+  }
+
+  @Override
   public void disconnected(String reason) {
     loop.execute(() -> target.disconnected(reason));
   }

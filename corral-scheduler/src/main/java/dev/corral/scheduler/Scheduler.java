@@ -22,6 +22,13 @@ public interface Scheduler {
 
   void failure(String agentId, String message);
 
+  /**
+   * An operator drains the agent ({@code draining}), or ended its drain. Frameworks that can move their work
+   * elsewhere should; what is still there at {@code deadlineMillis} (epoch ms, 0 for none) is killed by the
+   * master. The default ignores it.
+   */
+  default void draining(String agentId, boolean draining, long deadlineMillis) {}
+
   /** The subscription broke; the driver re-subscribes by itself and calls {@link #subscribed} again. */
   void disconnected(String reason);
 }

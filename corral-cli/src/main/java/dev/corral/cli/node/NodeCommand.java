@@ -10,7 +10,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code corral node}: the group of the agents' commands. */
-@Command(name = "node", description = "Inspect the cluster's nodes (agents).", mixinStandardHelpOptions = true)
+@Command(name = "node", description = "Inspect and maintain the cluster's nodes (agents).", mixinStandardHelpOptions = true)
 public final class NodeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -19,7 +19,10 @@ public final class NodeCommand implements Callable<Integer> {
   public static CommandLine commandLine(Supplier<ApiClient> api) {
     return new CommandLine(new NodeCommand())
         .addSubcommand(new NodeListCommand(api))
-        .addSubcommand(new NodeMetricsCommand(api));
+        .addSubcommand(new NodeMetricsCommand(api))
+        .addSubcommand(new NodeDrainCommand(api))
+        .addSubcommand(new NodeDeactivateCommand(api))
+        .addSubcommand(new NodeReactivateCommand(api));
   }
 
   @Override

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code corral node list [--json]}: the master's agents ({@code GET /master/slaves}). */
-@Command(name = "list", description = "List the agents: id, hostname, state, resources used/total.",
+@Command(name = "list", description = "List the agents: id, hostname, state (active, draining, drained,"
+    + " deactivated, unreachable), resources used/total.",
     mixinStandardHelpOptions = true)
 public final class NodeListCommand implements Callable<Integer> {
   @Spec
@@ -38,7 +39,7 @@ public final class NodeListCommand implements Callable<Integer> {
     }
     Table table = Table.withHeaders("ID", "HOSTNAME", "STATE", "CPUS", "MEM", "DISK", "HTTP");
     for (JsonNode a : body.path("slaves")) {
-      table.row(a.path("id").asText(), a.path("hostname").asText(), a.path("state").asText(),
+      table.row(a.path("id").asText(), a.path("hostname").asText(), NodeState.of(a),
           usage(a, "cpus"), usage(a, "mem"), usage(a, "disk"), a.path("http_address").asText());
     }
     table.print(out);

@@ -58,7 +58,7 @@ public final class ServicesBenchmark implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--scenarios", defaultValue = "a,b,heap", split = ",",
-      description = "Which scenarios to run, of a, b, heap (default: ${DEFAULT-VALUE}).")
+      description = "Which scenarios to run, of a, b, heap, c1m (default: ${DEFAULT-VALUE}).")
   List<String> scenarios;
 
   @Option(names = "--store", defaultValue = "zk",
@@ -90,6 +90,17 @@ public final class ServicesBenchmark implements Callable<Integer> {
 
   @Option(names = "--heap-agents", defaultValue = "2000", description = "Agents in the heap scenario (default: ${DEFAULT-VALUE}).")
   int heapAgents;
+
+  @Option(names = "--c1m-apps", defaultValue = "1000", description = "Apps in the placement scenario (default: ${DEFAULT-VALUE}).")
+  int c1mApps;
+
+  @Option(names = "--c1m-instances", defaultValue = "1000",
+      description = "Instances per app in the placement scenario (default: ${DEFAULT-VALUE}).")
+  int c1mInstances;
+
+  @Option(names = "--c1m-agents", defaultValue = "5000",
+      description = "Agents in the placement scenario (default: ${DEFAULT-VALUE}).")
+  int c1mAgents;
 
   @Option(names = "--agent-resources", defaultValue = "cpus:16;mem:65536;disk:65536;ports:[31000-32000]",
       description = "What each simulated agent offers (default: ${DEFAULT-VALUE}).")
@@ -152,7 +163,8 @@ public final class ServicesBenchmark implements Callable<Integer> {
           case "a" -> figures.set("a", scenarioA(storeKind, transportKind, dir.resolve("a")));
           case "b" -> figures.set("b", scenarioB(storeKind, transportKind, dir.resolve("b")));
           case "heap" -> figures.set("heap", scenarioHeap(storeKind, transportKind, dir.resolve("heap")));
-          default -> throw new IllegalArgumentException("unknown scenario '" + s + "'; use a, b or heap");
+          case "c1m" -> figures.set("c1m", scenarioC1m(storeKind, transportKind, dir.resolve("c1m")));
+          default -> throw new IllegalArgumentException("unknown scenario '" + s + "'; use a, b, heap or c1m");
         }
       }
     } finally {
@@ -205,6 +217,62 @@ public final class ServicesBenchmark implements Callable<Integer> {
       f.put("allRunningMillis", millisSince(t0));
       f.set("api", load.stop());
       f.put("apiPostedApps", f.path("api").path("POST_APP").path("count").asInt());
+    }
+    return f;
+  }
+
+  /**
+   * Placement throughput in the shape of Nomad's C1M: {@code c1mApps} apps × {@code c1mInstances} instances,
+   * each app constrained by attribute to half of the agents ({@code zone LIKE z[0-4]} or {@code z[5-9]}), on
+   * {@code c1mAgents} agents, persisted. Reports tasks/s placed (the agent got the launch: TASK_STARTING) and
+   * tasks/s RUNNING (acknowledged), from the first POST.
+   */
+  private ObjectNode scenarioC1m(StoreKind storeKind, Transport transportKind, Path dir) throws Exception {
+    ObjectNode f = Json.mapper().createObjectNode();
+    long tasks = (long) c1mApps * c1mInstances;
+    f.put("agents", c1mAgents);
+    f.put("apps", c1mApps);
+    f.put("instancesPerApp", c1mInstances);
+    f.put("tasks", tasks);
+    try (Setup s = Setup.start(this, storeKind, transportKind, dir, c1mAgents)) {
+      LongAdder running = s.counter.watch("bench_c1m_", TaskState.TASK_RUNNING);
+      LongAdder placed = s.counter.watch("bench_c1m_", noStarting ? TaskState.TASK_RUNNING : TaskState.TASK_STARTING);
+      say("[c1m] POST %,d apps of %,d instances (zone constraints) on %,d agents", c1mApps, c1mInstances, c1mAgents);
+      AtomicInteger next = new AtomicInteger();
+      long t0 = System.nanoTime();
+      ExecutorService pool = Executors.newFixedThreadPool(clients);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+          done.add(pool.submit(() -> {
+            int i;
+            while ((i = next.getAndIncrement()) < c1mApps) {
+              ObjectNode app = HttpApi.portlessSleepApp("/bench/c1m/app-" + String.format("%05d", i), c1mInstances);
+              app.put("cpus", 0.001).put("mem", 1);
+              app.putArray("constraints").addArray().add("zone").add("LIKE").add(i % 2 == 0 ? "z[0-4]" : "z[5-9]");
+              s.api.createApp(app);
+            }
+            return null;
+          }));
+        }
+        for (Future<?> d : done) {
+          d.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      f.put("allPostedMillis", millisSince(t0));
+      await("[c1m] placed", placed, tasks, t0, s.agents);
+      long placedMillis = millisSince(t0);
+      await("[c1m] RUNNING", running, tasks, t0, s.agents);
+      long runningMillis = millisSince(t0);
+      f.put("allPlacedMillis", placedMillis);
+      f.put("allRunningMillis", runningMillis);
+      f.put("placedPerSecond", Math.round(tasks * 1000.0 / Math.max(1, placedMillis)));
+      f.put("runningPerSecond", Math.round(tasks * 1000.0 / Math.max(1, runningMillis)));
+      f.put("usedHeapAfterGcMiB", HeapProbe.mib(HeapProbe.usedAfterGc()));
+      say("[c1m] %,d tasks: placed %,d/s, RUNNING %,d/s (target >= 20,000/s; Nomad C1M 3,750/s)", tasks,
+          f.path("placedPerSecond").asLong(), f.path("runningPerSecond").asLong());
     }
     return f;
   }
@@ -315,6 +383,7 @@ public final class ServicesBenchmark implements Callable<Integer> {
 
   SimulationConfig fleetConfig(int count) {
     return SimulationConfig.builder(count).resources(agentResources).reportStarting(!noStarting)
+        .attributes(i -> List.of(SimulatedAgents.attribute("zone", "z" + (i % 10))))
         .launchToRunning(Duration.ofMillis(launchDelayMillis)).build();
   }
 
@@ -354,6 +423,16 @@ public final class ServicesBenchmark implements Callable<Integer> {
       printApi(out, a.get("api"));
       out.printf("  GET of the app with its %,d tasks: %,d ms (tasksRunning %,d)%n", a.get("instances").asInt(),
           a.get("getBigAppMillis").asLong(), a.get("tasksRunningByApi").asInt());
+    }
+    JsonNode c = f.get("c1m");
+    if (c != null) {
+      out.printf("C1M: %,d apps × %,d instances = %,d tasks (zone constraints) on %,d agents, persisted%n",
+          c.get("apps").asInt(), c.get("instancesPerApp").asInt(), c.get("tasks").asLong(), c.get("agents").asInt());
+      out.printf("  placed:  %,d tasks/s (all after %,d ms)   (target >= 20,000/s; Nomad C1M: 3,750/s)%n",
+          c.get("placedPerSecond").asLong(), c.get("allPlacedMillis").asLong());
+      out.printf("  RUNNING: %,d tasks/s (all after %,d ms); all POSTed after %,d ms; heap after GC %,d MiB%n",
+          c.get("runningPerSecond").asLong(), c.get("allRunningMillis").asLong(), c.get("allPostedMillis").asLong(),
+          c.get("usedHeapAfterGcMiB").asLong());
     }
     JsonNode b = f.get("b");
     if (b != null) {

@@ -6,6 +6,7 @@ import dev.corral.dns.ServiceDiscovery;
 import dev.corral.gateway.AccessCheck;
 import dev.corral.gateway.AgentDirectory;
 import dev.corral.gateway.Gateway;
+import dev.corral.gateway.NodeOperations;
 import dev.corral.master.Master;
 import dev.corral.master.MasterConfig;
 import dev.corral.packages.PackageManager;
@@ -66,6 +67,7 @@ public final class MasterNode implements AutoCloseable {
   private ServiceScheduler services;
   private DnsConfig dns;
   private ServiceDiscovery discovery;
+  private java.util.function.UnaryOperator<MasterConfig> masterConfig = c -> c;
 
   public MasterNode(Options options) {
     this.options = options;
@@ -74,6 +76,12 @@ public final class MasterNode implements AutoCloseable {
   /** Runs the DNS server and the discovery endpoint (with the VIP table agents follow) too (docs/dns.md); before {@link #start}. */
   public MasterNode withDns(DnsConfig config) {
     this.dns = config;
+    return this;
+  }
+
+  /** Adjusts the master's settings (e.g. the agent timeout) from the defaults; before {@link #start}. */
+  public MasterNode withMasterConfig(java.util.function.UnaryOperator<MasterConfig> adjust) {
+    this.masterConfig = adjust;
     return this;
   }
 
@@ -89,7 +97,7 @@ public final class MasterNode implements AutoCloseable {
 
     ThreadEventLoop masterLoop = new ThreadEventLoop("master", Clock.systemUTC());
     started.add(masterLoop::shutdown);
-    Master master = new Master(MasterConfig.defaults(), store, masterLoop);
+    Master master = new Master(masterConfig.apply(MasterConfig.defaults()), store, masterLoop);
     master.start();
     started.add(master);
 
@@ -143,7 +151,7 @@ public final class MasterNode implements AutoCloseable {
     PackageManager packages = PackageManager.overHttp(store, this::selfUri,
         PackageManager.bundledCatalog(System.getProperty("corral.home")));
     Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets, AgentDirectory.of(master),
-        AccessCheck.ALLOW_ALL);
+        AccessCheck.ALLOW_ALL).withNodeOperations(NodeOperations.of(master));
     started.add(gateway);
     http = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;

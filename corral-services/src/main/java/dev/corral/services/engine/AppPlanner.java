@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -35,6 +36,8 @@ import java.util.function.Supplier;
  * deleted app's instances are all decommissioned. An app held by its deployment (a later step) is left
  * alone. An instance unreachable for {@code unreachableStrategy.inactiveAfterSeconds} is decommissioned (and
  * so replaced), and forgotten after {@code expungeAfterSeconds}. Decommissioning an instance with a live task sends a kill; without one, it is expunged.
+ * Instances on a draining agent are replaced like those of an older config: by the same rolling rules, so a
+ * drain never takes the app below its health floor.
  */
 final class AppPlanner {
   private AppPlanner() {}
@@ -46,6 +49,12 @@ final class AppPlanner {
    */
   static List<Effect> plan(String appId, AppDefinition app, boolean deleted, boolean held,
       Collection<Instance> instances, Instant now, Supplier<String> newInstanceId) {
+    return plan(appId, app, deleted, held, instances, now, newInstanceId, Set.of());
+  }
+
+  /** As above; instances whose task is on one of {@code drainingAgents} are replaced elsewhere. */
+  static List<Effect> plan(String appId, AppDefinition app, boolean deleted, boolean held,
+      Collection<Instance> instances, Instant now, Supplier<String> newInstanceId, Set<String> drainingAgents) {
     List<Effect> effects = new ArrayList<>();
     List<Instance> current = new ArrayList<>();
     List<Instance> old = new ArrayList<>();
@@ -68,7 +77,8 @@ final class AppPlanner {
         decommission(i, OptionalDouble.empty(), effects);
         continue;
       }
-      if (!deleted && app != null && i.configVersion().equals(app.configVersion())) {
+      boolean draining = i.task() != null && drainingAgents.contains(i.task().agentId());
+      if (!deleted && app != null && i.configVersion().equals(app.configVersion()) && !draining) {
         current.add(i);
       } else {
         old.add(i);

@@ -85,6 +85,8 @@ public final class Engine implements Scheduler {
   /** Whether the master may be holding offers back from us (suppressed, or declined with a long filter). */
   private boolean offersFiltered = true;
   private boolean suppressed;
+  /** Agents the master drains (soft state: the master repeats them after every subscription). */
+  private final Set<String> drainingAgents = new LinkedHashSet<>();
 
   public Engine(ServicesConfig config, Store store, EventLoop loop) {
     this(config, store, loop, new EventBus(loop.clock()));
@@ -198,6 +200,8 @@ public final class Engine implements Scheduler {
   public void subscribed(String frameworkId) {
     loop.assertInLoop();
     subscribed = true;
+    // The master repeats the agents that drain right after this; one whose drain ended meanwhile is gone.
+    drainingAgents.clear();
     if (frameworkId.equals(model.frameworkId())) {
       frameworkIdDurable = true;
       afterSubscribed();
@@ -269,6 +273,31 @@ public final class Engine implements Scheduler {
     log.warn("agent {} failed: {}", agentId, message);
   }
 
+  /**
+   * An agent drains (or its drain ended): every app with an instance there is re-planned, which replaces
+   * those instances elsewhere by the app's upgrade strategy (see {@link AppPlanner}).
+   */
+  @Override
+  public void draining(String agentId, boolean draining, long deadlineMillis) {
+    loop.assertInLoop();
+    boolean changed = draining ? drainingAgents.add(agentId) : drainingAgents.remove(agentId);
+    if (!changed) {
+      return;
+    }
+    log.info("agent {} {}", agentId, draining ? "drains: moving its instances elsewhere" : "no longer drains");
+    Set<String> apps = new LinkedHashSet<>();
+    for (Instance i : model.instances()) {
+      if (i.task() != null && agentId.equals(i.task().agentId())) {
+        apps.add(i.appId());
+      }
+    }
+    Batch b = new Batch();
+    for (String appId : apps) {
+      apply(b, replan(appId));
+    }
+    commit(b);
+  }
+
   /** A task status: apply it, re-plan the app, persist, and only then acknowledge. */
   @Override
   public void update(TaskStatus status) {
@@ -314,7 +343,7 @@ public final class Engine implements Scheduler {
   private boolean mayChangePlan(Instance before, TaskStatus status, AppDefinition app) {
     if (app == null || TaskLifecycle.isTerminal(status.getState()) || status.getState() == TaskState.TASK_UNREACHABLE
         || before.state() == InstanceState.UNREACHABLE || before.goal() != Goal.RUNNING
-        || !before.configVersion().equals(app.configVersion())) {
+        || !before.configVersion().equals(app.configVersion()) || !drainingAgents.isEmpty()) {
       return true;
     }
     String appId = app.id();
@@ -347,7 +376,7 @@ public final class Engine implements Scheduler {
     Deployment d = model.deploymentOf(appId);
     boolean held = d != null && d.holds(appId);
     return AppPlanner.plan(appId, app, app == null, held, model.instancesOf(appId), now(),
-        () -> newInstanceId(appId));
+        () -> newInstanceId(appId), drainingAgents);
   }
 
   static String newInstanceId(String appId) {
