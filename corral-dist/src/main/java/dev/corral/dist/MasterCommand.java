@@ -5,6 +5,7 @@ import dev.corral.dist.node.MasterNode;
 import dev.corral.services.placement.GpuSchedulingBehavior;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,6 +47,10 @@ public final class MasterCommand implements Callable<Integer> {
   @Mixin
   DnsOptions dnsOptions;
 
+  @Option(names = "--no-auth", description = "Turn authentication off (local development only: anyone who reaches"
+      + " the API may do anything).")
+  boolean noAuth;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -53,7 +58,7 @@ public final class MasterCommand implements Callable<Integer> {
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "master");
     MasterNode master = new MasterNode(new MasterNode.Options(dir, zk, bind, httpPort, grpcPort, host,
-        GpuSchedulingBehavior.parse(gpuScheduling))).withDns(dnsOptions.toConfig(bind));
+        GpuSchedulingBehavior.parse(gpuScheduling), !noAuth)).withDns(dnsOptions.toConfig(bind));
     try {
       master.start();
     } catch (Exception e) {
@@ -61,9 +66,12 @@ public final class MasterCommand implements Callable<Integer> {
       lock.close();
       throw e;
     }
+    List<String> lines = LoginContext.write(master, "http://" + ("0.0.0.0".equals(bind) || "::".equals(bind) ? host
+        : bind) + ":" + master.httpPort(), null);
     out.printf("Corral master %s: API http://%s:%d, agents connect to %s:%d, ZooKeeper %s%s, DNS port %d%n",
         Version.get(), host, master.httpPort(), host, master.grpcPort(), master.zkConnectString(),
         master.embeddedZooKeeper() ? " (embedded)" : "", master.dnsPort());
+    lines.forEach(out::println);
     out.flush();
     return ServerRun.untilShutdown(() -> {
       master.close();

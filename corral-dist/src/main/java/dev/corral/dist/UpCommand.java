@@ -7,6 +7,7 @@ import dev.corral.dist.node.MasterNode;
 import dev.corral.services.placement.GpuSchedulingBehavior;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,6 +51,10 @@ public final class UpCommand implements Callable<Integer> {
           + " label GPU_SCHEDULING_BEHAVIOR overrides it).")
   String gpuScheduling;
 
+  @Option(names = "--no-auth", description = "Turn authentication off (local development only: anyone who reaches"
+      + " the API may do anything).")
+  boolean noAuth;
+
   @Option(names = "--keep-tasks", description = "Leave tasks running when stopping (they are re-attached on the next start).")
   boolean keepTasks;
 
@@ -60,7 +65,7 @@ public final class UpCommand implements Callable<Integer> {
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "up");
     MasterNode master = new MasterNode(new MasterNode.Options(dir.resolve("master"), null, bind, httpPort, grpcPort, host,
-        GpuSchedulingBehavior.parse(gpuScheduling))).withDns(dnsOptions.toConfig(bind));
+        GpuSchedulingBehavior.parse(gpuScheduling), !noAuth)).withDns(dnsOptions.toConfig(bind));
     AgentNode agent;
     try {
       master.start();
@@ -78,6 +83,8 @@ public final class UpCommand implements Callable<Integer> {
       throw e;
     }
     String api = "http://" + (bind.equals("0.0.0.0") ? host : bind) + ":" + master.httpPort();
+    // the CLI context is in place before "is up" is printed: scripts may use the CLI on that line
+    List<String> lines = LoginContext.write(master, api, null);
     out.printf("Corral %s is up.%n", Version.get());
     out.printf("  API:        %s   (web UI: %s/ui/)%n", api, api);
     out.printf("  Agents:     corral agent --master %s:%d%n", bind.equals("0.0.0.0") ? host : bind, master.grpcPort());
@@ -87,6 +94,7 @@ public final class UpCommand implements Callable<Integer> {
     out.printf("  Work dir:   %s%n", dir);
     out.printf("  Isolation:  %s%n", agent.agent().describeIsolation());
     out.printf("  Containers: %s%n", String.join(",", agent.agent().containerizers()));
+    lines.forEach(out::println);
     out.printf("Try:  ./corral app add app.json   ./corral app list   ./corral task list%n");
     out.printf("Ctrl-C stops the cluster and %s.%n", keepTasks ? "leaves tasks running (--keep-tasks)" : "kills its tasks");
     out.flush();

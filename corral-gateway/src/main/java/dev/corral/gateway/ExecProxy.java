@@ -80,7 +80,8 @@ final class ExecProxy {
     String taskId = ctx.pathParam("taskId");
     String denied = access.deny(ctx, AccessCheck.TASK_EXEC, taskId);
     if (denied != null) {
-      throw new Refused(403, denied);
+      Object status = ctx.attribute(AccessCheck.DENIAL_STATUS);
+      throw new Refused(status instanceof Integer code ? code : 403, denied);
     }
     Optional<TaskEndpoint> found = locator.locate(taskId).get(LOOKUP_SECONDS, TimeUnit.SECONDS);
     if (found.isEmpty()) {

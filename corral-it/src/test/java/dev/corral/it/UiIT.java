@@ -54,6 +54,19 @@ class UiIT {
     page.setDefaultTimeout(WAIT_MS);
     PlaywrightAssertions.setDefaultAssertionTimeout(WAIT_MS);
     page.onPageError(e -> pageErrors.add(e));
+    // authentication is on: the UI opens on its login page; log in as the admin `corral up` created
+    page.navigate(node.url + "/ui/");
+    assertThat(page.locator("h1")).containsText("Log in");
+    page.getByLabel("Username").fill("admin");
+    page.getByLabel("Password").fill("wrong-password");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("Log in")).click();
+    assertThat(page.locator(".login-box .error")).containsText("wrong uid or password");
+    page.getByLabel("Password").fill(node.adminPassword());
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("Log in")).click();
+    assertThat(page.locator("h1")).hasText("Dashboard");
+    assertThat(page.locator(".auth-state .uid")).hasText("admin");
   }
 
   @AfterAll

@@ -3,9 +3,9 @@ package dev.corral.dist.node;
 import dev.corral.common.ThreadEventLoop;
 import dev.corral.dns.DnsConfig;
 import dev.corral.dns.ServiceDiscovery;
-import dev.corral.gateway.AccessCheck;
 import dev.corral.gateway.AgentDirectory;
 import dev.corral.gateway.Gateway;
+import dev.corral.gateway.auth.Security;
 import dev.corral.master.Master;
 import dev.corral.master.MasterConfig;
 import dev.corral.packages.PackageManager;
@@ -50,9 +50,14 @@ public final class MasterNode implements AutoCloseable {
 
   /** How to run the node. {@code zk} null means an embedded ZooKeeper with data under the work dir. */
   public record Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname,
-      GpuSchedulingBehavior gpuScheduling) {
+      GpuSchedulingBehavior gpuScheduling, boolean authentication) {
     public Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname) {
-      this(workDir, zk, bindAddress, httpPort, grpcPort, hostname, GpuSchedulingBehavior.RESTRICTED);
+      this(workDir, zk, bindAddress, httpPort, grpcPort, hostname, GpuSchedulingBehavior.RESTRICTED, false);
+    }
+
+    public Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname,
+        GpuSchedulingBehavior gpuScheduling) {
+      this(workDir, zk, bindAddress, httpPort, grpcPort, hostname, gpuScheduling, false);
     }
   }
 
@@ -66,6 +71,8 @@ public final class MasterNode implements AutoCloseable {
   private ServiceScheduler services;
   private DnsConfig dns;
   private ServiceDiscovery discovery;
+  private Security security;
+  private String adminPassword;
 
   public MasterNode(Options options) {
     this.options = options;
@@ -139,14 +146,18 @@ public final class MasterNode implements AutoCloseable {
     started.add(jobs);
     MetronomeApi jobsApi = new MetronomeApi(jobs);
 
+    security = options.authentication() ? Security.enabled(store, Clock.systemUTC()) : Security.disabled();
+    started.add(security);
+    adminPassword = security.bootstrapAdmin(ADMIN).orElse(null);
     MarathonApi api = new MarathonApi(services);
     PackageManager packages = PackageManager.overHttp(store, this::selfUri,
-        PackageManager.bundledCatalog(System.getProperty("corral.home")));
+        security.internalAuthorization().orElse(null), PackageManager.bundledCatalog(System.getProperty("corral.home")));
     Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets, AgentDirectory.of(master),
-        AccessCheck.ALLOW_ALL);
+        security.accessCheck());
     started.add(gateway);
     http = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
+      security.install(config);
       api.install(config);
       jobsApi.install(config);
       packages.install(config);
@@ -178,6 +189,23 @@ public final class MasterNode implements AutoCloseable {
     String host = "0.0.0.0".equals(options.bindAddress()) || "::".equals(options.bindAddress()) ? "127.0.0.1"
         : options.bindAddress();
     return URI.create("http://" + host + ":" + http.port());
+  }
+
+  /** The account {@link Security#bootstrapAdmin} creates on a new cluster. */
+  public static final String ADMIN = "admin";
+
+  public boolean authentication() {
+    return security.enabled();
+  }
+
+  /** The first administrator's password when this start created it (a new cluster); null otherwise. */
+  public String adminPassword() {
+    return adminPassword;
+  }
+
+  /** A token for {@code uid}, valid for {@code ttl}; empty when authentication is off. */
+  public java.util.Optional<String> issueToken(String uid, Duration ttl) {
+    return security.issueToken(uid, ttl);
   }
 
   public int httpPort() {
