@@ -23,18 +23,20 @@ final class LoginContext {
   /**
    * @param ca the PEM of the cluster's CA when the gateway serves https with it; null otherwise
    */
-  static List<String> write(MasterNode master, String url, String ca) {
+  static List<String> write(MasterNode master, String url, String ca, String agentsAddress) {
     List<String> out = new ArrayList<>();
     CliConfig config = CliConfig.fromEnvironment(System::getenv);
     String name = CliConfig.nameFor(url);
     if (!master.authentication()) {
-      config.put(new ClusterContext(name, url, null, null, ca));
+      config.put(new ClusterContext(name, url, null, null, ca, agentsAddress));
       config.setCurrent(name);
       out.add(String.format("  Auth:       OFF (--no-auth): anyone who reaches %s may do anything", url));
       return out;
     }
     String token = master.issueToken(MasterNode.ADMIN, TOKEN_TTL).orElseThrow();
-    config.put(new ClusterContext(name, url, MasterNode.ADMIN, token, ca));
+    config.put(new ClusterContext(name, url, MasterNode.ADMIN, token, ca, agentsAddress));
+    // for `corral agent --master ADDRESS` run by this user on this machine: the secret without --secret-file
+    config.putSecret(name, "cluster-secret", master.clusterSecret().value());
     config.setCurrent(name);
     String password = master.adminPassword();
     if (password != null) {

@@ -66,8 +66,13 @@ public final class MasterCommand implements Callable<Integer> {
       lock.close();
       throw e;
     }
-    List<String> lines = LoginContext.write(master, "http://" + ("0.0.0.0".equals(bind) || "::".equals(bind) ? host
-        : bind) + ":" + master.httpPort(), null);
+    String advertised = "0.0.0.0".equals(bind) || "::".equals(bind) ? host : bind;
+    List<String> lines = LoginContext.write(master, "http://" + advertised + ":" + master.httpPort(), null,
+        advertised + ":" + master.grpcPort());
+    if (master.secretFile() != null) {
+      lines.add("  Agents present the cluster secret: corral agent --master " + advertised + ":" + master.grpcPort()
+          + " --secret-file " + master.secretFile());
+    }
     out.printf("Corral master %s: API http://%s:%d, agents connect to %s:%d, ZooKeeper %s%s, DNS port %d%n",
         Version.get(), host, master.httpPort(), host, master.grpcPort(), master.zkConnectString(),
         master.embeddedZooKeeper() ? " (embedded)" : "", master.dnsPort());

@@ -1,6 +1,7 @@
 package dev.corral.dist;
 
 import dev.corral.agent.AgentConfig;
+import dev.corral.agent.files.FilesConfig;
 import dev.corral.common.Version;
 import dev.corral.dist.node.AgentNode;
 import dev.corral.dist.node.MasterNode;
@@ -75,7 +76,11 @@ public final class UpCommand implements Callable<Integer> {
       if (agentConfig.dns() == null && master.dnsPort() == DnsOptions.STANDARD_PORT) {
         agentConfig = agentConfig.withDns(bind.equals("0.0.0.0") ? "127.0.0.1" : bind);
       }
-      agent = new AgentNode(agentConfig, agentOptions.filesConfig(bind, filesPort),
+      FilesConfig files = agentOptions.filesConfig(bind, filesPort);
+      if (master.clusterSecret() != null) {
+        files = files.withSecret(master.clusterSecret().value());
+      }
+      agent = new AgentNode(agentConfig, files,
           master.inProcessChannel()).start();
     } catch (Exception e) {
       master.close();
@@ -84,10 +89,12 @@ public final class UpCommand implements Callable<Integer> {
     }
     String api = "http://" + (bind.equals("0.0.0.0") ? host : bind) + ":" + master.httpPort();
     // the CLI context is in place before "is up" is printed: scripts may use the CLI on that line
-    List<String> lines = LoginContext.write(master, api, null);
+    String agents = (bind.equals("0.0.0.0") ? host : bind) + ":" + master.grpcPort();
+    List<String> lines = LoginContext.write(master, api, null, agents);
     out.printf("Corral %s is up.%n", Version.get());
     out.printf("  API:        %s   (web UI: %s/ui/)%n", api, api);
-    out.printf("  Agents:     corral agent --master %s:%d%n", bind.equals("0.0.0.0") ? host : bind, master.grpcPort());
+    out.printf("  Agents:     corral agent --master %s%s%n", agents, master.secretFile() == null ? ""
+        : " --secret-file " + master.secretFile());
     out.printf("  DNS:        %s:%d, names under %s (dig @%s -p %d leader.%s)%n", bind, master.dnsPort(),
         dnsOptions.domain, bind.equals("0.0.0.0") ? "127.0.0.1" : bind, master.dnsPort(), dnsOptions.domain);
     out.printf("  ZooKeeper:  embedded at %s, data in %s%n", master.zkConnectString(), dir.resolve("master/zookeeper"));

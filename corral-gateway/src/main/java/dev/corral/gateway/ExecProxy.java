@@ -56,7 +56,10 @@ final class ExecProxy {
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Map<String, Upstream> open = new ConcurrentHashMap<>();
 
-  ExecProxy(TaskLocator locator, AccessCheck access) {
+  private final Map<String, String> agentHeaders;
+
+  ExecProxy(TaskLocator locator, AccessCheck access, Map<String, String> agentHeaders) {
+    this.agentHeaders = agentHeaders;
     this.locator = locator;
     this.access = access;
   }
@@ -97,8 +100,9 @@ final class ExecProxy {
     URI target = URI.create("ws://" + hostPort(at) + "/exec/v1/tasks/" + enc(taskId) + query);
     Upstream up = new Upstream(taskId);
     try {
-      up.agent = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(CONNECT_SECONDS))
-          .buildAsync(target, up).get(CONNECT_SECONDS + 5, TimeUnit.SECONDS);
+      WebSocket.Builder toAgent = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(CONNECT_SECONDS));
+      agentHeaders.forEach(toAgent::header);
+      up.agent = toAgent.buildAsync(target, up).get(CONNECT_SECONDS + 5, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException) {
         WebSocketHandshakeException h = (WebSocketHandshakeException) e.getCause();

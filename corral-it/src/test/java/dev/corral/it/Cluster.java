@@ -44,6 +44,8 @@ final class Cluster implements AutoCloseable {
           "--master", "127.0.0.1:" + grpcPort, "--work-dir", dir.resolve("agent-" + i).toString(),
           "--hostname", hostname.apply(i), "--attributes", "rack:r" + i, "--kill-tasks-on-exit",
           "--http-port", "0", "--http-bind", "127.0.0.1",
+          // the secret the master generated (authentication is on): agents present it, and require it
+          "--secret-file", dir.resolve("master").resolve("cluster-secret").toString(),
           "--resources", resources + ";ports:[" + ports + "-" + (ports + 9) + "]");
       agents.add(agent);
       agent.awaitLog("Corral agent", WAIT);

@@ -124,6 +124,27 @@ public final class CliConfig {
     return file;
   }
 
+  /**
+   * The cluster secret a master kept here for the agents of the cluster whose agents connect to
+   * {@code master} (host:port; localhost and 127.0.0.1 are one), if this user started that master.
+   */
+  public Optional<String> secretForMaster(String master) {
+    String key = normalize("grpc://" + master);
+    for (ClusterContext c : list()) {
+      if (c.master() != null && normalize("grpc://" + c.master()).equals(key)) {
+        Path file = dir.resolve("clusters").resolve(safe(c.name()) + ".cluster-secret");
+        try {
+          if (Files.isRegularFile(file)) {
+            return Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip());
+          }
+        } catch (IOException e) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   /** A context name for an address: {@code host-port}. */
   public static String nameFor(String url) {
     URI u = URI.create(url);

@@ -4,6 +4,7 @@ import dev.corral.common.ThreadEventLoop;
 import dev.corral.dns.DnsConfig;
 import dev.corral.dns.ServiceDiscovery;
 import dev.corral.gateway.AgentDirectory;
+import dev.corral.api.ClusterSecret;
 import dev.corral.gateway.Gateway;
 import dev.corral.gateway.auth.Security;
 import dev.corral.master.Master;
@@ -72,6 +73,7 @@ public final class MasterNode implements AutoCloseable {
   private DnsConfig dns;
   private ServiceDiscovery discovery;
   private Security security;
+  private ClusterSecret clusterSecret;
   private String adminPassword;
 
   public MasterNode(Options options) {
@@ -100,7 +102,15 @@ public final class MasterNode implements AutoCloseable {
     master.start();
     started.add(master);
 
+    if (options.authentication()) {
+      clusterSecret = loadOrCreateSecret(store);
+      clusterSecret.writeFile(options.workDir().resolve(SECRET_FILE));
+    }
     NettyServerBuilder network = NettyServerBuilder.forAddress(new InetSocketAddress(options.bindAddress(), options.grpcPort()));
+    if (clusterSecret != null) {
+      // agents and frameworks over the network present the cluster secret; in-process callers are this JVM
+      network.intercept(clusterSecret.serverInterceptor());
+    }
     InProcessServerBuilder local = InProcessServerBuilder.forName(inProcessName);
     for (BindableService service : master.services()) {
       network.addService(service);
@@ -154,6 +164,9 @@ public final class MasterNode implements AutoCloseable {
         security.internalAuthorization().orElse(null), PackageManager.bundledCatalog(System.getProperty("corral.home")));
     Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets, AgentDirectory.of(master),
         security.accessCheck());
+    if (clusterSecret != null) {
+      gateway.withAgentSecret(ClusterSecret.HTTP_HEADER, clusterSecret.value());
+    }
     started.add(gateway);
     http = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -189,6 +202,31 @@ public final class MasterNode implements AutoCloseable {
     String host = "0.0.0.0".equals(options.bindAddress()) || "::".equals(options.bindAddress()) ? "127.0.0.1"
         : options.bindAddress();
     return URI.create("http://" + host + ":" + http.port());
+  }
+
+  /** Where the master keeps the cluster secret for agents started beside it ({@code --secret-file}). */
+  public static final String SECRET_FILE = "cluster-secret";
+  private static final String SECRET_PATH = "/auth/cluster-secret";
+
+  private static ClusterSecret loadOrCreateSecret(ZkStore store) {
+    java.util.Optional<byte[]> stored = store.get(SECRET_PATH);
+    if (stored.isPresent()) {
+      return ClusterSecret.of(new String(stored.get(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    ClusterSecret created = ClusterSecret.generate();
+    store.commitAndWait(List.of(dev.corral.state.StoreOp.put(SECRET_PATH,
+        created.value().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    return created;
+  }
+
+  /** The secret agents and frameworks present (null when authentication is off). */
+  public ClusterSecret clusterSecret() {
+    return clusterSecret;
+  }
+
+  /** The file the secret was written to; null when authentication is off. */
+  public Path secretFile() {
+    return clusterSecret == null ? null : options.workDir().resolve(SECRET_FILE);
   }
 
   /** The account {@link Security#bootstrapAdmin} creates on a new cluster. */
