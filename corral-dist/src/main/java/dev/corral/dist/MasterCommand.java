@@ -47,6 +47,9 @@ public final class MasterCommand implements Callable<Integer> {
   @Mixin
   DnsOptions dnsOptions;
 
+  @Mixin
+  TlsOptions tlsOptions;
+
   @Option(names = "--no-auth", description = "Turn authentication off (local development only: anyone who reaches"
       + " the API may do anything).")
   boolean noAuth;
@@ -58,7 +61,7 @@ public final class MasterCommand implements Callable<Integer> {
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "master");
     MasterNode master = new MasterNode(new MasterNode.Options(dir, zk, bind, httpPort, grpcPort, host,
-        GpuSchedulingBehavior.parse(gpuScheduling), !noAuth)).withDns(dnsOptions.toConfig(bind));
+        GpuSchedulingBehavior.parse(gpuScheduling), !noAuth)).withDns(dnsOptions.toConfig(bind)).withTls(tlsOptions.toSettings());
     try {
       master.start();
     } catch (Exception e) {
@@ -67,13 +70,13 @@ public final class MasterCommand implements Callable<Integer> {
       throw e;
     }
     String advertised = "0.0.0.0".equals(bind) || "::".equals(bind) ? host : bind;
-    List<String> lines = LoginContext.write(master, "http://" + advertised + ":" + master.httpPort(), null,
-        advertised + ":" + master.grpcPort());
+    List<String> lines = LoginContext.write(master, (master.tls() ? "https://" : "http://") + advertised + ":"
+        + master.httpPort(), master.caPem(), advertised + ":" + master.grpcPort());
     if (master.secretFile() != null) {
       lines.add("  Agents present the cluster secret: corral agent --master " + advertised + ":" + master.grpcPort()
           + " --secret-file " + master.secretFile());
     }
-    out.printf("Corral master %s: API http://%s:%d, agents connect to %s:%d, ZooKeeper %s%s, DNS port %d%n",
+    out.printf("Corral master %s: API " + (master.tls() ? "https" : "http") + "://%s:%d, agents connect to %s:%d, ZooKeeper %s%s, DNS port %d%n",
         Version.get(), host, master.httpPort(), host, master.grpcPort(), master.zkConnectString(),
         master.embeddedZooKeeper() ? " (embedded)" : "", master.dnsPort());
     lines.forEach(out::println);

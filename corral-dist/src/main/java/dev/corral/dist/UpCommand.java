@@ -47,6 +47,9 @@ public final class UpCommand implements Callable<Integer> {
   @Mixin
   DnsOptions dnsOptions;
 
+  @Mixin
+  TlsOptions tlsOptions;
+
   @Option(names = "--gpu-scheduling-behavior", defaultValue = "restricted", paramLabel = "restricted|unrestricted",
       description = "Whether apps that ask for no GPUs may use agents with GPUs (default: ${DEFAULT-VALUE}; an app's"
           + " label GPU_SCHEDULING_BEHAVIOR overrides it).")
@@ -66,7 +69,7 @@ public final class UpCommand implements Callable<Integer> {
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "up");
     MasterNode master = new MasterNode(new MasterNode.Options(dir.resolve("master"), null, bind, httpPort, grpcPort, host,
-        GpuSchedulingBehavior.parse(gpuScheduling), !noAuth)).withDns(dnsOptions.toConfig(bind));
+        GpuSchedulingBehavior.parse(gpuScheduling), !noAuth)).withDns(dnsOptions.toConfig(bind)).withTls(tlsOptions.toSettings());
     AgentNode agent;
     try {
       master.start();
@@ -87,10 +90,11 @@ public final class UpCommand implements Callable<Integer> {
       lock.close();
       throw e;
     }
-    String api = "http://" + (bind.equals("0.0.0.0") ? host : bind) + ":" + master.httpPort();
+    String api = (master.tls() ? "https://" : "http://") + (bind.equals("0.0.0.0") ? host : bind) + ":"
+        + master.httpPort();
     // the CLI context is in place before "is up" is printed: scripts may use the CLI on that line
     String agents = (bind.equals("0.0.0.0") ? host : bind) + ":" + master.grpcPort();
-    List<String> lines = LoginContext.write(master, api, null, agents);
+    List<String> lines = LoginContext.write(master, api, master.caPem(), agents);
     out.printf("Corral %s is up.%n", Version.get());
     out.printf("  API:        %s   (web UI: %s/ui/)%n", api, api);
     out.printf("  Agents:     corral agent --master %s%s%n", agents, master.secretFile() == null ? ""

@@ -27,7 +27,17 @@ import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import dev.corral.gateway.tls.ClusterCa;
+import dev.corral.gateway.tls.Pem;
 import io.javalin.Javalin;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -62,7 +72,16 @@ public final class MasterNode implements AutoCloseable {
     }
   }
 
+  /**
+   * HTTPS on the gateway: certificate chain and key files (PEM), or both null for a certificate issued by the
+   * cluster CA.
+   */
+  public record Tls(Path certFile, Path keyFile) {}
+
   private final Options options;
+  private Tls tls;
+  private String caPem;
+  private ServerConnector internalConnector;
   private final List<AutoCloseable> started = new ArrayList<>();
   private final String inProcessName = "corral-master-" + UUID.randomUUID();
   private EmbeddedZooKeeper embeddedZk;
@@ -83,6 +102,12 @@ public final class MasterNode implements AutoCloseable {
   /** Runs the DNS server, the discovery endpoint and the VIP proxy too (docs/dns.md); before {@link #start}. */
   public MasterNode withDns(DnsConfig config) {
     this.dns = config;
+    return this;
+  }
+
+  /** Serves the HTTP API over TLS; before {@link #start}. */
+  public MasterNode withTls(Tls settings) {
+    this.tls = settings;
     return this;
   }
 
@@ -168,8 +193,19 @@ public final class MasterNode implements AutoCloseable {
       gateway.withAgentSecret(ClusterSecret.HTTP_HEADER, clusterSecret.value());
     }
     started.add(gateway);
+    KeyStore tlsKeys = tls == null ? null : tlsKeyStore();
     http = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
+      if (tlsKeys != null) {
+        config.jetty.addConnector((server, httpConfig) -> httpsConnector(server, httpConfig, tlsKeys));
+        // the master's own calls to its API (package installs) stay on loopback, plain, authenticated
+        config.jetty.addConnector((server, httpConfig) -> {
+          internalConnector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+          internalConnector.setHost("127.0.0.1");
+          internalConnector.setPort(0);
+          return internalConnector;
+        });
+      }
       security.install(config);
       api.install(config);
       jobsApi.install(config);
@@ -197,8 +233,58 @@ public final class MasterNode implements AutoCloseable {
     return InProcessChannelBuilder.forName(inProcessName).build();
   }
 
+  private KeyStore tlsKeyStore() throws IOException {
+    if (tls.certFile() != null) {
+      String chain = Files.readString(tls.certFile());
+      KeyStore keys = Pem.keyStore(chain, Files.readString(tls.keyFile()));
+      // the CLI context trusts the chain's last certificate: its CA, or the certificate itself when self-signed
+      java.util.List<java.security.cert.X509Certificate> certs = Pem.certificates(chain);
+      caPem = Pem.write(certs.get(certs.size() - 1));
+      return keys;
+    }
+    ClusterCa ca = ClusterCa.loadOrCreate(store, Clock.systemUTC());
+    caPem = ca.certPem();
+    Files.writeString(options.workDir().resolve("ca.crt"), caPem);
+    java.util.Set<String> names = new java.util.LinkedHashSet<>(List.of(options.hostname(), "localhost", "127.0.0.1",
+        "::1"));
+    if (!"0.0.0.0".equals(options.bindAddress()) && !"::".equals(options.bindAddress())) {
+      names.add(options.bindAddress());
+    }
+    ClusterCa.Issued issued = ca.issueServer(names);
+    return Pem.keyStore(issued.certChainPem(), issued.keyPem());
+  }
+
+  private ServerConnector httpsConnector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
+      KeyStore keys) {
+    SslContextFactory.Server ssl = new SslContextFactory.Server();
+    ssl.setKeyStore(keys);
+    ssl.setKeyStorePassword(new String(Pem.STORE_PASSWORD));
+    HttpConfiguration https = new HttpConfiguration(httpConfig);
+    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+    secure.setSniHostCheck(false); // clients reach a master by IP address as often as by name
+    https.addCustomizer(secure);
+    ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+        new HttpConnectionFactory(https));
+    c.setHost(options.bindAddress());
+    c.setPort(options.httpPort());
+    return c;
+  }
+
+  /** Whether the API is served over HTTPS. */
+  public boolean tls() {
+    return tls != null;
+  }
+
+  /** The certificate (PEM) that clients should trust: the cluster CA's, or the last of --tls-cert's chain. */
+  public String caPem() {
+    return caPem;
+  }
+
   /** This node's own HTTP API, for components that go through it (the package manager installs via Marathon's). */
   private URI selfUri() {
+    if (internalConnector != null) {
+      return URI.create("http://127.0.0.1:" + internalConnector.getLocalPort());
+    }
     String host = "0.0.0.0".equals(options.bindAddress()) || "::".equals(options.bindAddress()) ? "127.0.0.1"
         : options.bindAddress();
     return URI.create("http://" + host + ":" + http.port());
