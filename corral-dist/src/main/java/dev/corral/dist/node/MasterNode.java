@@ -270,6 +270,18 @@ public final class MasterNode implements AutoCloseable {
     return c;
   }
 
+  /** Every HTTP route of the API as "METHOD path" (e.g. "GET /v2/apps/<path>"), for the route-security test. */
+  public List<String> routes() {
+    List<String> out = new ArrayList<>();
+    for (io.javalin.router.ParsedEndpoint e : http.unsafe.internalRouter.allHttpHandlers()) {
+      String method = e.endpoint.method.name();
+      if (List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
+        out.add(method + " " + e.endpoint.path);
+      }
+    }
+    return out;
+  }
+
   /** Whether the API is served over HTTPS. */
   public boolean tls() {
     return tls != null;
