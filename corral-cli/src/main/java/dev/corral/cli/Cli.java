@@ -12,6 +12,7 @@ import dev.corral.cli.app.AppShowCommand;
 import dev.corral.cli.app.AppUpdateCommand;
 import dev.corral.cli.app.AppVersionsCommand;
 import dev.corral.cli.auth.AuthCommand;
+import dev.corral.cli.auth.ClusterCommand;
 import dev.corral.cli.auth.PermissionCommand;
 import dev.corral.cli.auth.Session;
 import dev.corral.cli.auth.UserCommand;
@@ -139,6 +140,7 @@ public final class Cli {
       }
     };
     cli.addSubcommand(AuthCommand.commandLine(session));
+    cli.addSubcommand(ClusterCommand.commandLine(session));
     cli.addSubcommand(UserCommand.commandLine(session));
     cli.addSubcommand(PermissionCommand.commandLine(session));
     // Registered after the tree is built: registerConverter applies to the subcommands present now.

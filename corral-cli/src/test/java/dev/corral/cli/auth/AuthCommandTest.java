@@ -88,4 +88,25 @@ class AuthCommandTest {
     rsa.update((parts[0] + "." + parts[1]).getBytes());
     assertThat(rsa.verify(d.decode(parts[2]))).isTrue();
   }
+
+  @Test
+  void clusterSetupAddsAContextLogsInAndAttachSwitches() {
+    fake.on("GET", "/acs/api/v1/auth/status", 200, "{\"authentication\": true, \"uid\": null}");
+    fake.on("POST", "/acs/api/v1/auth/login", 200, "{\"token\": \"T9\"}");
+    CliRun.Result setup = CliRun.run(env, "pw-pw-pw-pw\n", "cluster", "setup", fake.url(), "--name", "lab");
+    assertThat(setup.exitCode()).as(setup.err()).isZero();
+    assertThat(setup.out()).contains("as 'lab' and logged in as admin");
+    CliRun.Result list = CliRun.run(env, "", "cluster", "list");
+    assertThat(list.out()).contains("*").contains("lab").contains(fake.url());
+    assertThat(CliRun.run(env, "", "cluster", "attach", "nope").exitCode()).isEqualTo(1);
+    assertThat(CliRun.run(env, "", "cluster", "attach", "lab").out()).contains("Using lab");
+  }
+
+  @Test
+  void a401SaysHowToLogIn() {
+    fake.on("GET", "/v2/apps?embed=apps.counts", 401, "{\"message\": \"authentication required\"}");
+    CliRun.Result r = CliRun.run(env, "", "app", "list", "--url", fake.url());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("authentication required (401)").contains("corral auth login");
+  }
 }
