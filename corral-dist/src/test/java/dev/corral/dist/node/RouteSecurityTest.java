@@ -35,7 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 class RouteSecurityTest {
   /** Reachable without a token. */
   private static final Set<String> PUBLIC = Set.of("GET /", "GET /ui", "GET /ui/<path>", "GET /ping",
-      "POST /acs/api/v1/auth/login", "GET /acs/api/v1/auth/status");
+      "POST /acs/api/v1/auth/login", "GET /acs/api/v1/auth/status",
+      // discovery: hosts and ports of tasks, as DNS publishes them
+      "GET /v1/discovery/services", "GET /v1/discovery/services/{name}", "GET /v1/discovery/vips");
   /** Any logged-in caller, no permission needed. */
   private static final Set<String> ANY_USER = Set.of("GET /v2/info", "GET /v2/leader",
       "POST /acs/api/v1/auth/logout", "GET /acs/api/v1/auth/whoami", "PATCH /acs/api/v1/users/{uid}");
@@ -100,6 +102,14 @@ class RouteSecurityTest {
     } else if (status == 401 && r.headers().firstValue("WWW-Authenticate").isEmpty()) {
       failures.add(route + ": 401 without WWW-Authenticate");
     }
+  }
+
+  @Test
+  void anAppsTaskListIsPublicForDiscoveryButNotTheAppItself() throws Exception {
+    assertThat(send("GET", "/v2/apps/some/app/tasks", null, "{}").statusCode()).isNotIn(401, 403);
+    assertThat(send("GET", "/v2/apps/some/app", null, "{}").statusCode()).isEqualTo(401);
+    assertThat(send("GET", "/v2/apps/some/app/versions", null, "{}").statusCode()).isEqualTo(401);
+    assertThat(send("DELETE", "/v2/apps/some/app/tasks", null, "{}").statusCode()).isEqualTo(401);
   }
 
   /** A route pattern with its parameters filled in. */

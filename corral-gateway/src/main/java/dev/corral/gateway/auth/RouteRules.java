@@ -64,7 +64,13 @@ public final class RouteRules {
     if (path.startsWith("/v2/apps/")) {
       String id = appId(path.substring("/v2/apps".length()));
       String resource = Permissions.marathon(id);
-      boolean underTasks = path.substring("/v2/apps".length() + id.length()).startsWith("/tasks");
+      String after = path.substring("/v2/apps".length() + id.length());
+      boolean underTasks = after.startsWith("/tasks");
+      if (get && (after.equals("/tasks") || after.equals("/tasks/"))) {
+        // discovery: where an app's tasks run (hosts and ports), what DNS publishes to anyone anyway; the
+        // catalog's services find their peers this way ($CORRAL_URL/v2/apps/<id>/tasks) and hold no token
+        return Requirement.PUBLIC;
+      }
       return switch (method) {
         case "GET", "HEAD" -> Requirement.of(resource, READ);
         case "PUT", "PATCH", "POST" -> Requirement.of(resource, UPDATE);
@@ -167,7 +173,7 @@ public final class RouteRules {
       return Requirement.of(Permissions.OPERATOR, get ? READ : UPDATE);
     }
     if (path.startsWith("/v1/discovery/")) {
-      return get ? new Requirement.Listing(Permissions.MARATHON, READ) : superuser();
+      return get ? Requirement.PUBLIC : superuser(); // the same records DNS answers to anyone
     }
     if (path.startsWith("/service/")) {
       String rest = path.substring("/service/".length());

@@ -19,7 +19,8 @@ class RouteRulesTest {
     assertThat(needed("POST", "/v2/apps", "{\"id\": \"/prod/x\"}"))
         .isEqualTo(new Requirement.Needed("corral:service:marathon:/prod/x", "create"));
     assertThat(needed("GET", "/v2/apps/dev/web", "")).isEqualTo(new Requirement.Needed("corral:service:marathon:/dev/web", "read"));
-    assertThat(needed("GET", "/v2/apps/dev/web/tasks", "")).isEqualTo(new Requirement.Needed("corral:service:marathon:/dev/web", "read"));
+    assertThat(RouteRules.of("GET", "/v2/apps/dev/web/tasks", "")).as("discovery").isInstanceOf(Requirement.Public.class);
+    assertThat(needed("GET", "/v2/apps/dev/web/versions", "")).isEqualTo(new Requirement.Needed("corral:service:marathon:/dev/web", "read"));
     assertThat(needed("PUT", "/v2/apps/dev/web", "{}")).isEqualTo(new Requirement.Needed("corral:service:marathon:/dev/web", "update"));
     assertThat(needed("DELETE", "/v2/apps/dev/web", "")).isEqualTo(new Requirement.Needed("corral:service:marathon:/dev/web", "delete"));
     assertThat(needed("DELETE", "/v2/apps/dev/web/tasks/t1", "")).isEqualTo(new Requirement.Needed("corral:service:marathon:/dev/web", "update"));
