@@ -236,6 +236,21 @@ class UiIT {
     assertThat(pageErrors).isEmpty();
   }
 
+  @Test
+  @Order(9)
+  void loggingOutReturnsToTheLoginPageAndWithoutAuthenticationTheUiSaysSo() throws Exception {
+    page.locator(".auth-state button", new Page.LocatorOptions().setHasText("Log out")).click();
+    assertThat(page.locator("h1")).containsText("Log in");
+    try (SingleNode open = SingleNode.start(dir.resolve("open"), "cpus:1;mem:256;disk:50", 2, "--no-auth")) {
+      Page other = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 720));
+      other.navigate(open.url + "/ui/");
+      assertThat(other.locator("h1")).hasText("Dashboard");
+      assertThat(other.locator(".auth-state.off")).hasText("Authentication is off");
+      assertThat(other.getByRole(com.microsoft.playwright.options.AriaRole.ALERT)).containsText("--no-auth");
+      other.close();
+    }
+  }
+
   /** Pictures of the other pages, beside the tests' output (not compared: for people and docs). */
   private static void shoot(String name) {
     page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", name)));
