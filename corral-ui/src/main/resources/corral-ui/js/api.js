@@ -1,4 +1,5 @@
-// The one door to Corral's HTTP APIs. Authentication will add its token here, in api(), and nowhere else.
+// The one door to Corral's HTTP APIs. The login sets an HttpOnly cookie that the browser sends with every
+// same-origin request (fetch, EventSource, WebSocket); a 401 from any call sends the user back to the login.
 
 /** A non-2xx answer: the status and the parsed body (Marathon's {message, details}, Cosmos's {type, message, data}). */
 export class ApiError extends Error {
@@ -24,14 +25,27 @@ export async function api(path, { method = 'GET', body, headers = {} } = {}) {
   } catch (e) {
     parsed = { message: text };
   }
+  if (res.status === 401 && !path.startsWith('/acs/api/v1/auth/')) {
+    dispatchEvent(new CustomEvent('corral-unauthorized'));
+  }
   if (!res.ok) throw new ApiError(res.status, parsed);
   return parsed;
 }
 
+/** Whether authentication is on, and who is logged in: {authentication, uid}. */
+export const authStatus = () => api('/acs/api/v1/auth/status');
+
+/** Logs in; the server sets the session cookie. */
+export const login = (uid, password) =>
+  api('/acs/api/v1/auth/login', { method: 'POST', body: { uid, password } });
+
+/** Logs out: the token is revoked and the cookie removed. */
+export const logout = () => api('/acs/api/v1/auth/logout', { method: 'POST' });
+
 /** The Cosmos package API: every call is a POST of a JSON object. */
 export const cosmos = (action, request = {}) => api(`/package/${action}`, { method: 'POST', body: request });
 
-/** An EventSource through the same door (EventSource cannot send headers; auth will add a query token here). */
+/** An EventSource through the same door (it sends the session cookie, as fetch does). */
 export const eventSource = (path) => new EventSource(path);
 
 // ---------------------------------------------------------------- live updates

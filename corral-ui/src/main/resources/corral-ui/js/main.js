@@ -2,7 +2,8 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { html } from './html.js';
-import { onStreamStatus } from './api.js';
+import { onStreamStatus, authStatus, logout } from './api.js';
+import { Login } from './login.js';
 import './router.js';
 import { Dashboard } from './dashboard.js';
 import { Services } from './services.js';
@@ -48,7 +49,35 @@ function LiveBadge() {
     ${live ? 'Live' : 'Reconnecting…'}</span>`;
 }
 
-function App() {
+/** Who is logged in, or that authentication is off (then a banner says so). */
+function Account({ auth }) {
+  if (!auth.authentication) {
+    return html`<div class="auth-state off" role="status">Authentication is off</div>`;
+  }
+  const out = async () => {
+    try { await logout(); } catch (e) { /* the cookie is gone either way */ }
+    location.reload();
+  };
+  return html`<div class="auth-state">
+    <span class="uid" title="Logged in">${auth.uid}</span>
+    <button class="small" type="button" onClick=${out}>Log out</button></div>`;
+}
+
+function Root() {
+  const [auth, setAuth] = useState(null);
+  const refresh = () => authStatus().then(setAuth).catch(() => setAuth({ authentication: true, uid: null }));
+  useEffect(() => {
+    refresh();
+    const onUnauthorized = () => setAuth((a) => (a && a.authentication ? { ...a, uid: null } : a));
+    addEventListener('corral-unauthorized', onUnauthorized);
+    return () => removeEventListener('corral-unauthorized', onUnauthorized);
+  }, []);
+  if (!auth) return null;
+  if (auth.authentication && !auth.uid) return html`<${Login} onDone=${refresh} />`;
+  return html`<${App} auth=${auth} />`;
+}
+
+function App({ auth }) {
   const [path, setPath] = useState(location.pathname);
   useEffect(() => {
     const onPop = () => { setPath(location.pathname); window.scrollTo(0, 0); };
@@ -64,10 +93,13 @@ function App() {
           ${NAV.map(([key, label, href]) => html`
             <a href=${href} class=${key === nav ? 'active' : ''} data-nav=${key}>${label}</a>`)}
         </nav>
-        <div class="sidebar-foot"><${LiveBadge} /></div>
+        <div class="sidebar-foot"><${Account} auth=${auth} /><${LiveBadge} /></div>
       </aside>
-      <main key=${path}>${page}</main>
+      <main key=${path}>
+        ${!auth.authentication && html`<div class="banner warn" role="alert">Authentication is off on this cluster
+          (started with --no-auth): anyone who can reach it may change anything.</div>`}
+        ${page}</main>
     </div>`;
 }
 
-render(html`<${App} />`, document.getElementById('app'));
+render(html`<${Root} />`, document.getElementById('app'));

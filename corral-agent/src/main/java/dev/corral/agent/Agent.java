@@ -209,7 +209,7 @@ public final class Agent implements AutoCloseable {
             config.hostname(), CgroupDetector.isRoot(), System.getenv(), () -> agentId));
         http = AgentHttpServer.start(new FilesApi(new Sandboxes(sandboxes), lookup, rotator.rotations(), () -> agentId,
             files.agentLog()), List.of(AgentRoutes.of(metricsApi()::install), exec),
-            files.bindAddress(), files.port());
+            files.bindAddress(), files.port(), files.secret());
       } catch (RuntimeException e) {
         rotator.close();
         workers.shutdownNow();

@@ -25,7 +25,7 @@ class PackageLayeringTest {
           "agent.files", "agent.gpu", "agent.health", "agent.image", "agent.master", "agent.metrics", "agent.net", "agent.oci", "agent.resources",
           "agent.tasks", "api", "api.v1", "common")),
       Map.entry("agent.metrics", Set.of("agent.cgroups", "common")),
-      Map.entry("agent.files", Set.of("common")),
+      Map.entry("agent.files", Set.of("api", "common")), // api: the cluster secret its HTTP server requires
       Map.entry("agent.exec", Set.of("agent.tasks", "agent.containerizer", "agent.cgroups", "agent.files", "api.v1", "common")),
       Map.entry("agent.resources", Set.of("api", "api.v1")),
       Map.entry("agent.master", Set.of("api.v1", "common")),

@@ -11,6 +11,13 @@ import dev.corral.cli.app.AppScaleCommand;
 import dev.corral.cli.app.AppShowCommand;
 import dev.corral.cli.app.AppUpdateCommand;
 import dev.corral.cli.app.AppVersionsCommand;
+import dev.corral.cli.auth.AuthCommand;
+import dev.corral.cli.auth.ClusterCommand;
+import dev.corral.cli.auth.PermissionCommand;
+import dev.corral.cli.auth.Session;
+import dev.corral.cli.auth.UserCommand;
+import dev.corral.cli.config.CliConfig;
+import dev.corral.cli.config.ClusterContext;
 import dev.corral.cli.deployment.DeploymentCommand;
 import dev.corral.cli.deployment.WatchSettings;
 import dev.corral.cli.group.GroupCommand;
@@ -108,6 +115,36 @@ public final class Cli {
     cli.addSubcommand(PodCommand.commandLine(api, input, watch));
     cli.addSubcommand(PackageCommand.commandLine(api, input, watch));
     cli.addSubcommand(JobCommand.commandLine(api, input));
+    Session session = new Session() {
+      @Override
+      public ApiClient client() {
+        return root.client();
+      }
+
+      @Override
+      public String url() {
+        return root.address();
+      }
+
+      @Override
+      public java.util.Optional<ClusterContext> context() {
+        return root.context();
+      }
+
+      @Override
+      public CliConfig config() {
+        return root.config();
+      }
+
+      @Override
+      public InputStream stdin() {
+        return stdin;
+      }
+    };
+    cli.addSubcommand(AuthCommand.commandLine(session));
+    cli.addSubcommand(ClusterCommand.commandLine(session));
+    cli.addSubcommand(UserCommand.commandLine(session));
+    cli.addSubcommand(PermissionCommand.commandLine(session));
     // Registered after the tree is built: registerConverter applies to the subcommands present now.
     cli.registerConverter(AppId.class, raw -> convert(raw, AppId::parse));
     cli.registerConverter(PodId.class, raw -> convert(raw, PodId::parse));

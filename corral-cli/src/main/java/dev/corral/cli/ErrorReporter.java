@@ -24,6 +24,9 @@ final class ErrorReporter implements IExecutionExceptionHandler {
       for (String detail : api.details()) {
         err.println("  " + detail);
       }
+      if (api.status() == 401) {
+        err.println("  log in: corral auth login [--username NAME]   (corral up writes a context for its admin)");
+      }
       if (!api.deployments().isEmpty()) {
         conflict(err, api, commandLine.getCommandSpec().findOption("--force") != null);
       }

@@ -1,6 +1,9 @@
 package dev.corral.cli;
 
+import dev.corral.cli.config.CliConfig;
+import dev.corral.cli.config.ClusterContext;
 import dev.corral.cli.http.ApiClient;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -19,6 +22,7 @@ import picocli.CommandLine.Spec;
     description = "Run and inspect services on a Corral cluster.")
 final class RootCommand implements Callable<Integer> {
   static final String URL_ENV = "CORRAL_URL";
+  static final String TOKEN_ENV = "CORRAL_TOKEN";
 
   @Spec
   CommandSpec spec;
@@ -26,7 +30,8 @@ final class RootCommand implements Callable<Integer> {
   // INHERIT copies the option to every subcommand, but the copies keep this field as their target, so
   // `corral --url X app list` and `corral app list --url X` both end up here.
   @Option(names = "--url", paramLabel = "URL", scope = ScopeType.INHERIT,
-      description = {"The cluster's API address.", "Default: $" + URL_ENV + ", else " + ApiClient.DEFAULT_URL + "."})
+      description = {"The cluster's API address.", "Default: $" + URL_ENV + ", else the current context's (written by"
+          + " corral up and corral auth login), else " + ApiClient.DEFAULT_URL + "."})
   String url;
 
   private final Function<String, String> env;
@@ -44,9 +49,40 @@ final class RootCommand implements Callable<Integer> {
     return fromEnv != null && !fromEnv.isBlank() ? fromEnv : ApiClient.DEFAULT_URL;
   }
 
-  /** Called by subcommands when they run, i.e. after parsing, so a --url given anywhere is already set. */
+  /**
+   * Called by subcommands when they run, i.e. after parsing, so a --url given anywhere is already set. The
+   * token and CA come from $CORRAL_TOKEN, else the context of that address (written by {@code corral up} or
+   * {@code corral auth login}); with neither --url nor $CORRAL_URL, the current context's address is used.
+   */
   ApiClient client() {
-    return ApiClient.create(resolvedUrl());
+    Optional<ClusterContext> context = context();
+    String address = address();
+    String token = env.apply(TOKEN_ENV);
+    if (token == null || token.isBlank()) {
+      token = context.map(ClusterContext::token).orElse(null);
+    }
+    return ApiClient.create(address, token, context.map(ClusterContext::ca).orElse(null));
+  }
+
+  /** The address in use: --url, $CORRAL_URL, the current context's, else the default. */
+  String address() {
+    Optional<ClusterContext> context = context();
+    return context.isPresent() && !explicitUrl() ? context.get().url() : resolvedUrl();
+  }
+
+  /** The configuration directory's context for the address in use (see {@link #client}). */
+  Optional<ClusterContext> context() {
+    CliConfig config = config();
+    return explicitUrl() ? config.forUrl(resolvedUrl()) : config.current().or(() -> config.forUrl(resolvedUrl()));
+  }
+
+  CliConfig config() {
+    return CliConfig.fromEnvironment(env);
+  }
+
+  private boolean explicitUrl() {
+    String fromEnv = env.apply(URL_ENV);
+    return (url != null && !url.isBlank()) || (fromEnv != null && !fromEnv.isBlank());
   }
 
   @Override

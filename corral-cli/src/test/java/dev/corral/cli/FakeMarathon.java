@@ -28,7 +28,8 @@ import java.util.concurrent.Executors;
  */
 public final class FakeMarathon implements AutoCloseable {
   /** One request as the server saw it. */
-  public record Request(String method, String uri, String contentType, String accept, String body) {}
+  public record Request(String method, String uri, String contentType, String accept, String body,
+      String authorization) {}
 
   private record Answer(int status, Map<String, String> headers, String body, boolean holdOpen) {}
 
@@ -114,7 +115,8 @@ public final class FakeMarathon implements AutoCloseable {
     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     String method = exchange.getRequestMethod();
     requests.add(new Request(method, uri, exchange.getRequestHeaders().getFirst("Content-Type"),
-        exchange.getRequestHeaders().getFirst("Accept"), body));
+        exchange.getRequestHeaders().getFirst("Accept"), body,
+        exchange.getRequestHeaders().getFirst("Authorization")));
     Answer answer = next(method + " " + uri);
     if (answer == null) {
       answer = new Answer(404, Map.of(), "{\"message\":\"fake has no route for " + method + " " + uri + "\"}",

@@ -1,5 +1,8 @@
 package dev.corral.dist;
 
+import dev.corral.agent.files.FilesConfig;
+import dev.corral.api.ClusterSecret;
+import dev.corral.cli.config.CliConfig;
 import dev.corral.common.Version;
 import dev.corral.dist.node.AgentNode;
 import java.io.PrintWriter;
@@ -66,13 +69,31 @@ public final class AgentCommand implements Callable<Integer> {
     }
   }
 
+  @Option(names = "--secret-file", defaultValue = "${env:CORRAL_SECRET_FILE}",
+      description = {"The cluster secret (the master writes it to <its work dir>/cluster-secret): the agent presents"
+          + " it to the master and requires it on its own HTTP API.",
+          "Default: $CORRAL_SECRET_FILE, else the secret a master started by this user kept for this --master"
+              + " address in ~/.corral; none on a cluster without authentication."})
+  Path secretFile;
+
+  private ClusterSecret secret() throws java.io.IOException {
+    if (secretFile != null && !secretFile.toString().isBlank()) {
+      return ClusterSecret.readFile(secretFile);
+    }
+    return CliConfig.fromEnvironment(System::getenv).secretForMaster(master).map(ClusterSecret::of).orElse(null);
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "agent");
-    AgentNode agent = new AgentNode(agentOptions.toConfig(dir), agentOptions.filesConfig(httpBind, httpPort),
-        AgentNode.networkChannel(master));
+    ClusterSecret secret = secret();
+    FilesConfig files = agentOptions.filesConfig(httpBind, httpPort);
+    if (secret != null) {
+      files = files.withSecret(secret.value());
+    }
+    AgentNode agent = new AgentNode(agentOptions.toConfig(dir), files, AgentNode.networkChannel(master, secret));
     URI discoveryUri = discoveryUri();
     if (!agentOptions.noVipProxy) {
       agent.withVipProxy(agentOptions.vipListenAddresses(), discoveryUri);
@@ -82,6 +103,9 @@ public final class AgentCommand implements Callable<Integer> {
         + " port %d, VIP proxy: %s%n", Version.get(), master, dir, agent.agent().describeIsolation(),
         String.join(",", agent.agent().containerizers()), agent.agent().httpPort(),
         agentOptions.noVipProxy ? "off" : "following " + discoveryUri);
+    if (secret == null) {
+      out.println("  no cluster secret (--secret-file): the files, logs and exec API is open to anyone who reaches it");
+    }
     out.flush();
     return ServerRun.untilShutdown(() -> {
       agent.stop(killTasksOnExit);

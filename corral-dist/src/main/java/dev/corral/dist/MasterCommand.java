@@ -5,6 +5,7 @@ import dev.corral.dist.node.MasterNode;
 import dev.corral.services.placement.GpuSchedulingBehavior;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,6 +50,13 @@ public final class MasterCommand implements Callable<Integer> {
   @Mixin
   AgentLossOptions agentLoss;
 
+  @Mixin
+  TlsOptions tlsOptions;
+
+  @Option(names = "--no-auth", description = "Turn authentication off (local development only: anyone who reaches"
+      + " the API may do anything).")
+  boolean noAuth;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -56,8 +64,8 @@ public final class MasterCommand implements Callable<Integer> {
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "master");
     MasterNode master = new MasterNode(new MasterNode.Options(dir, zk, bind, httpPort, grpcPort, host,
-        GpuSchedulingBehavior.parse(gpuScheduling))).withDns(dnsOptions.toConfig(bind))
-        .withMasterConfig(agentLoss::apply);
+        GpuSchedulingBehavior.parse(gpuScheduling), !noAuth)).withDns(dnsOptions.toConfig(bind))
+        .withTls(tlsOptions.toSettings()).withMasterConfig(agentLoss::apply);
     try {
       master.start();
     } catch (Exception e) {
@@ -65,9 +73,17 @@ public final class MasterCommand implements Callable<Integer> {
       lock.close();
       throw e;
     }
-    out.printf("Corral master %s: API http://%s:%d, agents connect to %s:%d, ZooKeeper %s%s, DNS port %d%n",
+    String advertised = "0.0.0.0".equals(bind) || "::".equals(bind) ? host : bind;
+    List<String> lines = LoginContext.write(master, (master.tls() ? "https://" : "http://") + advertised + ":"
+        + master.httpPort(), master.caPem(), advertised + ":" + master.grpcPort());
+    if (master.secretFile() != null) {
+      lines.add("  Agents present the cluster secret: corral agent --master " + advertised + ":" + master.grpcPort()
+          + " --secret-file " + master.secretFile());
+    }
+    out.printf("Corral master %s: API " + (master.tls() ? "https" : "http") + "://%s:%d, agents connect to %s:%d, ZooKeeper %s%s, DNS port %d%n",
         Version.get(), host, master.httpPort(), host, master.grpcPort(), master.zkConnectString(),
         master.embeddedZooKeeper() ? " (embedded)" : "", master.dnsPort());
+    lines.forEach(out::println);
     out.flush();
     return ServerRun.untilShutdown(() -> {
       master.close();

@@ -1,12 +1,14 @@
 package dev.corral.dist;
 
 import dev.corral.agent.AgentConfig;
+import dev.corral.agent.files.FilesConfig;
 import dev.corral.common.Version;
 import dev.corral.dist.node.AgentNode;
 import dev.corral.dist.node.MasterNode;
 import dev.corral.services.placement.GpuSchedulingBehavior;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,10 +47,17 @@ public final class UpCommand implements Callable<Integer> {
   @Mixin
   DnsOptions dnsOptions;
 
+  @Mixin
+  TlsOptions tlsOptions;
+
   @Option(names = "--gpu-scheduling-behavior", defaultValue = "restricted", paramLabel = "restricted|unrestricted",
       description = "Whether apps that ask for no GPUs may use agents with GPUs (default: ${DEFAULT-VALUE}; an app's"
           + " label GPU_SCHEDULING_BEHAVIOR overrides it).")
   String gpuScheduling;
+
+  @Option(names = "--no-auth", description = "Turn authentication off (local development only: anyone who reaches"
+      + " the API may do anything).")
+  boolean noAuth;
 
   @Option(names = "--keep-tasks", description = "Leave tasks running when stopping (they are re-attached on the next start).")
   boolean keepTasks;
@@ -60,7 +69,7 @@ public final class UpCommand implements Callable<Integer> {
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "up");
     MasterNode master = new MasterNode(new MasterNode.Options(dir.resolve("master"), null, bind, httpPort, grpcPort, host,
-        GpuSchedulingBehavior.parse(gpuScheduling))).withDns(dnsOptions.toConfig(bind));
+        GpuSchedulingBehavior.parse(gpuScheduling), !noAuth)).withDns(dnsOptions.toConfig(bind)).withTls(tlsOptions.toSettings());
     AgentNode agent;
     try {
       master.start();
@@ -70,7 +79,11 @@ public final class UpCommand implements Callable<Integer> {
       if (agentConfig.dns() == null && master.dnsPort() == DnsOptions.STANDARD_PORT) {
         agentConfig = agentConfig.withDns(bind.equals("0.0.0.0") ? "127.0.0.1" : bind);
       }
-      agent = new AgentNode(agentConfig, agentOptions.filesConfig(bind, filesPort), master.inProcessChannel());
+      FilesConfig files = agentOptions.filesConfig(bind, filesPort);
+      if (master.clusterSecret() != null) {
+        files = files.withSecret(master.clusterSecret().value());
+      }
+      agent = new AgentNode(agentConfig, files, master.inProcessChannel());
       if (!agentOptions.noVipProxy) {
         // the master's table reaches this node's proxy in process
         master.onVipRoutes(agent.withVipProxy(agentOptions.vipListenAddresses(), null).vipProxy()::update);
@@ -81,16 +94,22 @@ public final class UpCommand implements Callable<Integer> {
       lock.close();
       throw e;
     }
-    String api = "http://" + (bind.equals("0.0.0.0") ? host : bind) + ":" + master.httpPort();
+    String api = (master.tls() ? "https://" : "http://") + (bind.equals("0.0.0.0") ? host : bind) + ":"
+        + master.httpPort();
+    // the CLI context is in place before "is up" is printed: scripts may use the CLI on that line
+    String agents = (bind.equals("0.0.0.0") ? host : bind) + ":" + master.grpcPort();
+    List<String> lines = LoginContext.write(master, api, master.caPem(), agents);
     out.printf("Corral %s is up.%n", Version.get());
     out.printf("  API:        %s   (web UI: %s/ui/)%n", api, api);
-    out.printf("  Agents:     corral agent --master %s:%d%n", bind.equals("0.0.0.0") ? host : bind, master.grpcPort());
+    out.printf("  Agents:     corral agent --master %s%s%n", agents, master.secretFile() == null ? ""
+        : " --secret-file " + master.secretFile());
     out.printf("  DNS:        %s:%d, names under %s (dig @%s -p %d leader.%s)%n", bind, master.dnsPort(),
         dnsOptions.domain, bind.equals("0.0.0.0") ? "127.0.0.1" : bind, master.dnsPort(), dnsOptions.domain);
     out.printf("  ZooKeeper:  embedded at %s, data in %s%n", master.zkConnectString(), dir.resolve("master/zookeeper"));
     out.printf("  Work dir:   %s%n", dir);
     out.printf("  Isolation:  %s%n", agent.agent().describeIsolation());
     out.printf("  Containers: %s%n", String.join(",", agent.agent().containerizers()));
+    lines.forEach(out::println);
     out.printf("Try:  ./corral app add app.json   ./corral app list   ./corral task list%n");
     out.printf("Ctrl-C stops the cluster and %s.%n", keepTasks ? "leaves tasks running (--keep-tasks)" : "kills its tasks");
     out.flush();

@@ -12,6 +12,12 @@ public interface AccessCheck {
   /** Lets everything through: a cluster without authentication. */
   AccessCheck ALLOW_ALL = (request, permission, resource) -> null;
 
+  /**
+   * A request attribute an implementation may set (an Integer) before returning a refusal: the HTTP status
+   * to answer with, 401 when the caller is unknown rather than not allowed; 403 when unset.
+   */
+  String DENIAL_STATUS = "corral.denial-status";
+
   /** The permission to run commands inside a task; the resource is the task id. */
   String TASK_EXEC = "corral:task:exec";
 

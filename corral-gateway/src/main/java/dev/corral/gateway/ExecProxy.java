@@ -56,7 +56,10 @@ final class ExecProxy {
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Map<String, Upstream> open = new ConcurrentHashMap<>();
 
-  ExecProxy(TaskLocator locator, AccessCheck access) {
+  private final Map<String, String> agentHeaders;
+
+  ExecProxy(TaskLocator locator, AccessCheck access, Map<String, String> agentHeaders) {
+    this.agentHeaders = agentHeaders;
     this.locator = locator;
     this.access = access;
   }
@@ -80,7 +83,8 @@ final class ExecProxy {
     String taskId = ctx.pathParam("taskId");
     String denied = access.deny(ctx, AccessCheck.TASK_EXEC, taskId);
     if (denied != null) {
-      throw new Refused(403, denied);
+      Object status = ctx.attribute(AccessCheck.DENIAL_STATUS);
+      throw new Refused(status instanceof Integer code ? code : 403, denied);
     }
     Optional<TaskEndpoint> found = locator.locate(taskId).get(LOOKUP_SECONDS, TimeUnit.SECONDS);
     if (found.isEmpty()) {
@@ -96,8 +100,9 @@ final class ExecProxy {
     URI target = URI.create("ws://" + hostPort(at) + "/exec/v1/tasks/" + enc(taskId) + query);
     Upstream up = new Upstream(taskId);
     try {
-      up.agent = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(CONNECT_SECONDS))
-          .buildAsync(target, up).get(CONNECT_SECONDS + 5, TimeUnit.SECONDS);
+      WebSocket.Builder toAgent = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(CONNECT_SECONDS));
+      agentHeaders.forEach(toAgent::header);
+      up.agent = toAgent.buildAsync(target, up).get(CONNECT_SECONDS + 5, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException) {
         WebSocketHandshakeException h = (WebSocketHandshakeException) e.getCause();

@@ -65,7 +65,10 @@ public final class Forwarder {
         continue;
       }
       for (String value : Collections.list(req.getHeaders(name))) {
-        out.header(name, value);
+        String kept = withoutGatewayCredentials(name, value);
+        if (kept != null) {
+          out.header(name, kept);
+        }
       }
     }
     extraHeaders.forEach(out::header);
@@ -83,6 +86,30 @@ public final class Forwarder {
         sink.flush(); // a pass-through, not a buffer: each piece goes on at once (SSE, tail -f)
       }
     }
+  }
+
+  /**
+   * The caller's Corral credentials stay at the gateway: an {@code Authorization: token=…} header is dropped
+   * and the UI's session cookie taken out of {@code Cookie}; anything else (a service's own Basic or Bearer
+   * credentials, its cookies) passes. Null when nothing is left to send.
+   */
+  static String withoutGatewayCredentials(String name, String value) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (lower.equals("authorization") && value.strip().regionMatches(true, 0, "token=", 0, 6)) {
+      return null;
+    }
+    if (lower.equals("cookie")) {
+      StringBuilder kept = new StringBuilder();
+      for (String part : value.split(";")) {
+        String p = part.strip();
+        if (p.isEmpty() || p.startsWith("corral-token=")) {
+          continue;
+        }
+        kept.append(kept.length() == 0 ? "" : "; ").append(p);
+      }
+      return kept.length() == 0 ? null : kept.toString();
+    }
+    return value;
   }
 
   private static void copyHeader(HttpServletResponse res, String name, List<String> values,

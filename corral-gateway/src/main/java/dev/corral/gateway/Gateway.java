@@ -2,6 +2,7 @@ package dev.corral.gateway;
 
 import io.javalin.config.JavalinConfig;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The gateway's routes on the master's HTTP server: task logs and files forwarded to agents
@@ -28,6 +29,7 @@ public final class Gateway implements AutoCloseable {
   private final AgentDirectory agents;
   private final AccessCheck access;
   private NodeOperations nodes;
+  private Map<String, String> agentHeaders = Map.of();
 
   /** Without authorization: every caller may do everything. */
   public Gateway(TaskLocator tasks, ServiceLocator services) {
@@ -52,15 +54,24 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
+   * Sends the cluster secret with every call to an agent's HTTP API (logs, files, metrics, exec), whose
+   * agents then refuse anyone else; before {@link #install}.
+   */
+  public Gateway withAgentSecret(String headerName, String secret) {
+    this.agentHeaders = Map.of(headerName, secret);
+    return this;
+  }
+
+  /**
    * Adds the routes ({@code /system/v1/logs}, {@code /system/v1/files}, {@code /system/v1/exec},
    * {@code /service}, the metrics', {@code /master/slaves}, {@code /metrics}); nothing else.
    */
   public void install(JavalinConfig config) {
-    new TaskFilesRoutes(tasks, forwarder, pool).install(config.routes);
+    new TaskFilesRoutes(tasks, forwarder, pool, agentHeaders).install(config.routes);
     new ServiceProxy(services, forwarder, pool).install(config.routes);
     new ServiceWebSocketProxy(services).install(config.routes);
-    new MetricsRoutes(agents, tasks, forwarder, pool).install(config.routes);
-    new ExecProxy(tasks, access).install(config.routes);
+    new MetricsRoutes(agents, tasks, forwarder, pool, agentHeaders).install(config.routes);
+    new ExecProxy(tasks, access, agentHeaders).install(config.routes);
     if (nodes != null) {
       new MaintenanceRoutes(nodes).install(config.routes);
       new RoleRoutes(nodes).install(config.routes);

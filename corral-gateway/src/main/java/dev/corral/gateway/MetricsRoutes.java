@@ -39,7 +39,11 @@ final class MetricsRoutes {
   private final Forwarder forwarder;
   private final ProxyPool pool;
 
-  MetricsRoutes(AgentDirectory agents, TaskLocator tasks, Forwarder forwarder, ProxyPool pool) {
+  private final Map<String, String> agentHeaders;
+
+  MetricsRoutes(AgentDirectory agents, TaskLocator tasks, Forwarder forwarder, ProxyPool pool,
+      Map<String, String> agentHeaders) {
+    this.agentHeaders = agentHeaders;
     this.agents = agents;
     this.tasks = tasks;
     this.forwarder = forwarder;
@@ -97,7 +101,7 @@ final class MetricsRoutes {
     String hostPort = (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
     URI target = URI.create("http://" + hostPort + path);
     try {
-      forwarder.forward(ctx.req(), ctx.res(), target, Map.of(), l -> l);
+      forwarder.forward(ctx.req(), ctx.res(), target, agentHeaders, l -> l);
     } catch (IOException e) {
       if (!ctx.res().isCommitted()) {
         Replies.json(ctx, 502, "cannot reach agent " + agentId + " at " + hostPort + ": " + e);

@@ -37,7 +37,10 @@ final class TaskFilesRoutes {
   private final Forwarder forwarder;
   private final ProxyPool pool;
 
-  TaskFilesRoutes(TaskLocator locator, Forwarder forwarder, ProxyPool pool) {
+  private final java.util.Map<String, String> agentHeaders;
+
+  TaskFilesRoutes(TaskLocator locator, Forwarder forwarder, ProxyPool pool, java.util.Map<String, String> agentHeaders) {
+    this.agentHeaders = agentHeaders;
     this.locator = locator;
     this.forwarder = forwarder;
     this.pool = pool;
@@ -73,7 +76,7 @@ final class TaskFilesRoutes {
       String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
       URI target = URI.create("http://" + hostPort(at) + agentPrefix + enc(taskId) + "/" + enc(last) + query);
       try {
-        forwarder.forward(ctx.req(), ctx.res(), target, Map.of(), l -> l);
+        forwarder.forward(ctx.req(), ctx.res(), target, agentHeaders, l -> l);
       } catch (IOException e) {
         if (!ctx.res().isCommitted()) {
           Replies.json(ctx, 502, "cannot reach agent " + at.agentId() + " at " + hostPort(at) + ": " + e);

@@ -46,6 +46,8 @@ final class Cluster implements AutoCloseable {
           "--hostname", hostname.apply(i), "--attributes", "rack:r" + i, "--kill-tasks-on-exit",
           "--http-port", "0", "--http-bind", "127.0.0.1",
           "--discovery", "http://127.0.0.1:" + httpPort, "--vip-network", "127." + (77 + i) + ".0.0/16",
+          // the secret the master generated (authentication is on): agents present it, and require it
+          "--secret-file", dir.resolve("master").resolve("cluster-secret").toString(),
           "--resources", resources + ";ports:[" + ports + "-" + (ports + 9) + "]");
       agents.add(agent);
       agent.awaitLog("Corral agent", WAIT);

@@ -29,6 +29,54 @@ final class CorralProcess implements AutoCloseable {
     return dist;
   }
 
+  /**
+   * The CLI configuration directory of every process this JVM starts: `corral up` and `corral master` write
+   * their CLI context (an admin token) there, the CLI and {@link Marathon} read it. One per test JVM, so a
+   * developer's own ~/.corral is never touched.
+   */
+  static final Path CONFIG_DIR = configDir();
+
+  private static Path configDir() {
+    try {
+      Path dir = Path.of("target").toAbsolutePath().resolve("it-config-" + ProcessHandle.current().pid());
+      Files.createDirectories(dir);
+      return dir;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The cluster context `corral up`/`corral master` wrote for the API on {@code port}, as JSON; null if none. */
+  static com.fasterxml.jackson.databind.JsonNode context(int port) {
+    Path clusters = CONFIG_DIR.resolve("clusters");
+    if (!Files.isDirectory(clusters)) {
+      return null;
+    }
+    try (var files = Files.list(clusters)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().endsWith("-" + port + ".json")).toList()) {
+        return Marathon.JSON.readTree(f.toFile());
+      }
+    } catch (IOException e) {
+      return null; // being replaced right now: the caller asks again
+    }
+    return null;
+  }
+
+  /** The admin token for the API on {@code port} (null without one: authentication off, or not started yet). */
+  static String token(int port) {
+    com.fasterxml.jackson.databind.JsonNode c = context(port);
+    return c == null || c.path("token").isMissingNode() || c.path("token").isNull() ? null : c.path("token").asText();
+  }
+
+  /** The first administrator's password for the API on {@code port}, as `corral up` kept it. */
+  static String adminPassword(int port) throws IOException {
+    try (var files = Files.list(CONFIG_DIR.resolve("clusters"))) {
+      Path f = files.filter(p -> p.getFileName().toString().endsWith("-" + port + ".admin-password")).findFirst()
+          .orElseThrow(() -> new AssertionError("no admin password kept for port " + port + " in " + CONFIG_DIR));
+      return Files.readString(f).strip();
+    }
+  }
+
   private static final java.util.concurrent.atomic.AtomicInteger STARTS = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
@@ -52,6 +100,7 @@ final class CorralProcess implements AutoCloseable {
     // agents run process tasks unless a test asks for --containerizers, whatever the machine has installed
     pb.environment().put("CORRAL_CONTAINERIZERS", "process");
     pb.environment().put("CORRAL_DNS_PORT", "0"); // never the shared machine's port 53 or 8053
+    pb.environment().put("CORRAL_CONFIG_DIR", CONFIG_DIR.toString());
     Process p = pb
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -58,7 +58,7 @@ class EventStreamIT {
     if (lastEventId != null) {
       b.header("Last-Event-ID", lastEventId);
     }
-    HttpResponse<InputStream> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> r = HttpClient.newHttpClient().send(api.authorize(b).build(), HttpResponse.BodyHandlers.ofInputStream());
     assertThat(r.statusCode()).isEqualTo(200);
     BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
     Thread reader = new Thread(() -> {

@@ -164,7 +164,7 @@ class FintransIT {
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(api.authorize(request).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Polls until the call returns a non-empty string (errors count as not yet), then returns it. */

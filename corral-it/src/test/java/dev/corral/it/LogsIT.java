@@ -59,8 +59,8 @@ class LogsIT {
     String taskId = cluster.api.awaitTasks("/logs/ticker", Marathon.running(1), WAIT).get(0).path("id").asText();
 
     // the event stream: meta first, then lines as they are written
-    HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create(
-        url("/system/v1/logs/tasks/" + taskId + "/stdout?lines=0&follow=true"))).build(),
+    HttpResponse<InputStream> r = HTTP.send(cluster.api.authorize(HttpRequest.newBuilder(URI.create(
+        url("/system/v1/logs/tasks/" + taskId + "/stdout?lines=0&follow=true")))).build(),
         HttpResponse.BodyHandlers.ofInputStream());
     assertThat(r.statusCode()).isEqualTo(200);
     List<String> lines = new ArrayList<>();
@@ -97,11 +97,11 @@ class LogsIT {
     // sandbox files
     CorralProcess.Result ls = CorralProcess.run(dir, "task", "ls", "--url", url(""), taskId);
     assertThat(ls.output()).contains("stdout").contains("stderr").contains("MODE");
-    HttpResponse<String> escape = HTTP.send(HttpRequest.newBuilder(URI.create(
-        url("/system/v1/files/tasks/" + taskId + "/read?path=../../meta"))).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> escape = HTTP.send(cluster.api.authorize(HttpRequest.newBuilder(URI.create(
+        url("/system/v1/files/tasks/" + taskId + "/read?path=../../meta")))).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(escape.statusCode()).isEqualTo(400);
-    HttpResponse<String> unknown = HTTP.send(HttpRequest.newBuilder(URI.create(
-        url("/system/v1/logs/tasks/nobody.1/stdout"))).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> unknown = HTTP.send(cluster.api.authorize(HttpRequest.newBuilder(URI.create(
+        url("/system/v1/logs/tasks/nobody.1/stdout")))).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(unknown.statusCode()).isEqualTo(404);
   }
 
@@ -130,14 +130,14 @@ class LogsIT {
     HttpResponse<String> page = awaitPage(url("/service/dash/"));
     assertThat(page.body()).contains("href=\"docs/\"");
     // python's server redirects /docs to /docs/: the redirect stays under the prefix
-    HttpResponse<String> redirect = HTTP.send(HttpRequest.newBuilder(URI.create(url("/service/dash/docs"))).build(),
+    HttpResponse<String> redirect = HTTP.send(cluster.api.authorize(HttpRequest.newBuilder(URI.create(url("/service/dash/docs")))).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(redirect.statusCode()).isEqualTo(301);
     assertThat(redirect.headers().firstValue("Location")).hasValue("/service/dash/docs/");
-    HttpResponse<String> docs = HTTP.send(HttpRequest.newBuilder(URI.create(url("/service/dash/docs/"))).build(),
+    HttpResponse<String> docs = HTTP.send(cluster.api.authorize(HttpRequest.newBuilder(URI.create(url("/service/dash/docs/")))).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(docs.body()).contains("docs-page");
-    HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(URI.create(url("/service/nothing/"))).build(),
+    HttpResponse<String> none = HTTP.send(cluster.api.authorize(HttpRequest.newBuilder(URI.create(url("/service/nothing/")))).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(none.statusCode()).isEqualTo(404);
   }
@@ -147,7 +147,7 @@ class LogsIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     HttpResponse<String> r;
     do {
-      r = HTTP.send(HttpRequest.newBuilder(URI.create(address)).build(), HttpResponse.BodyHandlers.ofString());
+      r = HTTP.send(cluster.api.authorize(HttpRequest.newBuilder(URI.create(address))).build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() == 200) {
         return r;
       }

@@ -27,9 +27,44 @@ final class Marathon {
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final int port;
+  /** A fixed token (or "" for none); null: the admin token `corral up`/`corral master` wrote for this port. */
+  private final String fixedToken;
+  private volatile String token;
 
+  /** A client that authenticates as the cluster's admin, with the token from the CLI context. */
   Marathon(int port) {
+    this(port, null);
+  }
+
+  private Marathon(int port, String fixedToken) {
     this.base = "http://127.0.0.1:" + port;
+    this.port = port;
+    this.fixedToken = fixedToken;
+  }
+
+  /** The same API with {@code token} instead of the admin's; null or "" sends none. */
+  Marathon as(String token) {
+    return new Marathon(port, token == null ? "" : token);
+  }
+
+  /** The token this client sends (null when none). */
+  String token() {
+    if (fixedToken != null) {
+      return fixedToken.isEmpty() ? null : fixedToken;
+    }
+    String t = token;
+    if (t == null) {
+      t = CorralProcess.token(port);
+      token = t;
+    }
+    return t;
+  }
+
+  /** Adds this client's credentials to a request built elsewhere (event streams, proxied services). */
+  HttpRequest.Builder authorize(HttpRequest.Builder request) {
+    String t = token();
+    return t == null ? request : request.header("Authorization", "token=" + t);
   }
 
   Response get(String path) throws Exception {
@@ -57,14 +92,18 @@ final class Marathon {
 
   /** A GET whose body is read as it arrives (event streams), with an Accept header; the caller closes it. */
   HttpResponse<java.io.InputStream> stream(String path, String accept) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", accept).GET().build(),
-        HttpResponse.BodyHandlers.ofInputStream());
+    return http.send(authorize(HttpRequest.newBuilder(URI.create(base + path))).header("Accept", accept).GET()
+        .build(), HttpResponse.BodyHandlers.ofInputStream());
   }
 
   /** Opens a WebSocket to {@code path} on the same server, offering the given subprotocols. */
   java.net.http.WebSocket webSocket(String path, java.net.http.WebSocket.Listener listener, String... subprotocols)
       throws Exception {
     java.net.http.WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+    String t = token();
+    if (t != null) {
+      b.header("Authorization", "token=" + t);
+    }
     if (subprotocols.length > 0) {
       b.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
     }
@@ -73,7 +112,17 @@ final class Marathon {
   }
 
   private Response send(HttpRequest.Builder request) throws Exception {
-    HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    String used = token();
+    HttpResponse<String> r = http.send(authorize(request.copy()).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() == 401 && fixedToken == null) {
+      // a restarted cluster writes a fresh context: read it again once
+      token = null;
+      if (!java.util.Objects.equals(used, token())) {
+        r = http.send(authorize(request.copy()).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString());
+      }
+    }
     return new Response(r.statusCode(), r.body());
   }
 

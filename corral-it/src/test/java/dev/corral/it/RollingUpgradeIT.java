@@ -180,8 +180,8 @@ class RollingUpgradeIT {
     }
 
     static EventReader open(int port, String query) throws Exception {
-      HttpResponse<InputStream> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + port + "/v2/events?" + query)).header("Accept", "text/event-stream")
+      HttpResponse<InputStream> r = HttpClient.newHttpClient().send(new Marathon(port).authorize(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + "/v2/events?" + query))).header("Accept", "text/event-stream")
           .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
       assertThat(r.statusCode()).isEqualTo(200);
       return new EventReader(r.body());

@@ -9,6 +9,7 @@ final class SingleNode implements AutoCloseable {
   final CorralProcess process;
   final Marathon api;
   final String url;
+  final int httpPort;
   private final Path dir;
 
   private SingleNode(Path dir, CorralProcess process, int httpPort) {
@@ -16,6 +17,12 @@ final class SingleNode implements AutoCloseable {
     this.process = process;
     this.api = new Marathon(httpPort);
     this.url = "http://127.0.0.1:" + httpPort;
+    this.httpPort = httpPort;
+  }
+
+  /** The first administrator's password, as `corral up` kept it for its user. */
+  String adminPassword() throws java.io.IOException {
+    return CorralProcess.adminPassword(httpPort);
   }
 
   /**

@@ -54,6 +54,19 @@ class UiIT {
     page.setDefaultTimeout(WAIT_MS);
     PlaywrightAssertions.setDefaultAssertionTimeout(WAIT_MS);
     page.onPageError(e -> pageErrors.add(e));
+    // authentication is on: the UI opens on its login page; log in as the admin `corral up` created
+    page.navigate(node.url + "/ui/");
+    assertThat(page.locator("h1")).containsText("Log in");
+    page.getByLabel("Username").fill("admin");
+    page.getByLabel("Password").fill("wrong-password");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("Log in")).click();
+    assertThat(page.locator(".login-box .error")).containsText("wrong uid or password");
+    page.getByLabel("Password").fill(node.adminPassword());
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("Log in")).click();
+    assertThat(page.locator("h1")).hasText("Dashboard");
+    assertThat(page.locator(".auth-state .uid")).hasText("admin");
   }
 
   @AfterAll
@@ -221,6 +234,21 @@ class UiIT {
     assertThat(agent).containsText("CONNECTED");
     assertThat(agent).containsText("/demo/ticker");
     assertThat(pageErrors).isEmpty();
+  }
+
+  @Test
+  @Order(9)
+  void loggingOutReturnsToTheLoginPageAndWithoutAuthenticationTheUiSaysSo() throws Exception {
+    page.locator(".auth-state button", new Page.LocatorOptions().setHasText("Log out")).click();
+    assertThat(page.locator("h1")).containsText("Log in");
+    try (SingleNode open = SingleNode.start(dir.resolve("open"), "cpus:1;mem:256;disk:50", 2, "--no-auth")) {
+      Page other = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 720));
+      other.navigate(open.url + "/ui/");
+      assertThat(other.locator("h1")).hasText("Dashboard");
+      assertThat(other.locator(".auth-state.off")).hasText("Authentication is off");
+      assertThat(other.getByRole(com.microsoft.playwright.options.AriaRole.ALERT)).containsText("--no-auth");
+      other.close();
+    }
   }
 
   /** Pictures of the other pages, beside the tests' output (not compared: for people and docs). */

@@ -35,7 +35,13 @@ public final class PackageManager {
 
   /** A package manager that reaches the Marathon API at {@code marathonBase} (known once the server started). */
   public static PackageManager overHttp(Store store, Supplier<URI> marathonBase, List<Repositories.Entry> defaults) {
-    return new PackageManager(store, new HttpServicesClient(marathonBase), defaults, Clock.systemUTC());
+    return overHttp(store, marathonBase, null, defaults);
+  }
+
+  /** As above, sending {@code authorization} (null: none) with each call, on a cluster with authentication. */
+  public static PackageManager overHttp(Store store, Supplier<URI> marathonBase, String authorization,
+      List<Repositories.Entry> defaults) {
+    return new PackageManager(store, new HttpServicesClient(marathonBase, authorization), defaults, Clock.systemUTC());
   }
 
   /**

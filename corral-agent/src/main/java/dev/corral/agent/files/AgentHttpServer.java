@@ -1,6 +1,9 @@
 package dev.corral.agent.files;
 
+import dev.corral.api.ClusterSecret;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import io.javalin.config.JavalinConfig;
 import java.util.List;
 import java.util.function.Consumer;
@@ -28,8 +31,23 @@ public final class AgentHttpServer implements AutoCloseable {
 
   /** With more routes beside the files API's (metrics, exec); they are closed with the server. */
   public static AgentHttpServer start(FilesApi api, List<AgentRoutes> more, String bindAddress, int port) {
+    return start(api, more, bindAddress, port, null);
+  }
+
+  /**
+   * As above; with a {@code secret}, every request (exec's WebSocket upgrades included) must carry it in
+   * {@link ClusterSecret#HTTP_HEADER}: the gateway does, with the caller's permissions already checked.
+   */
+  public static AgentHttpServer start(FilesApi api, List<AgentRoutes> more, String bindAddress, int port,
+      String secret) {
+    ClusterSecret required = secret == null ? null : ClusterSecret.of(secret);
     Javalin server = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
+      if (required != null) {
+        config.routes.before(ctx -> requireSecret(required, ctx));
+        config.routes.wsBeforeUpgrade(ctx -> requireSecret(required, ctx));
+        config.routes.exception(NoSecret.class, (e, ctx) -> refuse(ctx));
+      }
       api.install(config);
       more.forEach(m -> m.install(config));
     });
@@ -42,6 +60,33 @@ public final class AgentHttpServer implements AutoCloseable {
           + " (in use? pass --http-port): " + e.getMessage(), e);
     }
     return new AgentHttpServer(api, more, server);
+  }
+
+  private static void requireSecret(ClusterSecret required, Context ctx) {
+    if (!required.matches(ctx.header(ClusterSecret.HTTP_HEADER))) {
+      throw new NoSecret();
+    }
+  }
+
+  // Written straight to the response: Javalin drops an exception handler's result before an upgrade.
+  private static void refuse(Context ctx) {
+    byte[] body = "{\"message\":\"this agent answers the cluster's gateway only (it requires the cluster secret)\"}"
+        .getBytes(StandardCharsets.UTF_8);
+    try {
+      ctx.res().setStatus(401);
+      ctx.res().setContentType("application/json; charset=utf-8");
+      ctx.res().setContentLength(body.length);
+      ctx.res().getOutputStream().write(body);
+      ctx.res().flushBuffer();
+    } catch (java.io.IOException e) {
+      // the client went away
+    }
+  }
+
+  private static final class NoSecret extends RuntimeException {
+    NoSecret() {
+      super("no cluster secret", null, false, false);
+    }
   }
 
   public int port() {

@@ -13,9 +13,16 @@ import java.time.Duration;
  * @param logMaxFiles how many files of each stream are kept, the live one included (at least 1)
  * @param rotateInterval how often file sizes are checked
  * @param agentLog the agent's own log file, served under {@code /logs/v1/agent}; null when it writes none
+ * @param secret the cluster secret every request must carry ({@link dev.corral.api.ClusterSecret#HTTP_HEADER});
+ *     null serves anyone (a cluster without authentication)
  */
 public record FilesConfig(String bindAddress, int port, long logMaxBytes, int logMaxFiles, Duration rotateInterval,
-    Path agentLog) {
+    Path agentLog, String secret) {
+  public FilesConfig(String bindAddress, int port, long logMaxBytes, int logMaxFiles, Duration rotateInterval,
+      Path agentLog) {
+    this(bindAddress, port, logMaxBytes, logMaxFiles, rotateInterval, agentLog, null);
+  }
+
   /** The Mesos agent's port. */
   public static final int DEFAULT_PORT = 5051;
   public static final long DEFAULT_LOG_MAX_BYTES = 10L * 1024 * 1024;
@@ -48,20 +55,30 @@ public record FilesConfig(String bindAddress, int port, long logMaxBytes, int lo
     return defaults().withPort(-1);
   }
 
+  public FilesConfig withSecret(String value) {
+    return new FilesConfig(bindAddress, port, logMaxBytes, logMaxFiles, rotateInterval, agentLog, value);
+  }
+
+  @Override
+  public String toString() {
+    return "FilesConfig[" + bindAddress + ":" + port + ", logs " + logMaxBytes + "B x" + logMaxFiles
+        + (secret == null ? "" : ", secret ****") + "]";
+  }
+
   public FilesConfig withPort(int value) {
-    return new FilesConfig(bindAddress, value, logMaxBytes, logMaxFiles, rotateInterval, agentLog);
+    return new FilesConfig(bindAddress, value, logMaxBytes, logMaxFiles, rotateInterval, agentLog, secret);
   }
 
   public FilesConfig withBindAddress(String value) {
-    return new FilesConfig(value, port, logMaxBytes, logMaxFiles, rotateInterval, agentLog);
+    return new FilesConfig(value, port, logMaxBytes, logMaxFiles, rotateInterval, agentLog, secret);
   }
 
   public FilesConfig withRotation(long maxBytes, int maxFiles, Duration interval) {
-    return new FilesConfig(bindAddress, port, maxBytes, maxFiles, interval, agentLog);
+    return new FilesConfig(bindAddress, port, maxBytes, maxFiles, interval, agentLog, secret);
   }
 
   public FilesConfig withAgentLog(Path value) {
-    return new FilesConfig(bindAddress, port, logMaxBytes, logMaxFiles, rotateInterval, value);
+    return new FilesConfig(bindAddress, port, logMaxBytes, logMaxFiles, rotateInterval, value, secret);
   }
 
   public boolean serves() {

@@ -31,10 +31,12 @@ public final class ApiClient {
 
   private final String baseUrl;
   private final HttpClient http;
+  private final String token;
 
-  private ApiClient(String baseUrl, HttpClient http) {
+  private ApiClient(String baseUrl, HttpClient http, String token) {
     this.baseUrl = baseUrl;
     this.http = http;
+    this.token = token;
   }
 
   /**
@@ -43,6 +45,14 @@ public final class ApiClient {
    * @throws IllegalArgumentException when {@code url} is not an absolute http(s) URL
    */
   public static ApiClient create(String url) {
+    return create(url, null, null);
+  }
+
+  /**
+   * A client that sends {@code token} (null: none) as {@code Authorization: token=…} and trusts the CA
+   * certificate {@code caPem} (null: the JDK's trusted CAs) for https.
+   */
+  public static ApiClient create(String url, String token, String caPem) {
     String base = url.strip();
     while (base.endsWith("/")) {
       base = base.substring(0, base.length() - 1);
@@ -59,14 +69,23 @@ public final class ApiClient {
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("invalid Corral URL '" + url + "': " + e.getReason(), e);
     }
-    HttpClient http = HttpClient.newBuilder()
+    HttpClient.Builder builder = HttpClient.newBuilder();
+    if (caPem != null && !caPem.isBlank()) {
+      builder.sslContext(Trust.sslContext(caPem));
+    }
+    HttpClient http = builder
         // Plain HTTP/1.1: no h2c upgrade dance with proxies in front of the gateway.
         .version(HttpClient.Version.HTTP_1_1)
         // Standby masters redirect to the leader, as Marathon does.
         .followRedirects(HttpClient.Redirect.NORMAL)
         .connectTimeout(CONNECT_TIMEOUT)
         .build();
-    return new ApiClient(base, http);
+    return new ApiClient(base, http, token == null || token.isBlank() ? null : token);
+  }
+
+  /** Whether requests carry a token. */
+  public boolean hasToken() {
+    return token != null;
   }
 
   /** The base address without a trailing slash, as used in messages. */
@@ -84,6 +103,11 @@ public final class ApiClient {
 
   public ApiResponse put(String path, String json) {
     return send("PUT", path, json);
+  }
+
+  /** Any method, e.g. PATCH; {@code json} null for no body. */
+  public ApiResponse send(String method, String path, String json) {
+    return exchange(method, path, json);
   }
 
   public ApiResponse delete(String path) {
@@ -128,9 +152,12 @@ public final class ApiClient {
   public java.net.http.WebSocket webSocket(String path, java.net.http.WebSocket.Listener listener) {
     URI uri = URI.create(baseUrl.replaceFirst("^http", "ws") + path);
     try {
-      return http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT)
-          .header("User-Agent", "corral-cli/" + Version.get())
-          .buildAsync(uri, listener).get();
+      java.net.http.WebSocket.Builder ws = http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT)
+          .header("User-Agent", "corral-cli/" + Version.get());
+      if (token != null) {
+        ws.header("Authorization", "token=" + token);
+      }
+      return ws.buildAsync(uri, listener).get();
     } catch (java.util.concurrent.ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof java.net.http.WebSocketHandshakeException) {
@@ -147,12 +174,16 @@ public final class ApiClient {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(baseUrl + path))
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
         .timeout(REQUEST_TIMEOUT)
         .header("User-Agent", "corral-cli/" + Version.get());
+    if (token != null) {
+      b.header("Authorization", "token=" + token);
+    }
+    return b;
   }
 
-  private ApiResponse send(String method, String path, String json) {
+  private ApiResponse exchange(String method, String path, String json) {
     String uri = baseUrl + path;
     HttpRequest.Builder request = request(path).header("Accept", "application/json");
     if (json == null) {

@@ -1,6 +1,7 @@
 package dev.corral.dist.node;
 
 import dev.corral.agent.Agent;
+import dev.corral.api.ClusterSecret;
 import dev.corral.agent.AgentConfig;
 import dev.corral.agent.files.FilesConfig;
 import io.grpc.ManagedChannel;
@@ -35,13 +36,21 @@ public final class AgentNode implements AutoCloseable {
 
   /** Connects to "host:port" over plain-text gRPC. */
   public static ManagedChannel networkChannel(String master) {
+    return networkChannel(master, null);
+  }
+
+  /** As above, presenting {@code secret} (null: none) with every call. */
+  public static ManagedChannel networkChannel(String master, ClusterSecret secret) {
     int colon = master.lastIndexOf(':');
     if (colon <= 0 || colon == master.length() - 1) {
       throw new IllegalArgumentException("--master must be host:port, got '" + master + "'");
     }
-    return NettyChannelBuilder.forAddress(master.substring(0, colon), Integer.parseInt(master.substring(colon + 1)))
-        .usePlaintext()
-        .build();
+    NettyChannelBuilder builder = NettyChannelBuilder.forAddress(master.substring(0, colon),
+        Integer.parseInt(master.substring(colon + 1))).usePlaintext();
+    if (secret != null) {
+      builder.intercept(secret.clientInterceptor());
+    }
+    return builder.build();
   }
 
   /**

@@ -3,10 +3,11 @@ package dev.corral.dist.node;
 import dev.corral.common.ThreadEventLoop;
 import dev.corral.dns.DnsConfig;
 import dev.corral.dns.ServiceDiscovery;
-import dev.corral.gateway.AccessCheck;
 import dev.corral.gateway.AgentDirectory;
+import dev.corral.api.ClusterSecret;
 import dev.corral.gateway.Gateway;
 import dev.corral.gateway.NodeOperations;
+import dev.corral.gateway.auth.Security;
 import dev.corral.master.Master;
 import dev.corral.master.MasterConfig;
 import dev.corral.packages.PackageManager;
@@ -27,7 +28,17 @@ import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import dev.corral.gateway.tls.ClusterCa;
+import dev.corral.gateway.tls.Pem;
 import io.javalin.Javalin;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -51,13 +62,27 @@ public final class MasterNode implements AutoCloseable {
 
   /** How to run the node. {@code zk} null means an embedded ZooKeeper with data under the work dir. */
   public record Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname,
-      GpuSchedulingBehavior gpuScheduling) {
+      GpuSchedulingBehavior gpuScheduling, boolean authentication) {
     public Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname) {
-      this(workDir, zk, bindAddress, httpPort, grpcPort, hostname, GpuSchedulingBehavior.RESTRICTED);
+      this(workDir, zk, bindAddress, httpPort, grpcPort, hostname, GpuSchedulingBehavior.RESTRICTED, false);
+    }
+
+    public Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname,
+        GpuSchedulingBehavior gpuScheduling) {
+      this(workDir, zk, bindAddress, httpPort, grpcPort, hostname, gpuScheduling, false);
     }
   }
 
+  /**
+   * HTTPS on the gateway: certificate chain and key files (PEM), or both null for a certificate issued by the
+   * cluster CA.
+   */
+  public record Tls(Path certFile, Path keyFile) {}
+
   private final Options options;
+  private Tls tls;
+  private String caPem;
+  private ServerConnector internalConnector;
   private final List<AutoCloseable> started = new ArrayList<>();
   private final String inProcessName = "corral-master-" + UUID.randomUUID();
   private EmbeddedZooKeeper embeddedZk;
@@ -68,6 +93,9 @@ public final class MasterNode implements AutoCloseable {
   private DnsConfig dns;
   private ServiceDiscovery discovery;
   private java.util.function.UnaryOperator<MasterConfig> masterConfig = c -> c;
+  private Security security;
+  private ClusterSecret clusterSecret;
+  private String adminPassword;
 
   public MasterNode(Options options) {
     this.options = options;
@@ -82,6 +110,12 @@ public final class MasterNode implements AutoCloseable {
   /** Adjusts the master's settings (e.g. the agent timeout) from the defaults; before {@link #start}. */
   public MasterNode withMasterConfig(java.util.function.UnaryOperator<MasterConfig> adjust) {
     this.masterConfig = adjust;
+    return this;
+  }
+
+  /** Serves the HTTP API over TLS; before {@link #start}. */
+  public MasterNode withTls(Tls settings) {
+    this.tls = settings;
     return this;
   }
 
@@ -101,7 +135,15 @@ public final class MasterNode implements AutoCloseable {
     master.start();
     started.add(master);
 
+    if (options.authentication()) {
+      clusterSecret = loadOrCreateSecret(store);
+      clusterSecret.writeFile(options.workDir().resolve(SECRET_FILE));
+    }
     NettyServerBuilder network = NettyServerBuilder.forAddress(new InetSocketAddress(options.bindAddress(), options.grpcPort()));
+    if (clusterSecret != null) {
+      // agents and frameworks over the network present the cluster secret; in-process callers are this JVM
+      network.intercept(clusterSecret.serverInterceptor());
+    }
     InProcessServerBuilder local = InProcessServerBuilder.forName(inProcessName);
     for (BindableService service : master.services()) {
       network.addService(service);
@@ -147,14 +189,32 @@ public final class MasterNode implements AutoCloseable {
     started.add(jobs);
     MetronomeApi jobsApi = new MetronomeApi(jobs);
 
+    security = options.authentication() ? Security.enabled(store, Clock.systemUTC()) : Security.disabled();
+    started.add(security);
+    adminPassword = security.bootstrapAdmin(ADMIN).orElse(null);
     MarathonApi api = new MarathonApi(services);
     PackageManager packages = PackageManager.overHttp(store, this::selfUri,
-        PackageManager.bundledCatalog(System.getProperty("corral.home")));
+        security.internalAuthorization().orElse(null), PackageManager.bundledCatalog(System.getProperty("corral.home")));
     Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets, AgentDirectory.of(master),
-        AccessCheck.ALLOW_ALL).withNodeOperations(NodeOperations.of(master));
+        security.accessCheck()).withNodeOperations(NodeOperations.of(master));
+    if (clusterSecret != null) {
+      gateway.withAgentSecret(ClusterSecret.HTTP_HEADER, clusterSecret.value());
+    }
     started.add(gateway);
+    KeyStore tlsKeys = tls == null ? null : tlsKeyStore();
     http = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
+      if (tlsKeys != null) {
+        config.jetty.addConnector((server, httpConfig) -> httpsConnector(server, httpConfig, tlsKeys));
+        // the master's own calls to its API (package installs) stay on loopback, plain, authenticated
+        config.jetty.addConnector((server, httpConfig) -> {
+          internalConnector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+          internalConnector.setHost("127.0.0.1");
+          internalConnector.setPort(0);
+          return internalConnector;
+        });
+      }
+      security.install(config);
       api.install(config);
       jobsApi.install(config);
       packages.install(config);
@@ -181,11 +241,115 @@ public final class MasterNode implements AutoCloseable {
     return InProcessChannelBuilder.forName(inProcessName).build();
   }
 
+  private KeyStore tlsKeyStore() throws IOException {
+    if (tls.certFile() != null) {
+      String chain = Files.readString(tls.certFile());
+      KeyStore keys = Pem.keyStore(chain, Files.readString(tls.keyFile()));
+      // the CLI context trusts the chain's last certificate: its CA, or the certificate itself when self-signed
+      java.util.List<java.security.cert.X509Certificate> certs = Pem.certificates(chain);
+      caPem = Pem.write(certs.get(certs.size() - 1));
+      return keys;
+    }
+    ClusterCa ca = ClusterCa.loadOrCreate(store, Clock.systemUTC());
+    caPem = ca.certPem();
+    Files.writeString(options.workDir().resolve("ca.crt"), caPem);
+    java.util.Set<String> names = new java.util.LinkedHashSet<>(List.of(options.hostname(), "localhost", "127.0.0.1",
+        "::1"));
+    if (!"0.0.0.0".equals(options.bindAddress()) && !"::".equals(options.bindAddress())) {
+      names.add(options.bindAddress());
+    }
+    ClusterCa.Issued issued = ca.issueServer(names);
+    return Pem.keyStore(issued.certChainPem(), issued.keyPem());
+  }
+
+  private ServerConnector httpsConnector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
+      KeyStore keys) {
+    SslContextFactory.Server ssl = new SslContextFactory.Server();
+    ssl.setKeyStore(keys);
+    ssl.setKeyStorePassword(new String(Pem.STORE_PASSWORD));
+    HttpConfiguration https = new HttpConfiguration(httpConfig);
+    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+    secure.setSniHostCheck(false); // clients reach a master by IP address as often as by name
+    https.addCustomizer(secure);
+    ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+        new HttpConnectionFactory(https));
+    c.setHost(options.bindAddress());
+    c.setPort(options.httpPort());
+    return c;
+  }
+
+  /** Every HTTP route of the API as "METHOD path" (e.g. "GET /v2/apps/<path>"), for the route-security test. */
+  public List<String> routes() {
+    List<String> out = new ArrayList<>();
+    for (io.javalin.router.ParsedEndpoint e : http.unsafe.internalRouter.allHttpHandlers()) {
+      String method = e.endpoint.method.name();
+      if (List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
+        out.add(method + " " + e.endpoint.path);
+      }
+    }
+    return out;
+  }
+
+  /** Whether the API is served over HTTPS. */
+  public boolean tls() {
+    return tls != null;
+  }
+
+  /** The certificate (PEM) that clients should trust: the cluster CA's, or the last of --tls-cert's chain. */
+  public String caPem() {
+    return caPem;
+  }
+
   /** This node's own HTTP API, for components that go through it (the package manager installs via Marathon's). */
   private URI selfUri() {
+    if (internalConnector != null) {
+      return URI.create("http://127.0.0.1:" + internalConnector.getLocalPort());
+    }
     String host = "0.0.0.0".equals(options.bindAddress()) || "::".equals(options.bindAddress()) ? "127.0.0.1"
         : options.bindAddress();
     return URI.create("http://" + host + ":" + http.port());
+  }
+
+  /** Where the master keeps the cluster secret for agents started beside it ({@code --secret-file}). */
+  public static final String SECRET_FILE = "cluster-secret";
+  private static final String SECRET_PATH = "/auth/cluster-secret";
+
+  private static ClusterSecret loadOrCreateSecret(ZkStore store) {
+    java.util.Optional<byte[]> stored = store.get(SECRET_PATH);
+    if (stored.isPresent()) {
+      return ClusterSecret.of(new String(stored.get(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    ClusterSecret created = ClusterSecret.generate();
+    store.commitAndWait(List.of(dev.corral.state.StoreOp.put(SECRET_PATH,
+        created.value().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    return created;
+  }
+
+  /** The secret agents and frameworks present (null when authentication is off). */
+  public ClusterSecret clusterSecret() {
+    return clusterSecret;
+  }
+
+  /** The file the secret was written to; null when authentication is off. */
+  public Path secretFile() {
+    return clusterSecret == null ? null : options.workDir().resolve(SECRET_FILE);
+  }
+
+  /** The account {@link Security#bootstrapAdmin} creates on a new cluster. */
+  public static final String ADMIN = "admin";
+
+  public boolean authentication() {
+    return security.enabled();
+  }
+
+  /** The first administrator's password when this start created it (a new cluster); null otherwise. */
+  public String adminPassword() {
+    return adminPassword;
+  }
+
+  /** A token for {@code uid}, valid for {@code ttl}; empty when authentication is off. */
+  public java.util.Optional<String> issueToken(String uid, Duration ttl) {
+    return security.issueToken(uid, ttl);
   }
 
   public int httpPort() {

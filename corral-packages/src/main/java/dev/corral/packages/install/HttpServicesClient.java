@@ -26,8 +26,16 @@ public final class HttpServicesClient implements ServicesClient {
   private final Supplier<URI> base;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  private final String authorization;
+
   public HttpServicesClient(Supplier<URI> base) {
+    this(base, null);
+  }
+
+  /** @param authorization the {@code Authorization} header for the master's own calls; null without authentication */
+  public HttpServicesClient(Supplier<URI> base, String authorization) {
     this.base = base;
+    this.authorization = authorization;
   }
 
   @Override
@@ -93,6 +101,9 @@ public final class HttpServicesClient implements ServicesClient {
   private HttpResponse<byte[]> send(String method, String path, JsonNode body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(base.get().resolve(path)).timeout(Duration.ofSeconds(30))
         .header("Accept", "application/json");
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     try {
       if (body != null) {
         request.header("Content-Type", "application/json")

@@ -1,0 +1,59 @@
+package dev.corral.gateway.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RouteRulesTest {
+  private static Requirement.Needed needed(String method, String path, String body) {
+    Requirement r = RouteRules.of(method, path, body);
+    assertThat(r).isInstanceOf(Requirement.Permission.class);
+    List<Requirement.Needed> all = ((Requirement.Permission) r).needed();
+    assertThat(all).hasSize(1);
+    return all.get(0);
+  }
+
+  @Test
+  void marathonAppsAreCheckedByTheirId() {
+    assertThat(needed("POST", "/v2/apps", "{\"id\": \"/prod/x\"}"))
+        .isEqualTo(new Requirement.Needed("corral:service:marathon:/prod/x", "create"));
+    assertThat(needed("GET", "/v2/apps/dev/web", "")).isEqualTo(new Requirement.Needed("corral:service:marathon:/dev/web", "read"));
+    assertThat(RouteRules.of("GET", "/v2/apps/dev/web/tasks", "")).as("discovery").isInstanceOf(Requirement.Public.class);
+    assertThat(needed("GET", "/v2/apps/dev/web/versions", "")).isEqualTo(new Requirement.Needed("corral:service:marathon:/dev/web", "read"));
+    assertThat(needed("PUT", "/v2/apps/dev/web", "{}")).isEqualTo(new Requirement.Needed("corral:service:marathon:/dev/web", "update"));
+    assertThat(needed("DELETE", "/v2/apps/dev/web", "")).isEqualTo(new Requirement.Needed("corral:service:marathon:/dev/web", "delete"));
+    assertThat(needed("DELETE", "/v2/apps/dev/web/tasks/t1", "")).isEqualTo(new Requirement.Needed("corral:service:marathon:/dev/web", "update"));
+    assertThat(needed("POST", "/v2/apps/dev/web/restart", "")).isEqualTo(new Requirement.Needed("corral:service:marathon:/dev/web", "update"));
+    assertThat(RouteRules.of("GET", "/v2/apps", "")).isEqualTo(new Requirement.Listing("corral:service:marathon", "read"));
+  }
+
+  @Test
+  void groupsAndPodsToo() {
+    assertThat(needed("POST", "/v2/groups", "{\"id\": \"/prod\"}")).isEqualTo(new Requirement.Needed("corral:service:marathon:/prod", "create"));
+    assertThat(needed("DELETE", "/v2/groups/prod", "")).isEqualTo(new Requirement.Needed("corral:service:marathon:/prod", "delete"));
+    assertThat(needed("GET", "/v2/groups", "")).isEqualTo(new Requirement.Needed("corral:service:marathon:/", "read"));
+    assertThat(needed("DELETE", "/v2/pods/prod/db::instances/i1", "")).isEqualTo(new Requirement.Needed("corral:service:marathon:/prod/db", "update"));
+  }
+
+  @Test
+  void otherApisHaveTheirPermissions() {
+    assertThat(needed("POST", "/package/install", "{}")).isEqualTo(new Requirement.Needed("corral:package:install", "create"));
+    assertThat(needed("POST", "/package/search", "{}")).isEqualTo(new Requirement.Needed("corral:package", "read"));
+    assertThat(needed("GET", "/system/v1/exec/tasks/t1", "")).isEqualTo(new Requirement.Needed("corral:task:exec", "create"));
+    assertThat(needed("GET", "/system/v1/logs/tasks/t1/stdout", "")).isEqualTo(new Requirement.Needed("corral:logs", "read"));
+    assertThat(needed("GET", "/metrics", "")).isEqualTo(new Requirement.Needed("corral:metrics", "read"));
+    assertThat(needed("POST", "/v1/jobs/nightly/runs", "")).isEqualTo(new Requirement.Needed("corral:jobs:nightly", "update"));
+    assertThat(needed("GET", "/master/slaves", "")).isEqualTo(new Requirement.Needed("corral:operator", "read"));
+    assertThat(needed("POST", "/service/flink/jars/upload", "")).isEqualTo(new Requirement.Needed("corral:service:proxy:flink", "update"));
+  }
+
+  @Test
+  void theLoginAndTheUiArePublicAndUnknownRoutesNeedASuperuser() {
+    assertThat(RouteRules.of("POST", "/acs/api/v1/auth/login", "")).isInstanceOf(Requirement.Public.class);
+    assertThat(RouteRules.of("GET", "/ui/js/main.js", "")).isInstanceOf(Requirement.Public.class);
+    assertThat(RouteRules.of("GET", "/v2/info", "")).isInstanceOf(Requirement.Authenticated.class);
+    assertThat(needed("GET", "/v3/something-new", "")).isEqualTo(new Requirement.Needed("corral:superuser", "full"));
+    assertThat(needed("DELETE", "/v2/leader", "")).isEqualTo(new Requirement.Needed("corral:superuser", "full"));
+  }
+}

@@ -1,0 +1,85 @@
+package dev.corral.gateway.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.corral.common.FakeClock;
+import dev.corral.state.MemoryStore;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SecurityTest {
+  private final FakeClock clock = new FakeClock();
+  private final MemoryStore store = new MemoryStore();
+  private final Directory directory = new Directory(store, clock);
+  private final Security security = Security.of(directory, Tokens.fromStore(store, clock),
+      LoginLimiter.standard(clock), clock);
+
+  @AfterEach
+  void close() {
+    security.close();
+  }
+
+  @Test
+  void theFirstAdminIsCreatedOnceAsSuperuser() {
+    String password = security.bootstrapAdmin("admin").orElseThrow();
+    assertThat(Passwords.verify(password, directory.account("admin").orElseThrow().passwordHash())).isTrue();
+    assertThat(security.bootstrapAdmin("admin")).isEmpty();
+    Principal admin = security.principal(security.issueToken("admin", Duration.ofHours(1)).orElseThrow());
+    assertThat(admin.superuser()).isTrue();
+    assertThat(admin.allows("corral:anything", "delete")).isTrue();
+  }
+
+  @Test
+  void aRevokedTokenIsRefusedAndTheRevocationIsPersisted() {
+    directory.putAccount(new Account("alice", "", Passwords.hash("password1"), null));
+    String token = security.issueToken("alice", Duration.ofHours(1)).orElseThrow();
+    Principal alice = security.principal(token);
+    directory.revokeToken(alice.jti(), alice.expires());
+    assertThatThrownBy(() -> security.principal(token)).isInstanceOf(AuthRefused.class)
+        .hasFieldOrPropertyWithValue("code", "ERR_REVOKED_TOKEN");
+    // another master reading the same store refuses it too
+    assertThat(new Directory(store, clock).snapshot().revoked()).containsKey(alice.jti());
+    // once past its expiry, the revocation record is dropped
+    clock.advance(Duration.ofHours(2));
+    assertThat(new Directory(store, clock).snapshot().revoked()).isEmpty();
+  }
+
+  @Test
+  void permissionsComeFromTheUserAndItsGroups() {
+    directory.putAccount(new Account("bob", "", Passwords.hash("password1"), null));
+    directory.putGroup(new Group("devs", "", Set.of()));
+    directory.setMember("devs", "bob", true);
+    directory.setPermission("corral:service:marathon:/dev/*", true, "devs", "read", true);
+    directory.setPermission("corral:logs", false, "bob", "full", true);
+    Principal bob = security.principal(security.issueToken("bob", Duration.ofHours(1)).orElseThrow());
+    assertThat(bob.allows("corral:service:marathon:/dev/web", "read")).isTrue();
+    assertThat(bob.allows("corral:service:marathon:/dev/web", "create")).isFalse();
+    assertThat(bob.allows("corral:service:marathon:/prod/web", "read")).isFalse();
+    assertThat(bob.allows("corral:logs", "read")).isTrue();
+    assertThat(bob.allows("corral:task:exec", "create")).isFalse();
+
+    directory.setMember("devs", "bob", false);
+    Principal after = security.principal(security.issueToken("bob", Duration.ofHours(1)).orElseThrow());
+    assertThat(after.allows("corral:service:marathon:/dev/web", "read")).isFalse();
+  }
+
+  @Test
+  void aRemovedAccountsTokensStopWorkingAndItsGrantsGo() {
+    directory.putAccount(new Account("carol", "", Passwords.hash("password1"), null));
+    directory.setPermission("corral:logs", false, "carol", "read", true);
+    String token = security.issueToken("carol", Duration.ofHours(1)).orElseThrow();
+    directory.removeAccount("carol");
+    assertThatThrownBy(() -> security.principal(token)).hasFieldOrPropertyWithValue("code", "ERR_UNKNOWN_ACCOUNT");
+    assertThat(directory.snapshot().acls()).doesNotContainKey("corral:logs");
+  }
+
+  @Test
+  void pathsWithDotSegmentsAreRefused() {
+    assertThatThrownBy(() -> Security.decodedPath("/v2/apps/dev/..%2Fprod/x")).isInstanceOf(AuthRefused.class);
+    assertThatThrownBy(() -> Security.decodedPath("/v2/apps/dev/../prod")).isInstanceOf(AuthRefused.class);
+    assertThat(Security.decodedPath("/v2/apps/dev/web")).isEqualTo("/v2/apps/dev/web");
+  }
+}
