@@ -41,7 +41,10 @@ class OciIT {
       await().atMost(WAIT).until(() -> node.cli(WAIT, "task", "log", taskId).output().contains("readonly-root"));
       String out = node.cli(WAIT, "task", "log", taskId).output();
       int pid = Integer.parseInt(out.replaceAll("(?s).*pid=(\\d+).*", "$1"));
-      assertThat(pid).as("the task's own pid namespace").isLessThan(10);
+      // a fresh pid namespace numbers from 1; how many short-lived helpers ran first varies with load
+      int procs = Integer.parseInt(out.replaceAll("(?s).*procs=(\\d+).*", "$1"));
+      assertThat(pid).as("the task's own pid namespace").isLessThan(100);
+      assertThat(procs).as("processes the task sees").isLessThan(20);
       assertThat(node.cli(WAIT, "task", "log", "--stderr", taskId).output()).contains("oops");
 
       // the COMMAND check runs inside the container: it sees only the container's few processes
