@@ -21,7 +21,8 @@ public final class AgentCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--master", required = true, description = "The master's gRPC address, host:port.")
+  @Option(names = "--master", required = true, description = "The master's gRPC address, host:port, or zk://host:port[,host:port…]/corral to follow"
+      + " the leading master of several through ZooKeeper.")
   String master;
 
   @Option(names = "--work-dir", defaultValue = "${sys:user.home}/.corral/agent",

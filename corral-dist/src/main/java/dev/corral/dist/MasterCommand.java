@@ -5,6 +5,10 @@ import dev.corral.dist.node.MasterNode;
 import dev.corral.services.placement.GpuSchedulingBehavior;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import dev.corral.state.ZkPeer;
+import picocli.CommandLine.ParameterException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,8 +27,22 @@ public final class MasterCommand implements Callable<Integer> {
       description = "Where state lives (default: ${DEFAULT-VALUE}).")
   Path workDir;
 
-  @Option(names = "--zk", description = "ZooKeeper ensemble host:port[,host:port…] (default: embedded, data in the work dir).")
+  @Option(names = "--zk", paramLabel = "host:port[,host:port…][/root]",
+      description = "An external ZooKeeper ensemble shared by the masters, which elect a leader (default: a private"
+          + " embedded ZooKeeper, data in the work dir).")
   String zk;
+
+  @Option(names = "--zk-embedded-peers", paramLabel = "id=host:clientPort:quorumPort:electionPort[,…]",
+      description = "Run one member of a ZooKeeper ensemble inside each master (give every master the same list"
+          + " and its own --zk-peer-id); the masters elect a leader.")
+  String zkPeers;
+
+  @Option(names = "--zk-peer-id", defaultValue = "0", description = "This master's id in --zk-embedded-peers.")
+  int zkPeerId;
+
+  @Option(names = "--zk-session-timeout", defaultValue = "10", paramLabel = "SECONDS",
+      description = "How long after a master goes silent ZooKeeper lets another take over (default: ${DEFAULT-VALUE}).")
+  int zkSessionTimeout;
 
   @Option(names = "--http-port", defaultValue = "7070", description = "HTTP API port (default: ${DEFAULT-VALUE}).")
   int httpPort;
@@ -52,8 +70,29 @@ public final class MasterCommand implements Callable<Integer> {
     String host = hostname != null ? hostname : Hostnames.local();
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "master");
+    List<ZkPeer> peers = List.of();
+    if (zkPeers != null) {
+      if (zk != null) {
+        throw new ParameterException(spec.commandLine(), "give either --zk or --zk-embedded-peers, not both");
+      }
+      try {
+        peers = ZkPeer.parseAll(zkPeers);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--zk-embedded-peers: " + e.getMessage());
+      }
+      final int self = zkPeerId;
+      if (peers.stream().noneMatch(p -> p.id() == self)) {
+        throw new ParameterException(spec.commandLine(), "--zk-peer-id: " + zkPeerId + " is not an id in"
+            + " --zk-embedded-peers (" + zkPeers + ")");
+      }
+    }
+    if (zkSessionTimeout < 2 || zkSessionTimeout > 600) {
+      throw new ParameterException(spec.commandLine(), "--zk-session-timeout: must be 2..600 seconds, got "
+          + zkSessionTimeout);
+    }
     MasterNode master = new MasterNode(new MasterNode.Options(dir, zk, bind, httpPort, grpcPort, host,
-        GpuSchedulingBehavior.parse(gpuScheduling))).withDns(dnsOptions.toConfig(bind));
+        GpuSchedulingBehavior.parse(gpuScheduling), peers, zkPeerId, Duration.ofSeconds(zkSessionTimeout)))
+        .withDns(dnsOptions.toConfig(bind));
     try {
       master.start();
     } catch (Exception e) {
@@ -61,9 +100,16 @@ public final class MasterCommand implements Callable<Integer> {
       lock.close();
       throw e;
     }
-    out.printf("Corral master %s: API http://%s:%d, agents connect to %s:%d, ZooKeeper %s%s, DNS port %d%n",
-        Version.get(), host, master.httpPort(), host, master.grpcPort(), master.zkConnectString(),
-        master.embeddedZooKeeper() ? " (embedded)" : "", master.dnsPort());
+    if (master.elected()) {
+      out.printf("Corral master %s: API http://%s:%d (forwarded to the leader while standing by), gRPC %s:%d"
+          + " while leading; agents connect to %s; ZooKeeper %s%s%n", Version.get(), host, master.httpPort(), host,
+          master.grpcPort(), master.zkTarget(), master.zkConnectString(),
+          master.embeddedZooKeeper() ? " (embedded peer " + zkPeerId + ")" : "");
+    } else {
+      out.printf("Corral master %s: API http://%s:%d, agents connect to %s:%d, ZooKeeper %s%s, DNS port %d%n",
+          Version.get(), host, master.httpPort(), host, master.grpcPort(), master.zkConnectString(),
+          master.embeddedZooKeeper() ? " (embedded)" : "", master.dnsPort());
+    }
     out.flush();
     return ServerRun.untilShutdown(() -> {
       master.close();

@@ -24,9 +24,15 @@ public final class AgentNode implements AutoCloseable {
 
   /** Connects to "host:port" over plain-text gRPC. */
   public static ManagedChannel networkChannel(String master) {
+    if (master.startsWith("zk://")) {
+      // follows the leading master named in ZooKeeper (dev.corral.api.leader.ZkLeaderResolverProvider)
+      dev.corral.api.leader.ZkTarget.parse(master); // fails early on a malformed address
+      return io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(master).usePlaintext().build();
+    }
     int colon = master.lastIndexOf(':');
     if (colon <= 0 || colon == master.length() - 1) {
-      throw new IllegalArgumentException("--master must be host:port, got '" + master + "'");
+      throw new IllegalArgumentException("--master must be host:port or zk://host:port[,host:port…]/root, got '"
+          + master + "'");
     }
     return NettyChannelBuilder.forAddress(master.substring(0, colon), Integer.parseInt(master.substring(colon + 1)))
         .usePlaintext()

@@ -1,71 +1,88 @@
 package dev.corral.dist.node;
 
-import dev.corral.common.ThreadEventLoop;
+import dev.corral.api.leader.LeaderInfo;
+import dev.corral.api.leader.ZkTarget;
 import dev.corral.dns.DnsConfig;
-import dev.corral.dns.ServiceDiscovery;
-import dev.corral.gateway.AccessCheck;
-import dev.corral.gateway.AgentDirectory;
-import dev.corral.gateway.Gateway;
-import dev.corral.master.Master;
-import dev.corral.master.MasterConfig;
-import dev.corral.packages.PackageManager;
-import dev.corral.jobs.JobScheduler;
-import dev.corral.jobs.JobsConfig;
-import dev.corral.jobs.MetronomeApi;
-import dev.corral.scheduler.GrpcSchedulerDriver;
-import dev.corral.services.MarathonApi;
-import dev.corral.services.ServiceScheduler;
-import dev.corral.services.ServicesConfig;
+import dev.corral.gateway.LeaderProxy;
 import dev.corral.services.placement.GpuSchedulingBehavior;
 import dev.corral.state.EmbeddedZooKeeper;
+import dev.corral.state.LeaderElection;
+import dev.corral.state.ZkPeer;
 import dev.corral.state.ZkStore;
-import dev.corral.ui.WebUi;
-import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.javalin.Javalin;
 import java.io.IOException;
-import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.net.URI;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.Optional;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A master node: ZooKeeper store (embedded or external), the master behind its gRPC services (network and
- * in-process), the built-in service scheduler on the in-process transport, and the HTTP API.
- * Started and stopped as one; {@link #close} stops in reverse order of start.
+ * A master node: the ZooKeeper store (a private embedded server, one member of an embedded ensemble, or an
+ * external ensemble) and the master's work ({@link LeaderTerm}: master, schedulers, HTTP API).
+ *
+ * <p>With a private embedded ZooKeeper no other master can share the store, so the node simply leads.
+ * Otherwise it joins the leader election ({@link LeaderElection}): while standing by, its HTTP port forwards
+ * every request to the leader ({@link LeaderProxy}) and its gRPC port is closed (agents and schedulers find
+ * the leader through ZooKeeper); on winning it starts a {@link LeaderTerm} on the same ports, and on losing
+ * it closes the term and stands by again.
  */
 public final class MasterNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MasterNode.class);
 
-  /** How to run the node. {@code zk} null means an embedded ZooKeeper with data under the work dir. */
+  /**
+   * How to run the node. {@code zk} null and no {@code zkPeers} means an embedded ZooKeeper with data under
+   * the work dir; {@code zkPeers} (with this node's {@code zkPeerId}) runs one member of an embedded
+   * ensemble; {@code zk} names an external ensemble ({@code host:port,…[/root]}).
+   */
   public record Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname,
-      GpuSchedulingBehavior gpuScheduling) {
+      GpuSchedulingBehavior gpuScheduling, List<ZkPeer> zkPeers, int zkPeerId, Duration zkSessionTimeout) {
+    public Options {
+      zkPeers = List.copyOf(zkPeers);
+    }
+
+    public Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname,
+        GpuSchedulingBehavior gpuScheduling) {
+      this(workDir, zk, bindAddress, httpPort, grpcPort, hostname, gpuScheduling, List.of(), 0,
+          Duration.ofSeconds(30));
+    }
+
     public Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname) {
       this(workDir, zk, bindAddress, httpPort, grpcPort, hostname, GpuSchedulingBehavior.RESTRICTED);
     }
+
+    Options withPorts(int http, int grpc) {
+      return new Options(workDir, zk, bindAddress, http, grpc, hostname, gpuScheduling, zkPeers, zkPeerId,
+          zkSessionTimeout);
+    }
+
+    /** Whether other masters may share the store, so that this one must be elected to act. */
+    boolean elected() {
+      return zk != null || !zkPeers.isEmpty();
+    }
   }
 
-  private final Options options;
+  private Options options;
   private final List<AutoCloseable> started = new ArrayList<>();
-  private final String inProcessName = "corral-master-" + UUID.randomUUID();
   private EmbeddedZooKeeper embeddedZk;
+  private ZkTarget zkTarget;
   private ZkStore store;
-  private Server grpcServer;
-  private Javalin http;
-  private ServiceScheduler services;
   private DnsConfig dns;
-  private ServiceDiscovery discovery;
+  private LeaderElection election;
+  private CuratorCache leaderCache;
+  /** The current term, while leading; swapped on the election thread only. */
+  private volatile LeaderTerm term;
+  /** The forwarding HTTP server, while standing by; election thread only (and start/close). */
+  private Javalin standby;
+  private LeaderProxy proxy;
+  private volatile boolean closing;
 
   public MasterNode(Options options) {
     this.options = options;
@@ -77,124 +94,192 @@ public final class MasterNode implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Starts the store and either the master's work (no election) or the election, with the standby's
+   * forwarding HTTP server until it wins. Returns without waiting for leadership.
+   */
   public MasterNode start() throws IOException {
-    String zkConnect = options.zk();
-    if (zkConnect == null) {
+    Duration connectWait = Duration.ofSeconds(30);
+    if (!options.zkPeers().isEmpty()) {
+      embeddedZk = EmbeddedZooKeeper.startPeer(options.workDir().resolve("zookeeper"), options.zkPeers(),
+          options.zkPeerId());
+      started.add(embeddedZk);
+      zkTarget = new ZkTarget(embeddedZk.connectString(), ZkTarget.DEFAULT_NAMESPACE);
+      connectWait = Duration.ofMinutes(5); // the other members may start later; a quorum is needed first
+    } else if (options.zk() != null) {
+      zkTarget = ZkTarget.parse(options.zk());
+    } else {
       embeddedZk = EmbeddedZooKeeper.start(options.workDir().resolve("zookeeper"), 0);
       started.add(embeddedZk);
-      zkConnect = embeddedZk.connectString();
+      zkTarget = new ZkTarget(embeddedZk.connectString(), ZkTarget.DEFAULT_NAMESPACE);
     }
-    store = ZkStore.connect(zkConnect, "corral", Duration.ofSeconds(30));
+    store = ZkStore.connect(zkTarget.connect(), zkTarget.namespace(), connectWait, options.zkSessionTimeout());
     started.add(store);
 
-    ThreadEventLoop masterLoop = new ThreadEventLoop("master", Clock.systemUTC());
-    started.add(masterLoop::shutdown);
-    Master master = new Master(MasterConfig.defaults(), store, masterLoop);
-    master.start();
-    started.add(master);
-
-    NettyServerBuilder network = NettyServerBuilder.forAddress(new InetSocketAddress(options.bindAddress(), options.grpcPort()));
-    InProcessServerBuilder local = InProcessServerBuilder.forName(inProcessName);
-    for (BindableService service : master.services()) {
-      network.addService(service);
-      local.addService(service);
+    if (!options.elected()) {
+      term = LeaderTerm.start(options, store, dns);
+      started.add(() -> closeTerm());
+      return this;
     }
-    try {
-      grpcServer = network.build().start();
-    } catch (IOException e) {
-      throw portInUse(e, "gRPC", options.grpcPort(), "--grpc-port");
-    }
-    started.add(() -> grpcServer.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
-    Server localServer = local.build().start();
-    started.add(() -> localServer.shutdownNow());
-
-    String advertised = options.hostname() + ":" + options.httpPort();
-    ThreadEventLoop servicesLoop = new ThreadEventLoop("services", Clock.systemUTC());
-    started.add(servicesLoop::shutdown);
-    ManagedChannel schedulerChannel = inProcessChannel();
-    started.add(schedulerChannel::shutdownNow);
-    services = new ServiceScheduler(
-        ServicesConfig.defaults(options.hostname(), advertised).withGpuSchedulingBehavior(options.gpuScheduling()),
-        store, servicesLoop,
-        (info, scheduler) -> new GrpcSchedulerDriver(schedulerChannel, info, scheduler));
-    services.start();
-    started.add(services);
-    if (dns != null) {
-      try {
-        discovery = ServiceDiscovery.start(dns, services::view, services.events(), options.hostname());
-      } catch (IOException e) {
-        throw portInUse(e, "DNS", dns.port(), "--dns-port");
+    // Standby and leader serve on the same ports, so pick them now.
+    options = options.withPorts(options.httpPort() == 0 ? freePort() : options.httpPort(),
+        options.grpcPort() == 0 ? freePort() : options.grpcPort());
+    leaderCache = CuratorCache.build(store.curator(), LeaderInfo.PATH, CuratorCache.Options.SINGLE_NODE_CACHE);
+    leaderCache.start();
+    started.add(leaderCache::close);
+    proxy = new LeaderProxy(this::leaderHttp, advertisedHttp());
+    started.add(proxy);
+    startStandby();
+    started.add(this::stopStandby);
+    election = new LeaderElection(store, advertisedHttp(), new LeaderElection.Listener() {
+      @Override
+      public byte[] elected(long epoch) throws Exception {
+        stopStandby();
+        try {
+          term = LeaderTerm.start(options, store, dns);
+        } catch (IOException | RuntimeException e) {
+          startStandby();
+          throw e;
+        }
+        return new LeaderInfo(advertisedHttp(), options.hostname(), advertisedHttp(),
+            options.hostname() + ":" + options.grpcPort(), epoch).toBytes();
       }
-      started.add(discovery);
-    }
 
-    // The job scheduler is a framework of its own ("metronome"), with its own loop and driver.
-    ThreadEventLoop jobsLoop = new ThreadEventLoop("jobs", Clock.systemUTC());
-    started.add(jobsLoop::shutdown);
-    ManagedChannel jobsChannel = inProcessChannel();
-    started.add(jobsChannel::shutdownNow);
-    JobScheduler jobs = new JobScheduler(JobsConfig.defaults(options.hostname()), store, jobsLoop,
-        (info, scheduler) -> new GrpcSchedulerDriver(jobsChannel, info, scheduler));
-    jobs.start();
-    started.add(jobs);
-    MetronomeApi jobsApi = new MetronomeApi(jobs);
-
-    MarathonApi api = new MarathonApi(services);
-    PackageManager packages = PackageManager.overHttp(store, this::selfUri,
-        PackageManager.bundledCatalog(System.getProperty("corral.home")));
-    Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets, AgentDirectory.of(master),
-        AccessCheck.ALLOW_ALL);
-    started.add(gateway);
-    http = Javalin.create(config -> {
-      config.startup.showJavalinBanner = false;
-      api.install(config);
-      jobsApi.install(config);
-      packages.install(config);
-      gateway.install(config);
-      new WebUi().install(config);
-      if (discovery != null) {
-        discovery.install(config);
+      @Override
+      public void deposed() {
+        closeTerm();
+        if (closing) {
+          return;
+        }
+        try {
+          startStandby();
+        } catch (IOException e) {
+          log.error("cannot serve as a standby after stepping down: {}", e.getMessage());
+        }
       }
     });
+    election.start();
+    started.add(election);
+    return this;
+  }
+
+  private void closeTerm() {
+    LeaderTerm t = term;
+    term = null;
+    if (t != null) {
+      t.close();
+    }
+  }
+
+  private synchronized void startStandby() throws IOException {
+    if (standby != null) {
+      return;
+    }
+    Javalin server = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      proxy.install(config);
+    });
+    startHttp(server, options);
+    standby = server;
+  }
+
+  private synchronized void stopStandby() {
+    if (standby != null) {
+      standby.stop();
+      standby = null;
+    }
+  }
+
+  /** The leader's HTTP address from ZooKeeper; empty while none is published or when it is this node. */
+  private Optional<String> leaderHttp() {
+    Optional<ChildData> node = leaderCache.get(LeaderInfo.PATH);
+    if (node.isEmpty() || node.get().getData() == null) {
+      return Optional.empty();
+    }
+    try {
+      String http = LeaderInfo.fromBytes(node.get().getData()).http();
+      return http.equals(advertisedHttp()) ? Optional.empty() : Optional.of(http);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The current leader as ZooKeeper names it, if any. */
+  public Optional<LeaderInfo> leader() {
+    if (leaderCache == null) {
+      return Optional.empty();
+    }
+    return leaderCache.get(LeaderInfo.PATH).flatMap(d -> {
+      try {
+        return Optional.of(LeaderInfo.fromBytes(d.getData()));
+      } catch (IOException | RuntimeException e) {
+        return Optional.empty();
+      }
+    });
+  }
+
+  private String advertisedHttp() {
+    return options.hostname() + ":" + options.httpPort();
+  }
+
+  static void startHttp(Javalin http, Options options) throws IOException {
     try {
       http.start(options.bindAddress(), options.httpPort());
     } catch (RuntimeException e) {
       if (e.getCause() instanceof IOException io) {
-        throw portInUse(io, "HTTP", options.httpPort(), "--http-port");
+        throw LeaderTerm.portInUse(io, "HTTP", options.httpPort(), "--http-port");
       }
       throw e;
     }
-    started.add(http::stop);
-    return this;
+  }
+
+  private int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(options.bindAddress()))) {
+      return s.getLocalPort();
+    }
   }
 
   /** A channel to this master over the in-process transport, for agents and schedulers in this JVM. */
   public ManagedChannel inProcessChannel() {
-    return InProcessChannelBuilder.forName(inProcessName).build();
+    return current().inProcessChannel();
   }
 
-  /** This node's own HTTP API, for components that go through it (the package manager installs via Marathon's). */
-  private URI selfUri() {
-    String host = "0.0.0.0".equals(options.bindAddress()) || "::".equals(options.bindAddress()) ? "127.0.0.1"
-        : options.bindAddress();
-    return URI.create("http://" + host + ":" + http.port());
+  private LeaderTerm current() {
+    LeaderTerm t = term;
+    if (t == null) {
+      throw new IllegalStateException("this master does not lead now");
+    }
+    return t;
   }
 
   public int httpPort() {
-    return http.port();
+    LeaderTerm t = term;
+    return t != null ? t.httpPort() : options.httpPort();
   }
 
   public int grpcPort() {
-    return grpcServer.getPort();
+    LeaderTerm t = term;
+    return t != null ? t.grpcPort() : options.grpcPort();
   }
 
-  /** The DNS server's port; -1 without one. */
+  /** The DNS server's port; -1 without one (or while standing by). */
   public int dnsPort() {
-    return discovery == null ? -1 : discovery.dnsPort();
+    LeaderTerm t = term;
+    return t == null ? -1 : t.dnsPort();
+  }
+
+  /** Whether this node takes part in a leader election (others may share its ZooKeeper). */
+  public boolean elected() {
+    return options.elected();
+  }
+
+  /** Where clients of this cluster's ZooKeeper connect, with the root: zk://hosts/root. */
+  public String zkTarget() {
+    return zkTarget.toString();
   }
 
   public String zkConnectString() {
-    return embeddedZk != null ? embeddedZk.connectString() : options.zk();
+    return zkTarget.connect();
   }
 
   public boolean embeddedZooKeeper() {
@@ -203,15 +288,15 @@ public final class MasterNode implements AutoCloseable {
 
   /** Stops the service scheduler first, so that it does not react to tasks killed during shutdown. */
   public void stopServices() {
-    if (services != null) {
-      services.close();
-      started.remove(services);
-      services = null;
+    LeaderTerm t = term;
+    if (t != null) {
+      t.stopServices();
     }
   }
 
   @Override
   public void close() {
+    closing = true;
     for (int i = started.size() - 1; i >= 0; i--) {
       try {
         started.get(i).close();
@@ -220,16 +305,5 @@ public final class MasterNode implements AutoCloseable {
       }
     }
     started.clear();
-  }
-
-  private static IOException portInUse(IOException e, String what, int port, String flag) {
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    if (root instanceof BindException) {
-      return new IOException(what + " port " + port + " is already in use; stop what uses it or pass " + flag, e);
-    }
-    return e;
   }
 }
