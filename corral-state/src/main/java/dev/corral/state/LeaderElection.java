@@ -113,7 +113,7 @@ public final class LeaderElection implements AutoCloseable {
       if (info != null && latch.hasLeadership()) {
         publish(info);
       }
-    } catch (Exception e) {
+    } catch (Exception | LinkageError e) {
       // Leading without acting would stall the cluster: give the latch up so that another master leads.
       log.error("{} could not take over as leader; stepping aside: {}", id, e.toString(), e);
       lost();

@@ -28,11 +28,25 @@ public record ZkTarget(String connect, String namespace) {
     return new ZkTarget(hosts, path.isEmpty() ? DEFAULT_NAMESPACE : path);
   }
 
-  /** Parses a gRPC target URI (the channel hands the resolver a URI). */
+  /**
+   * Parses a gRPC target URI (the channel hands the resolver a URI): {@link #channelTarget()}'s form, or
+   * {@code zk://host:port/root} with a single host.
+   */
   static ZkTarget of(URI uri) {
     String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    if (authority.isEmpty() && path.startsWith("/")) {
+      path = path.substring(1);
+    }
     return parse(authority + path);
+  }
+
+  /**
+   * The target to build a gRPC channel with: {@code zk:///h1:2181,h2:2181/root}. The hosts go in the path,
+   * since gRPC's URI parser refuses a comma-separated list as an authority.
+   */
+  public String channelTarget() {
+    return "zk:///" + connect + "/" + namespace;
   }
 
   @Override

@@ -26,8 +26,8 @@ public final class AgentNode implements AutoCloseable {
   public static ManagedChannel networkChannel(String master) {
     if (master.startsWith("zk://")) {
       // follows the leading master named in ZooKeeper (dev.corral.api.leader.ZkLeaderResolverProvider)
-      dev.corral.api.leader.ZkTarget.parse(master); // fails early on a malformed address
-      return io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(master).usePlaintext().build();
+      String target = dev.corral.api.leader.ZkTarget.parse(master).channelTarget();
+      return io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(target).usePlaintext().build();
     }
     int colon = master.lastIndexOf(':');
     if (colon <= 0 || colon == master.length() - 1) {
