@@ -1,0 +1,207 @@
+package dev.corral.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three `corral master` processes, each running one member of an embedded ZooKeeper ensemble, and two
+ * agents that find the leader through ZooKeeper. The leader is killed with SIGKILL: another master takes
+ * over, the tasks keep running untouched (same ids, same processes), standbys forward the API to the new
+ * leader, and a scale-up afterwards places exactly the new instances.
+ */
+class HaIT {
+  private static final Duration WAIT = Duration.ofSeconds(120);
+  private static final int MASTERS = 3;
+  private static final String APP = "/ha/sleeper";
+
+  @TempDir
+  static Path dir;
+  static final List<CorralProcess> masters = new ArrayList<>();
+  static final List<Marathon> apis = new ArrayList<>();
+  static final List<Integer> httpPorts = new ArrayList<>();
+  static final List<CorralProcess> agents = new ArrayList<>();
+  static String zk;
+
+  @BeforeAll
+  static void start() throws Exception {
+    List<String> peers = new ArrayList<>();
+    List<String> clients = new ArrayList<>();
+    for (int i = 1; i <= MASTERS; i++) {
+      int client = Ports.free();
+      peers.add(i + "=127.0.0.1:" + client + ":" + Ports.free() + ":" + Ports.free());
+      clients.add("127.0.0.1:" + client);
+    }
+    zk = "zk://" + String.join(",", clients) + "/corral";
+    for (int i = 1; i <= MASTERS; i++) {
+      int http = Ports.free();
+      httpPorts.add(http);
+      apis.add(new Marathon(http));
+      masters.add(CorralProcess.start(dir.resolve("master-" + i + ".log"), "master",
+          "--work-dir", dir.resolve("master-" + i).toString(), "--http-port", Integer.toString(http),
+          "--grpc-port", Integer.toString(Ports.free()), "--bind", "127.0.0.1", "--hostname", "127.0.0.1",
+          "--zk-embedded-peers", String.join(",", peers), "--zk-peer-id", Integer.toString(i),
+          "--zk-session-timeout", "10"));
+    }
+    for (CorralProcess m : masters) {
+      m.awaitLog("Corral master", WAIT);
+    }
+    int leader = awaitLeader(-1);
+    for (int i = 1; i <= 2; i++) {
+      int ports = Ports.freeRange(10);
+      CorralProcess agent = CorralProcess.start(dir.resolve("agent-" + i + ".log"), "agent", "--master", zk,
+          "--work-dir", dir.resolve("agent-" + i).toString(), "--hostname", "127.0.0.1",
+          "--attributes", "rack:r" + i, "--http-port", "0", "--http-bind", "127.0.0.1",
+          "--resources", "cpus:2;mem:1024;disk:512;ports:[" + ports + "-" + (ports + 9) + "]");
+      agents.add(agent);
+      agent.awaitLog("registered with the master", WAIT);
+    }
+    assertThat(leader).isBetween(0, MASTERS - 1);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try {
+      Marathon api = anyAlive();
+      if (api != null) {
+        api.delete("/v2/apps" + APP + "?force=true");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (api.get("/v2/tasks").json().path("tasks").size() > 0 && System.nanoTime() < deadline) {
+          Thread.sleep(200);
+        }
+      }
+    } finally {
+      for (CorralProcess a : agents) {
+        a.stop();
+      }
+      for (CorralProcess m : masters) {
+        m.stop();
+      }
+      TaskProcesses.killAllUnder(dir);
+    }
+  }
+
+  @Test
+  void theLeadersDeathMovesLeadershipWithoutTouchingTasks() throws Exception {
+    int leader = awaitLeader(-1);
+    int standby = (leader + 1) % MASTERS;
+    int other = (leader + 2) % MASTERS;
+
+    // Deployed through a standby: it forwards to the leader.
+    String app = """
+        {"id": "%s", "instances": 2, "cmd": "sleep 100000", "cpus": 0.1, "mem": 16,
+         "constraints": [["rack", "GROUP_BY", "2"]]}
+        """.formatted(APP);
+    assertThat(apis.get(standby).post("/v2/apps", app).status()).isEqualTo(201);
+    List<JsonNode> before = apis.get(other).awaitTasks(APP, Marathon.running(2), WAIT);
+    Map<String, Long> pids = new HashMap<>();
+    for (JsonNode t : before) {
+      String id = t.path("id").asText();
+      pids.put(id, pidOfTask(id));
+    }
+
+    masters.get(leader).signal("KILL");
+    masters.get(leader).waitFor(WAIT);
+
+    int next = awaitLeader(leader);
+    assertThat(next).isNotEqualTo(leader);
+    int survivorStandby = next == standby ? other : standby;
+    // Both survivors tell the same truth.
+    String leaderAddress = "127.0.0.1:" + httpPorts.get(next);
+    assertThat(apis.get(survivorStandby).get("/v2/leader").json().path("leader").asText()).isEqualTo(leaderAddress);
+    assertThat(apis.get(survivorStandby).get("/v2/info").json().path("leader").asText()).isEqualTo(leaderAddress);
+    assertThat(apis.get(next).get("/v2/info").json().path("elected").asBoolean()).isTrue();
+
+    // The agents re-register with the new leader; the same tasks run on, none restarted.
+    List<JsonNode> after = apis.get(survivorStandby).awaitTasks(APP, Marathon.running(2), WAIT);
+    assertThat(ids(after)).isEqualTo(pids.keySet());
+    for (Map.Entry<String, Long> e : pids.entrySet()) {
+      assertThat(TaskProcesses.alive(e.getValue())).as("task %s still runs", e.getKey()).isTrue();
+      assertThat(pidOfTask(e.getKey())).isEqualTo(e.getValue());
+    }
+
+    // The new leader places new work, once.
+    assertThat(apis.get(survivorStandby).put("/v2/apps" + APP, "{\"instances\": 4}").status()).isEqualTo(200);
+    List<JsonNode> scaled = apis.get(next).awaitTasks(APP, Marathon.running(4), WAIT);
+    assertThat(ids(scaled)).containsAll(pids.keySet()).hasSize(4);
+    Thread.sleep(3_000); // let any late reconciliation show itself
+    List<JsonNode> settled = apis.get(survivorStandby).tasks(APP, null);
+    assertThat(ids(settled)).isEqualTo(ids(scaled));
+    for (Map.Entry<String, Long> e : pids.entrySet()) {
+      assertThat(pidOfTask(e.getKey())).isEqualTo(e.getValue());
+    }
+  }
+
+  private static long pidOfTask(String taskId) {
+    return TaskProcesses.pidOf(dir, taskId, "sleep");
+  }
+
+  private static Set<String> ids(List<JsonNode> tasks) {
+    Set<String> out = tasks.stream().map(t -> t.path("id").asText()).collect(Collectors.toCollection(HashSet::new));
+    assertThat(out).as("no task id twice").hasSize(tasks.size());
+    return out;
+  }
+
+  /** Waits until every live master names the same leader, other than {@code not}; returns its index. */
+  private static int awaitLeader(int not) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      Set<String> named = new HashSet<>();
+      boolean allAnswered = true;
+      for (int i = 0; i < MASTERS; i++) {
+        if (i == not) {
+          continue;
+        }
+        try {
+          Marathon.Response r = apis.get(i).get("/v2/leader");
+          last = r.status() + " " + r.body();
+          if (r.status() != 200) {
+            allAnswered = false;
+            continue;
+          }
+          named.add(r.json().path("leader").asText());
+        } catch (java.io.IOException e) {
+          allAnswered = false;
+          last = e.toString();
+        }
+      }
+      if (allAnswered && named.size() == 1) {
+        String leader = named.iterator().next();
+        for (int i = 0; i < MASTERS; i++) {
+          if (i != not && leader.equals("127.0.0.1:" + httpPorts.get(i))) {
+            return i;
+          }
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the masters never agreed on a leader; last answer: " + last);
+  }
+
+  private static Marathon anyAlive() {
+    for (int i = 0; i < MASTERS; i++) {
+      try {
+        if (apis.get(i).get("/v2/leader").status() == 200) {
+          return apis.get(i);
+        }
+      } catch (Exception e) {
+        // dead or electing; try the next
+      }
+    }
+    return null;
+  }
+}
