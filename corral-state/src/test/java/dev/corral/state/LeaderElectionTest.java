@@ -102,4 +102,24 @@ class LeaderElectionTest {
       election.close();
     }
   }
+
+  @Test
+  void losingTheConnectionToZooKeeperEndsLeadershipAtOnce() {
+    EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
+    try (ZkStore store = ZkStore.connect(zk.connectString(), "corral", WAIT, Duration.ofSeconds(30))) {
+      Recorder r = new Recorder("a");
+      LeaderElection election = new LeaderElection(store, "a", r);
+      election.start();
+      await().atMost(WAIT).until(() -> r.events.equals(List.of("elected 1")));
+      zk.close();
+      // Well before the 30 s session could expire: a suspended connection is reason enough.
+      await().atMost(WAIT).until(() -> r.events.equals(List.of("elected 1", "deposed")));
+      assertThat(election.epoch()).isEqualTo(-1);
+      assertThatThrownBy(() -> store.commitAndWait(List.of(StoreOp.put("/x", bytes("a")))))
+          .isInstanceOf(StoreException.class).hasMessageContaining("not the leader");
+      election.close();
+    } finally {
+      zk.close();
+    }
+  }
 }
