@@ -55,6 +55,7 @@ public final class ZkStore implements Store {
    * bumped the version) can no longer change anything. See {@link LeaderElection}.
    */
   private volatile Fence fence;
+  private volatile boolean staleKnown;
 
   /** Writes succeed only while {@code path} still has {@code version}; {@code version} -1 refuses all. */
   record Fence(String path, int version, String why) {}
@@ -205,11 +206,17 @@ public final class ZkStore implements Store {
   /** Sets or clears the write fence; pending and later writes are checked against it. */
   void fence(Fence next) {
     this.fence = next;
+    // Another leader may have written meanwhile: what the writer knows to exist is stale.
+    this.staleKnown = true;
   }
 
   /** Writes ops as one multi; creates missing parents first (idempotent, outside the multi). */
   private void apply(List<StoreOp> ops) throws Exception {
     Fence f = fence;
+    if (staleKnown) {
+      staleKnown = false;
+      forgetKnown();
+    }
     if (f != null && f.version() < 0) {
       throw new StoreException("not written: " + f.why());
     }
