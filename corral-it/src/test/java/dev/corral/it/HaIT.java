@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Three `corral master` processes, each running one member of an embedded ZooKeeper ensemble, and two
  * agents that find the leader through ZooKeeper. The leader is killed with SIGKILL: another master takes
  * over, the tasks keep running untouched (same ids, same processes), standbys forward the API to the new
- * leader, and a scale-up afterwards places exactly the new instances.
+ * leader, and a scale-up afterwards places exactly the new instances. The killed master then rejoins as a
+ * standby, and the next leader, stopped cleanly, hands over to the third without touching tasks either.
  */
 class HaIT {
   private static final Duration WAIT = Duration.ofSeconds(120);
@@ -35,6 +36,8 @@ class HaIT {
   static final List<Integer> httpPorts = new ArrayList<>();
   static final List<CorralProcess> agents = new ArrayList<>();
   static String zk;
+  static String peerList;
+  static final List<Integer> grpcPorts = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -46,15 +49,13 @@ class HaIT {
       clients.add("127.0.0.1:" + client);
     }
     zk = "zk://" + String.join(",", clients) + "/corral";
+    peerList = String.join(",", peers);
     for (int i = 1; i <= MASTERS; i++) {
       int http = Ports.free();
       httpPorts.add(http);
+      grpcPorts.add(Ports.free());
       apis.add(new Marathon(http));
-      masters.add(CorralProcess.start(dir.resolve("master-" + i + ".log"), "master",
-          "--work-dir", dir.resolve("master-" + i).toString(), "--http-port", Integer.toString(http),
-          "--grpc-port", Integer.toString(Ports.free()), "--bind", "127.0.0.1", "--hostname", "127.0.0.1",
-          "--zk-embedded-peers", String.join(",", peers), "--zk-peer-id", Integer.toString(i),
-          "--zk-session-timeout", "10"));
+      masters.add(startMaster(i - 1));
     }
     for (CorralProcess m : masters) {
       m.awaitLog("Corral master", WAIT);
@@ -143,6 +144,38 @@ class HaIT {
     for (Map.Entry<String, Long> e : pids.entrySet()) {
       assertThat(pidOfTask(e.getKey())).isEqualTo(e.getValue());
     }
+
+    // The killed master comes back (its ZooKeeper member rejoins the ensemble) as a standby.
+    masters.set(leader, startMaster(leader));
+    masters.get(leader).awaitLog("Corral master", WAIT);
+    assertThat(awaitLeader(-1)).as("a restarted master does not take leadership back").isEqualTo(next);
+
+    // A leader that stops cleanly leaves the election at once: no session timeout to wait for.
+    Set<String> running = ids(settled);
+    Map<String, Long> allPids = new HashMap<>();
+    for (String id : running) {
+      allPids.put(id, pidOfTask(id));
+    }
+    masters.get(next).signal("TERM");
+    masters.get(next).waitFor(WAIT);
+    int third = awaitLeader(next);
+    assertThat(third).isNotEqualTo(next);
+    List<JsonNode> handedOver = apis.get(third).awaitTasks(APP, Marathon.running(4), WAIT);
+    assertThat(ids(handedOver)).isEqualTo(running);
+    for (Map.Entry<String, Long> e : allPids.entrySet()) {
+      assertThat(pidOfTask(e.getKey())).isEqualTo(e.getValue());
+    }
+    masters.set(next, startMaster(next)); // so that the ensemble keeps its majority for the clean-up
+    masters.get(next).awaitLog("Corral master", WAIT);
+  }
+
+  /** Master {@code index} (0-based), with its own ports, work dir and ZooKeeper member. */
+  private static CorralProcess startMaster(int index) throws Exception {
+    int id = index + 1;
+    return CorralProcess.start(dir.resolve("master-" + id + ".log"), "master",
+        "--work-dir", dir.resolve("master-" + id).toString(), "--http-port", Integer.toString(httpPorts.get(index)),
+        "--grpc-port", Integer.toString(grpcPorts.get(index)), "--bind", "127.0.0.1", "--hostname", "127.0.0.1",
+        "--zk-embedded-peers", peerList, "--zk-peer-id", Integer.toString(id), "--zk-session-timeout", "10");
   }
 
   private static long pidOfTask(String taskId) {
