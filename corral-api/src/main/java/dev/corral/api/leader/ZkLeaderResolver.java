@@ -40,7 +40,7 @@ final class ZkLeaderResolver extends NameResolver {
 
   @Override
   public String getServiceAuthority() {
-    return "leader.corral";
+    return ZkTarget.AUTHORITY;
   }
 
   @Override

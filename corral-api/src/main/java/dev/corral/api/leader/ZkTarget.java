@@ -12,6 +12,8 @@ import java.net.URI;
  */
 public record ZkTarget(String connect, String namespace) {
   public static final String DEFAULT_NAMESPACE = "corral";
+  /** The authority of channels to {@link #channelTarget()}: how to tell that a channel follows the leader. */
+  public static final String AUTHORITY = "leader.corral";
 
   /** @throws IllegalArgumentException when no host is given */
   public static ZkTarget parse(String text) {

@@ -3,6 +3,8 @@ package dev.corral.dist.node;
 import dev.corral.agent.Agent;
 import dev.corral.agent.AgentConfig;
 import dev.corral.agent.files.FilesConfig;
+import dev.corral.api.leader.ZkTarget;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Clock;
@@ -26,7 +28,7 @@ public final class AgentNode implements AutoCloseable {
   public static ManagedChannel networkChannel(String master) {
     if (master.startsWith("zk://")) {
       // follows the leading master named in ZooKeeper (dev.corral.api.leader.ZkLeaderResolverProvider)
-      String target = dev.corral.api.leader.ZkTarget.parse(master).channelTarget();
+      String target = ZkTarget.parse(master).channelTarget();
       return io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(target).usePlaintext().build();
     }
     int colon = master.lastIndexOf(':');
@@ -41,7 +43,24 @@ public final class AgentNode implements AutoCloseable {
 
   public AgentNode start() {
     agent.start();
+    if (ZkTarget.AUTHORITY.equals(channel.authority())) {
+      watchChannel(channel.getState(true));
+    }
     return this;
+  }
+
+  /**
+   * Once a new leader is published the channel connects to it by itself; the agent's link would only try
+   * again after its backoff (up to seconds), so tell it as soon as the channel is ready.
+   */
+  private void watchChannel(ConnectivityState seen) {
+    if (channel.isShutdown()) {
+      return;
+    }
+    if (seen == ConnectivityState.READY) {
+      agent.masterReachable();
+    }
+    channel.notifyWhenStateChanged(seen, () -> watchChannel(channel.getState(true)));
   }
 
   public Agent agent() {
