@@ -102,9 +102,9 @@ public final class MasterCommand implements Callable<Integer> {
     }
     if (master.elected()) {
       out.printf("Corral master %s: API http://%s:%d (forwarded to the leader while standing by), gRPC %s:%d"
-          + " while leading; agents connect to %s; ZooKeeper %s%s%n", Version.get(), host, master.httpPort(), host,
-          master.grpcPort(), master.zkTarget(), master.zkConnectString(),
-          master.embeddedZooKeeper() ? " (embedded peer " + zkPeerId + ")" : "");
+          + " while leading; agents connect to %s; ZooKeeper %s%s; DNS port %d%n", Version.get(), host,
+          master.httpPort(), host, master.grpcPort(), master.zkTarget(), master.zkConnectString(),
+          master.embeddedZooKeeper() ? " (embedded peer " + zkPeerId + ")" : "", master.dnsPort());
     } else {
       out.printf("Corral master %s: API http://%s:%d, agents connect to %s:%d, ZooKeeper %s%s, DNS port %d%n",
           Version.get(), host, master.httpPort(), host, master.grpcPort(), master.zkConnectString(),

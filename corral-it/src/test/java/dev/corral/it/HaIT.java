@@ -38,6 +38,7 @@ class HaIT {
   static String zk;
   static String peerList;
   static final List<Integer> grpcPorts = new ArrayList<>();
+  static final List<Integer> dnsPorts = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -54,6 +55,7 @@ class HaIT {
       int http = Ports.free();
       httpPorts.add(http);
       grpcPorts.add(Ports.free());
+      dnsPorts.add(Ports.free());
       apis.add(new Marathon(http));
       masters.add(startMaster(i - 1));
     }
@@ -126,6 +128,10 @@ class HaIT {
     assertThat(apis.get(survivorStandby).get("/v2/info").json().path("leader").asText()).isEqualTo(leaderAddress);
     assertThat(apis.get(next).get("/v2/info").json().path("elected").asBoolean()).isTrue();
 
+    // A standby's DNS forwards to the new leader's.
+    Dig dig = new Dig(dnsPorts.get(survivorStandby));
+    assertThat(awaitAnswer(dig, "leader.corral")).containsExactly("127.0.0.1");
+
     // The agents re-register with the new leader; the same tasks run on, none restarted.
     List<JsonNode> after = apis.get(survivorStandby).awaitTasks(APP, Marathon.running(2), WAIT);
     assertThat(ids(after)).isEqualTo(pids.keySet());
@@ -144,6 +150,8 @@ class HaIT {
     for (Map.Entry<String, Long> e : pids.entrySet()) {
       assertThat(pidOfTask(e.getKey())).isEqualTo(e.getValue());
     }
+
+    assertThat(awaitAnswer(dig, "sleeper-ha.marathon.corral")).containsExactly("127.0.0.1");
 
     // The killed master comes back (its ZooKeeper member rejoins the ensemble) as a standby.
     masters.set(leader, startMaster(leader));
@@ -174,8 +182,27 @@ class HaIT {
     int id = index + 1;
     return CorralProcess.start(dir.resolve("master-" + id + ".log"), "master",
         "--work-dir", dir.resolve("master-" + id).toString(), "--http-port", Integer.toString(httpPorts.get(index)),
-        "--grpc-port", Integer.toString(grpcPorts.get(index)), "--bind", "127.0.0.1", "--hostname", "127.0.0.1",
+        "--grpc-port", Integer.toString(grpcPorts.get(index)), "--dns-port", Integer.toString(dnsPorts.get(index)),
+        "--bind", "127.0.0.1", "--hostname", "127.0.0.1",
         "--zk-embedded-peers", peerList, "--zk-peer-id", Integer.toString(id), "--zk-session-timeout", "10");
+  }
+
+  /** The name's A records once there are any (the standby's forwarding follows the leader record). */
+  private static List<String> awaitAnswer(Dig dig, String name) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    List<String> answer = List.of();
+    while (System.nanoTime() < deadline) {
+      try {
+        answer = dig.answer(name, "A");
+        if (!answer.isEmpty()) {
+          return answer;
+        }
+      } catch (java.io.IOException e) {
+        // no answer yet
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no A record for " + name + " within " + WAIT + "; last: " + answer);
   }
 
   private static long pidOfTask(String taskId) {

@@ -15,8 +15,9 @@ import java.util.Objects;
  * @param http host:port of its HTTP API
  * @param grpc host:port of its gRPC API (agents, schedulers)
  * @param epoch the leader epoch (grows with each new leader)
+ * @param dns the port of its DNS server; 0 when it runs none
  */
-public record LeaderInfo(String id, String hostname, String http, String grpc, long epoch) {
+public record LeaderInfo(String id, String hostname, String http, String grpc, long epoch, int dns) {
   /** The node, relative to the cluster's ZooKeeper root. */
   public static final String PATH = "/leader/info";
 

@@ -26,7 +26,7 @@ class ZkTargetTest {
 
   @Test
   void leaderRecordsRoundTrip() throws Exception {
-    LeaderInfo info = new LeaderInfo("m1:7070", "m1", "m1:7070", "m1:5050", 3);
+    LeaderInfo info = new LeaderInfo("m1:7070", "m1", "m1:7070", "m1:5050", 3, 53);
     assertThat(LeaderInfo.fromBytes(info.toBytes())).isEqualTo(info);
   }
 }

@@ -3,6 +3,9 @@ package dev.corral.dist.node;
 import dev.corral.api.leader.LeaderInfo;
 import dev.corral.api.leader.ZkTarget;
 import dev.corral.dns.DnsConfig;
+import dev.corral.dns.DnsServer;
+import dev.corral.dns.RecordTable;
+import dev.corral.dns.RecordTableBuilder;
 import dev.corral.gateway.LeaderProxy;
 import dev.corral.services.placement.GpuSchedulingBehavior;
 import dev.corral.state.EmbeddedZooKeeper;
@@ -13,6 +16,7 @@ import io.grpc.ManagedChannel;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +88,10 @@ public final class MasterNode implements AutoCloseable {
   private Javalin standby;
   private LeaderProxy proxy;
   private volatile boolean closing;
+  private DnsServer standbyDns;
+  private InetSocketAddress standbyDnsLeader;
+  /** A domain no query asks for, so that a standby's DNS forwards everything. */
+  private static final String STANDBY_DOMAIN = "standby.invalid";
 
   public MasterNode(Options options) {
     this.options = options;
@@ -124,7 +133,12 @@ public final class MasterNode implements AutoCloseable {
     // Standby and leader serve on the same ports, so pick them now.
     options = options.withPorts(options.httpPort() == 0 ? freePort() : options.httpPort(),
         options.grpcPort() == 0 ? freePort() : options.grpcPort());
+    if (dns != null && dns.port() == 0) {
+      dns = new DnsConfig(dns.bindAddress(), freePort(), dns.domain(), dns.ttl(), dns.upstreams());
+    }
     leaderCache = CuratorCache.build(store.curator(), LeaderInfo.PATH, CuratorCache.Options.SINGLE_NODE_CACHE);
+    leaderCache.listenable().addListener(CuratorCacheListener.builder()
+        .forAll((type, before, after) -> followLeaderDns()).build());
     leaderCache.start();
     started.add(leaderCache::close);
     proxy = new LeaderProxy(this::leaderHttp, advertisedHttp());
@@ -142,7 +156,7 @@ public final class MasterNode implements AutoCloseable {
           throw e;
         }
         return new LeaderInfo(advertisedHttp(), options.hostname(), advertisedHttp(),
-            options.hostname() + ":" + options.grpcPort(), epoch).toBytes();
+            options.hostname() + ":" + options.grpcPort(), epoch, Math.max(0, term.dnsPort())).toBytes();
       }
 
       @Override
@@ -175,6 +189,7 @@ public final class MasterNode implements AutoCloseable {
     if (standby != null) {
       return;
     }
+    startStandbyDns();
     Javalin server = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       proxy.install(config);
@@ -184,10 +199,57 @@ public final class MasterNode implements AutoCloseable {
   }
 
   private synchronized void stopStandby() {
+    stopStandbyDns();
     if (standby != null) {
       standby.stop();
       standby = null;
     }
+  }
+
+  /**
+   * A standby's DNS server forwards every query to the leader's (its table claims no name), so that
+   * resolvers pointed at any master get the leader's answers; restarted whenever the leader changes.
+   */
+  private synchronized void startStandbyDns() {
+    if (dns == null) {
+      return;
+    }
+    List<InetSocketAddress> upstreams = new ArrayList<>();
+    leader().filter(l -> l.dns() > 0 && !l.http().equals(advertisedHttp()))
+        .ifPresent(l -> upstreams.add(new InetSocketAddress(host(l.http()), l.dns())));
+    standbyDnsLeader = upstreams.isEmpty() ? null : upstreams.get(0);
+    RecordTable none = new RecordTableBuilder(STANDBY_DOMAIN, 0, InetAddress.getLoopbackAddress()).build(0, List.of());
+    try {
+      standbyDns = new DnsServer(new DnsConfig(dns.bindAddress(), dns.port(), STANDBY_DOMAIN, dns.ttl(), upstreams),
+          () -> none).start();
+    } catch (IOException e) {
+      log.warn("standby DNS on port {} not started: {}", dns.port(), e.getMessage());
+    }
+  }
+
+  private synchronized void stopStandbyDns() {
+    if (standbyDns != null) {
+      standbyDns.close();
+      standbyDns = null;
+    }
+  }
+
+  /** Points the standby's DNS at a new leader. */
+  private synchronized void followLeaderDns() {
+    if (standby == null || dns == null) {
+      return;
+    }
+    InetSocketAddress now = leader().filter(l -> l.dns() > 0 && !l.http().equals(advertisedHttp()))
+        .map(l -> new InetSocketAddress(host(l.http()), l.dns())).orElse(null);
+    if (java.util.Objects.equals(now, standbyDnsLeader) && standbyDns != null) {
+      return;
+    }
+    stopStandbyDns();
+    startStandbyDns();
+  }
+
+  private static String host(String hostPort) {
+    return hostPort.substring(0, hostPort.lastIndexOf(':'));
   }
 
   /** The leader's HTTP address from ZooKeeper; empty while none is published or when it is this node. */
@@ -262,10 +324,13 @@ public final class MasterNode implements AutoCloseable {
     return t != null ? t.grpcPort() : options.grpcPort();
   }
 
-  /** The DNS server's port; -1 without one (or while standing by). */
+  /** The DNS server's port (a standby's forwards to the leader's); -1 without one. */
   public int dnsPort() {
     LeaderTerm t = term;
-    return t == null ? -1 : t.dnsPort();
+    if (t != null) {
+      return t.dnsPort();
+    }
+    return dns == null ? -1 : dns.port();
   }
 
   /** Whether this node takes part in a leader election (others may share its ZooKeeper). */
