@@ -29,7 +29,11 @@ final class Marathon {
   private final String base;
 
   Marathon(int port) {
-    this.base = "http://127.0.0.1:" + port;
+    this("127.0.0.1", port);
+  }
+
+  Marathon(String host, int port) {
+    this.base = "http://" + host + ":" + port;
   }
 
   Response get(String path) throws Exception {
