@@ -1,8 +1,8 @@
 package dev.corral.state;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
@@ -46,13 +46,18 @@ public final class LeaderElection implements AutoCloseable {
   public static final String INFO = "/leader/info";
 
   private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
+  /** How long {@link #close} waits for the leader's work to stop before it gives up on it. */
+  private static final long CLOSE_WAIT_SECONDS = 20;
+  private static final long REJOIN_SECONDS = 5;
 
   private final ZkStore store;
   private final CuratorFramework curator;
   private final String id;
   private final Listener listener;
-  private final ExecutorService thread;
-  private final LeaderLatch latch;
+  private final ScheduledExecutorService thread;
+  /** Replaced when a failed take-over makes this master rejoin; election thread only (and start). */
+  private volatile LeaderLatch latch;
+  private volatile boolean closed;
   private boolean leading; // election thread only
   private volatile long epoch = -1;
 
@@ -64,18 +69,22 @@ public final class LeaderElection implements AutoCloseable {
     this.curator = store.curator();
     this.id = id;
     this.listener = listener;
-    this.thread = Executors.newSingleThreadExecutor(r -> {
+    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "leader-election");
       t.setDaemon(true);
       return t;
     });
-    this.latch = new LeaderLatch(curator, LATCH, id);
     store.fence(new ZkStore.Fence(EPOCH, -1, "this master is not the leader"));
   }
 
   /** Joins the election; returns at once. */
   public void start() {
-    latch.addListener(new LeaderLatchListener() {
+    join();
+  }
+
+  private void join() {
+    LeaderLatch next = new LeaderLatch(curator, LATCH, id);
+    next.addListener(new LeaderLatchListener() {
       @Override
       public void isLeader() {
         won();
@@ -86,8 +95,9 @@ public final class LeaderElection implements AutoCloseable {
         lost();
       }
     }, thread);
+    latch = next;
     try {
-      latch.start();
+      next.start();
     } catch (Exception e) {
       throw new StoreException("cannot join the leader election: " + e.getMessage(), e);
     }
@@ -139,14 +149,23 @@ public final class LeaderElection implements AutoCloseable {
     }
   }
 
-  /** Leaves the latch for good: this master stays a standby until restarted. */
+  /** Leaves the latch (another master may lead meanwhile) and rejoins at the back a little later. */
   private void leave() {
     try {
       latch.close(LeaderLatch.CloseMode.SILENT);
     } catch (Exception e) {
       log.debug("closing the latch: {}", e.toString());
     }
-    log.warn("{} left the leader election after a failed take-over", id);
+    log.warn("{} left the leader election after a failed take-over; rejoining in {} s", id, REJOIN_SECONDS);
+    thread.schedule(() -> {
+      if (!closed) {
+        try {
+          join();
+        } catch (StoreException e) {
+          log.warn("{} could not rejoin the leader election: {}", id, e.getMessage());
+        }
+      }
+    }, REJOIN_SECONDS, TimeUnit.SECONDS);
   }
 
   private Stat bumpEpoch() throws Exception {
@@ -196,6 +215,7 @@ public final class LeaderElection implements AutoCloseable {
   /** Leaves the election (the next master takes over at once) after stopping the leader's work. */
   @Override
   public void close() {
+    closed = true;
     try {
       thread.submit(() -> {
         boolean wasLeading = leading;
@@ -207,11 +227,12 @@ public final class LeaderElection implements AutoCloseable {
         } catch (Exception e) {
           log.debug("closing the latch: {}", e.toString());
         }
-        if (wasLeading) {
+        if (wasLeading && curator.getZookeeperClient().isConnected()) {
           unpublish();
         }
-      }).get(60, TimeUnit.SECONDS);
+      }).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {
+      // e.g. a take-over stuck on a ZooKeeper without quorum: stopping must not wait for it
       log.warn("leaving the leader election: {}", e.toString());
     }
     thread.shutdownNow();

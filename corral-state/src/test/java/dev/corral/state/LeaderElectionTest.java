@@ -122,4 +122,31 @@ class LeaderElectionTest {
       zk.close();
     }
   }
+
+  @Test
+  void aFailedTakeOverStepsAsideAndRejoins() {
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
+         ZkStore store = ZkStore.connect(zk.connectString(), "corral", WAIT)) {
+      List<String> events = new CopyOnWriteArrayList<>();
+      LeaderElection election = new LeaderElection(store, "flaky", new LeaderElection.Listener() {
+        @Override
+        public byte[] elected(long epoch) {
+          events.add("elected " + epoch);
+          if (epoch == 1) {
+            throw new IllegalStateException("port in use");
+          }
+          return null;
+        }
+
+        @Override
+        public void deposed() {
+          events.add("deposed");
+        }
+      });
+      election.start();
+      await().atMost(WAIT).until(() -> events.equals(List.of("elected 1", "deposed", "elected 2")));
+      assertThat(election.epoch()).isEqualTo(2);
+      election.close();
+    }
+  }
 }

@@ -8,6 +8,7 @@ import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 
 /** An agent connected to a master, over the network or an in-process channel. */
 public final class AgentNode implements AutoCloseable {
@@ -29,7 +30,10 @@ public final class AgentNode implements AutoCloseable {
     if (master.startsWith("zk://")) {
       // follows the leading master named in ZooKeeper (dev.corral.api.leader.ZkLeaderResolverProvider)
       String target = ZkTarget.parse(master).channelTarget();
-      return io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(target).usePlaintext().build();
+      // Pings find a master that hangs (a long pause) with the agent's stream still open, so that the
+      // agent moves to the next leader rather than wait on a master that has been deposed meanwhile.
+      return NettyChannelBuilder.forTarget(target).usePlaintext()
+          .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS).build();
     }
     int colon = master.lastIndexOf(':');
     if (colon <= 0 || colon == master.length() - 1) {

@@ -82,7 +82,8 @@ final class LeaderTerm implements AutoCloseable {
     master.start();
     started.add(master);
 
-    NettyServerBuilder network = NettyServerBuilder.forAddress(new InetSocketAddress(options.bindAddress(), options.grpcPort()));
+    NettyServerBuilder network = NettyServerBuilder.forAddress(new InetSocketAddress(options.bindAddress(), options.grpcPort()))
+        .permitKeepAliveTime(5, TimeUnit.SECONDS); // agents following a leader ping every 10 s
     InProcessServerBuilder local = InProcessServerBuilder.forName(inProcessName);
     for (BindableService service : master.services()) {
       network.addService(service);

@@ -172,6 +172,8 @@ public final class MasterNode implements AutoCloseable {
         }
       }
     });
+    // After the election closed: a term whose stop the election gave up waiting for is closed here.
+    started.add(this::closeTerm);
     election.start();
     started.add(election);
     return this;
