@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * agents that find the leader through ZooKeeper. The leader is killed with SIGKILL: another master takes
  * over, the tasks keep running untouched (same ids, same processes), standbys forward the API to the new
  * leader, and a scale-up afterwards places exactly the new instances. The killed master then rejoins as a
- * standby, and the next leader, stopped cleanly, hands over to the third without touching tasks either.
+ * standby, and the next leader, stopped cleanly, hands over to the third without touching tasks either;
+ * last the leader hangs (SIGSTOP) and resumes, and steps down.
  */
 class HaIT {
   private static final Duration WAIT = Duration.ofSeconds(120);
@@ -175,6 +176,27 @@ class HaIT {
     }
     masters.set(next, startMaster(next)); // so that the ensemble keeps its majority for the clean-up
     masters.get(next).awaitLog("Corral master", WAIT);
+    assertThat(awaitLeader(-1)).isEqualTo(third);
+
+    // A leader that hangs (SIGSTOP: a long pause, its ZooKeeper member frozen with it) is replaced; its
+    // agents leave it when their pings go unanswered. When it resumes it steps down without having
+    // written or launched anything, and follows the new leader.
+    masters.get(third).signal("STOP");
+    int fourth;
+    try {
+      fourth = awaitLeader(third);
+      List<JsonNode> meanwhile = apis.get(fourth).awaitTasks(APP, Marathon.running(4), WAIT);
+      assertThat(ids(meanwhile)).isEqualTo(running);
+    } finally {
+      masters.get(third).signal("CONT");
+    }
+    assertThat(awaitLeader(-1)).as("the resumed master follows the new leader").isEqualTo(fourth);
+    masters.get(third).awaitLog("is no longer the leading master", WAIT);
+    Thread.sleep(3_000);
+    assertThat(ids(apis.get(third).tasks(APP, null))).isEqualTo(running);
+    for (Map.Entry<String, Long> e : allPids.entrySet()) {
+      assertThat(pidOfTask(e.getKey())).isEqualTo(e.getValue());
+    }
   }
 
   /** Master {@code index} (0-based), with its own ports, work dir and ZooKeeper member. */
