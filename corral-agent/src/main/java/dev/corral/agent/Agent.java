@@ -248,6 +248,18 @@ public final class Agent implements AutoCloseable {
     return containerizers;
   }
 
+  /**
+   * The channel to the master can connect again (a new leading master, found through ZooKeeper): if the
+   * link is waiting out its reconnect backoff, it reconnects now. Thread-safe.
+   */
+  public void masterReachable() {
+    loop.execute(() -> {
+      if (link != null) {
+        link.reconnectNow();
+      }
+    });
+  }
+
   /** Completes when the agent has stopped, whether by {@link #stop} or by the master's ShutdownAgent. */
   public CompletableFuture<Void> whenStopped() {
     return stopped;

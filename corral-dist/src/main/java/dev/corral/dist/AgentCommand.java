@@ -25,7 +25,8 @@ public final class AgentCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--master", required = true, description = "The master's gRPC address, host:port.")
+  @Option(names = "--master", required = true, description = "The master's gRPC address, host:port, or zk://host:port[,host:port…]/corral to follow"
+      + " the leading master of several through ZooKeeper.")
   String master;
 
   @Option(names = "--discovery", paramLabel = "URL", description = "The master's HTTP API, whose VIP table the node's"
@@ -54,8 +55,10 @@ public final class AgentCommand implements Callable<Integer> {
   private URI discoveryUri() {
     String url = discovery;
     if (url == null) {
-      int colon = master.lastIndexOf(':');
-      url = "http://" + (colon > 0 ? master.substring(0, colon) : master) + ":7070";
+      // zk://h1:2181,h2:2181/corral: masters run beside the ensemble's members, and any master forwards to the leader
+      String first = master.startsWith("zk://") ? master.substring(5).split("[,/]")[0] : master;
+      int colon = first.lastIndexOf(':');
+      url = "http://" + (colon > 0 ? first.substring(0, colon) : first) + ":7070";
     }
     try {
       URI uri = new URI(url);

@@ -5,7 +5,10 @@ import dev.corral.dist.node.MasterNode;
 import dev.corral.services.placement.GpuSchedulingBehavior;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import dev.corral.state.ZkPeer;
+import picocli.CommandLine.ParameterException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,8 +27,22 @@ public final class MasterCommand implements Callable<Integer> {
       description = "Where state lives (default: ${DEFAULT-VALUE}).")
   Path workDir;
 
-  @Option(names = "--zk", description = "ZooKeeper ensemble host:port[,host:port…] (default: embedded, data in the work dir).")
+  @Option(names = "--zk", paramLabel = "host:port[,host:port…][/root]",
+      description = "An external ZooKeeper ensemble shared by the masters, which elect a leader (default: a private"
+          + " embedded ZooKeeper, data in the work dir).")
   String zk;
+
+  @Option(names = "--zk-embedded-peers", paramLabel = "id=host:clientPort:quorumPort:electionPort[,…]",
+      description = "Run one member of a ZooKeeper ensemble inside each master (give every master the same list"
+          + " and its own --zk-peer-id); the masters elect a leader.")
+  String zkPeers;
+
+  @Option(names = "--zk-peer-id", defaultValue = "0", description = "This master's id in --zk-embedded-peers.")
+  int zkPeerId;
+
+  @Option(names = "--zk-session-timeout", defaultValue = "10", paramLabel = "SECONDS",
+      description = "How long after a master goes silent ZooKeeper lets another take over (default: ${DEFAULT-VALUE}).")
+  int zkSessionTimeout;
 
   @Option(names = "--http-port", defaultValue = "7070", description = "HTTP API port (default: ${DEFAULT-VALUE}).")
   int httpPort;
@@ -63,9 +80,29 @@ public final class MasterCommand implements Callable<Integer> {
     String host = hostname != null ? hostname : Hostnames.local();
     Path dir = workDir.toAbsolutePath();
     WorkDirLock lock = WorkDirLock.acquire(dir, "master");
+    List<ZkPeer> peers = List.of();
+    if (zkPeers != null) {
+      if (zk != null) {
+        throw new ParameterException(spec.commandLine(), "give either --zk or --zk-embedded-peers, not both");
+      }
+      try {
+        peers = ZkPeer.parseAll(zkPeers);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--zk-embedded-peers: " + e.getMessage());
+      }
+      final int self = zkPeerId;
+      if (peers.stream().noneMatch(p -> p.id() == self)) {
+        throw new ParameterException(spec.commandLine(), "--zk-peer-id: " + zkPeerId + " is not an id in"
+            + " --zk-embedded-peers (" + zkPeers + ")");
+      }
+    }
+    if (zkSessionTimeout < 2 || zkSessionTimeout > 600) {
+      throw new ParameterException(spec.commandLine(), "--zk-session-timeout: must be 2..600 seconds, got "
+          + zkSessionTimeout);
+    }
     MasterNode master = new MasterNode(new MasterNode.Options(dir, zk, bind, httpPort, grpcPort, host,
-        GpuSchedulingBehavior.parse(gpuScheduling), !noAuth)).withDns(dnsOptions.toConfig(bind))
-        .withTls(tlsOptions.toSettings()).withMasterConfig(agentLoss::apply);
+        GpuSchedulingBehavior.parse(gpuScheduling), !noAuth, peers, zkPeerId, Duration.ofSeconds(zkSessionTimeout)))
+        .withDns(dnsOptions.toConfig(bind)).withTls(tlsOptions.toSettings()).withMasterConfig(agentLoss::apply);
     try {
       master.start();
     } catch (Exception e) {
@@ -74,16 +111,30 @@ public final class MasterCommand implements Callable<Integer> {
       throw e;
     }
     String advertised = "0.0.0.0".equals(bind) || "::".equals(bind) ? host : bind;
-    List<String> lines = LoginContext.write(master, (master.tls() ? "https://" : "http://") + advertised + ":"
-        + master.httpPort(), master.caPem(), advertised + ":" + master.grpcPort());
-    if (master.secretFile() != null) {
-      lines.add("  Agents present the cluster secret: corral agent --master " + advertised + ":" + master.grpcPort()
-          + " --secret-file " + master.secretFile());
+    String scheme = master.tls() ? "https" : "http";
+    if (master.elected()) {
+      out.printf("Corral master %s: API %s://%s:%d (forwarded to the leader while standing by), gRPC %s:%d"
+          + " while leading; agents connect to %s; ZooKeeper %s%s; DNS port %d%n", Version.get(), scheme, host,
+          master.httpPort(), host, master.grpcPort(), master.zkTarget(), master.zkConnectString(),
+          master.embeddedZooKeeper() ? " (embedded peer " + zkPeerId + ")" : "", master.dnsPort());
+    } else {
+      out.printf("Corral master %s: API %s://%s:%d, agents connect to %s:%d, ZooKeeper %s%s, DNS port %d%n",
+          Version.get(), scheme, host, master.httpPort(), host, master.grpcPort(), master.zkConnectString(),
+          master.embeddedZooKeeper() ? " (embedded)" : "", master.dnsPort());
     }
-    out.printf("Corral master %s: API " + (master.tls() ? "https" : "http") + "://%s:%d, agents connect to %s:%d, ZooKeeper %s%s, DNS port %d%n",
-        Version.get(), host, master.httpPort(), host, master.grpcPort(), master.zkConnectString(),
-        master.embeddedZooKeeper() ? " (embedded)" : "", master.dnsPort());
-    lines.forEach(out::println);
+    if (master.clusterSecret() != null || !master.elected()) {
+      // a master that leads now (always, without an election) writes the CLI context and says how to log in
+      List<String> lines = LoginContext.write(master, scheme + "://" + advertised + ":" + master.httpPort(),
+          master.caPem(), advertised + ":" + master.grpcPort());
+      if (master.secretFile() != null) {
+        lines.add("  Agents present the cluster secret: corral agent --master " + advertised + ":"
+            + master.grpcPort() + " --secret-file " + master.secretFile());
+      }
+      lines.forEach(out::println);
+    } else if (master.authentication()) {
+      out.println("  Standing by: the leader's cluster secret and admin account are in ZooKeeper; log in with"
+          + " corral auth login against this or any master.");
+    }
     out.flush();
     return ServerRun.untilShutdown(() -> {
       master.close();

@@ -84,8 +84,19 @@ final class CorralProcess implements AutoCloseable {
    * a restarted process never finds the previous run's lines).
    */
   static CorralProcess start(Path log, String... args) throws IOException {
+    return startIn(null, log, args);
+  }
+
+  /**
+   * As {@link #start}, inside the network namespace {@code netns} (a host of {@link NetnsHosts}); null for
+   * this machine's own network.
+   */
+  static CorralProcess startIn(String netns, Path log, String... args) throws IOException {
     log = log.resolveSibling(STARTS.incrementAndGet() + "-" + log.getFileName());
     List<String> cmd = new ArrayList<>();
+    if (netns != null) {
+      cmd.addAll(List.of("ip", "netns", "exec", netns)); // execs java: the pid is the JVM's
+    }
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-Xmx512m");

@@ -27,6 +27,7 @@ final class Marathon {
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String host;
   private final int port;
   /** A fixed token (or "" for none); null: the admin token `corral up`/`corral master` wrote for this port. */
   private final String fixedToken;
@@ -34,18 +35,23 @@ final class Marathon {
 
   /** A client that authenticates as the cluster's admin, with the token from the CLI context. */
   Marathon(int port) {
-    this(port, null);
+    this("127.0.0.1", port);
   }
 
-  private Marathon(int port, String fixedToken) {
-    this.base = "http://127.0.0.1:" + port;
+  Marathon(String host, int port) {
+    this(host, port, null);
+  }
+
+  private Marathon(String host, int port, String fixedToken) {
+    this.base = "http://" + host + ":" + port;
+    this.host = host;
     this.port = port;
     this.fixedToken = fixedToken;
   }
 
   /** The same API with {@code token} instead of the admin's; null or "" sends none. */
   Marathon as(String token) {
-    return new Marathon(port, token == null ? "" : token);
+    return new Marathon(host, port, token == null ? "" : token);
   }
 
   /** The token this client sends (null when none). */

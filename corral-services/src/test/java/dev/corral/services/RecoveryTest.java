@@ -67,4 +67,26 @@ class RecoveryTest {
     second.status(killed, TaskState.TASK_KILLED);
     assertThat(second.instances("/a")).hasSize(2);
   }
+
+  @Test
+  void aDeploymentWhoseStepFinishedJustBeforeAFailoverFinishesOnRecovery() {
+    Harness first = Harness.running();
+    first.create("{\"id\": \"/c\", \"cmd\": \"x\", \"cpus\": 1, \"mem\": 16, \"instances\": 2}");
+    List<String> stored = first.store.children(ServicePaths.DEPLOYMENTS);
+    assertThat(stored).hasSize(1);
+    String path = ServicePaths.DEPLOYMENTS + "/" + stored.get(0);
+    byte[] inProgress = first.store.get(path).orElseThrow();
+    first.offers(Offers.offer("o1", "host-a").cpus(4).mem(1024).ports(31000, 31100).build());
+    first.runAll();
+    assertThat(first.store.children(ServicePaths.DEPLOYMENTS)).isEmpty();
+    first.scheduler.close();
+    // The leader died after its tasks' RUNNING was stored but before the deployment's removal was.
+    first.store.commitAndWait(List.of(dev.corral.state.StoreOp.put(path, inProgress)));
+
+    Harness second = new Harness(first.store, first.clock);
+    second.scheduler.start();
+    second.loop.runPending();
+    assertThat(second.store.children(ServicePaths.DEPLOYMENTS)).as("nothing else will touch /c").isEmpty();
+    assertThat(second.view().deployments()).isEmpty();
+  }
 }

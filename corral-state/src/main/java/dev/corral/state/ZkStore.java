@@ -49,6 +49,16 @@ public final class ZkStore implements Store {
    */
   private final Set<String> listed = new HashSet<>();
   private volatile boolean closed;
+  /**
+   * Guards every write while set: null lets all writes through (a store no one else writes to); otherwise
+   * each multi also checks the fence node's version, so that a master deposed by a newer leader (which
+   * bumped the version) can no longer change anything. See {@link LeaderElection}.
+   */
+  private volatile Fence fence;
+  private volatile boolean staleKnown;
+
+  /** Writes succeed only while {@code path} still has {@code version}; {@code version} -1 refuses all. */
+  record Fence(String path, int version, String why) {}
 
   private ZkStore(CuratorFramework curator) {
     this.curator = curator;
@@ -64,10 +74,19 @@ public final class ZkStore implements Store {
    * @throws StoreException when ZooKeeper cannot be reached in time
    */
   public static ZkStore connect(String connectString, String namespace, java.time.Duration timeout) {
+    return connect(connectString, namespace, timeout, java.time.Duration.ofSeconds(30));
+  }
+
+  /**
+   * As {@link #connect(String, String, java.time.Duration)} with a ZooKeeper session timeout: how long after
+   * this process goes silent ZooKeeper drops its ephemeral nodes (a leader's latch, so the next is elected).
+   */
+  public static ZkStore connect(String connectString, String namespace, java.time.Duration timeout,
+      java.time.Duration sessionTimeout) {
     CuratorFramework curator = CuratorFrameworkFactory.builder()
         .connectString(connectString)
         .namespace(namespace)
-        .sessionTimeoutMs(30_000)
+        .sessionTimeoutMs((int) sessionTimeout.toMillis())
         .connectionTimeoutMs((int) timeout.toMillis())
         .retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000))
         .build();
@@ -184,9 +203,27 @@ public final class ZkStore implements Store {
     }
   }
 
+  /** Sets or clears the write fence; pending and later writes are checked against it. */
+  void fence(Fence next) {
+    this.fence = next;
+    // Another leader may have written meanwhile: what the writer knows to exist is stale.
+    this.staleKnown = true;
+  }
+
   /** Writes ops as one multi; creates missing parents first (idempotent, outside the multi). */
   private void apply(List<StoreOp> ops) throws Exception {
+    Fence f = fence;
+    if (staleKnown) {
+      staleKnown = false;
+      forgetKnown();
+    }
+    if (f != null && f.version() < 0) {
+      throw new StoreException("not written: " + f.why());
+    }
     List<CuratorOp> multi = new ArrayList<>();
+    if (f != null) {
+      multi.add(curator.transactionOp().check().withVersion(f.version()).forPath(f.path()));
+    }
     Set<String> createdHere = new HashSet<>();
     Set<String> deletedHere = new HashSet<>();
     for (StoreOp op : ops) {
@@ -213,8 +250,16 @@ public final class ZkStore implements Store {
         }
       }
     }
-    if (!multi.isEmpty()) {
-      curator.transaction().forOperations(multi);
+    if (multi.size() > (f == null ? 0 : 1)) {
+      try {
+        curator.transaction().forOperations(multi);
+      } catch (KeeperException.BadVersionException e) {
+        if (f != null) {
+          throw new StoreException("not written: another master leads now (" + f.path() + " moved past version "
+              + f.version() + ")", e);
+        }
+        throw e;
+      }
     }
     known.addAll(createdHere);
     known.removeAll(deletedHere);

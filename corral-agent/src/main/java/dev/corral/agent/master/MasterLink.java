@@ -96,6 +96,17 @@ public final class MasterLink {
     }
   }
 
+  /** Reconnects at once when waiting to reconnect (the backoff starts over); a no-op otherwise. */
+  public void reconnectNow() {
+    loop.assertInLoop();
+    if (state != LinkState.DISCONNECTED) {
+      return;
+    }
+    loop.cancel(RECONNECT_TAG);
+    backoff.reset();
+    connect();
+  }
+
   /** Sends a message while registered; returns false (and sends nothing) otherwise. */
   public boolean send(AgentMessage message) {
     loop.assertInLoop();

@@ -36,6 +36,11 @@ final class HttpApi {
         .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
   }
 
+  Answer put(String path, JsonNode body) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
+  }
+
   Answer delete(String path) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
   }

@@ -4,6 +4,8 @@ import dev.corral.agent.Agent;
 import dev.corral.api.ClusterSecret;
 import dev.corral.agent.AgentConfig;
 import dev.corral.agent.files.FilesConfig;
+import dev.corral.api.leader.ZkTarget;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import dev.corral.vip.VipFollower;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -41,9 +44,22 @@ public final class AgentNode implements AutoCloseable {
 
   /** As above, presenting {@code secret} (null: none) with every call. */
   public static ManagedChannel networkChannel(String master, ClusterSecret secret) {
+    if (master.startsWith("zk://")) {
+      // follows the leading master named in ZooKeeper (dev.corral.api.leader.ZkLeaderResolverProvider)
+      String target = ZkTarget.parse(master).channelTarget();
+      // Pings find a master that hangs (a long pause) with the agent's stream still open, so that the
+      // agent moves to the next leader rather than wait on a master that has been deposed meanwhile.
+      NettyChannelBuilder zkBuilder = NettyChannelBuilder.forTarget(target).usePlaintext()
+          .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS);
+      if (secret != null) {
+        zkBuilder.intercept(secret.clientInterceptor());
+      }
+      return zkBuilder.build();
+    }
     int colon = master.lastIndexOf(':');
     if (colon <= 0 || colon == master.length() - 1) {
-      throw new IllegalArgumentException("--master must be host:port, got '" + master + "'");
+      throw new IllegalArgumentException("--master must be host:port or zk://host:port[,host:port…]/root, got '"
+          + master + "'");
     }
     NettyChannelBuilder builder = NettyChannelBuilder.forAddress(master.substring(0, colon),
         Integer.parseInt(master.substring(colon + 1))).usePlaintext();
@@ -79,7 +95,24 @@ public final class AgentNode implements AutoCloseable {
     if (vipFollower != null) {
       vipFollower.start();
     }
+    if (ZkTarget.AUTHORITY.equals(channel.authority())) {
+      watchChannel(channel.getState(true));
+    }
     return this;
+  }
+
+  /**
+   * Once a new leader is published the channel connects to it by itself; the agent's link would only try
+   * again after its backoff (up to seconds), so tell it as soon as the channel is ready.
+   */
+  private void watchChannel(ConnectivityState seen) {
+    if (channel.isShutdown()) {
+      return;
+    }
+    if (seen == ConnectivityState.READY) {
+      agent.masterReachable();
+    }
+    channel.notifyWhenStateChanged(seen, () -> watchChannel(channel.getState(true)));
   }
 
   public Agent agent() {

@@ -1,75 +1,88 @@
 package dev.corral.dist.node;
 
-import dev.corral.common.ThreadEventLoop;
+import dev.corral.api.leader.LeaderInfo;
+import dev.corral.api.leader.ZkTarget;
 import dev.corral.dns.DnsConfig;
-import dev.corral.dns.ServiceDiscovery;
-import dev.corral.gateway.AgentDirectory;
-import dev.corral.api.ClusterSecret;
-import dev.corral.gateway.Gateway;
-import dev.corral.gateway.NodeOperations;
-import dev.corral.gateway.auth.Security;
-import dev.corral.master.Master;
-import dev.corral.master.MasterConfig;
-import dev.corral.packages.PackageManager;
-import dev.corral.jobs.JobScheduler;
-import dev.corral.jobs.JobsConfig;
-import dev.corral.jobs.MetronomeApi;
-import dev.corral.scheduler.GrpcSchedulerDriver;
-import dev.corral.services.MarathonApi;
-import dev.corral.services.ServiceScheduler;
-import dev.corral.services.ServicesConfig;
+import dev.corral.dns.DnsServer;
+import dev.corral.dns.RecordTable;
+import dev.corral.dns.RecordTableBuilder;
+import dev.corral.gateway.LeaderProxy;
 import dev.corral.services.placement.GpuSchedulingBehavior;
 import dev.corral.state.EmbeddedZooKeeper;
+import dev.corral.state.LeaderElection;
+import dev.corral.state.ZkPeer;
 import dev.corral.state.ZkStore;
-import dev.corral.ui.WebUi;
-import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import dev.corral.gateway.tls.ClusterCa;
-import dev.corral.gateway.tls.Pem;
 import io.javalin.Javalin;
-import java.nio.file.Files;
-import java.security.KeyStore;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import java.io.IOException;
-import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
+import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.Optional;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A master node: ZooKeeper store (embedded or external), the master behind its gRPC services (network and
- * in-process), the built-in service scheduler on the in-process transport, and the HTTP API.
- * Started and stopped as one; {@link #close} stops in reverse order of start.
+ * A master node: the ZooKeeper store (a private embedded server, one member of an embedded ensemble, or an
+ * external ensemble) and the master's work ({@link LeaderTerm}: master, schedulers, HTTP API).
+ *
+ * <p>With a private embedded ZooKeeper no other master can share the store, so the node simply leads.
+ * Otherwise it joins the leader election ({@link LeaderElection}): while standing by, its HTTP port forwards
+ * every request to the leader ({@link LeaderProxy}) and its gRPC port is closed (agents and schedulers find
+ * the leader through ZooKeeper); on winning it starts a {@link LeaderTerm} on the same ports, and on losing
+ * it closes the term and stands by again.
  */
 public final class MasterNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MasterNode.class);
 
-  /** How to run the node. {@code zk} null means an embedded ZooKeeper with data under the work dir. */
+  /**
+   * How to run the node. {@code zk} null and no {@code zkPeers} means an embedded ZooKeeper with data under
+   * the work dir; {@code zkPeers} (with this node's {@code zkPeerId}) runs one member of an embedded
+   * ensemble; {@code zk} names an external ensemble ({@code host:port,…[/root]}).
+   */
   public record Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname,
-      GpuSchedulingBehavior gpuScheduling, boolean authentication) {
-    public Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname) {
-      this(workDir, zk, bindAddress, httpPort, grpcPort, hostname, GpuSchedulingBehavior.RESTRICTED, false);
+      GpuSchedulingBehavior gpuScheduling, boolean authentication, List<ZkPeer> zkPeers, int zkPeerId,
+      Duration zkSessionTimeout) {
+    public Options {
+      zkPeers = List.copyOf(zkPeers);
+    }
+
+    public Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname,
+        GpuSchedulingBehavior gpuScheduling, List<ZkPeer> zkPeers, int zkPeerId, Duration zkSessionTimeout) {
+      this(workDir, zk, bindAddress, httpPort, grpcPort, hostname, gpuScheduling, false, zkPeers, zkPeerId,
+          zkSessionTimeout);
+    }
+
+    public Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname,
+        GpuSchedulingBehavior gpuScheduling, boolean authentication) {
+      this(workDir, zk, bindAddress, httpPort, grpcPort, hostname, gpuScheduling, authentication, List.of(), 0,
+          Duration.ofSeconds(30));
     }
 
     public Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname,
         GpuSchedulingBehavior gpuScheduling) {
       this(workDir, zk, bindAddress, httpPort, grpcPort, hostname, gpuScheduling, false);
+    }
+
+    public Options(Path workDir, String zk, String bindAddress, int httpPort, int grpcPort, String hostname) {
+      this(workDir, zk, bindAddress, httpPort, grpcPort, hostname, GpuSchedulingBehavior.RESTRICTED);
+    }
+
+    Options withPorts(int http, int grpc) {
+      return new Options(workDir, zk, bindAddress, http, grpc, hostname, gpuScheduling, authentication, zkPeers,
+          zkPeerId, zkSessionTimeout);
+    }
+
+    /** Whether other masters may share the store, so that this one must be elected to act. */
+    boolean elected() {
+      return zk != null || !zkPeers.isEmpty();
     }
   }
 
@@ -79,23 +92,31 @@ public final class MasterNode implements AutoCloseable {
    */
   public record Tls(Path certFile, Path keyFile) {}
 
-  private final Options options;
+  /** Where the master keeps the cluster secret for agents started beside it ({@code --secret-file}). */
+  public static final String SECRET_FILE = "cluster-secret";
+  /** The account the first leader creates on a new cluster. */
+  public static final String ADMIN = "admin";
+
+  private Options options;
   private Tls tls;
-  private String caPem;
-  private ServerConnector internalConnector;
+  private java.util.function.UnaryOperator<dev.corral.master.MasterConfig> masterConfig = c -> c;
   private final List<AutoCloseable> started = new ArrayList<>();
-  private final String inProcessName = "corral-master-" + UUID.randomUUID();
   private EmbeddedZooKeeper embeddedZk;
+  private ZkTarget zkTarget;
   private ZkStore store;
-  private Server grpcServer;
-  private Javalin http;
-  private ServiceScheduler services;
   private DnsConfig dns;
-  private ServiceDiscovery discovery;
-  private java.util.function.UnaryOperator<MasterConfig> masterConfig = c -> c;
-  private Security security;
-  private ClusterSecret clusterSecret;
-  private String adminPassword;
+  private LeaderElection election;
+  private CuratorCache leaderCache;
+  /** The current term, while leading; swapped on the election thread only. */
+  private volatile LeaderTerm term;
+  /** The forwarding HTTP server, while standing by; election thread only (and start/close). */
+  private Javalin standby;
+  private LeaderProxy proxy;
+  private volatile boolean closing;
+  private DnsServer standbyDns;
+  private InetSocketAddress standbyDnsLeader;
+  /** A domain no query asks for, so that a standby's DNS forwards everything. */
+  private static final String STANDBY_DOMAIN = "standby.invalid";
 
   public MasterNode(Options options) {
     this.options = options;
@@ -108,7 +129,7 @@ public final class MasterNode implements AutoCloseable {
   }
 
   /** Adjusts the master's settings (e.g. the agent timeout) from the defaults; before {@link #start}. */
-  public MasterNode withMasterConfig(java.util.function.UnaryOperator<MasterConfig> adjust) {
+  public MasterNode withMasterConfig(java.util.function.UnaryOperator<dev.corral.master.MasterConfig> adjust) {
     this.masterConfig = adjust;
     return this;
   }
@@ -119,175 +140,245 @@ public final class MasterNode implements AutoCloseable {
     return this;
   }
 
+  private LeaderTerm.Settings termSettings() {
+    return new LeaderTerm.Settings(masterConfig, tls);
+  }
+
+  /**
+   * Starts the store and either the master's work (no election) or the election, with the standby's
+   * forwarding HTTP server until it wins. Returns without waiting for leadership.
+   */
   public MasterNode start() throws IOException {
-    String zkConnect = options.zk();
-    if (zkConnect == null) {
+    Duration connectWait = Duration.ofSeconds(30);
+    if (!options.zkPeers().isEmpty()) {
+      embeddedZk = EmbeddedZooKeeper.startPeer(options.workDir().resolve("zookeeper"), options.zkPeers(),
+          options.zkPeerId());
+      started.add(embeddedZk);
+      zkTarget = new ZkTarget(embeddedZk.connectString(), ZkTarget.DEFAULT_NAMESPACE);
+      connectWait = Duration.ofMinutes(5); // the other members may start later; a quorum is needed first
+    } else if (options.zk() != null) {
+      zkTarget = ZkTarget.parse(options.zk());
+    } else {
       embeddedZk = EmbeddedZooKeeper.start(options.workDir().resolve("zookeeper"), 0);
       started.add(embeddedZk);
-      zkConnect = embeddedZk.connectString();
+      zkTarget = new ZkTarget(embeddedZk.connectString(), ZkTarget.DEFAULT_NAMESPACE);
     }
-    store = ZkStore.connect(zkConnect, "corral", Duration.ofSeconds(30));
+    store = ZkStore.connect(zkTarget.connect(), zkTarget.namespace(), connectWait, options.zkSessionTimeout());
     started.add(store);
 
-    ThreadEventLoop masterLoop = new ThreadEventLoop("master", Clock.systemUTC());
-    started.add(masterLoop::shutdown);
-    Master master = new Master(masterConfig.apply(MasterConfig.defaults()), store, masterLoop);
-    master.start();
-    started.add(master);
-
-    if (options.authentication()) {
-      clusterSecret = loadOrCreateSecret(store);
-      clusterSecret.writeFile(options.workDir().resolve(SECRET_FILE));
+    if (!options.elected()) {
+      term = LeaderTerm.start(options, store, dns, termSettings());
+      started.add(() -> closeTerm());
+      return this;
     }
-    NettyServerBuilder network = NettyServerBuilder.forAddress(new InetSocketAddress(options.bindAddress(), options.grpcPort()));
-    if (clusterSecret != null) {
-      // agents and frameworks over the network present the cluster secret; in-process callers are this JVM
-      network.intercept(clusterSecret.serverInterceptor());
+    // Standby and leader serve on the same ports, so pick them now.
+    options = options.withPorts(options.httpPort() == 0 ? freePort() : options.httpPort(),
+        options.grpcPort() == 0 ? freePort() : options.grpcPort());
+    if (dns != null && dns.port() == 0) {
+      dns = new DnsConfig(dns.bindAddress(), freePort(), dns.domain(), dns.ttl(), dns.upstreams());
     }
-    InProcessServerBuilder local = InProcessServerBuilder.forName(inProcessName);
-    for (BindableService service : master.services()) {
-      network.addService(service);
-      local.addService(service);
-    }
-    try {
-      grpcServer = network.build().start();
-    } catch (IOException e) {
-      throw portInUse(e, "gRPC", options.grpcPort(), "--grpc-port");
-    }
-    started.add(() -> grpcServer.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
-    Server localServer = local.build().start();
-    started.add(() -> localServer.shutdownNow());
-
-    String advertised = options.hostname() + ":" + options.httpPort();
-    ThreadEventLoop servicesLoop = new ThreadEventLoop("services", Clock.systemUTC());
-    started.add(servicesLoop::shutdown);
-    ManagedChannel schedulerChannel = inProcessChannel();
-    started.add(schedulerChannel::shutdownNow);
-    services = new ServiceScheduler(
-        ServicesConfig.defaults(options.hostname(), advertised).withGpuSchedulingBehavior(options.gpuScheduling()),
-        store, servicesLoop,
-        (info, scheduler) -> new GrpcSchedulerDriver(schedulerChannel, info, scheduler));
-    services.start();
-    started.add(services);
-    if (dns != null) {
-      try {
-        discovery = ServiceDiscovery.start(dns, services::view, services.events(), options.hostname());
-      } catch (IOException e) {
-        throw portInUse(e, "DNS", dns.port(), "--dns-port");
+    leaderCache = CuratorCache.build(store.curator(), LeaderInfo.PATH, CuratorCache.Options.SINGLE_NODE_CACHE);
+    leaderCache.listenable().addListener(CuratorCacheListener.builder()
+        .forAll((type, before, after) -> followLeaderDns()).build());
+    leaderCache.start();
+    started.add(leaderCache::close);
+    proxy = new LeaderProxy(this::leaderHttp, advertisedHttp());
+    started.add(proxy);
+    startStandby();
+    started.add(this::stopStandby);
+    election = new LeaderElection(store, advertisedHttp(), new LeaderElection.Listener() {
+      @Override
+      public byte[] elected(long epoch) throws Exception {
+        stopStandby();
+        try {
+          term = LeaderTerm.start(options, store, dns, termSettings());
+        } catch (IOException | RuntimeException e) {
+          startStandby();
+          throw e;
+        }
+        return new LeaderInfo(advertisedHttp(), options.hostname(), advertisedHttp(),
+            options.hostname() + ":" + options.grpcPort(), epoch, Math.max(0, term.dnsPort())).toBytes();
       }
-      started.add(discovery);
-    }
 
-    // The job scheduler is a framework of its own ("metronome"), with its own loop and driver.
-    ThreadEventLoop jobsLoop = new ThreadEventLoop("jobs", Clock.systemUTC());
-    started.add(jobsLoop::shutdown);
-    ManagedChannel jobsChannel = inProcessChannel();
-    started.add(jobsChannel::shutdownNow);
-    JobScheduler jobs = new JobScheduler(JobsConfig.defaults(options.hostname()), store, jobsLoop,
-        (info, scheduler) -> new GrpcSchedulerDriver(jobsChannel, info, scheduler));
-    jobs.start();
-    started.add(jobs);
-    MetronomeApi jobsApi = new MetronomeApi(jobs);
-
-    security = options.authentication() ? Security.enabled(store, Clock.systemUTC()) : Security.disabled();
-    started.add(security);
-    adminPassword = security.bootstrapAdmin(ADMIN).orElse(null);
-    MarathonApi api = new MarathonApi(services);
-    PackageManager packages = PackageManager.overHttp(store, this::selfUri,
-        security.internalAuthorization().orElse(null), PackageManager.bundledCatalog(System.getProperty("corral.home")));
-    Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets, AgentDirectory.of(master),
-        security.accessCheck()).withNodeOperations(NodeOperations.of(master));
-    if (clusterSecret != null) {
-      gateway.withAgentSecret(ClusterSecret.HTTP_HEADER, clusterSecret.value());
-    }
-    started.add(gateway);
-    KeyStore tlsKeys = tls == null ? null : tlsKeyStore();
-    http = Javalin.create(config -> {
-      config.startup.showJavalinBanner = false;
-      if (tlsKeys != null) {
-        config.jetty.addConnector((server, httpConfig) -> httpsConnector(server, httpConfig, tlsKeys));
-        // the master's own calls to its API (package installs) stay on loopback, plain, authenticated
-        config.jetty.addConnector((server, httpConfig) -> {
-          internalConnector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
-          internalConnector.setHost("127.0.0.1");
-          internalConnector.setPort(0);
-          return internalConnector;
-        });
-      }
-      security.install(config);
-      api.install(config);
-      jobsApi.install(config);
-      packages.install(config);
-      gateway.install(config);
-      new WebUi().install(config);
-      if (discovery != null) {
-        discovery.install(config);
+      @Override
+      public void deposed() {
+        closeTerm();
+        if (closing) {
+          return;
+        }
+        try {
+          startStandby();
+        } catch (IOException e) {
+          log.error("cannot serve as a standby after stepping down: {}", e.getMessage());
+        }
       }
     });
+    // After the election closed: a term whose stop the election gave up waiting for is closed here.
+    started.add(this::closeTerm);
+    election.start();
+    started.add(election);
+    return this;
+  }
+
+  private void closeTerm() {
+    LeaderTerm t = term;
+    term = null;
+    if (t != null) {
+      t.close();
+    }
+  }
+
+  private synchronized void startStandby() throws IOException {
+    if (standby != null) {
+      return;
+    }
+    startStandbyDns();
+    Javalin server = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      proxy.install(config);
+    });
+    startHttp(server, options);
+    standby = server;
+  }
+
+  private synchronized void stopStandby() {
+    stopStandbyDns();
+    if (standby != null) {
+      standby.stop();
+      standby = null;
+    }
+  }
+
+  /**
+   * A standby's DNS server forwards every query to the leader's (its table claims no name), so that
+   * resolvers pointed at any master get the leader's answers; restarted whenever the leader changes.
+   */
+  private synchronized void startStandbyDns() {
+    if (dns == null) {
+      return;
+    }
+    List<InetSocketAddress> upstreams = new ArrayList<>();
+    leader().filter(l -> l.dns() > 0 && !l.http().equals(advertisedHttp()))
+        .ifPresent(l -> upstreams.add(new InetSocketAddress(host(l.http()), l.dns())));
+    standbyDnsLeader = upstreams.isEmpty() ? null : upstreams.get(0);
+    RecordTable none = new RecordTableBuilder(STANDBY_DOMAIN, 0, InetAddress.getLoopbackAddress()).build(0, List.of());
+    try {
+      standbyDns = new DnsServer(new DnsConfig(dns.bindAddress(), dns.port(), STANDBY_DOMAIN, dns.ttl(), upstreams),
+          () -> none).start();
+    } catch (IOException e) {
+      log.warn("standby DNS on port {} not started: {}", dns.port(), e.getMessage());
+    }
+  }
+
+  private synchronized void stopStandbyDns() {
+    if (standbyDns != null) {
+      standbyDns.close();
+      standbyDns = null;
+    }
+  }
+
+  /** Points the standby's DNS at a new leader. */
+  private synchronized void followLeaderDns() {
+    if (standby == null || dns == null) {
+      return;
+    }
+    InetSocketAddress now = leader().filter(l -> l.dns() > 0 && !l.http().equals(advertisedHttp()))
+        .map(l -> new InetSocketAddress(host(l.http()), l.dns())).orElse(null);
+    if (java.util.Objects.equals(now, standbyDnsLeader) && standbyDns != null) {
+      return;
+    }
+    stopStandbyDns();
+    startStandbyDns();
+  }
+
+  private static String host(String hostPort) {
+    return hostPort.substring(0, hostPort.lastIndexOf(':'));
+  }
+
+  /** The leader's HTTP address from ZooKeeper; empty while none is published or when it is this node. */
+  private Optional<String> leaderHttp() {
+    Optional<ChildData> node = leaderCache.get(LeaderInfo.PATH);
+    if (node.isEmpty() || node.get().getData() == null) {
+      return Optional.empty();
+    }
+    try {
+      String http = LeaderInfo.fromBytes(node.get().getData()).http();
+      return http.equals(advertisedHttp()) ? Optional.empty() : Optional.of(http);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The current leader as ZooKeeper names it, if any. */
+  public Optional<LeaderInfo> leader() {
+    if (leaderCache == null) {
+      return Optional.empty();
+    }
+    return leaderCache.get(LeaderInfo.PATH).flatMap(d -> {
+      try {
+        return Optional.of(LeaderInfo.fromBytes(d.getData()));
+      } catch (IOException | RuntimeException e) {
+        return Optional.empty();
+      }
+    });
+  }
+
+  private String advertisedHttp() {
+    return options.hostname() + ":" + options.httpPort();
+  }
+
+  static void startHttp(Javalin http, Options options) throws IOException {
     try {
       http.start(options.bindAddress(), options.httpPort());
     } catch (RuntimeException e) {
       if (e.getCause() instanceof IOException io) {
-        throw portInUse(io, "HTTP", options.httpPort(), "--http-port");
+        throw LeaderTerm.portInUse(io, "HTTP", options.httpPort(), "--http-port");
       }
       throw e;
     }
-    started.add(http::stop);
-    return this;
+  }
+
+  private int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(options.bindAddress()))) {
+      return s.getLocalPort();
+    }
   }
 
   /** A channel to this master over the in-process transport, for agents and schedulers in this JVM. */
   public ManagedChannel inProcessChannel() {
-    return InProcessChannelBuilder.forName(inProcessName).build();
+    return current().inProcessChannel();
   }
 
-  private KeyStore tlsKeyStore() throws IOException {
-    if (tls.certFile() != null) {
-      String chain = Files.readString(tls.certFile());
-      KeyStore keys = Pem.keyStore(chain, Files.readString(tls.keyFile()));
-      // the CLI context trusts the chain's last certificate: its CA, or the certificate itself when self-signed
-      java.util.List<java.security.cert.X509Certificate> certs = Pem.certificates(chain);
-      caPem = Pem.write(certs.get(certs.size() - 1));
-      return keys;
+  private LeaderTerm current() {
+    LeaderTerm t = term;
+    if (t == null) {
+      throw new IllegalStateException("this master does not lead now");
     }
-    ClusterCa ca = ClusterCa.loadOrCreate(store, Clock.systemUTC());
-    caPem = ca.certPem();
-    Files.writeString(options.workDir().resolve("ca.crt"), caPem);
-    java.util.Set<String> names = new java.util.LinkedHashSet<>(List.of(options.hostname(), "localhost", "127.0.0.1",
-        "::1"));
-    if (!"0.0.0.0".equals(options.bindAddress()) && !"::".equals(options.bindAddress())) {
-      names.add(options.bindAddress());
+    return t;
+  }
+
+  public int httpPort() {
+    LeaderTerm t = term;
+    return t != null ? t.httpPort() : options.httpPort();
+  }
+
+  public int grpcPort() {
+    LeaderTerm t = term;
+    return t != null ? t.grpcPort() : options.grpcPort();
+  }
+
+  /** The DNS server's port (a standby's forwards to the leader's); -1 without one. */
+  public int dnsPort() {
+    LeaderTerm t = term;
+    if (t != null) {
+      return t.dnsPort();
     }
-    ClusterCa.Issued issued = ca.issueServer(names);
-    return Pem.keyStore(issued.certChainPem(), issued.keyPem());
+    return dns == null ? -1 : dns.port();
   }
 
-  private ServerConnector httpsConnector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
-      KeyStore keys) {
-    SslContextFactory.Server ssl = new SslContextFactory.Server();
-    ssl.setKeyStore(keys);
-    ssl.setKeyStorePassword(new String(Pem.STORE_PASSWORD));
-    HttpConfiguration https = new HttpConfiguration(httpConfig);
-    SecureRequestCustomizer secure = new SecureRequestCustomizer();
-    secure.setSniHostCheck(false); // clients reach a master by IP address as often as by name
-    https.addCustomizer(secure);
-    ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
-        new HttpConnectionFactory(https));
-    c.setHost(options.bindAddress());
-    c.setPort(options.httpPort());
-    return c;
-  }
-
-  /** Every HTTP route of the API as "METHOD path" (e.g. "GET /v2/apps/<path>"), for the route-security test. */
+  /** Every HTTP route of the leader's API as "METHOD path", for the route-security test. */
   public List<String> routes() {
-    List<String> out = new ArrayList<>();
-    for (io.javalin.router.ParsedEndpoint e : http.unsafe.internalRouter.allHttpHandlers()) {
-      String method = e.endpoint.method.name();
-      if (List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
-        out.add(method + " " + e.endpoint.path);
-      }
-    }
-    return out;
+    return current().routes();
   }
 
   /** Whether the API is served over HTTPS. */
@@ -297,83 +388,55 @@ public final class MasterNode implements AutoCloseable {
 
   /** The certificate (PEM) that clients should trust: the cluster CA's, or the last of --tls-cert's chain. */
   public String caPem() {
-    return caPem;
+    LeaderTerm t = term;
+    return t == null ? null : t.caPem();
   }
 
-  /** This node's own HTTP API, for components that go through it (the package manager installs via Marathon's). */
-  private URI selfUri() {
-    if (internalConnector != null) {
-      return URI.create("http://127.0.0.1:" + internalConnector.getLocalPort());
-    }
-    String host = "0.0.0.0".equals(options.bindAddress()) || "::".equals(options.bindAddress()) ? "127.0.0.1"
-        : options.bindAddress();
-    return URI.create("http://" + host + ":" + http.port());
+  /** The secret agents and frameworks present; null when authentication is off or this node does not lead. */
+  public dev.corral.api.ClusterSecret clusterSecret() {
+    LeaderTerm t = term;
+    return t == null ? null : t.clusterSecret();
   }
 
-  /** Where the master keeps the cluster secret for agents started beside it ({@code --secret-file}). */
-  public static final String SECRET_FILE = "cluster-secret";
-  private static final String SECRET_PATH = "/auth/cluster-secret";
-
-  private static ClusterSecret loadOrCreateSecret(ZkStore store) {
-    java.util.Optional<byte[]> stored = store.get(SECRET_PATH);
-    if (stored.isPresent()) {
-      return ClusterSecret.of(new String(stored.get(), java.nio.charset.StandardCharsets.UTF_8));
-    }
-    ClusterSecret created = ClusterSecret.generate();
-    store.commitAndWait(List.of(dev.corral.state.StoreOp.put(SECRET_PATH,
-        created.value().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-    return created;
-  }
-
-  /** The secret agents and frameworks present (null when authentication is off). */
-  public ClusterSecret clusterSecret() {
-    return clusterSecret;
-  }
-
-  /** The file the secret was written to; null when authentication is off. */
+  /** The file the secret was written to; null when there is none. */
   public Path secretFile() {
-    return clusterSecret == null ? null : options.workDir().resolve(SECRET_FILE);
+    return clusterSecret() == null ? null : options.workDir().resolve(SECRET_FILE);
   }
 
-  /** The account {@link Security#bootstrapAdmin} creates on a new cluster. */
-  public static final String ADMIN = "admin";
-
+  /** Whether the API requires authentication. */
   public boolean authentication() {
-    return security.enabled();
+    return options.authentication();
   }
 
   /** The first administrator's password when this start created it (a new cluster); null otherwise. */
   public String adminPassword() {
-    return adminPassword;
+    LeaderTerm t = term;
+    return t == null ? null : t.adminPassword();
   }
 
-  /** A token for {@code uid}, valid for {@code ttl}; empty when authentication is off. */
-  public java.util.Optional<String> issueToken(String uid, Duration ttl) {
-    return security.issueToken(uid, ttl);
-  }
-
-  public int httpPort() {
-    return http.port();
-  }
-
-  public int grpcPort() {
-    return grpcServer.getPort();
+  /** A token for {@code uid}, valid for {@code ttl}; empty when authentication is off or this node does not lead. */
+  public Optional<String> issueToken(String uid, Duration ttl) {
+    LeaderTerm t = term;
+    return t == null ? Optional.empty() : t.issueToken(uid, ttl);
   }
 
   /** Calls {@code listener} with the VIP routes now and on each change; nothing without DNS. */
-  public void onVipRoutes(java.util.function.Consumer<java.util.List<dev.corral.vip.VipRoute>> listener) {
-    if (discovery != null) {
-      discovery.onRoutes(listener);
-    }
+  public void onVipRoutes(java.util.function.Consumer<List<dev.corral.vip.VipRoute>> listener) {
+    current().onVipRoutes(listener);
   }
 
-  /** The DNS server's port; -1 without one. */
-  public int dnsPort() {
-    return discovery == null ? -1 : discovery.dnsPort();
+  /** Whether this node takes part in a leader election (others may share its ZooKeeper). */
+  public boolean elected() {
+    return options.elected();
+  }
+
+  /** Where clients of this cluster's ZooKeeper connect, with the root: zk://hosts/root. */
+  public String zkTarget() {
+    return zkTarget.toString();
   }
 
   public String zkConnectString() {
-    return embeddedZk != null ? embeddedZk.connectString() : options.zk();
+    return zkTarget.connect();
   }
 
   public boolean embeddedZooKeeper() {
@@ -382,15 +445,15 @@ public final class MasterNode implements AutoCloseable {
 
   /** Stops the service scheduler first, so that it does not react to tasks killed during shutdown. */
   public void stopServices() {
-    if (services != null) {
-      services.close();
-      started.remove(services);
-      services = null;
+    LeaderTerm t = term;
+    if (t != null) {
+      t.stopServices();
     }
   }
 
   @Override
   public void close() {
+    closing = true;
     for (int i = started.size() - 1; i >= 0; i--) {
       try {
         started.get(i).close();
@@ -399,16 +462,5 @@ public final class MasterNode implements AutoCloseable {
       }
     }
     started.clear();
-  }
-
-  private static IOException portInUse(IOException e, String what, int port, String flag) {
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    if (root instanceof BindException) {
-      return new IOException(what + " port " + port + " is already in use; stop what uses it or pass " + flag, e);
-    }
-    return e;
   }
 }

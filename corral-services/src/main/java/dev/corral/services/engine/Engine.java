@@ -168,6 +168,11 @@ public final class Engine implements Scheduler {
     for (String id : ids) {
       apply(b, replan(id));
     }
+    // A deployment whose step was done just before a restart or failover may see no further change to its
+    // apps: check each once now, or it would hold its apps locked.
+    for (Deployment d : model.deployments().values()) {
+      b.touched.addAll(d.affectedApps());
+    }
     commit(b);
     log.info("recovered {} apps, {} instances and {} deployments (framework id '{}')", model.apps().size(),
         model.instances().size(), model.deployments().size(), model.frameworkId());

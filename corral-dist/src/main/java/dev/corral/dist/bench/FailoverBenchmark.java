@@ -1,0 +1,264 @@
+package dev.corral.dist.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.api.leader.LeaderInfo;
+import dev.corral.api.leader.ZkTarget;
+import dev.corral.api.v1.TaskState;
+import dev.corral.api.v1.TaskStatus;
+import dev.corral.common.Json;
+import dev.corral.sim.SimulatedAgents;
+import dev.corral.sim.StatusListener;
+import dev.corral.state.EmbeddedZooKeeper;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Master failover under a simulated fleet: several `corral master` processes share a ZooKeeper (a server
+ * in this process, standing for an external ensemble); simulated agents follow the leader through
+ * ZooKeeper ({@code zk://}) and run an app's tasks. The leader is killed with SIGKILL and the benchmark
+ * prints how long until a new leader is elected, until the new leader places a first new task (a scale-up
+ * sent through a standby right after the kill), and until it has reconciled everything (every agent
+ * re-registered and every task, old and new, RUNNING in the new leader's API). The ZooKeeper session
+ * timeout bounds the first figure from below: that is how long ZooKeeper waits before it declares the
+ * killed leader gone.
+ */
+@Command(name = "failover", description = "Seconds from killing the leading master to a new leader, its first"
+    + " placement and full reconciliation, with simulated agents.")
+public final class FailoverBenchmark implements Callable<Integer> {
+  private static final Duration WAIT = Duration.ofMinutes(5);
+  private static final String APP = "/bench/failover";
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--masters", defaultValue = "3", description = "Master processes (default: ${DEFAULT-VALUE}).")
+  int masters;
+
+  @Option(names = "--agents", defaultValue = "100", description = "Simulated agents (default: ${DEFAULT-VALUE}).")
+  int agentCount;
+
+  @Option(names = "--tasks", defaultValue = "500", description = "Tasks running before the kill (default: ${DEFAULT-VALUE}).")
+  int tasks;
+
+  @Option(names = "--zk-session-timeout", defaultValue = "10", paramLabel = "SECONDS",
+      description = "The masters' ZooKeeper session timeout (default: ${DEFAULT-VALUE}).")
+  int sessionTimeout;
+
+  @Option(names = "--work-dir", description = "Where the masters and ZooKeeper keep data (default: a temporary directory).")
+  Path workDir;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path dir = workDir != null ? workDir : Files.createTempDirectory("corral-bench-failover");
+    List<Process> processes = new ArrayList<>();
+    List<Integer> httpPorts = new ArrayList<>();
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir.resolve("zookeeper"), 0);
+         CuratorFramework curator = CuratorFrameworkFactory.builder().connectString(zk.connectString())
+             .namespace(ZkTarget.DEFAULT_NAMESPACE).retryPolicy(new ExponentialBackoffRetry(200, 10, 2_000)).build()) {
+      curator.start();
+      for (int i = 0; i < masters; i++) {
+        int http = freePort();
+        httpPorts.add(http);
+        processes.add(startMaster(dir, i, zk.connectString(), http, freePort()));
+      }
+      LeaderInfo first = awaitLeader(curator, null);
+      int leaderIndex = httpPorts.indexOf(port(first.http()));
+      HttpApi leaderApi = new HttpApi("http://" + first.http());
+      HttpApi standbyApi = new HttpApi("http://127.0.0.1:" + httpPorts.get((leaderIndex + 1) % masters));
+
+      ZkTarget target = new ZkTarget(zk.connectString(), ZkTarget.DEFAULT_NAMESPACE);
+      ManagedChannel channel = NettyChannelBuilder.forTarget(target.channelTarget()).usePlaintext().build();
+      Set<String> before = ConcurrentHashMap.newKeySet();
+      AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
+      AtomicLong firstNewRunning = new AtomicLong();
+      StatusListener listener = new StatusListener() {
+        @Override
+        public void sent(TaskStatus status) {
+          if (status.getState() == TaskState.TASK_RUNNING && System.nanoTime() > killedAt.get()
+              && !before.contains(status.getTaskId())) {
+            firstNewRunning.compareAndSet(0, System.nanoTime());
+          }
+        }
+      };
+      int perAgent = Math.max(1, (tasks + agentCount - 1) / agentCount) + 2;
+      String resources = "cpus:" + (perAgent * 0.1 + 1) + ";mem:" + (perAgent * 32 + 256) + ";disk:1024;ports:[31000-"
+          + (31000 + perAgent * 2) + "]";
+      try (SimulatedAgents agents = SimulatedAgents.start(channel,
+          dev.corral.sim.SimulationConfig.builder(agentCount).resources(resources).build(), List.of(listener))) {
+        if (!agents.awaitRegistered(WAIT)) {
+          throw new IllegalStateException("the simulated agents did not register within " + WAIT);
+        }
+        leaderApi.createApp(HttpApi.sleepApp(APP, tasks));
+        awaitRunning(leaderApi, tasks);
+        for (JsonNode t : leaderApi.get("/v2/apps" + APP + "/tasks").json().path("tasks")) {
+          before.add(t.path("id").asText());
+        }
+        long registrationsBefore = agents.stats().registrations();
+
+        killedAt.set(System.nanoTime());
+        processes.get(leaderIndex).destroyForcibly(); // SIGKILL: no goodbye, the session has to time out
+        long kill = killedAt.get();
+        AtomicLong elected = new AtomicLong();
+        java.util.concurrent.CompletableFuture<LeaderInfo> nextLeader = java.util.concurrent.CompletableFuture
+            .supplyAsync(() -> {
+              try {
+                LeaderInfo l = awaitLeader(curator, first.id());
+                elected.set(System.nanoTime());
+                return l;
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+
+        // The scale-up goes in through a standby as soon as anyone accepts it.
+        while (true) {
+          HttpApi.Answer a = put(standbyApi, "/v2/apps" + APP, "{\"instances\": " + (tasks + 1) + "}");
+          if (a.status() == 200) {
+            break;
+          }
+          if (System.nanoTime() - kill > WAIT.toNanos()) {
+            throw new IllegalStateException("no master took the scale-up within " + WAIT + ": " + a.body());
+          }
+          Thread.sleep(50);
+        }
+        LeaderInfo next = nextLeader.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        HttpApi nextApi = new HttpApi("http://" + next.http());
+        long deadline = kill + WAIT.toNanos();
+        while (firstNewRunning.get() == 0 && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
+        while (agents.stats().registrations() < registrationsBefore + agentCount && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
+        long reregistered = System.nanoTime();
+        awaitRunning(nextApi, tasks + 1);
+        long reconciled = System.nanoTime();
+        int kept = 0;
+        for (JsonNode t : nextApi.get("/v2/apps" + APP + "/tasks").json().path("tasks")) {
+          if (before.contains(t.path("id").asText())) {
+            kept++;
+          }
+        }
+        out.printf("Failover benchmark: %d masters (ZooKeeper session timeout %d s), %d simulated agents, %d tasks,"
+            + " %d cores%n", masters, sessionTimeout, agentCount, tasks, Runtime.getRuntime().availableProcessors());
+        out.printf("  leader killed → new leader elected:        %6.2f s (epoch %d → %d)%n", secs(elected.get() - kill),
+            first.epoch(), next.epoch());
+        out.printf("  leader killed → first new task RUNNING:    %6.2f s%n", secs(firstNewRunning.get() - kill));
+        out.printf("  leader killed → all agents re-registered:  %6.2f s%n", secs(reregistered - kill));
+        out.printf("  leader killed → all %d tasks RUNNING in the new leader's API: %6.2f s%n", tasks + 1,
+            secs(reconciled - kill));
+        out.printf("  tasks kept across the failover: %d of %d (none restarted: %s)%n", kept, tasks,
+            kept == tasks ? "yes" : "NO");
+        nextApi.delete("/v2/apps" + APP + "?force=true");
+      } finally {
+        channel.shutdownNow();
+      }
+    } finally {
+      for (Process p : processes) {
+        p.destroy();
+      }
+      for (Process p : processes) {
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static double secs(long nanos) {
+    return nanos / 1e9;
+  }
+
+  private Process startMaster(Path dir, int i, String zk, int http, int grpc) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-Xmx1g");
+    String home = System.getProperty("corral.home");
+    if (home != null) {
+      cmd.add("-Dcorral.home=" + home);
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.corral.dist.Main", "master",
+        "--work-dir", dir.resolve("master-" + i).toString(), "--zk", zk, "--http-port", Integer.toString(http),
+        "--grpc-port", Integer.toString(grpc), "--bind", "127.0.0.1", "--hostname", "127.0.0.1",
+        "--zk-session-timeout", Integer.toString(sessionTimeout), "--no-auth"));
+    Path log = dir.resolve("master-" + i + ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().put("CORRAL_DNS_PORT", "0");
+    return pb.start();
+  }
+
+  private static LeaderInfo awaitLeader(CuratorFramework curator, String notId) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<LeaderInfo> leader = readLeader(curator);
+      if (leader.isPresent() && !leader.get().id().equals(notId)) {
+        return leader.get();
+      }
+      Thread.sleep(10);
+    }
+    throw new IllegalStateException("no " + (notId == null ? "" : "new ") + "leader within " + WAIT);
+  }
+
+  private static Optional<LeaderInfo> readLeader(CuratorFramework curator) {
+    try {
+      return Optional.of(LeaderInfo.fromBytes(curator.getData().forPath(LeaderInfo.PATH)));
+    } catch (Exception e) {
+      return Optional.empty();
+    }
+  }
+
+  private static void awaitRunning(HttpApi api, int n) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      HttpApi.Answer a = api.get("/v2/apps" + APP);
+      if (a.status() == 200 && a.json().path("app").path("tasksRunning").asInt() >= n) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException(n + " tasks of " + APP + " not RUNNING within " + WAIT);
+  }
+
+  private static HttpApi.Answer put(HttpApi api, String path, String body) throws InterruptedException {
+    try {
+      return api.put(path, Json.mapper().readTree(body));
+    } catch (IOException e) {
+      return new HttpApi.Answer(0, e.toString());
+    }
+  }
+
+  private static int port(String hostPort) {
+    return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package dev.corral.dist.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.corral.common.Json;
+import dev.corral.services.placement.GpuSchedulingBehavior;
+import dev.corral.state.EmbeddedZooKeeper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two master nodes in this JVM on one (external) ZooKeeper: one leads, the other forwards, then takes over. */
+class MasterNodeElectionTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @TempDir
+  Path dir;
+
+  private MasterNode.Options options(String name, String zk) {
+    return new MasterNode.Options(dir.resolve(name), zk + "/corral", "127.0.0.1", 0, 0, "127.0.0.1",
+        GpuSchedulingBehavior.RESTRICTED, List.of(), 0, Duration.ofSeconds(10));
+  }
+
+  private String leaderSeenBy(MasterNode node) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + node.httpPort() + "/v2/leader")).build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? Json.mapper().readTree(r.body()).path("leader").asText() : "";
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
+  @Test
+  void theStandbyForwardsToTheLeaderAndTakesOverWhenItStops() throws Exception {
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir.resolve("zk"), 0);
+         MasterNode b = new MasterNode(options("b", zk.connectString()))) {
+      MasterNode a = new MasterNode(options("a", zk.connectString())).start();
+      String addressA = "127.0.0.1:" + a.httpPort();
+      try {
+        await().atMost(WAIT).until(() -> a.leader().map(l -> l.http().equals(addressA)).orElse(false));
+        assertThat(a.leader().orElseThrow().epoch()).isEqualTo(1);
+        b.start();
+        String addressB = "127.0.0.1:" + b.httpPort();
+        await().atMost(WAIT).until(() -> leaderSeenBy(b).equals(addressA));
+        assertThat(leaderSeenBy(a)).isEqualTo(addressA);
+
+        a.close(); // a clean stop leaves the election at once
+        await().atMost(WAIT).until(() -> b.leader().map(l -> l.http().equals(addressB)).orElse(false));
+        assertThat(b.leader().orElseThrow().epoch()).isEqualTo(2);
+        await().atMost(WAIT).until(() -> leaderSeenBy(b).equals(addressB));
+      } finally {
+        a.close();
+      }
+    }
+  }
+}

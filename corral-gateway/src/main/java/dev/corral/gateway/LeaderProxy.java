@@ -1,0 +1,96 @@
+package dev.corral.gateway;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A standby master's whole HTTP API: every request (Marathon, Metronome, Cosmos, operator, logs, metrics,
+ * the UI) is forwarded to the leading master and its answer streamed back, so that clients may talk to any
+ * master. Without a leader (during an election) the answer is 503, which clients retry. WebSockets (exec)
+ * are not forwarded: those clients must reach the leader itself ({@code /v2/leader} names it).
+ *
+ * <p>A request that already passed through a standby is refused (508) rather than forwarded again, so
+ * that two standbys with stale views cannot bounce a request between them. Thread-safe.
+ */
+public final class LeaderProxy implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LeaderProxy.class);
+  /** Marks a request forwarded by a standby. */
+  public static final String HOP_HEADER = "X-Corral-Standby";
+  private static final List<HandlerType> METHODS = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
+      HandlerType.PATCH, HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS);
+
+  private final Supplier<Optional<String>> leaderHttp;
+  private final String self;
+  private final Forwarder forwarder = new Forwarder(Duration.ofSeconds(5));
+  private final ProxyPool pool = new ProxyPool(512);
+
+  /**
+   * @param leaderHttp the leader's HTTP host:port, empty while none is known
+   * @param self this master's name, added to forwarded requests
+   */
+  public LeaderProxy(Supplier<Optional<String>> leaderHttp, String self) {
+    this.leaderHttp = leaderHttp;
+    this.self = self;
+  }
+
+  public void install(JavalinConfig config) {
+    Handler handler = this::handle;
+    for (HandlerType method : METHODS) {
+      config.routes.addHttpHandler(method, "/", handler);
+      config.routes.addHttpHandler(method, "/<path>", handler);
+    }
+  }
+
+  private void handle(Context ctx) {
+    if (ctx.header(HOP_HEADER) != null) {
+      Replies.json(ctx, 508, "masters disagree on who leads (forwarded by " + ctx.header(HOP_HEADER)
+          + "); retry shortly");
+      return;
+    }
+    Optional<String> leader = leaderHttp.get();
+    if (leader.isEmpty()) {
+      ctx.header("Retry-After", "1");
+      Replies.json(ctx, 503, "no leading master yet (election in progress); retry shortly");
+      return;
+    }
+    String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
+    URI target = URI.create("http://" + leader.get() + ctx.req().getRequestURI() + query);
+    Map<String, String> forwarded = Map.of(
+        HOP_HEADER, self,
+        "X-Forwarded-Host", ctx.host() == null ? "" : ctx.host(),
+        "X-Forwarded-Proto", ctx.scheme(),
+        "X-Forwarded-For", ctx.ip());
+    pool.submit(ctx, () -> {
+      try {
+        forwarder.forward(ctx.req(), ctx.res(), target, forwarded, l -> l);
+      } catch (IOException e) {
+        if (!ctx.res().isCommitted()) {
+          ctx.header("Retry-After", "1");
+          Replies.json(ctx, 503, "the leading master at " + leader.get() + " did not answer: " + e.getMessage());
+        } else {
+          log.debug("forwarded exchange with {} ended: {}", target, e.toString());
+        }
+      }
+    }, e -> {
+      if (!ctx.res().isCommitted()) {
+        Replies.json(ctx, 500, "proxy error: " + e);
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

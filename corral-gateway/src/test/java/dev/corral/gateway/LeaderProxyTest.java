@@ -1,0 +1,101 @@
+package dev.corral.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.javalin.Javalin;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A standby's HTTP server (Javalin with the leader proxy) in front of a "leader" (the JDK's server). */
+class LeaderProxyTest {
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final AtomicReference<Optional<String>> leader = new AtomicReference<>(Optional.empty());
+  private final AtomicReference<String> seenHop = new AtomicReference<>();
+  private HttpServer backend;
+  private Javalin standby;
+  private LeaderProxy proxy;
+
+  @BeforeEach
+  void start() throws Exception {
+    backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    backend.setExecutor(Executors.newCachedThreadPool());
+    backend.createContext("/", ex -> {
+      seenHop.set(ex.getRequestHeaders().getFirst(LeaderProxy.HOP_HEADER));
+      byte[] in;
+      try (InputStream body = ex.getRequestBody()) {
+        in = body.readAllBytes();
+      }
+      byte[] out = (ex.getRequestMethod() + " " + ex.getRequestURI() + " " + new String(in, StandardCharsets.UTF_8))
+          .getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().add("Content-Type", "text/plain");
+      ex.sendResponseHeaders(201, out.length);
+      try (OutputStream o = ex.getResponseBody()) {
+        o.write(out);
+      }
+    });
+    backend.start();
+    proxy = new LeaderProxy(leader::get, "standby:7070");
+    standby = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      proxy.install(config);
+    }).start("127.0.0.1", 0);
+  }
+
+  @AfterEach
+  void stop() {
+    standby.stop();
+    proxy.close();
+    backend.stop(0);
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI standby(String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + standby.port() + pathAndQuery);
+  }
+
+  @Test
+  void everyRequestGoesToTheLeaderWithItsMethodPathQueryAndBody() throws Exception {
+    leader.set(Optional.of("127.0.0.1:" + backend.getAddress().getPort()));
+    HttpResponse<String> r = send(HttpRequest.newBuilder(standby("/v2/apps/a%2Fb?force=true"))
+        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"instances\":2}")));
+    assertThat(r.statusCode()).isEqualTo(201);
+    assertThat(r.body()).isEqualTo("PUT /v2/apps/a%2Fb?force=true {\"instances\":2}");
+    assertThat(seenHop.get()).isEqualTo("standby:7070");
+    assertThat(send(HttpRequest.newBuilder(standby("/"))).body()).isEqualTo("GET / ");
+  }
+
+  @Test
+  void withoutALeaderTheAnswerIs503ToRetry() throws Exception {
+    HttpResponse<String> r = send(HttpRequest.newBuilder(standby("/v2/apps")));
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.headers().firstValue("Retry-After")).contains("1");
+    assertThat(r.body()).contains("no leading master");
+  }
+
+  @Test
+  void anUnreachableLeaderIs503AndARequestNeverBouncesBetweenStandbys() throws Exception {
+    leader.set(Optional.of("127.0.0.1:1"));
+    assertThat(send(HttpRequest.newBuilder(standby("/v2/info"))).statusCode()).isEqualTo(503);
+    leader.set(Optional.of("127.0.0.1:" + backend.getAddress().getPort()));
+    HttpResponse<String> bounced = send(HttpRequest.newBuilder(standby("/v2/info"))
+        .header(LeaderProxy.HOP_HEADER, "other:7070"));
+    assertThat(bounced.statusCode()).isEqualTo(508);
+    assertThat(bounced.body()).contains("other:7070");
+  }
+}

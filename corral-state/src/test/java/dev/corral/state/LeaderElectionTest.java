@@ -1,0 +1,152 @@
+package dev.corral.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two masters' elections over one embedded ZooKeeper: one leads at a time, and a deposed one cannot write. */
+class LeaderElectionTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  @TempDir
+  Path dir;
+
+  /** Records what the election told the master. */
+  private static final class Recorder implements LeaderElection.Listener {
+    final List<String> events = new CopyOnWriteArrayList<>();
+    final String name;
+
+    Recorder(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public byte[] elected(long epoch) {
+      events.add("elected " + epoch);
+      return ("{\"id\":\"" + name + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void deposed() {
+      events.add("deposed");
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void oneLeadsAtATimeAndTheNextTakesOverWithAHigherEpoch() {
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
+         ZkStore storeA = ZkStore.connect(zk.connectString(), "corral", WAIT);
+         ZkStore storeB = ZkStore.connect(zk.connectString(), "corral", WAIT)) {
+      Recorder a = new Recorder("a");
+      Recorder b = new Recorder("b");
+      LeaderElection electionA = new LeaderElection(storeA, "a", a);
+      LeaderElection electionB = new LeaderElection(storeB, "b", b);
+      // Before any win, neither store writes.
+      assertThatThrownBy(() -> storeB.commitAndWait(List.of(StoreOp.put("/x", bytes("b")))))
+          .isInstanceOf(StoreException.class).hasMessageContaining("not the leader");
+      electionA.start();
+      await().atMost(WAIT).until(() -> a.events.equals(List.of("elected 1")));
+      electionB.start();
+      storeA.commitAndWait(List.of(StoreOp.put("/x", bytes("a"))));
+      assertThat(new String(storeA.get(LeaderElection.INFO).orElseThrow(), StandardCharsets.UTF_8)).contains("\"a\"");
+      assertThat(b.events).isEmpty();
+      assertThatThrownBy(() -> storeB.commitAndWait(List.of(StoreOp.put("/x", bytes("b")))))
+          .isInstanceOf(StoreException.class);
+
+      electionA.close();
+      assertThat(a.events).containsExactly("elected 1", "deposed");
+      await().atMost(WAIT).until(() -> b.events.equals(List.of("elected 2")));
+      assertThat(electionB.epoch()).isEqualTo(2);
+      storeB.commitAndWait(List.of(StoreOp.put("/x", bytes("b"))));
+      await().atMost(WAIT).until(() -> storeB.get(LeaderElection.INFO)
+          .map(d -> new String(d, StandardCharsets.UTF_8).contains("\"b\"")).orElse(false));
+      assertThatThrownBy(() -> storeA.commitAndWait(List.of(StoreOp.put("/x", bytes("a")))))
+          .isInstanceOf(StoreException.class);
+      assertThat(new String(storeB.get("/x").orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("b");
+      electionB.close();
+    }
+  }
+
+  @Test
+  void aLeaderThatMissedItsDepositionCannotWrite() {
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
+         ZkStore stale = ZkStore.connect(zk.connectString(), "corral", WAIT);
+         ZkStore other = ZkStore.connect(zk.connectString(), "corral", WAIT)) {
+      Recorder r = new Recorder("stale");
+      LeaderElection election = new LeaderElection(stale, "stale", r);
+      election.start();
+      await().atMost(WAIT).until(() -> r.events.equals(List.of("elected 1")));
+      stale.commitAndWait(List.of(StoreOp.put("/apps/a", bytes("1"))));
+
+      // Another master bumps the epoch, as a newer leader does on winning, while this one has not heard yet.
+      try {
+        other.curator().setData().forPath(LeaderElection.EPOCH, bytes("newer"));
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+      assertThatThrownBy(() -> stale.commitAndWait(List.of(StoreOp.put("/apps/a", bytes("2")))))
+          .isInstanceOf(StoreException.class).hasMessageContaining("another master leads");
+      assertThat(new String(stale.get("/apps/a").orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("1");
+      election.close();
+    }
+  }
+
+  @Test
+  void losingTheConnectionToZooKeeperEndsLeadershipAtOnce() {
+    EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
+    try (ZkStore store = ZkStore.connect(zk.connectString(), "corral", WAIT, Duration.ofSeconds(30))) {
+      Recorder r = new Recorder("a");
+      LeaderElection election = new LeaderElection(store, "a", r);
+      election.start();
+      await().atMost(WAIT).until(() -> r.events.equals(List.of("elected 1")));
+      zk.close();
+      // Well before the 30 s session could expire: a suspended connection is reason enough.
+      await().atMost(WAIT).until(() -> r.events.equals(List.of("elected 1", "deposed")));
+      assertThat(election.epoch()).isEqualTo(-1);
+      assertThatThrownBy(() -> store.commitAndWait(List.of(StoreOp.put("/x", bytes("a")))))
+          .isInstanceOf(StoreException.class).hasMessageContaining("not the leader");
+      election.close();
+    } finally {
+      zk.close();
+    }
+  }
+
+  @Test
+  void aFailedTakeOverStepsAsideAndRejoins() {
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
+         ZkStore store = ZkStore.connect(zk.connectString(), "corral", WAIT)) {
+      List<String> events = new CopyOnWriteArrayList<>();
+      LeaderElection election = new LeaderElection(store, "flaky", new LeaderElection.Listener() {
+        @Override
+        public byte[] elected(long epoch) {
+          events.add("elected " + epoch);
+          if (epoch == 1) {
+            throw new IllegalStateException("port in use");
+          }
+          return null;
+        }
+
+        @Override
+        public void deposed() {
+          events.add("deposed");
+        }
+      });
+      election.start();
+      await().atMost(WAIT).until(() -> events.equals(List.of("elected 1", "deposed", "elected 2")));
+      assertThat(election.epoch()).isEqualTo(2);
+      election.close();
+    }
+  }
+}
