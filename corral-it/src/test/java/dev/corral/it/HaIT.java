@@ -141,6 +141,11 @@ class HaIT {
       assertThat(pidOfTask(e.getKey())).isEqualTo(e.getValue());
     }
 
+    // The new leader resumes the deployment the old one had stored and finishes it (its tasks run already);
+    // until then a write to the app is refused with 409, as Marathon does.
+    org.awaitility.Awaitility.await().atMost(WAIT)
+        .until(() -> apis.get(survivorStandby).get("/v2/deployments").json().isEmpty());
+
     // The new leader places new work, once.
     assertThat(apis.get(survivorStandby).put("/v2/apps" + APP, "{\"instances\": 4}").status()).isEqualTo(200);
     List<JsonNode> scaled = apis.get(next).awaitTasks(APP, Marathon.running(4), WAIT);
