@@ -47,7 +47,7 @@ export function Nodes() {
       <${ErrorBox} error=${agents.error || actionError} />
       <table class="grid nodes">
         <thead><tr><th>Host</th><th>Agent</th><th>State</th><th>Attributes</th><th class="num">CPU</th>
-          <th class="num">Mem</th><th class="num">Disk</th><th class="num">GPU</th><th>Services</th><th>Maintenance</th><th></th></tr></thead>
+          <th class="num">Mem</th><th class="num">Disk</th><th class="num">GPU</th><th>Services</th><th>Maintenance</th></tr></thead>
         <tbody>
           ${list.map((a) => {
             const services = servicesByAgent.get(a.id) || new Map();
@@ -62,8 +62,7 @@ export function Nodes() {
               <td class="num">${share(used.disk, total.disk, mib)}</td>
               <td class="num">${total.gpus ? `${used.gpus || 0} / ${total.gpus}` : '—'}</td>
               <td>${[...services.entries()].map(([id, n]) => html`<a href=${links.app(id)}>${id}</a>${n > 1 ? ` ×${n}` : ''} `)}</td>
-              <td><span class=${'maint ' + m}>${m}</span></td>
-              <td><span class="actions">
+              <td class="maint-cell"><span class=${'maint ' + m}>${m}</span><span class="actions">
                 ${(m === 'active' || m === 'unreachable') && html`
                   <button class="small" aria-label=${`Drain ${a.hostname}`} title="Stop offering it; its tasks are killed and rescheduled elsewhere"
                     onClick=${() => act(a.id, 'drain')}>Drain</button>`}
@@ -74,7 +73,7 @@ export function Nodes() {
               </span></td>
             </tr>`;
           })}
-          ${agents.data && list.length === 0 && html`<tr><td colspan="11" class="empty">No agent has registered.</td></tr>`}
+          ${agents.data && list.length === 0 && html`<tr><td colspan="10" class="empty">No agent has registered.</td></tr>`}
         </tbody>
       </table>
     </div>`;

@@ -111,6 +111,19 @@ class UiOpsIT {
     shoot("ui-jobs.png");
     assertThat(node.api.get("/v1/jobs/hello?embed=historySummary").json().path("historySummary")
         .path("successCount").asInt()).isEqualTo(2);
+    // a long run is stopped from the job's page and leaves the active runs
+    page.locator("tr[data-job=hello] td a").first().click();
+    assertThat(node.api.put("/v1/jobs/hello", """
+        {"id": "hello", "description": "Says hello", "run": {"cmd": "sleep 600", "cpus": 0.1, "mem": 32, "disk": 0}}
+        """).status()).isEqualTo(200);
+    button("Run now").click();
+    Locator active = page.locator("table.runs.active tbody tr[data-run]");
+    assertThat(active).hasCount(1);
+    assertThat(active.first()).containsText("ACTIVE");
+    active.first().getByRole(AriaRole.BUTTON).click();
+    assertThat(active).hasCount(0);
+    assertThat(finished).hasCount(3);
+    page.locator("[data-nav=jobs]").click();
     // Delete
     button("Delete hello").click();
     page.locator(".modal button.danger").click();
