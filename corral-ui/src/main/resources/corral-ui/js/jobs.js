@@ -66,7 +66,7 @@ function JobEditor({ onClose, onSaved }) {
   return html`
     <${Modal} title="Create job" onClose=${onClose} wide>
       <form onSubmit=${submit}>
-        <p class="hint">A Metronome job definition (JSON); add schedules on the job's page or with the API.</p>
+        <p class="hint">A Metronome job definition (JSON); schedules are added on the job's page.</p>
         <textarea name="definition" aria-label="Job definition" class="json" spellcheck="false" rows="14"
           value=${text} onInput=${(e) => setText(e.target.value)}></textarea>
         <${ErrorBox} error=${error} />
@@ -130,6 +130,40 @@ export function Jobs() {
     </div>`;
 }
 
+/** A job's schedules with Remove, and a form that adds one (POST /v1/jobs/<id>/schedules). */
+function ScheduleTable({ id, schedules, act }) {
+  const [sid, setSid] = useState('default');
+  const [cron, setCron] = useState('');
+  const [timezone, setTimezone] = useState('UTC');
+  const add = (e) => {
+    e.preventDefault();
+    act(async () => {
+      await api(`${path(id)}/schedules`, { method: 'POST', body: { id: sid, cron, timezone, enabled: true } });
+      setCron('');
+    });
+  };
+  return html`
+    <table class="grid schedules">
+      <thead><tr><th>Schedule</th><th>Cron</th><th>Time zone</th><th>Next run</th><th></th></tr></thead>
+      <tbody>
+        ${schedules.map((s) => html`<tr key=${s.id} data-schedule=${s.id}>
+          <td>${s.id}</td><td><code>${s.cron}</code></td><td>${s.timezone}</td>
+          <td class="next-run" title=${s.nextRunAt || ''}>${s.enabled === false ? 'disabled'
+            : s.nextRunAt ? new Date(s.nextRunAt).toLocaleString() : '—'}</td>
+          <td><button class="small danger" aria-label=${`Remove schedule ${s.id}`} onClick=${() => act(() =>
+            api(`${path(id)}/schedules/${encodeURIComponent(s.id)}`, { method: 'DELETE' }))}>Remove</button></td>
+        </tr>`)}
+        ${schedules.length === 0 && html`<tr><td colspan="5" class="empty">No schedule: the job runs only when started.</td></tr>`}
+      </tbody>
+    </table>
+    <form class="inline-form add-schedule" onSubmit=${add}>
+      <label>Schedule id <input name="schedule-id" value=${sid} onInput=${(e) => setSid(e.target.value)} required /></label>
+      <label>Cron <input name="cron" placeholder="*/5 * * * *" value=${cron} onInput=${(e) => setCron(e.target.value)} required /></label>
+      <label>Time zone <input name="timezone" value=${timezone} onInput=${(e) => setTimezone(e.target.value)} /></label>
+      <button type="submit">Add schedule</button>
+    </form>`;
+}
+
 const duration = (from, to) => {
   if (!from || !to) return '—';
   const s = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
@@ -165,7 +199,8 @@ export function JobPage({ id }) {
       ${job && html`
         <p class="description">${job.description}</p>
         <p><code class="mono small">${job.run && job.run.cmd}</code></p>
-        <h3>Schedules</h3><${Schedules} schedules=${job.schedules} />
+        <h3>Schedules</h3>
+        <${ScheduleTable} id=${id} schedules=${job.schedules || []} act=${act} />
         <h3>Active runs</h3>
         <table class="grid runs active">
           <thead><tr><th>Run</th><th>Status</th><th>Started</th><th>Tasks</th><th></th></tr></thead>

@@ -98,7 +98,18 @@ class UiOpsIT {
     assertThat(finished).hasCount(1);
     assertThat(finished.first()).containsText("Succeeded");
     assertThat(page.locator("table.runs.active")).containsText("No run is active.");
+    // a schedule: a bad cron is refused with its field, a good one shows its next run
+    page.locator(".add-schedule input[name=cron]").fill("not a cron");
+    button("Add schedule").click();
+    assertThat(page.locator(".page > .error")).containsText("cron");
+    page.locator(".add-schedule input[name=cron]").fill("0 3 * * *");
+    button("Add schedule").click();
+    Locator schedule = page.locator("table.schedules tr[data-schedule=default]");
+    assertThat(schedule).containsText("0 3 * * *");
+    assertThat(schedule.locator(".next-run")).not().hasText("—");
     shoot("ui-job.png");
+    button("Remove schedule default").click();
+    assertThat(schedule).hasCount(0);
     // the list counts it
     page.locator("[data-nav=jobs]").click();
     Locator row = page.locator("tr[data-job=hello]");
