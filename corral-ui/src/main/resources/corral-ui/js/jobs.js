@@ -38,9 +38,18 @@ const TEMPLATE = {
   run: { cmd: 'echo hello', cpus: 0.1, mem: 32, disk: 0 },
 };
 
-/** Create a job from its JSON definition; errors from the API are shown by field path. */
-function JobEditor({ onClose, onSaved }) {
-  const [text, setText] = useState(JSON.stringify(TEMPLATE, null, 2));
+// What GET embeds beside the definition; PUT takes the definition alone.
+const EMBEDDED = ['activeRuns', 'history', 'historySummary', 'schedules'];
+
+function definitionOf(job) {
+  const copy = { ...job };
+  EMBEDDED.forEach((f) => delete copy[f]);
+  return copy;
+}
+
+/** Create (job null) or Edit a job as JSON; errors from the API are shown by field path. */
+function JobEditor({ job, onClose, onSaved }) {
+  const [text, setText] = useState(JSON.stringify(job ? definitionOf(job) : TEMPLATE, null, 2));
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e) => {
@@ -55,8 +64,10 @@ function JobEditor({ onClose, onSaved }) {
     setBusy(true);
     setError(null);
     try {
-      const created = await api('/v1/jobs', { method: 'POST', body: definition });
-      onSaved((created && created.id) || definition.id);
+      const saved = job
+        ? await api(path(job.id), { method: 'PUT', body: definition })
+        : await api('/v1/jobs', { method: 'POST', body: definition });
+      onSaved((saved && saved.id) || definition.id);
     } catch (apiError) {
       setError(apiError);
     } finally {
@@ -64,15 +75,16 @@ function JobEditor({ onClose, onSaved }) {
     }
   };
   return html`
-    <${Modal} title="Create job" onClose=${onClose} wide>
+    <${Modal} title=${job ? `Edit ${job.id}` : 'Create job'} onClose=${onClose} wide>
       <form onSubmit=${submit}>
-        <p class="hint">A Metronome job definition (JSON); schedules are added on the job's page.</p>
+        <p class="hint">A Metronome job definition (JSON); schedules are added on the job's page.
+          ${job ? ' Active runs keep the definition they started with.' : ''}</p>
         <textarea name="definition" aria-label="Job definition" class="json" spellcheck="false" rows="14"
           value=${text} onInput=${(e) => setText(e.target.value)}></textarea>
         <${ErrorBox} error=${error} />
         <footer>
           <button type="button" onClick=${onClose}>Cancel</button>
-          <button type="submit" class="primary" disabled=${busy}>Create</button>
+          <button type="submit" class="primary" disabled=${busy}>${job ? 'Save' : 'Create'}</button>
         </footer>
       </form>
     <//>`;
@@ -174,6 +186,7 @@ export function JobPage({ id }) {
   const { data: job, error, reload } = useLive(() => api(`${path(id)}?embed=activeRuns,history,schedules`), [id],
     { live: false, every: POLL_MS });
   const [actionError, setActionError] = useState(null);
+  const [dialog, setDialog] = useState(null);
   const act = async (fn) => {
     setActionError(null);
     try {
@@ -192,8 +205,10 @@ export function JobPage({ id }) {
   return html`
     <div class="page">
       <header class="page-head"><nav class="crumbs"><a href="/ui/jobs">Jobs</a> / <strong>${id}</strong></nav>
-        ${job && html`<div class="tools"><button class="primary" onClick=${() => act(() => api(`${path(id)}/runs`,
-          { method: 'POST' }))}>Run now</button></div>`}
+        ${job && html`<div class="tools">
+          <button onClick=${() => setDialog(html`<${JobEditor} job=${job} onClose=${() => setDialog(null)}
+            onSaved=${() => { setDialog(null); reload(); }} />`)}>Edit</button>
+          <button class="primary" onClick=${() => act(() => api(`${path(id)}/runs`, { method: 'POST' }))}>Run now</button></div>`}
       </header>
       <${ErrorBox} error=${error || actionError} />
       ${job && html`
@@ -225,5 +240,6 @@ export function JobPage({ id }) {
             ${finished.length === 0 && html`<tr><td colspan="4" class="empty">No run has finished yet.</td></tr>`}
           </tbody>
         </table>`}
+      ${dialog}
     </div>`;
 }

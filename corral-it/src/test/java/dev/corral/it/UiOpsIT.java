@@ -124,9 +124,15 @@ class UiOpsIT {
         .path("successCount").asInt()).isEqualTo(2);
     // a long run is stopped from the job's page and leaves the active runs
     page.locator("tr[data-job=hello] td a").first().click();
-    assertThat(node.api.put("/v1/jobs/hello", """
+    // Edit: the definition without what GET embeds; the new command is shown
+    button("Edit").click();
+    Locator definition = page.locator("textarea[name=definition]");
+    assertThat(definition).not().containsText("historySummary");
+    definition.fill("""
         {"id": "hello", "description": "Says hello", "run": {"cmd": "sleep 600", "cpus": 0.1, "mem": 32, "disk": 0}}
-        """).status()).isEqualTo(200);
+        """);
+    page.locator(".modal button[type=submit]").click();
+    assertThat(page.locator(".page code.mono")).hasText("sleep 600");
     button("Run now").click();
     Locator active = page.locator("table.runs.active tbody tr[data-run]");
     assertThat(active).hasCount(1);
@@ -205,6 +211,11 @@ class UiOpsIT {
     button("Drain 127.0.0.1").click();
     assertThat(agent.locator(".maint")).hasText(java.util.regex.Pattern.compile("draining|drained"));
     shoot("ui-nodes.png");
+    button("Reactivate 127.0.0.1").click();
+    assertThat(agent.locator(".maint")).hasText("active");
+    button("Deactivate 127.0.0.1").click();
+    assertThat(agent.locator(".maint")).hasText("deactivated");
+    assertThat(button("Drain 127.0.0.1")).hasCount(0);
     button("Reactivate 127.0.0.1").click();
     assertThat(agent.locator(".maint")).hasText("active");
     assertThat(pageErrors).isEmpty();
