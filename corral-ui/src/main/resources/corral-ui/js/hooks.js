@@ -3,10 +3,11 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { onClusterChange } from './api.js';
 
 /**
- * Runs loader() now, whenever a key in deps changes and, when live, after every (debounced) cluster change.
+ * Runs loader() now, whenever a key in deps changes, when live after every (debounced) cluster change, and
+ * every `every` ms when that is set.
  * Keeps the last good data while a refetch runs or fails, so tables do not flicker.
  */
-export function useLive(loader, deps = [], { live = true } = {}) {
+export function useLive(loader, deps = [], { live = true, every = 0 } = {}) {
   const [state, setState] = useState({ data: null, error: null, loading: true });
   const latest = useRef(loader);
   latest.current = loader;
@@ -26,7 +27,9 @@ export function useLive(loader, deps = [], { live = true } = {}) {
     setState((s) => ({ ...s, loading: true }));
     run.current();
     const stop = live ? onClusterChange(() => run.current()) : () => {};
-    return () => { alive = false; stop(); };
+    // Some APIs (jobs, agents' maintenance) send no events: those pages also poll.
+    const timer = every > 0 ? setInterval(() => run.current(), every) : null;
+    return () => { alive = false; stop(); clearInterval(timer); };
   }, deps);
   return { ...state, reload: () => run.current && run.current() };
 }

@@ -12,9 +12,11 @@ import { TaskLogs } from './logs.js';
 import { Deployments } from './deployments.js';
 import { Catalog, PackagePage } from './catalog.js';
 import { Nodes } from './nodes.js';
+import { Jobs, JobPage } from './jobs.js';
+import { Settings } from './settings.js';
 
 /** The page for a path under /ui/, and which navigation entry it belongs to. */
-function route(path) {
+function route(path, auth) {
   const p = path.replace(/^\/ui\/?/, '').split('/').filter((s) => s !== '');
   const [first, second, third, fourth] = p;
   if (first === 'services' && second === 'detail' && third) {
@@ -29,6 +31,9 @@ function route(path) {
   if (first === 'deployments') return { nav: 'deployments', page: html`<${Deployments} />` };
   if (first === 'catalog' && second) return { nav: 'catalog', page: html`<${PackagePage} name=${decodeURIComponent(second)} />` };
   if (first === 'catalog') return { nav: 'catalog', page: html`<${Catalog} />` };
+  if (first === 'jobs' && second) return { nav: 'jobs', page: html`<${JobPage} id=${decodeURIComponent(second)} />` };
+  if (first === 'jobs') return { nav: 'jobs', page: html`<${Jobs} />` };
+  if (first === 'settings') return { nav: 'settings', page: html`<${Settings} auth=${auth} />` };
   if (first === 'nodes') return { nav: 'nodes', page: html`<${Nodes} />` };
   if (!first || first === 'dashboard') return { nav: 'dashboard', page: html`<${Dashboard} />` };
   return { nav: '', page: html`<div class="page"><h1>Not found</h1><p>No page at ${path}.</p></div>` };
@@ -38,8 +43,10 @@ const NAV = [
   ['dashboard', 'Dashboard', '/ui/'],
   ['services', 'Services', '/ui/services'],
   ['deployments', 'Deployments', '/ui/deployments'],
+  ['jobs', 'Jobs', '/ui/jobs'],
   ['nodes', 'Nodes', '/ui/nodes'],
   ['catalog', 'Catalog', '/ui/catalog'],
+  ['settings', 'Settings', '/ui/settings'],
 ];
 
 function LiveBadge() {
@@ -84,7 +91,7 @@ function App({ auth }) {
     addEventListener('popstate', onPop);
     return () => removeEventListener('popstate', onPop);
   }, []);
-  const { nav, page } = route(path);
+  const { nav, page } = route(path, auth);
   return html`
     <div class="shell">
       <aside class="sidebar">

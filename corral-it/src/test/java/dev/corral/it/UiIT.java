@@ -247,6 +247,9 @@ class UiIT {
       assertThat(other.locator("h1")).hasText("Dashboard");
       assertThat(other.locator(".auth-state.off")).hasText("Authentication is off");
       assertThat(other.getByRole(com.microsoft.playwright.options.AriaRole.ALERT)).containsText("--no-auth");
+      // Settings has no accounts to manage then
+      other.locator("[data-nav=settings]").click();
+      assertThat(other.locator("section.users [role=status]")).containsText("Authentication is off");
       other.close();
     }
   }

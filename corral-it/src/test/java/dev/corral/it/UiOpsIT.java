@@ -1,0 +1,228 @@
+package dev.corral.it;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator pages of the web UI in a real browser against `corral up`: a job created and run from the
+ * Jobs page, its run seen in the history; package repositories and users managed in Settings; the node
+ * drained and reactivated on the Nodes page. Shares one logged-in page, in order, as UiIT does.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UiOpsIT {
+  private static final double WAIT_MS = 30_000;
+
+  @TempDir
+  static Path dir;
+  static SingleNode node;
+  static Playwright playwright;
+  static Browser browser;
+  static Page page;
+  static final List<String> pageErrors = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = SingleNode.start(dir, "cpus:4;mem:4096;disk:1000", 20);
+    playwright = Playwright.create();
+    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+        .setExecutablePath(Paths.get("/usr/bin/chromium"))
+        .setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run")));
+    page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 720));
+    page.setDefaultTimeout(WAIT_MS);
+    PlaywrightAssertions.setDefaultAssertionTimeout(WAIT_MS);
+    page.onPageError(e -> pageErrors.add(e));
+    page.navigate(node.url + "/ui/");
+    page.getByLabel("Username").fill("admin");
+    page.getByLabel("Password").fill(node.adminPassword());
+    button("Log in").click();
+    assertThat(page.locator("h1")).hasText("Dashboard");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (playwright != null) {
+      playwright.close();
+    }
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  private static Locator button(String name) {
+    return page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
+  }
+
+  @Test
+  @Order(1)
+  void aJobCreatedInTheDialogRunsAndItsRunIsInTheHistory() throws Exception {
+    page.locator("[data-nav=jobs]").click();
+    assertThat(page.locator("table.jobs")).containsText("No jobs yet.");
+    // a bad definition first: the error names the field
+    button("Create job").click();
+    page.locator("textarea[name=definition]").fill("""
+        {"id": "hello", "run": {"cmd": "echo hi", "cpus": -1, "mem": 32, "disk": 0}}
+        """);
+    page.locator(".modal button[type=submit]").click();
+    assertThat(page.locator(".modal .field-errors .path").first()).containsText("cpus");
+    page.locator("textarea[name=definition]").fill("""
+        {"id": "hello", "description": "Says hello",
+         "run": {"cmd": "echo hello-from-job; sleep 1", "cpus": 0.1, "mem": 32, "disk": 0}}
+        """);
+    page.locator(".modal button[type=submit]").click();
+    // Create goes to the job's page
+    assertThat(page.locator(".crumbs")).containsText("hello");
+    assertThat(page.locator("table.runs.history")).containsText("No run has finished yet.");
+    button("Run now").click();
+    Locator finished = page.locator("table.runs.history tbody tr[data-run]");
+    assertThat(finished).hasCount(1);
+    assertThat(finished.first()).containsText("Succeeded");
+    assertThat(page.locator("table.runs.active")).containsText("No run is active.");
+    // a schedule: a bad cron is refused with its field, a good one shows its next run
+    page.locator(".add-schedule input[name=cron]").fill("not a cron");
+    button("Add schedule").click();
+    assertThat(page.locator(".page > .error")).containsText("cron");
+    page.locator(".add-schedule input[name=cron]").fill("0 3 * * *");
+    button("Add schedule").click();
+    Locator schedule = page.locator("table.schedules tr[data-schedule=default]");
+    assertThat(schedule).containsText("0 3 * * *");
+    assertThat(schedule.locator(".next-run")).not().hasText("—");
+    shoot("ui-job.png");
+    button("Remove schedule default").click();
+    assertThat(schedule).hasCount(0);
+    // the list counts it
+    page.locator("[data-nav=jobs]").click();
+    Locator row = page.locator("tr[data-job=hello]");
+    assertThat(row.locator(".successes")).hasText("1");
+    assertThat(row.locator(".status")).hasText("Succeeded");
+    assertThat(row).containsText("Says hello");
+    // Run now from the list: a second successful run
+    button("Run hello now").click();
+    assertThat(row.locator(".successes")).hasText("2");
+    shoot("ui-jobs.png");
+    assertThat(node.api.get("/v1/jobs/hello?embed=historySummary").json().path("historySummary")
+        .path("successCount").asInt()).isEqualTo(2);
+    // a long run is stopped from the job's page and leaves the active runs
+    page.locator("tr[data-job=hello] td a").first().click();
+    // Edit: the definition without what GET embeds; the new command is shown
+    button("Edit").click();
+    Locator definition = page.locator("textarea[name=definition]");
+    assertThat(definition).hasValue(java.util.regex.Pattern.compile("echo hello-from-job"));
+    assertThat(definition.inputValue()).doesNotContain("historySummary").doesNotContain("activeRuns");
+    definition.fill("""
+        {"id": "hello", "description": "Says hello", "run": {"cmd": "sleep 600", "cpus": 0.1, "mem": 32, "disk": 0}}
+        """);
+    page.locator(".modal button[type=submit]").click();
+    assertThat(page.locator(".page code.mono")).hasText("sleep 600");
+    button("Run now").click();
+    Locator active = page.locator("table.runs.active tbody tr[data-run]");
+    assertThat(active).hasCount(1);
+    assertThat(active.first()).containsText("ACTIVE");
+    active.first().getByRole(AriaRole.BUTTON).click();
+    assertThat(active).hasCount(0);
+    assertThat(finished).hasCount(3);
+    page.locator("[data-nav=jobs]").click();
+    // Delete
+    button("Delete hello").click();
+    page.locator(".modal button.danger").click();
+    assertThat(page.locator("table.jobs")).containsText("No jobs yet.");
+    assertThat(node.api.get("/v1/jobs/hello").status()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(2)
+  void packageRepositoriesAreAddedAndRemovedInSettings() throws Exception {
+    page.locator("[data-nav=settings]").click();
+    Locator repos = page.locator("table.repos tbody tr[data-repo]");
+    assertThat(repos.first()).isVisible();
+    int before = repos.count();
+    // an unreachable repository is refused with the reason
+    page.locator("input[name=repo-name]").fill("broken");
+    page.locator("input[name=repo-uri]").fill("http://127.0.0.1:1/repo.json");
+    button("Add repository").click();
+    assertThat(page.locator(".add-repo + .error")).containsText("cannot reach repository");
+    assertThat(page.locator("tr[data-repo=broken]")).hasCount(0);
+    // a second copy of the bundled catalog is accepted
+    JsonNode list = node.api.post("/package/repository/list", "{}").json().path("repositories");
+    String uri = list.get(0).path("uri").asText();
+    Path copy = dir.resolve("copy-repo.json");
+    if (uri.startsWith("file:")) {
+      java.nio.file.Files.copy(Paths.get(java.net.URI.create(uri)), copy);
+    } else {
+      java.nio.file.Files.writeString(copy, new String(java.net.URI.create(uri).toURL().openStream().readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8));
+    }
+    page.locator("input[name=repo-name]").fill("copy");
+    page.locator("input[name=repo-uri]").fill(copy.toUri().toString());
+    button("Add repository").click();
+    assertThat(page.locator("tr[data-repo=copy]")).containsText("copy-repo.json");
+    assertThat(repos).hasCount(before + 1);
+    shoot("ui-settings.png");
+    button("Remove repository copy").click();
+    page.locator(".modal button.danger").click();
+    assertThat(page.locator("tr[data-repo=copy]")).hasCount(0);
+    assertThat(repos).hasCount(before);
+  }
+
+  @Test
+  @Order(3)
+  void aUserCreatedInSettingsIsListedAndCanLogIn() throws Exception {
+    page.locator("[data-nav=settings]").click();
+    assertThat(page.locator("tr[data-user=admin]")).containsText("you");
+    page.locator(".add-user input[name=uid]").fill("alice");
+    page.locator(".add-user input[name=password]").fill("alice-secret-pw-1");
+    page.locator(".add-user input[name=description]").fill("Alice Operator");
+    button("Create user").click();
+    Locator alice = page.locator("tr[data-user=alice]");
+    assertThat(alice).containsText("Alice Operator");
+    button("Permissions of admin").click();
+    assertThat(page.locator("[data-permissions=admin] table tbody tr").first()).isVisible();
+    assertThat(node.api.get("/acs/api/v1/users/alice").status()).isEqualTo(200);
+    button("Delete user alice").click();
+    page.locator(".modal button.danger").click();
+    assertThat(alice).hasCount(0);
+  }
+
+  @Test
+  @Order(4)
+  void theNodeIsDrainedAndReactivatedOnTheNodesPage() {
+    page.locator("[data-nav=nodes]").click();
+    Locator agent = page.locator("table.nodes tbody tr", new Page.LocatorOptions().setHasText("127.0.0.1"));
+    assertThat(agent.locator(".maint")).hasText("active");
+    button("Drain 127.0.0.1").click();
+    assertThat(agent.locator(".maint")).hasText(java.util.regex.Pattern.compile("draining|drained"));
+    shoot("ui-nodes.png");
+    button("Reactivate 127.0.0.1").click();
+    assertThat(agent.locator(".maint")).hasText("active");
+    button("Deactivate 127.0.0.1").click();
+    assertThat(agent.locator(".maint")).hasText("deactivated");
+    assertThat(button("Drain 127.0.0.1")).hasCount(0);
+    button("Reactivate 127.0.0.1").click();
+    assertThat(agent.locator(".maint")).hasText("active");
+    assertThat(pageErrors).isEmpty();
+  }
+
+  private static void shoot(String name) {
+    page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", name)));
+  }
+}

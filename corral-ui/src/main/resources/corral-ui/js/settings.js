@@ -1,0 +1,149 @@
+// Settings: the package repositories the Catalog reads (Cosmos /package/repository/*), and the user
+// accounts of the IAM API (/acs/api/v1/users) with each one's groups and permissions.
+import { useState } from 'preact/hooks';
+import { html } from './html.js';
+import { api, cosmos } from './api.js';
+import { useLive } from './hooks.js';
+import { ConfirmDialog, ErrorBox } from './dialogs.js';
+
+export function Settings({ auth }) {
+  return html`
+    <div class="page settings">
+      <header class="page-head"><h1>Settings</h1></header>
+      <${Repositories} />
+      <${Users} auth=${auth} />
+    </div>`;
+}
+
+function Repositories() {
+  const { data, error, reload } = useLive(() => cosmos('repository/list'), [], { live: false });
+  const [name, setName] = useState('');
+  const [uri, setUri] = useState('');
+  const [addError, setAddError] = useState(null);
+  const [dialog, setDialog] = useState(null);
+  const repos = (data && data.repositories) || [];
+  const add = async (e) => {
+    e.preventDefault();
+    setAddError(null);
+    try {
+      await cosmos('repository/add', { name, uri });
+      setName('');
+      setUri('');
+      reload();
+    } catch (apiError) {
+      setAddError(apiError);
+    }
+  };
+  return html`
+    <section class="repositories">
+      <h2>Package repositories</h2>
+      <${ErrorBox} error=${error} />
+      <table class="grid repos">
+        <thead><tr><th>Name</th><th>URI</th><th></th></tr></thead>
+        <tbody>
+          ${repos.map((r) => html`<tr key=${r.name} data-repo=${r.name}>
+            <td>${r.name}</td><td class="mono small">${r.uri}</td>
+            <td><button class="small danger" aria-label=${`Remove repository ${r.name}`} onClick=${() => setDialog(html`<${ConfirmDialog}
+              title=${`Remove ${r.name}`} verb="Remove" text="The Catalog stops showing this repository's packages; installed packages keep running."
+              action=${() => cosmos('repository/delete', { name: r.name })}
+              onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); reload(); }} />`)}>Remove</button></td>
+          </tr>`)}
+          ${data && repos.length === 0 && html`<tr><td colspan="3" class="empty">No repository: the Catalog is empty.</td></tr>`}
+        </tbody>
+      </table>
+      <form class="inline-form add-repo" onSubmit=${add}>
+        <label>Name <input name="repo-name" value=${name} onInput=${(e) => setName(e.target.value)} required /></label>
+        <label>URI <input name="repo-uri" size="50" placeholder="https://… or file://…" value=${uri}
+          onInput=${(e) => setUri(e.target.value)} required /></label>
+        <button type="submit" class="primary">Add repository</button>
+      </form>
+      <${ErrorBox} error=${addError} />
+      ${dialog}
+    </section>`;
+}
+
+function Users({ auth }) {
+  if (!auth.authentication) {
+    return html`<section class="users"><h2>Users</h2>
+      <p class="notice" role="status">Authentication is off on this cluster (--no-auth): there are no accounts to manage.</p>
+    </section>`;
+  }
+  return html`<${UserTable} auth=${auth} />`;
+}
+
+function UserTable({ auth }) {
+  const { data, error, reload } = useLive(() => api('/acs/api/v1/users'), [], { live: false });
+  const [uid, setUid] = useState('');
+  const [password, setPassword] = useState('');
+  const [description, setDescription] = useState('');
+  const [addError, setAddError] = useState(null);
+  const [dialog, setDialog] = useState(null);
+  const [open, setOpen] = useState(null);
+  const users = (data && (data.array || data)) || [];
+  const add = async (e) => {
+    e.preventDefault();
+    setAddError(null);
+    try {
+      await api(`/acs/api/v1/users/${encodeURIComponent(uid)}`, { method: 'PUT', body: { password, description } });
+      setUid('');
+      setPassword('');
+      setDescription('');
+      reload();
+    } catch (apiError) {
+      setAddError(apiError);
+    }
+  };
+  return html`
+    <section class="users">
+      <h2>Users</h2>
+      <${ErrorBox} error=${error} />
+      <table class="grid users">
+        <thead><tr><th>User</th><th>Description</th><th>Kind</th><th></th></tr></thead>
+        <tbody>
+          ${users.map((u) => html`<tr key=${u.uid} data-user=${u.uid}>
+            <td>${u.uid}${u.uid === auth.uid ? html` <span class="tag">you</span>` : ''}</td><td>${u.description}</td>
+            <td>${u.is_service ? 'service account' : 'user'}</td>
+            <td><span class="actions">
+              <button class="small" aria-label=${`Permissions of ${u.uid}`} onClick=${() => setOpen(open === u.uid ? null : u.uid)}>Permissions</button>
+              <button class="small danger" aria-label=${`Delete user ${u.uid}`} disabled=${u.uid === auth.uid} onClick=${() => setDialog(html`<${ConfirmDialog}
+                title=${`Delete ${u.uid}`} verb="Delete" text="The account and its grants are removed; its sessions end."
+                action=${() => api(`/acs/api/v1/users/${encodeURIComponent(u.uid)}`, { method: 'DELETE' })}
+                onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); setOpen(null); reload(); }} />`)}>Delete</button>
+            </span></td>
+          </tr>`)}
+        </tbody>
+      </table>
+      ${open && html`<${Permissions} uid=${open} key=${open} />`}
+      <form class="inline-form add-user" onSubmit=${add}>
+        <label>Username <input name="uid" value=${uid} onInput=${(e) => setUid(e.target.value)} required /></label>
+        <label>Password <input name="password" type="password" autocomplete="new-password" value=${password}
+          onInput=${(e) => setPassword(e.target.value)} required /></label>
+        <label>Description <input name="description" value=${description} onInput=${(e) => setDescription(e.target.value)} /></label>
+        <button type="submit" class="primary">Create user</button>
+      </form>
+      <${ErrorBox} error=${addError} />
+      ${dialog}
+    </section>`;
+}
+
+/** A user's groups and what it may do, directly and through its groups. */
+function Permissions({ uid }) {
+  const u = encodeURIComponent(uid);
+  const perms = useLive(() => api(`/acs/api/v1/users/${u}/permissions`), [uid], { live: false });
+  const groups = useLive(() => api(`/acs/api/v1/users/${u}/groups`), [uid], { live: false });
+  const p = perms.data || {};
+  const rows = [...(p.direct || []).map((g) => ({ ...g, via: 'direct' })), ...(p.groups || []).map((g) => ({ ...g, via: `group ${g.gid}` }))];
+  const groupList = (groups.data && (groups.data.array || groups.data)) || [];
+  return html`<div class="permissions" data-permissions=${uid}>
+    <h3>${uid}: groups and permissions</h3>
+    <${ErrorBox} error=${perms.error || groups.error} />
+    <p>Groups: ${groupList.length ? groupList.map((g) => (g.group || g).gid).join(', ') : html`<span class="muted">none</span>`}</p>
+    <table class="grid compact">
+      <thead><tr><th>Resource</th><th>Actions</th><th>Granted</th></tr></thead>
+      <tbody>
+        ${rows.map((r) => html`<tr><td class="mono small">${r.rid}</td><td>${(r.actions || []).map((a) => a.name).join(', ')}</td><td>${r.via}</td></tr>`)}
+        ${perms.data && rows.length === 0 && html`<tr><td colspan="3" class="empty">No permission.</td></tr>`}
+      </tbody>
+    </table>
+  </div>`;
+}
