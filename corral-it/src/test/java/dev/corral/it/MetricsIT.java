@@ -69,7 +69,7 @@ class MetricsIT {
       assertThat(nodeCli.exitCode()).as(nodeCli.output()).isZero();
       assertThat(nodeCli.output()).contains("load.1min").contains("memory.total");
       CorralProcess.Result list = node.cli(WAIT, "node", "list");
-      assertThat(list.output()).contains(agentId).contains("CONNECTED");
+      assertThat(list.output()).contains(agentId).contains("active");
     }
   }
 
