@@ -60,8 +60,13 @@ public final class Forwarder {
   public void forward(HttpServletRequest req, HttpServletResponse res, URI target, Map<String, String> extraHeaders,
       UnaryOperator<String> location) throws IOException, InterruptedException {
     HttpRequest.Builder out = HttpRequest.newBuilder(target);
+    Set<String> listed = connectionListed(req);
+    // a Bearer header that authenticated the caller is its Corral token, not a credential of the service
+    boolean credentialsInAuthorization = Boolean.TRUE.equals(req.getAttribute(AccessCheck.CREDENTIAL_IN_AUTHORIZATION));
     for (String name : Collections.list(req.getHeaderNames())) {
-      if (NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT)) || extraHeaders.containsKey(name)) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (NOT_FORWARDED.contains(lower) || listed.contains(lower) || extraHeaders.containsKey(name)
+          || (lower.equals("authorization") && credentialsInAuthorization)) {
         continue;
       }
       for (String value : Collections.list(req.getHeaders(name))) {
@@ -86,6 +91,20 @@ public final class Forwarder {
         sink.flush(); // a pass-through, not a buffer: each piece goes on at once (SSE, tail -f)
       }
     }
+  }
+
+  /** Headers the caller's {@code Connection} header names: meant for this hop only (RFC 9110 §7.6.1). */
+  static Set<String> connectionListed(HttpServletRequest req) {
+    Set<String> names = new java.util.HashSet<>();
+    for (String value : Collections.list(req.getHeaders("Connection"))) {
+      for (String token : value.split(",")) {
+        String t = token.strip().toLowerCase(Locale.ROOT);
+        if (!t.isEmpty()) {
+          names.add(t);
+        }
+      }
+    }
+    return names;
   }
 
   /**

@@ -7,7 +7,10 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -52,12 +55,55 @@ final class ServiceProxy {
     }
   }
 
+  /**
+   * What follows {@code /service/<name>} in the raw request path, or null when the path could mean something
+   * else to the task or to the master than the checked one: a {@code .} or {@code ..} segment (also encoded,
+   * or with {@code ;} parameters), an encoded slash or backslash, a backslash, an encoding left after one
+   * decoding, or a name that is not the routed one.
+   */
+  static String rest(String rawUri, String name) {
+    if (!rawUri.startsWith(PREFIX)) {
+      return null;
+    }
+    int slash = rawUri.indexOf('/', PREFIX.length());
+    String rawName = slash < 0 ? rawUri.substring(PREFIX.length()) : rawUri.substring(PREFIX.length(), slash);
+    String rest = slash < 0 ? "" : rawUri.substring(slash);
+    String decoded;
+    String decodedName;
+    try {
+      decoded = URLDecoder.decode(rest.replace("+", "%2B"), StandardCharsets.UTF_8);
+      decodedName = URLDecoder.decode(rawName.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    if (!decodedName.equals(name) || decodedName.contains("/")) {
+      return null;
+    }
+    String lower = rest.toLowerCase(Locale.ROOT);
+    String twice = decoded.toLowerCase(Locale.ROOT); // a task that decodes again must not find a way up either
+    if (lower.contains("%2f") || lower.contains("%5c") || decoded.contains("\\") || twice.contains("%2e")
+        || twice.contains("%2f") || twice.contains("%5c")) {
+      return null;
+    }
+    for (String segment : decoded.split("/")) {
+      int params = segment.indexOf(';');
+      String s = params < 0 ? segment : segment.substring(0, params);
+      if (s.equals(".") || s.equals("..")) {
+        return null;
+      }
+    }
+    return rest;
+  }
+
   private void handle(Context ctx) {
     String name = ctx.pathParam("name");
-    String uri = ctx.req().getRequestURI(); // raw: the task gets the path exactly as the browser sent it
     String prefix = PREFIX + name;
-    int at = uri.indexOf(prefix);
-    String rest = at < 0 ? "/" : uri.substring(at + prefix.length());
+    // raw: the task gets the path exactly as the browser sent it, once it is known to stay under the prefix
+    String rest = rest(ctx.req().getRequestURI(), name);
+    if (rest == null) {
+      Replies.json(ctx, 400, "path: dot segments, encoded slashes and backslashes are not allowed under " + prefix + "/");
+      return;
+    }
     if (rest.isEmpty()) {
       String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
       ctx.status(307).header("Location", prefix + "/" + query);
