@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
  * What {@code /service/<name>/} adds to a request. A small HTTP service (Jetty, answering a short body) is
  * hit at a fixed rate for a fixed time, once directly and once through the master's gateway (the same
  * Javalin server, {@link Security} with authentication on, and {@link Gateway} as {@code corral up} runs
- * them) with a valid token. Open loop: request {@code i} is due at {@code start + i/rate} and its latency is
+ * them) with a valid token; the two take turns second by second so that both meet the same background
+ * load. Open loop: request {@code i} is due at {@code start + i/rate} and its latency is
  * counted from that moment, so a stall shows as the latency of every request it delayed instead of as a
  * pause in sending (coordinated omission). Keep-alive connections (the JDK client's pool).
  */
@@ -92,10 +93,11 @@ public final class GatewayBenchmark implements Callable<Integer> {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       check(client, direct, null);
       check(client, proxied, token);
-      load(client, direct, null, warmup);
-      Result d = load(client, direct, null, seconds);
-      load(client, proxied, token, warmup);
-      Result g = load(client, proxied, token, seconds);
+      HttpRequest[] both = {request(direct, null), request(proxied, token)};
+      load(client, both, warmup);
+      Result[] measured = load(client, both, seconds);
+      Result d = measured[0];
+      Result g = measured[1];
       double addedP99 = g.millis(99) - d.millis(99);
       double ratio = d.millis(99) > 0 ? g.millis(99) / d.millis(99) : 0;
       if (json) {
@@ -107,7 +109,8 @@ public final class GatewayBenchmark implements Callable<Integer> {
             .put("targetAddedP99Millis", TARGET_ADDED_P99_MS);
         out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(n));
       } else {
-        out.printf("%d requests/s for %d s per path, open loop (latency from the scheduled time), %d CPUs%n",
+        out.printf("%d requests/s for %d s per path (alternating each second), open loop (latency from the"
+            + " scheduled time), %d CPUs%n",
             rate, seconds, Runtime.getRuntime().availableProcessors());
         out.printf("%-9s %8s %6s %9s %9s %9s %9s%n", "path", "requests", "errors", "p50 ms", "p99 ms",
             "p99.9 ms", "max ms");
@@ -141,13 +144,16 @@ public final class GatewayBenchmark implements Callable<Integer> {
     return b.build();
   }
 
-  private Result load(HttpClient client, URI uri, String token, int secs) throws Exception {
-    int total = rate * secs;
+  /**
+   * {@code 2 * secs} seconds at {@link #rate}, the paths taking turns second by second, so that both meet the
+   * same load from whatever else runs on the machine.
+   */
+  private Result[] load(HttpClient client, HttpRequest[] paths, int secs) throws Exception {
+    int total = rate * secs * paths.length;
     long period = 1_000_000_000L / rate;
     long[] nanos = new long[total];
+    boolean[] failed = new boolean[total];
     AtomicLong next = new AtomicLong();
-    AtomicLong errors = new AtomicLong();
-    HttpRequest req = request(uri, token);
     long start = System.nanoTime() + 50_000_000L;
     ExecutorService pool = Executors.newFixedThreadPool(senders);
     List<Future<?>> running = new ArrayList<>();
@@ -161,12 +167,10 @@ public final class GatewayBenchmark implements Callable<Integer> {
             LockSupport.parkNanos(wait);
           }
           try {
-            HttpResponse<Void> r = client.send(req, HttpResponse.BodyHandlers.discarding());
-            if (r.statusCode() != 200) {
-              errors.incrementAndGet();
-            }
+            HttpResponse<Void> r = client.send(paths[pathOf(i)], HttpResponse.BodyHandlers.discarding());
+            failed[(int) i] = r.statusCode() != 200;
           } catch (Exception e) {
-            errors.incrementAndGet();
+            failed[(int) i] = true;
           }
           nanos[(int) i] = System.nanoTime() - due;
         }
@@ -177,7 +181,24 @@ public final class GatewayBenchmark implements Callable<Integer> {
       f.get();
     }
     pool.shutdown();
-    return new Result(nanos, errors.get());
+    Result[] results = new Result[paths.length];
+    for (int p = 0; p < paths.length; p++) {
+      long[] mine = new long[rate * secs];
+      int n = 0;
+      long errors = 0;
+      for (int i = 0; i < total; i++) {
+        if (pathOf(i) == p) {
+          mine[n++] = nanos[i];
+          errors += failed[i] ? 1 : 0;
+        }
+      }
+      results[p] = new Result(mine, errors);
+    }
+    return results;
+  }
+
+  private int pathOf(long i) {
+    return (int) ((i / rate) % 2);
   }
 
   private static double round(double v) {
