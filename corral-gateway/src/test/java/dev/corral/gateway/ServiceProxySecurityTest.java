@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,7 +44,9 @@ class ServiceProxySecurityTest {
 
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private final List<String> apiCalls = new CopyOnWriteArrayList<>();
+  private final List<Map<String, String>> upgrades = new CopyOnWriteArrayList<>();
   private HttpServer backend;
+  private Javalin wsBackend;
   private Javalin server;
   private Gateway gateway;
   private Security security;
@@ -65,13 +68,20 @@ class ServiceProxySecurityTest {
     backend.start();
     ServiceTargets flink = new ServiceTargets(List.of("/flink"), List.of(new ServiceTargets.Target("/flink",
         "flink.1", "127.0.0.1", backend.getAddress().getPort(), "http", true, null, false)));
+    wsBackend = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.routes.wsBeforeUpgrade("/<rest>", ctx -> upgrades.add(ctx.headerMap()));
+      config.routes.ws("/<rest>", ws -> ws.onMessage(ctx -> ctx.send("echo " + ctx.message())));
+    }).start("127.0.0.1", 0);
+    ServiceTargets chat = new ServiceTargets(List.of("/chat"), List.of(new ServiceTargets.Target("/chat",
+        "chat.1", "127.0.0.1", wsBackend.port(), "http", true, null, false)));
     MemoryStore store = new MemoryStore();
     allowOnlyFlink(store);
     security = Security.enabled(store, Clock.systemUTC());
     aliceToken = security.issueToken("alice", Duration.ofHours(1)).orElseThrow();
     gateway = new Gateway(id -> CompletableFuture.completedFuture(Optional.empty()),
         name -> CompletableFuture.completedFuture(name.equals("flink") ? flink
-            : new ServiceTargets(List.of(), List.of())), AgentDirectory.NONE, security.accessCheck());
+            : name.equals("chat") ? chat : new ServiceTargets(List.of(), List.of())), AgentDirectory.NONE, security.accessCheck());
     server = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       security.install(config);
@@ -88,6 +98,7 @@ class ServiceProxySecurityTest {
     try (Directory directory = new Directory(store, Clock.systemUTC())) {
       directory.putAccount(new Account("alice", "", Passwords.hash("password1"), null));
       directory.setPermission("corral:service:proxy:flink", false, "alice", "full", true);
+      directory.setPermission("corral:service:proxy:chat", false, "alice", "full", true);
     }
   }
 
@@ -97,6 +108,7 @@ class ServiceProxySecurityTest {
     gateway.close();
     security.close();
     backend.stop(0);
+    wsBackend.stop();
   }
 
   /** Writes {@code request} as is and returns what came back until the server stopped sending. */
@@ -258,5 +270,39 @@ class ServiceProxySecurityTest {
     assertThat(status(answer)).isEqualTo(200);
     assertThat(seen.get(0).headers().getFirst("Authorization")).isEqualTo("Basic dXNlcjpwdw==");
     assertThat(seen.get(0).headers().containsKey("Cookie")).isFalse();
+  }
+
+  @Test
+  void aWebSocketUpgradeKeepsTheCorralCredentialsAtTheGatewayToo() throws Exception {
+    CompletableFuture<String> reply = new CompletableFuture<>();
+    java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+        .header("Authorization", "token=" + aliceToken)
+        .header("Cookie", "theme=dark; corral-token=" + aliceToken)
+        .buildAsync(java.net.URI.create("ws://127.0.0.1:" + server.port() + "/service/chat/socket"),
+            new java.net.http.WebSocket.Listener() {
+              @Override
+              public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data,
+                  boolean last) {
+                reply.complete(data.toString());
+                return null;
+              }
+            }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    ws.sendText("hi", true);
+    assertThat(reply.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("echo hi");
+    ws.abort();
+    assertThat(upgrades).hasSize(1);
+    Map<String, String> h = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    h.putAll(upgrades.get(0));
+    assertThat(h).doesNotContainKey("Authorization");
+    assertThat(h.get("Cookie")).isEqualTo("theme=dark");
+  }
+
+  @Test
+  void aWebSocketPathThatClimbsIsRefused() throws Exception {
+    String answer = raw("GET /service/chat/..%5c..%5cv2 HTTP/1.1\r\nHost: localhost\r\nAuthorization: token="
+        + aliceToken + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+    assertThat(status(answer)).isEqualTo(400);
+    assertThat(upgrades).isEmpty();
   }
 }
