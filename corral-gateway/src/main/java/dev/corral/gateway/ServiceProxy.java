@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -56,10 +55,10 @@ final class ServiceProxy {
   }
 
   /**
-   * What follows {@code /service/<name>} in the raw request path, or null when the path could mean something
-   * else to the task or to the master than the checked one: a {@code .} or {@code ..} segment (also encoded,
-   * or with {@code ;} parameters), an encoded slash or backslash, a backslash, an encoding left after one
-   * decoding, or a name that is not the routed one.
+   * What follows {@code /service/<name>} in the raw request path, or null when the path could climb out of
+   * the prefix at the task: a {@code .} or {@code ..} segment once the path is decoded once or twice, with
+   * {@code /} or {@code \\} as the separator and {@code ;} parameters ignored; or a name that is not the routed
+   * one. Encoded slashes alone pass (RabbitMQ's API names the vhost {@code /} as {@code %2F}).
    */
   static String rest(String rawUri, String name) {
     if (!rawUri.startsWith(PREFIX)) {
@@ -68,31 +67,30 @@ final class ServiceProxy {
     int slash = rawUri.indexOf('/', PREFIX.length());
     String rawName = slash < 0 ? rawUri.substring(PREFIX.length()) : rawUri.substring(PREFIX.length(), slash);
     String rest = slash < 0 ? "" : rawUri.substring(slash);
-    String decoded;
-    String decodedName;
-    try {
-      decoded = URLDecoder.decode(rest.replace("+", "%2B"), StandardCharsets.UTF_8);
-      decodedName = URLDecoder.decode(rawName.replace("+", "%2B"), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
+    String decodedName = decode(rawName);
+    String once = decode(rest);
+    if (decodedName == null || once == null || !decodedName.equals(name)) {
       return null;
     }
-    if (!decodedName.equals(name) || decodedName.contains("/")) {
-      return null;
-    }
-    String lower = rest.toLowerCase(Locale.ROOT);
-    String twice = decoded.toLowerCase(Locale.ROOT); // a task that decodes again must not find a way up either
-    if (lower.contains("%2f") || lower.contains("%5c") || decoded.contains("\\") || twice.contains("%2e")
-        || twice.contains("%2f") || twice.contains("%5c")) {
-      return null;
-    }
-    for (String segment : decoded.split("/")) {
-      int params = segment.indexOf(';');
-      String s = params < 0 ? segment : segment.substring(0, params);
-      if (s.equals(".") || s.equals("..")) {
-        return null;
+    String twice = decode(once); // a task that decodes again must not find a way up either
+    for (String decoded : twice == null ? List.of(once) : List.of(once, twice)) {
+      for (String segment : decoded.split("[/\\\\]")) {
+        int params = segment.indexOf(';');
+        String s = params < 0 ? segment : segment.substring(0, params);
+        if (s.equals(".") || s.equals("..")) {
+          return null;
+        }
       }
     }
     return rest;
+  }
+
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private void handle(Context ctx) {
@@ -101,7 +99,8 @@ final class ServiceProxy {
     // raw: the task gets the path exactly as the browser sent it, once it is known to stay under the prefix
     String rest = rest(ctx.req().getRequestURI(), name);
     if (rest == null) {
-      Replies.json(ctx, 400, "path: dot segments, encoded slashes and backslashes are not allowed under " + prefix + "/");
+      Replies.json(ctx, 400, "path: dot segments (also encoded, or after a backslash) are not allowed under "
+          + prefix + "/");
       return;
     }
     if (rest.isEmpty()) {

@@ -85,8 +85,8 @@ final class ServiceWebSocketProxy {
     String prefix = PREFIX + name;
     String rest = ServiceProxy.rest(ctx.req().getRequestURI(), name);
     if (rest == null) {
-      throw new ExecProxy.Refused(400, "path: dot segments, encoded slashes and backslashes are not allowed under "
-          + prefix + "/");
+      throw new ExecProxy.Refused(400, "path: dot segments (also encoded, or after a backslash) are not allowed"
+          + " under " + prefix + "/");
     }
     if (rest.isEmpty()) {
       rest = "/";

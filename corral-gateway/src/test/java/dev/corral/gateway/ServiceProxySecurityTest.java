@@ -179,11 +179,23 @@ class ServiceProxySecurityTest {
   }
 
   @Test
+  void anEncodedSlashThatCannotClimbReachesTheServiceAsSent() throws Exception {
+    assertThat(status(get("/service/flink/api/queues/%2F/q1"))).isEqualTo(200);
+    assertThat(seen).extracting(Seen::target).containsExactly("/api/queues/%2F/q1");
+  }
+
+  @Test
   void theRestOfThePathIsKeptOnlyWhenItCannotClimb() {
     assertThat(ServiceProxy.rest("/service/flink/jobs/1?x", "flink")).isEqualTo("/jobs/1?x");
     assertThat(ServiceProxy.rest("/service/flink/a%20b/100%25", "flink")).isEqualTo("/a%20b/100%25");
     assertThat(ServiceProxy.rest("/service/flink", "flink")).isEmpty();
     assertThat(ServiceProxy.rest("/service/flink/..;x/v2", "flink")).isNull();
+    assertThat(ServiceProxy.rest("/service/flink/a\\..\\..\\v2", "flink")).isNull();
+    assertThat(ServiceProxy.rest("/service/flink/a%5c..%5c..%5cv2", "flink")).isNull();
+    assertThat(ServiceProxy.rest("/service/flink/..%2fv2", "flink")).isNull();
+    // an encoded slash alone cannot climb: RabbitMQ's API names the default vhost %2F
+    assertThat(ServiceProxy.rest("/service/flink/api/queues/%2F/q1", "flink")).isEqualTo("/api/queues/%2F/q1");
+    assertThat(ServiceProxy.rest("/service/flink/a..b/.well-known/x", "flink")).isEqualTo("/a..b/.well-known/x");
     assertThat(ServiceProxy.rest("/service/flink/%252e%252e/v2", "flink")).isNull();
     assertThat(ServiceProxy.rest("/service/fl%69nk/x", "flink")).isEqualTo("/x");
     assertThat(ServiceProxy.rest("/service/other/x", "flink")).isNull();
