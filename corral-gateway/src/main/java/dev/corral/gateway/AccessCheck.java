@@ -18,6 +18,12 @@ public interface AccessCheck {
    */
   String DENIAL_STATUS = "corral.denial-status";
 
+  /**
+   * A request attribute (Boolean) set when the caller's {@code Authorization} header carried its Corral
+   * credentials: the service proxy then keeps that header from the service, whatever its scheme.
+   */
+  String CREDENTIAL_IN_AUTHORIZATION = "corral.credential-in-authorization";
+
   /** The permission to run commands inside a task; the resource is the task id. */
   String TASK_EXEC = "corral:task:exec";
 

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,8 +61,13 @@ public final class Forwarder {
   public void forward(HttpServletRequest req, HttpServletResponse res, URI target, Map<String, String> extraHeaders,
       UnaryOperator<String> location) throws IOException, InterruptedException {
     HttpRequest.Builder out = HttpRequest.newBuilder(target);
+    Set<String> listed = connectionListed(req);
+    // a Bearer header that authenticated the caller is its Corral token, not a credential of the service
+    boolean credentialsInAuthorization = Boolean.TRUE.equals(req.getAttribute(AccessCheck.CREDENTIAL_IN_AUTHORIZATION));
     for (String name : Collections.list(req.getHeaderNames())) {
-      if (NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT)) || extraHeaders.containsKey(name)) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (NOT_FORWARDED.contains(lower) || listed.contains(lower) || extraHeaders.containsKey(name)
+          || (lower.equals("authorization") && credentialsInAuthorization)) {
         continue;
       }
       for (String value : Collections.list(req.getHeaders(name))) {
@@ -88,10 +94,24 @@ public final class Forwarder {
     }
   }
 
+  /** Headers the caller's {@code Connection} header names: meant for this hop only (RFC 9110 §7.6.1). */
+  static Set<String> connectionListed(HttpServletRequest req) {
+    Set<String> names = new HashSet<>();
+    for (String value : Collections.list(req.getHeaders("Connection"))) {
+      for (String token : value.split(",")) {
+        String t = token.strip().toLowerCase(Locale.ROOT);
+        if (!t.isEmpty()) {
+          names.add(t);
+        }
+      }
+    }
+    return names;
+  }
+
   /**
    * The caller's Corral credentials stay at the gateway: an {@code Authorization: token=…} header is dropped
-   * and the UI's session cookie taken out of {@code Cookie}; anything else (a service's own Basic or Bearer
-   * credentials, its cookies) passes. Null when nothing is left to send.
+   * and the UI's session cookie taken out of {@code Cookie}; anything else (a service's own Basic credentials,
+   * its cookies) passes. A Bearer header that authenticated the caller is dropped by {@link #forward}. Null when nothing is left to send.
    */
   static String withoutGatewayCredentials(String name, String value) {
     String lower = name.toLowerCase(Locale.ROOT);

@@ -7,6 +7,8 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -52,12 +54,55 @@ final class ServiceProxy {
     }
   }
 
+  /**
+   * What follows {@code /service/<name>} in the raw request path, or null when the path could climb out of
+   * the prefix at the task: a {@code .} or {@code ..} segment once the path is decoded once or twice, with
+   * {@code /} or {@code \\} as the separator and {@code ;} parameters ignored; or a name that is not the routed
+   * one. Encoded slashes alone pass (RabbitMQ's API names the vhost {@code /} as {@code %2F}).
+   */
+  static String rest(String rawUri, String name) {
+    if (!rawUri.startsWith(PREFIX)) {
+      return null;
+    }
+    int slash = rawUri.indexOf('/', PREFIX.length());
+    String rawName = slash < 0 ? rawUri.substring(PREFIX.length()) : rawUri.substring(PREFIX.length(), slash);
+    String rest = slash < 0 ? "" : rawUri.substring(slash);
+    String decodedName = decode(rawName);
+    String once = decode(rest);
+    if (decodedName == null || once == null || !decodedName.equals(name)) {
+      return null;
+    }
+    String twice = decode(once); // a task that decodes again must not find a way up either
+    for (String decoded : twice == null ? List.of(once) : List.of(once, twice)) {
+      for (String segment : decoded.split("[/\\\\]")) {
+        int params = segment.indexOf(';');
+        String s = params < 0 ? segment : segment.substring(0, params);
+        if (s.equals(".") || s.equals("..")) {
+          return null;
+        }
+      }
+    }
+    return rest;
+  }
+
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   private void handle(Context ctx) {
     String name = ctx.pathParam("name");
-    String uri = ctx.req().getRequestURI(); // raw: the task gets the path exactly as the browser sent it
     String prefix = PREFIX + name;
-    int at = uri.indexOf(prefix);
-    String rest = at < 0 ? "/" : uri.substring(at + prefix.length());
+    // raw: the task gets the path exactly as the browser sent it, once it is known to stay under the prefix
+    String rest = rest(ctx.req().getRequestURI(), name);
+    if (rest == null) {
+      Replies.json(ctx, 400, "path: dot segments (also encoded, or after a backslash) are not allowed under "
+          + prefix + "/");
+      return;
+    }
     if (rest.isEmpty()) {
       String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
       ctx.status(307).header("Location", prefix + "/" + query);

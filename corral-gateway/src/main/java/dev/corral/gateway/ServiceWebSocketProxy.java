@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>The task's connection is opened before the client's upgrade is accepted, so every refusal reaches the
  * client as plain HTTP: 404 no such service, 503 no task that may serve, 502 the task did not take the
  * upgrade or cannot be reached, and the task's own handshake refusal with its status. Headers go on as the
- * client sent them (cookies, Origin, Authorization for the app), except hop-by-hop ones and those of the
- * handshake itself; the subprotocols the client offers are offered to the task.
+ * client sent them (cookies, Origin, Authorization for the app), except hop-by-hop ones, those of the
+ * handshake itself and the caller's Corral credentials (as {@link Forwarder} does); paths that could climb out
+ * of the prefix are refused as in {@link ServiceProxy#rest}; the subprotocols the client offers are offered to the task.
  *
  * <p>Flow control as in {@link ExecProxy}: the next message from the task is asked for only once the previous
  * one went out to the client; a client's message is sent on before its next one is read.
@@ -81,10 +82,12 @@ final class ServiceWebSocketProxy {
 
   private void beforeUpgrade(Context ctx) throws Exception {
     String name = ctx.pathParam("name");
-    String uri = ctx.req().getRequestURI();
     String prefix = PREFIX + name;
-    int at = uri.indexOf(prefix);
-    String rest = at < 0 ? "/" : uri.substring(at + prefix.length());
+    String rest = ServiceProxy.rest(ctx.req().getRequestURI(), name);
+    if (rest == null) {
+      throw new ExecProxy.Refused(400, "path: dot segments (also encoded, or after a backslash) are not allowed"
+          + " under " + prefix + "/");
+    }
     if (rest.isEmpty()) {
       rest = "/";
     }
@@ -103,13 +106,21 @@ final class ServiceWebSocketProxy {
         + query);
 
     WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(CONNECT_SECONDS));
+    Set<String> listed = Forwarder.connectionListed(ctx.req());
+    boolean credentialsInAuthorization = Boolean.TRUE.equals(ctx.attribute(AccessCheck.CREDENTIAL_IN_AUTHORIZATION));
     for (String header : Collections.list(ctx.req().getHeaderNames())) {
-      if (NOT_FORWARDED.contains(header.toLowerCase(Locale.ROOT))) {
+      String lower = header.toLowerCase(Locale.ROOT);
+      if (NOT_FORWARDED.contains(lower) || (listed.contains(lower) && !lower.equals("upgrade"))
+          || (lower.equals("authorization") && credentialsInAuthorization)) {
         continue;
       }
       for (String value : Collections.list(ctx.req().getHeaders(header))) {
+        String kept = Forwarder.withoutGatewayCredentials(header, value);
+        if (kept == null) {
+          continue;
+        }
         try {
-          builder.header(header, value);
+          builder.header(header, kept);
         } catch (IllegalArgumentException e) {
           // a header the JDK client sets itself: the task gets its own value
         }

@@ -5,5 +5,6 @@ import picocli.CommandLine.Command;
 /** `corral bench …`: benchmarks that print figures (they are not tests). */
 @Command(name = "bench", description = "Run a benchmark and print its figures.",
     subcommands = {LaunchBenchmark.class, ServicesBenchmark.class, OciBenchmark.class, DnsBenchmark.class,
-        AgentLossBenchmark.class, AllocatorBenchmarkCommand.class, FailoverBenchmark.class})
+        AgentLossBenchmark.class, AllocatorBenchmarkCommand.class, FailoverBenchmark.class,
+        GatewayBenchmark.class})
 public final class BenchCommand {}

@@ -180,6 +180,9 @@ public final class Security implements AutoCloseable {
       return cached;
     }
     String token = credential(ctx);
+    if (token != null && headerCredential(ctx) != null) {
+      ctx.attribute(AccessCheck.CREDENTIAL_IN_AUTHORIZATION, Boolean.TRUE);
+    }
     if (token == null) {
       throw AuthRefused.unauthorized("ERR_MISSING_TOKEN", "authentication required: send Authorization: token=<token>"
           + " (log in with corral auth login, or POST /acs/api/v1/auth/login)");
@@ -211,6 +214,15 @@ public final class Security implements AutoCloseable {
   }
 
   static String credential(Context ctx) {
+    String fromHeader = headerCredential(ctx);
+    if (fromHeader != null) {
+      return fromHeader;
+    }
+    String cookie = ctx.cookie(COOKIE);
+    return cookie == null || cookie.isBlank() ? null : cookie;
+  }
+
+  private static String headerCredential(Context ctx) {
     String header = ctx.header("Authorization");
     if (header != null) {
       String h = header.strip();
@@ -221,8 +233,7 @@ public final class Security implements AutoCloseable {
         return h.substring(7).strip();
       }
     }
-    String cookie = ctx.cookie(COOKIE);
-    return cookie == null || cookie.isBlank() ? null : cookie;
+    return null;
   }
 
   // Listings of Marathon apps and tasks show only what the caller may read.
