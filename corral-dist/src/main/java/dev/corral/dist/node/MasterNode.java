@@ -262,11 +262,23 @@ public final class MasterNode implements AutoCloseable {
         .ifPresent(l -> upstreams.add(new InetSocketAddress(host(l.http()), l.dns())));
     standbyDnsLeader = upstreams.isEmpty() ? null : upstreams.get(0);
     RecordTable none = new RecordTableBuilder(STANDBY_DOMAIN, 0, InetAddress.getLoopbackAddress()).build(0, List.of());
-    try {
-      standbyDns = new DnsServer(new DnsConfig(dns.bindAddress(), dns.port(), STANDBY_DOMAIN, dns.ttl(), upstreams),
-          () -> none).start();
-    } catch (IOException e) {
-      log.warn("standby DNS on port {} not started: {}", dns.port(), e.getMessage());
+    // Restarted on every leader change: the previous server's sockets may take a moment to be released.
+    for (int attempt = 1; standbyDns == null; attempt++) {
+      try {
+        standbyDns = new DnsServer(new DnsConfig(dns.bindAddress(), dns.port(), STANDBY_DOMAIN, dns.ttl(),
+            upstreams), () -> none).start();
+      } catch (IOException e) {
+        if (attempt == 20) {
+          log.warn("standby DNS on port {} not started: {}", dns.port(), e.getMessage());
+          return;
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 
