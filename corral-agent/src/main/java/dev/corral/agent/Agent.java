@@ -337,7 +337,7 @@ public final class Agent implements AutoCloseable {
 
   private void scheduleStatusRetry() {
     loop.schedule("status-retry", config.statusRetryInterval(), () -> {
-      supervisor.resendOldestPending();
+      supervisor.resendOldestPending(config.statusRetryInterval());
       scheduleStatusRetry();
     });
   }

@@ -90,6 +90,22 @@ class StatusDeliveryTest extends RealAgentTestBase {
   }
 
   @Test
+  void retryTimerSparesUpdatesSentWithinTheInterval() {
+    // The timer runs on its own beat: an update sent just before it fires must not go out twice at once.
+    startAgent(AgentTestSupport.config(workDir).withStatusRetryInterval(Duration.ofSeconds(2)));
+    master.awaitConnected(LONG);
+    String id = unique("fresh");
+    master.runTask(shellTask(id, "exec sleep 60"));
+    master.awaitStatus(id, TaskState.TASK_RUNNING, LONG);
+    long firstSeen = System.nanoTime();
+    int sent = master.statuses(id).size();
+
+    await().atMost(LONG).until(() -> master.statuses(id).size() > sent);
+    Duration untilResent = Duration.ofNanos(System.nanoTime() - firstSeen);
+    assertThat(untilResent).as("first resend after the update was seen").isGreaterThan(Duration.ofSeconds(1));
+  }
+
+  @Test
   void rejectedAgentRetriesLater() {
     master.rejectNext(2);
     Agent agent = startAgent(AgentTestSupport.config(workDir));

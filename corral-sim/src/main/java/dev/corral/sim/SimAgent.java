@@ -170,7 +170,7 @@ final class SimAgent {
           .setHeartbeat(AgentHeartbeat.newBuilder().setSentAtMillis(config.clock().millis())).build());
     }
     if (pendingUpdates > 0 && now - nextResendAt >= 0) {
-      resendPending();
+      resendStale(now);
     }
   }
 
@@ -404,6 +404,7 @@ final class SimAgent {
     }
     t.latest = status;
     t.pending.add(status);
+    t.lastSentNanos = System.nanoTime();
     pendingUpdates++;
     for (StatusListener l : listeners) {
       l.sent(status);
@@ -417,13 +418,31 @@ final class SimAgent {
         .setTimestampMillis(config.clock().millis()).setUuid(uuid).build();
   }
 
-  /** Sends every unacknowledged update again, in order per task. */
+  /** Sends every unacknowledged update again, in order per task: after a registration the master may have none. */
   private void resendPending() {
     nextResendAt = System.nanoTime() + config.statusRetryInterval().toNanos();
+    resend(Long.MAX_VALUE);
+  }
+
+  /**
+   * The retry timer: resends the updates of tasks that heard nothing for a whole retry interval. Updates sent
+   * moments ago are spared, or every burst of launches would be sent twice (the timer runs on its own beat).
+   */
+  private void resendStale(long now) {
+    nextResendAt = now + config.statusRetryInterval().toNanos();
+    resend(now - config.statusRetryInterval().toNanos());
+  }
+
+  /** Resends the pending updates of tasks whose last send was at or before {@code sentBefore} (nanoTime). */
+  private void resend(long sentBefore) {
     if (pendingUpdates == 0) {
       return;
     }
     for (SimTask t : tasks.values()) {
+      if (t.pending.isEmpty() || (sentBefore != Long.MAX_VALUE && t.lastSentNanos - sentBefore > 0)) {
+        continue;
+      }
+      t.lastSentNanos = System.nanoTime();
       for (TaskStatus u : t.pending) {
         // agent ids are assigned on the first registration; updates made before it carry none
         TaskStatus s = u.getAgentId().equals(agentId) ? u : u.toBuilder().setAgentId(agentId).build();

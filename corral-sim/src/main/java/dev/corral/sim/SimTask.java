@@ -15,6 +15,8 @@ final class SimTask {
   TaskStatus latest;
   /** Updates not yet acknowledged, oldest first; they are resent in this order. */
   final ArrayDeque<TaskStatus> pending = new ArrayDeque<>(2);
+  /** When an update of this task last went out ({@link System#nanoTime}): the retry timer spares fresh ones. */
+  long lastSentNanos;
   /** The timer that will report the task RUNNING (or failed); null once it has. */
   ScheduledFuture<?> launch;
 

@@ -107,6 +107,23 @@ class SimulatedAgentsTest {
   }
 
   @Test
+  void theRetryTimerSparesUpdatesSentWithinTheInterval() throws Exception {
+    // registration sets the timer; once it is overdue, a fresh launch must still wait a whole interval
+    start(SimulationConfig.builder(1).statusRetryInterval(Duration.ofSeconds(2)));
+    String id = agents.agentId(0);
+    Thread.sleep(2_500);
+
+    master.runTask(id, "t1");
+    await().atMost(WAIT).until(() -> master.updates(id).size() >= 2);
+    long firstSeen = System.nanoTime();
+
+    await().atMost(WAIT).until(() -> master.updates(id).size() > 2);
+    Duration untilResent = Duration.ofNanos(System.nanoTime() - firstSeen);
+    assertThat(untilResent).as("first resend after the updates were seen").isGreaterThan(Duration.ofSeconds(1));
+    assertThat(master.updates(id).get(2).getUuid()).isEqualTo(master.updates(id).get(0).getUuid());
+  }
+
+  @Test
   void aKillIsAnsweredKilledAndTheTaskForgottenOnceTheAckArrives() throws Exception {
     master.autoAck(true);
     start(SimulationConfig.builder(1));

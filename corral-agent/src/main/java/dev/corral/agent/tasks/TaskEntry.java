@@ -37,6 +37,9 @@ final class TaskEntry {
   TaskStatus latest;
   int nextSeq = 1;
 
+  /** When an update of this task last went out (clock millis); 0 when none has since the agent started. */
+  long lastSentMillis;
+
   TaskEntry(TaskInfo task, FrameworkInfo framework, TaskPhase phase) {
     this.task = task;
     this.framework = framework;
@@ -52,6 +55,13 @@ final class TaskEntry {
     phase = TaskPhase.TRANSITIONS.check(phase, next);
   }
 
+  /** Adds an update that is being sent now (clock millis), so the retry timer leaves it alone for a while. */
+  void addPending(PendingUpdate update, long sentAtMillis) {
+    addPending(update);
+    lastSentMillis = sentAtMillis;
+  }
+
+  /** Adds an update read back from the checkpoint (not sent since this agent started). */
   void addPending(PendingUpdate update) {
     pending.addLast(update);
     latest = update.status();

@@ -295,15 +295,22 @@ public final class TaskSupervisor {
    * Sends each task's oldest unacknowledged update again, on a timer. Only the oldest: newer ones went out when
    * they happened, and each becomes the oldest once the one before is acknowledged, so updates still arrive in
    * order at least once, without a burst of stale ones (a STARTING repeated after its RUNNING) for every task
-   * at every retry.
+   * at every retry. Tasks whose last update went out less than {@code unansweredFor} ago are skipped: the
+   * timer runs on its own beat, and a burst of launches just before it fires would otherwise go out twice.
    */
-  public void resendOldestPending() {
+  public void resendOldestPending(Duration unansweredFor) {
     loop.assertInLoop();
+    long now = loop.clock().millis();
+    long sentBefore = now - unansweredFor.toMillis();
     for (TaskEntry e : tasks.values()) {
       PendingUpdate oldest = e.pending.peekFirst();
-      if (oldest != null && !sink.send(oldest.status())) {
+      if (oldest == null || e.lastSentMillis > sentBefore) {
+        continue; // nothing pending, or sent moments ago: its acknowledgement may well be on its way
+      }
+      if (!sink.send(oldest.status())) {
         return;
       }
+      e.lastSentMillis = now;
     }
   }
 
@@ -383,7 +390,7 @@ public final class TaskSupervisor {
     }
     e.pending.removeIf(u -> u.status().getState() == TaskState.TASK_STARTING);
     TaskStatus status = statuses.starting(e.task, e.frameworkId, agentId.get(), message, Ids.uuid());
-    e.addPending(new PendingUpdate(e.nextSeq, status));
+    e.addPending(new PendingUpdate(e.nextSeq, status), loop.clock().millis());
     sink.send(status);
   }
 
@@ -452,7 +459,7 @@ public final class TaskSupervisor {
     }
     if (outcome.launched() == null) {
       e.moveTo(TaskPhase.EXITED);
-      e.addPending(outcome.update());
+      e.addPending(outcome.update(), loop.clock().millis());
       sink.send(outcome.update().status());
       endGroup(e);
       checkDrained();
@@ -465,7 +472,7 @@ public final class TaskSupervisor {
     if (e.phase == TaskPhase.LAUNCHING) {
       e.moveTo(TaskPhase.RUNNING);
     }
-    e.addPending(outcome.update());
+    e.addPending(outcome.update(), loop.clock().millis());
     sink.send(outcome.update().status());
     watch(e);
     if (e.phase == TaskPhase.KILLING) {
@@ -498,7 +505,7 @@ public final class TaskSupervisor {
     e.pending.removeIf(u -> u.status().getState() == TaskState.TASK_RUNNING); // never checkpointed: no file
     TaskStatus status = statuses.health(e.task, e.frameworkId, agentId.get(), report, Ids.uuid());
     PendingUpdate update = new PendingUpdate(e.nextSeq, status);
-    e.addPending(update);
+    e.addPending(update, loop.clock().millis());
     log.info("task {}: {}", taskId, report.message());
     sink.send(status);
   }
@@ -569,7 +576,7 @@ public final class TaskSupervisor {
     e.moveTo(TaskPhase.EXITED);
     e.monitor = null;
     gpus.release(e.id());
-    e.addPending(update);
+    e.addPending(update, loop.clock().millis());
     sink.send(update.status());
     endGroup(e);
     checkDrained();

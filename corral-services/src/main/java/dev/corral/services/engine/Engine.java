@@ -82,6 +82,8 @@ public final class Engine implements Scheduler {
   private volatile SchedulerDriver driver;
   private boolean subscribed;
   private boolean frameworkIdDurable;
+  /** The framework id the store holds: what /v2/info reports, so that a client seeing it may rely on it. */
+  private String storedFrameworkId = "";
   /** Whether the master may be holding offers back from us (suppressed, or declined with a long filter). */
   private boolean offersFiltered = true;
   private boolean suppressed;
@@ -147,6 +149,7 @@ public final class Engine implements Scheduler {
   public void recover(Recovery.Recovered r) {
     loop.assertInLoop();
     model.setFrameworkId(r.frameworkId());
+    storedFrameworkId = r.frameworkId();
     r.apps().forEach(model::putApp);
     r.versions().forEach((appId, v) -> {
       if (model.app(appId) != null) {
@@ -188,7 +191,7 @@ public final class Engine implements Scheduler {
     for (String appId : model.apps().keySet()) {
       versions.put(appId, model.versionList(appId));
     }
-    return new ServicesView(now(), model.frameworkId(), subscribed, model.apps(), instances, model.failures(),
+    return new ServicesView(now(), storedFrameworkId, subscribed, model.apps(), instances, model.failures(),
         model.backoffs(), model.offerStats(), model.deployments(), versions, model.deploymentIndex(),
         model.groups());
   }
@@ -219,6 +222,7 @@ public final class Engine implements Scheduler {
     commit(b).whenComplete((v, err) -> {
       if (err == null) {
         frameworkIdDurable = true;
+        storedFrameworkId = frameworkId;
         afterSubscribed();
       }
     });
