@@ -19,6 +19,15 @@ public interface EventLoop {
   void execute(Runnable work);
 
   /**
+   * Runs work ahead of the work already queued (but after the item running now), in order among urgent work;
+   * thread-safe. For requests a person waits on, so that an API answer does not queue behind thousands of
+   * status updates. By default the same as {@link #execute}.
+   */
+  default void executeUrgent(Runnable work) {
+    execute(work);
+  }
+
+  /**
    * Runs work after a delay, replacing any deferred work with the same tag. Thread-safe.
    * A null tag means the work cannot be cancelled.
    */
@@ -69,9 +78,20 @@ public interface EventLoop {
    */
   default <T> java.util.concurrent.CompletableFuture<T> callAsync(
       java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> work) {
+    return callAsync(this::execute, work);
+  }
+
+  /** {@link #callAsync} ahead of queued work: see {@link #executeUrgent}. */
+  default <T> java.util.concurrent.CompletableFuture<T> callAsyncUrgent(
+      java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> work) {
+    return callAsync(this::executeUrgent, work);
+  }
+
+  private <T> java.util.concurrent.CompletableFuture<T> callAsync(java.util.function.Consumer<Runnable> submit,
+      java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> work) {
     java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
     try {
-      execute(() -> {
+      submit.accept(() -> {
         java.util.concurrent.CompletableFuture<T> f;
         try {
           f = work.get();

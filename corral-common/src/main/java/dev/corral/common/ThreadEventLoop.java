@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +18,11 @@ public final class ThreadEventLoop implements EventLoop {
 
   private final ScheduledThreadPoolExecutor executor;
   private final Clock clock;
+  /** Urgent work runs at most this many items before each ordinary one. */
+  private static final int URGENT_PER_ITEM = 16;
+
   private final Map<String, ScheduledFuture<?>> tagged = new HashMap<>(); // guarded by itself
+  private final Queue<Runnable> urgent = new ConcurrentLinkedQueue<>();
   private volatile Thread thread;
 
   public ThreadEventLoop(String name, Clock clock) {
@@ -34,7 +40,32 @@ public final class ThreadEventLoop implements EventLoop {
   @Override
   public void execute(Runnable work) {
     if (!executor.isShutdown()) {
-      executor.execute(() -> runSafely(work));
+      executor.execute(() -> run(work));
+    }
+  }
+
+  /**
+   * Queued aside and run before the next ordinary item. Each urgent item also queues a ticket among the
+   * ordinary work, so an idle loop runs it at once; a ticket whose item already ran does nothing.
+   */
+  @Override
+  public void executeUrgent(Runnable work) {
+    if (!executor.isShutdown()) {
+      urgent.add(work);
+      executor.execute(() -> runUrgent(1));
+    }
+  }
+
+  /** Runs ordinary work after up to {@link #URGENT_PER_ITEM} urgent items: a flood of them cannot starve it. */
+  private void run(Runnable work) {
+    runUrgent(URGENT_PER_ITEM);
+    runSafely(work);
+  }
+
+  private void runUrgent(int max) {
+    Runnable next;
+    for (int i = 0; i < max && (next = urgent.poll()) != null; i++) {
+      runSafely(next);
     }
   }
 
@@ -44,7 +75,7 @@ public final class ThreadEventLoop implements EventLoop {
       return;
     }
     if (tag == null) {
-      executor.schedule(() -> runSafely(work), delay.toNanos(), TimeUnit.NANOSECONDS);
+      executor.schedule(() -> run(work), delay.toNanos(), TimeUnit.NANOSECONDS);
       return;
     }
     synchronized (tagged) {
@@ -55,7 +86,7 @@ public final class ThreadEventLoop implements EventLoop {
             tagged.remove(tag);
           }
         }
-        runSafely(work);
+        run(work);
       }, delay.toNanos(), TimeUnit.NANOSECONDS);
       self[0] = future;
       ScheduledFuture<?> previous = tagged.put(tag, future);

@@ -41,4 +41,46 @@ class ThreadEventLoopTest {
     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !ran.contains("first"));
     loop.shutdown();
   }
+
+  @Test
+  void urgentWorkOvertakesQueuedWorkButNotTheItemRunning() throws Exception {
+    ThreadEventLoop loop = new ThreadEventLoop("test-loop", Clock.systemUTC());
+    List<String> ran = new CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    loop.execute(() -> {
+      running.countDown();
+      await().atMost(Duration.ofSeconds(5)).until(() -> release.getCount() == 0);
+      ran.add("running");
+    });
+    running.await();
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      loop.execute(() -> ran.add("queued" + n));
+    }
+    loop.executeUrgent(() -> ran.add("urgent1"));
+    loop.executeUrgent(() -> ran.add("urgent2"));
+    release.countDown();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> ran.size() == 6);
+    assertThat(ran).containsExactly("running", "urgent1", "urgent2", "queued0", "queued1", "queued2");
+    loop.shutdown();
+  }
+
+  @Test
+  void aFloodOfUrgentWorkLetsOrdinaryWorkThrough() throws Exception {
+    ThreadEventLoop loop = new ThreadEventLoop("test-loop", Clock.systemUTC());
+    List<String> ran = new CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    loop.execute(() -> await().atMost(Duration.ofSeconds(5)).until(() -> release.getCount() == 0));
+    loop.execute(() -> ran.add("ordinary"));
+    for (int i = 0; i < 100; i++) {
+      loop.executeUrgent(() -> ran.add("urgent"));
+    }
+    release.countDown();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> ran.size() == 101);
+    assertThat(ran.indexOf("ordinary")).isLessThan(100);
+    loop.shutdown();
+  }
 }

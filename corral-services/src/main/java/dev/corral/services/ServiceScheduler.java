@@ -56,6 +56,8 @@ public final class ServiceScheduler implements AutoCloseable {
   private final Engine engine;
   private volatile SchedulerDriver driver;
   private volatile boolean closed;
+  /** Set once the loop has loaded the stored state: until then API work must queue behind the recovery. */
+  private volatile boolean recoveredOnLoop;
 
   public ServiceScheduler(ServicesConfig config, Store store, EventLoop loop,
       BiFunction<FrameworkInfo, Scheduler, SchedulerDriver> driverFactory) {
@@ -78,7 +80,10 @@ public final class ServiceScheduler implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     Recovery.Recovered recovered = Recovery.load(store);
-    loop.execute(() -> engine.recover(recovered));
+    loop.execute(() -> {
+      engine.recover(recovered);
+      recoveredOnLoop = true;
+    });
     FrameworkInfo.Builder info = FrameworkInfo.newBuilder()
         .setName(config.frameworkName())
         .setRole(config.role())
@@ -370,11 +375,14 @@ public final class ServiceScheduler implements AutoCloseable {
     return onLoop(() -> work.apply(engine.commands()));
   }
 
-  /** Runs work on the loop; the returned future completes on the common pool, never on the loop thread. */
+  /**
+   * Runs an API request's work on the loop, ahead of queued status updates and offers (someone waits on it);
+   * the returned future completes on the common pool, never on the loop thread.
+   */
   private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> work) {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the service scheduler is closed"));
     }
-    return loop.callAsync(work);
+    return recoveredOnLoop ? loop.callAsyncUrgent(work) : loop.callAsync(work);
   }
 }

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Group commit: one writer thread drains every commit queued meanwhile and writes them in one ZooKeeper
  * multi (split when it nears the request size limit), so a burst of N small commits costs a few fsyncs, not
- * N. If a merged multi fails, each commit is retried alone so that one bad commit fails only itself.
+ * N; a node set by several of them is written once, with its last value. If a merged multi fails, each
+ * commit is retried alone so that one bad commit fails only itself.
  *
  * <p>The writer remembers which nodes exist (those it created, and the children of each parent it listed
  * once), so that creating thousands of nodes costs no existence check each. That assumes it is the only
@@ -182,7 +183,7 @@ public final class ZkStore implements Store {
     try {
       List<StoreOp> all = new ArrayList<>();
       batch.forEach(p -> all.addAll(p.ops()));
-      apply(all);
+      apply(batch.size() == 1 ? all : Coalesce.lastPutWins(all));
       batch.forEach(p -> p.done().complete(null));
     } catch (Exception merged) {
       forgetKnown();
