@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A standby master's whole HTTP API: every request (Marathon, Metronome, Cosmos, operator, logs, metrics,
  * the UI) is forwarded to the leading master and its answer streamed back, so that clients may talk to any
- * master. Without a leader (during an election) the answer is 503, which clients retry. WebSockets (exec)
- * are not forwarded: those clients must reach the leader itself ({@code /v2/leader} names it).
+ * master. Without a leader (during an election) the answer is 503, which clients retry. WebSockets (exec,
+ * {@code /service/<name>/}) are tunnelled to the same path on the leader ({@link WebSocketTunnel}), the
+ * client's credentials with them: the leader decides, as for every forwarded request.
  *
  * <p>A request that already passed through a standby is refused (508) rather than forwarded again, so
  * that two standbys with stale views cannot bounce a request between them. Thread-safe.
@@ -34,6 +35,7 @@ public final class LeaderProxy implements AutoCloseable {
   private final String self;
   private final Forwarder forwarder = new Forwarder(Duration.ofSeconds(5));
   private final ProxyPool pool = new ProxyPool(512);
+  private final WebSocketTunnel tunnel = new WebSocketTunnel();
 
   /**
    * @param leaderHttp the leader's HTTP host:port, empty while none is known
@@ -50,6 +52,23 @@ public final class LeaderProxy implements AutoCloseable {
       config.routes.addHttpHandler(method, "/", handler);
       config.routes.addHttpHandler(method, "/<path>", handler);
     }
+    tunnel.install(config.routes, "/<path>", this::beforeUpgrade);
+    config.routes.exception(ExecProxy.Refused.class, (e, ctx) -> ExecProxy.refuse(ctx, e.status, e.getMessage()));
+  }
+
+  private void beforeUpgrade(Context ctx) throws Exception {
+    if (ctx.header(HOP_HEADER) != null) {
+      throw new ExecProxy.Refused(508, "masters disagree on who leads (forwarded by " + ctx.header(HOP_HEADER)
+          + "); retry shortly");
+    }
+    Optional<String> leader = leaderHttp.get();
+    if (leader.isEmpty()) {
+      throw new ExecProxy.Refused(503, "no leading master yet (election in progress); retry shortly");
+    }
+    String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
+    URI target = URI.create("ws://" + leader.get() + ctx.req().getRequestURI() + query);
+    tunnel.connect(ctx, target, "the leading master at " + leader.get(), (lower, header, value) -> value,
+        Map.of(HOP_HEADER, self, "X-Forwarded-For", ctx.ip()));
   }
 
   private void handle(Context ctx) {

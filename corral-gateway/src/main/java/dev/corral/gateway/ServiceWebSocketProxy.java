@@ -3,65 +3,29 @@ package dev.corral.gateway;
 import dev.corral.services.engine.ServiceTargets;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.websocket.WsConnectContext;
-import io.javalin.websocket.WsContext;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
-import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * WebSockets under {@code /service/<name>/…}: an upgrade request there is tunnelled to a task of the service
- * (chosen as {@link ServiceProxy} chooses one, at the same path and query), message for message in both
- * directions, text and binary alike; a close on either side closes the other with its code and reason.
+ * WebSockets under {@code /service/<name>/…}: an upgrade request there is tunnelled ({@link WebSocketTunnel})
+ * to a task of the service, chosen as {@link ServiceProxy} chooses one, at the same path and query.
  *
- * <p>The task's connection is opened before the client's upgrade is accepted, so every refusal reaches the
- * client as plain HTTP: 404 no such service, 503 no task that may serve, 502 the task did not take the
- * upgrade or cannot be reached, and the task's own handshake refusal with its status. Headers go on as the
- * client sent them (cookies, Origin, Authorization for the app), except hop-by-hop ones, those of the
+ * <p>Refusals reach the client as plain HTTP: 404 no such service, 503 no task that may serve, 502 the task did
+ * not take the upgrade or cannot be reached, and the task's own handshake refusal with its status. Headers go on
+ * as the client sent them (cookies, Origin, Authorization for the app), except hop-by-hop ones, those of the
  * handshake itself and the caller's Corral credentials (as {@link Forwarder} does); paths that could climb out
- * of the prefix are refused as in {@link ServiceProxy#rest}; the subprotocols the client offers are offered to the task.
- *
- * <p>Flow control as in {@link ExecProxy}: the next message from the task is asked for only once the previous
- * one went out to the client; a client's message is sent on before its next one is read.
+ * of the prefix are refused as in {@link ServiceProxy#rest}; the subprotocols the client offers are offered to
+ * the task.
  */
 final class ServiceWebSocketProxy {
-  private static final Logger log = LoggerFactory.getLogger(ServiceWebSocketProxy.class);
   private static final String PREFIX = "/service/";
-  private static final String UPSTREAM = "corral.service.ws.upstream";
   private static final long LOOKUP_SECONDS = 10;
-  private static final long CONNECT_SECONDS = 10;
-  private static final long SEND_SECONDS = 30;
-  private static final long PING_SECONDS = 15;
-  /** The largest message passed on, each way; a larger one closes the tunnel with 1009. */
-  static final long MAX_MESSAGE = 16L << 20;
-  /** Headers the handshake sets itself, hop-by-hop ones, and those the JDK client refuses to set. */
-  private static final Set<String> NOT_FORWARDED = Set.of("connection", "upgrade", "host", "content-length",
-      "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol",
-      "sec-websocket-accept", "keep-alive", "te", "trailer", "transfer-encoding", "proxy-authorization",
-      "proxy-connection", "expect");
 
   private final ServiceLocator locator;
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final Map<String, Upstream> open = new ConcurrentHashMap<>();
+  private final WebSocketTunnel tunnel = new WebSocketTunnel();
 
   ServiceWebSocketProxy(ServiceLocator locator) {
     this.locator = locator;
@@ -69,14 +33,7 @@ final class ServiceWebSocketProxy {
 
   void install(RoutesConfig routes) {
     for (String path : List.of("/service/{name}", "/service/{name}/<rest>")) {
-      routes.wsBeforeUpgrade(path, this::beforeUpgrade);
-      routes.ws(path, ws -> {
-        ws.onConnect(this::connect);
-        ws.onMessage(ctx -> toTask(ctx, u -> u.task.sendText(ctx.message(), true)));
-        ws.onBinaryMessage(ctx -> toTask(ctx, u -> u.task.sendBinary(ctx.data(), true)));
-        ws.onClose(ctx -> clientGone(ctx, ctx.status(), ctx.reason()));
-        ws.onError(ctx -> clientGone(ctx, 1011, "client error"));
-      });
+      tunnel.install(routes, path, this::beforeUpgrade);
     }
   }
 
@@ -104,214 +61,11 @@ final class ServiceWebSocketProxy {
     String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
     URI target = URI.create(("https".equals(t.scheme()) ? "wss" : "ws") + "://" + t.host() + ":" + t.port() + rest
         + query);
-
-    WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(CONNECT_SECONDS));
-    Set<String> listed = Forwarder.connectionListed(ctx.req());
     boolean credentialsInAuthorization = Boolean.TRUE.equals(ctx.attribute(AccessCheck.CREDENTIAL_IN_AUTHORIZATION));
-    for (String header : Collections.list(ctx.req().getHeaderNames())) {
-      String lower = header.toLowerCase(Locale.ROOT);
-      if (NOT_FORWARDED.contains(lower) || (listed.contains(lower) && !lower.equals("upgrade"))
-          || (lower.equals("authorization") && credentialsInAuthorization)) {
-        continue;
-      }
-      for (String value : Collections.list(ctx.req().getHeaders(header))) {
-        String kept = Forwarder.withoutGatewayCredentials(header, value);
-        if (kept == null) {
-          continue;
-        }
-        try {
-          builder.header(header, kept);
-        } catch (IllegalArgumentException e) {
-          // a header the JDK client sets itself: the task gets its own value
-        }
-      }
-    }
-    builder.header("X-Forwarded-Prefix", prefix).header("X-Forwarded-For", ctx.ip());
-    List<String> protocols = subprotocols(ctx.header("Sec-WebSocket-Protocol"));
-    if (!protocols.isEmpty()) {
-      builder.subprotocols(protocols.get(0), protocols.subList(1, protocols.size()).toArray(new String[0]));
-    }
-    Upstream up = new Upstream(target);
-    try {
-      up.task = builder.buildAsync(target, up).get(CONNECT_SECONDS + 5, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof WebSocketHandshakeException h) {
-        throw new ExecProxy.Refused(h.getResponse().statusCode() >= 400 ? h.getResponse().statusCode() : 502,
-            "task " + t.taskId() + " of " + t.appId() + " did not accept the WebSocket upgrade (HTTP "
-                + h.getResponse().statusCode() + ")");
-      }
-      throw new ExecProxy.Refused(502, "task " + t.taskId() + " of " + t.appId() + " at " + t.host() + ":"
-          + t.port() + " did not answer: " + e.getCause().getMessage());
-    } catch (TimeoutException e) {
-      throw new ExecProxy.Refused(502, "task " + t.taskId() + " of " + t.appId() + " did not answer in time");
-    }
-    if (!up.task.getSubprotocol().isEmpty()) {
-      ctx.header("Sec-WebSocket-Protocol", up.task.getSubprotocol());
-    }
-    ctx.attribute(UPSTREAM, up);
-    // an upgrade that never completes must not leave the task's connection open
-    CompletableFuture.delayedExecutor(CONNECT_SECONDS, TimeUnit.SECONDS).execute(up::abortUnlessBound);
-  }
-
-  private void connect(WsConnectContext ctx) {
-    Upstream up = ctx.attribute(UPSTREAM);
-    if (up == null || !up.bind(ctx)) {
-      ctx.closeSession(1011, "the task's connection is gone");
-      return;
-    }
-    open.put(ctx.sessionId(), up);
-    // Jetty's default of 64 KiB per message is the server's choice to make, not the proxy's
-    ctx.session.setMaxTextMessageSize(MAX_MESSAGE);
-    ctx.session.setMaxBinaryMessageSize(MAX_MESSAGE);
-    ctx.enableAutomaticPings(PING_SECONDS, TimeUnit.SECONDS);
-  }
-
-  private interface Send {
-    CompletableFuture<WebSocket> apply(Upstream up);
-  }
-
-  private void toTask(WsContext ctx, Send send) {
-    Upstream up = open.get(ctx.sessionId());
-    if (up == null) {
-      return;
-    }
-    try {
-      send.apply(up).get(SEND_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      log.debug("WebSocket to {}: message lost: {}", up.target, e.toString());
-      ctx.closeSession(1011, "the task's connection failed");
-    }
-  }
-
-  private void clientGone(WsContext ctx, int code, String reason) {
-    Upstream up = open.remove(ctx.sessionId());
-    if (up != null) {
-      up.close(code, reason);
-    }
-  }
-
-  static List<String> subprotocols(String header) {
-    List<String> out = new ArrayList<>();
-    if (header != null) {
-      for (String p : header.split(",")) {
-        if (!p.isBlank()) {
-          out.add(p.trim());
-        }
-      }
-    }
-    return out;
-  }
-
-  /** The task's side of one tunnel. */
-  private static final class Upstream implements WebSocket.Listener {
-    private final URI target;
-    private final StringBuilder text = new StringBuilder();
-    private ByteBuffer binary = ByteBuffer.allocate(0);
-    private volatile WebSocket task;
-    private WsContext clientCtx; // guarded by this
-
-    Upstream(URI target) {
-      this.target = target;
-    }
-
-    synchronized boolean bind(WsContext ctx) {
-      if (task == null || task.isInputClosed()) {
-        return false;
-      }
-      clientCtx = ctx;
-      task.request(1);
-      return true;
-    }
-
-    synchronized void abortUnlessBound() {
-      if (clientCtx == null && task != null) {
-        task.abort();
-      }
-    }
-
-    void close(int code, String reason) {
-      if (!task.isOutputClosed()) {
-        task.sendClose(sendable(code, WebSocket.NORMAL_CLOSURE), reason == null ? "" : reason).exceptionally(e -> {
-          task.abort();
-          return null;
-        });
-      }
-    }
-
-    @Override
-    public void onOpen(WebSocket webSocket) {
-      // no request(1) yet: nothing is read from the task before the client is there to take it
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      text.append(data);
-      if (last) {
-        String message = text.toString();
-        text.setLength(0);
-        Callback.Completable sent = new Callback.Completable();
-        client().session.sendText(message, sent);
-        await(webSocket, sent);
-      }
-      webSocket.request(1);
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-      ByteBuffer joined = ByteBuffer.allocate(binary.remaining() + data.remaining());
-      joined.put(binary).put(data).flip();
-      binary = joined;
-      if (last) {
-        ByteBuffer message = binary;
-        binary = ByteBuffer.allocate(0);
-        Callback.Completable sent = new Callback.Completable();
-        client().session.sendBinary(message, sent);
-        await(webSocket, sent);
-      }
-      webSocket.request(1);
-      return null;
-    }
-
-    private void await(WebSocket webSocket, Callback.Completable sent) {
-      try {
-        sent.get(SEND_SECONDS, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException | TimeoutException e) {
-        log.debug("WebSocket from {}: client gone: {}", target, e.toString());
-        webSocket.abort();
-      }
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-      WsContext ctx = client();
-      if (ctx != null) {
-        ctx.closeSession(sendable(statusCode, 1011), reason);
-      }
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-      log.debug("WebSocket to {} failed: {}", target, error.toString());
-      WsContext ctx = client();
-      if (ctx != null) {
-        ctx.closeSession(1011, "the task's connection failed");
-      }
-    }
-
-    /** Codes a close frame may carry; the others (1005, 1006, 1015: local conditions) become {@code fallback}. */
-    private static int sendable(int code, int fallback) {
-      return code == 1000 || code == 1001 || (code >= 1007 && code <= 1011) || (code >= 3000 && code <= 4999)
-          ? code : fallback;
-    }
-
-    private synchronized WsContext client() {
-      return clientCtx;
-    }
+    WebSocketTunnel.HeaderPolicy withoutCorralCredentials = (lower, header, value) ->
+        lower.equals("authorization") && credentialsInAuthorization ? null
+            : Forwarder.withoutGatewayCredentials(header, value);
+    tunnel.connect(ctx, target, "task " + t.taskId() + " of " + t.appId() + " at " + t.host() + ":" + t.port(),
+        withoutCorralCredentials, Map.of("X-Forwarded-Prefix", prefix, "X-Forwarded-For", ctx.ip()));
   }
 }

@@ -98,4 +98,71 @@ class LeaderProxyTest {
     assertThat(bounced.statusCode()).isEqualTo(508);
     assertThat(bounced.body()).contains("other:7070");
   }
+
+  @Test
+  void webSocketsAreTunnelledToTheLeaderWithTheClientsCredentials() throws Exception {
+    Javalin leaderServer = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.routes.ws("/system/v1/exec/{task}", ws -> {
+        ws.onConnect(ctx -> ctx.send("hello " + ctx.pathParam("task") + " from " + ctx.header(LeaderProxy.HOP_HEADER)
+            + " as " + ctx.header("Authorization")));
+        ws.onMessage(ctx -> ctx.send("echo " + ctx.message()));
+        ws.onBinaryMessage(ctx -> ctx.send(ctx.data()));
+        ws.onClose(ctx -> { });
+      });
+    }).start("127.0.0.1", 0);
+    try {
+      leader.set(Optional.of("127.0.0.1:" + leaderServer.port()));
+      java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+      java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+      java.net.http.WebSocket ws = client.newWebSocketBuilder().header("Authorization", "token=abc")
+          .buildAsync(URI.create("ws://127.0.0.1:" + standby.port() + "/system/v1/exec/t1?tty=true"),
+              new java.net.http.WebSocket.Listener() {
+                @Override
+                public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data,
+                    boolean last) {
+                  got.add(data.toString());
+                  w.request(1);
+                  return null;
+                }
+
+                @Override
+                public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket w,
+                    java.nio.ByteBuffer data, boolean last) {
+                  got.add("binary " + StandardCharsets.UTF_8.decode(data));
+                  w.request(1);
+                  return null;
+                }
+
+                @Override
+                public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket w, int code,
+                    String reason) {
+                  closed.complete(code);
+                  return null;
+                }
+              }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+      assertThat(got.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("hello t1 from standby:7070 as token=abc");
+      ws.sendText("ls", true).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(got.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("echo ls");
+      ws.sendBinary(java.nio.ByteBuffer.wrap("raw".getBytes(StandardCharsets.UTF_8)), true)
+          .get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(got.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("binary raw");
+      ws.sendClose(4000, "done").get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(closed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4000);
+    } finally {
+      leaderServer.stop();
+    }
+  }
+
+  @Test
+  void aWebSocketWithoutALeaderIsRefusedWith503() throws Exception {
+    java.util.concurrent.CompletableFuture<java.net.http.WebSocket> attempt = client.newWebSocketBuilder()
+        .buildAsync(URI.create("ws://127.0.0.1:" + standby.port() + "/system/v1/exec/t1"),
+            new java.net.http.WebSocket.Listener() { });
+    assertThat(attempt).failsWithin(java.time.Duration.ofSeconds(10))
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .havingCause().isInstanceOfSatisfying(java.net.http.WebSocketHandshakeException.class,
+            e -> assertThat(e.getResponse().statusCode()).isEqualTo(503));
+  }
 }

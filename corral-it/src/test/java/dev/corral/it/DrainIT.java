@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Node maintenance on a real cluster (a master and three agents as separate processes): `corral node drain`
  * moves an app's instances off the node without ever dropping below its health floor and leaves the node
- * DRAINED, which `node list` shows; the drained node is not offered until `node reactivate`; a maintenance
+ * DRAINED, which `node list` shows, and moves a pod's instance as a whole; the drained node is not offered until `node reactivate`; a maintenance
  * window makes the launch queue say AgentMaintenance; bad operator input is a 400 naming the field; quota and
  * weights are set, listed and validated through the CLI and the API.
  */
@@ -209,6 +209,54 @@ class DrainIT {
     Marathon.Response back = api.post("/master/unreserve", body);
     assertThat(back.status()).as(back.body()).isEqualTo(200);
     assertThat(back.json().path("reserved_resources").size()).isZero();
+  }
+
+  @Test
+  @Order(7)
+  void drainMovesAPodInstanceAsAWhole() throws Exception {
+    assertThat(api.post("/v2/pods", """
+        {"id": "/ops/duo", "scaling": {"kind": "fixed", "instances": 1},
+         "containers": [
+           {"name": "a", "resources": {"cpus": 0.05, "mem": 16}, "exec": {"command": {"shell": "sleep 100000"}}},
+           {"name": "b", "resources": {"cpus": 0.05, "mem": 16}, "exec": {"command": {"shell": "sleep 100000"}}}],
+         "networks": [{"mode": "host"}]}""").status()).isEqualTo(201);
+    JsonNode before = awaitPodInstance(i -> i.path("status").asText().equals("STABLE"));
+    String host = before.path("agentHostname").asText();
+    String agentId = agent(a -> a.path("hostname").asText().equals(host)).path("id").asText();
+
+    CorralProcess.Result drain = CorralProcess.run(dir, "node", "drain", agentId, "--grace", "5m", "--url", url);
+    assertThat(drain.exitCode()).as(drain.output()).isZero();
+
+    // the instance starts elsewhere, the one on the draining node goes, and the node ends drained
+    JsonNode after = awaitPodInstance(i -> i.path("status").asText().equals("STABLE")
+        && !i.path("agentHostname").asText().equals(host));
+    assertThat(after.path("id").asText()).isNotEqualTo(before.path("id").asText());
+    assertThat(after.path("containers")).hasSize(2);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!agent(a -> a.path("id").asText().equals(agentId)).path("maintenance").asText().equals("DRAINED")
+        || api.get("/v2/pods/ops/duo::status").json().path("instances").size() != 1) {
+      assertThat(System.nanoTime()).as("node %s drained with one pod instance left", host).isLessThan(deadline);
+      Thread.sleep(200);
+    }
+    assertThat(CorralProcess.run(dir, "node", "reactivate", agentId, "--url", url).exitCode()).isZero();
+    assertThat(api.delete("/v2/pods/ops/duo?force=true").status()).isEqualTo(202);
+  }
+
+  /** The pod's only instance once it matches. */
+  private static JsonNode awaitPodInstance(Predicate<JsonNode> ok) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      JsonNode status = api.get("/v2/pods/ops/duo::status").json();
+      for (JsonNode i : status.path("instances")) {
+        if (ok.test(i)) {
+          return i;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no matching pod instance within " + WAIT + "; status: " + status);
+      }
+      Thread.sleep(200);
+    }
   }
 
   private static JsonNode agent(Predicate<JsonNode> which) throws Exception {

@@ -194,6 +194,36 @@ class PodTest {
     assertThat(h.view().deployments()).isEmpty();
   }
 
+  @Test
+  void aDrainingAgentsPodInstanceStartsElsewhereBeforeItIsKilled() {
+    Harness h = running();
+    ObjectNode pod = json(POD);
+    ((ObjectNode) pod.get("containers").get(0)).remove("healthCheck");
+    h.await(h.scheduler.createPod(pod, false));
+    h.offers(Offers.offer("o1", "host-a").cpus(2).mem(1024).disk(100).ports(31000, 31005).build());
+    TaskGroupInfo first = h.driver.launchedGroups().get(0);
+    first.getTasksList().forEach(t -> h.status(t.getTaskId(), TaskState.TASK_RUNNING));
+    String drained = first.getTasks(0).getAgentId();
+
+    h.driver.scheduler().draining(drained, true, 0);
+    h.loop.runPending();
+
+    // the floor (minimumHealthCapacity 1) keeps the old instance until the new one runs
+    assertThat(h.driver.kills()).isEmpty();
+    assertThat(h.instances("/shop/web")).anyMatch(i -> i.goal() == Goal.RUNNING && i.isWaiting());
+    h.offers(Offers.offer("o2", "host-b").cpus(2).mem(1024).disk(100).ports(31000, 31005).build());
+    assertThat(h.driver.launchedGroups()).hasSize(2);
+    TaskGroupInfo second = h.driver.launchedGroups().get(1);
+    assertThat(second.getTasks(0).getAgentId()).isNotEqualTo(drained);
+    second.getTasksList().forEach(t -> h.status(t.getTaskId(), TaskState.TASK_RUNNING));
+
+    assertThat(h.driver.kills()).extracting(k -> k.taskId())
+        .containsExactlyInAnyOrder(first.getTasks(0).getTaskId(), first.getTasks(1).getTaskId());
+    first.getTasksList().forEach(t -> h.status(t.getTaskId(), TaskState.TASK_KILLED));
+    assertThat(h.instances("/shop/web")).singleElement()
+        .satisfies(i -> assertThat(i.task().agentId()).isEqualTo(second.getTasks(0).getAgentId()));
+  }
+
   private static double scalar(TaskInfo task, String name) {
     return task.getResourcesList().stream().filter(r -> r.getName().equals(name))
         .mapToDouble(r -> r.getScalar()).sum();
