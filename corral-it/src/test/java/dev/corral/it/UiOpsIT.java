@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The operator pages of the web UI in a real browser against `corral up`: a job created and run from the
  * Jobs page, its run seen in the history; package repositories and users managed in Settings; the node
  * drained and reactivated on the Nodes page; access management in Settings (a group with a member and a grant,
- * a service account). Shares one logged-in page, in order, as UiIT does.
+ * a service account); a maintenance window scheduled for the node on the Nodes page, its machine taken down
+ * and brought up, the window removed. Shares one logged-in page, in order, as UiIT does.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UiOpsIT {
@@ -334,6 +335,59 @@ class UiOpsIT {
     button("Delete service account ci-bot").click();
     page.locator(".modal button.danger").click();
     assertThat(account).hasCount(0);
+    assertThat(pageErrors).isEmpty();
+  }
+
+  @Test
+  @Order(7)
+  void aMaintenanceWindowIsScheduledForTheNodeTakenDownBroughtUpAndRemoved() throws Exception {
+    page.locator("[data-nav=nodes]").click();
+    Locator windows = page.locator("table.windows tbody tr[data-window]");
+    assertThat(page.locator("table.windows")).containsText("No maintenance is scheduled.");
+    // nothing selected: the form says what to do
+    button("Schedule maintenance").click();
+    assertThat(page.locator(".add-window + .error")).containsText("Select the nodes");
+    page.getByLabel("Select 127.0.0.1").check();
+    page.locator("input[name=window-start]").fill("2030-01-02T03:00");
+    page.locator("input[name=window-hours]").fill("2");
+    button("Schedule maintenance").click();
+    assertThat(windows).hasCount(1);
+    assertThat(windows.first().locator(".machines")).hasText("127.0.0.1");
+    assertThat(windows.first().locator(".duration")).hasText("2 h");
+    assertThat(windows.first()).containsText("upcoming");
+    JsonNode window = node.api.get("/master/maintenance/schedule").json().path("windows").get(0);
+    assertThat(window.path("machine_ids").get(0).path("hostname").asText()).isEqualTo("127.0.0.1");
+    assertThat(window.path("unavailability").path("duration").path("nanoseconds").asLong()).isEqualTo(7_200_000_000_000L);
+    // the browser's local time, to the nanosecond
+    long start = java.time.LocalDateTime.parse("2030-01-02T03:00").atZone(java.time.ZoneId.systemDefault())
+        .toInstant().toEpochMilli();
+    assertThat(window.path("unavailability").path("start").path("nanoseconds").asLong()).isEqualTo(start * 1_000_000L);
+    shoot("ui-maintenance.png");
+    // the window's machines taken down (the agent drains) and brought up again
+    Locator agent = page.locator("table.nodes tbody tr", new Page.LocatorOptions().setHasText("127.0.0.1"));
+    button("Take down 127.0.0.1").click();
+    page.locator(".modal button.danger").click();
+    assertThat(agent.locator(".maint")).hasText(java.util.regex.Pattern.compile("draining|drained"));
+    button("Bring up 127.0.0.1").click();
+    assertThat(agent.locator(".maint")).hasText("active");
+    // a second window is kept when the first is removed
+    page.getByLabel("Select 127.0.0.1").check();
+    page.locator("input[name=window-start]").fill("2031-05-06T07:30");
+    page.locator("input[name=window-hours]").fill("0.5");
+    button("Schedule maintenance").click();
+    assertThat(windows).hasCount(2);
+    assertThat(windows.nth(1).locator(".duration")).hasText("30 min");
+    button("Remove window 1").click();
+    assertThat(windows).hasCount(1);
+    assertThat(windows.first().locator(".duration")).hasText("30 min");
+    JsonNode left = node.api.get("/master/maintenance/schedule").json().path("windows");
+    assertThat(left).hasSize(1);
+    assertThat(left.get(0).path("unavailability").path("start").path("nanoseconds").asLong()).isEqualTo(
+        java.time.LocalDateTime.parse("2031-05-06T07:30").atZone(java.time.ZoneId.systemDefault()).toInstant()
+            .toEpochMilli() * 1_000_000L);
+    button("Remove window 1").click();
+    assertThat(page.locator("table.windows")).containsText("No maintenance is scheduled.");
+    assertThat(node.api.get("/master/maintenance/schedule").json().path("windows")).isEmpty();
     assertThat(pageErrors).isEmpty();
   }
 
