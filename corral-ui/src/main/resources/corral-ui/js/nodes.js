@@ -33,14 +33,21 @@ export function Nodes() {
       setActionError(e);
     }
   };
-  const apps = useLive(() => api('/v2/apps?embed=apps.tasks'));
+  const apps = useLive(() => Promise.all([api('/v2/apps?embed=apps.tasks'), api('/v2/pods/::status')]));
   const servicesByAgent = new Map();
-  for (const app of (apps.data && apps.data.apps) || []) {
-    for (const t of app.tasks || []) {
-      const set = servicesByAgent.get(t.slaveId) || new Map();
-      set.set(app.id, (set.get(app.id) || 0) + 1);
-      servicesByAgent.set(t.slaveId, set);
-    }
+  const count = (agentId, id, link) => {
+    const set = servicesByAgent.get(agentId) || new Map();
+    const seen = set.get(id) || { n: 0, link };
+    seen.n++;
+    set.set(id, seen);
+    servicesByAgent.set(agentId, set);
+  };
+  const [appList, podList] = apps.data || [{}, []];
+  for (const app of appList.apps || []) {
+    for (const t of app.tasks || []) count(t.slaveId, app.id, links.app(app.id));
+  }
+  for (const pod of podList || []) {
+    for (const i of pod.instances || []) if (i.agentId) count(i.agentId, pod.id, links.pod(pod.id));
   }
   const list = (agents.data && agents.data.slaves) || [];
   const [selected, setSelected] = useState([]);
@@ -67,7 +74,7 @@ export function Nodes() {
               <td class="num">${share(used.mem, total.mem, mib)}</td>
               <td class="num">${share(used.disk, total.disk, mib)}</td>
               <td class="num">${total.gpus ? `${used.gpus || 0} / ${total.gpus}` : '—'}</td>
-              <td>${[...services.entries()].map(([id, n]) => html`<a href=${links.app(id)}>${id}</a>${n > 1 ? ` ×${n}` : ''} `)}</td>
+              <td>${[...services.entries()].map(([id, s]) => html`<a href=${s.link}>${id}</a>${s.n > 1 ? ` ×${s.n}` : ''} `)}</td>
               <td class="maint-cell"><span class=${'maint ' + m}>${m}</span><span class="actions">
                 ${(m === 'active' || m === 'unreachable') && html`
                   <button class="small" aria-label=${`Drain ${a.hostname}`} title="Stop offering it; its tasks are killed and rescheduled elsewhere"

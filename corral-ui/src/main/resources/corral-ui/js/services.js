@@ -101,6 +101,7 @@ export function Services({ group }) {
   const { data, error, reload } = useLive(loadServices);
   const [filter, setFilter] = useState('');
   const [dialog, setDialog] = useState(null);
+  const [actionError, setActionError] = useState(null);
   const apps = data || [];
   const rows = rowsOf(apps, group, filter);
   const close = () => setDialog(null);
@@ -108,8 +109,13 @@ export function Services({ group }) {
 
   const podActions = (pod) => html`<span class="actions">
     <button class="small" title="Edit" aria-label=${`Edit ${pod.id}`} onClick=${async () => {
-      const spec = await api(`/v2/pods${pod.id}`);
-      setDialog(html`<${AppEditor} app=${spec} pod onClose=${close} onSaved=${done} />`);
+      setActionError(null);
+      try {
+        const spec = await api(`/v2/pods${pod.id}`);
+        setDialog(html`<${AppEditor} app=${spec} pod onClose=${close} onSaved=${done} />`);
+      } catch (e) {
+        setActionError(e);
+      }
     }}>Edit</button>
     <button class="small" title="Scale" aria-label=${`Scale ${pod.id}`} onClick=${() => setDialog(html`<${ScaleDialog} app=${pod}
       scale=${(n) => scalePod(pod.id, n)} onClose=${close} onDone=${done} />`)}>Scale</button>
@@ -140,7 +146,7 @@ export function Services({ group }) {
             onSaved=${(id, pod) => { setDialog(null); reload(); if (id) navigate(pod ? links.pod(id) : links.app(id)); }} />`)}>Create</button>
         </div>
       </header>
-      <${ErrorBox} error=${error} />
+      <${ErrorBox} error=${error || actionError} />
       <table class="grid services">
         <thead><tr>
           <th>Name</th><th>Status</th><th>Health</th><th class="num">Instances</th>

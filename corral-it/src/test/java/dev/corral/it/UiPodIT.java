@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Pods in the web UI, in a real browser against `corral up`: a pod of two containers created in the JSON
  * editor (a bad one first, refused with its field paths), seen Running in its group folder of the Services
  * table, its page with both containers, their endpoints and a container's log; scaled to two instances, one
- * killed and replaced; its configuration and versions; deleted. The tests share one page and run in order.
+ * killed and replaced; edited (a new version); counted on the Dashboard and the Nodes page; deleted. The tests share one page and run in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UiPodIT {
@@ -147,7 +147,7 @@ class UiPodIT {
 
   @Test
   @Order(3)
-  void scaledToTwoInstancesAndItsVersionsAreListed() throws Exception {
+  void scaledKilledEditedAndCountedOnTheDashboardAndNodes() throws Exception {
     button("Scale").click();
     page.locator("input[name=instances]").fill("2");
     page.locator(".modal button[type=submit]").click();
@@ -162,11 +162,28 @@ class UiPodIT {
     page.locator(".modal button.danger").click();
     assertThat(page.locator("tbody[data-instance='" + killed + "']")).hasCount(0);
     assertThat(page.locator("table.pod-instances tr[data-container] .state.task_running")).hasCount(4);
+    // Edit: the definition without what GET adds at run time; the change is a new version
+    button("Edit").click();
+    Locator definition = page.locator("textarea[name=definition]");
+    assertThat(definition).hasValue(Pattern.compile("\"helper\""));
+    assertThat(definition.inputValue()).doesNotContain("\"version\"");
+    definition.fill(definition.inputValue().replace("exec sleep 3600\"", "echo helper-edited; exec sleep 3600\""));
+    page.locator(".modal button[type=submit]").click();
     page.locator(".tabs a", new Page.LocatorOptions().setHasText("Configuration")).click();
-    assertThat(page.locator("pre.json")).containsText("\"helper\"");
+    assertThat(page.locator("pre.json")).containsText("helper-edited");
     page.locator(".tabs a", new Page.LocatorOptions().setHasText("Versions")).click();
-    assertThat(page.locator(".version-list li")).hasCount(2);
+    assertThat(page.locator(".version-list li")).hasCount(3);
     assertThat(page.locator(".version-list .tag")).hasText("current");
+    page.locator(".tabs a", new Page.LocatorOptions().setHasText("Instances")).click();
+    assertThat(page.locator("table.pod-instances tr[data-container] .state.task_running")).hasCount(4);
+    // the dashboard counts a task per container, the node lists the pod with its instances
+    page.locator("[data-nav=dashboard]").click();
+    assertThat(page.locator(".gauge", new Page.LocatorOptions().setHasText("Tasks")).locator(".gauge-value")).hasText("4");
+    page.locator("[data-nav=nodes]").click();
+    Locator agent = page.locator("table.nodes tbody tr", new Page.LocatorOptions().setHasText("127.0.0.1"));
+    assertThat(agent).containsText(POD + " ×2");
+    agent.locator("a", new Locator.LocatorOptions().setHasText(POD)).click();
+    assertThat(page.locator(".crumbs")).containsText("duo");
     page.locator("[data-nav=services]").click();
     page.locator("a.folder-link", new Page.LocatorOptions().setHasText("ui")).click();
     assertThat(page.locator("tr[data-pod='" + POD + "'] .instances")).hasText("2/2");
