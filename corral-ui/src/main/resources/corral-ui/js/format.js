@@ -18,7 +18,9 @@ export function podAsService(status) {
     if (i.status !== 'STABLE' && i.status !== 'DEGRADED') continue;
     running++;
     if (checked && i.status === 'STABLE') healthy++;
-    if (i.status === 'DEGRADED') unhealthy++;
+    // degraded by a failing check or a container that is not running; no result yet is unknown health
+    const failing = (i.containers || []).some((c) => c.status !== 'TASK_RUNNING' || containerHealth(c) === 'Unhealthy');
+    if (i.status === 'DEGRADED' && failing) unhealthy++;
   }
   return {
     id: status.id, pod: true, instances: (spec.scaling && spec.scaling.instances) || 0,

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Pods in the web UI, in a real browser against `corral up`: a pod of two containers created in the JSON
  * editor (a bad one first, refused with its field paths), seen Running in its group folder of the Services
- * table, its page with both containers, their endpoints and a container's log; scaled to two instances, one
- * killed and replaced; edited (a new version); counted on the Dashboard and the Nodes page; deleted. The tests share one page and run in order.
+ * table, healthy by its web container's check; its page with both containers, their endpoints, health and a
+ * container's log; scaled to two instances, one killed and replaced; edited (a new version); counted on the
+ * Dashboard and the Nodes page; deleted. The tests share one page and run in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UiPodIT {
@@ -95,8 +96,10 @@ class UiPodIT {
         {"id": "%s", "scaling": {"kind": "fixed", "instances": 1},
          "containers": [
            {"name": "web", "resources": {"cpus": 0.1, "mem": 64},
-            "exec": {"command": {"shell": "echo web-says-hello; exec sleep 3600"}},
-            "endpoints": [{"name": "http", "hostPort": 0, "protocol": ["http"]}]},
+            "exec": {"command": {"shell": "echo web-says-hello; exec python3 -m http.server --bind 127.0.0.1 $ENDPOINT_HTTP"}},
+            "endpoints": [{"name": "http", "hostPort": 0, "protocol": ["http"]}],
+            "healthCheck": {"http": {"endpoint": "http", "path": "/"}, "gracePeriodSeconds": 30,
+                            "intervalSeconds": 1, "timeoutSeconds": 2, "maxConsecutiveFailures": 3, "delaySeconds": 0}},
            {"name": "helper", "resources": {"cpus": 0.2, "mem": 32},
             "exec": {"command": {"shell": "exec sleep 3600"}}}],
          "networks": [{"mode": "host"}]}
@@ -111,6 +114,9 @@ class UiPodIT {
     assertThat(row.locator(".instances")).hasText("1/1");
     assertThat(row.locator(".status")).hasText("Running");
     assertThat(row.locator(".healthbar")).hasAttribute("data-running", "1");
+    // the web container's health check passes: the instance is healthy
+    assertThat(row.locator(".healthbar")).hasAttribute("data-healthy", "1");
+    assertThat(row.locator(".seg.healthy")).isVisible();
     // resources per instance summed over the containers: 0.3 CPU, 96 MiB
     assertThat(row).containsText("0.3");
     assertThat(row).containsText("96 MiB");
@@ -131,6 +137,8 @@ class UiPodIT {
     assertThat(web).containsText("127.0.0.1");
     assertThat(web.locator(".endpoints")).hasText(Pattern.compile("http:\\d+"));
     assertThat(helper.locator(".endpoints")).hasText("—");
+    assertThat(web.locator(".health")).hasText("Healthy");
+    assertThat(helper.locator(".health")).hasText("—");
     shoot("ui-pod.png");
     // on a phone-sized screen the navigation moves above the page and the actions stay reachable
     page.setViewportSize(390, 844);
