@@ -270,6 +270,12 @@ class UiOpsIT {
     assertThat(node.api.get("/acs/api/v1/users/bob/permissions").json().path("groups").get(0).path("rid").asText())
         .isEqualTo(rid);
     shoot("ui-groups.png");
+    // on a phone-sized screen the forms wrap and stay usable
+    page.setViewportSize(390, 844);
+    assertThat(button("Grant to ops")).isVisible();
+    assertThat(panel.getByLabel("Resource")).isVisible();
+    shoot("ui-groups-narrow.png");
+    page.setViewportSize(1280, 720);
 
     // bob's permissions list it, through the group
     page.locator("[data-tab=users]").click();
