@@ -57,6 +57,7 @@ const CHANGING = [
   'deployment_info', 'deployment_success', 'deployment_failed', 'deployment_step_success',
   'deployment_step_failure', 'status_update_event', 'instance_changed_event', 'health_status_changed_event',
   'api_post_event', 'app_terminated_event', 'group_change_success', 'unhealthy_instance_kill_event',
+  'pod_created_event', 'pod_updated_event', 'pod_deleted_event',
 ];
 const DEBOUNCE_MS = 250;
 const MAX_WAIT_MS = 1500;

@@ -4,10 +4,13 @@ import { html } from './html.js';
 import { api } from './api.js';
 import { useLive } from './hooks.js';
 import { appStatus, healthCounts, cpus, mib, ago, links } from './format.js';
-import { APPS_URL } from './services.js';
-import { DeploymentSteps } from './deployments.js';
+import { loadServices } from './services.js';
+import { DeploymentSteps, affected } from './deployments.js';
 
-/** Resources held by running instances: each app's cpus/mem/disk × its running (and staging) tasks. */
+/**
+ * Resources held by running instances: each service's cpus/mem/disk × its running (and staging) instances;
+ * a pod instance counts one task per container.
+ */
 function allocation(apps) {
   const t = { cpus: 0, mem: 0, disk: 0, gpus: 0, tasks: 0 };
   for (const a of apps) {
@@ -16,7 +19,7 @@ function allocation(apps) {
     t.mem += a.mem * n;
     t.disk += a.disk * n;
     t.gpus += (a.gpus || 0) * n;
-    t.tasks += n;
+    t.tasks += n * (a.pod ? a.containers : 1);
   }
   return t;
 }
@@ -88,11 +91,11 @@ function Gauge({ label, value, unit }) {
 }
 
 export function Dashboard() {
-  const apps = useLive(() => api(APPS_URL));
+  const apps = useLive(loadServices);
   const deployments = useLive(() => api('/v2/deployments'));
   const agents = useLive(() => api('/master/slaves'));
   const total = capacity((agents.data && agents.data.slaves) || []);
-  const list = (apps.data && apps.data.apps) || [];
+  const list = apps.data || [];
   const used = apps.data ? allocation(list) : null;
   const health = healthSummary(list);
   const failures = list.filter((a) => a.lastTaskFailure)
@@ -127,7 +130,7 @@ export function Dashboard() {
         <section class="card">
           <h2>Deployments</h2>
           ${(deployments.data || []).slice(0, 5).map((d) => html`<div class="dep">
-            <strong>${(d.affectedApps || []).join(', ')}</strong> <span class="muted">step ${d.currentStep}/${d.totalSteps}, ${ago(d.startedAt || d.version)}</span>
+            <strong>${affected(d).map((a) => a.id).join(', ')}</strong> <span class="muted">step ${d.currentStep}/${d.totalSteps}, ${ago(d.startedAt || d.version)}</span>
             <${DeploymentSteps} d=${d} /></div>`)}
           ${deployments.data && deployments.data.length === 0 && html`<p class="muted">No deployment is running.</p>`}
         </section>

@@ -58,11 +58,32 @@ export function editable(app) {
   return copy;
 }
 
-/** Create (app null) or Edit an app as JSON; errors from the API are shown by field path. */
-export function AppEditor({ app, onClose, onSaved }) {
+const POD_TEMPLATE = {
+  id: '/my-pod',
+  scaling: { kind: 'fixed', instances: 1 },
+  containers: [
+    { name: 'web', resources: { cpus: 0.1, mem: 64 },
+      exec: { command: { shell: 'exec python3 -m http.server $ENDPOINT_HTTP' } },
+      endpoints: [{ name: 'http', hostPort: 0, protocol: ['http'] }] },
+    { name: 'sidecar', resources: { cpus: 0.1, mem: 32 }, exec: { command: { shell: 'exec sleep 3600' } } },
+  ],
+  networks: [{ mode: 'host' }],
+};
+
+/** Whether a definition is a pod's: pods have containers, apps a cmd, args or container. */
+export const isPodDefinition = (d) => !!d && Array.isArray(d.containers);
+
+/**
+ * Create (app null) or Edit an app or a pod as JSON; errors from the API are shown by field path. A new
+ * definition with `containers` is posted to /v2/pods, any other to /v2/apps; `pod` marks an edited pod.
+ */
+export function AppEditor({ app, pod, onClose, onSaved }) {
   const [text, setText] = useState(JSON.stringify(app ? editable(app) : TEMPLATE, null, 2));
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  let parsed = null;
+  try { parsed = JSON.parse(text); } catch (e) { /* shown on submit */ }
+  const asPod = app ? !!pod : isPodDefinition(parsed);
   const submit = async (e) => {
     e.preventDefault();
     let definition;
@@ -75,40 +96,51 @@ export function AppEditor({ app, onClose, onSaved }) {
     setBusy(true);
     setError(null);
     try {
+      const base = asPod ? '/v2/pods' : '/v2/apps';
       if (app) {
-        await api(`/v2/apps${app.id}`, { method: 'PUT', body: definition });
+        await api(`${base}${app.id}`, { method: 'PUT', body: definition });
       } else {
-        await api('/v2/apps', { method: 'POST', body: definition });
+        await api(base, { method: 'POST', body: definition });
       }
-      onSaved(definition.id || (app && app.id));
+      onSaved(definition.id || (app && app.id), asPod);
     } catch (apiError) {
       setError(apiError);
     } finally {
       setBusy(false);
     }
   };
+  const template = (t) => { setText(JSON.stringify(t, null, 2)); setError(null); };
   return html`
     <${Modal} title=${app ? `Edit ${app.id}` : 'Create service'} onClose=${onClose} wide>
       <form onSubmit=${submit}>
-        <p class="hint">A Marathon app definition (JSON). ${app ? 'Saving starts a deployment.' : ''}</p>
-        <textarea name="definition" class="json" spellcheck="false" rows="18"
+        <p class="hint">${asPod ? 'A Marathon pod definition (JSON): containers that run together on one node.'
+          : 'A Marathon app definition (JSON).'} ${app ? 'Saving starts a deployment.' : ''}</p>
+        ${!app && html`<div class="kind-switch" role="group" aria-label="Kind of service">
+          <span class="hint">Start from</span>
+          <button type="button" class="small" aria-pressed=${!asPod} onClick=${() => template(TEMPLATE)}>App template</button>
+          <button type="button" class="small" aria-pressed=${asPod} onClick=${() => template(POD_TEMPLATE)}>Pod template</button>
+          <span class="hint">— a definition with <code>containers</code> is created as a pod.</span>
+        </div>`}
+        <textarea name="definition" class="json" spellcheck="false" rows="18" aria-label="Definition (JSON)"
           value=${text} onInput=${(e) => setText(e.target.value)}></textarea>
         <${ErrorBox} error=${error} />
         <footer>
           <button type="button" onClick=${onClose}>Cancel</button>
-          <button type="submit" class="primary" disabled=${busy}>${app ? 'Save' : 'Create'}</button>
+          <button type="submit" class="primary" disabled=${busy}>${app ? 'Save' : asPod ? 'Create pod' : 'Create'}</button>
         </footer>
       </form>
     <//>`;
 }
 
-export function ScaleDialog({ app, onClose, onDone }) {
+/** Scales an app (PUT of instances) or, given `scale`, whatever scale(count) does (a pod's whole definition). */
+export function ScaleDialog({ app, scale, onClose, onDone }) {
   const [count, setCount] = useState(String(app.instances));
   const [error, setError] = useState(null);
   const submit = async (e) => {
     e.preventDefault();
     try {
-      await api(`/v2/apps${app.id}`, { method: 'PUT', body: { instances: Number(count) } });
+      if (scale) await scale(Number(count));
+      else await api(`/v2/apps${app.id}`, { method: 'PUT', body: { instances: Number(count) } });
       onDone();
     } catch (apiError) {
       setError(apiError);

@@ -1,5 +1,46 @@
 // Small formatting and status helpers shared by the pages.
 
+/**
+ * A pod's status (Marathon's PodStatus) in the shape of an app with its counts, so that the Services table,
+ * its folders and the health bar treat pods and apps alike. Resources are per instance, summed over containers.
+ */
+export function podAsService(status) {
+  const spec = status.spec || {};
+  const containers = spec.containers || [];
+  const sum = (key) => containers.reduce((s, c) => s + ((c.resources && c.resources[key]) || 0), 0);
+  const checked = containers.some((c) => c.healthCheck);
+  let running = 0;
+  let healthy = 0;
+  let unhealthy = 0;
+  let staged = 0;
+  for (const i of status.instances || []) {
+    if (i.status === 'STAGING' || i.status === 'PENDING') staged++;
+    if (i.status !== 'STABLE' && i.status !== 'DEGRADED') continue;
+    running++;
+    if (checked && i.status === 'STABLE') healthy++;
+    // degraded by a failing check or a container that is not running; no result yet is unknown health
+    const failing = (i.containers || []).some((c) => c.status !== 'TASK_RUNNING' || containerHealth(c) === 'Unhealthy');
+    if (i.status === 'DEGRADED' && failing) unhealthy++;
+  }
+  return {
+    id: status.id, pod: true, instances: (spec.scaling && spec.scaling.instances) || 0,
+    tasksRunning: running, tasksHealthy: healthy, tasksUnhealthy: unhealthy, tasksStaged: staged,
+    cpus: sum('cpus'), mem: sum('mem'), disk: sum('disk'), containers: containers.length,
+    deployments: status.status === 'DEPLOYING' ? [{}] : [],
+    waiting: status.message ? { reason: status.message } : null,
+    podStatus: status,
+  };
+}
+
+/** A pod container's health from its endpoints and conditions: Healthy, Unhealthy, Unknown, or '—'. */
+export function containerHealth(c) {
+  const cond = (c.conditions || []).find((x) => x.name === 'healthy');
+  if (!cond) return '—';
+  if (cond.value === 'true') return 'Healthy';
+  if (cond.value === 'false') return 'Unhealthy';
+  return 'Unknown';
+}
+
 /** DC/OS's service status: Deploying, Waiting (instances queued and no offer fits), Suspended, Running. */
 export function appStatus(app) {
   if (app.waiting) return 'Waiting';
@@ -49,6 +90,7 @@ export const baseName = (id) => id.substring(id.lastIndexOf('/') + 1);
 export const links = {
   group: (group) => '/ui/services' + (group === '/' ? '' : group),
   app: (id, tab = 'tasks') => `/ui/services/detail/${encodeURIComponent(id)}/${tab}`,
+  pod: (id, tab = 'instances') => `/ui/services/pod/${encodeURIComponent(id)}/${tab}`,
   logs: (taskId, file = 'stdout') => `/ui/logs/${encodeURIComponent(taskId)}/${file}`,
   pkg: (name) => `/ui/catalog/${encodeURIComponent(name)}`,
 };

@@ -40,12 +40,12 @@ export function TaskLogs({ taskId, file }) {
   useEffect(() => {
     if (follow && box.current) box.current.scrollTop = box.current.scrollHeight;
   }, [lines, follow]);
-  const appId = appOf(taskId);
+  const owner = ownerOf(taskId);
   return html`
     <div class="page logs-page">
       <header class="page-head">
         <nav class="crumbs">
-          ${appId ? html`<a href=${links.app(appId)}>${appId}</a> / ` : ''}<span class="mono">${taskId}</span>
+          ${owner ? html`<a href=${owner.link}>${owner.id}</a> / ` : ''}<span class="mono">${taskId}</span>
         </nav>
         <div class="tools">
           <nav class="tabs inline">
@@ -61,9 +61,22 @@ export function TaskLogs({ taskId, file }) {
     </div>`;
 }
 
-/** Marathon task ids are "<app id, _ for />.<uuid>": the app's id, for the way back. */
-function appOf(taskId) {
-  const i = taskId.lastIndexOf('.');
-  if (i <= 0) return null;
-  return '/' + taskId.substring(0, i).replace(/_/g, '/');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The service a task belongs to, for the way back. App tasks are "<app id, _ for />.<uuid>"; a pod's
+ * container tasks are "<pod id, _ for />.<uuid>.<container name>".
+ */
+function ownerOf(taskId) {
+  const parts = taskId.split('.');
+  const idOf = (segments) => '/' + segments.join('.').replace(/_/g, '/');
+  if (parts.length >= 3 && UUID.test(parts[parts.length - 2])) {
+    const id = idOf(parts.slice(0, -2));
+    return { id, link: links.pod(id) };
+  }
+  if (parts.length >= 2) {
+    const id = idOf(parts.slice(0, -1));
+    return { id, link: links.app(id) };
+  }
+  return null;
 }

@@ -8,6 +8,7 @@ import './router.js';
 import { Dashboard } from './dashboard.js';
 import { Services } from './services.js';
 import { ServiceDetail } from './detail.js';
+import { PodDetail } from './pod.js';
 import { TaskLogs } from './logs.js';
 import { Deployments } from './deployments.js';
 import { Catalog, PackagePage } from './catalog.js';
@@ -22,6 +23,9 @@ function route(path, auth) {
   if (first === 'services' && second === 'detail' && third) {
     return { nav: 'services', page: html`<${ServiceDetail} id=${decodeURIComponent(third)} tab=${fourth || 'tasks'} />` };
   }
+  if (first === 'services' && second === 'pod' && third) {
+    return { nav: 'services', page: html`<${PodDetail} id=${decodeURIComponent(third)} tab=${fourth || 'instances'} />` };
+  }
   if (first === 'services') {
     return { nav: 'services', page: html`<${Services} group=${'/' + p.slice(1).join('/')} />` };
   }
@@ -33,7 +37,7 @@ function route(path, auth) {
   if (first === 'catalog') return { nav: 'catalog', page: html`<${Catalog} />` };
   if (first === 'jobs' && second) return { nav: 'jobs', page: html`<${JobPage} id=${decodeURIComponent(second)} />` };
   if (first === 'jobs') return { nav: 'jobs', page: html`<${Jobs} />` };
-  if (first === 'settings') return { nav: 'settings', page: html`<${Settings} auth=${auth} />` };
+  if (first === 'settings') return { nav: 'settings', page: html`<${Settings} auth=${auth} tab=${second || 'repositories'} />` };
   if (first === 'nodes') return { nav: 'nodes', page: html`<${Nodes} />` };
   if (!first || first === 'dashboard') return { nav: 'dashboard', page: html`<${Dashboard} />` };
   return { nav: '', page: html`<div class="page"><h1>Not found</h1><p>No page at ${path}.</p></div>` };

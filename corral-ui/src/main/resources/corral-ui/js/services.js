@@ -1,13 +1,28 @@
-// Services: the table of apps in a group, with group folders, status, health and allocation, and actions.
+// Services: the table of apps and pods in a group, with group folders, status, health and allocation, and actions.
 import { useState } from 'preact/hooks';
 import { html } from './html.js';
 import { api } from './api.js';
 import { useLive } from './hooks.js';
 import { navigate } from './router.js';
-import { appStatus, healthCounts, cpus, mib, baseName, links } from './format.js';
+import { appStatus, healthCounts, podAsService, cpus, mib, baseName, links } from './format.js';
 import { AppEditor, ScaleDialog, ConfirmDialog, ErrorBox } from './dialogs.js';
 
 export const APPS_URL = '/v2/apps?embed=apps.counts&embed=apps.deployments&embed=apps.lastTaskFailure';
+export const PODS_STATUS_URL = '/v2/pods/::status';
+
+/** Apps and pods together, pods in the shape of apps (see podAsService). */
+export async function loadServices() {
+  const [apps, pods] = await Promise.all([api(APPS_URL), api(PODS_STATUS_URL)]);
+  return [...((apps && apps.apps) || []), ...(pods || []).map(podAsService)];
+}
+
+/** PUT of a pod's definition with another instance count (the pods API takes whole definitions only). */
+export async function scalePod(id, count) {
+  const spec = await api(`/v2/pods${id}`);
+  delete spec.version;
+  spec.scaling = { ...(spec.scaling || { kind: 'fixed' }), instances: count };
+  return api(`/v2/pods${id}`, { method: 'PUT', body: spec });
+}
 
 /** The instance health bar: healthy, unhealthy, running (no health known), staging, missing. */
 export function HealthBar({ app }) {
@@ -52,6 +67,10 @@ function rowsOf(apps, group, filter) {
 }
 
 // Drawn inline: emoji glyphs depend on the fonts of the viewer's machine.
+export const PodIcon = () => html`<svg class="pod-icon" viewBox="0 0 16 16" role="img" aria-label="Pod">
+  <title>Pod</title><rect x="1.5" y="1.5" width="6" height="6" rx="1" /><rect x="8.5" y="1.5" width="6" height="6" rx="1" />
+  <rect x="1.5" y="8.5" width="6" height="6" rx="1" /><rect x="8.5" y="8.5" width="6" height="6" rx="1" /></svg>`;
+
 const FolderIcon = () => html`<svg class="folder-icon" viewBox="0 0 16 16" aria-hidden="true">
   <path d="M1 3.5A1.5 1.5 0 0 1 2.5 2h3.6l1.5 1.6h5.9A1.5 1.5 0 0 1 15 5.1v7.4a1.5 1.5 0 0 1-1.5 1.5h-11A1.5 1.5 0 0 1 1 12.5z" /></svg>`;
 
@@ -79,15 +98,33 @@ function Breadcrumbs({ group }) {
 }
 
 export function Services({ group }) {
-  const { data, error, reload } = useLive(() => api(APPS_URL));
+  const { data, error, reload } = useLive(loadServices);
   const [filter, setFilter] = useState('');
   const [dialog, setDialog] = useState(null);
-  const apps = (data && data.apps) || [];
+  const [actionError, setActionError] = useState(null);
+  const apps = data || [];
   const rows = rowsOf(apps, group, filter);
   const close = () => setDialog(null);
   const done = () => { setDialog(null); reload(); };
 
-  const actions = (app) => html`<span class="actions">
+  const podActions = (pod) => html`<span class="actions">
+    <button class="small" title="Edit" aria-label=${`Edit ${pod.id}`} onClick=${async () => {
+      setActionError(null);
+      try {
+        const spec = await api(`/v2/pods${pod.id}`);
+        setDialog(html`<${AppEditor} app=${spec} pod onClose=${close} onSaved=${done} />`);
+      } catch (e) {
+        setActionError(e);
+      }
+    }}>Edit</button>
+    <button class="small" title="Scale" aria-label=${`Scale ${pod.id}`} onClick=${() => setDialog(html`<${ScaleDialog} app=${pod}
+      scale=${(n) => scalePod(pod.id, n)} onClose=${close} onDone=${done} />`)}>Scale</button>
+    <button class="small danger" title="Delete" aria-label=${`Delete ${pod.id}`} onClick=${() => setDialog(html`<${ConfirmDialog} title=${`Delete ${pod.id}`}
+      text="Stops every instance of the pod and removes it. This cannot be undone." verb="Delete"
+      action=${() => api(`/v2/pods${pod.id}`, { method: 'DELETE' })} onClose=${close} onDone=${done} />`)}>Delete</button>
+  </span>`;
+
+  const actions = (app) => app.pod ? podActions(app) : html`<span class="actions">
     <button class="small" title="Edit" onClick=${() => setDialog(html`<${AppEditor} app=${app} onClose=${close} onSaved=${done} />`)}>Edit</button>
     <button class="small" title="Scale" onClick=${() => setDialog(html`<${ScaleDialog} app=${app} onClose=${close} onDone=${done} />`)}>Scale</button>
     <button class="small" title="Restart" onClick=${() => setDialog(html`<${ConfirmDialog} title=${`Restart ${app.id}`}
@@ -106,10 +143,10 @@ export function Services({ group }) {
           <input type="search" name="filter" placeholder="Filter by name" value=${filter}
             onInput=${(e) => setFilter(e.target.value)} />
           <button class="primary" onClick=${() => setDialog(html`<${AppEditor} onClose=${close}
-            onSaved=${(id) => { setDialog(null); reload(); if (id) navigate(links.app(id)); }} />`)}>Create</button>
+            onSaved=${(id, pod) => { setDialog(null); reload(); if (id) navigate(pod ? links.pod(id) : links.app(id)); }} />`)}>Create</button>
         </div>
       </header>
-      <${ErrorBox} error=${error} />
+      <${ErrorBox} error=${error || actionError} />
       <table class="grid services">
         <thead><tr>
           <th>Name</th><th>Status</th><th>Health</th><th class="num">Instances</th>
@@ -129,8 +166,8 @@ export function Services({ group }) {
                   <td></td>`;
               })()}
             </tr>` : html`
-            <tr key=${r.app.id} data-app=${r.app.id}>
-              <td><a href=${links.app(r.app.id)}>${filter ? r.app.id : baseName(r.app.id)}</a></td>
+            <tr key=${r.app.id} data-app=${r.app.pod ? undefined : r.app.id} data-pod=${r.app.pod ? r.app.id : undefined}>
+              <td>${r.app.pod && html`<${PodIcon} />`}<a href=${r.app.pod ? links.pod(r.app.id) : links.app(r.app.id)}>${filter ? r.app.id : baseName(r.app.id)}</a></td>
               <td><${StatusBadge} status=${appStatus(r.app)} /></td>
               <td><${HealthBar} app=${r.app} /></td>
               <td class="num instances">${r.app.tasksRunning || 0}/${r.app.instances}</td>

@@ -1,17 +1,30 @@
-// Settings: the package repositories the Catalog reads (Cosmos /package/repository/*), and the user
-// accounts of the IAM API (/acs/api/v1/users) with each one's groups and permissions.
+// Settings: the package repositories the Catalog reads (Cosmos /package/repository/*), and access management
+// through the IAM API (/acs/api/v1): users, groups with their members, service accounts, and what each may do.
 import { useState } from 'preact/hooks';
 import { html } from './html.js';
 import { api, cosmos } from './api.js';
 import { useLive } from './hooks.js';
 import { ConfirmDialog, ErrorBox } from './dialogs.js';
+import { Groups, ServiceAccounts, Grants } from './iam.js';
 
-export function Settings({ auth }) {
+const TABS = [['repositories', 'Repositories'], ['users', 'Users'], ['groups', 'Groups'],
+  ['service-accounts', 'Service accounts']];
+
+export function Settings({ auth, tab = 'repositories' }) {
+  const known = TABS.some(([key]) => key === tab) ? tab : 'repositories';
   return html`
     <div class="page settings">
       <header class="page-head"><h1>Settings</h1></header>
-      <${Repositories} />
-      <${Users} auth=${auth} />
+      <nav class="tabs" aria-label="Settings">${TABS.map(([key, label]) => html`
+        <a href=${key === 'repositories' ? '/ui/settings' : `/ui/settings/${key}`} class=${key === known ? 'active' : ''}
+          aria-current=${key === known ? 'page' : undefined} data-tab=${key}>${label}</a>`)}</nav>
+      ${known === 'repositories' && html`<${Repositories} />`}
+      ${known !== 'repositories' && !auth.authentication && html`<section class=${known}>
+        <p class="notice" role="status">Authentication is off on this cluster (--no-auth): there are no accounts to manage.</p>
+      </section>`}
+      ${known === 'users' && auth.authentication && html`<${UserTable} auth=${auth} />`}
+      ${known === 'groups' && auth.authentication && html`<${Groups} />`}
+      ${known === 'service-accounts' && auth.authentication && html`<${ServiceAccounts} />`}
     </div>`;
 }
 
@@ -62,15 +75,6 @@ function Repositories() {
     </section>`;
 }
 
-function Users({ auth }) {
-  if (!auth.authentication) {
-    return html`<section class="users"><h2>Users</h2>
-      <p class="notice" role="status">Authentication is off on this cluster (--no-auth): there are no accounts to manage.</p>
-    </section>`;
-  }
-  return html`<${UserTable} auth=${auth} />`;
-}
-
 function UserTable({ auth }) {
   const { data, error, reload } = useLive(() => api('/acs/api/v1/users'), [], { live: false });
   const [uid, setUid] = useState('');
@@ -79,7 +83,7 @@ function UserTable({ auth }) {
   const [addError, setAddError] = useState(null);
   const [dialog, setDialog] = useState(null);
   const [open, setOpen] = useState(null);
-  const users = (data && (data.array || data)) || [];
+  const users = ((data && (data.array || data)) || []).filter((u) => !u.is_service);
   const add = async (e) => {
     e.preventDefault();
     setAddError(null);
@@ -98,11 +102,10 @@ function UserTable({ auth }) {
       <h2>Users</h2>
       <${ErrorBox} error=${error} />
       <table class="grid users">
-        <thead><tr><th>User</th><th>Description</th><th>Kind</th><th></th></tr></thead>
+        <thead><tr><th>User</th><th>Description</th><th></th></tr></thead>
         <tbody>
           ${users.map((u) => html`<tr key=${u.uid} data-user=${u.uid}>
             <td>${u.uid}${u.uid === auth.uid ? html` <span class="tag">you</span>` : ''}</td><td>${u.description}</td>
-            <td>${u.is_service ? 'service account' : 'user'}</td>
             <td><span class="actions">
               <button class="small" aria-label=${`Permissions of ${u.uid}`} onClick=${() => setOpen(open === u.uid ? null : u.uid)}>Permissions</button>
               <button class="small danger" aria-label=${`Delete user ${u.uid}`} disabled=${u.uid === auth.uid} onClick=${() => setDialog(html`<${ConfirmDialog}
@@ -113,7 +116,7 @@ function UserTable({ auth }) {
           </tr>`)}
         </tbody>
       </table>
-      ${open && html`<${Permissions} uid=${open} key=${open} />`}
+      ${open && html`<${UserPermissions} uid=${open} key=${open} />`}
       <form class="inline-form add-user" onSubmit=${add}>
         <label>Username <input name="uid" value=${uid} onInput=${(e) => setUid(e.target.value)} required /></label>
         <label>Password <input name="password" type="password" autocomplete="new-password" value=${password}
@@ -126,24 +129,14 @@ function UserTable({ auth }) {
     </section>`;
 }
 
-/** A user's groups and what it may do, directly and through its groups. */
-function Permissions({ uid }) {
-  const u = encodeURIComponent(uid);
-  const perms = useLive(() => api(`/acs/api/v1/users/${u}/permissions`), [uid], { live: false });
-  const groups = useLive(() => api(`/acs/api/v1/users/${u}/groups`), [uid], { live: false });
-  const p = perms.data || {};
-  const rows = [...(p.direct || []).map((g) => ({ ...g, via: 'direct' })), ...(p.groups || []).map((g) => ({ ...g, via: `group ${g.gid}` }))];
+/** A user's groups, and what it may do, directly (granted and revoked here) and through its groups. */
+function UserPermissions({ uid }) {
+  const groups = useLive(() => api(`/acs/api/v1/users/${encodeURIComponent(uid)}/groups`), [uid], { live: false });
   const groupList = (groups.data && (groups.data.array || groups.data)) || [];
   return html`<div class="permissions" data-permissions=${uid}>
     <h3>${uid}: groups and permissions</h3>
-    <${ErrorBox} error=${perms.error || groups.error} />
+    <${ErrorBox} error=${groups.error} />
     <p>Groups: ${groupList.length ? groupList.map((g) => (g.group || g).gid).join(', ') : html`<span class="muted">none</span>`}</p>
-    <table class="grid compact">
-      <thead><tr><th>Resource</th><th>Actions</th><th>Granted</th></tr></thead>
-      <tbody>
-        ${rows.map((r) => html`<tr><td class="mono small">${r.rid}</td><td>${(r.actions || []).map((a) => a.name).join(', ')}</td><td>${r.via}</td></tr>`)}
-        ${perms.data && rows.length === 0 && html`<tr><td colspan="3" class="empty">No permission.</td></tr>`}
-      </tbody>
-    </table>
+    <${Grants} kind="users" subject=${uid} />
   </div>`;
 }

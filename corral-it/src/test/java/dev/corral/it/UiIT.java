@@ -249,6 +249,7 @@ class UiIT {
       assertThat(other.getByRole(com.microsoft.playwright.options.AriaRole.ALERT)).containsText("--no-auth");
       // Settings has no accounts to manage then
       other.locator("[data-nav=settings]").click();
+      other.locator("[data-tab=users]").click();
       assertThat(other.locator("section.users [role=status]")).containsText("Authentication is off");
       other.close();
     }

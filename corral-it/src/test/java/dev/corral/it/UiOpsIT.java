@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The operator pages of the web UI in a real browser against `corral up`: a job created and run from the
  * Jobs page, its run seen in the history; package repositories and users managed in Settings; the node
- * drained and reactivated on the Nodes page. Shares one logged-in page, in order, as UiIT does.
+ * drained and reactivated on the Nodes page; access management in Settings (a group with a member and a grant,
+ * a service account); a maintenance window scheduled for the node on the Nodes page, its machine taken down
+ * and brought up, the window removed. Shares one logged-in page, in order, as UiIT does.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UiOpsIT {
@@ -188,6 +190,7 @@ class UiOpsIT {
   @Order(3)
   void aUserCreatedInSettingsIsListedAndCanLogIn() throws Exception {
     page.locator("[data-nav=settings]").click();
+    page.locator("[data-tab=users]").click();
     assertThat(page.locator("tr[data-user=admin]")).containsText("you");
     page.locator(".add-user input[name=uid]").fill("alice");
     page.locator(".add-user input[name=password]").fill("alice-secret-pw-1");
@@ -219,6 +222,178 @@ class UiOpsIT {
     assertThat(button("Drain 127.0.0.1")).hasCount(0);
     button("Reactivate 127.0.0.1").click();
     assertThat(agent.locator(".maint")).hasText("active");
+    assertThat(pageErrors).isEmpty();
+  }
+
+  @Test
+  @Order(5)
+  void aGroupGetsAMemberAndAGrantThatIsRevokedAndTheGroupDeleted() throws Exception {
+    String rid = "corral:service:marathon:/g/*";
+    page.locator("[data-nav=settings]").click();
+    // a user to add to the group
+    page.locator("[data-tab=users]").click();
+    page.locator(".add-user input[name=uid]").fill("bob");
+    page.locator(".add-user input[name=password]").fill("bob-secret-pw-1");
+    button("Create user").click();
+    assertThat(page.locator("tr[data-user=bob]")).hasCount(1);
+
+    page.locator("[data-tab=groups]").click();
+    assertThat(page.locator("table.groups")).containsText("No group yet.");
+    // the server's reason for a bad name is shown
+    page.getByLabel("Group ID").fill("Bad Name");
+    button("Create group").click();
+    assertThat(page.locator(".add-group + .error")).containsText("gid");
+    page.getByLabel("Group ID").fill("ops");
+    page.locator(".add-group input[name=group-description]").fill("Operators");
+    button("Create group").click();
+    Locator group = page.locator("tr[data-group=ops]");
+    assertThat(group).containsText("Operators");
+    assertThat(page.locator(".add-group + .error")).hasCount(0);
+
+    // a member, chosen from the accounts
+    Locator panel = page.locator("[data-group-panel=ops]");
+    assertThat(panel).isVisible();
+    panel.getByLabel("Account").selectOption("bob");
+    button("Add member").click();
+    assertThat(panel.locator("li[data-member=bob]")).hasCount(1);
+    assertThat(group.locator(".members")).hasText("1");
+
+    // a grant: refused without the corral: prefix, then read on the /g folder
+    panel.getByLabel("Resource").fill("marathon:/g/*");
+    button("Grant to ops").click();
+    assertThat(panel.locator(".grant-form + .error")).containsText("corral:");
+    panel.getByLabel("Resource").fill(rid);
+    assertThat(panel.getByLabel("read")).isChecked();
+    button("Grant to ops").click();
+    Locator grant = panel.locator("tr[data-rid='" + rid + "']");
+    assertThat(grant.locator(".grant-actions")).hasText("read");
+    assertThat(node.api.get("/acs/api/v1/users/bob/permissions").json().path("groups").get(0).path("rid").asText())
+        .isEqualTo(rid);
+    shoot("ui-groups.png");
+    // on a phone-sized screen the forms wrap and stay usable
+    page.setViewportSize(390, 844);
+    assertThat(button("Grant to ops")).isVisible();
+    assertThat(panel.getByLabel("Resource")).isVisible();
+    shoot("ui-groups-narrow.png");
+    page.setViewportSize(1280, 720);
+
+    // bob's permissions list it, through the group
+    page.locator("[data-tab=users]").click();
+    button("Permissions of bob").click();
+    Locator bobs = page.locator("[data-permissions=bob]");
+    assertThat(bobs).containsText("Groups: ops");
+    assertThat(bobs.locator("tr[data-rid='" + rid + "']")).containsText("group ops");
+    // a direct grant to bob, with two actions, revoked again
+    bobs.getByLabel("Resource").fill("corral:jobs");
+    bobs.getByLabel("update").check();
+    button("Grant to bob").click();
+    assertThat(bobs.locator("tr[data-rid='corral:jobs'] .grant-actions")).hasText("read, update");
+    button("Revoke corral:jobs from bob").click();
+    page.locator(".modal button.danger").click();
+    assertThat(bobs.locator("tr[data-rid='corral:jobs']")).hasCount(0);
+
+    // revoked, the member removed, the group deleted
+    page.locator("[data-tab=groups]").click();
+    button("Manage group ops").click();
+    button("Revoke " + rid + " from ops").click();
+    page.locator(".modal button.danger").click();
+    assertThat(grant).hasCount(0);
+    assertThat(node.api.get("/acs/api/v1/users/bob/permissions").json().path("groups")).isEmpty();
+    button("Remove bob from ops").click();
+    assertThat(panel.locator("li[data-member=bob]")).hasCount(0);
+    assertThat(group.locator(".members")).hasText("0");
+    button("Delete group ops").click();
+    page.locator(".modal button.danger").click();
+    assertThat(group).hasCount(0);
+    assertThat(node.api.get("/acs/api/v1/groups/ops").status()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(6)
+  void aServiceAccountIsCreatedWithItsPublicKeyAndDeleted() throws Exception {
+    page.locator("[data-nav=settings]").click();
+    page.locator("[data-tab=service-accounts]").click();
+    assertThat(page.locator("table.service-accounts")).containsText("No service account yet.");
+    page.getByLabel("Account ID").fill("ci-bot");
+    page.getByLabel("Public key (PEM)").fill("not a key");
+    button("Create service account").click();
+    assertThat(page.locator(".add-service-account + .error")).containsText("public_key");
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    String pem = "-----BEGIN PUBLIC KEY-----\n"
+        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+            .encodeToString(generator.generateKeyPair().getPublic().getEncoded())
+        + "\n-----END PUBLIC KEY-----\n";
+    page.getByLabel("Public key (PEM)").fill(pem);
+    page.locator("input[name=sa-description]").fill("Deploys from CI");
+    button("Create service account").click();
+    Locator account = page.locator("tr[data-service-account=ci-bot]");
+    assertThat(account).containsText("Deploys from CI");
+    assertThat(node.api.get("/acs/api/v1/users/ci-bot").json().path("is_service").asBoolean()).isTrue();
+    // not among the users
+    page.locator("[data-tab=users]").click();
+    assertThat(page.locator("tr[data-user=admin]")).hasCount(1);
+    assertThat(page.locator("tr[data-user=ci-bot]")).hasCount(0);
+    page.locator("[data-tab=service-accounts]").click();
+    button("Permissions of ci-bot").click();
+    assertThat(page.locator("[data-permissions=ci-bot]")).containsText("No permission.");
+    shoot("ui-service-accounts.png");
+    button("Delete service account ci-bot").click();
+    page.locator(".modal button.danger").click();
+    assertThat(account).hasCount(0);
+    assertThat(pageErrors).isEmpty();
+  }
+
+  @Test
+  @Order(7)
+  void aMaintenanceWindowIsScheduledForTheNodeTakenDownBroughtUpAndRemoved() throws Exception {
+    page.locator("[data-nav=nodes]").click();
+    Locator windows = page.locator("table.windows tbody tr[data-window]");
+    assertThat(page.locator("table.windows")).containsText("No maintenance is scheduled.");
+    // nothing selected: the form says what to do
+    button("Schedule maintenance").click();
+    assertThat(page.locator(".add-window + .error")).containsText("Select the nodes");
+    page.getByLabel("Select 127.0.0.1").check();
+    page.locator("input[name=window-start]").fill("2030-01-02T03:00");
+    page.locator("input[name=window-hours]").fill("2");
+    button("Schedule maintenance").click();
+    assertThat(windows).hasCount(1);
+    assertThat(windows.first().locator(".machines")).hasText("127.0.0.1");
+    assertThat(windows.first().locator(".duration")).hasText("2 h");
+    assertThat(windows.first()).containsText("upcoming");
+    JsonNode window = node.api.get("/master/maintenance/schedule").json().path("windows").get(0);
+    assertThat(window.path("machine_ids").get(0).path("hostname").asText()).isEqualTo("127.0.0.1");
+    assertThat(window.path("unavailability").path("duration").path("nanoseconds").asLong()).isEqualTo(7_200_000_000_000L);
+    // the browser's local time, to the nanosecond
+    long start = java.time.LocalDateTime.parse("2030-01-02T03:00").atZone(java.time.ZoneId.systemDefault())
+        .toInstant().toEpochMilli();
+    assertThat(window.path("unavailability").path("start").path("nanoseconds").asLong()).isEqualTo(start * 1_000_000L);
+    shoot("ui-maintenance.png");
+    // the window's machines taken down (the agent drains) and brought up again
+    Locator agent = page.locator("table.nodes tbody tr", new Page.LocatorOptions().setHasText("127.0.0.1"));
+    button("Take down 127.0.0.1").click();
+    page.locator(".modal button.danger").click();
+    assertThat(agent.locator(".maint")).hasText(java.util.regex.Pattern.compile("draining|drained"));
+    button("Bring up 127.0.0.1").click();
+    assertThat(agent.locator(".maint")).hasText("active");
+    // a second window is kept when the first is removed
+    page.getByLabel("Select 127.0.0.1").check();
+    page.locator("input[name=window-start]").fill("2031-05-06T07:30");
+    page.locator("input[name=window-hours]").fill("0.5");
+    button("Schedule maintenance").click();
+    assertThat(windows).hasCount(2);
+    assertThat(windows.nth(1).locator(".duration")).hasText("30 min");
+    button("Remove window 1").click();
+    assertThat(windows).hasCount(1);
+    assertThat(windows.first().locator(".duration")).hasText("30 min");
+    JsonNode left = node.api.get("/master/maintenance/schedule").json().path("windows");
+    assertThat(left).hasSize(1);
+    assertThat(left.get(0).path("unavailability").path("start").path("nanoseconds").asLong()).isEqualTo(
+        java.time.LocalDateTime.parse("2031-05-06T07:30").atZone(java.time.ZoneId.systemDefault()).toInstant()
+            .toEpochMilli() * 1_000_000L);
+    button("Remove window 1").click();
+    assertThat(page.locator("table.windows")).containsText("No maintenance is scheduled.");
+    assertThat(node.api.get("/master/maintenance/schedule").json().path("windows")).isEmpty();
     assertThat(pageErrors).isEmpty();
   }
 
