@@ -9,7 +9,19 @@ public final class StorePaths {
   private StorePaths() {}
 
   public static String segment(String id) {
-    return URLEncoder.encode(id, StandardCharsets.UTF_8);
+    // Most ids (instance and task ids) need no escaping: skip the encoder's copy on every store write.
+    for (int i = 0; i < id.length(); i++) {
+      if (!unreserved(id.charAt(i))) {
+        return URLEncoder.encode(id, StandardCharsets.UTF_8);
+      }
+    }
+    return id;
+  }
+
+  /** The characters {@link URLEncoder} leaves as they are. */
+  private static boolean unreserved(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
+        || c == '_' || c == '*';
   }
 
   public static String unsegment(String segment) {
