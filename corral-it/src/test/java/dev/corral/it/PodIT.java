@@ -64,7 +64,7 @@ class PodIT {
     assertThat(added.exitCode()).as(added.output()).isZero();
     assertThat(added.output()).contains("Created pod /it/duo");
 
-    JsonNode status = awaitStatus(s -> stableInstances(s) == 1);
+    JsonNode status = awaitStatus(s -> stableInstances(s) == 1 && s.path("status").asText().equals("STABLE"));
     JsonNode instance = status.path("instances").get(0);
     assertThat(instance.path("agentHostname").asText()).isEqualTo("127.0.0.1");
     List<String> names = new ArrayList<>();
@@ -100,12 +100,14 @@ class PodIT {
     ObjectNode two = (ObjectNode) Marathon.JSON.readTree(POD);
     ((ObjectNode) two.get("scaling")).put("instances", 2);
     assertThat(node.api.put("/v2/pods/it/duo", two.toString()).status()).isEqualTo(200);
-    JsonNode scaled = awaitStatus(s -> stableInstances(s) == 2);
+    // (the pod reads STABLE once its scale deployment is over too: the next change would meet a 409 before)
+    JsonNode scaled = awaitStatus(s -> stableInstances(s) == 2 && s.path("status").asText().equals("STABLE"));
     assertThat(scaled.path("instances")).hasSize(2);
     assertThat(scaled.path("instances").get(0).path("containers")).hasSize(2);
     assertThat(scaled.path("instances").get(1).path("containers")).hasSize(2);
     assertThat(node.api.put("/v2/pods/it/duo", POD).status()).isEqualTo(200);
-    awaitStatus(s -> s.path("instances").size() == 1 && stableInstances(s) == 1);
+    awaitStatus(s -> s.path("instances").size() == 1 && stableInstances(s) == 1
+        && s.path("status").asText().equals("STABLE"));
 
     // deleted: the pod is gone and so is every process it ran
     CorralProcess.Result removed = node.cli(WAIT, "pod", "remove", "/it/duo");
