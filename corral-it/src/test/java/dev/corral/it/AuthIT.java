@@ -21,9 +21,14 @@ import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -174,7 +179,74 @@ class AuthIT {
   }
 
   @Test
-  @Order(6)
+  @Order(10)
+  void theEventStreamCarriesOnlyTheAppsTheCallerMayRead() throws Exception {
+    Path password = Files.writeString(dir.resolve("eve.pw"), "eve-secret-12\n");
+    assertThat(node.cli(WAIT, "user", "add", "eve", "--password-file", password.toString()).exitCode()).isZero();
+    assertThat(node.cli(WAIT, "permission", "grant", "corral:service:marathon:/a/*", "read", "--user", "eve")
+        .exitCode()).isZero();
+    Marathon eve = node.api.as(login("eve", "eve-secret-12").path("token").asText());
+    BlockingQueue<EventStreamIT.Frame> eveStream = EventStreamIT.open(eve, node.httpPort, null);
+    BlockingQueue<EventStreamIT.Frame> adminStream = EventStreamIT.open(node.api, node.httpPort, null);
+    List<EventStreamIT.Frame> eveSaw = new ArrayList<>();
+    List<EventStreamIT.Frame> adminSaw = new ArrayList<>();
+    assertThat(await(eveStream, eveSaw, f -> f.event().equals("event_stream_attached"))).isNotNull();
+
+    // one deployment for both apps, each with a running task
+    Marathon.Response put = node.api.put("/v2/apps", "[" + sleeper("/a/web") + ", " + sleeper("/b/web") + "]");
+    assertThat(put.status()).as(put.body()).isEqualTo(200);
+    await(adminStream, adminSaw, f -> running(f, "/b/web"));
+    await(adminStream, adminSaw, f -> f.event().equals("deployment_success"));
+    await(eveStream, eveSaw, f -> running(f, "/a/web"));
+    EventStreamIT.Frame done = await(eveStream, eveSaw, f -> f.event().equals("deployment_success"));
+
+    // the deployment is shown trimmed to what eve may read
+    assertThat(texts(done.data().path("plan").path("affectedApps"))).containsExactly("/a/web");
+    EventStreamIT.Frame adminDone = adminSaw.stream().filter(f -> f.event().equals("deployment_success"))
+        .reduce((x, y) -> y).orElseThrow();
+    assertThat(texts(adminDone.data().path("plan").path("affectedApps"))).containsExactlyInAnyOrder("/a/web", "/b/web");
+    assertThat(adminDone.id()).isEqualTo(done.id());
+    // eve's stream carried nothing about /b, the admin's did
+    assertThat(eveSaw).noneMatch(f -> f.data().toString().contains("/b/web"));
+    assertThat(eveSaw).anyMatch(f -> f.event().equals("api_post_event")
+        && f.data().path("appDefinition").path("id").asText().equals("/a/web"));
+    assertThat(adminSaw).anyMatch(f -> f.data().toString().contains("/b/web"));
+  }
+
+  private static String sleeper(String id) {
+    return "{\"id\": \"" + id + "\", \"instances\": 1, \"cmd\": \"sleep 1000\", \"cpus\": 0.1, \"mem\": 16}";
+  }
+
+  private static boolean running(EventStreamIT.Frame f, String appId) {
+    return f.event().equals("status_update_event") && f.data().path("appId").asText().equals(appId)
+        && f.data().path("taskStatus").asText().equals("TASK_RUNNING");
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  /** The first frame {@code wanted} accepts; every frame read on the way is added to {@code seen}. */
+  private static EventStreamIT.Frame await(BlockingQueue<EventStreamIT.Frame> stream, List<EventStreamIT.Frame> seen,
+      Predicate<EventStreamIT.Frame> wanted) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      EventStreamIT.Frame f = stream.poll(1, TimeUnit.SECONDS);
+      if (f != null) {
+        seen.add(f);
+        if (wanted.test(f)) {
+          return f;
+        }
+      }
+    }
+    throw new AssertionError("not on the stream within " + WAIT + "; saw " + seen.stream().map(f -> f.event() + " "
+        + f.data()).toList());
+  }
+
+  @Test
+  @Order(20)
   void repeatedWrongPasswordsAreSlowedWith429() throws Exception {
     int last = 0;
     for (int i = 0; i < 8 && last != 429; i++) {
@@ -187,7 +259,7 @@ class AuthIT {
   }
 
   @Test
-  @Order(7)
+  @Order(21)
   void internalTrafficNeedsTheClusterSecret() throws Exception {
     // the agent's own HTTP API answers the gateway only
     JsonNode agents = node.api.get("/master/slaves").json().path("slaves");
@@ -213,7 +285,7 @@ class AuthIT {
   }
 
   @Test
-  @Order(8)
+  @Order(22)
   void withNoAuthEverythingWorksWithoutTokensAndTheApiSaysSo() throws Exception {
     try (SingleNode open = SingleNode.start(dir.resolve("open"), "cpus:1;mem:256;disk:50", 2, "--no-auth")) {
       Marathon anonymous = open.api.as(null);

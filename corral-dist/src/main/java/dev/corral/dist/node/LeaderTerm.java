@@ -174,7 +174,7 @@ final class LeaderTerm implements AutoCloseable {
     security = options.authentication() ? Security.enabled(store, Clock.systemUTC()) : Security.disabled();
     started.add(security);
     adminPassword = security.bootstrapAdmin(MasterNode.ADMIN).orElse(null);
-    MarathonApi api = new MarathonApi(services);
+    MarathonApi api = new MarathonApi(services, security.eventAccess());
     PackageManager packages = PackageManager.overHttp(store, this::selfUri,
         security.internalAuthorization().orElse(null), PackageManager.bundledCatalog(System.getProperty("corral.home")));
     Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets, AgentDirectory.of(master),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.common.Json;
 import dev.corral.gateway.AccessCheck;
+import dev.corral.services.events.StreamAccess;
 import dev.corral.state.Store;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Authentication and authorisation of everything that comes through the gateway: a check before every
@@ -140,6 +142,24 @@ public final class Security implements AutoCloseable {
         return e.getMessage();
       }
     };
+  }
+
+  /**
+   * The event stream's narrowing ({@code GET /v2/events}): a caller sees the events of the apps and pods it
+   * may read ({@code corral:service:marathon:<id>}, read); a superuser, a reader of the whole tree and every
+   * caller of a cluster without authentication see all. Decided with the caller's grants as they are when
+   * the stream opens.
+   */
+  public StreamAccess eventAccess() {
+    return ctx -> enabled ? readableRunSpecs(authenticate(ctx)) : null;
+  }
+
+  /** The app and pod ids {@code p} may read; null when all. */
+  static Predicate<String> readableRunSpecs(Principal p) {
+    if (p.superuser() || p.allows(Permissions.marathon("/"), Permissions.READ)) {
+      return null;
+    }
+    return id -> p.allows(Permissions.marathon(id), Permissions.READ);
   }
 
   private void check(Context ctx) {

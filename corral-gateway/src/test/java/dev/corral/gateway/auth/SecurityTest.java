@@ -7,6 +7,7 @@ import dev.corral.common.FakeClock;
 import dev.corral.state.MemoryStore;
 import java.time.Duration;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +75,28 @@ class SecurityTest {
     directory.removeAccount("carol");
     assertThatThrownBy(() -> security.principal(token)).hasFieldOrPropertyWithValue("code", "ERR_UNKNOWN_ACCOUNT");
     assertThat(directory.snapshot().acls()).doesNotContainKey("corral:logs");
+  }
+
+  @Test
+  void theEventStreamShowsAReaderOfSomeAppsOnlyThoseAndEveryoneElseAll() {
+    directory.putAccount(new Account("dana", "", Passwords.hash("password1"), null));
+    directory.setPermission("corral:service:marathon:/a/*", false, "dana", "read", true);
+    directory.setPermission("corral:service:marathon:/c/web", false, "dana", "update", true);
+    Predicate<String> dana = Security.readableRunSpecs(
+        security.principal(security.issueToken("dana", Duration.ofHours(1)).orElseThrow()));
+    assertThat(dana.test("/a/web")).isTrue();
+    assertThat(dana.test("/a")).isTrue();
+    assertThat(dana.test("/a/deep/er")).isTrue();
+    assertThat(dana.test("/ab")).isFalse();
+    assertThat(dana.test("/b/web")).isFalse();
+    assertThat(dana.test("/c/web")).as("update is not read").isFalse();
+
+    directory.putAccount(new Account("root-reader", "", Passwords.hash("password1"), null));
+    directory.setPermission("corral:service:marathon:/", false, "root-reader", "read", true);
+    assertThat(Security.readableRunSpecs(security.principal(
+        security.issueToken("root-reader", Duration.ofHours(1)).orElseThrow()))).isNull();
+    assertThat(Security.readableRunSpecs(Principal.ANONYMOUS_SUPERUSER)).isNull();
+    assertThat(Security.disabled().eventAccess().readable(null)).isNull();
   }
 
   @Test

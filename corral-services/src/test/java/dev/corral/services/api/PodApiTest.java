@@ -74,7 +74,9 @@ class PodApiTest {
         api.server.uri("/v2/events"), java.util.Map.of("Accept", "text/event-stream"))) {
       events.next("event_stream_attached");
       assertThat(api.post("/v2/pods", POD).status()).isEqualTo(201);
-      assertThat(events.next("pod_created_event").json().get("uri").asText()).isEqualTo("/v2/pods");
+      JsonNode created = events.next("pod_created_event").json();
+      assertThat(created.get("uri").asText()).isEqualTo("/v2/pods");
+      assertThat(created.get("podId").asText()).isEqualTo("/web");
       assertThat(events.next("instance_changed_event").json().get("condition").asText()).isEqualTo("Scheduled");
       await().atMost(Duration.ofSeconds(5)).until(() -> api.get("/v2/info").json().path("frameworkId").asText().equals("fw-1"));
       api.driver.scheduler().offers(List.of(Offers.big("o1", "host-a")));
