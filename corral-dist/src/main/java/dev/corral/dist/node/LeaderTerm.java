@@ -178,7 +178,8 @@ final class LeaderTerm implements AutoCloseable {
     PackageManager packages = PackageManager.overHttp(store, this::selfUri,
         security.internalAuthorization().orElse(null), PackageManager.bundledCatalog(System.getProperty("corral.home")));
     Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets, AgentDirectory.of(master),
-        security.accessCheck()).withNodeOperations(NodeOperations.of(master));
+        security.accessCheck()).withNodeOperations(NodeOperations.of(master))
+        .withTaskOwner(task -> services.runSpecOfTask(task.frameworkId(), task.taskId()));
     if (clusterSecret != null) {
       gateway.withAgentSecret(ClusterSecret.HTTP_HEADER, clusterSecret.value());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.common.FakeClock;
+import dev.corral.gateway.AccessCheck;
 import dev.corral.state.MemoryStore;
 import java.time.Duration;
 import java.util.Set;
@@ -97,6 +98,41 @@ class SecurityTest {
         security.issueToken("root-reader", Duration.ofHours(1)).orElseThrow()))).isNull();
     assertThat(Security.readableRunSpecs(Principal.ANONYMOUS_SUPERUSER)).isNull();
     assertThat(Security.disabled().eventAccess().readable(null)).isNull();
+  }
+
+  @Test
+  void aTasksExecAndLogsNeedTheClusterWidePermissionOrTheOneOfItsApp() {
+    directory.putAccount(new Account("tom", "", Passwords.hash("password1"), null));
+    directory.setPermission("corral:task:exec:/a/*", false, "tom", "create", true);
+    directory.setPermission("corral:task:logs:/a/*", false, "tom", "read", true);
+    directory.setPermission("corral:task:logs:/c/web", false, "tom", "update", true);
+    Principal tom = security.principal(security.issueToken("tom", Duration.ofHours(1)).orElseThrow());
+    assertThat(Security.taskRefusal(tom, AccessCheck.TaskUse.EXEC, "a_web.1", "/a/web")).isNull();
+    assertThat(Security.taskRefusal(tom, AccessCheck.TaskUse.LOGS, "a_x_y.1", "/a/x/y")).isNull();
+
+    AuthRefused other = Security.taskRefusal(tom, AccessCheck.TaskUse.LOGS, "b_web.1", "/b/web");
+    assertThat(other.status).isEqualTo(403);
+    assertThat(other.permission).isEqualTo("corral:task:logs:/b/web");
+    assertThat(other.action).isEqualTo("read");
+    assertThat(other.getMessage()).isEqualTo("'tom' may not read the logs and files of task b_web.1: that needs "
+        + "the permission corral:logs (read) or corral:task:logs:/b/web (read)");
+    assertThat(Security.taskRefusal(tom, AccessCheck.TaskUse.LOGS, "c_web.1", "/c/web")).as("update is not read")
+        .isNotNull();
+    AuthRefused exec = Security.taskRefusal(tom, AccessCheck.TaskUse.EXEC, "b_web.1", "/b/web");
+    assertThat(exec.permission).isEqualTo("corral:task:exec:/b/web");
+    assertThat(exec.action).isEqualTo("create");
+    AuthRefused noApp = Security.taskRefusal(tom, AccessCheck.TaskUse.EXEC, "broker-0", null);
+    assertThat(noApp.permission).isEqualTo("corral:task:exec");
+    assertThat(noApp.getMessage()).endsWith("needs the permission corral:task:exec (create), as the task belongs "
+        + "to no app or pod");
+
+    directory.setPermission("corral:task:exec", false, "tom", "create", true);
+    directory.setPermission("corral:logs", false, "tom", "read", true);
+    Principal wide = security.principal(security.issueToken("tom", Duration.ofHours(1)).orElseThrow());
+    assertThat(Security.taskRefusal(wide, AccessCheck.TaskUse.EXEC, "b_web.1", "/b/web")).isNull();
+    assertThat(Security.taskRefusal(wide, AccessCheck.TaskUse.EXEC, "broker-0", null)).isNull();
+    assertThat(Security.taskRefusal(wide, AccessCheck.TaskUse.LOGS, "broker-0", null)).isNull();
+    assertThat(Security.disabled().accessCheck().denyTask(null, AccessCheck.TaskUse.EXEC, "x", null)).isNull();
   }
 
   @Test

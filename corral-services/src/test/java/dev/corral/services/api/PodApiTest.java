@@ -101,6 +101,10 @@ class PodApiTest {
     assertThat(instance.get("status").asText()).isEqualTo("STAGING");
     assertThat(api.get("/v2/tasks").json().get("tasks").get(0).get("id").asText())
         .isEqualTo(api.driver.launchedGroups().get(0).getTasks(0).getTaskId());
+    // a container task belongs to its pod (what per-app permissions on logs and exec are checked against)
+    String containerTask = api.driver.launchedGroups().get(0).getTasks(0).getTaskId();
+    assertThat(api.scheduler.runSpecOfTask("fw-1", containerTask).join()).contains("/web");
+    assertThat(api.scheduler.runSpecOfTask("another-framework", containerTask).join()).isEmpty();
 
     ApiFixture.Response killed = api.delete("/v2/pods/web::instances/" + instanceId);
     assertThat(killed.status()).as(killed.raw()).isEqualTo(200);
