@@ -10,10 +10,15 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.corral.cli.auth.ServiceLoginToken;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -24,7 +29,9 @@ import java.util.Base64;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -213,8 +220,70 @@ class AuthIT {
     assertThat(adminSaw).anyMatch(f -> f.data().toString().contains("/b/web"));
   }
 
+  @Test
+  @Order(11)
+  void aUserWithExecAndLogsOnAFollowsAndExecsIntoItsTasksButGets403ForB() throws Exception {
+    Path password = Files.writeString(dir.resolve("frank.pw"), "frank-secret-1\n");
+    assertThat(node.cli(WAIT, "user", "add", "frank", "--password-file", password.toString()).exitCode()).isZero();
+    for (String[] grant : new String[][] {{"corral:service:marathon:/a/*", "read"},
+        {"corral:task:logs:/a/*", "read"}, {"corral:task:exec:/a/*", "create"}}) {
+      CorralProcess.Result r = node.cli(WAIT, "permission", "grant", grant[0], grant[1], "--user", "frank");
+      assertThat(r.exitCode()).as(r.output()).isZero();
+    }
+    String aTask = node.api.awaitTasks("/a/web", Marathon.running(1), WAIT).get(0).path("id").asText();
+    String bTask = node.api.awaitTasks("/b/web", Marathon.running(1), WAIT).get(0).path("id").asText();
+    String token = login("frank", "frank-secret-1").path("token").asText();
+    Marathon frank = node.api.as(token);
+
+    // follows /a's task log: the stream carries what the task printed
+    HttpResponse<InputStream> follow = frank.stream("/system/v1/logs/tasks/" + aTask + "/stdout?lines=10&follow=true",
+        "text/event-stream");
+    try (InputStream body = follow.body()) {
+      assertThat(follow.statusCode()).isEqualTo(200);
+      BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+      String line = CompletableFuture.supplyAsync(() -> {
+        try {
+          for (String l = lines.readLine(); l != null; l = lines.readLine()) {
+            if (l.contains("started /a/web")) {
+              return l;
+            }
+          }
+          return null;
+        } catch (java.io.IOException e) {
+          return null;
+        }
+      }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(line).isNotNull();
+    }
+    assertThat(frank.get("/system/v1/files/tasks/" + aTask + "/browse?path=").status()).isEqualTo(200);
+
+    // /b's task: 403 naming both permissions that would allow it
+    Marathon.Response log = frank.get("/system/v1/logs/tasks/" + bTask + "/stdout?lines=10");
+    assertThat(log.status()).as(log.body()).isEqualTo(403);
+    assertThat(log.json().path("permission").asText()).isEqualTo("corral:task:logs:/b/web");
+    assertThat(log.json().path("action").asText()).isEqualTo("read");
+    assertThat(log.json().path("message").asText()).contains("'frank'").contains(bTask)
+        .contains("corral:logs (read) or corral:task:logs:/b/web (read)");
+    assertThat(frank.get("/system/v1/files/tasks/" + bTask + "/download?path=stdout").status()).isEqualTo(403);
+
+    // exec with the CLI as frank: into /a's task, not into /b's
+    Map<String, String> asFrank = Map.of("CORRAL_TOKEN", token);
+    CorralProcess.Result inA = CorralProcess.run(dir, WAIT, asFrank, "task", "exec", "--url", node.url, aTask, "--",
+        "sh", "-c", "echo inside-$MESOS_TASK_ID");
+    assertThat(inA.exitCode()).as(inA.output()).isZero();
+    assertThat(inA.output()).contains("inside-" + aTask);
+    CorralProcess.Result inB = CorralProcess.run(dir, WAIT, asFrank, "task", "exec", "--url", node.url, bTask, "--",
+        "true");
+    assertThat(inB.exitCode()).as(inB.output()).isNotZero();
+    assertThat(inB.output()).contains("corral:task:exec:/b/web");
+    assertThat(execStatus(token, bTask)).isEqualTo(403);
+    // the admin (cluster-wide) still may
+    assertThat(node.api.get("/system/v1/logs/tasks/" + bTask + "/stdout?lines=10").status()).isEqualTo(200);
+  }
+
   private static String sleeper(String id) {
-    return "{\"id\": \"" + id + "\", \"instances\": 1, \"cmd\": \"sleep 1000\", \"cpus\": 0.1, \"mem\": 16}";
+    return "{\"id\": \"" + id + "\", \"instances\": 1, \"cmd\": \"echo started " + id
+        + "; exec sleep 1000\", \"cpus\": 0.1, \"mem\": 16}";
   }
 
   private static boolean running(EventStreamIT.Frame f, String appId) {
@@ -319,12 +388,16 @@ class AuthIT {
 
   /** The status of an exec upgrade into a task (the check comes before the task is even looked up). */
   private static int execStatus(String token) throws Exception {
+    return execStatus(token, "some-task");
+  }
+
+  private static int execStatus(String token, String taskId) throws Exception {
     WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder();
     if (token != null) {
       b.header("Authorization", "token=" + token);
     }
     try {
-      b.buildAsync(URI.create("ws://127.0.0.1:" + node.httpPort + "/system/v1/exec/tasks/some-task"),
+      b.buildAsync(URI.create("ws://127.0.0.1:" + node.httpPort + "/system/v1/exec/tasks/" + taskId),
           new WebSocket.Listener() {}).get();
       return 101;
     } catch (ExecutionException | CompletionException e) {
