@@ -1,7 +1,5 @@
 package dev.corral.gateway.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.common.Json;
 import dev.corral.gateway.AccessCheck;
@@ -282,42 +280,24 @@ public final class Security implements AutoCloseable {
     return null;
   }
 
-  // Listings of Marathon apps and tasks show only what the caller may read.
+  // Listings of Marathon apps, pods, tasks, queue and deployments show only what the caller may read.
   private void filterListing(Context ctx) {
     Principal p = ctx.attribute(PRINCIPAL);
-    if (p == null || p.superuser() || ctx.statusCode() != 200 || !ctx.method().name().equals("GET")) {
+    if (p == null || p.superuser() || ctx.statusCode() != 200 || !ctx.method().name().equals("GET")
+        || !ctx.path().startsWith("/v2/")) {
       return;
     }
-    String path = ctx.path();
-    String field;
-    String idField;
-    if (path.equals("/v2/apps") || path.equals("/v2/apps/")) {
-      field = "apps";
-      idField = "id";
-    } else if (path.equals("/v2/tasks") || path.equals("/v2/tasks/")) {
-      field = "tasks";
-      idField = "appId";
-    } else {
+    Predicate<String> readable = readableRunSpecs(p);
+    if (readable == null) {
       return;
     }
     String body = ctx.result();
-    if (body == null || body.isEmpty() || !body.startsWith("{")) {
+    if (body == null || body.isEmpty()) {
       return;
     }
     try {
-      JsonNode root = Json.mapper().readTree(body);
-      if (!(root instanceof ObjectNode obj) || !(obj.get(field) instanceof ArrayNode items)) {
-        ctx.result(body);
-        return;
-      }
-      ArrayNode kept = Json.mapper().createArrayNode();
-      for (JsonNode item : items) {
-        if (p.allows(Permissions.marathon(item.path(idField).asText("/")), Permissions.READ)) {
-          kept.add(item);
-        }
-      }
-      obj.set(field, kept);
-      ctx.result(Json.mapper().writeValueAsBytes(obj));
+      String narrowed = ListingFilter.filter(ctx.path(), body, readable);
+      ctx.result(narrowed != null ? narrowed : body);
     } catch (Exception e) {
       ctx.status(500).result("{\"message\":\"could not filter the listing\"}");
     }

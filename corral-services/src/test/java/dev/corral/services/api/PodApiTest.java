@@ -74,10 +74,17 @@ class PodApiTest {
         api.server.uri("/v2/events"), java.util.Map.of("Accept", "text/event-stream"))) {
       events.next("event_stream_attached");
       assertThat(api.post("/v2/pods", POD).status()).isEqualTo(201);
-      JsonNode created = events.next("pod_created_event").json();
+      // the API publishes pod_created_event once the write is stored, the scheduler's loop the new instance:
+      // either may come first
+      java.util.Map<String, JsonNode> first = new java.util.HashMap<>();
+      while (!first.containsKey("pod_created_event") || !first.containsKey("instance_changed_event")) {
+        dev.corral.services.SseTestClient.Frame f = events.next();
+        first.putIfAbsent(f.event(), f.json());
+      }
+      JsonNode created = first.get("pod_created_event");
       assertThat(created.get("uri").asText()).isEqualTo("/v2/pods");
       assertThat(created.get("podId").asText()).isEqualTo("/web");
-      assertThat(events.next("instance_changed_event").json().get("condition").asText()).isEqualTo("Scheduled");
+      assertThat(first.get("instance_changed_event").get("condition").asText()).isEqualTo("Scheduled");
       await().atMost(Duration.ofSeconds(5)).until(() -> api.get("/v2/info").json().path("frameworkId").asText().equals("fw-1"));
       api.driver.scheduler().offers(List.of(Offers.big("o1", "host-a")));
       JsonNode changed = events.next("instance_changed_event").json();
