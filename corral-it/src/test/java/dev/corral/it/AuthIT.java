@@ -218,6 +218,13 @@ class AuthIT {
     assertThat(eveSaw).anyMatch(f -> f.event().equals("api_post_event")
         && f.data().path("appDefinition").path("id").asText().equals("/a/web"));
     assertThat(adminSaw).anyMatch(f -> f.data().toString().contains("/b/web"));
+
+    // so do the listings: tasks (JSON and the text discovery format) and deployments
+    assertThat(eve.get("/v2/tasks").json().path("tasks").findValuesAsText("appId")).containsOnly("/a/web");
+    String text = eve.get("/v2/tasks", "text/plain").body();
+    assertThat(text).contains("a_web_").doesNotContain("b_web_");
+    assertThat(node.api.get("/v2/tasks", "text/plain").body()).contains("a_web_").contains("b_web_");
+    assertThat(eve.get("/v2/deployments").status()).isEqualTo(200);
   }
 
   @Test
