@@ -16,14 +16,26 @@ import java.util.function.Predicate;
  * as on the event stream). Stateless.
  */
 final class ListingFilter {
+  private static final java.util.Set<String> LISTINGS = java.util.Set.of("/v2/apps", "/v2/tasks", "/v2/queue",
+      "/v2/pods", "/v2/pods/::status", "/v2/deployments");
+
   private ListingFilter() {}
+
+  /** Whether {@code path} is one of the listings narrowed here (only those answers are read). */
+  static boolean narrows(String path) {
+    return LISTINGS.contains(normal(path));
+  }
+
+  private static String normal(String path) {
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
 
   /**
    * The answer to {@code GET path} as {@code readable} may see it; null when the path is no listing (or the
    * body not one of its shapes), which leaves the answer as it is.
    */
   static String filter(String path, String body, Predicate<String> readable) throws IOException {
-    String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    String p = normal(path);
     if (p.equals("/v2/tasks") && !body.startsWith("{")) {
       return text(body, readable);
     }

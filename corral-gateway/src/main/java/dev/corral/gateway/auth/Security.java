@@ -284,7 +284,7 @@ public final class Security implements AutoCloseable {
   private void filterListing(Context ctx) {
     Principal p = ctx.attribute(PRINCIPAL);
     if (p == null || p.superuser() || ctx.statusCode() != 200 || !ctx.method().name().equals("GET")
-        || !ctx.path().startsWith("/v2/")) {
+        || !ListingFilter.narrows(ctx.path())) {
       return;
     }
     Predicate<String> readable = readableRunSpecs(p);

@@ -59,5 +59,7 @@ class ListingFilterTest {
   void otherPathsAreLeftAlone() throws Exception {
     assertThat(ListingFilter.filter("/v2/apps/a/web", "{\"app\": {}}", UNDER_A)).isNull();
     assertThat(ListingFilter.filter("/v2/info", "{}", UNDER_A)).isNull();
+    assertThat(ListingFilter.narrows("/v2/apps/")).isTrue();
+    assertThat(ListingFilter.narrows("/v2/events")).as("a stream: narrowed as it goes").isFalse();
   }
 }
