@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * agent's, see {@code dev.corral.common.ExecFrames}); a close on either side closes the other.
  *
  * <p>The agent's connection is opened before the client's upgrade is accepted, so every refusal reaches the
- * client as plain HTTP: 403 from the {@link AccessCheck} ({@value AccessCheck#TASK_EXEC}), 404 a task the
- * master does not know, 502 an agent without HTTP or out of reach, and the agent's own refusals (404, 409,
+ * client as plain HTTP: 404 a task the master does not know, 401 or 403 from the {@link AccessCheck}
+ * ({@link AccessCheck.TaskUse#EXEC}, asked with the app or pod the task belongs to, {@link TaskOwner}), 502 an agent without HTTP or out of reach, and the agent's own refusals (404, 409,
  * 503) with their status.
  *
  * <p>Why the JDK's {@link WebSocket} towards the agent rather than Jetty's client: as for {@link Forwarder},
@@ -52,15 +52,17 @@ final class ExecProxy {
   private static final long PING_SECONDS = 15;
 
   private final TaskLocator locator;
+  private final TaskOwner owner;
   private final AccessCheck access;
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Map<String, Upstream> open = new ConcurrentHashMap<>();
 
   private final Map<String, String> agentHeaders;
 
-  ExecProxy(TaskLocator locator, AccessCheck access, Map<String, String> agentHeaders) {
+  ExecProxy(TaskLocator locator, TaskOwner owner, AccessCheck access, Map<String, String> agentHeaders) {
     this.agentHeaders = agentHeaders;
     this.locator = locator;
+    this.owner = owner;
     this.access = access;
   }
 
@@ -81,17 +83,16 @@ final class ExecProxy {
 
   private void beforeUpgrade(Context ctx) throws Exception {
     String taskId = ctx.pathParam("taskId");
-    String denied = access.deny(ctx, AccessCheck.TASK_EXEC, taskId);
-    if (denied != null) {
-      Object status = ctx.attribute(AccessCheck.DENIAL_STATUS);
-      throw new Refused(status instanceof Integer code ? code : 403, denied);
-    }
     Optional<TaskEndpoint> found = locator.locate(taskId).get(LOOKUP_SECONDS, TimeUnit.SECONDS);
     if (found.isEmpty()) {
       throw new Refused(404, "task '" + taskId + "' is unknown to the master: it never ran, or it ended long ago "
           + "(see corral task list)");
     }
     TaskEndpoint at = found.get();
+    AccessCheck.Denial denied = access.denyTask(ctx, AccessCheck.TaskUse.EXEC, taskId, owner.await(at));
+    if (denied != null) {
+      throw new Refused(denied.status(), denied.message(), denied.json());
+    }
     if (at.httpPort() <= 0) {
       throw new Refused(502, "agent " + at.agentId() + " (" + at.host() + ") serves no HTTP API; start it with "
           + "--http-port");
@@ -141,17 +142,21 @@ final class ExecProxy {
    * Answers a refused upgrade as {@code {"message": …}}. Written straight to the response: Javalin drops the
    * result of an exception handler that runs before an upgrade.
    */
-  static void refuse(Context ctx, int status, String message) {
-    byte[] body = dev.corral.common.Json.mapper().createObjectNode().put("message", message).toString()
-        .getBytes(StandardCharsets.UTF_8);
+  static void refuse(Context ctx, Refused e) {
+    byte[] body = (e.body != null ? e.body : dev.corral.common.Json.mapper().createObjectNode()
+        .put("message", e.getMessage()).toString()).getBytes(StandardCharsets.UTF_8);
+    int status = e.status;
     try {
+      if (status == 401) {
+        ctx.res().setHeader("WWW-Authenticate", "acsjwt realm=\"corral\"");
+      }
       ctx.res().setStatus(status);
       ctx.res().setContentType("application/json; charset=utf-8");
       ctx.res().setContentLength(body.length);
       ctx.res().getOutputStream().write(body);
       ctx.res().flushBuffer();
-    } catch (java.io.IOException e) {
-      log.debug("refusal not delivered: {}", e.toString()); // the client went away
+    } catch (java.io.IOException io) {
+      log.debug("refusal not delivered: {}", io.toString()); // the client went away
     }
   }
 
@@ -183,10 +188,17 @@ final class ExecProxy {
   static final class Refused extends Exception {
     private static final long serialVersionUID = 1L;
     final int status;
+    /** The whole answer's JSON; null for {@code {"message": …}}. */
+    final String body;
 
     Refused(int status, String message) {
+      this(status, message, null);
+    }
+
+    Refused(int status, String message, String body) {
       super(message);
       this.status = status;
+      this.body = body;
     }
   }
 

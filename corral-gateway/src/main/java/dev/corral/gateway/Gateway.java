@@ -28,6 +28,7 @@ public final class Gateway implements AutoCloseable {
   private final ServiceLocator services;
   private final AgentDirectory agents;
   private final AccessCheck access;
+  private TaskOwner owner = TaskOwner.NONE;
   private NodeOperations nodes;
   private Map<String, String> agentHeaders = Map.of();
 
@@ -38,13 +39,22 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * @param agents the agents' list and addresses, for metrics ({@link MetricsRoutes})
-   * @param access who may exec into which task
+   * @param access who may exec into which task, read its logs and files
    */
   public Gateway(TaskLocator tasks, ServiceLocator services, AgentDirectory agents, AccessCheck access) {
     this.tasks = tasks;
     this.services = services;
     this.agents = agents;
     this.access = access;
+  }
+
+  /**
+   * Tells the task routes which app or pod a task belongs to, for permissions per app ({@link AccessCheck});
+   * before {@link #install}. Without it only cluster-wide permissions apply.
+   */
+  public Gateway withTaskOwner(TaskOwner taskOwner) {
+    this.owner = taskOwner;
+    return this;
   }
 
   /** Serves the maintenance operator API ({@link MaintenanceRoutes}) too; before {@link #install}. */
@@ -67,16 +77,16 @@ public final class Gateway implements AutoCloseable {
    * {@code /service}, the metrics', {@code /master/slaves}, {@code /metrics}); nothing else.
    */
   public void install(JavalinConfig config) {
-    new TaskFilesRoutes(tasks, forwarder, pool, agentHeaders).install(config.routes);
+    new TaskFilesRoutes(tasks, owner, access, forwarder, pool, agentHeaders).install(config.routes);
     new ServiceProxy(services, forwarder, pool).install(config.routes);
     new ServiceWebSocketProxy(services).install(config.routes);
     new MetricsRoutes(agents, tasks, forwarder, pool, agentHeaders).install(config.routes);
-    new ExecProxy(tasks, access, agentHeaders).install(config.routes);
+    new ExecProxy(tasks, owner, access, agentHeaders).install(config.routes);
     if (nodes != null) {
       new MaintenanceRoutes(nodes).install(config.routes);
       new RoleRoutes(nodes).install(config.routes);
     }
-    config.routes.exception(ExecProxy.Refused.class, (e, ctx) -> ExecProxy.refuse(ctx, e.status, e.getMessage()));
+    config.routes.exception(ExecProxy.Refused.class, (e, ctx) -> ExecProxy.refuse(ctx, e));
   }
 
   @Override

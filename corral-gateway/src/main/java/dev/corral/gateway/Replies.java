@@ -13,6 +13,14 @@ final class Replies {
     ctx.status(status).contentType("application/json; charset=utf-8").result(body.toString());
   }
 
+  /** A refusal of the {@link AccessCheck}, in the same shape as every other 401 and 403 of the gateway. */
+  static void denial(Context ctx, AccessCheck.Denial d) {
+    if (d.status() == 401) {
+      ctx.header("WWW-Authenticate", "acsjwt realm=\"corral\"");
+    }
+    ctx.status(d.status()).contentType("application/json; charset=utf-8").result(d.json());
+  }
+
   /** For browsers, which is who reaches {@code /service/<name>/}. */
   static void page(Context ctx, int status, String title, String message) {
     ctx.status(status).contentType("text/html; charset=utf-8").result("<!doctype html><html><head><title>"

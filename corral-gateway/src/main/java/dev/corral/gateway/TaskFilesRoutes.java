@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /system/v1/files/tasks/{taskId}/{browse|read|download}?path=…} →
  *       agent {@code /files/v1/tasks/{taskId}/{op}}.
  * </ul>
- * A task the master does not know is a 404 that says so; an agent that cannot be reached is a 502.
+ * A task the master does not know is a 404 that says so; an agent that cannot be reached is a 502. Once the
+ * task is found, the {@link AccessCheck} decides ({@link AccessCheck.TaskUse#LOGS}) with the app or pod the
+ * task belongs to ({@link TaskOwner}): 401 or 403 before anything reaches the agent.
  */
 final class TaskFilesRoutes {
   private static final Logger log = LoggerFactory.getLogger(TaskFilesRoutes.class);
@@ -34,14 +36,19 @@ final class TaskFilesRoutes {
   private static final long LOOKUP_SECONDS = 10;
 
   private final TaskLocator locator;
+  private final TaskOwner owner;
+  private final AccessCheck access;
   private final Forwarder forwarder;
   private final ProxyPool pool;
 
   private final java.util.Map<String, String> agentHeaders;
 
-  TaskFilesRoutes(TaskLocator locator, Forwarder forwarder, ProxyPool pool, java.util.Map<String, String> agentHeaders) {
+  TaskFilesRoutes(TaskLocator locator, TaskOwner owner, AccessCheck access, Forwarder forwarder, ProxyPool pool,
+      java.util.Map<String, String> agentHeaders) {
     this.agentHeaders = agentHeaders;
     this.locator = locator;
+    this.owner = owner;
+    this.access = access;
     this.forwarder = forwarder;
     this.pool = pool;
   }
@@ -68,6 +75,11 @@ final class TaskFilesRoutes {
         return;
       }
       TaskEndpoint at = found.get();
+      AccessCheck.Denial denied = access.denyTask(ctx, AccessCheck.TaskUse.LOGS, taskId, owner.await(at));
+      if (denied != null) {
+        Replies.denial(ctx, denied);
+        return;
+      }
       if (at.httpPort() <= 0) {
         Replies.json(ctx, 502, "agent " + at.agentId() + " (" + at.host() + ") serves no files API; start it "
             + "with --http-port");

@@ -10,10 +10,15 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.corral.cli.auth.ServiceLoginToken;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -21,9 +26,16 @@ import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -174,7 +186,143 @@ class AuthIT {
   }
 
   @Test
-  @Order(6)
+  @Order(10)
+  void theEventStreamCarriesOnlyTheAppsTheCallerMayRead() throws Exception {
+    Path password = Files.writeString(dir.resolve("eve.pw"), "eve-secret-12\n");
+    assertThat(node.cli(WAIT, "user", "add", "eve", "--password-file", password.toString()).exitCode()).isZero();
+    assertThat(node.cli(WAIT, "permission", "grant", "corral:service:marathon:/a/*", "read", "--user", "eve")
+        .exitCode()).isZero();
+    Marathon eve = node.api.as(login("eve", "eve-secret-12").path("token").asText());
+    BlockingQueue<EventStreamIT.Frame> eveStream = EventStreamIT.open(eve, node.httpPort, null);
+    BlockingQueue<EventStreamIT.Frame> adminStream = EventStreamIT.open(node.api, node.httpPort, null);
+    List<EventStreamIT.Frame> eveSaw = new ArrayList<>();
+    List<EventStreamIT.Frame> adminSaw = new ArrayList<>();
+    assertThat(await(eveStream, eveSaw, f -> f.event().equals("event_stream_attached"))).isNotNull();
+
+    // one deployment for both apps, each with a running task
+    Marathon.Response put = node.api.put("/v2/apps", "[" + sleeper("/a/web") + ", " + sleeper("/b/web") + "]");
+    assertThat(put.status()).as(put.body()).isEqualTo(200);
+    await(adminStream, adminSaw, f -> running(f, "/b/web"));
+    await(adminStream, adminSaw, f -> f.event().equals("deployment_success"));
+    await(eveStream, eveSaw, f -> running(f, "/a/web"));
+    EventStreamIT.Frame done = await(eveStream, eveSaw, f -> f.event().equals("deployment_success"));
+
+    // the deployment is shown trimmed to what eve may read
+    assertThat(texts(done.data().path("plan").path("affectedApps"))).containsExactly("/a/web");
+    EventStreamIT.Frame adminDone = adminSaw.stream().filter(f -> f.event().equals("deployment_success"))
+        .reduce((x, y) -> y).orElseThrow();
+    assertThat(texts(adminDone.data().path("plan").path("affectedApps"))).containsExactlyInAnyOrder("/a/web", "/b/web");
+    assertThat(adminDone.id()).isEqualTo(done.id());
+    // eve's stream carried nothing about /b, the admin's did
+    assertThat(eveSaw).noneMatch(f -> f.data().toString().contains("/b/web"));
+    assertThat(eveSaw).anyMatch(f -> f.event().equals("api_post_event")
+        && f.data().path("appDefinition").path("id").asText().equals("/a/web"));
+    assertThat(adminSaw).anyMatch(f -> f.data().toString().contains("/b/web"));
+
+    // so do the listings: tasks (JSON and the text discovery format) and deployments
+    assertThat(eve.get("/v2/tasks").json().path("tasks").findValuesAsText("appId")).containsOnly("/a/web");
+    String text = eve.get("/v2/tasks", "text/plain").body();
+    assertThat(text).contains("a_web_").doesNotContain("b_web_");
+    assertThat(node.api.get("/v2/tasks", "text/plain").body()).contains("a_web_").contains("b_web_");
+    assertThat(eve.get("/v2/deployments").status()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(11)
+  void aUserWithExecAndLogsOnAFollowsAndExecsIntoItsTasksButGets403ForB() throws Exception {
+    Path password = Files.writeString(dir.resolve("frank.pw"), "frank-secret-1\n");
+    assertThat(node.cli(WAIT, "user", "add", "frank", "--password-file", password.toString()).exitCode()).isZero();
+    for (String[] grant : new String[][] {{"corral:service:marathon:/a/*", "read"},
+        {"corral:task:logs:/a/*", "read"}, {"corral:task:exec:/a/*", "create"}}) {
+      CorralProcess.Result r = node.cli(WAIT, "permission", "grant", grant[0], grant[1], "--user", "frank");
+      assertThat(r.exitCode()).as(r.output()).isZero();
+    }
+    String aTask = node.api.awaitTasks("/a/web", Marathon.running(1), WAIT).get(0).path("id").asText();
+    String bTask = node.api.awaitTasks("/b/web", Marathon.running(1), WAIT).get(0).path("id").asText();
+    String token = login("frank", "frank-secret-1").path("token").asText();
+    Marathon frank = node.api.as(token);
+
+    // follows /a's task log: the stream carries what the task printed
+    HttpResponse<InputStream> follow = frank.stream("/system/v1/logs/tasks/" + aTask + "/stdout?lines=10&follow=true",
+        "text/event-stream");
+    try (InputStream body = follow.body()) {
+      assertThat(follow.statusCode()).isEqualTo(200);
+      BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+      String line = CompletableFuture.supplyAsync(() -> {
+        try {
+          for (String l = lines.readLine(); l != null; l = lines.readLine()) {
+            if (l.contains("started /a/web")) {
+              return l;
+            }
+          }
+          return null;
+        } catch (java.io.IOException e) {
+          return null;
+        }
+      }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(line).isNotNull();
+    }
+    assertThat(frank.get("/system/v1/files/tasks/" + aTask + "/browse?path=").status()).isEqualTo(200);
+
+    // /b's task: 403 naming both permissions that would allow it
+    Marathon.Response log = frank.get("/system/v1/logs/tasks/" + bTask + "/stdout?lines=10");
+    assertThat(log.status()).as(log.body()).isEqualTo(403);
+    assertThat(log.json().path("permission").asText()).isEqualTo("corral:task:logs:/b/web");
+    assertThat(log.json().path("action").asText()).isEqualTo("read");
+    assertThat(log.json().path("message").asText()).contains("'frank'").contains(bTask)
+        .contains("corral:logs (read) or corral:task:logs:/b/web (read)");
+    assertThat(frank.get("/system/v1/files/tasks/" + bTask + "/download?path=stdout").status()).isEqualTo(403);
+
+    // exec with the CLI as frank: into /a's task, not into /b's
+    Map<String, String> asFrank = Map.of("CORRAL_TOKEN", token);
+    CorralProcess.Result inA = CorralProcess.run(dir, WAIT, asFrank, "task", "exec", "--url", node.url, aTask, "--",
+        "sh", "-c", "echo inside-$MESOS_TASK_ID");
+    assertThat(inA.exitCode()).as(inA.output()).isZero();
+    assertThat(inA.output()).contains("inside-" + aTask);
+    CorralProcess.Result inB = CorralProcess.run(dir, WAIT, asFrank, "task", "exec", "--url", node.url, bTask, "--",
+        "true");
+    assertThat(inB.exitCode()).as(inB.output()).isNotZero();
+    assertThat(inB.output()).contains("corral:task:exec:/b/web");
+    assertThat(execStatus(token, bTask)).isEqualTo(403);
+    // the admin (cluster-wide) still may
+    assertThat(node.api.get("/system/v1/logs/tasks/" + bTask + "/stdout?lines=10").status()).isEqualTo(200);
+  }
+
+  private static String sleeper(String id) {
+    return "{\"id\": \"" + id + "\", \"instances\": 1, \"cmd\": \"echo started " + id
+        + "; exec sleep 1000\", \"cpus\": 0.1, \"mem\": 16}";
+  }
+
+  private static boolean running(EventStreamIT.Frame f, String appId) {
+    return f.event().equals("status_update_event") && f.data().path("appId").asText().equals(appId)
+        && f.data().path("taskStatus").asText().equals("TASK_RUNNING");
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  /** The first frame {@code wanted} accepts; every frame read on the way is added to {@code seen}. */
+  private static EventStreamIT.Frame await(BlockingQueue<EventStreamIT.Frame> stream, List<EventStreamIT.Frame> seen,
+      Predicate<EventStreamIT.Frame> wanted) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      EventStreamIT.Frame f = stream.poll(1, TimeUnit.SECONDS);
+      if (f != null) {
+        seen.add(f);
+        if (wanted.test(f)) {
+          return f;
+        }
+      }
+    }
+    throw new AssertionError("not on the stream within " + WAIT + "; saw " + seen.stream().map(f -> f.event() + " "
+        + f.data()).toList());
+  }
+
+  @Test
+  @Order(20)
   void repeatedWrongPasswordsAreSlowedWith429() throws Exception {
     int last = 0;
     for (int i = 0; i < 8 && last != 429; i++) {
@@ -187,7 +335,7 @@ class AuthIT {
   }
 
   @Test
-  @Order(7)
+  @Order(21)
   void internalTrafficNeedsTheClusterSecret() throws Exception {
     // the agent's own HTTP API answers the gateway only
     JsonNode agents = node.api.get("/master/slaves").json().path("slaves");
@@ -213,7 +361,7 @@ class AuthIT {
   }
 
   @Test
-  @Order(8)
+  @Order(22)
   void withNoAuthEverythingWorksWithoutTokensAndTheApiSaysSo() throws Exception {
     try (SingleNode open = SingleNode.start(dir.resolve("open"), "cpus:1;mem:256;disk:50", 2, "--no-auth")) {
       Marathon anonymous = open.api.as(null);
@@ -247,12 +395,16 @@ class AuthIT {
 
   /** The status of an exec upgrade into a task (the check comes before the task is even looked up). */
   private static int execStatus(String token) throws Exception {
+    return execStatus(token, "some-task");
+  }
+
+  private static int execStatus(String token, String taskId) throws Exception {
     WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder();
     if (token != null) {
       b.header("Authorization", "token=" + token);
     }
     try {
-      b.buildAsync(URI.create("ws://127.0.0.1:" + node.httpPort + "/system/v1/exec/tasks/some-task"),
+      b.buildAsync(URI.create("ws://127.0.0.1:" + node.httpPort + "/system/v1/exec/tasks/" + taskId),
           new WebSocket.Listener() {}).get();
       return 101;
     } catch (ExecutionException | CompletionException e) {

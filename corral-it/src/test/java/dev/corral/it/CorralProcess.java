@@ -92,6 +92,12 @@ final class CorralProcess implements AutoCloseable {
    * this machine's own network.
    */
   static CorralProcess startIn(String netns, Path log, String... args) throws IOException {
+    return startIn(netns, log, java.util.Map.of(), args);
+  }
+
+  /** As {@link #startIn(String, Path, String...)}, with more environment variables (e.g. CORRAL_TOKEN). */
+  static CorralProcess startIn(String netns, Path log, java.util.Map<String, String> env, String... args)
+      throws IOException {
     log = log.resolveSibling(STARTS.incrementAndGet() + "-" + log.getFileName());
     List<String> cmd = new ArrayList<>();
     if (netns != null) {
@@ -112,6 +118,7 @@ final class CorralProcess implements AutoCloseable {
     pb.environment().put("CORRAL_CONTAINERIZERS", "process");
     pb.environment().put("CORRAL_DNS_PORT", "0"); // never the shared machine's port 53 or 8053
     pb.environment().put("CORRAL_CONFIG_DIR", CONFIG_DIR.toString());
+    pb.environment().putAll(env);
     Process p = pb
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -126,8 +133,13 @@ final class CorralProcess implements AutoCloseable {
 
   /** As {@link #run(Path, String...)}, for commands that wait long (an install following its deployment). */
   static Result run(Path dir, Duration timeout, String... args) throws Exception {
+    return run(dir, timeout, java.util.Map.of(), args);
+  }
+
+  /** As {@link #run(Path, Duration, String...)}, with more environment variables (e.g. CORRAL_TOKEN). */
+  static Result run(Path dir, Duration timeout, java.util.Map<String, String> env, String... args) throws Exception {
     Path out = Files.createTempFile(dir, "cli-", ".out");
-    try (CorralProcess p = start(out, args)) {
+    try (CorralProcess p = startIn(null, out, env, args)) {
       int code = p.waitFor(timeout);
       return new Result(code, p.output());
     }

@@ -53,12 +53,18 @@ class EventStreamIT {
 
   /** Opens the stream; a daemon thread parses it into the returned queue. */
   static BlockingQueue<Frame> open(String lastEventId) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/v2/events"))
+    return open(api, http, lastEventId);
+  }
+
+  /** Opens the stream of the node at {@code port} with {@code client}'s credentials. */
+  static BlockingQueue<Frame> open(Marathon client, int port, String lastEventId) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/events"))
         .header("Accept", "text/event-stream");
     if (lastEventId != null) {
       b.header("Last-Event-ID", lastEventId);
     }
-    HttpResponse<InputStream> r = HttpClient.newHttpClient().send(api.authorize(b).build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> r = HttpClient.newHttpClient().send(client.authorize(b).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
     assertThat(r.statusCode()).isEqualTo(200);
     BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
     Thread reader = new Thread(() -> {

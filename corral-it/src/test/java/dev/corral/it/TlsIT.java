@@ -60,6 +60,46 @@ class TlsIT {
   }
 
   @Test
+  void tasksReachTheApiOverHttpsTrustingTheClusterCaTheyAreGiven() throws Exception {
+    try (CorralProcess up = startUp(dir.resolve("tasks"), "--tls")) {
+      int port = port(up.output());
+      String ca = Files.readString(dir.resolve("tasks/work/master/ca.crt"));
+      HttpClient trusting = HttpClient.newBuilder().sslContext(Pem.trusting(ca)).build();
+      String auth = "token=" + CorralProcess.token(port);
+      // the catalog's discovery call, as a task makes it: curl with the CA file it was given
+      String app = """
+          {"id": "/tls/probe", "instances": 1, "cpus": 0.1, "mem": 32, "portDefinitions": [],
+           "cmd": "echo \\"url=$CORRAL_URL ca=$CORRAL_CA_FILE\\"; if curl -sf --cacert \\"$CORRAL_CA_FILE\\" -H 'Accept: text/plain' \\"$CORRAL_URL/v2/apps/tls/probe/tasks\\" >/dev/null; then echo discovery-ok; else echo discovery-failed; fi; exec sleep 600"}
+          """;
+      HttpResponse<String> created = trusting.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
+          + "/v2/apps")).header("Authorization", auth).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(app)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+      String taskId = null;
+      String log = "";
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (System.nanoTime() < deadline && !log.contains("discovery-")) {
+        Thread.sleep(500);
+        if (taskId == null) {
+          HttpResponse<String> tasks = trusting.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
+              + "/v2/apps/tls/probe/tasks")).build(), HttpResponse.BodyHandlers.ofString());
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"id\":\"([^\"]+)\"").matcher(tasks.body());
+          taskId = m.find() ? m.group(1) : null;
+          continue;
+        }
+        HttpResponse<String> stdout = trusting.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
+            + "/system/v1/logs/tasks/" + taskId + "/stdout?lines=20")).header("Authorization", auth).build(),
+            HttpResponse.BodyHandlers.ofString());
+        log = stdout.statusCode() == 200 ? stdout.body() : log;
+      }
+      assertThat(log).as("the task's stdout").contains("url=https://127.0.0.1:" + port)
+          .containsPattern("ca=/\\S+/\\.corral/ca\\.crt").contains("discovery-ok");
+      up.stop();
+    }
+  }
+
+  @Test
   void withCertificateFilesTheGatewayServesThoseAndTheContextTrustsTheirIssuer() throws Exception {
     ClusterCa ca = ClusterCa.loadOrCreate(new MemoryStore(), Clock.systemUTC());
     ClusterCa.Issued issued = ca.issueServer(List.of("127.0.0.1", "localhost"));

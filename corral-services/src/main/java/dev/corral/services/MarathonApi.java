@@ -22,6 +22,7 @@ import dev.corral.services.engine.ServicesView;
 import dev.corral.services.engine.WriteResult;
 import dev.corral.services.events.EventStreamEndpoint;
 import dev.corral.services.events.RequestOrigin;
+import dev.corral.services.events.StreamAccess;
 import dev.corral.services.instance.Instance;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
@@ -69,8 +70,13 @@ public final class MarathonApi {
   private final EventStreamEndpoint events;
 
   public MarathonApi(ServiceScheduler scheduler) {
+    this(scheduler, StreamAccess.ALL);
+  }
+
+  /** @param eventAccess which apps' and pods' events each caller of {@code /v2/events} may see */
+  public MarathonApi(ServiceScheduler scheduler, StreamAccess eventAccess) {
     this.scheduler = scheduler;
-    this.events = new EventStreamEndpoint(scheduler.events());
+    this.events = new EventStreamEndpoint(scheduler.events(), eventAccess);
   }
 
   /** One HTTP answer. */

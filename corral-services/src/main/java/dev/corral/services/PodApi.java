@@ -70,7 +70,7 @@ final class PodApi {
     ObjectNode body = Bodies.object(ctx.bodyAsBytes());
     RequestOrigin origin = MarathonApi.origin(ctx);
     return scheduler.createPod(body, MarathonApi.force(ctx)).thenApply(r -> {
-      scheduler.events().publish(MarathonEvents.pod(EventTypes.POD_CREATED, origin));
+      scheduler.events().publish(MarathonEvents.pod(EventTypes.POD_CREATED, r.app().id(), origin));
       return new Reply(201, PodJson.pod(r.app()), Map.of(DEPLOYMENT_HEADER, r.deploymentId(),
           "Location", "/v2/pods" + r.app().id()));
     });
@@ -111,7 +111,7 @@ final class PodApi {
     RequestOrigin origin = MarathonApi.origin(ctx);
     return scheduler.updatePod(path, body, MarathonApi.force(ctx)).thenApply(r -> {
       scheduler.events().publish(MarathonEvents.pod(r.created() ? EventTypes.POD_CREATED : EventTypes.POD_UPDATED,
-          origin));
+          r.app().id(), origin));
       return new Reply(r.created() ? 201 : 200, PodJson.pod(r.app()), Map.of(DEPLOYMENT_HEADER, r.deploymentId()));
     });
   }
@@ -153,7 +153,7 @@ final class PodApi {
       }));
     }
     return scheduler.deletePod(path, MarathonApi.force(ctx)).thenApply(r -> {
-      scheduler.events().publish(MarathonEvents.pod(EventTypes.POD_DELETED, origin));
+      scheduler.events().publish(MarathonEvents.pod(EventTypes.POD_DELETED, r.app().id(), origin));
       return new Reply(202, null, Map.of(DEPLOYMENT_HEADER, r.deploymentId()));
     });
   }

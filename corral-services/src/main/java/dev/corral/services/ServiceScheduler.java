@@ -137,6 +137,14 @@ public final class ServiceScheduler implements AutoCloseable {
     return onLoop(() -> CompletableFuture.completedFuture(engine.serviceTargets(name)));
   }
 
+  /**
+   * The app or pod id a task belongs to, when it is a task of this scheduler's framework: for authorisation
+   * per app of a task's logs, files and exec. A narrow query, as {@link #serviceTargets}.
+   */
+  public CompletableFuture<Optional<String>> runSpecOfTask(String frameworkId, String taskId) {
+    return onLoop(() -> CompletableFuture.completedFuture(engine.runSpecOfTask(frameworkId, taskId)));
+  }
+
   public CompletableFuture<WriteResult> createApp(ObjectNode body) {
     return createApp(body, false, null);
   }

@@ -1,6 +1,7 @@
 package dev.corral.services;
 
 import dev.corral.services.placement.GpuSchedulingBehavior;
+import dev.corral.services.placement.TaskApi;
 import java.util.Objects;
 
 /**
@@ -14,9 +15,10 @@ import java.util.Objects;
  * @param leaderAddress {@code host:port} of this API, shown by {@code /v2/info} and {@code /v2/leader}
  * @param gpuSchedulingBehavior whether apps that ask for no GPUs may run on agents that offer GPUs
  *     (Marathon's {@code --gpu_scheduling_behavior}, default restricted)
+ * @param taskApi how tasks reach the API ({@code CORRAL_URL}); plain HTTP at {@code leaderAddress} by default
  */
 public record ServicesConfig(String frameworkName, String role, String user, String hostname, String leaderAddress,
-    GpuSchedulingBehavior gpuSchedulingBehavior) {
+    GpuSchedulingBehavior gpuSchedulingBehavior, TaskApi taskApi) {
 
   public ServicesConfig {
     Objects.requireNonNull(frameworkName, "frameworkName");
@@ -25,14 +27,21 @@ public record ServicesConfig(String frameworkName, String role, String user, Str
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(leaderAddress, "leaderAddress");
     Objects.requireNonNull(gpuSchedulingBehavior, "gpuSchedulingBehavior");
+    Objects.requireNonNull(taskApi, "taskApi");
   }
 
   /** Marathon's defaults: framework "marathon", role "*", tasks run as the agent's user, GPUs restricted. */
   public static ServicesConfig defaults(String hostname, String leaderAddress) {
-    return new ServicesConfig("marathon", "*", "", hostname, leaderAddress, GpuSchedulingBehavior.RESTRICTED);
+    return new ServicesConfig("marathon", "*", "", hostname, leaderAddress, GpuSchedulingBehavior.RESTRICTED,
+        TaskApi.plain(leaderAddress));
   }
 
   public ServicesConfig withGpuSchedulingBehavior(GpuSchedulingBehavior value) {
-    return new ServicesConfig(frameworkName, role, user, hostname, leaderAddress, value);
+    return new ServicesConfig(frameworkName, role, user, hostname, leaderAddress, value, taskApi);
+  }
+
+  /** Tasks reach the API this way instead (https with the cluster CA when the gateway serves TLS). */
+  public ServicesConfig withTaskApi(TaskApi value) {
+    return new ServicesConfig(frameworkName, role, user, hostname, leaderAddress, gpuSchedulingBehavior, value);
   }
 }

@@ -26,7 +26,8 @@ import java.util.Map;
  * when it is set). Then {@code HOST}, then the task's {@code CommandInfo.environment} (the scheduler's
  * {@code PORT0}, {@code PORTS}, {@code MARATHON_APP_ID}, ...; it may override everything so far), then the
  * identity variables the agent owns ({@code MESOS_SANDBOX}/{@code CORRAL_SANDBOX}, task, agent and
- * framework ids), which the task cannot override.
+ * framework ids), which the task cannot override. A relative {@code CORRAL_CA_FILE} (the cluster CA the services
+ * scheduler puts into the sandbox) is made absolute under the sandbox.
  *
  * <p>Argument semantics follow Mesos: with {@code shell} the value runs under {@code /bin/sh -c} (run
  * directly when it is only plain words, which the shell would run the same way); otherwise
@@ -39,6 +40,8 @@ public final class TaskCommand {
   static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   /** Hands the cgroup files to the monitor's subshell, which unsets it before the command runs. */
   static final String CGROUP_PROCS_VAR = "CORRAL_CGROUP_PROCS";
+  /** The cluster CA's file for {@code https} {@code CORRAL_URL}s; given relative to the sandbox, made absolute. */
+  static final String CA_FILE_VAR = "CORRAL_CA_FILE";
 
   private TaskCommand() {}
 
@@ -107,6 +110,11 @@ public final class TaskCommand {
     }
     env.put("HOST", hostname);
     env.putAll(task.getCommand().getEnvironmentMap());
+    String ca = env.get(CA_FILE_VAR);
+    if (ca != null && !ca.isEmpty() && !ca.startsWith("/")) {
+      // the scheduler names the cluster CA's file inside the sandbox, whose path only the agent knows
+      env.put(CA_FILE_VAR, sandbox.resolve(ca).toString());
+    }
     String sandboxPath = sandbox.toString();
     env.put("MESOS_SANDBOX", sandboxPath);
     env.put("CORRAL_SANDBOX", sandboxPath);

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * Puts a task's artifacts ({@link FetchUri}) into its sandbox before the task starts: {@code http(s)://}
  * and {@code file://} URIs (through the {@link FetchCache} when {@code cache} is set), and
  * {@code maven://group:artifact[:extension[:classifier]]:version} with its runtime dependencies
- * ({@link MavenArtifacts}). All maven URIs of a task with the same destPath are resolved as one dependency
+ * ({@link MavenArtifacts}), and {@code data:[type][;base64],payload} (RFC 2397: small files carried in the
+ * task itself, such as the cluster CA the services scheduler hands its tasks; destPath names the file).
+ * All maven URIs of a task with the same destPath are resolved as one dependency
  * graph, so two artifacts that need different versions of a library get one jar of it, Maven's choice.
  *
  * <p>Blocking and interruptible between steps; for the agent's fetch threads, never its event loop.
@@ -38,7 +40,7 @@ public final class Fetcher implements AutoCloseable {
   /** Where maven:// jars go when the URI names no destPath. */
   public static final String DEFAULT_MAVEN_DIR = "lib";
   private static final Logger log = LoggerFactory.getLogger(Fetcher.class);
-  private static final Set<String> SCHEMES = Set.of("http", "https", "file", "maven");
+  private static final Set<String> SCHEMES = Set.of("http", "https", "file", "maven", "data");
 
   private final Downloader downloader = new Downloader();
   private final ExecutorService cacheDownloads;
@@ -75,11 +77,22 @@ public final class Fetcher implements AutoCloseable {
   public static String problem(FetchUri uri) {
     String scheme = scheme(uri.getUri());
     if (!SCHEMES.contains(scheme)) {
-      return "unsupported scheme '" + scheme + "' (http, https, file, maven)";
+      return "unsupported scheme '" + scheme + "' (http, https, file, maven, data)";
     }
     if (scheme.equals("maven")) {
       String problem = MavenArtifacts.problem(coordinates(uri.getUri()));
       return problem != null ? problem : DestPath.problem(uri.getDestPath());
+    }
+    if (scheme.equals("data")) {
+      if (uri.getDestPath().isEmpty() || uri.getDestPath().endsWith("/")) {
+        return "a data: URI names no file; give destPath";
+      }
+      try {
+        dataBytes(uri.getUri());
+      } catch (IllegalArgumentException e) {
+        return "not a data: URI (data:[type][;base64],payload): " + e.getMessage();
+      }
+      return DestPath.problem(uri.getDestPath());
     }
     try {
       URI parsed = new URI(uri.getUri());
@@ -131,6 +144,15 @@ public final class Fetcher implements AutoCloseable {
       String problem = problem(u);
       if (problem != null) {
         throw new FetchException(problem);
+      }
+      if (scheme(u.getUri()).equals("data")) {
+        Path target = DestPath.file(sandbox, u.getDestPath(), "");
+        Files.createDirectories(target.getParent());
+        Files.write(target, dataBytes(u.getUri()));
+        if (u.getExecutable()) {
+          makeExecutable(target);
+        }
+        return;
       }
       URI uri = new URI(u.getUri());
       Path target = DestPath.file(sandbox, u.getDestPath(), fileName(uri));
@@ -206,6 +228,21 @@ public final class Fetcher implements AutoCloseable {
   private static String scheme(String uri) {
     int colon = uri.indexOf(':');
     return colon <= 0 ? "" : uri.substring(0, colon).toLowerCase(Locale.ROOT);
+  }
+
+  /** The bytes a data: URI carries: base64 with {@code ;base64}, else percent-encoded text. */
+  static byte[] dataBytes(String dataUri) {
+    int comma = dataUri.indexOf(',');
+    if (comma < 0) {
+      throw new IllegalArgumentException("no ',' before the payload");
+    }
+    String header = dataUri.substring("data:".length(), comma);
+    String payload = dataUri.substring(comma + 1);
+    if (header.endsWith(";base64")) {
+      return java.util.Base64.getDecoder().decode(payload);
+    }
+    return java.net.URLDecoder.decode(payload.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static String coordinates(String mavenUri) {

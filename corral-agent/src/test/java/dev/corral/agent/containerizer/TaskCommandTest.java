@@ -60,6 +60,18 @@ class TaskCommandTest {
   }
 
   @Test
+  void aRelativeCaFileIsMadeAbsoluteUnderTheSandbox() {
+    TaskInfo task = TaskInfo.newBuilder().setTaskId("t1").setCommand(CommandInfo.newBuilder()
+        .putEnvironment("CORRAL_CA_FILE", ".corral/ca.crt")).build();
+    assertThat(TaskCommand.environment(Map.of(), task, "fw", "ag", "node1", SANDBOX, null, List.of()))
+        .containsEntry("CORRAL_CA_FILE", "/w/sandboxes/t1/.corral/ca.crt");
+    TaskInfo absolute = TaskInfo.newBuilder().setTaskId("t1").setCommand(CommandInfo.newBuilder()
+        .putEnvironment("CORRAL_CA_FILE", "/etc/ssl/my-ca.pem")).build();
+    assertThat(TaskCommand.environment(Map.of(), absolute, "fw", "ag", "node1", SANDBOX, null, List.of()))
+        .containsEntry("CORRAL_CA_FILE", "/etc/ssl/my-ca.pem");
+  }
+
+  @Test
   void environmentLayersAgentBasicsTaskVariablesAndIdentity() {
     Map<String, String> agentEnv = Map.of("PATH", "/agent/bin", "HOME", "/root", "SECRET_TOKEN", "x", "LANG", "C.UTF-8");
     TaskInfo task = TaskInfo.newBuilder().setTaskId("t1").setCommand(CommandInfo.newBuilder()

@@ -150,8 +150,22 @@ class FetcherTest {
   }
 
   @Test
+  void dataUrisAreWrittenToTheirDestPath() throws Exception {
+    String pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    fetcher.fetchAll(List.of(
+        uri("data:application/x-pem-file;base64," + java.util.Base64.getEncoder().encodeToString(
+            pem.getBytes(StandardCharsets.UTF_8))).toBuilder().setDestPath(".corral/ca.crt").build(),
+        uri("data:,hello%20there%0A").toBuilder().setDestPath("greeting").build()), sandbox, u -> { });
+    assertThat(sandbox.resolve(".corral/ca.crt")).hasContent(pem);
+    assertThat(sandbox.resolve("greeting")).hasContent("hello there\n");
+    assertThat(Fetcher.problem(uri("data:,x"))).contains("give destPath");
+    assertThat(Fetcher.problem(uri("data:;base64,@@@").toBuilder().setDestPath("f").build())).contains("not a data: URI");
+    assertThat(Fetcher.problem(uri("data:,x").toBuilder().setDestPath("../f").build())).contains("'..'");
+  }
+
+  @Test
   void badUrisAndDestPathsAreRefusedBeforeAnythingIsFetched() {
-    assertThat(Fetcher.problem(uri("hdfs://nn/x"))).isEqualTo("unsupported scheme 'hdfs' (http, https, file, maven)");
+    assertThat(Fetcher.problem(uri("hdfs://nn/x"))).isEqualTo("unsupported scheme 'hdfs' (http, https, file, maven, data)");
     assertThat(Fetcher.problem(uri("http://h/x").toBuilder().setDestPath("../x").build())).contains("'..'");
     assertThat(Fetcher.problem(uri("http://h/x").toBuilder().setDestPath("/etc/x").build())).contains("relative");
     assertThat(Fetcher.problem(uri("maven://only-two:parts"))).contains("bad coordinates");
@@ -159,7 +173,7 @@ class FetcherTest {
     assertThat(Fetcher.problem(uri("http://h/dir/"))).contains("give destPath");
     assertThat(Fetcher.problem(uri("maven://g:a:1.0"))).isNull();
     assertThatThrownBy(() -> fetcher.fetchAll(List.of(uri("ftp://h/x")), sandbox, u -> { }))
-        .hasMessage("fetch of ftp://h/x failed: unsupported scheme 'ftp' (http, https, file, maven)");
+        .hasMessage("fetch of ftp://h/x failed: unsupported scheme 'ftp' (http, https, file, maven, data)");
   }
 
   @Test

@@ -58,7 +58,16 @@ public final class PermissionCommand implements Callable<Integer> {
   /** {@code permission grant|revoke RID [ACTION…] --user UID|--group GID}. */
   @Command(mixinStandardHelpOptions = true,
       description = "Grant (or revoke) actions on a resource id to a user or a group, e.g. grant"
-          + " 'corral:service:marathon:/dev/*' read --user alice.")
+          + " 'corral:service:marathon:/dev/*' read --user alice.",
+      footer = {"", "Resources (a grant covers what its prefix or * glob names; docs/security.md):",
+          "  corral:superuser                        everything",
+          "  corral:service:marathon:/ID             apps, pods and groups under ID (read create update delete)",
+          "  corral:task:exec[:/ID]                  exec into any task, or those of ID (create)",
+          "  corral:logs                             every task's logs and files, nodes' logs (read)",
+          "  corral:task:logs:/ID                    the logs and files of ID's tasks (read)",
+          "  corral:jobs[:JOB]                       Metronome jobs",
+          "  corral:package, :install, :repository   the catalog",
+          "  corral:metrics, corral:operator, corral:acs, corral:service:proxy:NAME"})
   static final class Change implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -163,8 +163,10 @@ public final class ApiClient {
       if (cause instanceof java.net.http.WebSocketHandshakeException) {
         HttpResponse<?> response = ((java.net.http.WebSocketHandshakeException) cause).getResponse();
         Object body = response.body();
+        // the JDK keeps a refused upgrade's body as bytes
         throw ApiException.fromResponse("GET", stripQuery(path), response.statusCode(),
-            body instanceof String ? (String) body : "");
+            body instanceof String ? (String) body : body instanceof byte[]
+                ? new String((byte[]) body, java.nio.charset.StandardCharsets.UTF_8) : "");
       }
       throw unreachable(cause instanceof IOException ? (IOException) cause : new IOException(cause));
     } catch (InterruptedException e) {

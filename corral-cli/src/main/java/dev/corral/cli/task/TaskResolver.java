@@ -2,6 +2,7 @@ package dev.corral.cli.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.cli.http.ApiClient;
+import dev.corral.cli.http.ApiException;
 import dev.corral.cli.output.HintedException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,7 +16,8 @@ import java.util.function.Consumer;
  * of one, or an app id (with or without the leading slash, or a unique prefix of one). For an app with
  * several tasks the most recently started running one is taken, and a note says so. A word that matches no
  * running task is used as a task id as it is: finished tasks are no longer listed, yet their sandboxes can
- * still be read.
+ * still be read. A caller who may not list tasks (a grant on some apps' task logs or exec only) gives the
+ * task id itself.
  */
 final class TaskResolver {
   private TaskResolver() {}
@@ -23,7 +25,15 @@ final class TaskResolver {
   /** @param note receives the line explaining a choice among several tasks (for stderr) */
   static String resolve(ApiClient api, String word, Consumer<String> note) {
     List<JsonNode> tasks = new ArrayList<>();
-    api.get("/v2/tasks").json().path("tasks").forEach(tasks::add);
+    try {
+      api.get("/v2/tasks").json().path("tasks").forEach(tasks::add);
+    } catch (ApiException e) {
+      if (e.status() != 403) {
+        throw e;
+      }
+      // may use some apps' tasks (corral:task:logs:/ID) without reading the task list: the word is the id
+      return word;
+    }
     for (JsonNode t : tasks) {
       if (t.path("id").asText().equals(word)) {
         return word;

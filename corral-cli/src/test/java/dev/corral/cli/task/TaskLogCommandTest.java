@@ -64,6 +64,15 @@ class TaskLogCommandTest {
   }
 
   @Test
+  void aCallerWhoMayNotListTasksGivesTheTaskIdItself() {
+    gateway.on("GET", "/v2/tasks", 403, "{\"message\":\"'eve' lacks the permission corral:service:marathon:* (read)\"}");
+    gateway.on("GET", "/system/v1/logs/tasks/db.c3/stdout?lines=10", 200, "mine\n");
+    Result r = CliRun.run("task", "log", "db.c3", "--url", gateway.url());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("mine\n");
+  }
+
+  @Test
   void unknownTaskShowsTheGatewaysMessage() {
     gateway.on("GET", "/system/v1/logs/tasks/gone.1/stdout?lines=10", 404,
         "{\"message\":\"task 'gone.1' is unknown to the master: it never ran, or it ended long ago\"}");

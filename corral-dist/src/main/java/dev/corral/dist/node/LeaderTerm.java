@@ -20,6 +20,7 @@ import dev.corral.scheduler.GrpcSchedulerDriver;
 import dev.corral.services.MarathonApi;
 import dev.corral.services.ServiceScheduler;
 import dev.corral.services.ServicesConfig;
+import dev.corral.services.placement.TaskApi;
 import dev.corral.state.Store;
 import dev.corral.state.StoreOp;
 import dev.corral.vip.VipRoute;
@@ -145,9 +146,14 @@ final class LeaderTerm implements AutoCloseable {
     started.add(servicesLoop::shutdown);
     ManagedChannel schedulerChannel = inProcessChannel();
     started.add(schedulerChannel::shutdownNow);
-    services = new ServiceScheduler(
-        ServicesConfig.defaults(options.hostname(), advertised).withGpuSchedulingBehavior(options.gpuScheduling()),
-        store, servicesLoop,
+    // Before the scheduler: with TLS, tasks reach the API over https and are handed the CA that vouches for it.
+    KeyStore tlsKeys = settings.tls() == null ? null : tlsKeyStore(settings.tls());
+    ServicesConfig servicesConfig = ServicesConfig.defaults(options.hostname(), advertised)
+        .withGpuSchedulingBehavior(options.gpuScheduling());
+    if (tlsKeys != null) {
+      servicesConfig = servicesConfig.withTaskApi(TaskApi.https(advertised, caPem));
+    }
+    services = new ServiceScheduler(servicesConfig, store, servicesLoop,
         (info, scheduler) -> new GrpcSchedulerDriver(schedulerChannel, info, scheduler));
     services.start();
     started.add(services);
@@ -174,16 +180,16 @@ final class LeaderTerm implements AutoCloseable {
     security = options.authentication() ? Security.enabled(store, Clock.systemUTC()) : Security.disabled();
     started.add(security);
     adminPassword = security.bootstrapAdmin(MasterNode.ADMIN).orElse(null);
-    MarathonApi api = new MarathonApi(services);
+    MarathonApi api = new MarathonApi(services, security.eventAccess());
     PackageManager packages = PackageManager.overHttp(store, this::selfUri,
         security.internalAuthorization().orElse(null), PackageManager.bundledCatalog(System.getProperty("corral.home")));
     Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets, AgentDirectory.of(master),
-        security.accessCheck()).withNodeOperations(NodeOperations.of(master));
+        security.accessCheck()).withNodeOperations(NodeOperations.of(master))
+        .withTaskOwner(task -> services.runSpecOfTask(task.frameworkId(), task.taskId()));
     if (clusterSecret != null) {
       gateway.withAgentSecret(ClusterSecret.HTTP_HEADER, clusterSecret.value());
     }
     started.add(gateway);
-    KeyStore tlsKeys = settings.tls() == null ? null : tlsKeyStore(settings.tls());
     http = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       if (tlsKeys != null) {

@@ -19,6 +19,21 @@ public final class AuthRefused extends RuntimeException {
     return new AuthRefused(401, code, message, null, null);
   }
 
+  /**
+   * Refused the use of a task: neither the cluster-wide permission nor the one for the task's app or pod.
+   *
+   * @param perApp the permission for the task's app, null when the task belongs to none
+   */
+  public static AuthRefused forbiddenTask(String uid, String what, String taskId, Requirement.Needed clusterWide,
+      Requirement.Needed perApp) {
+    String message = "'" + uid + "' may not " + what + " of task " + taskId + ": that needs the permission "
+        + clusterWide.resource() + " (" + clusterWide.action() + ")"
+        + (perApp == null ? ", as the task belongs to no app or pod"
+            : " or " + perApp.resource() + " (" + perApp.action() + ")");
+    Requirement.Needed named = perApp == null ? clusterWide : perApp;
+    return new AuthRefused(403, "ERR_FORBIDDEN", message, named.resource(), named.action());
+  }
+
   public static AuthRefused forbidden(String uid, Requirement.Needed needed) {
     return new AuthRefused(403, "ERR_FORBIDDEN", "'" + uid + "' lacks the permission " + needed.resource()
         + " (" + needed.action() + ")", needed.resource(), needed.action());

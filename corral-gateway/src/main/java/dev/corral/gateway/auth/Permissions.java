@@ -13,12 +13,19 @@ import java.util.Set;
  * covers the group itself as well. {@link #SUPERUSER} covers everything.
  *
  * <p>Actions: {@code read}, {@code create}, {@code update}, {@code delete}; {@code full} grants them all.
+ *
+ * <p>Tasks: exec into any task needs {@link #TASK_EXEC} (create), its logs and sandbox files {@link #LOGS}
+ * (read); for a task of an app or pod, {@code corral:task:exec:<id>} (create) and {@code corral:task:logs:<id>}
+ * (read) do as well ({@link #taskExec}, {@link #taskLogs}), so {@code corral:task:logs:/prod/*} lets a team
+ * read its own tasks' logs. {@code corral:task:exec} covers every {@code corral:task:exec:<id>} by the prefix rule.
  */
 public final class Permissions {
   public static final String SUPERUSER = "corral:superuser";
   public static final String MARATHON = "corral:service:marathon";
   public static final String TASK_EXEC = "corral:task:exec";
   public static final String LOGS = "corral:logs";
+  /** Per app or pod: {@code corral:task:logs:/prod/web}, a task's logs and sandbox files. */
+  public static final String TASK_LOGS = "corral:task:logs";
   public static final String METRICS = "corral:metrics";
   public static final String JOBS = "corral:jobs";
   public static final String PACKAGE = "corral:package";
@@ -39,8 +46,21 @@ public final class Permissions {
 
   /** The resource for a Marathon app, pod or group id such as {@code /prod/web}. */
   public static String marathon(String id) {
-    String path = id == null || id.isBlank() ? "/" : id.startsWith("/") ? id : "/" + id;
-    return MARATHON + ":" + path;
+    return MARATHON + ":" + path(id);
+  }
+
+  /** Exec into the tasks of an app or pod: {@code corral:task:exec:/prod/web}. */
+  public static String taskExec(String id) {
+    return TASK_EXEC + ":" + path(id);
+  }
+
+  /** The logs and sandbox files of the tasks of an app or pod: {@code corral:task:logs:/prod/web}. */
+  public static String taskLogs(String id) {
+    return TASK_LOGS + ":" + path(id);
+  }
+
+  private static String path(String id) {
+    return id == null || id.isBlank() ? "/" : id.startsWith("/") ? id : "/" + id;
   }
 
   /** Whether a grant of {@code actions} covers {@code action}. */

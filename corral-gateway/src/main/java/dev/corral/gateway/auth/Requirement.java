@@ -23,6 +23,13 @@ public sealed interface Requirement {
    */
   record Listing(String prefix, String action) implements Requirement {}
 
+  /**
+   * A task's route: {@code clusterWide}, or {@code action} on {@code perApp:<id>} for the app or pod the
+   * task belongs to. Before the route runs, the caller must hold one or the other for some app (else 403);
+   * the route then decides for the task it found (the gateway's {@code AccessCheck}).
+   */
+  record PerTask(Needed clusterWide, String perApp) implements Requirement {}
+
   record Needed(String resource, String action) {}
 
   Requirement PUBLIC = new Public();

@@ -159,9 +159,17 @@ public final class RouteRules {
         default -> Requirement.of(Permissions.PACKAGE, READ);
       };
     }
+    if (path.startsWith("/system/v1/logs/tasks/") || path.startsWith("/system/v1/files/tasks/")) {
+      // a task's logs and files: cluster-wide, or per app once the route knows the task's app
+      return get ? new Requirement.PerTask(new Requirement.Needed(Permissions.LOGS, READ), Permissions.TASK_LOGS)
+          : superuser();
+    }
     if (path.startsWith("/system/v1/logs/") || path.startsWith("/system/v1/files/")
         || path.startsWith("/logs/v1/") || path.startsWith("/files/v1/")) {
-      return get ? Requirement.of(Permissions.LOGS, READ) : superuser();
+      return get ? Requirement.of(Permissions.LOGS, READ) : superuser(); // a node's own logs: cluster-wide only
+    }
+    if (path.startsWith("/system/v1/exec/tasks/")) {
+      return new Requirement.PerTask(new Requirement.Needed(Permissions.TASK_EXEC, CREATE), Permissions.TASK_EXEC);
     }
     if (path.startsWith("/system/v1/exec/")) {
       return Requirement.of(Permissions.TASK_EXEC, CREATE);

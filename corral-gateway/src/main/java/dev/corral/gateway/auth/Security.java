@@ -1,10 +1,9 @@
 package dev.corral.gateway.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.common.Json;
 import dev.corral.gateway.AccessCheck;
+import dev.corral.services.events.StreamAccess;
 import dev.corral.state.Store;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -15,11 +14,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Authentication and authorisation of everything that comes through the gateway: a check before every
- * route ({@link RouteRules} says what each needs), the login and ACL API ({@link AuthApi}), the exec
- * WebSocket's {@link AccessCheck}, and listings filtered to what the caller may read.
+ * route ({@link RouteRules} says what each needs), the login and ACL API ({@link AuthApi}), the task routes'
+ * {@link AccessCheck} (exec, logs, files per app), listings and the event stream narrowed to what the caller
+ * may read.
  *
  * <p>Credentials: {@code Authorization: token=<jwt>} (DC/OS), {@code Authorization: Bearer <jwt>}, or the
  * UI's cookie {@value #COOKIE}. Thread-safe: requests read the directory's immutable snapshot.
@@ -121,25 +122,61 @@ public final class Security implements AutoCloseable {
     config.routes.after(this::filterListing);
   }
 
-  /** The exec WebSocket's check: 401 without valid credentials, 403 without {@code corral:task:exec}. */
+  /**
+   * The task routes' check (exec, logs and sandbox files): 401 without valid credentials; allowed with the
+   * cluster-wide permission ({@code corral:task:exec} create, {@code corral:logs} read) or the one for the
+   * task's app or pod ({@code corral:task:exec:<id>} create, {@code corral:task:logs:<id>} read); else 403.
+   */
   public AccessCheck accessCheck() {
-    return (request, permission, resource) -> {
+    return (request, use, taskId, runSpecId) -> {
       if (!enabled) {
         return null;
       }
       try {
-        Principal p = authenticate(request);
-        Requirement.Needed needed = new Requirement.Needed(permission, Permissions.CREATE);
-        if (p.allows(needed.resource(), needed.action())) {
-          return null;
-        }
-        request.attribute(AccessCheck.DENIAL_STATUS, 403);
-        return AuthRefused.forbidden(p.uid(), needed).getMessage();
+        AuthRefused refused = taskRefusal(authenticate(request), use, taskId, runSpecId);
+        return refused == null ? null : denial(refused);
       } catch (AuthRefused e) {
-        request.attribute(AccessCheck.DENIAL_STATUS, e.status);
-        return e.getMessage();
+        return denial(e);
       }
     };
+  }
+
+  /** Why {@code p} may not use the task; null when it may. */
+  static AuthRefused taskRefusal(Principal p, AccessCheck.TaskUse use, String taskId, String runSpecId) {
+    boolean exec = use == AccessCheck.TaskUse.EXEC;
+    Requirement.Needed clusterWide = exec ? new Requirement.Needed(Permissions.TASK_EXEC, Permissions.CREATE)
+        : new Requirement.Needed(Permissions.LOGS, Permissions.READ);
+    Requirement.Needed perApp = runSpecId == null ? null : exec
+        ? new Requirement.Needed(Permissions.taskExec(runSpecId), Permissions.CREATE)
+        : new Requirement.Needed(Permissions.taskLogs(runSpecId), Permissions.READ);
+    if (p.allows(clusterWide.resource(), clusterWide.action())
+        || perApp != null && p.allows(perApp.resource(), perApp.action())) {
+      return null;
+    }
+    return AuthRefused.forbiddenTask(p.uid(), exec ? "exec into the containers" : "read the logs and files", taskId,
+        clusterWide, perApp);
+  }
+
+  private static AccessCheck.Denial denial(AuthRefused e) {
+    return new AccessCheck.Denial(e.status, e.getMessage(), body(e).toString());
+  }
+
+  /**
+   * The event stream's narrowing ({@code GET /v2/events}): a caller sees the events of the apps and pods it
+   * may read ({@code corral:service:marathon:<id>}, read); a superuser, a reader of the whole tree and every
+   * caller of a cluster without authentication see all. Decided with the caller's grants as they are when
+   * the stream opens.
+   */
+  public StreamAccess eventAccess() {
+    return ctx -> enabled ? readableRunSpecs(authenticate(ctx)) : null;
+  }
+
+  /** The app and pod ids {@code p} may read; null when all. */
+  static Predicate<String> readableRunSpecs(Principal p) {
+    if (p.superuser() || p.allows(Permissions.marathon("/"), Permissions.READ)) {
+      return null;
+    }
+    return id -> p.allows(Permissions.marathon(id), Permissions.READ);
   }
 
   private void check(Context ctx) {
@@ -155,6 +192,13 @@ public final class Security implements AutoCloseable {
       p.missing(perm.needed()).ifPresent(n -> {
         throw AuthRefused.forbidden(p.uid(), n);
       });
+    } else if (need instanceof Requirement.PerTask task) {
+      Requirement.Needed wide = task.clusterWide();
+      if (!p.allows(wide.resource(), wide.action()) && !p.allowsSomethingUnder(task.perApp(), wide.action())) {
+        throw new AuthRefused(403, "ERR_FORBIDDEN", "'" + p.uid() + "' lacks the permission " + wide.resource()
+            + " (" + wide.action() + "), or " + task.perApp() + ":<app id> (" + wide.action()
+            + ") for the app or pod of the task", wide.resource(), wide.action());
+      }
     } else if (need instanceof Requirement.Listing listing) {
       if (!p.allowsSomethingUnder(listing.prefix(), listing.action())) {
         throw AuthRefused.forbidden(p.uid(), new Requirement.Needed(listing.prefix() + ":*", listing.action()));
@@ -236,48 +280,37 @@ public final class Security implements AutoCloseable {
     return null;
   }
 
-  // Listings of Marathon apps and tasks show only what the caller may read.
+  // Listings of Marathon apps, pods, tasks, queue and deployments show only what the caller may read.
   private void filterListing(Context ctx) {
     Principal p = ctx.attribute(PRINCIPAL);
-    if (p == null || p.superuser() || ctx.statusCode() != 200 || !ctx.method().name().equals("GET")) {
+    if (p == null || p.superuser() || ctx.statusCode() != 200 || !ctx.method().name().equals("GET")
+        || !ListingFilter.narrows(ctx.path())) {
       return;
     }
-    String path = ctx.path();
-    String field;
-    String idField;
-    if (path.equals("/v2/apps") || path.equals("/v2/apps/")) {
-      field = "apps";
-      idField = "id";
-    } else if (path.equals("/v2/tasks") || path.equals("/v2/tasks/")) {
-      field = "tasks";
-      idField = "appId";
-    } else {
+    Predicate<String> readable = readableRunSpecs(p);
+    if (readable == null) {
       return;
     }
     String body = ctx.result();
-    if (body == null || body.isEmpty() || !body.startsWith("{")) {
+    if (body == null || body.isEmpty()) {
       return;
     }
     try {
-      JsonNode root = Json.mapper().readTree(body);
-      if (!(root instanceof ObjectNode obj) || !(obj.get(field) instanceof ArrayNode items)) {
-        ctx.result(body);
-        return;
-      }
-      ArrayNode kept = Json.mapper().createArrayNode();
-      for (JsonNode item : items) {
-        if (p.allows(Permissions.marathon(item.path(idField).asText("/")), Permissions.READ)) {
-          kept.add(item);
-        }
-      }
-      obj.set(field, kept);
-      ctx.result(Json.mapper().writeValueAsBytes(obj));
+      String narrowed = ListingFilter.filter(ctx.path(), body, readable);
+      ctx.result(narrowed != null ? narrowed : body);
     } catch (Exception e) {
       ctx.status(500).result("{\"message\":\"could not filter the listing\"}");
     }
   }
 
   private static void refuse(Context ctx, AuthRefused e) {
+    if (e.status == 401) {
+      ctx.header("WWW-Authenticate", "acsjwt realm=\"corral\"");
+    }
+    ctx.status(e.status).contentType("application/json; charset=utf-8").result(body(e).toString());
+  }
+
+  private static ObjectNode body(AuthRefused e) {
     ObjectNode body = Json.mapper().createObjectNode();
     body.put("title", e.status == 401 ? "Unauthorized" : "Forbidden");
     body.put("message", e.getMessage());
@@ -286,10 +319,7 @@ public final class Security implements AutoCloseable {
       body.put("permission", e.permission);
       body.put("action", e.action);
     }
-    if (e.status == 401) {
-      ctx.header("WWW-Authenticate", "acsjwt realm=\"corral\"");
-    }
-    ctx.status(e.status).contentType("application/json; charset=utf-8").result(body.toString());
+    return body;
   }
 
   /** Percent-decodes the path once (as the routes see it) and refuses dot segments outright. */

@@ -40,12 +40,25 @@ class RouteRulesTest {
   void otherApisHaveTheirPermissions() {
     assertThat(needed("POST", "/package/install", "{}")).isEqualTo(new Requirement.Needed("corral:package:install", "create"));
     assertThat(needed("POST", "/package/search", "{}")).isEqualTo(new Requirement.Needed("corral:package", "read"));
-    assertThat(needed("GET", "/system/v1/exec/tasks/t1", "")).isEqualTo(new Requirement.Needed("corral:task:exec", "create"));
-    assertThat(needed("GET", "/system/v1/logs/tasks/t1/stdout", "")).isEqualTo(new Requirement.Needed("corral:logs", "read"));
     assertThat(needed("GET", "/metrics", "")).isEqualTo(new Requirement.Needed("corral:metrics", "read"));
     assertThat(needed("POST", "/v1/jobs/nightly/runs", "")).isEqualTo(new Requirement.Needed("corral:jobs:nightly", "update"));
     assertThat(needed("GET", "/master/slaves", "")).isEqualTo(new Requirement.Needed("corral:operator", "read"));
     assertThat(needed("POST", "/service/flink/jars/upload", "")).isEqualTo(new Requirement.Needed("corral:service:proxy:flink", "update"));
+  }
+
+  @Test
+  void aTasksExecLogsAndFilesAreClusterWideOrPerAppAndANodesLogsClusterWide() {
+    assertThat(RouteRules.of("GET", "/system/v1/exec/tasks/prod_web.1", "")).isEqualTo(new Requirement.PerTask(
+        new Requirement.Needed("corral:task:exec", "create"), "corral:task:exec"));
+    Requirement logs = new Requirement.PerTask(new Requirement.Needed("corral:logs", "read"), "corral:task:logs");
+    assertThat(RouteRules.of("GET", "/system/v1/logs/tasks/prod_web.1/stdout", "")).isEqualTo(logs);
+    assertThat(RouteRules.of("GET", "/system/v1/files/tasks/prod_web.1/browse", "")).isEqualTo(logs);
+    assertThat(RouteRules.of("HEAD", "/system/v1/files/tasks/prod_web.1/download", "")).isEqualTo(logs);
+    assertThat(needed("POST", "/system/v1/logs/tasks/prod_web.1/stdout", "")).isEqualTo(
+        new Requirement.Needed("corral:superuser", "full"));
+    assertThat(needed("GET", "/system/v1/logs/v1/range/", "")).isEqualTo(new Requirement.Needed("corral:logs", "read"));
+    assertThat(needed("GET", "/logs/v1/agent", "")).isEqualTo(new Requirement.Needed("corral:logs", "read"));
+    assertThat(needed("GET", "/system/v1/exec/something", "")).isEqualTo(new Requirement.Needed("corral:task:exec", "create"));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.corral.services.app;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -11,6 +12,7 @@ import java.util.regex.Pattern;
  */
 public final class AppIds {
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
+  private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   private AppIds() {}
 
@@ -84,5 +86,33 @@ public final class AppIds {
   /** Marathon's task id prefix: the id without its leading slash, '/' replaced by '_' ({@code prod_web}). */
   public static String taskPrefix(String appId) {
     return appId.substring(1).replace('/', '_');
+  }
+
+  /**
+   * The app or pod id inside a task id this scheduler made: {@code /prod/web} from {@code prod_web.<uuid>}
+   * (an app's task, a pod instance) or {@code prod_web.<uuid>.<container>} (a pod's container). Unambiguous
+   * because ids never contain {@code _}, and a segment's own dots come before the uuid. Empty for ids of
+   * another form.
+   */
+  public static Optional<String> ofTaskId(String taskId) {
+    if (taskId == null) {
+      return Optional.empty();
+    }
+    String[] parts = taskId.split("\\.", -1);
+    for (int i = parts.length - 1; i >= 1; i--) {
+      if (UUID.matcher(parts[i]).matches() && parts.length - i <= 2) {
+        String prefix = String.join(".", java.util.Arrays.copyOfRange(parts, 0, i));
+        if (prefix.startsWith("_") || prefix.contains("__") || prefix.contains("_.") || prefix.contains("._")
+            || prefix.startsWith(".")) {
+          return Optional.empty(); // no '.' or '..' segment resolved here: only what taskPrefix can make
+        }
+        try {
+          return Optional.of(canonical("/" + prefix.replace('_', '/')));
+        } catch (IllegalArgumentException e) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
   }
 }

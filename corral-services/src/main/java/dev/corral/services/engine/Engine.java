@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -200,6 +201,19 @@ public final class Engine implements Scheduler {
   public ServiceTargets serviceTargets(String name) {
     loop.assertInLoop();
     return ServiceLookup.find(model, name);
+  }
+
+  /**
+   * The app or pod a task of framework {@code frameworkId} belongs to: the instance that has it, else (a task
+   * that ended and was forgotten) the id read from the task id; empty for another framework's task.
+   */
+  public Optional<String> runSpecOfTask(String frameworkId, String taskId) {
+    loop.assertInLoop();
+    if (model.frameworkId().isEmpty() || !model.frameworkId().equals(frameworkId)) {
+      return Optional.empty();
+    }
+    Instance i = model.instanceByTask(taskId);
+    return i != null ? Optional.of(i.appId()) : AppIds.ofTaskId(taskId);
   }
 
   // ---------------------------------------------------------------- driver events

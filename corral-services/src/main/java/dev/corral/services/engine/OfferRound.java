@@ -195,10 +195,10 @@ final class OfferRound {
         if (i.goal() == Goal.RUNNING && app != null && i.configVersion().equals(app.configVersion())) {
           if (app.isPod()) {
             groups.add(PodTaskInfos.build(app, p.taskId(), p.placement(), engine.config.user(), model.frameworkId(),
-                engine.config.leaderAddress()));
+                engine.config.taskApi()));
           } else {
             tasks.add(TaskInfoBuilder.build(app, p.taskId(), p.placement(), engine.config.user(), model.frameworkId(),
-                engine.config.leaderAddress()));
+                engine.config.taskApi()));
           }
           taskIds.add(p.taskId());
         } else {

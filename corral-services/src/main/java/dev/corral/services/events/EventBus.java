@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The service scheduler's event bus: numbers events, keeps the newest ones for clients that resume, and hands
@@ -148,6 +149,16 @@ public final class EventBus {
    * @throws TooManySubscribers when {@link Limits#maxSubscribers} are attached
    */
   public Subscription subscribe(Set<String> types, OptionalLong lastEventId, Runnable onAvailable) {
+    return subscribe(types, lastEventId, onAvailable, null);
+  }
+
+  /**
+   * Attaches a subscriber that sees events through {@code view} (see {@link EventScope#view}): each event
+   * as it is, changed (same id and type), or null when withheld from this subscriber; null to see all.
+   * The view runs on the thread that polls, never under the bus's lock.
+   */
+  public Subscription subscribe(Set<String> types, OptionalLong lastEventId, Runnable onAvailable,
+      UnaryOperator<Event> view) {
     synchronized (this) {
       if (subscribers.size() >= limits.maxSubscribers()) {
         throw new TooManySubscribers(limits.maxSubscribers());
@@ -166,7 +177,7 @@ public final class EventBus {
       }
       long lag = nextId - cursor;
       long allowedLag = Math.min(limits.retained(), Math.max(limits.maxPending(), lag + limits.maxPending()));
-      Subscription s = new Subscription(this, types, cursor, allowedLag, gapAfter, onAvailable);
+      Subscription s = new Subscription(this, types, cursor, allowedLag, gapAfter, onAvailable, view);
       subscribers.add(s);
       return s;
     }

@@ -18,6 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * answers 406 with a message otherwise). {@code event_type} may be repeated (Marathon) or hold a comma list
  * (Corral); each must be a known type. {@code Last-Event-ID} (the header browsers resend on reconnect, or the
  * {@code lastEventId} query parameter for curl) resumes after that event. More clients than the bus allows: 503.
+ *
+ * <p>Each stream carries only what its caller may see: {@link StreamAccess} says which apps and pods that is
+ * (asked once, when the stream opens), {@link EventScope} which events are about them.
  *
  * <p>Threads: the handler only validates and subscribes; the stream is written with non-blocking I/O by
  * {@link SseConnection} on a small pool of daemon threads (which also sends the heartbeats, an SSE comment
@@ -45,13 +50,23 @@ public final class EventStreamEndpoint {
   private final EventBus bus;
   private final Duration heartbeat;
   private final ScheduledThreadPoolExecutor pool;
+  private final StreamAccess access;
 
   public EventStreamEndpoint(EventBus bus) {
-    this(bus, DEFAULT_HEARTBEAT);
+    this(bus, DEFAULT_HEARTBEAT, StreamAccess.ALL);
+  }
+
+  public EventStreamEndpoint(EventBus bus, StreamAccess access) {
+    this(bus, DEFAULT_HEARTBEAT, access);
   }
 
   public EventStreamEndpoint(EventBus bus, Duration heartbeat) {
+    this(bus, heartbeat, StreamAccess.ALL);
+  }
+
+  public EventStreamEndpoint(EventBus bus, Duration heartbeat, StreamAccess access) {
     this.bus = bus;
+    this.access = access;
     this.heartbeat = heartbeat;
     int n = POOLS.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
@@ -81,19 +96,22 @@ public final class EventStreamEndpoint {
       answer(ctx, 400, e.getMessage());
       return;
     }
+    Predicate<String> readable = access.readable(ctx);
+    UnaryOperator<Event> view = readable == null ? null : EventScope.view(readable);
     String remoteAddress = ctx.req().getRemoteAddr();
     // The future's supplier runs once Javalin has put the request in asynchronous mode.
-    ctx.future(() -> open(ctx, types, lastEventId, remoteAddress));
+    ctx.future(() -> open(ctx, types, lastEventId, remoteAddress, view));
   }
 
-  private CompletableFuture<Void> open(Context ctx, Set<String> types, OptionalLong lastEventId, String remote) {
+  private CompletableFuture<Void> open(Context ctx, Set<String> types, OptionalLong lastEventId, String remote,
+      UnaryOperator<Event> view) {
     SseConnection connection = new SseConnection(pool, pool, heartbeat, () -> {
       bus.publish(MarathonEvents.streamDetached(remote));
       log.info("event stream detached: {}", remote);
     });
     Subscription subscription;
     try {
-      subscription = bus.subscribe(types, lastEventId, connection::wake);
+      subscription = bus.subscribe(types, lastEventId, connection::wake, view);
     } catch (EventBus.TooManySubscribers e) {
       answer(ctx, 503, e.getMessage());
       return CompletableFuture.completedFuture(null);

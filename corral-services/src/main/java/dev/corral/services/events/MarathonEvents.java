@@ -39,8 +39,12 @@ public final class MarathonEvents {
     return typed(n, EventTypes.APP_TERMINATED);
   }
 
-  /** A pod was created, updated or deleted through the API ({@code pod_created_event} and its two siblings). */
-  public static ObjectNode pod(String eventType, RequestOrigin origin) {
+  /**
+   * A pod was created, updated or deleted through the API ({@code pod_created_event} and its two siblings).
+   * Marathon's carry only the request's address and URI; Corral adds {@code podId}, which the URI of a
+   * {@code POST /v2/pods} lacks, so that the stream can be filtered by pod.
+   */
+  public static ObjectNode pod(String eventType, String podId, RequestOrigin origin) {
     if (!eventType.equals(EventTypes.POD_CREATED) && !eventType.equals(EventTypes.POD_UPDATED)
         && !eventType.equals(EventTypes.POD_DELETED)) {
       throw new IllegalArgumentException("not a pod event type: " + eventType);
@@ -48,6 +52,7 @@ public final class MarathonEvents {
     ObjectNode n = Json.mapper().createObjectNode();
     n.put("clientIp", origin.clientIp());
     n.put("uri", origin.uri());
+    n.put("podId", podId);
     return typed(n, eventType);
   }
 

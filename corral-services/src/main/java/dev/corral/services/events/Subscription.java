@@ -3,6 +3,7 @@ package dev.corral.services.events;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * One subscriber of the {@link EventBus}: a cursor into the bus's ring, a filter, and the bound on how far it
@@ -30,6 +31,8 @@ public final class Subscription {
   private final EventBus bus;
   private final Set<String> types;
   private final Runnable onAvailable;
+  /** The caller's view of each event (itself, trimmed, or null: withheld); null when it sees everything. */
+  private final UnaryOperator<Event> view;
   // Guarded by bus.
   /** The id of the next event this subscriber has to look at. */
   private long cursor;
@@ -41,8 +44,10 @@ public final class Subscription {
   private boolean overflowed;
   private boolean ended;
 
-  Subscription(EventBus bus, Set<String> types, long cursor, long allowedLag, long gapAfter, Runnable onAvailable) {
+  Subscription(EventBus bus, Set<String> types, long cursor, long allowedLag, long gapAfter, Runnable onAvailable,
+      UnaryOperator<Event> view) {
     this.bus = bus;
+    this.view = view;
     this.types = Set.copyOf(types);
     this.cursor = cursor;
     this.allowedLag = allowedLag;
@@ -57,9 +62,30 @@ public final class Subscription {
 
   /**
    * Takes up to {@code max} events (and notices) in order. An empty, non-final answer means nothing is there
-   * now; the {@code onAvailable} callback runs once something is.
+   * now; the {@code onAvailable} callback runs once something is. With a view, events it withholds are
+   * skipped (they still count towards the lag) and the view runs outside the bus's lock.
    */
   public Delivery poll(int max) {
+    while (true) {
+      Delivery taken = take(max);
+      if (view == null || taken.events().isEmpty()) {
+        return taken;
+      }
+      List<Event> seen = new ArrayList<>(taken.events().size());
+      for (Event e : taken.events()) {
+        Event v = e.isNotice() ? e : view.apply(e);
+        if (v != null) {
+          seen.add(v);
+        }
+      }
+      // Everything withheld: look again, so that an empty answer always means "nothing there, will be woken".
+      if (!seen.isEmpty() || taken.end()) {
+        return new Delivery(seen, taken.end());
+      }
+    }
+  }
+
+  private Delivery take(int max) {
     List<Event> out = new ArrayList<>();
     long gapFrom = Event.NO_ID;
     long gapLast = Event.NO_ID;

@@ -59,6 +59,12 @@ public final class PodTaskInfos {
 
   public static TaskGroupInfo build(AppDefinition app, String groupId, Placement placement, String defaultUser,
       String frameworkId, String apiAddress) {
+    return build(app, groupId, placement, defaultUser, frameworkId, TaskApi.plain(apiAddress));
+  }
+
+  /** @param api how tasks reach the API: CORRAL_URL, and the CA that vouches for it ({@link TaskApi}) */
+  public static TaskGroupInfo build(AppDefinition app, String groupId, Placement placement, String defaultUser,
+      String frameworkId, TaskApi api) {
     PodSpec pod = app.pod();
     List<List<Integer>> ports = hostPortsByContainer(pod, placement.hostPorts());
     Shares shares = new Shares(placement.resources());
@@ -77,7 +83,8 @@ public final class PodTaskInfos {
       if (user != null && !user.isEmpty()) {
         command.setUser(user);
       }
-      command.putAllEnvironment(environment(app, c, taskId, placement, ports, apiAddress));
+      Map<String, String> env = environment(app, c, taskId, placement, ports, api);
+      command.putAllEnvironment(env);
       TaskInfo.Builder task = TaskInfo.newBuilder()
           .setTaskId(taskId)
           .setName(c.name())
@@ -94,6 +101,9 @@ public final class PodTaskInfos {
       for (PodSpec.Artifact a : c.artifacts()) {
         task.addFetch(FetchUri.newBuilder().setUri(a.uri()).setExtract(a.extract()).setExecutable(a.executable())
             .setCache(a.cache()).setDestPath(a.destPath()));
+      }
+      if (TaskApi.CA_FILE.equals(env.get("CORRAL_CA_FILE"))) {
+        api.caArtifact().ifPresent(task::addFetch);
       }
       if (c.killGracePeriodSeconds() != null) {
         task.setKillGracePeriodSeconds(c.killGracePeriodSeconds());
@@ -171,16 +181,14 @@ public final class PodTaskInfos {
   }
 
   private static Map<String, String> environment(AppDefinition app, PodSpec.Container c, String taskId,
-      Placement placement, List<List<Integer>> ports, String apiAddress) {
+      Placement placement, List<List<Integer>> ports, TaskApi api) {
     PodSpec pod = app.pod();
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HOST", placement.hostname());
     env.put("MESOS_TASK_ID", taskId);
     env.put("MARATHON_APP_ID", app.id());
     env.put("MARATHON_APP_VERSION", app.version());
-    if (apiAddress != null && !apiAddress.isEmpty()) {
-      env.put("CORRAL_URL", "http://" + apiAddress);
-    }
+    api.addEnvironment(env, Map.of());
     // Every container sees every endpoint of the pod: they share the network.
     for (int ci = 0; ci < pod.containers().size(); ci++) {
       int next = 0;

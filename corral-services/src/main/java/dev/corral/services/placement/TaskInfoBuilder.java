@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * Turns an app and a placement into the TaskInfo the agent runs, with the environment Marathon gives its
  * tasks (PORT0…, PORT, PORTS, PORT_NAME, HOST, MARATHON_APP_*, MESOS_TASK_ID), CORRAL_URL (the API, for
- * discovery) and the app's own {@code env}
+ * discovery; with CORRAL_CA_FILE and the CA as an artifact when it is https, {@link TaskApi}) and the app's
+ * own {@code env}
  * on top, which wins on a clash as in Marathon. The app's health and readiness checks go along, resolved to
  * the task's host ports ({@link CheckInfos}), for the agent to run, and so do its artifacts ({@code fetch},
  * legacy {@code uris}), which the agent fetches into the sandbox before starting the command. With a container
@@ -36,6 +37,12 @@ public final class TaskInfoBuilder {
    */
   public static TaskInfo build(AppDefinition app, String taskId, Placement placement, String defaultUser,
       String frameworkId, String apiAddress) {
+    return build(app, taskId, placement, defaultUser, frameworkId, TaskApi.plain(apiAddress));
+  }
+
+  /** @param api how tasks reach the API: CORRAL_URL, and the CA that vouches for it ({@link TaskApi}) */
+  public static TaskInfo build(AppDefinition app, String taskId, Placement placement, String defaultUser,
+      String frameworkId, TaskApi api) {
     CommandInfo.Builder command = CommandInfo.newBuilder();
     if (app.cmd() != null) {
       command.setShell(true).setValue(app.cmd());
@@ -47,9 +54,7 @@ public final class TaskInfoBuilder {
       command.setUser(user);
     }
     Map<String, String> env = environment(app, taskId, placement);
-    if (apiAddress != null && !apiAddress.isEmpty() && !app.env().containsKey("CORRAL_URL")) {
-      env.put("CORRAL_URL", "http://" + apiAddress);
-    }
+    api.addEnvironment(env, app.env());
     command.putAllEnvironment(env);
     TaskInfo.Builder task = TaskInfo.newBuilder()
         .setTaskId(taskId)
@@ -64,6 +69,9 @@ public final class TaskInfoBuilder {
     for (FetchArtifact f : app.fetch()) {
       task.addFetch(FetchUri.newBuilder().setUri(f.uri()).setExtract(f.extract()).setExecutable(f.executable())
           .setCache(f.cache()).setDestPath(f.destPath()));
+    }
+    if (TaskApi.CA_FILE.equals(env.get("CORRAL_CA_FILE"))) {
+      api.caArtifact().ifPresent(task::addFetch);
     }
     app.taskKillGracePeriodSeconds().ifPresent(task::setKillGracePeriodSeconds);
     ContainerImage.of(app).ifPresent(image -> task.setContainer(image.toProto()));

@@ -74,8 +74,17 @@ class PodApiTest {
         api.server.uri("/v2/events"), java.util.Map.of("Accept", "text/event-stream"))) {
       events.next("event_stream_attached");
       assertThat(api.post("/v2/pods", POD).status()).isEqualTo(201);
-      assertThat(events.next("pod_created_event").json().get("uri").asText()).isEqualTo("/v2/pods");
-      assertThat(events.next("instance_changed_event").json().get("condition").asText()).isEqualTo("Scheduled");
+      // the API publishes pod_created_event once the write is stored, the scheduler's loop the new instance:
+      // either may come first
+      java.util.Map<String, JsonNode> first = new java.util.HashMap<>();
+      while (!first.containsKey("pod_created_event") || !first.containsKey("instance_changed_event")) {
+        dev.corral.services.SseTestClient.Frame f = events.next();
+        first.putIfAbsent(f.event(), f.json());
+      }
+      JsonNode created = first.get("pod_created_event");
+      assertThat(created.get("uri").asText()).isEqualTo("/v2/pods");
+      assertThat(created.get("podId").asText()).isEqualTo("/web");
+      assertThat(first.get("instance_changed_event").get("condition").asText()).isEqualTo("Scheduled");
       await().atMost(Duration.ofSeconds(5)).until(() -> api.get("/v2/info").json().path("frameworkId").asText().equals("fw-1"));
       api.driver.scheduler().offers(List.of(Offers.big("o1", "host-a")));
       JsonNode changed = events.next("instance_changed_event").json();
@@ -99,6 +108,10 @@ class PodApiTest {
     assertThat(instance.get("status").asText()).isEqualTo("STAGING");
     assertThat(api.get("/v2/tasks").json().get("tasks").get(0).get("id").asText())
         .isEqualTo(api.driver.launchedGroups().get(0).getTasks(0).getTaskId());
+    // a container task belongs to its pod (what per-app permissions on logs and exec are checked against)
+    String containerTask = api.driver.launchedGroups().get(0).getTasks(0).getTaskId();
+    assertThat(api.scheduler.runSpecOfTask("fw-1", containerTask).join()).contains("/web");
+    assertThat(api.scheduler.runSpecOfTask("another-framework", containerTask).join()).isEmpty();
 
     ApiFixture.Response killed = api.delete("/v2/pods/web::instances/" + instanceId);
     assertThat(killed.status()).as(killed.raw()).isEqualTo(200);
