@@ -7,6 +7,7 @@ import { navigate } from './router.js';
 import { appStatus, taskHealth, ago, links, cpus, mib } from './format.js';
 import { HealthBar, StatusBadge } from './services.js';
 import { AppEditor, ScaleDialog, ConfirmDialog, ErrorBox, editable } from './dialogs.js';
+import { VersionDiff } from './diff.js';
 
 const TABS = [['tasks', 'Tasks'], ['configuration', 'Configuration'], ['versions', 'Versions'], ['debug', 'Debug']];
 
@@ -102,6 +103,8 @@ function Versions({ app, onApplied }) {
           ${v === app.version ? html` <span class="tag">current</span>` : ''}
         </li>`)}
       </ul>
+      ${data && html`<${VersionDiff} versions=${data.versions || []} current=${app.version}
+        load=${(v) => api(`/v2/apps${app.id}/versions/${v}`)} />`}
       ${shown && html`<div>
         <h3>Version ${shown.version}</h3>
         ${shown.version !== app.version && html`<button onClick=${apply}>Apply this version</button>`}

@@ -9,6 +9,7 @@ import { navigate } from './router.js';
 import { appStatus, podAsService, containerHealth, ago, links, cpus, mib } from './format.js';
 import { HealthBar, StatusBadge, PodIcon, scalePod } from './services.js';
 import { AppEditor, ScaleDialog, ConfirmDialog, ErrorBox, editable } from './dialogs.js';
+import { VersionDiff } from './diff.js';
 
 const TABS = [['instances', 'Instances'], ['configuration', 'Configuration'], ['versions', 'Versions']];
 
@@ -151,6 +152,8 @@ function Versions({ status, onApplied }) {
           ${v === current ? html` <span class="tag">current</span>` : ''}
         </li>`)}
       </ul>
+      ${data && html`<${VersionDiff} versions=${data} current=${current}
+        load=${(v) => api(`/v2/pods${id}::versions/${v}`)} />`}
       ${shown && html`<div>
         <h3>Version ${shown.version}</h3>
         ${shown.version !== current && html`<button onClick=${apply}>Apply this version</button>`}
