@@ -4,10 +4,11 @@ import { html } from './html.js';
 import { api } from './api.js';
 import { useLive } from './hooks.js';
 import { navigate } from './router.js';
-import { appStatus, taskHealth, ago, links, cpus, mib } from './format.js';
+import { appStatus, taskHealth, ago, links, cpus, mib, shortTask } from './format.js';
 import { HealthBar, StatusBadge } from './services.js';
 import { AppEditor, ScaleDialog, ConfirmDialog, ErrorBox, editable } from './dialogs.js';
 import { VersionDiff } from './diff.js';
+import { TaskMetrics } from './metrics.js';
 
 const TABS = [['tasks', 'Tasks'], ['configuration', 'Configuration'], ['versions', 'Versions'], ['debug', 'Debug']];
 
@@ -66,7 +67,8 @@ function Tasks({ app }) {
         ${tasks.length === 0 && html`<tr><td colspan="7" class="empty">No running tasks.
           ${app.instances > 0 ? html` See <a href=${links.app(app.id, 'debug')}>Debug</a> for why.` : ''}</td></tr>`}
       </tbody>
-    </table>`;
+    </table>
+    <${TaskMetrics} tasks=${tasks.filter((t) => t.state === 'TASK_RUNNING').map((t) => ({ id: t.id, label: shortTask(t.id) }))} />`;
 }
 
 function Configuration({ app }) {

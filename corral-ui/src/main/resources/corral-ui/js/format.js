@@ -94,3 +94,8 @@ export const links = {
   logs: (taskId, file = 'stdout') => `/ui/logs/${encodeURIComponent(taskId)}/${file}`,
   pkg: (name) => `/ui/catalog/${encodeURIComponent(name)}`,
 };
+
+/** A task or instance in a chart legend: the first characters of its unique (last) part. */
+export function shortTask(id) {
+  return id.substring(id.lastIndexOf('.') + 1).substring(0, 8);
+}

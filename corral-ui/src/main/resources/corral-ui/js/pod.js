@@ -6,10 +6,11 @@ import { html } from './html.js';
 import { api } from './api.js';
 import { useLive } from './hooks.js';
 import { navigate } from './router.js';
-import { appStatus, podAsService, containerHealth, ago, links, cpus, mib } from './format.js';
+import { appStatus, podAsService, containerHealth, ago, links, cpus, mib, shortTask } from './format.js';
 import { HealthBar, StatusBadge, PodIcon, scalePod } from './services.js';
 import { AppEditor, ScaleDialog, ConfirmDialog, ErrorBox, editable } from './dialogs.js';
 import { VersionDiff } from './diff.js';
+import { TaskMetrics } from './metrics.js';
 
 const TABS = [['instances', 'Instances'], ['configuration', 'Configuration'], ['versions', 'Versions']];
 
@@ -97,6 +98,8 @@ function Instances({ status, onKill }) {
       </tbody>`)}
       ${instances.length === 0 && html`<tbody><tr><td colspan="7" class="empty">No instance is running.</td></tr></tbody>`}
     </table>
+    <${TaskMetrics} tasks=${instances.flatMap((i) => (i.containers || []).filter((c) => c.status === 'TASK_RUNNING')
+      .map((c) => ({ id: c.containerId, label: `${c.name} ${shortTask(i.id)}` })))} />
     ${history.length > 0 && html`<section class="termination">
       <h3>Last termination</h3>
       ${history.map((h) => html`<dl class="facts" key=${h.instanceID}>

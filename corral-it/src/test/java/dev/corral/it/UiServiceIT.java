@@ -136,6 +136,22 @@ class UiServiceIT {
     assertThat(diff).hasCount(0);
   }
 
+  @Test
+  @Order(2)
+  void theTasksTabChartsEachTasksCpuAndMemory() {
+    openApp("tasks");
+    Locator metrics = page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Metrics"));
+    Locator memory = metrics.locator("[data-chart=memory]");
+    Locator cpu = metrics.locator("[data-chart=cpu]");
+    // polled every few seconds: at least two samples, drawn by uPlot with one line per task
+    assertThat(memory).hasAttribute("data-samples", Pattern.compile("^([2-9]|\\d{2,})$"));
+    assertThat(cpu).hasAttribute("data-samples", Pattern.compile("^([2-9]|\\d{2,})$"));
+    assertThat(memory.locator("canvas")).hasCount(1);
+    assertThat(memory.locator(".u-legend .u-series")).hasCount(3);
+    assertThat(metrics.locator(".metrics-note")).hasCount(0);
+    shoot("ui-metrics.png");
+  }
+
   private static void shoot(String name) {
     page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", name)));
   }
