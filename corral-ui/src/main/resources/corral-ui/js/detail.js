@@ -53,7 +53,7 @@ function Tasks({ app }) {
   const tasks = app.tasks || [];
   return html`
     <table class="grid tasks">
-      <thead><tr><th>Task</th><th>Host</th><th>Ports</th><th>Status</th><th>Health</th><th>Started</th><th>Logs</th></tr></thead>
+      <thead><tr><th>Task</th><th>Host</th><th>Ports</th><th>Status</th><th>Health</th><th>Started</th><th>Logs</th><th><span class="visually-hidden">Exec</span></th></tr></thead>
       <tbody>
         ${tasks.map((t) => html`<tr key=${t.id} data-task=${t.id}>
           <td class="mono">${t.id}</td>
@@ -62,9 +62,11 @@ function Tasks({ app }) {
           <td><span class=${'state ' + (t.state || '').toLowerCase()}>${(t.state || '').replace('TASK_', '')}</span></td>
           <td>${taskHealth(t)}</td>
           <td title=${t.startedAt || ''}>${ago(t.startedAt)}</td>
-          <td><a href=${links.logs(t.id, 'stdout')}>stdout</a> · <a href=${links.logs(t.id, 'stderr')}>stderr</a></td>
+          <td class="logs"><a href=${links.logs(t.id, 'stdout')}>stdout</a> · <a href=${links.logs(t.id, 'stderr')}>stderr</a></td>
+          <td>${t.state === 'TASK_RUNNING' && html`<button class="small" aria-label=${`Terminal in ${t.id}`}
+            title="Open a shell in this task" onClick=${() => navigate(links.exec(t.id))}>Terminal</button>`}</td>
         </tr>`)}
-        ${tasks.length === 0 && html`<tr><td colspan="7" class="empty">No running tasks.
+        ${tasks.length === 0 && html`<tr><td colspan="8" class="empty">No running tasks.
           ${app.instances > 0 ? html` See <a href=${links.app(app.id, 'debug')}>Debug</a> for why.` : ''}</td></tr>`}
       </tbody>
     </table>

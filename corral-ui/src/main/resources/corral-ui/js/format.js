@@ -92,6 +92,7 @@ export const links = {
   app: (id, tab = 'tasks') => `/ui/services/detail/${encodeURIComponent(id)}/${tab}`,
   pod: (id, tab = 'instances') => `/ui/services/pod/${encodeURIComponent(id)}/${tab}`,
   logs: (taskId, file = 'stdout') => `/ui/logs/${encodeURIComponent(taskId)}/${file}`,
+  exec: (taskId) => `/ui/exec/${encodeURIComponent(taskId)}`,
   pkg: (name) => `/ui/catalog/${encodeURIComponent(name)}`,
 };
 

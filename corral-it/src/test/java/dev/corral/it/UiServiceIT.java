@@ -152,6 +152,38 @@ class UiServiceIT {
     shoot("ui-metrics.png");
   }
 
+  @Test
+  @Order(3)
+  void aTerminalRunsCommandsInATaskAndShowsTheExitCode() throws Exception {
+    openApp("tasks");
+    String task = page.locator("table.tasks tr[data-task]").first().getAttribute("data-task");
+    button("Terminal in " + task).click();
+    assertThat(page.locator(".term-state")).hasText("connected");
+    Locator screen = page.locator(".term-box .xterm-rows");
+    // the shell's prompt arrives before anything is typed
+    assertThat(screen).containsText(Pattern.compile("[$#]"));
+    page.locator(".term-box .xterm").click();
+    page.keyboard().type("echo hello-$((6*7))");
+    page.keyboard().press("Enter");
+    assertThat(screen).containsText("hello-42");
+    shoot("ui-terminal.png");
+    // a narrower window resizes the terminal, and the command learns its new size
+    page.setViewportSize(390, 844);
+    page.keyboard().type("stty size");
+    page.keyboard().press("Enter");
+    // (the rows' text runs together: "stty size" then "24 43" then the next prompt)
+    assertThat(screen).containsText(Pattern.compile("stty size\\s*24 [2-5]\\d\\D"));
+    shoot("ui-terminal-narrow.png");
+    page.setViewportSize(1280, 800);
+    page.keyboard().type("exit 3");
+    page.keyboard().press("Enter");
+    assertThat(page.locator(".term-state")).hasText("exited with code 3");
+    // the way back to the service
+    page.locator(".crumbs a", new Page.LocatorOptions().setHasText(APP)).click();
+    assertThat(page.locator("table.tasks tr[data-task]")).hasCount(2);
+    assertThat(pageErrors).isEmpty();
+  }
+
   private static void shoot(String name) {
     page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", name)));
   }
