@@ -96,7 +96,7 @@ export const links = {
   pkg: (name) => `/ui/catalog/${encodeURIComponent(name)}`,
 };
 
-/** A task or instance in a chart legend: the first characters of its unique (last) part. */
+/** A task or pod instance in a chart legend: the first characters of its unique (last) part. */
 export function shortTask(id) {
-  return id.substring(id.lastIndexOf('.') + 1).substring(0, 8);
+  return id.substring(id.lastIndexOf('.') + 1).replace(/^instance-/, '').substring(0, 8);
 }

@@ -117,8 +117,10 @@ function TimeChart({ title, name, data, labels, tick, format }) {
         plot.current = new UPlot({
           width: el.current.clientWidth || 500, height: 180,
           series: [{}, ...labels.map((l, k) => ({ label: l, stroke: COLORS[k % COLORS.length], width: 2, value: (u, v) => format(v) }))],
-          axes: [{}, { size: 60 }],
-          scales: { x: { time: true, range: (u, min, max) => [Math.min(min, max - 120), max + 3] }, y: { range: (u, min, max) => [0, Math.max(max * 1.2, 0.001)] } },
+          // three significant digits: uPlot's fixed decimals repeat labels on small CPU scales
+          axes: [{}, { size: 60, values: (u, vals) => vals.map((v) => String(+v.toPrecision(3))) }],
+          // at least a minute wide from the first sample, so the lines grow from the left
+          scales: { x: { time: true, range: (u, min, max) => [min, Math.max(max, min + 60)] }, y: { range: (u, min, max) => [0, Math.max(max * 1.2, 0.001)] } },
         }, data, el.current);
         plot.current.corralShape = shape;
       } else {
@@ -133,6 +135,7 @@ function TimeChart({ title, name, data, labels, tick, format }) {
   }, []);
   return html`<figure class="metric-chart" data-chart=${name} data-samples=${samples}>
     <figcaption>${title}</figcaption>
+    ${points < 2 && html`<p class="muted small">Collecting samples…</p>`}
     <div class="chart" ref=${el} role="img" aria-label=${`${title} of ${labels.length} task${labels.length === 1 ? '' : 's'} over time`}></div>
   </figure>`;
 }

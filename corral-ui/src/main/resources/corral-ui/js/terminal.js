@@ -94,7 +94,7 @@ export function TaskTerminal({ taskId }) {
         if (ws.readyState === WebSocket.OPEN) ws.send(frame(RESIZE, JSON.stringify({ cols: c, rows: ROWS })));
       };
       addEventListener('resize', onResize);
-    });
+    }).catch((e) => alive && setState(`error: ${e.message}`));
     return () => {
       alive = false;
       if (onResize) removeEventListener('resize', onResize);

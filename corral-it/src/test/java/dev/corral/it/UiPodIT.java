@@ -139,6 +139,11 @@ class UiPodIT {
     assertThat(helper.locator(".endpoints")).hasText("—");
     assertThat(web.locator(".health")).hasText("Healthy");
     assertThat(helper.locator(".health")).hasText("—");
+    // each container's memory, one line per container (and the time) in the legend
+    Locator memory = page.locator("[data-chart=memory]");
+    assertThat(memory).hasAttribute("data-samples", Pattern.compile("^([2-9]|\\d{2,})$"));
+    assertThat(memory.locator(".u-legend .u-series")).hasCount(3);
+    assertThat(memory.locator(".u-legend")).containsText("helper");
     shoot("ui-pod.png");
     // on a phone-sized screen the navigation moves above the page and the actions stay reachable
     page.setViewportSize(390, 844);
