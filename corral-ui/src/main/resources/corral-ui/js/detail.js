@@ -4,9 +4,11 @@ import { html } from './html.js';
 import { api } from './api.js';
 import { useLive } from './hooks.js';
 import { navigate } from './router.js';
-import { appStatus, taskHealth, ago, links, cpus, mib } from './format.js';
+import { appStatus, taskHealth, ago, links, cpus, mib, shortTask } from './format.js';
 import { HealthBar, StatusBadge } from './services.js';
 import { AppEditor, ScaleDialog, ConfirmDialog, ErrorBox, editable } from './dialogs.js';
+import { VersionDiff } from './diff.js';
+import { TaskMetrics } from './metrics.js';
 
 const TABS = [['tasks', 'Tasks'], ['configuration', 'Configuration'], ['versions', 'Versions'], ['debug', 'Debug']];
 
@@ -51,7 +53,7 @@ function Tasks({ app }) {
   const tasks = app.tasks || [];
   return html`
     <table class="grid tasks">
-      <thead><tr><th>Task</th><th>Host</th><th>Ports</th><th>Status</th><th>Health</th><th>Started</th><th>Logs</th></tr></thead>
+      <thead><tr><th>Task</th><th>Host</th><th>Ports</th><th>Status</th><th>Health</th><th>Started</th><th>Logs</th><th><span class="visually-hidden">Exec</span></th></tr></thead>
       <tbody>
         ${tasks.map((t) => html`<tr key=${t.id} data-task=${t.id}>
           <td class="mono">${t.id}</td>
@@ -60,12 +62,15 @@ function Tasks({ app }) {
           <td><span class=${'state ' + (t.state || '').toLowerCase()}>${(t.state || '').replace('TASK_', '')}</span></td>
           <td>${taskHealth(t)}</td>
           <td title=${t.startedAt || ''}>${ago(t.startedAt)}</td>
-          <td><a href=${links.logs(t.id, 'stdout')}>stdout</a> · <a href=${links.logs(t.id, 'stderr')}>stderr</a></td>
+          <td class="logs"><a href=${links.logs(t.id, 'stdout')}>stdout</a> · <a href=${links.logs(t.id, 'stderr')}>stderr</a></td>
+          <td>${t.state === 'TASK_RUNNING' && html`<button class="small" aria-label=${`Terminal in ${t.id}`}
+            title="Open a shell in this task" onClick=${() => navigate(links.exec(t.id))}>Terminal</button>`}</td>
         </tr>`)}
-        ${tasks.length === 0 && html`<tr><td colspan="7" class="empty">No running tasks.
+        ${tasks.length === 0 && html`<tr><td colspan="8" class="empty">No running tasks.
           ${app.instances > 0 ? html` See <a href=${links.app(app.id, 'debug')}>Debug</a> for why.` : ''}</td></tr>`}
       </tbody>
-    </table>`;
+    </table>
+    <${TaskMetrics} tasks=${tasks.filter((t) => t.state === 'TASK_RUNNING').map((t) => ({ id: t.id, label: shortTask(t.id) }))} />`;
 }
 
 function Configuration({ app }) {
@@ -102,6 +107,8 @@ function Versions({ app, onApplied }) {
           ${v === app.version ? html` <span class="tag">current</span>` : ''}
         </li>`)}
       </ul>
+      ${data && html`<${VersionDiff} versions=${data.versions || []} current=${app.version}
+        load=${(v) => api(`/v2/apps${app.id}/versions/${v}`)} />`}
       ${shown && html`<div>
         <h3>Version ${shown.version}</h3>
         ${shown.version !== app.version && html`<button onClick=${apply}>Apply this version</button>`}

@@ -92,5 +92,11 @@ export const links = {
   app: (id, tab = 'tasks') => `/ui/services/detail/${encodeURIComponent(id)}/${tab}`,
   pod: (id, tab = 'instances') => `/ui/services/pod/${encodeURIComponent(id)}/${tab}`,
   logs: (taskId, file = 'stdout') => `/ui/logs/${encodeURIComponent(taskId)}/${file}`,
+  exec: (taskId) => `/ui/exec/${encodeURIComponent(taskId)}`,
   pkg: (name) => `/ui/catalog/${encodeURIComponent(name)}`,
 };
+
+/** A task or pod instance in a chart legend: the first characters of its unique (last) part. */
+export function shortTask(id) {
+  return id.substring(id.lastIndexOf('.') + 1).replace(/^instance-/, '').substring(0, 8);
+}

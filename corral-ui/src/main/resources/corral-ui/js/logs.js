@@ -67,7 +67,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * The service a task belongs to, for the way back. App tasks are "<app id, _ for />.<uuid>"; a pod's
  * container tasks are "<pod id, _ for />.<uuid>.<container name>".
  */
-function ownerOf(taskId) {
+export function ownerOf(taskId) {
   const parts = taskId.split('.');
   const idOf = (segments) => '/' + segments.join('.').replace(/_/g, '/');
   if (parts.length >= 3 && UUID.test(parts[parts.length - 2])) {

@@ -10,6 +10,7 @@ import { Services } from './services.js';
 import { ServiceDetail } from './detail.js';
 import { PodDetail } from './pod.js';
 import { TaskLogs } from './logs.js';
+import { TaskTerminal } from './terminal.js';
 import { Deployments } from './deployments.js';
 import { Catalog, PackagePage } from './catalog.js';
 import { Nodes } from './nodes.js';
@@ -31,6 +32,9 @@ function route(path, auth) {
   }
   if (first === 'logs' && second) {
     return { nav: 'services', page: html`<${TaskLogs} taskId=${decodeURIComponent(second)} file=${third || 'stdout'} />` };
+  }
+  if (first === 'exec' && second) {
+    return { nav: 'services', page: html`<${TaskTerminal} taskId=${decodeURIComponent(second)} />` };
   }
   if (first === 'deployments') return { nav: 'deployments', page: html`<${Deployments} />` };
   if (first === 'catalog' && second) return { nav: 'catalog', page: html`<${PackagePage} name=${decodeURIComponent(second)} />` };

@@ -6,9 +6,11 @@ import { html } from './html.js';
 import { api } from './api.js';
 import { useLive } from './hooks.js';
 import { navigate } from './router.js';
-import { appStatus, podAsService, containerHealth, ago, links, cpus, mib } from './format.js';
+import { appStatus, podAsService, containerHealth, ago, links, cpus, mib, shortTask } from './format.js';
 import { HealthBar, StatusBadge, PodIcon, scalePod } from './services.js';
 import { AppEditor, ScaleDialog, ConfirmDialog, ErrorBox, editable } from './dialogs.js';
+import { VersionDiff } from './diff.js';
+import { TaskMetrics } from './metrics.js';
 
 const TABS = [['instances', 'Instances'], ['configuration', 'Configuration'], ['versions', 'Versions']];
 
@@ -71,10 +73,10 @@ function Instances({ status, onKill }) {
   const history = status.terminationHistory || [];
   return html`
     <table class="grid pod-instances">
-      <thead><tr><th>Container</th><th>Status</th><th>Host</th><th>Endpoints</th><th>Health</th><th>Since</th><th>Logs</th></tr></thead>
+      <thead><tr><th>Container</th><th>Status</th><th>Host</th><th>Endpoints</th><th>Health</th><th>Since</th><th>Logs</th><th><span class="visually-hidden">Exec</span></th></tr></thead>
       ${instances.map((i) => html`<tbody key=${i.id} data-instance=${i.id}>
         <tr class="instance">
-          <td colspan="7"><div class="instance-head">
+          <td colspan="8"><div class="instance-head">
             <span>Instance <span class="mono small">${i.id}</span></span>
             <span>${i.agentHostname || 'not placed yet'}</span>
             <span class=${'pod-state ' + (i.status || '').toLowerCase()}>${i.status}</span>
@@ -92,10 +94,14 @@ function Instances({ status, onKill }) {
           <td class="health">${containerHealth(c)}</td>
           <td title=${c.statusSince || ''}>${ago(c.statusSince)}</td>
           <td class="logs"><a href=${links.logs(c.containerId, 'stdout')} aria-label=${`stdout of ${c.name}`}>stdout</a>${' · '}<a href=${links.logs(c.containerId, 'stderr')} aria-label=${`stderr of ${c.name}`}>stderr</a></td>
+          <td>${c.status === 'TASK_RUNNING' && html`<button class="small" aria-label=${`Terminal in ${c.name} of ${i.id}`}
+            title="Open a shell in this container" onClick=${() => navigate(links.exec(c.containerId))}>Terminal</button>`}</td>
         </tr>`)}
       </tbody>`)}
-      ${instances.length === 0 && html`<tbody><tr><td colspan="7" class="empty">No instance is running.</td></tr></tbody>`}
+      ${instances.length === 0 && html`<tbody><tr><td colspan="8" class="empty">No instance is running.</td></tr></tbody>`}
     </table>
+    <${TaskMetrics} tasks=${instances.flatMap((i) => (i.containers || []).filter((c) => c.status === 'TASK_RUNNING')
+      .map((c) => ({ id: c.containerId, label: `${c.name} ${shortTask(i.id)}` })))} />
     ${history.length > 0 && html`<section class="termination">
       <h3>Last termination</h3>
       ${history.map((h) => html`<dl class="facts" key=${h.instanceID}>
@@ -151,6 +157,8 @@ function Versions({ status, onApplied }) {
           ${v === current ? html` <span class="tag">current</span>` : ''}
         </li>`)}
       </ul>
+      ${data && html`<${VersionDiff} versions=${data} current=${current}
+        load=${(v) => api(`/v2/pods${id}::versions/${v}`)} />`}
       ${shown && html`<div>
         <h3>Version ${shown.version}</h3>
         ${shown.version !== current && html`<button onClick=${apply}>Apply this version</button>`}

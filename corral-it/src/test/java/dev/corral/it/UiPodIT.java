@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Pods in the web UI, in a real browser against `corral up`: a pod of two containers created in the JSON
  * editor (a bad one first, refused with its field paths), seen Running in its group folder of the Services
  * table, healthy by its web container's check; its page with both containers, their endpoints, health and a
- * container's log; scaled to two instances, one killed and replaced; edited (a new version); counted on the
+ * container's log; scaled to two instances, one killed and replaced; edited (a new version, its diff with the previous one); counted on the
  * Dashboard and the Nodes page; deleted. The tests share one page and run in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -139,6 +139,11 @@ class UiPodIT {
     assertThat(helper.locator(".endpoints")).hasText("—");
     assertThat(web.locator(".health")).hasText("Healthy");
     assertThat(helper.locator(".health")).hasText("—");
+    // each container's memory, one line per container (and the time) in the legend
+    Locator memory = page.locator("[data-chart=memory]");
+    assertThat(memory).hasAttribute("data-samples", Pattern.compile("^([2-9]|\\d{2,})$"));
+    assertThat(memory.locator(".u-legend .u-series")).hasCount(3);
+    assertThat(memory.locator(".u-legend")).containsText("helper");
     shoot("ui-pod.png");
     // on a phone-sized screen the navigation moves above the page and the actions stay reachable
     page.setViewportSize(390, 844);
@@ -182,6 +187,12 @@ class UiPodIT {
     page.locator(".tabs a", new Page.LocatorOptions().setHasText("Versions")).click();
     assertThat(page.locator(".version-list li")).hasCount(3);
     assertThat(page.locator(".version-list .tag")).hasText("current");
+    // the diff of the previous and the current version: the helper's command, one line out, one line in
+    Locator diff = page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName(Pattern.compile("^Changes from ")));
+    assertThat(diff.locator(".diff-line.del")).hasCount(1);
+    assertThat(diff.locator(".diff-line.del")).containsText("\"shell\": \"exec sleep 3600\"");
+    assertThat(diff.locator(".diff-line.add")).containsText("helper-edited");
+    assertThat(page.locator(".diff-summary")).hasText("1 added, 1 removed");
     page.locator(".tabs a", new Page.LocatorOptions().setHasText("Instances")).click();
     assertThat(page.locator("table.pod-instances tr[data-container] .state.task_running")).hasCount(4);
     // the dashboard counts a task per container, the node lists the pod with its instances

@@ -11,7 +11,7 @@ import java.util.Properties;
 
 /**
  * Serves the web UI from the classpath: the app's own files under {@code /ui/}, the libraries it imports
- * under {@code /ui/vendor/<library>/…} (Preact and uPlot from their webjars, htm from this jar), and
+ * under {@code /ui/vendor/<library>/…} (Preact, uPlot and xterm.js from their webjars, htm from this jar), and
  * {@code index.html} for every other path under {@code /ui/} so that the browser's history routes survive
  * a reload. {@code /} redirects to {@code /ui/}.
  *
@@ -23,7 +23,7 @@ public final class WebUi {
   private static final String ROOT = "corral-ui/";
   private static final String INDEX = ROOT + "index.html";
   /** The webjars the UI imports; their version directory is read from the webjar's own pom.properties. */
-  private static final Map<String, String> WEBJARS = Map.of("preact", "preact", "uplot", "uplot");
+  private static final Map<String, String> WEBJARS = Map.of("preact", "preact", "uplot", "uplot", "xterm", "xterm");
   private static final Map<String, String> TYPES = Map.of(
       "html", "text/html; charset=utf-8",
       "js", "text/javascript; charset=utf-8",

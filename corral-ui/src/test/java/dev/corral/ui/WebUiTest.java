@@ -61,7 +61,9 @@ class WebUiTest {
       assertThat(lib.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
       found++;
     }
-    assertThat(found).isGreaterThanOrEqualTo(4);
+    assertThat(found).isGreaterThanOrEqualTo(5);
+    // the terminal's stylesheet comes from its webjar too
+    assertThat(get("/ui/vendor/xterm/css/xterm.css").statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -87,7 +89,8 @@ class WebUiTest {
   void noFileOfTheUiLoadsAnythingFromOutsideTheCluster() throws Exception {
     for (String file : List.of("index.html", "app.css", "js/main.js", "js/api.js", "js/services.js", "js/catalog.js",
         "js/detail.js", "js/dashboard.js", "js/deployments.js", "js/dialogs.js", "js/format.js", "js/logs.js",
-        "js/nodes.js", "js/hooks.js", "js/html.js", "js/router.js")) {
+        "js/nodes.js", "js/hooks.js", "js/html.js", "js/router.js", "js/diff.js", "js/metrics.js", "js/terminal.js",
+        "js/pod.js")) {
       try (InputStream in = WebUi.class.getClassLoader().getResourceAsStream("corral-ui/" + file)) {
         assertThat(in).as(file).isNotNull();
         String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
