@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: all methods run on the agent's event loop (asserted), which also owns the outgoing
  * {@link io.grpc.stub.StreamObserver} (not thread-safe). gRPC callbacks hop onto the loop, tagged with the
  * stream's generation so that late callbacks of an old stream are ignored. All state here is soft.
+ *
+ * <p>Leader epochs: every message of a master carries the epoch it leads in. The link remembers the highest
+ * epoch it has seen (for the agent process's life) and refuses any message of a lower one, registration
+ * answers included: such a master has been deposed, whether it knows it yet or not. The link then leaves
+ * that master and reconnects, which finds the current leader.
  */
 public final class MasterLink {
   /** What the link needs from the agent; called on the loop. */
@@ -46,6 +51,7 @@ public final class MasterLink {
   private LinkState state = LinkState.DISCONNECTED;
   private long generation;
   private ClientCallStreamObserver<AgentMessage> out;
+  private long highestEpoch;
 
   public MasterLink(EventLoop loop, Channel channel, Handler handler, Duration heartbeatInterval, Backoff backoff) {
     this.loop = loop;
@@ -53,6 +59,12 @@ public final class MasterLink {
     this.handler = handler;
     this.heartbeatInterval = heartbeatInterval;
     this.backoff = backoff;
+  }
+
+  /** The highest leader epoch a master has shown this link (0 before any, or from masters without one). */
+  public long highestEpoch() {
+    loop.assertInLoop();
+    return highestEpoch;
   }
 
   public LinkState state() {
@@ -147,6 +159,17 @@ public final class MasterLink {
     if (gen != generation || state == LinkState.CLOSED) {
       return;
     }
+    if (message.getLeaderEpoch() < highestEpoch) {
+      log.warn("refused {} from a master of leader epoch {}: a master of epoch {} has led since, so this one"
+          + " was deposed; leaving it", message.getKindCase(), message.getLeaderEpoch(), highestEpoch);
+      ClientCallStreamObserver<AgentMessage> stream = out;
+      dropped(gen, "the master's leader epoch " + message.getLeaderEpoch() + " is stale");
+      if (stream != null) {
+        stream.cancel("stale leader epoch", null);
+      }
+      return;
+    }
+    highestEpoch = message.getLeaderEpoch();
     switch (message.getKindCase()) {
       case REGISTERED:
         if (state == LinkState.CONNECTING) {

@@ -140,8 +140,9 @@ public final class MasterNode implements AutoCloseable {
     return this;
   }
 
-  private LeaderTerm.Settings termSettings() {
-    return new LeaderTerm.Settings(masterConfig, tls);
+  /** A term's settings; {@code epoch} is the election's (0 for a master that leads without one). */
+  private LeaderTerm.Settings termSettings(long epoch) {
+    return new LeaderTerm.Settings(c -> masterConfig.apply(c).withLeaderEpoch(epoch), tls);
   }
 
   /**
@@ -167,7 +168,7 @@ public final class MasterNode implements AutoCloseable {
     started.add(store);
 
     if (!options.elected()) {
-      term = LeaderTerm.start(options, store, dns, termSettings());
+      term = LeaderTerm.start(options, store, dns, termSettings(0));
       started.add(() -> closeTerm());
       return this;
     }
@@ -191,7 +192,7 @@ public final class MasterNode implements AutoCloseable {
       public byte[] elected(long epoch) throws Exception {
         stopStandby();
         try {
-          term = LeaderTerm.start(options, store, dns, termSettings());
+          term = LeaderTerm.start(options, store, dns, termSettings(epoch));
         } catch (IOException | RuntimeException e) {
           startStandby();
           throw e;
