@@ -44,6 +44,17 @@ public final class LeaderProxy implements AutoCloseable {
     this.self = self;
   }
 
+  private volatile Supplier<Optional<String>> outage = Optional::empty;
+
+  /**
+   * While {@code reason} gives a reason (this master has lost ZooKeeper, say), every request is answered 503
+   * with it instead of being forwarded: what this master last heard about the leader cannot be trusted then.
+   */
+  public LeaderProxy withOutage(Supplier<Optional<String>> reason) {
+    this.outage = reason;
+    return this;
+  }
+
   public void install(JavalinConfig config) {
     Handler handler = this::handle;
     for (HandlerType method : METHODS) {
@@ -56,6 +67,12 @@ public final class LeaderProxy implements AutoCloseable {
     if (ctx.header(HOP_HEADER) != null) {
       Replies.json(ctx, 508, "masters disagree on who leads (forwarded by " + ctx.header(HOP_HEADER)
           + "); retry shortly");
+      return;
+    }
+    Optional<String> cut = outage.get();
+    if (cut.isPresent()) {
+      ctx.header("Retry-After", "1");
+      Replies.json(ctx, 503, cut.get());
       return;
     }
     Optional<String> leader = leaderHttp.get();

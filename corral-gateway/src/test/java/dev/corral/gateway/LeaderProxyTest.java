@@ -81,6 +81,21 @@ class LeaderProxyTest {
   }
 
   @Test
+  void duringAnOutageNothingIsForwardedAndTheAnswerSaysWhy() throws Exception {
+    leader.set(Optional.of("127.0.0.1:" + backend.getAddress().getPort()));
+    AtomicReference<Optional<String>> outage = new AtomicReference<>(Optional.of("no ZooKeeper quorum"));
+    proxy.withOutage(outage::get);
+    HttpResponse<String> r = send(HttpRequest.newBuilder(standby("/v2/apps"))
+        .POST(HttpRequest.BodyPublishers.ofString("{}")));
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.headers().firstValue("Retry-After")).contains("1");
+    assertThat(r.body()).contains("no ZooKeeper quorum");
+    assertThat(seenHop.get()).as("nothing reached the last known leader").isNull();
+    outage.set(Optional.empty());
+    assertThat(send(HttpRequest.newBuilder(standby("/v2/apps"))).statusCode()).isEqualTo(201);
+  }
+
+  @Test
   void withoutALeaderTheAnswerIs503ToRetry() throws Exception {
     HttpResponse<String> r = send(HttpRequest.newBuilder(standby("/v2/apps")));
     assertThat(r.statusCode()).isEqualTo(503);

@@ -183,7 +183,7 @@ public final class MasterNode implements AutoCloseable {
         .forAll((type, before, after) -> followLeaderDns()).build());
     leaderCache.start();
     started.add(leaderCache::close);
-    proxy = new LeaderProxy(this::leaderHttp, advertisedHttp());
+    proxy = new LeaderProxy(this::leaderHttp, advertisedHttp()).withOutage(this::zooKeeperOutage);
     started.add(proxy);
     startStandby();
     started.add(this::stopStandby);
@@ -320,6 +320,19 @@ public final class MasterNode implements AutoCloseable {
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Why this master can say nothing about the leader: it has lost its ZooKeeper connection (most often the
+   * ensemble lost its quorum). Its cached leader record is stale then, and no master can lead through it.
+   */
+  private Optional<String> zooKeeperOutage() {
+    if (store.curator().getZookeeperClient().isConnected()) {
+      return Optional.empty();
+    }
+    return Optional.of("no leading master: this master has lost its ZooKeeper connection (the ensemble needs a"
+        + " majority of its members to serve; with embedded peers, a majority of the masters) and will neither"
+        + " lead nor forward until it is back; retry shortly");
   }
 
   /** The current leader as ZooKeeper names it, if any. */
