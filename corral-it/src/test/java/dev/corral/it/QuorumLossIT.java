@@ -122,13 +122,22 @@ class QuorumLossIT {
     assertThat(pids(pids.keySet())).isEqualTo(pids);
   }
 
-  /** Retries while the master still answers as before (the step-down propagates); the last answer. */
+  /**
+   * Retries while the master still answers otherwise (the leader's HTTP server makes way for the
+   * standby's, so a connection may be refused for a moment); the last answer.
+   */
   private static Marathon.Response awaitStatus(Marathon api, String path, int status) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
-    Marathon.Response r = api.get(path);
+    Marathon.Response r = new Marathon.Response(0, "");
     while (r.status() != status && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      r = api.get(path);
+      try {
+        r = api.get(path);
+      } catch (java.io.IOException e) {
+        r = new Marathon.Response(0, e.toString());
+      }
+      if (r.status() != status) {
+        Thread.sleep(200);
+      }
     }
     assertThat(r.status()).as("%s: %s", path, r.body()).isEqualTo(status);
     return r;

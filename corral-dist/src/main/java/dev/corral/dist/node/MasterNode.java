@@ -94,6 +94,8 @@ public final class MasterNode implements AutoCloseable {
 
   /** Where the master keeps the cluster secret for agents started beside it ({@code --secret-file}). */
   public static final String SECRET_FILE = "cluster-secret";
+  /** In the work dir of the master that created the first administrator: that account's password. */
+  public static final String ADMIN_PASSWORD_FILE = "admin-password";
   /** The account the first leader creates on a new cluster. */
   public static final String ADMIN = "admin";
 
