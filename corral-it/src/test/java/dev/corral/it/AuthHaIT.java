@@ -30,11 +30,8 @@ class AuthHaIT {
 
   @BeforeAll
   static void start() throws Exception {
-    ha = HaMasters.start(dir, 3);
-    int leader = ha.awaitLeader(-1);
-    Path secret = dir.resolve("master-" + (leader + 1)).resolve("cluster-secret");
-    org.awaitility.Awaitility.await().atMost(WAIT).until(() -> Files.exists(secret));
-    ha.startAgent("agent-1", "cpus:2;mem:1024;disk:512", "--secret-file", secret.toString());
+    // with authentication on even /v2/leader needs a token: the test logs in before it asks who leads
+    ha = HaMasters.launch(dir, 3);
   }
 
   @AfterAll
@@ -47,19 +44,25 @@ class AuthHaIT {
 
   @Test
   void aTokenFromBeforeTheFailoverWorksThroughTheNewLeader() throws Exception {
-    int leader = ha.awaitLeader(-1);
-    int standby = (leader + 1) % 3;
+    // The master that leads first creates the administrator and keeps its password in its work dir.
     Path passwordFile = dir.resolve("admin-password");
+    int creator = org.awaitility.Awaitility.await().atMost(WAIT).until(AuthHaIT::creator, i -> i >= 0);
     Files.writeString(passwordFile, adminPassword());
+    int standby = (creator + 1) % 3;
     String standbyUrl = "http://" + ha.httpAddress(standby);
 
     // The CLI logs in through a standby; the context it writes is what the API client uses from here on.
     CorralProcess.Result setup = CorralProcess.run(dir, "cluster", "setup", standbyUrl,
         "--password-file", passwordFile.toString());
     assertThat(setup.exitCode()).as(setup.output()).isZero();
-    Marathon api = ha.apis.get(standby);
-    String token = api.token();
+    String token = ha.apis.get(standby).token();
     assertThat(token).as("the CLI's login left a token for %s", standbyUrl).isNotBlank();
+    ha.authenticate(token);
+    int leader = ha.awaitLeader(-1);
+    assertThat(leader).as("the leader is the master that created the administrator").isEqualTo(creator);
+    Path secret = dir.resolve("master-" + (leader + 1)).resolve("cluster-secret");
+    ha.startAgent("agent-1", "cpus:2;mem:1024;disk:512", "--secret-file", secret.toString());
+    Marathon api = ha.apis.get(standby);
     assertThat(api.as(null).get("/v2/apps").status()).isEqualTo(401);
 
     assertThat(api.post("/v2/apps", """
@@ -87,6 +90,16 @@ class AuthHaIT {
     // Authentication is as strict as before.
     assertThat(ha.apis.get(next).as(null).get("/v2/apps").status()).isEqualTo(401);
     assertThat(ha.apis.get(next).as(token + "x").get("/v2/apps").status()).isEqualTo(401);
+  }
+
+  /** The index of the master whose work dir holds the administrator's password; -1 while none does. */
+  private static int creator() {
+    for (int i = 0; i < 3; i++) {
+      if (Files.exists(dir.resolve("master-" + (i + 1)).resolve("admin-password"))) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Failover in the middle of a large deployment: three masters (embedded ZooKeeper members), three agents,
  * one app of many tiny process tasks deployed while the leader is killed with SIGKILL (and restarted, so
- * that three masters stay available) every 20 seconds, and small writes sent all along through any master.
+ * that three masters stay available) 10 seconds after the deployment starts and then every 20 seconds (at
+ * least three times, so later failovers hit the finished deployment too), and small writes sent all along
+ * through any master.
  * At the end: the deployment finished; every write that was answered 2xx is there; exactly the configured
  * number of instances runs, each task once in the API and once in the agents' process table; and no task
  * was killed by a failover (a scale-up replaces nothing, so every task ever seen running still runs, with
@@ -34,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 class FailoverUnderDeploymentIT {
   private static final Duration WAIT = HaMasters.WAIT;
   private static final Duration DEPLOY_WAIT = Duration.ofMinutes(25);
+  private static final Duration FIRST_KILL = Duration.ofSeconds(10);
   private static final Duration KILL_EVERY = Duration.ofSeconds(20);
+  private static final int MIN_KILLS = 3;
   private static final String APP = "/chaos/sleepers";
   private static final String CMD = "sleep 3600";
   private static final int AGENTS = 3;
@@ -69,7 +73,8 @@ class FailoverUnderDeploymentIT {
     int first = ha.awaitLeader(-1);
     long t0 = System.nanoTime();
     Marathon.Response created = ha.apis.get((first + 1) % 3).post("/v2/apps", """
-        {"id": "%s", "instances": %d, "cmd": "%s", "cpus": 0.01, "mem": 8}""".formatted(APP, INSTANCES, CMD));
+        {"id": "%s", "instances": %d, "cmd": "%s", "cpus": 0.01, "mem": 8, "portDefinitions": []}""".formatted(
+        APP, INSTANCES, CMD));
     assertThat(created.status()).as(created.body()).isEqualTo(201);
 
     // Everything observed while the chaos runs.
@@ -83,21 +88,25 @@ class FailoverUnderDeploymentIT {
 
     int kills = 0;
     int killsDuringDeployment = 0;
-    long nextKill = System.nanoTime() + KILL_EVERY.toNanos();
+    long nextKill = System.nanoTime() + FIRST_KILL.toNanos();
     long deadline = System.nanoTime() + DEPLOY_WAIT.toNanos();
     boolean deployed = false;
     try {
-      while (!deployed) {
+      // until the deployment is done, and at least MIN_KILLS leaders were killed (the later ones check that a
+      // failover after the deployment touches nothing either)
+      while (!deployed || kills < MIN_KILLS) {
         assertThat(System.nanoTime()).as("the deployment of %d instances finishes within %s (after %d failovers)",
             INSTANCES, DEPLOY_WAIT, kills).isLessThan(deadline);
         observe(seenRunning, firstPid);
-        deployed = deploymentDone();
-        if (!deployed && System.nanoTime() >= nextKill) {
+        deployed = deployed || deploymentDone();
+        if (System.nanoTime() >= nextKill) {
           int leader = ha.awaitLeader(-1);
           int running = seenRunning.size();
           ha.killAndRestart(leader);
           kills++;
-          killsDuringDeployment++;
+          if (!deployed) {
+            killsDuringDeployment++;
+          }
           int next = ha.awaitLeader(leader);
           failovers.add(String.format("%.0f s: killed master %d with %d tasks seen running; master %d leads",
               (System.nanoTime() - t0) / 1e9, leader + 1, running, next + 1));
@@ -111,10 +120,11 @@ class FailoverUnderDeploymentIT {
       done.set(true);
       writer.join(60_000);
     }
-    double deployedAfter = (System.nanoTime() - t0) / 1e9;
+    double finishedAfter = (System.nanoTime() - t0) / 1e9;
     failovers.forEach(f -> System.out.println("failover-under-deployment: " + f));
-    System.out.printf("failover-under-deployment: %d instances deployed in %.0f s through %d leader kills;"
-        + " %d acknowledged writes%n", INSTANCES, deployedAfter, kills, acknowledged.size());
+    System.out.printf("failover-under-deployment: %d instances deployed through %d leader kill(s) (%d in all,"
+        + " the loop ended after %.0f s); %d acknowledged writes%n", INSTANCES, killsDuringDeployment, kills,
+        finishedAfter, acknowledged.size());
     assertThat(killsDuringDeployment).as("the leader was killed during the deployment").isGreaterThan(0);
 
     int leader = ha.awaitLeader(-1);
@@ -202,11 +212,11 @@ class FailoverUnderDeploymentIT {
       n++;
       try {
         Marathon.Response r = api.post("/v2/apps", """
-            {"id": "%s", "instances": 0, "cmd": "sleep 1", "cpus": 0.01, "mem": 8}""".formatted(id));
+            {"id": "%s", "instances": 0, "cmd": "sleep 1", "cpus": 0.01, "mem": 8, "portDefinitions": []}""".formatted(id));
         if (r.status() / 100 == 2) {
           acknowledged.add(id);
         }
-        Thread.sleep(500);
+        Thread.sleep(1_000);
       } catch (InterruptedException e) {
         return;
       } catch (Exception e) {

@@ -45,8 +45,20 @@ final class HaMasters implements AutoCloseable {
     this.zk = "zk://" + String.join(",", clients) + "/corral";
   }
 
-  /** Starts the masters and waits until they agree on a leader. */
+  /** Starts the masters and waits until they agree on a leader (authentication off: asks anonymously). */
   static HaMasters start(Path dir, int count, String... extraMasterArgs) throws Exception {
+    HaMasters ha = launch(dir, count, extraMasterArgs);
+    try {
+      ha.awaitLeader(-1);
+      return ha;
+    } catch (Exception | AssertionError e) {
+      ha.close();
+      throw e;
+    }
+  }
+
+  /** Starts the masters and waits until each has started (leading or standing by). */
+  static HaMasters launch(Path dir, int count, String... extraMasterArgs) throws Exception {
     HaMasters ha = new HaMasters(dir, count, extraMasterArgs);
     try {
       for (int i = 0; i < count; i++) {
@@ -55,12 +67,16 @@ final class HaMasters implements AutoCloseable {
       for (CorralProcess m : ha.masters) {
         m.awaitLog("Corral master", WAIT);
       }
-      ha.awaitLeader(-1);
       return ha;
     } catch (Exception | AssertionError e) {
       ha.close();
       throw e;
     }
+  }
+
+  /** From now on every client of {@link #apis} sends this token (authentication on). */
+  void authenticate(String token) {
+    apis.replaceAll(api -> api.as(token));
   }
 
   /** Master {@code index} (0-based) with its own ports, work dir and ZooKeeper member. */
