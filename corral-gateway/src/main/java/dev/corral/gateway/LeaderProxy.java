@@ -32,7 +32,7 @@ public final class LeaderProxy implements AutoCloseable {
 
   private final Supplier<Optional<String>> leaderHttp;
   private final String self;
-  private final Forwarder forwarder = new Forwarder(Duration.ofSeconds(5));
+  private final Forwarder forwarder = Forwarder.toGateway(Duration.ofSeconds(5));
   private final ProxyPool pool = new ProxyPool(512);
 
   /**
