@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Failover in the middle of a large deployment: three masters (embedded ZooKeeper members), three agents,
  * one app of many tiny process tasks deployed while the leader is killed with SIGKILL (and restarted, so
- * that three masters stay available) 10 seconds after the deployment starts and then every 20 seconds (at
+ * that three masters stay available) 5 seconds after the deployment starts and then every 20 seconds (at
  * least three times, so later failovers hit the finished deployment too), and small writes sent all along
  * through any master.
  * At the end: the deployment finished; every write that was answered 2xx is there; exactly the configured
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FailoverUnderDeploymentIT {
   private static final Duration WAIT = HaMasters.WAIT;
   private static final Duration DEPLOY_WAIT = Duration.ofMinutes(25);
-  private static final Duration FIRST_KILL = Duration.ofSeconds(10);
+  private static final Duration FIRST_KILL = Duration.ofSeconds(5);
   private static final Duration KILL_EVERY = Duration.ofSeconds(20);
   private static final int MIN_KILLS = 3;
   private static final String APP = "/chaos/sleepers";
