@@ -61,14 +61,24 @@ class LeaderEpochTest extends RealAgentTestBase {
   }
 
   @Test
-  void aMasterWithoutElectionIsFollowedUntilAnEpochIsSeen() {
+  void aMasterThatSendsNoEpochIsFollowed() {
+    // a single master without an election, or one of an older version during a rolling upgrade, sends 0
+    master.epoch(5);
     startAgent();
     awaitRegisteredSince(0);
+    master.epoch(0);
     String plain = unique("plain");
     master.runTask(shellTask(plain, "exec sleep 60"));
     master.awaitStatus(plain, TaskState.TASK_RUNNING, LONG);
     master.kill(plain, 0.0);
     master.awaitStatus(plain, TaskState.TASK_KILLED, LONG);
+    // and does not lower what the agent has seen: epoch 4 is still refused
+    int registrations = master.registrations().size();
+    master.epoch(4);
+    String stale = unique("stale");
+    master.runTask(shellTask(stale, "exec sleep 60"));
+    await().atMost(LONG).until(() -> master.registrations().size() > registrations);
+    assertThat(master.statuses(stale)).isEmpty();
   }
 
   /**
