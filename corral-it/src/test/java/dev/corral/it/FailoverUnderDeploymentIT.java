@@ -52,9 +52,9 @@ class FailoverUnderDeploymentIT {
   @BeforeAll
   static void start() throws Exception {
     ha = HaMasters.start(dir, 3, "--no-auth");
-    // room for every instance (0.01 cpus, 8 MB each) on any two agents
-    double cpus = Math.max(2, Math.ceil(INSTANCES * 0.01 / 2 * 1.2));
-    int mem = Math.max(1024, (int) Math.ceil(INSTANCES * 8 / 2.0 * 1.2));
+    // each agent holds 40% of the instances (0.01 cpus, 8 MB each), so that all three get some
+    double cpus = Math.max(1, Math.ceil(INSTANCES * 0.01 * 0.4 * 100) / 100);
+    int mem = Math.max(512, (int) Math.ceil(INSTANCES * 8 * 0.4));
     for (int i = 1; i <= AGENTS; i++) {
       ha.startAgent("agent-" + i, "cpus:" + cpus + ";mem:" + mem + ";disk:1024");
     }
@@ -153,6 +153,7 @@ class FailoverUnderDeploymentIT {
     Map<String, Integer> perAgent = new HashMap<>();
     tasks.forEach(t -> perAgent.merge(t.path("host").asText(), 1, Integer::sum));
     System.out.println("failover-under-deployment: tasks per agent " + perAgent);
+    assertThat(perAgent).as("the instances spread over the agents").hasSize(AGENTS);
 
     // No task killed by a failover: everything seen running still runs, as the same process.
     assertThat(ids).as("every task seen running during the failovers still runs").containsAll(seenRunning);
