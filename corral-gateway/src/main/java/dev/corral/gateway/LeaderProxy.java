@@ -34,6 +34,7 @@ public final class LeaderProxy implements AutoCloseable {
   private final String self;
   private final Forwarder forwarder = Forwarder.toGateway(Duration.ofSeconds(5));
   private final ProxyPool pool = new ProxyPool(512);
+  private volatile Supplier<Optional<String>> outage = Optional::empty;
 
   /**
    * @param leaderHttp the leader's HTTP host:port, empty while none is known
@@ -43,8 +44,6 @@ public final class LeaderProxy implements AutoCloseable {
     this.leaderHttp = leaderHttp;
     this.self = self;
   }
-
-  private volatile Supplier<Optional<String>> outage = Optional::empty;
 
   /**
    * While {@code reason} gives a reason (this master has lost ZooKeeper, say), every request is answered 503

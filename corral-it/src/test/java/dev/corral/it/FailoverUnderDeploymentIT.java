@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +41,7 @@ class FailoverUnderDeploymentIT {
   private static final Duration KILL_EVERY = Duration.ofSeconds(20);
   private static final int MIN_KILLS = 3;
   private static final String APP = "/chaos/sleepers";
+  private static final String COUNTER = "/chaos/counter";
   private static final String CMD = "sleep 3600";
   private static final int AGENTS = 3;
   private static final int INSTANCES = Integer.getInteger("corral.it.failover.instances",
@@ -81,9 +83,13 @@ class FailoverUnderDeploymentIT {
     Map<String, Long> firstPid = new ConcurrentHashMap<>(); // task id -> the process first seen for it
     Set<String> seenRunning = ConcurrentHashMap.newKeySet();
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    AtomicInteger lastUpdate = new AtomicInteger(-1);
+    assertThat(ha.apis.get(first).post("/v2/apps", """
+        {"id": "%s", "instances": 0, "cmd": "sleep 1", "cpus": 0.01, "mem": 8, "portDefinitions": []}""".formatted(
+        COUNTER)).status()).isEqualTo(201);
     List<String> failovers = new ArrayList<>();
     AtomicBoolean done = new AtomicBoolean();
-    Thread writer = new Thread(() -> writeAll(acknowledged, done), "acknowledged-writes");
+    Thread writer = new Thread(() -> writeAll(acknowledged, lastUpdate, done), "acknowledged-writes");
     writer.start();
 
     int kills = 0;
@@ -123,8 +129,8 @@ class FailoverUnderDeploymentIT {
     double finishedAfter = (System.nanoTime() - t0) / 1e9;
     failovers.forEach(f -> System.out.println("failover-under-deployment: " + f));
     System.out.printf("failover-under-deployment: %d instances deployed through %d leader kill(s) (%d in all,"
-        + " the loop ended after %.0f s); %d acknowledged writes%n", INSTANCES, killsDuringDeployment, kills,
-        finishedAfter, acknowledged.size());
+        + " the loop ended after %.0f s); %d acknowledged creations, last acknowledged update #%d%n", INSTANCES,
+        killsDuringDeployment, kills, finishedAfter, acknowledged.size(), lastUpdate.get());
     assertThat(killsDuringDeployment).as("the leader was killed during the deployment").isGreaterThan(0);
 
     int leader = ha.awaitLeader(-1);
@@ -134,6 +140,11 @@ class FailoverUnderDeploymentIT {
     for (String id : acknowledged) {
       assertThat(api.get("/v2/apps" + id).status()).as("acknowledged write of %s", id).isEqualTo(200);
     }
+    assertThat(lastUpdate.get()).as("some updates were acknowledged").isPositive();
+    // a later update may have been applied without its answer arriving (its master was killed), never an
+    // acknowledged one lost
+    assertThat(api.get("/v2/apps" + COUNTER).json().path("app").path("labels").path("n").asInt())
+        .as("the counter shows the last acknowledged update or a later one").isGreaterThanOrEqualTo(lastUpdate.get());
 
     // Exactly INSTANCES tasks, each once, in the API and on the agents, settled.
     List<JsonNode> tasks = api.awaitTasks(APP, Marathon.running(INSTANCES), WAIT);
@@ -201,23 +212,31 @@ class FailoverUnderDeploymentIT {
   }
 
   /**
-   * Creates small apps (no instances) one after another through the masters in turn until {@code done};
-   * remembers each one answered 201. Answers other than 2xx (no leader yet, a forwarding error) are
-   * allowed: the client would retry; only what was acknowledged must survive.
+   * Until {@code done}, through the masters in turn: creates small apps (no instances), and between two
+   * creations updates the label {@code n} of {@link #COUNTER} to the write's number; remembers each app
+   * answered 2xx and the highest number of an update answered 2xx. Answers other than 2xx (no leader yet, a
+   * forwarding error) are allowed: the client would retry; only what was acknowledged must survive.
    */
-  private static void writeAll(Set<String> acknowledged, AtomicBoolean done) {
+  private static void writeAll(Set<String> acknowledged, AtomicInteger lastUpdate, AtomicBoolean done) {
     int n = 0;
     while (!done.get()) {
-      String id = "/chaos/writes/w" + n;
       Marathon api = ha.apis.get(n % ha.apis.size());
       n++;
       try {
-        Marathon.Response r = api.post("/v2/apps", """
-            {"id": "%s", "instances": 0, "cmd": "sleep 1", "cpus": 0.01, "mem": 8, "portDefinitions": []}""".formatted(id));
-        if (r.status() / 100 == 2) {
-          acknowledged.add(id);
+        if (n % 2 == 0) {
+          Marathon.Response r = api.put("/v2/apps" + COUNTER, "{\"labels\": {\"n\": \"" + n + "\"}}");
+          if (r.status() / 100 == 2) {
+            lastUpdate.accumulateAndGet(n, Math::max);
+          }
+        } else {
+          String id = "/chaos/writes/w" + n;
+          Marathon.Response r = api.post("/v2/apps", """
+              {"id": "%s", "instances": 0, "cmd": "sleep 1", "cpus": 0.01, "mem": 8, "portDefinitions": []}""".formatted(id));
+          if (r.status() / 100 == 2) {
+            acknowledged.add(id);
+          }
         }
-        Thread.sleep(1_000);
+        Thread.sleep(500);
       } catch (InterruptedException e) {
         return;
       } catch (Exception e) {

@@ -53,6 +53,7 @@ public final class MasterLink {
   private LinkState state = LinkState.DISCONNECTED;
   private long generation;
   private ClientCallStreamObserver<AgentMessage> out;
+  /** The highest leader epoch a master has shown this link (0: none yet). */
   private long highestEpoch;
 
   public MasterLink(EventLoop loop, Channel channel, Handler handler, Duration heartbeatInterval, Backoff backoff) {
@@ -61,12 +62,6 @@ public final class MasterLink {
     this.handler = handler;
     this.heartbeatInterval = heartbeatInterval;
     this.backoff = backoff;
-  }
-
-  /** The highest leader epoch a master has shown this link (0 before any, or from masters without one). */
-  public long highestEpoch() {
-    loop.assertInLoop();
-    return highestEpoch;
   }
 
   public LinkState state() {
