@@ -45,6 +45,7 @@ final class FakeMaster implements AutoCloseable {
   private volatile String assignId = "agent-1";
   private volatile boolean autoAck;
   private final AtomicInteger rejectNext = new AtomicInteger();
+  private volatile long epoch;
 
   FakeMaster() throws IOException {
     server = InProcessServerBuilder.forName(name).directExecutor().addService(new Service()).build().start();
@@ -57,6 +58,15 @@ final class FakeMaster implements AutoCloseable {
 
   void autoAck(boolean value) {
     autoAck = value;
+  }
+
+  /** The leader epoch stamped on every message from now on (0 by default, as a master without election). */
+  void epoch(long value) {
+    epoch = value;
+  }
+
+  private MasterMessage stamped(MasterMessage m) {
+    return m.toBuilder().setLeaderEpoch(epoch).build();
   }
 
   void rejectNext(int count) {
@@ -114,7 +124,7 @@ final class FakeMaster implements AutoCloseable {
     if (current == null) {
       throw new IllegalStateException("no agent connected");
     }
-    current.onNext(message);
+    current.onNext(stamped(message));
   }
 
   void runTask(TaskInfo task) {
@@ -167,12 +177,12 @@ final class FakeMaster implements AutoCloseable {
       }
       current = out;
       String id = m.getRegister().getInfo().getAgentId().isEmpty() ? assignId : m.getRegister().getInfo().getAgentId();
-      out.onNext(MasterMessage.newBuilder().setRegistered(
-          AgentRegistered.newBuilder().setAgentId(id).setHeartbeatIntervalSeconds(5)).build());
+      out.onNext(stamped(MasterMessage.newBuilder().setRegistered(
+          AgentRegistered.newBuilder().setAgentId(id).setHeartbeatIntervalSeconds(5)).build()));
     } else if (m.hasStatusUpdate() && autoAck && !m.getStatusUpdate().getStatus().getUuid().isEmpty()) {
       TaskStatus s = m.getStatusUpdate().getStatus();
-      out.onNext(MasterMessage.newBuilder().setAcknowledgement(
-          StatusAcknowledgement.newBuilder().setTaskId(s.getTaskId()).setUuid(s.getUuid())).build());
+      out.onNext(stamped(MasterMessage.newBuilder().setAcknowledgement(
+          StatusAcknowledgement.newBuilder().setTaskId(s.getTaskId()).setUuid(s.getUuid())).build()));
     }
   }
 

@@ -133,7 +133,9 @@ public final class MasterCommand implements Callable<Integer> {
       lines.forEach(out::println);
     } else if (master.authentication()) {
       out.println("  Standing by: the leader's cluster secret and admin account are in ZooKeeper; log in with"
-          + " corral auth login against this or any master.");
+          + " corral auth login against this or any master. On a new cluster the master that leads first"
+          + " creates the admin account and writes its password to " + MasterNode.ADMIN_PASSWORD_FILE
+          + " in its work dir.");
     }
     out.flush();
     return ServerRun.untilShutdown(() -> {

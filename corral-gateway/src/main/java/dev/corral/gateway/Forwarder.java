@@ -41,8 +41,24 @@ public final class Forwarder {
   private static final int BUFFER = 16 * 1024;
 
   private final HttpClient client;
+  /** Whether the caller's Corral credentials pass (to another Corral gateway) or stay here (to services). */
+  private final boolean passCredentials;
 
+  /** A forwarder to services and agents: the caller's Corral credentials stay at this gateway. */
   public Forwarder(Duration connectTimeout) {
+    this(connectTimeout, false);
+  }
+
+  /**
+   * A forwarder to another Corral gateway (a standby's hop to the leader): the caller's token is meant for
+   * that gateway, so {@code Authorization: token=…} and the UI's session cookie pass unchanged.
+   */
+  public static Forwarder toGateway(Duration connectTimeout) {
+    return new Forwarder(connectTimeout, true);
+  }
+
+  private Forwarder(Duration connectTimeout, boolean passCredentials) {
+    this.passCredentials = passCredentials;
     this.client = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1) // backends are plain HTTP/1.1 servers; no h2c upgrade
         .followRedirects(HttpClient.Redirect.NEVER)
@@ -63,7 +79,8 @@ public final class Forwarder {
     HttpRequest.Builder out = HttpRequest.newBuilder(target);
     Set<String> listed = connectionListed(req);
     // a Bearer header that authenticated the caller is its Corral token, not a credential of the service
-    boolean credentialsInAuthorization = Boolean.TRUE.equals(req.getAttribute(AccessCheck.CREDENTIAL_IN_AUTHORIZATION));
+    boolean credentialsInAuthorization = !passCredentials
+        && Boolean.TRUE.equals(req.getAttribute(AccessCheck.CREDENTIAL_IN_AUTHORIZATION));
     for (String name : Collections.list(req.getHeaderNames())) {
       String lower = name.toLowerCase(Locale.ROOT);
       if (NOT_FORWARDED.contains(lower) || listed.contains(lower) || extraHeaders.containsKey(name)
@@ -71,7 +88,7 @@ public final class Forwarder {
         continue;
       }
       for (String value : Collections.list(req.getHeaders(name))) {
-        String kept = withoutGatewayCredentials(name, value);
+        String kept = passCredentials ? value : withoutGatewayCredentials(name, value);
         if (kept != null) {
           out.header(name, kept);
         }

@@ -33,9 +33,10 @@ public final class LeaderProxy implements AutoCloseable {
 
   private final Supplier<Optional<String>> leaderHttp;
   private final String self;
-  private final Forwarder forwarder = new Forwarder(Duration.ofSeconds(5));
+  private final Forwarder forwarder = Forwarder.toGateway(Duration.ofSeconds(5));
   private final ProxyPool pool = new ProxyPool(512);
   private final WebSocketTunnel tunnel = new WebSocketTunnel();
+  private volatile Supplier<Optional<String>> outage = Optional::empty;
 
   /**
    * @param leaderHttp the leader's HTTP host:port, empty while none is known
@@ -44,6 +45,15 @@ public final class LeaderProxy implements AutoCloseable {
   public LeaderProxy(Supplier<Optional<String>> leaderHttp, String self) {
     this.leaderHttp = leaderHttp;
     this.self = self;
+  }
+
+  /**
+   * While {@code reason} gives a reason (this master has lost ZooKeeper, say), every request is answered 503
+   * with it instead of being forwarded: what this master last heard about the leader cannot be trusted then.
+   */
+  public LeaderProxy withOutage(Supplier<Optional<String>> reason) {
+    this.outage = reason;
+    return this;
   }
 
   public void install(JavalinConfig config) {
@@ -61,6 +71,10 @@ public final class LeaderProxy implements AutoCloseable {
       throw new ExecProxy.Refused(508, "masters disagree on who leads (forwarded by " + ctx.header(HOP_HEADER)
           + "); retry shortly");
     }
+    Optional<String> cut = outage.get();
+    if (cut.isPresent()) {
+      throw new ExecProxy.Refused(503, cut.get());
+    }
     Optional<String> leader = leaderHttp.get();
     if (leader.isEmpty()) {
       throw new ExecProxy.Refused(503, "no leading master yet (election in progress); retry shortly");
@@ -75,6 +89,12 @@ public final class LeaderProxy implements AutoCloseable {
     if (ctx.header(HOP_HEADER) != null) {
       Replies.json(ctx, 508, "masters disagree on who leads (forwarded by " + ctx.header(HOP_HEADER)
           + "); retry shortly");
+      return;
+    }
+    Optional<String> cut = outage.get();
+    if (cut.isPresent()) {
+      ctx.header("Retry-After", "1");
+      Replies.json(ctx, 503, cut.get());
       return;
     }
     Optional<String> leader = leaderHttp.get();

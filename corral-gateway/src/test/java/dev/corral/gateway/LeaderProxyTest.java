@@ -24,6 +24,8 @@ class LeaderProxyTest {
   private final HttpClient client = HttpClient.newHttpClient();
   private final AtomicReference<Optional<String>> leader = new AtomicReference<>(Optional.empty());
   private final AtomicReference<String> seenHop = new AtomicReference<>();
+  private final AtomicReference<String> seenAuthorization = new AtomicReference<>();
+  private final AtomicReference<String> seenCookie = new AtomicReference<>();
   private HttpServer backend;
   private Javalin standby;
   private LeaderProxy proxy;
@@ -34,6 +36,8 @@ class LeaderProxyTest {
     backend.setExecutor(Executors.newCachedThreadPool());
     backend.createContext("/", ex -> {
       seenHop.set(ex.getRequestHeaders().getFirst(LeaderProxy.HOP_HEADER));
+      seenAuthorization.set(ex.getRequestHeaders().getFirst("Authorization"));
+      seenCookie.set(ex.getRequestHeaders().getFirst("Cookie"));
       byte[] in;
       try (InputStream body = ex.getRequestBody()) {
         in = body.readAllBytes();
@@ -78,6 +82,32 @@ class LeaderProxyTest {
     assertThat(r.body()).isEqualTo("PUT /v2/apps/a%2Fb?force=true {\"instances\":2}");
     assertThat(seenHop.get()).isEqualTo("standby:7070");
     assertThat(send(HttpRequest.newBuilder(standby("/"))).body()).isEqualTo("GET / ");
+  }
+
+  @Test
+  void theCallersCorralCredentialsReachTheLeader() throws Exception {
+    // the leader authenticates the request: unlike a service behind /service/, it must see the token
+    leader.set(Optional.of("127.0.0.1:" + backend.getAddress().getPort()));
+    HttpResponse<String> r = send(HttpRequest.newBuilder(standby("/v2/apps"))
+        .header("Authorization", "token=abc.def.ghi").header("Cookie", "corral-token=abc.def.ghi; other=1"));
+    assertThat(r.statusCode()).isEqualTo(201);
+    assertThat(seenAuthorization.get()).isEqualTo("token=abc.def.ghi");
+    assertThat(seenCookie.get()).isEqualTo("corral-token=abc.def.ghi; other=1");
+  }
+
+  @Test
+  void duringAnOutageNothingIsForwardedAndTheAnswerSaysWhy() throws Exception {
+    leader.set(Optional.of("127.0.0.1:" + backend.getAddress().getPort()));
+    AtomicReference<Optional<String>> outage = new AtomicReference<>(Optional.of("no ZooKeeper quorum"));
+    proxy.withOutage(outage::get);
+    HttpResponse<String> r = send(HttpRequest.newBuilder(standby("/v2/apps"))
+        .POST(HttpRequest.BodyPublishers.ofString("{}")));
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.headers().firstValue("Retry-After")).contains("1");
+    assertThat(r.body()).contains("no ZooKeeper quorum");
+    assertThat(seenHop.get()).as("nothing reached the last known leader").isNull();
+    outage.set(Optional.empty());
+    assertThat(send(HttpRequest.newBuilder(standby("/v2/apps"))).statusCode()).isEqualTo(201);
   }
 
   @Test

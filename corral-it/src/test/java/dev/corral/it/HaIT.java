@@ -212,7 +212,7 @@ class HaIT {
         "--grpc-port", Integer.toString(grpcPorts.get(index)), "--dns-port", Integer.toString(dnsPorts.get(index)),
         "--bind", "127.0.0.1", "--hostname", "127.0.0.1",
         "--zk-embedded-peers", peerList, "--zk-peer-id", Integer.toString(id), "--zk-session-timeout", "10",
-        // failover is what this test is about; authentication across masters is AuthIT's and docs/ha.md's
+        // failover is what this test is about; failover with authentication on is AuthHaIT's
         "--no-auth");
   }
 

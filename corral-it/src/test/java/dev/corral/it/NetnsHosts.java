@@ -62,6 +62,19 @@ final class NetnsHosts implements AutoCloseable {
     return "10.251." + subnet + "." + (10 + i);
   }
 
+  /**
+   * Cuts host i's (1-based) cable: its veth end on the bridge goes down, so nothing reaches it or leaves it
+   * and open connections go silent, while the host keeps its address and processes.
+   */
+  void cut(int i) throws IOException, InterruptedException {
+    ip("link", "set", "crlv" + id + i, "down");
+  }
+
+  /** Plugs host i's cable back in (see {@link #cut}). */
+  void heal(int i) throws IOException, InterruptedException {
+    ip("link", "set", "crlv" + id + i, "up");
+  }
+
   private static void ip(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add("ip");

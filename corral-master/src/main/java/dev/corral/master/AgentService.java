@@ -8,20 +8,25 @@ import io.grpc.stub.StreamObserver;
 
 /**
  * {@code AgentChannel}: turns each stream into loop events for {@link AgentProtocol}. gRPC threads only
- * post; they never touch master state.
+ * post; they never touch master state. Every message to an agent carries this master's leader epoch, so
+ * that agents can refuse a master that has been deposed.
  */
 final class AgentService extends AgentChannelGrpc.AgentChannelImplBase {
   private final Gate gate;
   private final AgentProtocol protocol;
 
-  AgentService(Gate gate, AgentProtocol protocol) {
+  private final long leaderEpoch;
+
+  AgentService(Gate gate, AgentProtocol protocol, long leaderEpoch) {
     this.gate = gate;
     this.protocol = protocol;
+    this.leaderEpoch = leaderEpoch;
   }
 
   @Override
   public StreamObserver<AgentMessage> connect(StreamObserver<MasterMessage> responses) {
-    GrpcLink<MasterMessage> link = new GrpcLink<>(responses);
+    GrpcLink<MasterMessage> link = new GrpcLink<>(responses,
+        leaderEpoch == 0 ? m -> m : m -> m.toBuilder().setLeaderEpoch(leaderEpoch).build());
     link.onCancel(() -> gate.post(() -> protocol.streamEnded(link)));
     return new StreamObserver<>() {
       @Override

@@ -3,6 +3,7 @@ package dev.corral.master;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,10 +16,17 @@ final class GrpcLink<M> implements Link<M> {
   private static final Logger log = LoggerFactory.getLogger(GrpcLink.class);
 
   private final StreamObserver<M> out;
+  private final UnaryOperator<M> stamp;
   private boolean closed;
 
   GrpcLink(StreamObserver<M> out) {
+    this(out, m -> m);
+  }
+
+  /** {@code stamp} completes each message before it goes out (the leader epoch on agent streams). */
+  GrpcLink(StreamObserver<M> out, UnaryOperator<M> stamp) {
     this.out = out;
+    this.stamp = stamp;
   }
 
   /**
@@ -37,7 +45,7 @@ final class GrpcLink<M> implements Link<M> {
       return;
     }
     try {
-      out.onNext(message);
+      out.onNext(stamp.apply(message));
     } catch (RuntimeException e) {
       // The call ended under us (e.g. the transport went away); the cancel handler reports it.
       closed = true;

@@ -84,7 +84,7 @@ public final class Master implements AutoCloseable {
     this.subscriptions = new Subscriptions(state, commits, offers, allocator);
     this.offerCalls = new OfferCalls(state, subscriptions, offers, allocator, commits);
     this.taskCalls = new TaskCalls(state, subscriptions, reconciliations);
-    this.services = List.of(new AgentService(gate, agentProtocol),
+    this.services = List.of(new AgentService(gate, agentProtocol, config.leaderEpoch()),
         new SchedulerService(gate, subscriptions, offerCalls, taskCalls));
   }
 

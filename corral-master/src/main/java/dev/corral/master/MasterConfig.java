@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param defaultRefuse              how long declined or left-over resources are filtered when a call names
  *                                   no {@code refuse_seconds}
  * @param schedulerHeartbeatInterval how often subscribed frameworks get a {@code SchedulerHeartbeat}
+ * @param leaderEpoch                the election epoch this master leads in (0 without an election); sent
+ *                                   with every message to agents, which refuse a lower one than they saw
  */
 public record MasterConfig(
     String masterId,
@@ -22,7 +24,8 @@ public record MasterConfig(
     Duration agentReregisterTimeout,
     Duration allocationDelay,
     Duration defaultRefuse,
-    Duration schedulerHeartbeatInterval) {
+    Duration schedulerHeartbeatInterval,
+    long leaderEpoch) {
 
   /**
    * Dead agents are found within this (Mesos: 75 s). Agents heartbeat every 3 s with it, so three heartbeats
@@ -43,41 +46,49 @@ public record MasterConfig(
     requireNotNegative("allocationDelay", allocationDelay);
     requireNotNegative("defaultRefuse", defaultRefuse);
     requirePositive("schedulerHeartbeatInterval", schedulerHeartbeatInterval);
+    if (leaderEpoch < 0) {
+      throw new IllegalArgumentException("leaderEpoch must not be negative, got " + leaderEpoch);
+    }
   }
 
   public static MasterConfig defaults() {
     return new MasterConfig("master", DEFAULT_AGENT_TIMEOUT, Duration.ofMinutes(10), Duration.ofMillis(2),
-        Duration.ofSeconds(5), Duration.ofSeconds(15));
+        Duration.ofSeconds(5), Duration.ofSeconds(15), 0);
   }
 
   public MasterConfig withMasterId(String id) {
     return new MasterConfig(id, agentHeartbeatTimeout, agentReregisterTimeout, allocationDelay, defaultRefuse,
-        schedulerHeartbeatInterval);
+        schedulerHeartbeatInterval, leaderEpoch);
   }
 
   public MasterConfig withAgentHeartbeatTimeout(Duration d) {
     return new MasterConfig(masterId, d, agentReregisterTimeout, allocationDelay, defaultRefuse,
-        schedulerHeartbeatInterval);
+        schedulerHeartbeatInterval, leaderEpoch);
   }
 
   public MasterConfig withAgentReregisterTimeout(Duration d) {
     return new MasterConfig(masterId, agentHeartbeatTimeout, d, allocationDelay, defaultRefuse,
-        schedulerHeartbeatInterval);
+        schedulerHeartbeatInterval, leaderEpoch);
   }
 
   public MasterConfig withAllocationDelay(Duration d) {
     return new MasterConfig(masterId, agentHeartbeatTimeout, agentReregisterTimeout, d, defaultRefuse,
-        schedulerHeartbeatInterval);
+        schedulerHeartbeatInterval, leaderEpoch);
   }
 
   public MasterConfig withDefaultRefuse(Duration d) {
     return new MasterConfig(masterId, agentHeartbeatTimeout, agentReregisterTimeout, allocationDelay, d,
-        schedulerHeartbeatInterval);
+        schedulerHeartbeatInterval, leaderEpoch);
+  }
+
+  public MasterConfig withLeaderEpoch(long epoch) {
+    return new MasterConfig(masterId, agentHeartbeatTimeout, agentReregisterTimeout, allocationDelay, defaultRefuse,
+        schedulerHeartbeatInterval, epoch);
   }
 
   public MasterConfig withSchedulerHeartbeatInterval(Duration d) {
     return new MasterConfig(masterId, agentHeartbeatTimeout, agentReregisterTimeout, allocationDelay, defaultRefuse,
-        d);
+        d, leaderEpoch);
   }
 
   /**

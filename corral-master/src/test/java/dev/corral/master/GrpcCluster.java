@@ -32,6 +32,7 @@ final class GrpcCluster implements AutoCloseable {
   final Store store;
   final ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
   private final List<AutoCloseable> clients = new ArrayList<>();
+  private final MasterConfig config;
   private ThreadEventLoop loop;
   private Server server;
   Master master;
@@ -41,14 +42,19 @@ final class GrpcCluster implements AutoCloseable {
   }
 
   GrpcCluster(Store store) {
+    this(store, CONFIG);
+  }
+
+  GrpcCluster(Store store, MasterConfig config) {
     this.store = store;
+    this.config = config;
     master = startMaster();
     server = startServer(master.services());
   }
 
   private Master startMaster() {
     loop = new ThreadEventLoop("master-loop", Clock.systemUTC());
-    Master m = new Master(CONFIG, store, loop);
+    Master m = new Master(config, store, loop);
     m.start();
     return m;
   }

@@ -66,6 +66,30 @@ class MasterGrpcTest {
   }
 
   @Test
+  void everyMessageToAnAgentCarriesTheLeaderEpoch() throws Exception {
+    try (GrpcCluster leading = new GrpcCluster(new dev.corral.state.MemoryStore(),
+        GrpcCluster.CONFIG.withLeaderEpoch(7))) {
+      SimulatedAgent agent = leading.agent("a1", "cpus:4;mem:1024");
+      String agentId = agent.connect().join();
+      GrpcSchedulerDriver driver = leading.driver("fw", scheduler);
+      Offer offer = scheduler.awaitOffer(0);
+      driver.launch(List.of(offer.getOfferId()), List.of(task("t1", "cpus:1;mem:128")), 0).join();
+      TaskStatus running = scheduler.awaitUpdate("t1", TaskState.TASK_RUNNING);
+      driver.acknowledge(running).join();
+      await().atMost(WAIT).until(() -> agent.acknowledgedUuids().contains(running.getUuid()));
+      assertThat(agentId).isNotEmpty();
+      assertThat(agent.received).extracting(MasterMessage::getKindCase)
+          .contains(MasterMessage.KindCase.REGISTERED, MasterMessage.KindCase.RUN_TASK,
+              MasterMessage.KindCase.ACKNOWLEDGEMENT);
+      assertThat(agent.received).allMatch(m -> m.getLeaderEpoch() == 7);
+    }
+    // a master without an election sends 0, which every agent follows until it has seen an epoch
+    SimulatedAgent plain = cluster.agent("a2", "cpus:1;mem:128");
+    plain.connect().join();
+    assertThat(plain.received).isNotEmpty().allMatch(m -> m.getLeaderEpoch() == 0);
+  }
+
+  @Test
   void killEndsInKilledAndTheAckClearsTheTask() {
     Running r = runOneTask();
     r.driver().kill("t1", r.agentId(), OptionalDouble.of(2)).join();

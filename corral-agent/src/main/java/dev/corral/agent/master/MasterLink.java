@@ -21,6 +21,13 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: all methods run on the agent's event loop (asserted), which also owns the outgoing
  * {@link io.grpc.stub.StreamObserver} (not thread-safe). gRPC callbacks hop onto the loop, tagged with the
  * stream's generation so that late callbacks of an old stream are ignored. All state here is soft.
+ *
+ * <p>Leader epochs: every message of an elected master carries the epoch it leads in. The link remembers the
+ * highest epoch it has seen (for the agent process's life) and refuses any message of a lower one,
+ * registration answers included: such a master has been deposed, whether it knows it yet or not. The link
+ * then leaves that master and reconnects, which finds the current leader. Epoch 0 means the master does not
+ * say (a single master without an election, or one from before epochs, during a rolling upgrade): it is
+ * followed as before.
  */
 public final class MasterLink {
   /** What the link needs from the agent; called on the loop. */
@@ -46,6 +53,8 @@ public final class MasterLink {
   private LinkState state = LinkState.DISCONNECTED;
   private long generation;
   private ClientCallStreamObserver<AgentMessage> out;
+  /** The highest leader epoch a master has shown this link (0: none yet). */
+  private long highestEpoch;
 
   public MasterLink(EventLoop loop, Channel channel, Handler handler, Duration heartbeatInterval, Backoff backoff) {
     this.loop = loop;
@@ -147,6 +156,18 @@ public final class MasterLink {
     if (gen != generation || state == LinkState.CLOSED) {
       return;
     }
+    // 0: the master does not say (one without an election, or of a version before epochs): followed as before
+    if (message.getLeaderEpoch() != 0 && message.getLeaderEpoch() < highestEpoch) {
+      log.warn("refused {} from a master of leader epoch {}: a master of epoch {} has led since, so this one"
+          + " was deposed; leaving it", message.getKindCase(), message.getLeaderEpoch(), highestEpoch);
+      ClientCallStreamObserver<AgentMessage> stream = out;
+      dropped(gen, "the master's leader epoch " + message.getLeaderEpoch() + " is stale");
+      if (stream != null) {
+        stream.cancel("stale leader epoch", null);
+      }
+      return;
+    }
+    highestEpoch = Math.max(highestEpoch, message.getLeaderEpoch());
     switch (message.getKindCase()) {
       case REGISTERED:
         if (state == LinkState.CONNECTING) {

@@ -35,6 +35,7 @@ import io.javalin.Javalin;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -180,6 +181,14 @@ final class LeaderTerm implements AutoCloseable {
     security = options.authentication() ? Security.enabled(store, Clock.systemUTC()) : Security.disabled();
     started.add(security);
     adminPassword = security.bootstrapAdmin(MasterNode.ADMIN).orElse(null);
+    if (adminPassword != null) {
+      // The account is created by whichever master leads first, maybe long after its start printed what
+      // it knew then: keep the password where its operator finds it, or no one could ever log in.
+      Path kept = options.workDir().resolve(MasterNode.ADMIN_PASSWORD_FILE);
+      writePrivate(kept, adminPassword);
+      log.warn("created the cluster's first administrator '{}'; its password is in {} (readable by this user only)",
+          MasterNode.ADMIN, kept.toAbsolutePath());
+    }
     MarathonApi api = new MarathonApi(services, security.eventAccess());
     PackageManager packages = PackageManager.overHttp(store, this::selfUri,
         security.internalAuthorization().orElse(null), PackageManager.bundledCatalog(System.getProperty("corral.home")));
@@ -293,6 +302,20 @@ final class LeaderTerm implements AutoCloseable {
 
   String adminPassword() {
     return adminPassword;
+  }
+
+  /** Writes {@code value} to {@code file}, readable by this user only, replacing it atomically. */
+  private static void writePrivate(Path file, String value) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
+    try {
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // not POSIX: the work dir's protection applies
+    }
+    Files.writeString(tmp, value + "\n", StandardCharsets.UTF_8);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
   Optional<String> issueToken(String uid, Duration ttl) {

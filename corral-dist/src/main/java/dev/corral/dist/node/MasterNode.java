@@ -94,6 +94,8 @@ public final class MasterNode implements AutoCloseable {
 
   /** Where the master keeps the cluster secret for agents started beside it ({@code --secret-file}). */
   public static final String SECRET_FILE = "cluster-secret";
+  /** In the work dir of the master that created the first administrator: that account's password. */
+  public static final String ADMIN_PASSWORD_FILE = "admin-password";
   /** The account the first leader creates on a new cluster. */
   public static final String ADMIN = "admin";
 
@@ -140,8 +142,9 @@ public final class MasterNode implements AutoCloseable {
     return this;
   }
 
-  private LeaderTerm.Settings termSettings() {
-    return new LeaderTerm.Settings(masterConfig, tls);
+  /** A term's settings; {@code epoch} is the election's (0 for a master that leads without one). */
+  private LeaderTerm.Settings termSettings(long epoch) {
+    return new LeaderTerm.Settings(c -> masterConfig.apply(c).withLeaderEpoch(epoch), tls);
   }
 
   /**
@@ -167,7 +170,7 @@ public final class MasterNode implements AutoCloseable {
     started.add(store);
 
     if (!options.elected()) {
-      term = LeaderTerm.start(options, store, dns, termSettings());
+      term = LeaderTerm.start(options, store, dns, termSettings(0));
       started.add(() -> closeTerm());
       return this;
     }
@@ -182,7 +185,7 @@ public final class MasterNode implements AutoCloseable {
         .forAll((type, before, after) -> followLeaderDns()).build());
     leaderCache.start();
     started.add(leaderCache::close);
-    proxy = new LeaderProxy(this::leaderHttp, advertisedHttp());
+    proxy = new LeaderProxy(this::leaderHttp, advertisedHttp()).withOutage(this::zooKeeperOutage);
     started.add(proxy);
     startStandby();
     started.add(this::stopStandby);
@@ -191,7 +194,7 @@ public final class MasterNode implements AutoCloseable {
       public byte[] elected(long epoch) throws Exception {
         stopStandby();
         try {
-          term = LeaderTerm.start(options, store, dns, termSettings());
+          term = LeaderTerm.start(options, store, dns, termSettings(epoch));
         } catch (IOException | RuntimeException e) {
           startStandby();
           throw e;
@@ -319,6 +322,19 @@ public final class MasterNode implements AutoCloseable {
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Why this master can say nothing about the leader: it has lost its ZooKeeper connection (most often the
+   * ensemble lost its quorum). Its cached leader record is stale then, and no master can lead through it.
+   */
+  private Optional<String> zooKeeperOutage() {
+    if (store.curator().getZookeeperClient().isConnected()) {
+      return Optional.empty();
+    }
+    return Optional.of("no leading master: this master has lost its ZooKeeper connection (the ensemble needs a"
+        + " majority of its members to serve; with embedded peers, a majority of the masters) and will neither"
+        + " lead nor forward until it is back; retry shortly");
   }
 
   /** The current leader as ZooKeeper names it, if any. */
