@@ -53,7 +53,7 @@ public final class LeaderProxy implements AutoCloseable {
       config.routes.addHttpHandler(method, "/<path>", handler);
     }
     tunnel.install(config.routes, "/<path>", this::beforeUpgrade);
-    config.routes.exception(ExecProxy.Refused.class, (e, ctx) -> ExecProxy.refuse(ctx, e.status, e.getMessage()));
+    config.routes.exception(ExecProxy.Refused.class, (e, ctx) -> ExecProxy.refuse(ctx, e));
   }
 
   private void beforeUpgrade(Context ctx) throws Exception {
