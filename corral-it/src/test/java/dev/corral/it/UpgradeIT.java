@@ -40,7 +40,8 @@ class UpgradeIT {
   private static final String APP = "/upgrade/sleeper";
   private static final String WRITES = "/upgrade/writes/";
 
-  @TempDir
+  // kept when the test fails: the processes' logs are under logs/
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
   static Path dir;
 
   private final List<CorralProcess> masters = new ArrayList<>();
@@ -56,6 +57,7 @@ class UpgradeIT {
   void agentsThenMastersOneAtATimeWithoutLosingATaskOrAWrite() throws Exception {
     Path oldDist = copyDistribution("old");
     Path newDist = copyDistribution("new");
+    System.out.println("UpgradeIT: cluster under " + dir);
     Writer writer = new Writer();
     try {
       startCluster(oldDist);
@@ -73,6 +75,7 @@ class UpgradeIT {
       assertThat(pids).hasSize(4);
       org.awaitility.Awaitility.await().atMost(WAIT).until(() -> api.get("/v2/deployments").json().isEmpty());
 
+      writer.watch(pids.values());
       writer.start();
       writer.awaitAcknowledged(3);
 
@@ -80,15 +83,22 @@ class UpgradeIT {
       for (int i = 0; i < AGENTS; i++) {
         String agentId = agentIdOf(api, i);
         CorralProcess agent = agents.get(i);
+        writer.phase = "agent " + (i + 1) + " restart";
         agent.signal("TERM");
+        long stopped = System.nanoTime();
         agent.waitFor(WAIT);
         assertTasksUntouched(pids, "after agent " + (i + 1) + " stopped");
+        System.out.printf("UpgradeIT: agent %d stopped; its tasks as the master sees them: %s%n", i + 1,
+            anyApi().tasks(APP, null).stream().filter(t -> agentId.equals(t.path("slaveId").asText()))
+                .map(t -> t.path("state").asText()).toList());
         int acked = writer.acknowledged.size();
         agents.set(i, start(newDist, "agent-" + (i + 1) + ".log", agentArgs.get(i)));
         agents.get(i).awaitLog("registered with the master as agent " + agentId, WAIT);
         awaitAgentActive(agentId);
         assertThat(ids(anyApi().awaitTasks(APP, Marathon.running(4), WAIT))).isEqualTo(pids.keySet());
         assertTasksUntouched(pids, "after agent " + (i + 1) + " restarted from new/");
+        System.out.printf("UpgradeIT: agent %d stopped, restarted from new/ and its tasks RUNNING again in %d ms%n",
+            i + 1, Duration.ofNanos(System.nanoTime() - stopped).toMillis());
         CorralProcess.Result nodes = CorralProcess.run(dir, "--url", "http://127.0.0.1:" + httpPorts.get(i % MASTERS),
             "node", "list");
         assertThat(nodes.exitCode()).as(nodes.output()).isZero();
@@ -96,20 +106,26 @@ class UpgradeIT {
         writer.awaitAcknowledged(acked + 2);
       }
 
-      // Then masters, standbys first and the leader last.
-      int leader = awaitLeader(-1);
-      List<Integer> order = new ArrayList<>();
-      for (int i = 0; i < MASTERS; i++) {
-        if (i != leader) {
-          order.add(i);
+      // Then masters, standbys first and the leader last. Restarting a standby can move leadership too (when
+      // its ZooKeeper member led the ensemble, every master's session is suspended for a moment and the
+      // leader steps down), so the next master is chosen each time: one not yet upgraded that does not lead.
+      Set<Integer> upgraded = new HashSet<>();
+      while (upgraded.size() < MASTERS) {
+        int leader = awaitLeader(-1);
+        int m = leader;
+        for (int i = 0; i < MASTERS; i++) {
+          if (i != leader && !upgraded.contains(i)) {
+            m = i;
+            break;
+          }
         }
-      }
-      order.add(leader);
-      for (int m : order) {
+        assertThat(upgraded).as("the leader is upgraded last").doesNotContain(m);
+        boolean leads = m == leader;
+        writer.phase = "master " + (m + 1) + (leads ? " (leader)" : " (standby)") + " restart";
         masters.get(m).signal("TERM");
         long stopped = System.nanoTime();
         masters.get(m).waitFor(WAIT);
-        if (m == leader) {
+        if (leads) {
           int next = awaitLeader(m);
           System.out.printf("UpgradeIT: leader stopped, %d ms until the other two masters named master %d%n",
               Duration.ofNanos(System.nanoTime() - stopped).toMillis(), next + 1);
@@ -117,11 +133,13 @@ class UpgradeIT {
         int acked = writer.acknowledged.size();
         masters.set(m, start(newDist, "master-" + (m + 1) + ".log", masterArgs.get(m)));
         masters.get(m).awaitLog("Corral master", WAIT);
+        upgraded.add(m);
         int now = awaitLeader(-1);
-        if (m != leader) {
-          assertThat(now).as("restarting a standby leaves the leader alone").isEqualTo(leader);
-        } else {
-          assertThat(now).as("the old leader comes back as a standby").isNotEqualTo(leader);
+        if (leads) {
+          assertThat(now).as("the old leader comes back as a standby").isNotEqualTo(m);
+        } else if (now != leader) {
+          System.out.printf("UpgradeIT: restarting standby master %d moved leadership from master %d to %d%n",
+              m + 1, leader + 1, now + 1);
         }
         assertThat(ids(apis.get(m).awaitTasks(APP, Marathon.running(4), WAIT))).isEqualTo(pids.keySet());
         assertTasksUntouched(pids, "after master " + (m + 1) + " restarted from new/");
@@ -129,6 +147,7 @@ class UpgradeIT {
       }
 
       writer.stop();
+      assertThat(writer.died).as("task processes that ended during the upgrade").isEmpty();
       assertThat(writer.unexpected).as("answers other than 2xx, 503 and refused connections").isEmpty();
       assertThat(writer.unavailableWithoutRetryAfter.get()).as("503s without Retry-After").isZero();
       System.out.printf("UpgradeIT: %d writes attempted, %d acknowledged, %d answered 503, %d not connected%n",
@@ -352,6 +371,15 @@ class UpgradeIT {
     final AtomicInteger unavailable = new AtomicInteger();
     final AtomicInteger unavailableWithoutRetryAfter = new AtomicInteger();
     final AtomicInteger notConnected = new AtomicInteger();
+    /** What the upgrade is doing, for the report of unexpected answers. */
+    volatile String phase = "start";
+    /** Task processes checked at every write: none may end while the cluster is upgraded. */
+    private final Set<Long> watched = ConcurrentHashMap.newKeySet();
+    final Set<Long> died = ConcurrentHashMap.newKeySet();
+
+    void watch(java.util.Collection<Long> pids) {
+      watched.addAll(pids);
+    }
 
     void start() {
       running.set(true);
@@ -373,6 +401,11 @@ class UpgradeIT {
 
     private void run() {
       for (int n = 1; running.get(); n++) {
+        for (long pid : watched) {
+          if (!TaskProcesses.alive(pid)) {
+            died.add(pid);
+          }
+        }
         int port = httpPorts.get(n % MASTERS);
         String id = WRITES + "a" + n;
         attempted.add(id);
@@ -389,7 +422,8 @@ class UpgradeIT {
               unavailableWithoutRetryAfter.incrementAndGet();
             }
           } else {
-            unexpected.add(id + " via " + port + ": " + r.statusCode() + " " + r.body());
+            unexpected.add(id + " via " + port + " during " + phase + " at " + java.time.Instant.now() + ": "
+                + r.statusCode() + " " + r.body());
           }
         } catch (IOException e) {
           notConnected.incrementAndGet(); // that master is down right now
