@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * agents run from a copy of the distribution in {@code old/}; each agent in turn is stopped with SIGTERM and
  * started from {@code new/} with the same work dir and flags, then each master, standbys first and the leader
  * last. Meanwhile a client creates an app every half second through the masters in turn. The app's four
- * tasks run on throughout with the same ids and processes, and every write a master acknowledged is there at
- * the end.
+ * tasks run on throughout with the same ids and processes, every write a master acknowledged is there at the
+ * end, and the client was answered nothing but 2xx, 503 with Retry-After, or a refused connection.
  */
 class UpgradeIT {
   private static final Duration WAIT = Duration.ofSeconds(180);
