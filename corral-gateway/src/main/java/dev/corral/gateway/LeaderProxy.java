@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * {@code /service/<name>/}) are tunnelled to the same path on the leader ({@link WebSocketTunnel}), the
  * client's credentials with them: the leader decides, as for every forwarded request.
  *
- * <p>A request that already passed through a standby is refused (508) rather than forwarded again, so
- * that two standbys with stale views cannot bounce a request between them. Thread-safe.
+ * <p>A request that already passed through a standby is refused rather than forwarded again, so that two
+ * standbys with stale views cannot bounce a request between them. It happens while leadership moves (the
+ * former leader stands by before ZooKeeper tells the others), so the answer is the same 503 with
+ * {@code Retry-After} as during an election: a 2xx is never lost by it, and clients retry. Thread-safe.
  */
 public final class LeaderProxy implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaderProxy.class);
@@ -68,8 +70,7 @@ public final class LeaderProxy implements AutoCloseable {
 
   private void beforeUpgrade(Context ctx) throws Exception {
     if (ctx.header(HOP_HEADER) != null) {
-      throw new ExecProxy.Refused(508, "masters disagree on who leads (forwarded by " + ctx.header(HOP_HEADER)
-          + "); retry shortly");
+      throw new ExecProxy.Refused(503, bounced(ctx));
     }
     Optional<String> cut = outage.get();
     if (cut.isPresent()) {
@@ -87,8 +88,8 @@ public final class LeaderProxy implements AutoCloseable {
 
   private void handle(Context ctx) {
     if (ctx.header(HOP_HEADER) != null) {
-      Replies.json(ctx, 508, "masters disagree on who leads (forwarded by " + ctx.header(HOP_HEADER)
-          + "); retry shortly");
+      ctx.header("Retry-After", "1");
+      Replies.json(ctx, 503, bounced(ctx));
       return;
     }
     Optional<String> cut = outage.get();
@@ -126,6 +127,11 @@ public final class LeaderProxy implements AutoCloseable {
         Replies.json(ctx, 500, "proxy error: " + e);
       }
     });
+  }
+
+  private static String bounced(Context ctx) {
+    return "masters disagree on who leads (forwarded by " + ctx.header(HOP_HEADER)
+        + " to a master that no longer leads): leadership is moving; retry shortly";
   }
 
   @Override

@@ -125,8 +125,36 @@ class LeaderProxyTest {
     leader.set(Optional.of("127.0.0.1:" + backend.getAddress().getPort()));
     HttpResponse<String> bounced = send(HttpRequest.newBuilder(standby("/v2/info"))
         .header(LeaderProxy.HOP_HEADER, "other:7070"));
-    assertThat(bounced.statusCode()).isEqualTo(508);
+    assertThat(bounced.statusCode()).isEqualTo(503);
+    assertThat(bounced.headers().firstValue("Retry-After")).contains("1");
     assertThat(bounced.body()).contains("other:7070");
+    assertThat(seenHop.get()).as("not forwarded again").isNull();
+  }
+
+  /**
+   * A standby whose view of the leader is stale forwards to the former leader, which stands by already: the
+   * client gets a 503 to retry (as during an election), never a status it would not retry.
+   */
+  @Test
+  void aRequestForwardedToAFormerLeaderIs503ToRetry() throws Exception {
+    LeaderProxy formerProxy = new LeaderProxy(() -> Optional.of("127.0.0.1:" + backend.getAddress().getPort()),
+        "former:7070");
+    Javalin former = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      formerProxy.install(config);
+    }).start("127.0.0.1", 0);
+    try {
+      leader.set(Optional.of("127.0.0.1:" + former.port()));
+      HttpResponse<String> r = send(HttpRequest.newBuilder(standby("/v2/apps"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(r.headers().firstValue("Retry-After")).contains("1");
+      assertThat(r.body()).contains("standby:7070").contains("retry");
+      assertThat(seenHop.get()).as("the request went no further than the former leader").isNull();
+    } finally {
+      former.stop();
+      formerProxy.close();
+    }
   }
 
   @Test

@@ -98,6 +98,15 @@ final class CorralProcess implements AutoCloseable {
   /** As {@link #startIn(String, Path, String...)}, with more environment variables (e.g. CORRAL_TOKEN). */
   static CorralProcess startIn(String netns, Path log, java.util.Map<String, String> env, String... args)
       throws IOException {
+    return startFrom(distribution(), netns, log, env, args);
+  }
+
+  /**
+   * As {@link #startIn(String, Path, java.util.Map, String...)}, from the distribution unpacked at
+   * {@code dist} (a copy of the built one, e.g. the "old" and "new" releases of an upgrade).
+   */
+  static CorralProcess startFrom(Path dist, String netns, Path log, java.util.Map<String, String> env,
+      String... args) throws IOException {
     log = log.resolveSibling(STARTS.incrementAndGet() + "-" + log.getFileName());
     List<String> cmd = new ArrayList<>();
     if (netns != null) {
@@ -107,9 +116,9 @@ final class CorralProcess implements AutoCloseable {
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-Xmx512m");
     // as bin/corral does: the distribution's own files (the bundled package catalog) are found from here
-    cmd.add("-Dcorral.home=" + distribution().toAbsolutePath());
+    cmd.add("-Dcorral.home=" + dist.toAbsolutePath());
     cmd.add("-cp");
-    cmd.add(distribution().resolve("lib").toAbsolutePath() + "/*");
+    cmd.add(dist.resolve("lib").toAbsolutePath() + "/*");
     cmd.add("dev.corral.dist.Main");
     cmd.addAll(List.of(args));
     Files.createDirectories(log.getParent());
