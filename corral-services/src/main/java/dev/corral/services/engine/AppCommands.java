@@ -251,7 +251,7 @@ public final class AppCommands {
     changes.forEach(c -> ids.add(c.appId()));
     Map<String, AppDefinition> before = new LinkedHashMap<>();
     Map<String, AppDefinition> after = new LinkedHashMap<>();
-    Set<Integer> taken = servicePortsTakenOutside(ids);
+    Set<Integer> taken = model.servicePortsTakenOutside(ids);
     for (Change c : changes) {
       AppDefinition current = model.app(c.appId());
       before.put(c.appId(), current);
@@ -367,16 +367,6 @@ public final class AppCommands {
     AppValidator.validate(candidate).forEach(v -> violations.add(new Violation(pathPrefix + v.path(), v.error())));
     requireValid(violations);
     return Change.put(id, candidate);
-  }
-
-  private Set<Integer> servicePortsTakenOutside(Set<String> ids) {
-    Set<Integer> taken = new HashSet<>();
-    for (AppDefinition app : engine.model.apps().values()) {
-      if (!ids.contains(app.id())) {
-        app.portDefinitions().forEach(p -> taken.add(p.port()));
-      }
-    }
-    return taken;
   }
 
   /** The loop clock's time, made later than the newest version of every app given, so versions stay unique. */

@@ -364,24 +364,48 @@ final class ServiceModel {
     frameworkId = id == null ? "" : id;
   }
 
-  /** Service ports held by apps other than {@code exceptAppId}. */
-  Set<Integer> servicePortsTaken(String exceptAppId) {
-    // A view over the port index: one lookup per port asked about, not a walk over every app per create.
+  /**
+   * Service ports held by apps other than {@code exceptAppIds}, plus those {@code add}ed to it (claimed by the
+   * command asking). A view over the port index: one lookup per port asked about, not a walk over every app
+   * per create, which made creating 10,000 apps quadratic.
+   */
+  Set<Integer> servicePortsTakenOutside(Set<String> exceptAppIds) {
+    Set<Integer> claimed = new HashSet<>();
     return new AbstractSet<>() {
       @Override
       public boolean contains(Object o) {
+        if (claimed.contains(o)) {
+          return true;
+        }
         Set<String> owners = servicePorts.get(o);
-        return owners != null && (owners.size() > 1 || !owners.contains(exceptAppId));
+        if (owners == null) {
+          return false;
+        }
+        for (String owner : owners) {
+          if (!exceptAppIds.contains(owner)) {
+            return true;
+          }
+        }
+        return false;
+      }
+
+      @Override
+      public boolean add(Integer port) {
+        return !contains(port) && claimed.add(port);
       }
 
       @Override
       public Iterator<Integer> iterator() {
-        return servicePorts.keySet().stream().filter(this::contains).iterator();
+        Set<Integer> all = new HashSet<>(claimed);
+        servicePorts.keySet().stream().filter(this::contains).forEach(all::add);
+        return all.iterator();
       }
 
       @Override
       public int size() {
-        return (int) servicePorts.keySet().stream().filter(this::contains).count();
+        Set<Integer> all = new HashSet<>(claimed);
+        servicePorts.keySet().stream().filter(this::contains).forEach(all::add);
+        return all.size();
       }
     };
   }

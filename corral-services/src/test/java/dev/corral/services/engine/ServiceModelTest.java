@@ -13,6 +13,7 @@ import dev.corral.services.instance.LaunchedTask;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The model's indexes follow its primary maps through every change. */
@@ -98,13 +99,25 @@ class ServiceModelTest {
     model.putApp(app("/a", "v1", 10000, 10001));
     model.putApp(app("/b", "v1", 10002));
 
-    assertThat(model.servicePortsTaken("/a")).containsExactlyInAnyOrder(10002);
-    assertThat(model.servicePortsTaken("/c")).containsExactlyInAnyOrder(10000, 10001, 10002);
-    assertThat(model.servicePortsTaken("/c").contains(10001)).isTrue();
+    assertThat(model.servicePortsTakenOutside(Set.of("/a"))).containsExactlyInAnyOrder(10002);
+    assertThat(model.servicePortsTakenOutside(Set.of("/c"))).containsExactlyInAnyOrder(10000, 10001, 10002);
+    assertThat(model.servicePortsTakenOutside(Set.of("/c")).contains(10001)).isTrue();
 
     model.putApp(app("/a", "v2", 10005));
-    assertThat(model.servicePortsTaken("/b")).containsExactlyInAnyOrder(10005);
+    assertThat(model.servicePortsTakenOutside(Set.of("/b"))).containsExactlyInAnyOrder(10005);
     model.removeApp("/a");
-    assertThat(model.servicePortsTaken("/b")).isEmpty();
+    assertThat(model.servicePortsTakenOutside(Set.of("/b"))).isEmpty();
+  }
+
+  @Test
+  void portsClaimedByTheCommandCountAsTakenAndAppsBeingChangedDoNot() {
+    model.putApp(app("/a", "v1", 10000));
+    model.putApp(app("/b", "v1", 10001));
+    Set<Integer> taken = model.servicePortsTakenOutside(Set.of("/a", "/b"));
+    assertThat(taken).isEmpty();
+    assertThat(taken.add(10000)).isTrue();
+    assertThat(taken.add(10000)).isFalse();
+    assertThat(taken).containsExactly(10000);
+    assertThat(model.servicePortsTakenOutside(Set.of("/a")).contains(10001)).isTrue();
   }
 }
