@@ -22,6 +22,11 @@ public final class ResourceSet {
   private final Map<String, Ranges> ranges;
   /** Whether every resource is unreserved: then every role may use all of it (the allocator's common case). */
   private final boolean unreservedOnly;
+  /** Totals over all roles of the kinds the allocator and matchers ask about on every agent, every pass. */
+  private final double cpus;
+  private final double mem;
+  private final double disk;
+  private final double gpus;
 
   private ResourceSet(Map<String, Double> scalars, Map<String, Ranges> ranges) {
     this.scalars = Collections.unmodifiableMap(scalars);
@@ -34,6 +39,10 @@ public final class ResourceSet {
       unreserved &= k.endsWith("(" + UNRESERVED + ")");
     }
     this.unreservedOnly = unreserved;
+    this.cpus = sumOf("cpus");
+    this.mem = sumOf("mem");
+    this.disk = sumOf("disk");
+    this.gpus = sumOf("gpus");
   }
 
   public static ResourceSet fromProto(List<Resource> resources) {
@@ -76,6 +85,21 @@ public final class ResourceSet {
 
   /** The scalar of this name summed over all roles. */
   public double scalar(String name) {
+    switch (name) {
+      case "cpus":
+        return cpus;
+      case "mem":
+        return mem;
+      case "disk":
+        return disk;
+      case "gpus":
+        return gpus;
+      default:
+        return sumOf(name);
+    }
+  }
+
+  private double sumOf(String name) {
     double sum = 0;
     for (Map.Entry<String, Double> e : scalars.entrySet()) {
       String k = e.getKey();
