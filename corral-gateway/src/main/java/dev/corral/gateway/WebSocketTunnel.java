@@ -1,5 +1,7 @@
 package dev.corral.gateway;
 
+import dev.corral.common.ExecFrames;
+import dev.corral.common.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -10,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tunnels WebSockets to another server, message for message in both directions, text and binary alike; a
- * close on either side closes the other with its code and reason. Used for {@code /service/<name>/} (to a
- * task) and by standby masters (to the leader).
+ * close on either side closes the other with its code and reason. Used for {@code task exec} (to the
+ * task's agent), {@code /service/<name>/} (to a task) and by standby masters (to the leader).
  *
  * <p>The upstream connection is opened in the route's before-upgrade handler, before the client's upgrade is
  * accepted, so every refusal reaches the client as plain HTTP ({@link ExecProxy.Refused}): the upstream's own
@@ -60,6 +63,9 @@ final class WebSocketTunnel {
 
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Map<String, Upstream> open = new ConcurrentHashMap<>();
+
+  /** Headers of the client that go upstream: none. */
+  static final HeaderPolicy NO_CLIENT_HEADERS = (lower, header, value) -> null;
 
   /** Tunnels upgrades on {@code path}; {@code beforeUpgrade} refuses or calls {@link #connect}. */
   void install(RoutesConfig routes, String path, Handler beforeUpgrade) {
@@ -104,8 +110,9 @@ final class WebSocketTunnel {
       up.peer = builder.buildAsync(target, up).get(CONNECT_SECONDS + 5, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException h) {
-        throw new ExecProxy.Refused(h.getResponse().statusCode() >= 400 ? h.getResponse().statusCode() : 502,
-            who + " did not accept the WebSocket upgrade (HTTP " + h.getResponse().statusCode() + ")");
+        int status = h.getResponse().statusCode();
+        throw new ExecProxy.Refused(status >= 400 ? status : 502, messageOf(h.getResponse().body(),
+            who + " did not accept the WebSocket upgrade (HTTP " + status + ")"));
       }
       throw new ExecProxy.Refused(502, who + " did not answer: " + e.getCause().getMessage());
     } catch (TimeoutException e) {
@@ -117,6 +124,21 @@ final class WebSocketTunnel {
     ctx.attribute(UPSTREAM, up);
     // an upgrade that never completes must not leave the upstream connection open
     CompletableFuture.delayedExecutor(CONNECT_SECONDS, TimeUnit.SECONDS).execute(up::abortUnlessBound);
+  }
+
+  /** The upstream's {@code {"message": ...}} if its refusal kept one (Corral's agents answer so), else {@code fallback}. */
+  private static String messageOf(Object body, String fallback) {
+    String text = body instanceof String ? (String) body : body instanceof byte[]
+        ? new String((byte[]) body, StandardCharsets.UTF_8) : null;
+    if (text == null || text.isBlank()) {
+      return fallback;
+    }
+    try {
+      String m = Json.mapper().readTree(text).path("message").asText("");
+      return m.isEmpty() ? fallback : m;
+    } catch (java.io.IOException e) {
+      return fallback;
+    }
   }
 
   private static void setHeader(WebSocket.Builder builder, String name, String value) {
@@ -182,7 +204,7 @@ final class WebSocketTunnel {
   private static final class Upstream implements WebSocket.Listener {
     private final URI target;
     private final StringBuilder text = new StringBuilder();
-    private ByteBuffer binary = ByteBuffer.allocate(0);
+    private final ExecFrames.Reassembler binary = new ExecFrames.Reassembler();
     private volatile WebSocket peer;
     private WsContext clientCtx; // guarded by this
 
@@ -235,12 +257,8 @@ final class WebSocketTunnel {
 
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-      ByteBuffer joined = ByteBuffer.allocate(binary.remaining() + data.remaining());
-      joined.put(binary).put(data).flip();
-      binary = joined;
-      if (last) {
-        ByteBuffer message = binary;
-        binary = ByteBuffer.allocate(0);
+      ByteBuffer message = binary.add(data, last);
+      if (message != null) {
         Callback.Completable sent = new Callback.Completable();
         client().session.sendBinary(message, sent);
         await(webSocket, sent);
