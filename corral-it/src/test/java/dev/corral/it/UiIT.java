@@ -4,7 +4,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -13,7 +12,6 @@ import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,23 +35,18 @@ class UiIT {
   @TempDir
   static Path dir;
   static SingleNode node;
-  static Playwright playwright;
+  static UiBrowser ui;
   static Browser browser;
   static Page page;
-  static final List<String> pageErrors = new ArrayList<>();
+  static List<String> pageErrors;
 
   @BeforeAll
   static void start() throws Exception {
     node = SingleNode.start(dir, "cpus:4;mem:4096;disk:1000", 20);
-    playwright = Playwright.create();
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(Paths.get("/usr/bin/chromium"))
-        .setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run")));
-    page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 720));
-    page.setDefaultTimeout(WAIT_MS);
-    PlaywrightAssertions.setDefaultAssertionTimeout(WAIT_MS);
-    page.onPageError(e -> pageErrors.add(e));
+    ui = UiBrowser.open(1280, 720, WAIT_MS);
+    browser = ui.browser;
+    page = ui.page;
+    pageErrors = ui.pageErrors;
     // authentication is on: the UI opens on its login page; log in as the admin `corral up` created
     page.navigate(node.url + "/ui/");
     assertThat(page.locator("h1")).containsText("Log in");
@@ -71,8 +64,8 @@ class UiIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (playwright != null) {
-      playwright.close();
+    if (ui != null) {
+      ui.close();
     }
     if (node != null) {
       node.close();

@@ -4,7 +4,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -12,7 +11,6 @@ import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -38,34 +36,25 @@ class UiPodIT {
   @TempDir
   static Path dir;
   static SingleNode node;
-  static Playwright playwright;
+  static UiBrowser ui;
   static Browser browser;
   static Page page;
-  static final List<String> pageErrors = new ArrayList<>();
+  static List<String> pageErrors;
 
   @BeforeAll
   static void start() throws Exception {
     node = SingleNode.start(dir, "cpus:4;mem:4096;disk:1000", 20);
-    playwright = Playwright.create();
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(Paths.get("/usr/bin/chromium"))
-        .setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run")));
-    page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 800));
-    page.setDefaultTimeout(WAIT_MS);
-    PlaywrightAssertions.setDefaultAssertionTimeout(WAIT_MS);
-    page.onPageError(e -> pageErrors.add(e.toString()));
-    page.navigate(node.url + "/ui/");
-    page.getByLabel("Username").fill("admin");
-    page.getByLabel("Password").fill(node.adminPassword());
-    button("Log in").click();
-    assertThat(page.locator("h1")).hasText("Dashboard");
+    ui = UiBrowser.open(1280, 800, WAIT_MS);
+    browser = ui.browser;
+    page = ui.page;
+    pageErrors = ui.pageErrors;
+    ui.logInAsAdmin(node);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (playwright != null) {
-      playwright.close();
+    if (ui != null) {
+      ui.close();
     }
     if (node != null) {
       node.close();
