@@ -641,7 +641,9 @@ public final class MarathonApi {
   }
 
   private static Reply message(int status, String message) {
-    return new Reply(status, Json.mapper().createObjectNode().put("message", message), Map.of());
+    // a 503 here is the store refusing a write while leadership changes, or a scheduler closing: retry soon
+    return new Reply(status, Json.mapper().createObjectNode().put("message", message),
+        status == 503 ? Map.of("Retry-After", "1") : Map.of());
   }
 
   private static void write(Context ctx, Reply r) {

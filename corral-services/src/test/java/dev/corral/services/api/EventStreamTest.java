@@ -199,4 +199,24 @@ class EventStreamTest {
       loop.shutdown();
     }
   }
+
+  @Test
+  void aSchedulerThatCannotServeAnswers503WithRetryAfter() throws Exception {
+    MemoryStore store = new MemoryStore();
+    ThreadEventLoop loop = new ThreadEventLoop("services-test-closed", Clock.systemUTC());
+    FakeDriver driver = new FakeDriver();
+    ServiceScheduler scheduler = new ServiceScheduler(ServicesConfig.defaults("localhost", "localhost:8080"), store,
+        loop, driver::create, new EventBus(loop.clock()));
+    scheduler.start();
+    try (MarathonTestServer server = MarathonTestServer.start(scheduler)) {
+      scheduler.close();
+      java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(server.uri("/v2/apps")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(r.headers().firstValue("Retry-After")).contains("1");
+    } finally {
+      loop.shutdown();
+    }
+  }
 }
