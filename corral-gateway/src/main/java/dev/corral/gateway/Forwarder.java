@@ -5,40 +5,48 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.UnaryOperator;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.OutputStreamRequestContent;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Forwards one HTTP exchange to another server and streams the answer back as it arrives, so that
  * server-sent events and large downloads pass through without being buffered.
  *
- * <p>Why {@link java.net.http.HttpClient} rather than Jetty's client: it is in the JDK, so the gateway does
- * not pin itself to the Jetty version Javalin brings; its {@code ofInputStream} body gives plain blocking
- * streaming, which is all a pass-through needs; and it never follows redirects unless told to, so the
- * target's redirects reach the browser (rewritten, see {@link #forward}). Its price: a few headers
- * ({@code Host}, {@code Connection}, {@code Content-Length}, {@code Expect}, {@code Upgrade}) cannot be set,
- * which a reverse proxy drops or recomputes anyway, and no WebSockets (those go
- * through {@link ExecProxy}).
+ * <p>Asynchronous, with Jetty's HTTP client (the version of the Jetty that serves the gateway): the request
+ * goes out from the caller's thread, and the answer is copied to the caller's response by the client's own
+ * threads as it arrives, so an exchange holds no thread while it waits. An earlier form blocked a pool
+ * thread on the JDK's {@code HttpClient}, which hands each exchange between four threads; on a busy machine
+ * each hand-over is a wait for a core. The client follows no redirects (the target's reach the browser,
+ * rewritten), keeps no cookies (they belong to the browser), decodes nothing (bytes pass as they came) and
+ * adds no {@code User-Agent} of its own. No WebSockets: those go through {@link WebSocketTunnel}.
  *
- * <p>Blocking: call it on a thread that may wait as long as the exchange lasts (the gateway's proxy pool).
- * Thread-safe; one per gateway.
+ * <p>Thread-safe; one per gateway; {@link #close} stops its client.
  */
-public final class Forwarder {
-  /** Hop-by-hop headers (RFC 9110 §7.6.1) and those the JDK client sets itself. */
+public final class Forwarder implements AutoCloseable {
+  /** Hop-by-hop headers (RFC 9110 §7.6.1) and those the client sets itself. */
   private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
       "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
       "content-length", "expect", "http2-settings");
-  private static final int BUFFER = 16 * 1024;
+  /** Request bodies up to this size are read whole before sending; longer or chunked ones stream. */
+  private static final int WHOLE_BODY = 64 * 1024;
 
   private final HttpClient client;
   /** Whether the caller's Corral credentials pass (to another Corral gateway) or stay here (to services). */
@@ -59,55 +67,165 @@ public final class Forwarder {
 
   private Forwarder(Duration connectTimeout, boolean passCredentials) {
     this.passCredentials = passCredentials;
-    this.client = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1) // backends are plain HTTP/1.1 servers; no h2c upgrade
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(connectTimeout)
-        .build();
+    QueuedThreadPool threads = new QueuedThreadPool(256, 4);
+    threads.setName("gateway-forward");
+    threads.setDaemon(true);
+    this.client = new HttpClient();
+    client.setExecutor(threads);
+    client.setFollowRedirects(false);
+    client.setHttpCookieStore(new HttpCookieStore.Empty());
+    client.getContentDecoderFactories().clear();
+    client.setUserAgentField(null);
+    client.setDefaultRequestContentType(null); // a body without a type goes on without one
+    client.setConnectTimeout(connectTimeout.toMillis());
+    client.setIdleTimeout(0); // an event stream may be quiet for long; the caller going away ends it
+    // every exchange to one target at once on a connection of its own (event streams hold theirs)
+    client.setMaxConnectionsPerDestination(Gateway.MAX_EXCHANGES * 2);
+    try {
+      client.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the gateway's HTTP client", e);
+    }
   }
 
   /**
-   * Sends {@code req} (method, headers, body) to {@code target} and copies the answer to {@code res}.
+   * Sends {@code req} (method, headers, body) to {@code target} and copies the answer to {@code res}. Call it
+   * on the request's thread with the request in async mode (inside {@code ctx.future}): a request body is read
+   * here.
    *
    * @param extraHeaders added to the forwarded request (e.g. {@code X-Forwarded-Prefix})
    * @param location rewrites the answer's {@code Location} header (redirects)
-   * @throws IOException when the target cannot be reached (nothing was written to {@code res} yet) or the
-   *     client went away mid-stream
+   * @return completes once the whole answer is copied; fails with an {@link IOException} when the target
+   *     cannot be reached (then {@code res} is untouched: not committed, nothing set) or the exchange broke
+   *     mid-stream (e.g. the caller went away)
    */
-  public void forward(HttpServletRequest req, HttpServletResponse res, URI target, Map<String, String> extraHeaders,
-      UnaryOperator<String> location) throws IOException, InterruptedException {
-    HttpRequest.Builder out = HttpRequest.newBuilder(target);
+  public CompletableFuture<Void> forward(HttpServletRequest req, HttpServletResponse res, URI target,
+      Map<String, String> extraHeaders, UnaryOperator<String> location) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Request out = client.newRequest(target).method(req.getMethod());
     Set<String> listed = connectionListed(req);
     // a Bearer header that authenticated the caller is its Corral token, not a credential of the service
     boolean credentialsInAuthorization = !passCredentials
         && Boolean.TRUE.equals(req.getAttribute(AccessCheck.CREDENTIAL_IN_AUTHORIZATION));
-    for (String name : Collections.list(req.getHeaderNames())) {
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (NOT_FORWARDED.contains(lower) || listed.contains(lower) || extraHeaders.containsKey(name)
-          || (lower.equals("authorization") && credentialsInAuthorization)) {
-        continue;
-      }
-      for (String value : Collections.list(req.getHeaders(name))) {
-        String kept = passCredentials ? value : withoutGatewayCredentials(name, value);
-        if (kept != null) {
-          out.header(name, kept);
+    out.headers(headers -> {
+      for (String name : Collections.list(req.getHeaderNames())) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (NOT_FORWARDED.contains(lower) || listed.contains(lower) || extraHeaders.containsKey(name)
+            || (lower.equals("authorization") && credentialsInAuthorization)) {
+          continue;
+        }
+        for (String value : Collections.list(req.getHeaders(name))) {
+          String kept = passCredentials ? value : withoutGatewayCredentials(name, value);
+          if (kept != null) {
+            headers.add(name, kept);
+          }
         }
       }
+      extraHeaders.forEach(headers::put);
+    });
+    OutputStreamRequestContent streamed;
+    try {
+      streamed = body(req, out);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    extraHeaders.forEach(out::header);
-    out.method(req.getMethod(), body(req));
-    HttpResponse<InputStream> answer = client.send(out.build(), HttpResponse.BodyHandlers.ofInputStream());
-    try (InputStream in = answer.body()) {
-      res.setStatus(answer.statusCode());
-      answer.headers().map().forEach((name, values) -> copyHeader(res, name, values, location));
-      ServletOutputStream sink = res.getOutputStream();
-      sink.flush(); // headers now: an event stream's client should not wait for the first event to see 200
-      byte[] buf = new byte[BUFFER];
-      int n;
-      while ((n = in.read(buf)) >= 0) {
-        sink.write(buf, 0, n);
-        sink.flush(); // a pass-through, not a buffer: each piece goes on at once (SSE, tail -f)
+    out.onResponseHeaders(answer -> copyHeaders(answer, res, location))
+        .onResponseContent((answer, content) -> copyContent(content, res))
+        .send(result -> {
+          if (result.isFailed()) {
+            if (!res.isCommitted()) {
+              res.reset(); // headers copied from an answer that then failed must not reach an error page
+            }
+            Throwable cause = result.getFailure();
+            done.completeExceptionally(cause instanceof IOException ? cause
+                : new IOException(String.valueOf(cause.getMessage()), cause));
+          } else {
+            done.complete(null);
+          }
+        });
+    if (streamed != null) {
+      // a long or chunked upload streams from this thread, at the pace the target takes it
+      try (InputStream in = req.getInputStream(); OutputStream sink = streamed.getOutputStream()) {
+        in.transferTo(sink);
+      } catch (IOException e) {
+        out.abort(e); // the caller's upload broke, or the target failed (then the failure is already there)
       }
+    }
+    return done;
+  }
+
+  /**
+   * {@link #forward}, waiting for its end: for callers on a thread of their own that may wait as long as the
+   * exchange lasts.
+   */
+  public void forwardAndWait(HttpServletRequest req, HttpServletResponse res, URI target,
+      Map<String, String> extraHeaders, UnaryOperator<String> location) throws IOException, InterruptedException {
+    try {
+      forward(req, res, target, extraHeaders, location).get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    }
+  }
+
+  /**
+   * Sets the request's body: a short one read whole now; otherwise a stream returned for the caller to fill
+   * once the request is sent. Null when there is no body or it is already set.
+   */
+  private static OutputStreamRequestContent body(HttpServletRequest req, Request out) throws IOException {
+    long length = req.getContentLengthLong();
+    boolean chunked = req.getHeader("Transfer-Encoding") != null;
+    if (length == 0 || (length < 0 && !chunked)) {
+      return null;
+    }
+    if (length > 0 && length <= WHOLE_BODY) {
+      out.body(new BytesRequestContent((String) null, req.getInputStream().readNBytes((int) length)));
+      return null;
+    }
+    OutputStreamRequestContent stream = new OutputStreamRequestContent(null);
+    out.body(stream);
+    return stream;
+  }
+
+  private static void copyHeaders(Response answer, HttpServletResponse res, UnaryOperator<String> location) {
+    res.setStatus(answer.getStatus());
+    boolean sized = false;
+    for (HttpField field : answer.getHeaders()) {
+      String lower = field.getLowerCaseName();
+      sized |= lower.equals("content-length");
+      copyHeader(res, field.getName(), lower, field.getValue(), location);
+    }
+    if (!sized) {
+      try {
+        res.flushBuffer(); // headers now: an event stream's client should not wait for the first event to see 200
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e); // fails the exchange: the caller went away
+      }
+    }
+  }
+
+  private static void copyContent(ByteBuffer content, HttpServletResponse res) throws IOException {
+    ServletOutputStream sink = res.getOutputStream();
+    byte[] bytes;
+    int offset;
+    int length = content.remaining();
+    if (content.hasArray()) {
+      bytes = content.array();
+      offset = content.arrayOffset() + content.position();
+    } else {
+      bytes = new byte[length];
+      content.get(bytes);
+      offset = 0;
+    }
+    sink.write(bytes, offset, length);
+    sink.flush(); // a pass-through, not a buffer: each piece goes on at once (SSE, tail -f)
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop the gateway's HTTP client", e);
     }
   }
 
@@ -149,40 +267,20 @@ public final class Forwarder {
     return value;
   }
 
-  private static void copyHeader(HttpServletResponse res, String name, List<String> values,
+  private static void copyHeader(HttpServletResponse res, String name, String lower, String value,
       UnaryOperator<String> location) {
-    String lower = name.toLowerCase(Locale.ROOT);
     // Date: Jetty writes its own; a second one would confuse caches
-    if (lower.equals(":status") || lower.equals("date")
-        || (NOT_FORWARDED.contains(lower) && !lower.equals("content-length"))) {
+    if (lower.equals("date") || (NOT_FORWARDED.contains(lower) && !lower.equals("content-length"))) {
       return;
     }
     if (lower.equals("content-type")) {
-      res.setContentType(values.get(0)); // replaces the server's default rather than adding a second one
+      res.setContentType(value); // replaces the server's default rather than adding a second one
       return;
     }
     if (lower.equals("content-length")) {
-      res.setContentLengthLong(Long.parseLong(values.get(0).trim()));
+      res.setContentLengthLong(Long.parseLong(value.trim()));
       return;
     }
-    for (String value : values) {
-      res.addHeader(name, lower.equals("location") ? location.apply(value) : value);
-    }
-  }
-
-  private static HttpRequest.BodyPublisher body(HttpServletRequest req) {
-    long length = req.getContentLengthLong();
-    boolean chunked = req.getHeader("Transfer-Encoding") != null;
-    if (length == 0 || (length < 0 && !chunked)) {
-      return HttpRequest.BodyPublishers.noBody();
-    }
-    HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> {
-      try {
-        return req.getInputStream();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    return length > 0 ? HttpRequest.BodyPublishers.fromPublisher(stream, length) : stream;
+    res.addHeader(name, lower.equals("location") ? location.apply(value) : value);
   }
 }

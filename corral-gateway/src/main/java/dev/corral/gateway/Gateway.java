@@ -15,8 +15,9 @@ import java.util.Map;
         AccessCheck.ALLOW_ALL);
  * Javalin.create(config -> { marathonApi.install(config); gateway.install(config); });
  * }</pre>
- * Lookups run on the master's and the scheduler's loops (their futures); proxied exchanges on the gateway's
- * own bounded pool, never on Jetty's threads. {@link #close} stops that pool.
+ * Lookups run on the master's and the scheduler's loops (their futures); proxied exchanges are asynchronous
+ * ({@link Forwarder}) or, where they block, on the gateway's own bounded pool, never on Jetty's threads;
+ * {@link #close} stops both.
  */
 public final class Gateway implements AutoCloseable {
   /** Proxied exchanges at once; each may be a long log stream. */
@@ -92,5 +93,6 @@ public final class Gateway implements AutoCloseable {
   @Override
   public void close() {
     pool.close();
+    forwarder.close();
   }
 }

@@ -111,19 +111,13 @@ public final class LeaderProxy implements AutoCloseable {
         "X-Forwarded-Host", ctx.host() == null ? "" : ctx.host(),
         "X-Forwarded-Proto", ctx.scheme(),
         "X-Forwarded-For", ctx.ip());
-    pool.submit(ctx, () -> {
-      try {
-        forwarder.forward(ctx.req(), ctx.res(), target, forwarded, l -> l);
-      } catch (IOException e) {
-        if (!ctx.res().isCommitted()) {
-          ctx.header("Retry-After", "1");
-          Replies.json(ctx, 503, "the leading master at " + leader.get() + " did not answer: " + e.getMessage());
-        } else {
-          log.debug("forwarded exchange with {} ended: {}", target, e.toString());
-        }
-      }
-    }, e -> {
-      if (!ctx.res().isCommitted()) {
+    pool.start(ctx, () -> forwarder.forward(ctx.req(), ctx.res(), target, forwarded, l -> l), e -> {
+      if (ctx.res().isCommitted()) {
+        log.debug("forwarded exchange with {} ended: {}", target, e.toString());
+      } else if (e instanceof IOException) {
+        ctx.header("Retry-After", "1");
+        Replies.json(ctx, 503, "the leading master at " + leader.get() + " did not answer: " + e.getMessage());
+      } else {
         Replies.json(ctx, 500, "proxy error: " + e);
       }
     });
@@ -137,5 +131,6 @@ public final class LeaderProxy implements AutoCloseable {
   @Override
   public void close() {
     pool.close();
+    forwarder.close();
   }
 }

@@ -101,7 +101,7 @@ final class MetricsRoutes {
     String hostPort = (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
     URI target = URI.create("http://" + hostPort + path);
     try {
-      forwarder.forward(ctx.req(), ctx.res(), target, agentHeaders, l -> l);
+      forwarder.forwardAndWait(ctx.req(), ctx.res(), target, agentHeaders, l -> l);
     } catch (IOException e) {
       if (!ctx.res().isCommitted()) {
         Replies.json(ctx, 502, "cannot reach agent " + agentId + " at " + hostPort + ": " + e);

@@ -6,11 +6,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * The threads that carry proxied exchanges. An exchange may last as long as a log is followed, so it runs
- * here rather than on Jetty's threads, and at most {@code max} run at once: one more is answered 503
- * at once instead of queueing without bound. Thread-safe.
+ * The limit on proxied exchanges at once, and threads for those that block. An exchange may last as long as
+ * a log is followed, so one that blocks runs here rather than on Jetty's threads ({@link #submit}); an
+ * asynchronous one holds no thread ({@link #start}). At most {@code max} of both kinds run at once: one more
+ * is answered 503 at once instead of queueing without bound. Thread-safe.
  */
 final class ProxyPool implements AutoCloseable {
   /** Work that may block for the whole exchange. */
@@ -60,6 +62,36 @@ final class ProxyPool implements AutoCloseable {
       return;
     }
     ctx.future(() -> done);
+  }
+
+  /**
+   * Starts an asynchronous exchange (one that holds no thread while it waits, e.g. {@link Forwarder#forward})
+   * on the request's own thread once the request is in async mode, and holds the request open until its
+   * future ends; counted against the same limit as {@link #submit}. A failure of the future goes to
+   * {@code onError}.
+   */
+  void start(Context ctx, Supplier<CompletableFuture<Void>> exchange, ErrorHandler onError) {
+    if (!slots.tryAcquire()) {
+      Replies.json(ctx, 503, "the gateway is serving " + max + " proxied requests already; try again shortly");
+      return;
+    }
+    ctx.future(() -> {
+      CompletableFuture<Void> running;
+      try {
+        running = exchange.get();
+      } catch (RuntimeException e) {
+        running = CompletableFuture.failedFuture(e);
+      }
+      return running.handle((ok, failure) -> {
+        slots.release();
+        if (failure != null) {
+          Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure;
+          onError.handle(cause instanceof Exception e ? e : new RuntimeException(cause));
+        }
+        return null;
+      });
+    });
   }
 
   /** What to do when an exchange fails (answer an error if nothing was sent yet). */

@@ -11,8 +11,10 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,43 +110,50 @@ final class ServiceProxy {
       ctx.status(307).header("Location", prefix + "/" + query);
       return;
     }
-    pool.submit(ctx, () -> {
-      ServiceTargets targets = locator.find(name).get(LOOKUP_SECONDS, TimeUnit.SECONDS);
-      if (targets.appIds().isEmpty()) {
-        Replies.page(ctx, 404, "No service " + name, "No app is labelled DCOS_SERVICE_NAME=" + name
-            + "; see corral app list.");
-        return;
-      }
-      List<ServiceTargets.Target> serving = targets.serving();
-      if (serving.isEmpty()) {
-        String apps = String.join(", ", targets.appIds());
-        Replies.page(ctx, 503, "Service " + name + " unavailable", "service " + name
-            + " has no healthy task; see corral app show " + apps);
-        return;
-      }
-      ServiceTargets.Target t = serving.get(ThreadLocalRandom.current().nextInt(serving.size()));
-      String authority = t.host() + ":" + t.port();
-      String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
-      URI target = URI.create(t.scheme() + "://" + authority + rest + query);
-      Map<String, String> forwarded = Map.of(
-          "X-Forwarded-Prefix", prefix,
-          "X-Forwarded-Host", ctx.host() == null ? "" : ctx.host(),
-          "X-Forwarded-Proto", ctx.scheme(),
-          "X-Forwarded-For", ctx.ip());
-      try {
-        forwarder.forward(ctx.req(), ctx.res(), target, forwarded, l -> Locations.rewrite(l, prefix, authority));
-      } catch (IOException e) {
-        if (!ctx.res().isCommitted()) {
-          Replies.page(ctx, 502, "Service " + name + " unreachable", "task " + t.taskId() + " of " + t.appId()
-              + " at " + authority + " did not answer: " + e.getMessage());
-        } else {
-          log.debug("proxied exchange with {} ended: {}", target, e.toString());
-        }
-      }
-    }, e -> {
-      if (!ctx.res().isCommitted()) {
-        Replies.page(ctx, 500, "Proxy error", String.valueOf(e));
-      }
-    });
+    ServiceTargets targets;
+    try {
+      // a lookup on the scheduler's loop, short; the exchange itself then holds no thread
+      targets = locator.find(name).get(LOOKUP_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      Replies.page(ctx, 503, "Service " + name + " unavailable", "the gateway is shutting down");
+      return;
+    } catch (ExecutionException | TimeoutException e) {
+      Replies.page(ctx, 503, "Service " + name + " unavailable", "cannot look up service " + name
+          + " (the service scheduler did not answer: " + e + "); retry shortly");
+      return;
+    }
+    if (targets.appIds().isEmpty()) {
+      Replies.page(ctx, 404, "No service " + name, "No app is labelled DCOS_SERVICE_NAME=" + name
+          + "; see corral app list.");
+      return;
+    }
+    List<ServiceTargets.Target> serving = targets.serving();
+    if (serving.isEmpty()) {
+      String apps = String.join(", ", targets.appIds());
+      Replies.page(ctx, 503, "Service " + name + " unavailable", "service " + name
+          + " has no healthy task; see corral app show " + apps);
+      return;
+    }
+    ServiceTargets.Target t = serving.get(ThreadLocalRandom.current().nextInt(serving.size()));
+    String authority = t.host() + ":" + t.port();
+    String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
+    URI target = URI.create(t.scheme() + "://" + authority + rest + query);
+    Map<String, String> forwarded = Map.of(
+        "X-Forwarded-Prefix", prefix,
+        "X-Forwarded-Host", ctx.host() == null ? "" : ctx.host(),
+        "X-Forwarded-Proto", ctx.scheme(),
+        "X-Forwarded-For", ctx.ip());
+    pool.start(ctx, () -> forwarder.forward(ctx.req(), ctx.res(), target, forwarded,
+        l -> Locations.rewrite(l, prefix, authority)), e -> {
+          if (ctx.res().isCommitted()) {
+            log.debug("proxied exchange with {} ended: {}", target, e.toString());
+          } else if (e instanceof IOException) {
+            Replies.page(ctx, 502, "Service " + name + " unreachable", "task " + t.taskId() + " of " + t.appId()
+                + " at " + authority + " did not answer: " + e.getMessage());
+          } else {
+            Replies.page(ctx, 500, "Proxy error", String.valueOf(e));
+          }
+        });
   }
 }

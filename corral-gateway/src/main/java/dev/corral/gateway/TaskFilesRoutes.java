@@ -88,7 +88,7 @@ final class TaskFilesRoutes {
       String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
       URI target = URI.create("http://" + hostPort(at) + agentPrefix + enc(taskId) + "/" + enc(last) + query);
       try {
-        forwarder.forward(ctx.req(), ctx.res(), target, agentHeaders, l -> l);
+        forwarder.forwardAndWait(ctx.req(), ctx.res(), target, agentHeaders, l -> l);
       } catch (IOException e) {
         if (!ctx.res().isCommitted()) {
           Replies.json(ctx, 502, "cannot reach agent " + at.agentId() + " at " + hostPort(at) + ": " + e);

@@ -62,6 +62,12 @@ class ServiceProxyTest {
               StandardCharsets.UTF_8) + " " + ex.getRequestHeaders().getFirst("X-Custom")).getBytes(StandardCharsets.UTF_8);
           ex.sendResponseHeaders(201, body.length);
           break;
+        case "/digest":
+          byte[] in = ex.getRequestBody().readAllBytes();
+          body = (in.length + " " + java.util.Arrays.hashCode(in) + " "
+              + ex.getRequestHeaders().getFirst("Content-Type")).getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(200, body.length);
+          break;
         case "/stream":
           ex.getResponseHeaders().add("Content-Type", "text/event-stream");
           ex.sendResponseHeaders(200, 0);
@@ -145,6 +151,35 @@ class ServiceProxyTest {
     assertThat(r.body()).isEqualTo("POST q=1&r=%2F payload yes");
     HttpResponse<String> put = send(at("/service/flink/echo").method("PUT", HttpRequest.BodyPublishers.ofString("p2")));
     assertThat(put.body()).startsWith("PUT null p2");
+  }
+
+  @Test
+  void longAndChunkedUploadsPassWholeAndNoContentTypeIsInvented() throws Exception {
+    byte[] big = new byte[300_000]; // above the size read whole: streamed to the task
+    new java.util.Random(7).nextBytes(big);
+    String expected = big.length + " " + java.util.Arrays.hashCode(big) + " application/x-test";
+    HttpResponse<String> sized = send(at("/service/flink/digest").header("Content-Type", "application/x-test")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(big)));
+    assertThat(sized.body()).isEqualTo(expected);
+    // no length known: the JDK client sends it chunked
+    HttpResponse<String> chunked = send(at("/service/flink/digest").header("Content-Type", "application/x-test")
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))));
+    assertThat(chunked.body()).isEqualTo(expected);
+    HttpResponse<String> untyped = send(at("/service/flink/digest").POST(HttpRequest.BodyPublishers.ofString("x")));
+    assertThat(untyped.body()).isEqualTo("1 " + java.util.Arrays.hashCode(new byte[] {'x'}) + " null");
+  }
+
+  @Test
+  void aTaskThatDoesNotAnswerIs502NamingIt() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    targets.set(new ServiceTargets(List.of("/flink"), List.of(
+        new ServiceTargets.Target("/flink", "flink.2", "127.0.0.1", closedPort, "http", true, null, false))));
+    HttpResponse<String> r = send(at("/service/flink/"));
+    assertThat(r.statusCode()).isEqualTo(502);
+    assertThat(r.body()).contains("task flink.2 of /flink at 127.0.0.1:" + closedPort + " did not answer");
   }
 
   @Test

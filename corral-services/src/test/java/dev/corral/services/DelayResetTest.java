@@ -29,6 +29,7 @@ class DelayResetTest {
     int revives = h.driver.revives();
 
     h.await(h.scheduler.resetDelay("/crash"));
+    h.loop.advance(dev.corral.services.engine.Engine.MIN_REVIVE_INTERVAL);
 
     assertThat(h.driver.revives()).as("filters set while delayed are lifted").isEqualTo(revives + 1);
     assertThat(h.view().backoff("/crash").failures()).isZero();

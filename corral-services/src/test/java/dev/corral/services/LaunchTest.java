@@ -1,14 +1,16 @@
 package dev.corral.services;
 
-import dev.corral.scheduler.FakeDriver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.api.v1.Resource;
 import dev.corral.api.v1.TaskInfo;
+import dev.corral.scheduler.FakeDriver;
+import dev.corral.services.engine.Engine;
 import dev.corral.services.engine.ServicePaths;
 import dev.corral.services.instance.Instance;
 import dev.corral.services.instance.InstanceCodec;
 import dev.corral.services.instance.InstanceState;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +154,30 @@ class LaunchTest {
     assertThat(h.driver.suppresses()).as("already suppressed").isZero();
 
     h.create("{\"id\": \"/b\", \"cmd\": \"sleep 1000\", \"cpus\": 0.1, \"mem\": 16}");
+    assertThat(h.driver.revives()).as("the previous revive was just now: this one waits its turn").isZero();
+    h.loop.advance(Engine.MIN_REVIVE_INTERVAL);
     assertThat(h.driver.revives()).isEqualTo(1);
+  }
+
+  @Test
+  void aBurstOfNewAppsCostsOneReviveEachIntervalNotOneEach() {
+    Harness h = Harness.running();
+    h.loop.advance(Duration.ofSeconds(1));
+    h.driver.clear();
+    h.create("{\"id\": \"/first\", \"cmd\": \"sleep 1000\", \"cpus\": 0.1, \"mem\": 16}");
+    assertThat(h.driver.revives()).as("the first after a quiet spell goes at once").isEqualTo(1);
+    h.offers(Offers.big("o1", "host-a"));
+    assertThat(h.driver.suppresses()).isEqualTo(1);
+    for (int i = 0; i < 10; i++) {
+      h.create("{\"id\": \"/burst-" + i + "\", \"cmd\": \"sleep 1000\", \"cpus\": 0.1, \"mem\": 16}");
+      h.loop.advance(Duration.ofMillis(5));
+    }
+    assertThat(h.driver.revives()).isEqualTo(1);
+    h.loop.advance(Engine.MIN_REVIVE_INTERVAL);
+    assertThat(h.driver.revives()).as("one revive for the ten").isEqualTo(2);
+    h.offers(Offers.big("o2", "host-b"));
+    assertThat(h.driver.launches()).hasSize(2);
+    assertThat(h.driver.launches().get(1).tasks()).as("all ten placed from that revive's offer").hasSize(10);
   }
 
   @Test

@@ -94,6 +94,7 @@ class OfferInterestTest {
     assertThat(created).succeedsWithin(java.time.Duration.ofSeconds(5));
     store.release(0);
     loop.runPending();
+    loop.advance(dev.corral.services.engine.Engine.MIN_REVIVE_INTERVAL);
 
     List<Object> calls = driver.calls();
     int launchAt = -1;

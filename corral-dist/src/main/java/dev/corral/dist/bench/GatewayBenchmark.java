@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
 public final class GatewayBenchmark implements Callable<Integer> {
   static final double TARGET_ADDED_P99_MS = 2.0;
   private static final String BODY = "{\"status\":\"ok\"}";
+  private static final int WRK_TURN_SECONDS = 2;
 
   @Spec
   CommandSpec spec;
@@ -61,6 +62,11 @@ public final class GatewayBenchmark implements Callable<Integer> {
       description = "Sending threads; a request waits for a free one only when this many are outstanding"
           + " (default: ${DEFAULT-VALUE}).")
   int senders;
+
+  @Option(names = "--generator", defaultValue = "auto",
+      description = "Load generator: wrk (Debian's, a separate C process), jdk (the JDK HttpClient in this JVM), or"
+          + " auto: wrk when it is on the PATH (default: ${DEFAULT-VALUE}).")
+  String generator;
 
   @Option(names = "--json", description = "Print the figures as JSON.")
   boolean json;
@@ -93,25 +99,46 @@ public final class GatewayBenchmark implements Callable<Integer> {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       check(client, direct, null);
       check(client, proxied, token);
-      HttpRequest[] both = {request(direct, null), request(proxied, token)};
-      load(client, both, warmup);
-      Result[] measured = load(client, both, seconds);
+      boolean useWrk = switch (generator) {
+        case "wrk" -> true;
+        case "jdk" -> false;
+        case "auto" -> WrkLoad.available();
+        default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--generator: expected wrk, jdk or auto, got " + generator);
+      };
+      Result[] measured;
+      String how;
+      if (useWrk) {
+        try (WrkLoad wrk = new WrkLoad(rate)) {
+          URI[] paths = {direct, proxied};
+          String[] auth = {null, "token=" + token};
+          wrkLoad(wrk, paths, auth, warmup);
+          measured = wrkLoad(wrk, paths, auth, seconds);
+          how = String.format("wrk, %d keep-alive connections paced to about %d requests/s, the paths taking turns"
+              + " every %d s", wrk.connections(), rate, WRK_TURN_SECONDS);
+        }
+      } else {
+        HttpRequest[] both = {request(direct, null), request(proxied, token)};
+        load(client, both, warmup);
+        measured = load(client, both, seconds);
+        how = String.format("JDK HttpClient in this JVM, %d requests/s, open loop (latency from the scheduled"
+            + " time), the paths taking turns every second", rate);
+      }
       Result d = measured[0];
       Result g = measured[1];
       double addedP99 = g.millis(99) - d.millis(99);
       double ratio = d.millis(99) > 0 ? g.millis(99) / d.millis(99) : 0;
       if (json) {
         ObjectNode n = Json.mapper().createObjectNode();
-        n.put("rate", rate).put("seconds", seconds).put("cpus", Runtime.getRuntime().availableProcessors());
+        n.put("rate", rate).put("seconds", seconds).put("cpus", Runtime.getRuntime().availableProcessors())
+            .put("generator", useWrk ? "wrk" : "jdk");
         n.set("direct", d.json());
         n.set("gateway", g.json());
         n.put("addedP99Millis", round(addedP99)).put("p99Ratio", round(ratio))
             .put("targetAddedP99Millis", TARGET_ADDED_P99_MS);
         out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(n));
       } else {
-        out.printf("%d requests/s for %d s per path (alternating each second), open loop (latency from the"
-            + " scheduled time), %d CPUs%n",
-            rate, seconds, Runtime.getRuntime().availableProcessors());
+        out.printf("%d s per path; load: %s; %d CPUs%n", seconds, how, Runtime.getRuntime().availableProcessors());
         out.printf("%-9s %8s %6s %9s %9s %9s %9s%n", "path", "requests", "errors", "p50 ms", "p99 ms",
             "p99.9 ms", "max ms");
         d.print(out, "direct");
@@ -193,6 +220,28 @@ public final class GatewayBenchmark implements Callable<Integer> {
         }
       }
       results[p] = new Result(mine, errors);
+    }
+    return results;
+  }
+
+  /**
+   * {@code secs} seconds per path from wrk, in turns of {@link #WRK_TURN_SECONDS} so that both paths meet the
+   * same background load; the turns' histograms merged.
+   */
+  private static Result[] wrkLoad(WrkLoad wrk, URI[] paths, String[] auth, int secs) throws Exception {
+    List<List<long[]>> samples = List.of(new ArrayList<>(), new ArrayList<>());
+    long[] errors = new long[paths.length];
+    for (int done = 0; done < secs; done += WRK_TURN_SECONDS) {
+      int turn = Math.min(WRK_TURN_SECONDS, secs - done);
+      for (int p = 0; p < paths.length; p++) {
+        WrkLoad.Sample s = wrk.run(paths[p], auth[p], turn);
+        samples.get(p).add(s.nanos());
+        errors[p] += s.errors();
+      }
+    }
+    Result[] results = new Result[paths.length];
+    for (int p = 0; p < paths.length; p++) {
+      results[p] = new Result(samples.get(p).stream().flatMapToLong(Arrays::stream).toArray(), errors[p]);
     }
     return results;
   }

@@ -34,8 +34,17 @@ public final class Tokens {
   /** A verified token. */
   public record Claims(String uid, String jti, Instant expires, boolean internal) {}
 
+  /** Verified tokens kept at most; past it the cache starts over (a token is one RSA check away). */
+  static final int VERIFIED_CACHE = 10_000;
+
   private final RSAKey key;
   private final RSASSASigner signer;
+  /**
+   * Tokens whose signature checked out, with their claims: each request carries its token, and an RSA check
+   * per request is most of what authentication costs. Expiry is checked on every use all the same.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, Claims> verified =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final RSASSAVerifier verifier;
   private final Clock clock;
 
@@ -103,6 +112,27 @@ public final class Tokens {
 
   /** Checks signature, algorithm, issuer and expiry (not revocation: that is the directory's). */
   public Claims verify(String token) throws TokenException {
+    Claims known = verified.get(token);
+    if (known != null) {
+      if (!known.expires().isAfter(clock.instant())) {
+        verified.remove(token);
+        throw expired();
+      }
+      return known;
+    }
+    Claims claims = verifyUncached(token);
+    if (verified.size() >= VERIFIED_CACHE) {
+      verified.clear();
+    }
+    verified.put(token, claims);
+    return claims;
+  }
+
+  private static TokenException expired() {
+    return new TokenException("ERR_EXPIRED_TOKEN", "the token has expired; log in again (corral auth login)");
+  }
+
+  private Claims verifyUncached(String token) throws TokenException {
     SignedJWT jwt;
     JWTClaimsSet claims;
     try {
@@ -123,7 +153,7 @@ public final class Tokens {
     }
     Date exp = claims.getExpirationTime();
     if (exp == null || !exp.toInstant().isAfter(clock.instant())) {
-      throw new TokenException("ERR_EXPIRED_TOKEN", "the token has expired; log in again (corral auth login)");
+      throw expired();
     }
     if (!ISSUER.equals(claims.getIssuer()) || claims.getSubject() == null || claims.getJWTID() == null) {
       throw new TokenException("ERR_INVALID_TOKEN", "the token lacks issuer, subject or id");

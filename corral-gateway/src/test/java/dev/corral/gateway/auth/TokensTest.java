@@ -48,6 +48,8 @@ class TokensTest {
     String token = tokens.issue("alice", Duration.ofHours(1));
     String[] parts = token.split("\\.");
     String forged = parts[0] + "." + tokens.issue("root", Duration.ofHours(1)).split("\\.")[1] + "." + parts[2];
+    assertThat(tokens.verify(token).uid()).isEqualTo("alice"); // the genuine one is now known (cached)
+    assertThatThrownBy(() -> tokens.verify(forged)).hasFieldOrPropertyWithValue("code", "ERR_INVALID_SIGNATURE");
     assertThatThrownBy(() -> tokens.verify(forged)).hasFieldOrPropertyWithValue("code", "ERR_INVALID_SIGNATURE");
     assertThatThrownBy(() -> tokens.verify("not-a-jwt")).hasFieldOrPropertyWithValue("code", "ERR_INVALID_TOKEN");
   }

@@ -52,7 +52,7 @@ public final class InfoJson {
     m.putNull("mesos_leader_ui_url");
     m.put("mesos_role", config.role());
     m.put("mesos_user", config.user());
-    m.put("min_revive_offers_interval", 0);
+    m.put("min_revive_offers_interval", dev.corral.services.engine.Engine.MIN_REVIVE_INTERVAL.toMillis());
     m.put("offer_matching_timeout", 3000);
     m.put("on_elected_prepare_timeout", 180000);
     m.put("reconciliation_initial_delay", 0);

@@ -66,6 +66,12 @@ public final class Engine implements Scheduler {
   static final double REFUSE_SHORT_SECONDS = 5;
   /** Refuse time when nothing waits (Marathon's decline_offer_duration); revive() lifts it early. */
   static final double REFUSE_LONG_SECONDS = 120;
+  /**
+   * Revives at most this often (Marathon's min_revive_offers_interval, there 5 s): each revive makes the
+   * master offer every agent again, so a burst of new apps is placed from one revive every interval instead
+   * of one each. The first revive after a quiet spell goes at once.
+   */
+  public static final Duration MIN_REVIVE_INTERVAL = Duration.ofMillis(100);
 
   final ServicesConfig config;
   final Store store;
@@ -88,6 +94,7 @@ public final class Engine implements Scheduler {
   /** Whether the master may be holding offers back from us (suppressed, or declined with a long filter). */
   private boolean offersFiltered = true;
   private boolean suppressed;
+  private Instant lastRevive = Instant.MIN;
   /** Agents the master drains (soft state: the master repeats them after every subscription). */
   private final Set<String> drainingAgents = new LinkedHashSet<>();
 
@@ -254,9 +261,7 @@ public final class Engine implements Scheduler {
       }
     }
     if (hasLaunchable(now())) {
-      driver.revive();
-      suppressed = false;
-      offersFiltered = false;
+      revive();
     } else {
       driver.suppress();
       suppressed = true;
@@ -431,10 +436,20 @@ public final class Engine implements Scheduler {
       return;
     }
     if (offersFiltered && hasLaunchable(now())) {
-      driver.revive();
-      suppressed = false;
-      offersFiltered = false;
+      Instant due = lastRevive.equals(Instant.MIN) ? now() : lastRevive.plus(MIN_REVIVE_INTERVAL);
+      if (now().isBefore(due)) {
+        loop.scheduleIfAbsent("revive", Duration.between(now(), due), this::updateOfferInterest);
+        return;
+      }
+      revive();
     }
+  }
+
+  private void revive() {
+    driver.revive();
+    lastRevive = now();
+    suppressed = false;
+    offersFiltered = false;
   }
 
   /**
