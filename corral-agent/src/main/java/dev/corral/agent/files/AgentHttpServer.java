@@ -1,6 +1,7 @@
 package dev.corral.agent.files;
 
 import dev.corral.api.ClusterSecret;
+import dev.corral.common.HttpServers;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,7 @@ public final class AgentHttpServer implements AutoCloseable {
     ClusterSecret required = secret == null ? null : ClusterSecret.of(secret);
     Javalin server = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
+      config.http.responseBufferSize = HttpServers.RESULT_COPY_BUFFER;
       if (required != null) {
         config.routes.before(ctx -> requireSecret(required, ctx));
         config.routes.wsBeforeUpgrade(ctx -> requireSecret(required, ctx));

@@ -1,6 +1,7 @@
 package dev.corral.dist.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.common.HttpServers;
 import dev.corral.common.Json;
 import dev.corral.gateway.Gateway;
 import dev.corral.gateway.auth.Security;
@@ -35,10 +36,12 @@ import picocli.CommandLine.Spec;
  * What {@code /service/<name>/} adds to a request. A small HTTP service (Jetty, answering a short body) is
  * hit at a fixed rate for a fixed time, once directly and once through the master's gateway (the same
  * Javalin server, {@link Security} with authentication on, and {@link Gateway} as {@code corral up} runs
- * them) with a valid token; the two take turns second by second so that both meet the same background
- * load. Open loop: request {@code i} is due at {@code start + i/rate} and its latency is
- * counted from that moment, so a stall shows as the latency of every request it delayed instead of as a
- * pause in sending (coordinated omission). Keep-alive connections (the JDK client's pool).
+ * them) with a valid token; the two take turns so that both meet the same background load.
+ *
+ * <p>The load comes from Debian's {@code wrk} when it is installed ({@link WrkLoad}: a C process, paced, keep-alive
+ * connections), so that the two cores go to the servers measured; otherwise from the JDK's HttpClient in this
+ * JVM, open loop (request {@code i} is due at {@code start + i/rate} and its latency counts from that moment,
+ * so a stall shows in every request it delayed), whose own cost then competes with the servers.
  */
 @Command(name = "gateway", description = "Latency the gateway's /service/<name>/ proxy adds, at a fixed request rate.")
 public final class GatewayBenchmark implements Callable<Integer> {
@@ -76,6 +79,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Javalin service = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
+      c.http.responseBufferSize = HttpServers.RESULT_COPY_BUFFER;
       c.routes.addHttpHandler(HandlerType.GET, "/api/status", ctx -> ctx.contentType("application/json").result(BODY));
     });
     service.start("127.0.0.1", 0);
@@ -89,6 +93,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
             : new ServiceTargets(List.of(), List.of())));
     Javalin master = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
+      c.http.responseBufferSize = HttpServers.RESULT_COPY_BUFFER;
       security.install(c);
       gateway.install(c);
     });

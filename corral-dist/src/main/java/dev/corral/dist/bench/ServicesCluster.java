@@ -100,6 +100,7 @@ final class ServicesCluster implements AutoCloseable {
     services.start();
     MarathonApi api = new MarathonApi(services);
     http = Javalin.create(config -> {
+      config.http.responseBufferSize = dev.corral.common.HttpServers.RESULT_COPY_BUFFER;
       config.startup.showJavalinBanner = false;
       api.install(config);
     });

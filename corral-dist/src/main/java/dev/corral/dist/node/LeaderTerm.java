@@ -31,6 +31,7 @@ import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import dev.corral.common.HttpServers;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -201,6 +202,7 @@ final class LeaderTerm implements AutoCloseable {
     started.add(gateway);
     http = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
+      config.http.responseBufferSize = HttpServers.RESULT_COPY_BUFFER;
       if (tlsKeys != null) {
         config.jetty.addConnector((server, httpConfig) -> httpsConnector(server, httpConfig, tlsKeys));
         // the master's own calls to its API (package installs) stay on loopback, plain, authenticated

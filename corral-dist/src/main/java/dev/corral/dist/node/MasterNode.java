@@ -13,6 +13,7 @@ import dev.corral.state.LeaderElection;
 import dev.corral.state.ZkPeer;
 import dev.corral.state.ZkStore;
 import io.grpc.ManagedChannel;
+import dev.corral.common.HttpServers;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -238,6 +239,7 @@ public final class MasterNode implements AutoCloseable {
     startStandbyDns();
     Javalin server = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
+      config.http.responseBufferSize = HttpServers.RESULT_COPY_BUFFER;
       proxy.install(config);
     });
     startHttp(server, options);

@@ -8,17 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Finds the tasks behind a service name in the model (loop thread; a scan of the apps, not the tasks). */
+/** Finds the tasks behind a service name in the model (loop thread; the apps of that name only). */
 final class ServiceLookup {
   private ServiceLookup() {}
 
   static ServiceTargets find(ServiceModel model, String name) {
     List<String> appIds = new ArrayList<>();
     List<ServiceTargets.Target> targets = new ArrayList<>();
-    for (AppDefinition app : model.apps().values()) {
-      if (!name.equals(app.labels().get(ServiceTargets.NAME_LABEL))) {
-        continue;
-      }
+    for (String appId : model.appIdsOfService(name)) {
+      AppDefinition app = model.app(appId);
       appIds.add(app.id());
       int portIndex = portIndex(app.labels().get(ServiceTargets.PORT_INDEX_LABEL));
       String scheme = app.labels().getOrDefault(ServiceTargets.SCHEME_LABEL, "http").toLowerCase(Locale.ROOT);

@@ -37,6 +37,8 @@ final class ServiceModel {
   private final Map<String, List<String>> versionLists = new HashMap<>();
   /** Service port → the apps that hold it (one, unless a definition insists on a taken port). */
   private final Map<Integer, Set<String>> servicePorts = new HashMap<>();
+  /** DCOS_SERVICE_NAME label → the apps that carry it: the gateway asks per proxied request. */
+  private final Map<String, Set<String>> byServiceName = new HashMap<>();
   private final Map<String, Instance> instances = new HashMap<>();
   private final Map<String, Map<String, Instance>> byApp = new HashMap<>();
   private final Map<String, String> instanceByTask = new HashMap<>();
@@ -77,6 +79,11 @@ final class ServiceModel {
     AppDefinition previous = apps.put(app.id(), app);
     if (previous != null) {
       releasePorts(previous);
+      forgetServiceName(previous);
+    }
+    String serviceName = app.labels().get(ServiceTargets.NAME_LABEL);
+    if (serviceName != null) {
+      byServiceName.computeIfAbsent(serviceName, k -> new java.util.TreeSet<>()).add(app.id());
     }
     for (PortDefinition p : app.portDefinitions()) {
       servicePorts.computeIfAbsent(p.port(), k -> new HashSet<>(2)).add(app.id());
@@ -93,6 +100,7 @@ final class ServiceModel {
     AppDefinition previous = apps.remove(appId);
     if (previous != null) {
       releasePorts(previous);
+      forgetServiceName(previous);
     }
     versions.remove(appId);
     versionLists.remove(appId);
@@ -408,6 +416,22 @@ final class ServiceModel {
         return all.size();
       }
     };
+  }
+
+  /** Ids of the apps labelled {@code DCOS_SERVICE_NAME=name}, in id order. */
+  Set<String> appIdsOfService(String name) {
+    return Collections.unmodifiableSet(byServiceName.getOrDefault(name, Set.of()));
+  }
+
+  private void forgetServiceName(AppDefinition app) {
+    String name = app.labels().get(ServiceTargets.NAME_LABEL);
+    Set<String> ids = name == null ? null : byServiceName.get(name);
+    if (ids != null) {
+      ids.remove(app.id());
+      if (ids.isEmpty()) {
+        byServiceName.remove(name);
+      }
+    }
   }
 
   private void releasePorts(AppDefinition app) {
