@@ -96,7 +96,10 @@ public final class MarathonApi {
         Reply.ok(Json.mapper().createObjectNode().put("leader", scheduler.config().leaderAddress())))));
     routes.get("/v2/apps", ctx -> respond(ctx, () -> view(v -> listApps(ctx, v))));
     routes.post("/v2/apps", ctx -> respond(ctx, () -> createApp(ctx)));
-    routes.get("/v2/apps/<path>", ctx -> respond(ctx, () -> view(v -> getUnderApps(ctx, v))));
+    routes.get("/v2/apps/<path>", ctx -> respond(ctx, () -> {
+      List<String> concerned = appsConcerned(trim(ctx.pathParam("path")));
+      return (concerned == null ? scheduler.view() : scheduler.view(concerned)).thenApply(v -> getUnderApps(ctx, v));
+    }));
     routes.put("/v2/apps", ctx -> respond(ctx, () -> putApps(ctx, !"false".equals(ctx.queryParam("partialUpdate")))));
     routes.patch("/v2/apps", ctx -> respond(ctx, () -> putApps(ctx, true)));
     routes.put("/v2/apps/<path>", ctx -> respond(ctx, () -> putApp(ctx, !"false".equals(ctx.queryParam("partialUpdate")))));
@@ -104,7 +107,7 @@ public final class MarathonApi {
     routes.delete("/v2/apps/<path>", ctx -> respond(ctx, () -> deleteUnderApps(ctx)));
     routes.post("/v2/apps/<path>", ctx -> respond(ctx, () -> postUnderApps(ctx)));
     routes.get("/v2/tasks", ctx -> respond(ctx, () -> view(v -> listTasks(ctx, v))));
-    routes.get("/v2/queue", ctx -> respond(ctx, () -> view(v -> Reply.ok(QueueJson.render(v,
+    routes.get("/v2/queue", ctx -> respond(ctx, () -> scheduler.queueView().thenApply(v -> Reply.ok(QueueJson.render(v,
         embedded(ctx.queryParams("embed"), QueueJson.EMBED_LAST_UNUSED_OFFERS))))));
     routes.delete("/v2/queue/<path>", ctx -> respond(ctx, () -> resetDelay(ctx)));
     // Marathon's queue has no other route under an app: other methods on .../delay are not allowed.
@@ -163,6 +166,34 @@ public final class MarathonApi {
       app.putArray("deployments").addObject().put("id", r.deploymentId());
       return new Reply(201, app, Map.of(DEPLOYMENT_HEADER, r.deploymentId(), "Location", "/v2/apps" + r.app().id()));
     });
+  }
+
+  /**
+   * The apps a GET under {@code /v2/apps/} may read: the path as an app id, or with {@code /tasks},
+   * {@code /versions} or {@code /versions/<version>} taken off; null for {@code *} listings, which need every
+   * app. A narrow view of these serves the request without copying the whole model.
+   */
+  static List<String> appsConcerned(String path) {
+    if (path.equals("*") || path.endsWith("/*")) {
+      return null;
+    }
+    List<String> ids = new ArrayList<>(3);
+    String[] candidates = {path, stripLeaf(path, "/tasks"), stripLeaf(path, "/versions"),
+        path.lastIndexOf('/') > 0 ? stripLeaf(path.substring(0, path.lastIndexOf('/')), "/versions") : null};
+    for (String candidate : candidates) {
+      if (candidate != null && !candidate.isEmpty()) {
+        try {
+          ids.add(AppIds.canonical(candidate));
+        } catch (IllegalArgumentException e) {
+          // not an app id: the request's own checks answer it
+        }
+      }
+    }
+    return ids;
+  }
+
+  private static String stripLeaf(String path, String leaf) {
+    return path.endsWith(leaf) ? path.substring(0, path.length() - leaf.length()) : null;
   }
 
   private Reply getUnderApps(Context ctx, ServicesView view) {

@@ -132,6 +132,16 @@ public final class ServiceScheduler implements AutoCloseable {
     return onLoop(() -> CompletableFuture.completedFuture(engine.view()));
   }
 
+  /** {@link #view()} narrowed to the given apps (see {@link Engine#view(java.util.Collection)}). */
+  public CompletableFuture<ServicesView> view(java.util.Collection<String> appIds) {
+    return onLoop(() -> CompletableFuture.completedFuture(engine.view(appIds)));
+  }
+
+  /** The apps with instances waiting for offers, narrowed as {@link #view(java.util.Collection)}: the queue. */
+  public CompletableFuture<ServicesView> queueView() {
+    return onLoop(() -> CompletableFuture.completedFuture(engine.queueView()));
+  }
+
   /** The tasks behind {@code /service/<name>/}: a narrow query, so the proxy need not copy the whole view. */
   public CompletableFuture<ServiceTargets> serviceTargets(String name) {
     return onLoop(() -> CompletableFuture.completedFuture(engine.serviceTargets(name)));

@@ -21,12 +21,15 @@ import dev.corral.services.instance.Goal;
 import dev.corral.services.instance.Instance;
 import dev.corral.services.instance.InstanceCodec;
 import dev.corral.services.instance.InstanceState;
+import dev.corral.services.instance.TaskFailure;
+import dev.corral.services.placement.OfferStats;
 import dev.corral.state.Store;
 import dev.corral.state.StoreOp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -202,6 +205,57 @@ public final class Engine implements Scheduler {
     return new ServicesView(now(), storedFrameworkId, subscribed, model.apps(), instances, model.failures(),
         model.backoffs(), model.offerStats(), model.deployments(), versions, model.deploymentIndex(),
         model.groups());
+  }
+
+  /**
+   * A snapshot like {@link #view()} narrowed to the given apps (those that exist) and what concerns them: their
+   * instances, versions, failures, backoffs, offer statistics and deployments; no groups. It costs what those
+   * apps hold, not what the whole model holds, so that reading one app or the queue stays cheap with
+   * thousands of apps.
+   */
+  public ServicesView view(Collection<String> appIds) {
+    loop.assertInLoop();
+    Map<String, AppDefinition> apps = new HashMap<>();
+    Map<String, List<Instance>> instances = new HashMap<>();
+    Map<String, TaskFailure> failures = new HashMap<>();
+    Map<String, Backoff> backoffs = new HashMap<>();
+    Map<String, OfferStats> offerStats = new HashMap<>();
+    Map<String, List<String>> versions = new HashMap<>();
+    Map<String, String> deploymentByApp = new HashMap<>();
+    Map<String, Deployment> deployments = new HashMap<>();
+    for (String appId : appIds) {
+      AppDefinition app = model.app(appId);
+      if (app == null) {
+        continue;
+      }
+      apps.put(appId, app);
+      instances.put(appId, model.instanceList(appId));
+      versions.put(appId, model.versionList(appId));
+      TaskFailure failure = model.failure(appId);
+      if (failure != null) {
+        failures.put(appId, failure);
+      }
+      Backoff backoff = model.backoff(appId);
+      if (backoff != Backoff.NONE) {
+        backoffs.put(appId, backoff);
+      }
+      OfferStats stats = model.offerStatsSnapshot(appId);
+      if (stats != null) {
+        offerStats.put(appId, stats);
+      }
+      Deployment d = model.deploymentOf(appId);
+      if (d != null) {
+        deploymentByApp.put(appId, d.id());
+        deployments.put(d.id(), d);
+      }
+    }
+    return new ServicesView(now(), storedFrameworkId, subscribed, apps, instances, failures, backoffs, offerStats,
+        deployments, versions, deploymentByApp, Map.of());
+  }
+
+  /** The narrow view of the apps with an instance waiting for an offer: what {@code /v2/queue} shows. */
+  public ServicesView queueView() {
+    return view(new ArrayList<>(model.appIdsWithWaiting()));
   }
 
   /** The tasks of the apps labelled {@code DCOS_SERVICE_NAME=name}, for the {@code /service/} proxy. */

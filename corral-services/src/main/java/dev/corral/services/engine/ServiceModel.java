@@ -293,6 +293,12 @@ final class ServiceModel {
     return out;
   }
 
+  /** A snapshot of the app's offer statistics; null when it has none. */
+  OfferStats offerStatsSnapshot(String appId) {
+    OfferStatsRecorder recorder = offerStats.get(appId);
+    return recorder == null ? null : recorder.snapshot();
+  }
+
   /** Forgets the app's offer statistics: its launch attempt is over (Marathon resets them then too). */
   void clearOfferStats(String appId) {
     offerStats.remove(appId);
