@@ -13,7 +13,6 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.retry.ExponentialBackoffRetry;
-import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -211,7 +210,7 @@ public final class ZkStore implements Store {
     this.staleKnown = true;
   }
 
-  /** Writes ops as one multi; creates missing parents first (idempotent, outside the multi). */
+  /** Writes ops as one multi, missing parents created inside it. */
   private void apply(List<StoreOp> ops) throws Exception {
     Fence f = fence;
     if (staleKnown) {
@@ -229,7 +228,7 @@ public final class ZkStore implements Store {
     Set<String> deletedHere = new HashSet<>();
     for (StoreOp op : ops) {
       if (op instanceof StoreOp.Put put) {
-        ensureParents(put.path());
+        createMissingParents(put.path(), multi, createdHere, deletedHere);
         boolean exists = (createdHere.contains(put.path()) || exists(put.path())) && !deletedHere.contains(put.path());
         if (exists) {
           multi.add(curator.transactionOp().setData().forPath(put.path(), put.data()));
@@ -292,21 +291,22 @@ public final class ZkStore implements Store {
     listed.clear();
   }
 
-  private void ensureParents(String path) throws Exception {
+  /**
+   * Adds a create of each missing parent of {@code path} to the multi, outermost first, rather than writing
+   * them on their own: a new app's version directory was one more ZooKeeper write (one more fsync) before its
+   * commit. A parent created here has no children, so it counts as listed: its first child costs no listing.
+   */
+  private void createMissingParents(String path, List<CuratorOp> multi, Set<String> createdHere,
+      Set<String> deletedHere) throws Exception {
     String parent = StorePaths.parent(path);
-    if (parent.equals("/") || known.contains(parent)) {
+    if (parent.equals("/") || createdHere.contains(parent) || (!deletedHere.contains(parent) && exists(parent))) {
       return;
     }
-    ZKPaths.mkdirs(curator.getZookeeperClient().getZooKeeper(), fullPath(parent), true, null, false);
-    for (String p = parent; !p.equals("/"); p = StorePaths.parent(p)) {
-      known.add(p);
-    }
-  }
-
-  /** ZKPaths.mkdirs works on the raw client, which does not apply Curator's namespace. */
-  private String fullPath(String path) {
-    String ns = curator.getNamespace();
-    return ns == null || ns.isEmpty() ? path : "/" + ns + path;
+    createMissingParents(parent, multi, createdHere, deletedHere);
+    multi.add(curator.transactionOp().create().forPath(parent, new byte[0]));
+    createdHere.add(parent);
+    deletedHere.remove(parent);
+    listed.add(parent);
   }
 
   private List<String> descendantsDeepestFirst(String path) throws Exception {

@@ -45,6 +45,31 @@ class ZkStoreTest {
   }
 
   @Test
+  void missingParentsAreCreatedInTheSameTransactionAsTheirChild() throws Exception {
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
+         ZkStore store = ZkStore.connect(zk.connectString(), "corral", Duration.ofSeconds(10));
+         org.apache.curator.framework.CuratorFramework raw = org.apache.curator.framework.CuratorFrameworkFactory
+             .newClient(zk.connectString(), new org.apache.curator.retry.RetryOneTime(100))) {
+      raw.start();
+      store.commitAndWait(List.of(StoreOp.put("/services/app-versions/web/v1", bytes("1"))));
+      long child = raw.checkExists().forPath("/corral/services/app-versions/web/v1").getCzxid();
+      long parent = raw.checkExists().forPath("/corral/services/app-versions/web").getCzxid();
+      long root = raw.checkExists().forPath("/corral/services").getCzxid();
+      assertThat(parent).as("one ZooKeeper write (one fsync) for the node and its new parents").isEqualTo(child);
+      assertThat(root).isEqualTo(child);
+      assertThat(raw.getData().forPath("/corral/services/app-versions/web")).isEmpty();
+
+      // deleted and created again in one merged commit: the parent is created again inside the same multi
+      CompletableFuture<Void> gone = store.commit(List.of(StoreOp.delete("/services/app-versions/web")));
+      CompletableFuture<Void> back = store.commit(List.of(StoreOp.put("/services/app-versions/web/v2", bytes("2"))));
+      CompletableFuture.allOf(gone, back).join();
+      assertThat(store.children("/services/app-versions/web")).containsExactly("v2");
+      store.commitAndWait(List.of(StoreOp.put("/services/app-versions/web/v3", bytes("3"))));
+      assertThat(store.children("/services/app-versions/web")).containsExactly("v2", "v3");
+    }
+  }
+
+  @Test
   void concurrentCommitsAreGroupedAndAFailingOneFailsAlone() {
     try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
          ZkStore store = ZkStore.connect(zk.connectString(), "corral", Duration.ofSeconds(10))) {
