@@ -401,6 +401,7 @@ public final class ServiceScheduler implements AutoCloseable {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the service scheduler is closed"));
     }
-    return recoveredOnLoop ? loop.callAsyncUrgent(work) : loop.callAsync(work);
+    Supplier<CompletableFuture<T>> request = () -> engine.asApiRequest(work);
+    return recoveredOnLoop ? loop.callAsyncUrgent(request) : loop.callAsync(request);
   }
 }

@@ -25,6 +25,15 @@ public interface Store extends AutoCloseable {
   /** Applies all operations atomically and durably; fails with {@link StoreException}. */
   CompletableFuture<Void> commit(List<StoreOp> ops);
 
+  /**
+   * A commit someone waits on (an API write): it may be written before commits queued earlier with which it
+   * shares no node (no path equal to, above or below one of theirs), never before one it does share a node
+   * with. Otherwise as {@link #commit}; stores without a queue just commit.
+   */
+  default CompletableFuture<Void> commitAhead(List<StoreOp> ops) {
+    return commit(ops);
+  }
+
   /** Commits and waits; for start-up code and tests, never for event-loop code. */
   default void commitAndWait(List<StoreOp> ops) {
     try {

@@ -5,9 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -23,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p>Group commit: one writer thread drains every commit queued meanwhile and writes them in one ZooKeeper
  * multi (split when it nears the request size limit), so a burst of N small commits costs a few fsyncs, not
  * N; a node set by several of them is written once, with its last value. If a merged multi fails, each
- * commit is retried alone so that one bad commit fails only itself.
+ * commit is retried alone so that one bad commit fails only itself. A commit someone waits on
+ * ({@link #commitAhead}, an API write) is written before queued ones it shares no node with ({@link WriteQueue}).
  *
  * <p>The writer remembers which nodes exist (those it created, and the children of each parent it listed
  * once), so that creating thousands of nodes costs no existence check each. That assumes it is the only
@@ -36,10 +35,10 @@ public final class ZkStore implements Store {
   private static final int MAX_BATCH_BYTES = 512 * 1024;
   private static final int MAX_BATCH_OPS = 2000;
 
-  private record Pending(List<StoreOp> ops, CompletableFuture<Void> done) {}
+  private record Pending(List<StoreOp> ops, CompletableFuture<Void> done) implements WriteQueue.Commit {}
 
   private final CuratorFramework curator;
-  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
+  private final WriteQueue<Pending> queue = new WriteQueue<>(100_000);
   private final Thread writer;
   /** Paths the writer knows to exist; only the writer thread touches it. */
   private final Set<String> known = new HashSet<>();
@@ -136,6 +135,16 @@ public final class ZkStore implements Store {
 
   @Override
   public CompletableFuture<Void> commit(List<StoreOp> ops) {
+    return enqueue(ops, false);
+  }
+
+  /** Passes queued commits it shares no node with ({@link WriteQueue}). */
+  @Override
+  public CompletableFuture<Void> commitAhead(List<StoreOp> ops) {
+    return enqueue(ops, true);
+  }
+
+  private CompletableFuture<Void> enqueue(List<StoreOp> ops, boolean ahead) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     if (closed) {
       done.completeExceptionally(new StoreException("store is closed"));
@@ -144,7 +153,7 @@ public final class ZkStore implements Store {
     for (StoreOp op : ops) {
       StorePaths.validate(op.path());
     }
-    if (!queue.offer(new Pending(List.copyOf(ops), done))) {
+    if (!queue.offer(new Pending(List.copyOf(ops), done), ahead)) {
       done.completeExceptionally(new StoreException("store write queue is full; retry later"));
     }
     return done;
@@ -162,8 +171,7 @@ public final class ZkStore implements Store {
         int size = sizeOf(first);
         int count = first.ops().size();
         Pending next;
-        while (size < MAX_BATCH_BYTES && count < MAX_BATCH_OPS && (next = queue.peek()) != null) {
-          queue.poll();
+        while (size < MAX_BATCH_BYTES && count < MAX_BATCH_OPS && (next = queue.poll()) != null) {
           batch.add(next);
           size += sizeOf(next);
           count += next.ops().size();
@@ -335,8 +343,7 @@ public final class ZkStore implements Store {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    Pending p;
-    while ((p = queue.poll()) != null) {
+    for (Pending p : queue.drain()) {
       p.done().completeExceptionally(new StoreException("store closed before the write"));
     }
     curator.close();

@@ -98,6 +98,8 @@ public final class Engine implements Scheduler {
   private boolean offersFiltered = true;
   private boolean suppressed;
   private Instant lastRevive = Instant.MIN;
+  /** Whether the loop runs an API request's work now: its commits may pass queued ones (Store#commitAhead). */
+  private boolean servingApiRequest;
   /** Agents the master drains (soft state: the master repeats them after every subscription). */
   private final Set<String> drainingAgents = new LinkedHashSet<>();
 
@@ -652,6 +654,17 @@ public final class Engine implements Scheduler {
     loop.schedule("backoff:" + app.id(), next.delay(), this::updateOfferInterest);
   }
 
+  /** Runs an API request's work (loop thread); the commits it makes are written ahead (see {@link #commit}). */
+  public <T> T asApiRequest(java.util.function.Supplier<T> work) {
+    loop.assertInLoop();
+    servingApiRequest = true;
+    try {
+      return work.get();
+    } finally {
+      servingApiRequest = false;
+    }
+  }
+
   /**
    * Commits the batch; when durable, issues its driver effects, checks deployments and offer interest. The
    * returned future completes on the loop, after all that, or fails when the store refused the commit.
@@ -670,7 +683,8 @@ public final class Engine implements Scheduler {
       // Usually one commit; a batch too large for one store request goes in several (see CommitChunks).
       List<List<StoreOp>> chunks = CommitChunks.split(ops, CommitChunks.MAX_BYTES, CommitChunks.MAX_OPS);
       if (chunks.size() == 1) {
-        write = store.commit(ops);
+        // someone waits on an API write: it need not wait for the status updates queued before it
+        write = servingApiRequest ? store.commitAhead(ops) : store.commit(ops);
       } else {
         List<CompletableFuture<Void>> writes = new ArrayList<>(chunks.size());
         for (List<StoreOp> chunk : chunks) {

@@ -1,0 +1,68 @@
+package dev.corral.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class WriteQueueTest {
+  private record C(String name, List<StoreOp> ops) implements WriteQueue.Commit {}
+
+  private static C put(String name, String... paths) {
+    return new C(name, java.util.Arrays.stream(paths).map(p -> StoreOp.put(p, new byte[0])).toList());
+  }
+
+  private static List<String> order(WriteQueue<C> q) {
+    return q.drain().stream().map(C::name).toList();
+  }
+
+  @Test
+  void anAheadCommitPassesQueuedOnesItSharesNoNodeWith() {
+    WriteQueue<C> q = new WriteQueue<>(100);
+    q.offer(put("status-1", "/services/instances/a.1"), false);
+    q.offer(put("status-2", "/services/instances/a.2"), false);
+    q.offer(put("create-b", "/services/apps/b", "/services/instances/b.1"), true);
+    q.offer(put("create-c", "/services/apps/c"), true);
+    assertThat(order(q)).containsExactly("create-b", "create-c", "status-1", "status-2");
+  }
+
+  @Test
+  void itNeverPassesAWriteToTheSameNodeOrToANodeAboveOrBelowIt() {
+    WriteQueue<C> q = new WriteQueue<>(100);
+    q.offer(put("status", "/services/instances/a.1"), false);
+    q.offer(put("same-node", "/services/instances/a.1"), true);
+    assertThat(order(q)).containsExactly("status", "same-node");
+
+    q.offer(new C("delete-app", List.of(StoreOp.delete("/services/app-versions/a"))), false);
+    q.offer(put("new-version", "/services/app-versions/a/v2"), true);
+    assertThat(order(q)).as("a queued delete of the subtree holding it").containsExactly("delete-app", "new-version");
+
+    q.offer(put("version", "/services/app-versions/a/v3"), false);
+    q.offer(new C("delete", List.of(StoreOp.delete("/services/app-versions/a"))), true);
+    assertThat(order(q)).as("a queued write below it").containsExactly("version", "delete");
+  }
+
+  @Test
+  void aCommitThatStaysInOrderHoldsBackLaterAheadOnesThatShareItsNodes() {
+    WriteQueue<C> q = new WriteQueue<>(100);
+    q.offer(put("status", "/services/instances/a.1"), false);
+    q.offer(put("scale-a", "/services/instances/a.1", "/services/apps/a"), true); // stays in order
+    q.offer(put("update-a", "/services/apps/a"), true); // shares /services/apps/a with scale-a
+    q.offer(put("create-b", "/services/apps/b"), true);
+    assertThat(order(q)).containsExactly("create-b", "status", "scale-a", "update-a");
+  }
+
+  @Test
+  void boundedAndWaitsForWork() throws Exception {
+    WriteQueue<C> q = new WriteQueue<>(2);
+    assertThat(q.offer(put("1", "/x/1"), false)).isTrue();
+    assertThat(q.offer(put("2", "/x/2"), true)).isTrue();
+    assertThat(q.offer(put("3", "/x/3"), false)).isFalse();
+    assertThat(q.poll(1, TimeUnit.MILLISECONDS).name()).isEqualTo("2");
+    assertThat(q.poll().name()).isEqualTo("1");
+    assertThat(q.poll(10, TimeUnit.MILLISECONDS)).isNull();
+    assertThat(q.offer(put("4", "/x/1"), true)).as("taken commits no longer hold anything back").isTrue();
+    assertThat(q.poll().name()).isEqualTo("4");
+  }
+}
