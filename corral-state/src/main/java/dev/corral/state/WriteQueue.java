@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ToIntFunction;
 
 /**
  * Commits waiting for a store's writer, in two lanes: commits someone waits on (API writes) that may pass
@@ -76,6 +77,46 @@ final class WriteQueue<P extends WriteQueue.Commit> {
         nanos = notEmpty.awaitNanos(nanos);
       }
       return take();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The next batch for one write, waiting up to {@code timeout} for its first commit; empty when none came.
+   * Commits of one lane only: a batch of ahead commits is written on its own, so that those waiting on it do
+   * not also wait for a multi of thousands of queued updates. Stops before {@code maxOps} or {@code maxBytes}
+   * would be passed (by {@code bytes} of each commit), but always takes at least one commit.
+   */
+  List<P> takeBatch(long timeout, TimeUnit unit, int maxOps, int maxBytes, ToIntFunction<P> bytes)
+      throws InterruptedException {
+    long nanos = unit.toNanos(timeout);
+    lock.lockInterruptibly();
+    try {
+      while (size == 0) {
+        if (nanos <= 0) {
+          return List.of();
+        }
+        nanos = notEmpty.awaitNanos(nanos);
+      }
+      boolean fromAhead = !ahead.isEmpty();
+      ArrayDeque<P> lane = fromAhead ? ahead : inOrder;
+      List<P> batch = new ArrayList<>();
+      int ops = 0;
+      int total = 0;
+      P next;
+      while ((next = lane.peekFirst()) != null && (batch.isEmpty()
+          || (ops + next.ops().size() <= maxOps && total + bytes.applyAsInt(next) <= maxBytes))) {
+        lane.pollFirst();
+        size--;
+        if (!fromAhead) {
+          index(next, -1);
+        }
+        batch.add(next);
+        ops += next.ops().size();
+        total += bytes.applyAsInt(next);
+      }
+      return batch;
     } finally {
       lock.unlock();
     }

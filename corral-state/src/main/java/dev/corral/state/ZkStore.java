@@ -160,28 +160,16 @@ public final class ZkStore implements Store {
   }
 
   private void writeLoop() {
-    List<Pending> batch = new ArrayList<>();
     while (!closed) {
       try {
-        Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
+        List<Pending> batch = queue.takeBatch(200, TimeUnit.MILLISECONDS, MAX_BATCH_OPS, MAX_BATCH_BYTES,
+            ZkStore::sizeOf);
+        if (!batch.isEmpty()) {
+          writeBatch(batch);
         }
-        batch.add(first);
-        int size = sizeOf(first);
-        int count = first.ops().size();
-        Pending next;
-        while (size < MAX_BATCH_BYTES && count < MAX_BATCH_OPS && (next = queue.poll()) != null) {
-          batch.add(next);
-          size += sizeOf(next);
-          count += next.ops().size();
-        }
-        writeBatch(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } finally {
-        batch.clear();
       }
     }
   }

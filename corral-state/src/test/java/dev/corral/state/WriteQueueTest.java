@@ -54,6 +54,28 @@ class WriteQueueTest {
   }
 
   @Test
+  void aBatchHoldsOneLaneOnlyAndStaysWithinItsLimits() throws Exception {
+    WriteQueue<C> q = new WriteQueue<>(100);
+    for (int i = 0; i < 5; i++) {
+      q.offer(put("status-" + i, "/services/instances/a." + i), false);
+    }
+    q.offer(put("create-b", "/services/apps/b"), true);
+    q.offer(put("create-c", "/services/apps/c"), true);
+    assertThat(names(q.takeBatch(1, TimeUnit.SECONDS, 100, 1 << 20, c -> 1)))
+        .as("the API writes alone, not in a multi with the backlog").containsExactly("create-b", "create-c");
+    assertThat(names(q.takeBatch(1, TimeUnit.SECONDS, 3, 1 << 20, c -> 1)))
+        .containsExactly("status-0", "status-1", "status-2");
+    assertThat(names(q.takeBatch(1, TimeUnit.SECONDS, 100, 1, c -> 1))).as("one at least, even over the size")
+        .containsExactly("status-3");
+    assertThat(names(q.takeBatch(1, TimeUnit.SECONDS, 100, 1 << 20, c -> 1))).containsExactly("status-4");
+    assertThat(q.takeBatch(1, TimeUnit.MILLISECONDS, 100, 1 << 20, c -> 1)).isEmpty();
+  }
+
+  private static List<String> names(List<C> batch) {
+    return batch.stream().map(C::name).toList();
+  }
+
+  @Test
   void boundedAndWaitsForWork() throws Exception {
     WriteQueue<C> q = new WriteQueue<>(2);
     assertThat(q.offer(put("1", "/x/1"), false)).isTrue();
