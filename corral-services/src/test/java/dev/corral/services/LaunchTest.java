@@ -2,6 +2,7 @@ package dev.corral.services;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.api.v1.Offer;
 import dev.corral.api.v1.Resource;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.scheduler.FakeDriver;
@@ -157,6 +158,24 @@ class LaunchTest {
     assertThat(h.driver.revives()).as("the previous revive was just now: this one waits its turn").isZero();
     h.loop.advance(Engine.MIN_REVIVE_INTERVAL);
     assertThat(h.driver.revives()).isEqualTo(1);
+  }
+
+  @Test
+  void aRoundOverManyOffersLaunchesOnEveryOneOfThemInSlicesThenRevivesForTheRest() {
+    Harness h = Harness.running();
+    h.create("{\"id\": \"/many\", \"cmd\": \"sleep 1000\", \"cpus\": 0.1, \"mem\": 16, \"instances\": 150,"
+        + " \"constraints\": [[\"hostname\", \"UNIQUE\"]]}");
+    h.loop.advance(Engine.MIN_REVIVE_INTERVAL);
+    h.driver.clear();
+    Offer[] offers = new Offer[100];
+    for (int i = 0; i < offers.length; i++) {
+      offers[i] = Offers.big("o" + i, "host-" + i);
+    }
+    h.offers(offers);
+    assertThat(h.driver.launches()).as("one launch per offer, over two slices").hasSize(100);
+    assertThat(h.instances("/many")).filteredOn(i -> i.state() == InstanceState.STAGING).hasSize(100);
+    h.loop.advance(Engine.MIN_REVIVE_INTERVAL);
+    assertThat(h.driver.revives()).as("50 still wait: offers are asked for again after the launches").isEqualTo(1);
   }
 
   @Test

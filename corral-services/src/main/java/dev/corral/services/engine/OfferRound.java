@@ -171,18 +171,30 @@ final class OfferRound {
     return out;
   }
 
+  /** Offers launched per loop item: a round that placed thousands of tasks must not hold the loop for long. */
+  static final int LAUNCH_SLICE_OFFERS = 64;
+
   /**
    * Launches what the round placed once it is durable. The refuse filter of the left-over resources is
    * decided now, not when the round ran: an app created while the commit was in flight must not be kept
    * from this agent by a long filter that the master would set after the revive its creation sent.
+   *
+   * <p>In slices of {@link #LAUNCH_SLICE_OFFERS} offers, each its own loop item, so that API requests (which run
+   * ahead of ordinary items) are answered between them; building ten thousand task infos in one item held them
+   * up for a few hundred milliseconds. Each placement is checked against the model when its slice runs.
    */
   private void launch(Map<String, List<Planned>> byOffer) {
-    SchedulerDriver driver = engine.driver();
     double refuse = engine.hasLaunchable(engine.now()) ? Engine.REFUSE_SHORT_SECONDS : Engine.REFUSE_LONG_SECONDS;
+    launchSlice(new ArrayList<>(byOffer.entrySet()), 0, refuse);
+  }
+
+  private void launchSlice(List<Map.Entry<String, List<Planned>>> offers, int from, double refuse) {
+    SchedulerDriver driver = engine.driver();
     ServiceModel model = engine.model;
     Engine.Batch cleanup = new Engine.Batch();
     Set<String> touchedApps = new LinkedHashSet<>();
-    for (Map.Entry<String, List<Planned>> e : byOffer.entrySet()) {
+    int to = Math.min(offers.size(), from + LAUNCH_SLICE_OFFERS);
+    for (Map.Entry<String, List<Planned>> e : offers.subList(from, to)) {
       List<TaskInfo> tasks = new ArrayList<>(e.getValue().size());
       List<TaskGroupInfo> groups = new ArrayList<>();
       List<String> taskIds = new ArrayList<>(e.getValue().size());
@@ -225,6 +237,10 @@ final class OfferRound {
     if (!touchedApps.isEmpty()) {
       touchedApps.forEach(appId -> engine.apply(cleanup, engine.replan(appId)));
       engine.commit(cleanup);
+    }
+    if (to < offers.size()) {
+      engine.loop.execute(() -> launchSlice(offers, to, refuse));
+      return;
     }
     // The driver issues calls in order, so a revive sent now lifts any filter these launches just set.
     engine.reviveIfWaiting();
