@@ -179,6 +179,24 @@ class LaunchTest {
   }
 
   @Test
+  void aRoundThatPlacesThousandsGoesOnInSlicesAndUsesTheOffersLeft() {
+    Harness h = Harness.running();
+    h.create("{\"id\": \"/big\", \"cmd\": \"sleep 1000\", \"cpus\": 0.1, \"mem\": 16, \"instances\": 1500,"
+        + " \"portDefinitions\": []}");
+    h.driver.clear();
+    Offer[] offers = new Offer[100];
+    for (int i = 0; i < offers.length; i++) {
+      offers[i] = Offers.big("o" + i, "host-" + i);
+    }
+    h.offers(offers);
+    assertThat(h.instances("/big")).allSatisfy(i -> assertThat(i.state()).isEqualTo(InstanceState.STAGING));
+    int launched = h.driver.launches().stream().mapToInt(l -> l.tasks().size()).sum();
+    assertThat(launched).isEqualTo(1500);
+    long declined = h.driver.declines().stream().mapToLong(d -> d.offerIds().size()).sum();
+    assertThat(h.driver.launches().size() + declined).as("every offer answered once").isEqualTo(100);
+  }
+
+  @Test
   void aBurstOfNewAppsCostsOneReviveEachIntervalNotOneEach() {
     Harness h = Harness.running();
     h.loop.advance(Duration.ofSeconds(1));

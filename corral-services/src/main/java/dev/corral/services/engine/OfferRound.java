@@ -61,6 +61,14 @@ final class OfferRound {
 
   private record Planned(Placement placement, String taskId) {}
 
+  /**
+   * Placements per loop item: once a round has placed this many, the offers left are matched in a loop item of
+   * their own, after whatever queued meanwhile (API requests run ahead of it). Placing ten thousand instances
+   * in one item held the loop, and every API request, for a few hundred milliseconds; in slices each one's
+   * commit is also written while the next is matched.
+   */
+  static final int ROUND_SLICE_PLACEMENTS = 1000;
+
   void handle(List<Offer> offers) {
     SchedulerDriver driver = engine.driver();
     if (driver == null) {
@@ -76,7 +84,14 @@ final class OfferRound {
     Map<String, List<Planned>> byOffer = new LinkedHashMap<>();
     List<String> unused = new ArrayList<>();
     Engine.Batch batch = new Engine.Batch();
-    for (Offer offer : offers) {
+    int placed = 0;
+    List<Offer> later = List.of();
+    for (int index = 0; index < offers.size(); index++) {
+      if (placed >= ROUND_SLICE_PLACEMENTS) {
+        later = offers.subList(index, offers.size());
+        break;
+      }
+      Offer offer = offers.get(index);
       if (demands.stream().allMatch(OfferMatcher.Demand::exhausted)) {
         unused.add(offer.getOfferId());
         continue;
@@ -112,6 +127,11 @@ final class OfferRound {
       }
       engine.apply(batch, effects);
       byOffer.put(offer.getOfferId(), planned);
+      placed += planned.size();
+    }
+    if (!later.isEmpty()) {
+      List<Offer> rest = later;
+      engine.loop.execute(() -> handle(rest));
     }
     // An app whose every waiting instance found a place ends its launch attempt, and its statistics with it.
     demands.stream().filter(OfferMatcher.Demand::exhausted).forEach(d -> model.clearOfferStats(d.app().id()));
