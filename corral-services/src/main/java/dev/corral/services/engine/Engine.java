@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -695,7 +696,10 @@ public final class Engine implements Scheduler {
     } catch (RuntimeException e) {
       write = CompletableFuture.failedFuture(e);
     }
-    write.whenComplete((v, err) -> loop.execute(() -> {
+    // An API request waits on its commit: what follows the commit runs ahead of queued status updates too,
+    // or the caller would wait for the loop to work through the backlog after the store already had it.
+    Consumer<Runnable> then = servingApiRequest ? loop::executeUrgent : loop::execute;
+    write.whenComplete((v, err) -> then.accept(() -> {
       if (err != null) {
         // Unacknowledged statuses are resent by the agent; API callers get 503.
         log.error("store commit of {} operation(s) failed; memory is ahead of the store until restart", ops.size(),
