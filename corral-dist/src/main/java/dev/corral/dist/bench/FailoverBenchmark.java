@@ -65,6 +65,11 @@ public final class FailoverBenchmark implements Callable<Integer> {
       description = "The masters' ZooKeeper session timeout (default: ${DEFAULT-VALUE}).")
   int sessionTimeout;
 
+  @Option(names = "--master-heap", defaultValue = "1g", paramLabel = "SIZE",
+      description = "Each master's maximum heap, as for -Xmx; 10,000 agents and 100,000 tasks need about 3g"
+          + " (default: ${DEFAULT-VALUE}).")
+  String masterHeap;
+
   @Option(names = "--work-dir", description = "Where the masters and ZooKeeper keep data (default: a temporary directory).")
   Path workDir;
 
@@ -196,7 +201,7 @@ public final class FailoverBenchmark implements Callable<Integer> {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("-XX:+UseSerialGC");
-    cmd.add("-Xmx1g");
+    cmd.add("-Xmx" + masterHeap);
     String home = System.getProperty("corral.home");
     if (home != null) {
       cmd.add("-Dcorral.home=" + home);
