@@ -240,11 +240,12 @@ public final class FailoverBenchmark implements Callable<Integer> {
   private static void awaitRunning(HttpApi api, int n) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < deadline) {
-      HttpApi.Answer a = api.get("/v2/apps" + APP);
-      if (a.status() == 200 && a.json().path("app").path("tasksRunning").asInt() >= n) {
+      // the listing's counts, not the app with every task embedded (tens of MB at 100,000 tasks)
+      HttpApi.Answer a = api.get("/v2/apps?id=" + APP);
+      if (a.status() == 200 && a.json().path("apps").path(0).path("tasksRunning").asInt() >= n) {
         return;
       }
-      Thread.sleep(50);
+      Thread.sleep(n > 10_000 ? 1000 : 50);
     }
     throw new IllegalStateException(n + " tasks of " + APP + " not RUNNING within " + WAIT);
   }

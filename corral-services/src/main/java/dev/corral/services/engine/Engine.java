@@ -493,7 +493,7 @@ public final class Engine implements Scheduler {
       return;
     }
     if (offersFiltered && hasLaunchable(now())) {
-      Instant due = lastRevive.equals(Instant.MIN) ? now() : lastRevive.plus(MIN_REVIVE_INTERVAL);
+      Instant due = lastRevive.plus(MIN_REVIVE_INTERVAL);
       if (now().isBefore(due)) {
         loop.scheduleIfAbsent("revive", Duration.between(now(), due), this::updateOfferInterest);
         return;
