@@ -12,6 +12,7 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,12 @@ public final class ZkStore implements Store {
   /** Stay well below jute.maxbuffer (1 MB) for one multi request. */
   private static final int MAX_BATCH_BYTES = 512 * 1024;
   private static final int MAX_BATCH_OPS = 2000;
+  /**
+   * The largest answer the client accepts (ZooKeeper's jute.maxbuffer, 1 MB by default): listing the 100,000
+   * instances of a large cluster is a 7 MB answer, and with the default a new leader could not load its
+   * state (the listing failed as a lost connection). Requests stay under 1 MB (see MAX_BATCH_BYTES).
+   */
+  private static final int MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
 
   private record Pending(List<StoreOp> ops, CompletableFuture<Void> done) implements WriteQueue.Commit {}
 
@@ -82,7 +89,10 @@ public final class ZkStore implements Store {
    */
   public static ZkStore connect(String connectString, String namespace, java.time.Duration timeout,
       java.time.Duration sessionTimeout) {
+    ZKClientConfig client = new ZKClientConfig();
+    client.setProperty(ZKClientConfig.JUTE_MAXBUFFER, Integer.toString(MAX_RESPONSE_BYTES));
     CuratorFramework curator = CuratorFrameworkFactory.builder()
+        .zkClientConfig(client)
         .connectString(connectString)
         .namespace(namespace)
         .sessionTimeoutMs((int) sessionTimeout.toMillis())
