@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
  */
 final class StatusRouter {
   private static final Logger log = LoggerFactory.getLogger(StatusRouter.class);
+  /** Agents replaying old updates after a failover would otherwise log one line per task. */
+  private final dev.corral.common.ThrottledLog unexpectedMoves = new dev.corral.common.ThrottledLog(20);
 
   private final MasterState state;
   private final Allocator allocator;
@@ -45,8 +47,9 @@ final class StatusRouter {
       TaskState from = task.latest.getState();
       TaskState to = status.getState();
       if (from != to && !TaskLifecycle.TRANSITIONS.allowed(from, to)) {
-        log.warn("task {} on agent {} moved {} -> {}, which the task lifecycle does not allow; "
-            + "taking the agent's word for it", task.key, agent.id, from, to);
+        TaskKey key = task.key;
+        unexpectedMoves.log(more -> log.warn("task {} on agent {} moved {} -> {}, which the task lifecycle does not "
+            + "allow; taking the agent's word for it{}", key, agent.id, from, to, more));
       }
       task.latest = status;
       if (TaskLifecycle.isTerminal(to) && state.releaseResources(task)) {

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 final class InstanceStateMachine {
   private static final Logger log = LoggerFactory.getLogger(InstanceStateMachine.class);
+  /** Updates replayed after a failover would otherwise log one line per task. */
+  private static final dev.corral.common.ThrottledLog IGNORED = new dev.corral.common.ThrottledLog(20);
 
   private InstanceStateMachine() {}
 
@@ -51,8 +53,8 @@ final class InstanceStateMachine {
       return updated.equals(instance) ? List.of() : List.of(new Effect.PutInstance(updated));
     }
     if (!InstanceState.TRANSITIONS.allowed(instance.state(), next)) {
-      log.warn("ignoring status {} of task {}: instance {} cannot move from {} to {}", status.getState(),
-          status.getTaskId(), instance.id(), instance.state(), next);
+      IGNORED.log(more -> log.warn("ignoring status {} of task {}: instance {} cannot move from {} to {}{}",
+          status.getState(), status.getTaskId(), instance.id(), instance.state(), next, more));
       return List.of();
     }
     Instance moved = next == InstanceState.UNREACHABLE ? instance.moveToUnreachable(task, now)
