@@ -3,9 +3,7 @@ package dev.corral.common;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -14,13 +12,15 @@ import java.util.PriorityQueue;
  * An {@link EventLoop} for tests: nothing runs until the test calls {@link #runPending()} or
  * {@link #advance(Duration)}, which also moves the {@link FakeClock} and runs deferred work that fell due.
  * Everything runs on the calling thread, which counts as the loop thread.
+ *
+ * <p>Order as in {@link ThreadEventLoop}: one queue by time, then submission; work to do now is queued at the
+ * clock's time, so deferred work that fell due earlier runs before it, even when that work was queued first.
  */
 public final class ManualEventLoop implements EventLoop {
   private record Deferred(long seq, Instant due, String tag, Runnable work) {}
 
   private final FakeClock clock;
-  private final Deque<Runnable> ready = new ArrayDeque<>();
-  private final PriorityQueue<Deferred> deferred =
+  private final PriorityQueue<Deferred> queue =
       new PriorityQueue<>(Comparator.comparing(Deferred::due).thenComparingLong(Deferred::seq));
   private final Map<String, Deferred> byTag = new HashMap<>();
   private long seq;
@@ -35,7 +35,7 @@ public final class ManualEventLoop implements EventLoop {
 
   @Override
   public synchronized void execute(Runnable work) {
-    ready.add(work);
+    queue.add(new Deferred(seq++, clock.instant(), null, work));
   }
 
   @Override
@@ -44,10 +44,10 @@ public final class ManualEventLoop implements EventLoop {
     if (tag != null) {
       Deferred previous = byTag.put(tag, d);
       if (previous != null) {
-        deferred.remove(previous);
+        queue.remove(previous);
       }
     }
-    deferred.add(d);
+    queue.add(d);
   }
 
   @Override
@@ -63,7 +63,7 @@ public final class ManualEventLoop implements EventLoop {
   public synchronized void cancel(String tag) {
     Deferred previous = byTag.remove(tag);
     if (previous != null) {
-      deferred.remove(previous);
+      queue.remove(previous);
     }
   }
 
@@ -85,25 +85,21 @@ public final class ManualEventLoop implements EventLoop {
   @Override
   public void shutdown() {}
 
-  /** Runs ready work (and work it appends) until none is left; deferred work that is due runs too. */
+  /** Runs work that is due (and work it queues) until none is left. */
   public void runPending() {
     while (true) {
-      Runnable next;
+      Deferred next;
       synchronized (this) {
-        Deferred due = deferred.peek();
-        if (due != null && !due.due().isAfter(clock.instant())) {
-          deferred.poll();
-          if (due.tag() != null) {
-            byTag.remove(due.tag());
-          }
-          ready.add(due.work());
+        next = queue.peek();
+        if (next == null || next.due().isAfter(clock.instant())) {
+          return;
         }
-        next = ready.poll();
+        queue.poll();
+        if (next.tag() != null) {
+          byTag.remove(next.tag(), next);
+        }
       }
-      if (next == null) {
-        return;
-      }
-      next.run();
+      next.work().run();
     }
   }
 
@@ -114,7 +110,7 @@ public final class ManualEventLoop implements EventLoop {
     while (true) {
       Instant nextDue;
       synchronized (this) {
-        Deferred d = deferred.peek();
+        Deferred d = queue.peek();
         nextDue = d == null ? null : d.due();
       }
       if (nextDue == null || nextDue.isAfter(end)) {

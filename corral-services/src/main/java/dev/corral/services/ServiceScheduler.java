@@ -74,6 +74,11 @@ public final class ServiceScheduler implements AutoCloseable {
     this.engine = new Engine(config, store, loop, events);
   }
 
+  /** The engine, for tests of this package that count its work. */
+  Engine engine() {
+    return engine;
+  }
+
   /** Recovers the stored state (blocking reads), then creates and starts the driver. Call once. */
   public void start() {
     if (driver != null) {
@@ -144,6 +149,10 @@ public final class ServiceScheduler implements AutoCloseable {
 
   /** The tasks behind {@code /service/<name>/}: a narrow query, so the proxy need not copy the whole view. */
   public CompletableFuture<ServiceTargets> serviceTargets(String name) {
+    ServiceTargets published = closed ? null : engine.publishedServiceTargets(name);
+    if (published != null) {
+      return CompletableFuture.completedFuture(published);
+    }
     return onLoop(() -> CompletableFuture.completedFuture(engine.serviceTargets(name)));
   }
 

@@ -75,6 +75,9 @@ final class AppPlanner {
       if (!held && unreachable.enabled() && i.unreachableFor(unreachable.inactiveAfterSeconds(), now)) {
         // Replaced now; the kill reaches the task if its agent comes back, so no duplicate survives.
         decommission(i, OptionalDouble.empty(), effects);
+        if (i.hasLiveTask() && i.unreachableFor(unreachable.expungeAfterSeconds(), now)) {
+          effects.add(new Effect.ExpungeInstance(i.id())); // past both times at once: one plan does both
+        }
         continue;
       }
       boolean draining = i.task() != null && drainingAgents.contains(i.task().agentId());

@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -103,6 +104,9 @@ public final class Engine implements Scheduler {
   private boolean servingApiRequest;
   /** Agents the master drains (soft state: the master repeats them after every subscription). */
   private final Set<String> drainingAgents = new LinkedHashSet<>();
+  /** Apps whose re-planning is queued on the loop ({@link #replanSoon}). */
+  private final Set<String> replanQueued = new HashSet<>();
+  private long replans;
 
   public Engine(ServicesConfig config, Store store, EventLoop loop) {
     this(config, store, loop, new EventBus(loop.clock()));
@@ -113,6 +117,12 @@ public final class Engine implements Scheduler {
     this.store = store;
     this.loop = loop;
     this.events = events;
+  }
+
+  /** How many times an app was re-planned (each walks all its instances); loop thread. */
+  public long replans() {
+    loop.assertInLoop();
+    return replans;
   }
 
   /** The event bus behind {@code /v2/events}; thread-safe. */
@@ -264,7 +274,17 @@ public final class Engine implements Scheduler {
   /** The tasks of the apps labelled {@code DCOS_SERVICE_NAME=name}, for the {@code /service/} proxy. */
   public ServiceTargets serviceTargets(String name) {
     loop.assertInLoop();
-    return ServiceLookup.find(model, name);
+    ServiceTargets targets = ServiceLookup.find(model, name);
+    model.publishTargets(name, targets);
+    return targets;
+  }
+
+  /**
+   * {@link #serviceTargets} as last looked up, when no app or instance of that name changed since; null
+   * otherwise. Any thread: the gateway asks per proxied request without waiting for the loop.
+   */
+  public ServiceTargets publishedServiceTargets(String name) {
+    return model.publishedTargets(name);
   }
 
   /**
@@ -403,9 +423,11 @@ public final class Engine implements Scheduler {
           : InstanceStateMachine.onStatus(instance, status, app, now());
       statusEvents(b, instance, status, app, effects);
       apply(b, effects);
-      apply(b, unhealthy.afterStatus(model, model.instance(instance.id()), app, now()));
-      if (mayChangePlan(instance, status, app)) {
-        apply(b, replan(instance.appId()));
+      List<Effect> kills = unhealthy.afterStatus(model, model.instance(instance.id()), app, now());
+      apply(b, kills);
+      // A status that changed nothing (a repeat, a reconciliation after failover) cannot change the plan.
+      if ((!effects.isEmpty() || !kills.isEmpty()) && mayChangePlan(instance, status, app)) {
+        replanSoon(instance.appId());
       }
       if (instance.goal() == Goal.DECOMMISSIONED && !TaskLifecycle.isTerminal(status.getState())
           && instance.state() == InstanceState.UNREACHABLE) {
@@ -457,6 +479,7 @@ public final class Engine implements Scheduler {
   // ---------------------------------------------------------------- planning helpers
 
   List<Effect> replan(String appId) {
+    replans++;
     AppDefinition app = model.app(appId);
     Deployment d = model.deploymentOf(appId);
     boolean held = d != null && d.holds(appId);
@@ -579,7 +602,9 @@ public final class Engine implements Scheduler {
         Instance before = model.instance(put.instance().id());
         model.putInstance(put.instance());
         b.touched.add(put.instance().appId());
-        if (put.instance().unreachableSince() != null) {
+        Instant unreachableSince = put.instance().unreachableSince();
+        // armed once per stay: re-arming for each later change (its decommissioning) would re-plan again
+        if (unreachableSince != null && (before == null || !unreachableSince.equals(before.unreachableSince()))) {
           scheduleUnreachableChecks(put.instance());
         }
         if (before == null || before.state() != put.instance().state()) {
@@ -632,7 +657,22 @@ public final class Engine implements Scheduler {
         app.unreachableStrategy().expungeAfterSeconds()}) {
       Duration delay = Duration.between(now(), since.plusMillis((long) (seconds * 1000)));
       loop.schedule("unreachable:" + seconds + ":" + i.id(), delay.isNegative() ? Duration.ZERO : delay,
-          () -> replanAndCommit(i.appId()));
+          () -> replanSoon(i.appId()));
+    }
+  }
+
+  /**
+   * Re-plans the app once the loop has handled what is queued now: a burst of status updates of one app (the
+   * re-registration of every agent after a failover, thousands of tasks failing at once) re-plans it once,
+   * not once per update, since re-planning walks all its instances. Safe to defer: the plan is a function of
+   * the model, and a recovering scheduler re-plans every app.
+   */
+  private void replanSoon(String appId) {
+    if (replanQueued.add(appId)) {
+      loop.execute(() -> {
+        replanQueued.remove(appId);
+        replanAndCommit(appId);
+      });
     }
   }
 

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The scheduler's in-memory state and its indexes. Owned by the event loop: not thread-safe, and only
@@ -29,6 +30,8 @@ import java.util.TreeMap;
  *
  * <p>Hard state, mirrored in the store: apps, their versions, instances, last task failures, the framework
  * id. Soft state, rebuilt after a restart: backoffs, offer statistics, deployments.
+ *
+ * <p>One exception to the loop's ownership: {@link #publishedTargets}, which other threads may read.
  */
 final class ServiceModel {
   private final TreeMap<String, AppDefinition> apps = new TreeMap<>();
@@ -39,6 +42,12 @@ final class ServiceModel {
   private final Map<Integer, Set<String>> servicePorts = new HashMap<>();
   /** DCOS_SERVICE_NAME label → the apps that carry it: the gateway asks per proxied request. */
   private final Map<String, Set<String>> byServiceName = new HashMap<>();
+  /**
+   * Service name → its targets as last looked up on the loop, for the gateway's threads to read without a trip
+   * through the loop per proxied request. An entry is dropped by the very change of an app or instance of that
+   * name, so it is never staler than the loop's own state. Only names of existing apps: bounded by the apps.
+   */
+  private final Map<String, ServiceTargets> publishedTargets = new ConcurrentHashMap<>();
   private final Map<String, Instance> instances = new HashMap<>();
   private final Map<String, Map<String, Instance>> byApp = new HashMap<>();
   private final Map<String, String> instanceByTask = new HashMap<>();
@@ -84,6 +93,7 @@ final class ServiceModel {
     String serviceName = app.labels().get(ServiceTargets.NAME_LABEL);
     if (serviceName != null) {
       byServiceName.computeIfAbsent(serviceName, k -> new java.util.TreeSet<>()).add(app.id());
+      publishedTargets.remove(serviceName);
     }
     for (PortDefinition p : app.portDefinitions()) {
       servicePorts.computeIfAbsent(p.port(), k -> new HashSet<>(2)).add(app.id());
@@ -159,6 +169,7 @@ final class ServiceModel {
   }
 
   void putInstance(Instance instance) {
+    targetsChanged(instance.appId());
     Instance previous = instances.put(instance.id(), instance);
     if (previous != null) {
       uncount(previous);
@@ -181,6 +192,7 @@ final class ServiceModel {
     if (previous == null) {
       return;
     }
+    targetsChanged(previous.appId());
     uncount(previous);
     instanceLists.remove(previous.appId());
     if (previous.task() != null) {
@@ -429,8 +441,34 @@ final class ServiceModel {
     return Collections.unmodifiableSet(byServiceName.getOrDefault(name, Set.of()));
   }
 
+  /** The targets of {@code name} as published by {@link #publishTargets}; null when not known. Any thread. */
+  ServiceTargets publishedTargets(String name) {
+    return publishedTargets.get(name);
+  }
+
+  /** Lets other threads read {@code targets} until an app or instance of its name changes. */
+  void publishTargets(String name, ServiceTargets targets) {
+    if (!targets.appIds().isEmpty()) {
+      publishedTargets.put(name, targets);
+    }
+  }
+
+  private void targetsChanged(String appId) {
+    if (publishedTargets.isEmpty()) {
+      return; // nothing proxied: no lookup on the status path
+    }
+    AppDefinition app = apps.get(appId);
+    String name = app == null ? null : app.labels().get(ServiceTargets.NAME_LABEL);
+    if (name != null) {
+      publishedTargets.remove(name);
+    }
+  }
+
   private void forgetServiceName(AppDefinition app) {
     String name = app.labels().get(ServiceTargets.NAME_LABEL);
+    if (name != null) {
+      publishedTargets.remove(name);
+    }
     Set<String> ids = name == null ? null : byServiceName.get(name);
     if (ids != null) {
       ids.remove(app.id());
