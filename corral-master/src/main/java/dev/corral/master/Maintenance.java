@@ -66,17 +66,15 @@ final class Maintenance {
   /** Blocking read; start-up only. Unreadable nodes are logged and skipped (the agent stays ACTIVE). */
   static Stored read(Store store) {
     Map<String, ModeRecord> agents = new HashMap<>();
-    for (String child : store.children(AGENTS)) {
-      store.get(StorePaths.join(AGENTS, child)).ifPresent(bytes -> {
-        try {
-          JsonNode node = Json.mapper().readTree(bytes);
-          agents.put(StorePaths.unsegment(child), new ModeRecord(MaintenanceMode.valueOf(node.path("mode").asText()),
-              node.path("deadline_millis").asLong()));
-        } catch (IOException | IllegalArgumentException e) {
-          log.warn("skipping unreadable maintenance node {}: {}", child, e.getMessage());
-        }
-      });
-    }
+    store.childrenWithData(AGENTS).forEach((child, bytes) -> {
+      try {
+        JsonNode node = Json.mapper().readTree(bytes);
+        agents.put(StorePaths.unsegment(child), new ModeRecord(MaintenanceMode.valueOf(node.path("mode").asText()),
+            node.path("deadline_millis").asLong()));
+      } catch (IOException | IllegalArgumentException e) {
+        log.warn("skipping unreadable maintenance node {}: {}", child, e.getMessage());
+      }
+    });
     List<MaintenanceWindow> windows = store.get(SCHEDULE).map(bytes -> {
       try {
         return MaintenanceJson.windows(Json.mapper().readTree(bytes), "");

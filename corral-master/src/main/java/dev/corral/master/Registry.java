@@ -8,7 +8,6 @@ import dev.corral.state.StoreOp;
 import dev.corral.state.StorePaths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,34 +38,26 @@ final class Registry {
   /** Blocking read; start-up only. */
   static List<AgentInfo> agents(Store store) {
     List<AgentInfo> out = new ArrayList<>();
-    for (String child : store.children(AGENTS)) {
-      read(store, StorePaths.join(AGENTS, child)).ifPresent(bytes -> {
-        try {
-          out.add(AgentInfo.parseFrom(bytes).toBuilder().setAgentId(StorePaths.unsegment(child)).build());
-        } catch (InvalidProtocolBufferException e) {
-          log.warn("skipping unreadable agent node {}: {}", child, e.getMessage());
-        }
-      });
-    }
+    store.childrenWithData(AGENTS).forEach((child, bytes) -> {
+      try {
+        out.add(AgentInfo.parseFrom(bytes).toBuilder().setAgentId(StorePaths.unsegment(child)).build());
+      } catch (InvalidProtocolBufferException e) {
+        log.warn("skipping unreadable agent node {}: {}", child, e.getMessage());
+      }
+    });
     return out;
   }
 
   /** Blocking read; start-up only. */
   static List<FrameworkInfo> frameworks(Store store) {
     List<FrameworkInfo> out = new ArrayList<>();
-    for (String child : store.children(FRAMEWORKS)) {
-      read(store, StorePaths.join(FRAMEWORKS, child)).ifPresent(bytes -> {
-        try {
-          out.add(FrameworkInfo.parseFrom(bytes).toBuilder().setFrameworkId(StorePaths.unsegment(child)).build());
-        } catch (InvalidProtocolBufferException e) {
-          log.warn("skipping unreadable framework node {}: {}", child, e.getMessage());
-        }
-      });
-    }
+    store.childrenWithData(FRAMEWORKS).forEach((child, bytes) -> {
+      try {
+        out.add(FrameworkInfo.parseFrom(bytes).toBuilder().setFrameworkId(StorePaths.unsegment(child)).build());
+      } catch (InvalidProtocolBufferException e) {
+        log.warn("skipping unreadable framework node {}: {}", child, e.getMessage());
+      }
+    });
     return out;
-  }
-
-  private static Optional<byte[]> read(Store store, String path) {
-    return store.get(path);
   }
 }

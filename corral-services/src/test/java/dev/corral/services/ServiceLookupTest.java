@@ -36,6 +36,34 @@ class ServiceLookupTest {
     assertThat(targets(h, "nothing").appIds()).isEmpty();
   }
 
+  @Test
+  void aRepeatedLookupIsAnsweredWithoutTheLoopUntilATaskOfThatNameChanges() {
+    Harness h = Harness.running();
+    h.create(app("/ui/a", "web"));
+    h.create(app("/other", "api"));
+    h.offers(Offers.big("o1", "host-a"));
+    h.runAll();
+    ServiceTargets first = targets(h, "web");
+    assertThat(first.serving()).hasSize(1);
+    targets(h, "api");
+
+    // answered at once from the published copy: the loop is not run
+    assertThat(h.scheduler.serviceTargets("web")).isCompletedWithValue(first);
+
+    // a change of another name's task leaves this one published; a change of its own drops it
+    h.status(targets(h, "api").targets().get(0).taskId(), dev.corral.api.v1.TaskState.TASK_FAILED);
+    assertThat(h.scheduler.serviceTargets("web")).isCompletedWithValue(first);
+    assertThat(h.scheduler.serviceTargets("api")).isNotDone();
+    h.status(first.targets().get(0).taskId(), dev.corral.api.v1.TaskState.TASK_KILLED);
+    assertThat(h.scheduler.serviceTargets("web")).isNotDone();
+    h.loop.runPending();
+    assertThat(targets(h, "web").serving()).isEmpty();
+
+    // names no app carries are not kept: asking for random names cannot fill memory
+    assertThat(targets(h, "nothing").appIds()).isEmpty();
+    assertThat(h.scheduler.serviceTargets("nothing")).isNotDone();
+  }
+
   private static ServiceTargets targets(Harness h, String name) {
     return h.await(h.scheduler.serviceTargets(name));
   }

@@ -70,17 +70,25 @@ class ZkStoreTest {
   }
 
   @Test
-  void aDirectoryWhoseListingIsOverOneMegabyteIsListed() {
+  void aDirectoryWhoseListingIsOverOneMegabyteIsListedAndReadWhole() {
     try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
          ZkStore store = ZkStore.connect(zk.connectString(), "corral", Duration.ofSeconds(10))) {
       String prefix = "bench_failover.instance-0123456789abcdef0123456789abcdef-";
       List<CompletableFuture<Void>> writes = new ArrayList<>();
       for (int i = 0; i < 20_000; i++) {
-        writes.add(store.commit(List.of(StoreOp.put("/services/instances/" + prefix + i, bytes("x")))));
+        writes.add(store.commit(List.of(StoreOp.put("/services/instances/" + prefix + i, bytes("x" + i)))));
       }
       CompletableFuture.allOf(writes.toArray(new CompletableFuture[0])).join();
       // 20,000 names of 60 bytes: a 1.3 MB answer, over ZooKeeper's default limit of 1 MB
       assertThat(store.children("/services/instances")).hasSize(20_000);
+
+      // read back pipelined, more than the reads in flight at once, each child with its own data
+      java.util.SortedMap<String, byte[]> all = store.childrenWithData("/services/instances");
+      assertThat(all).hasSize(20_000);
+      for (int i = 0; i < 20_000; i++) {
+        assertThat(all.get(prefix + i)).as("child %d", i).isEqualTo(bytes("x" + i));
+      }
+      assertThat(store.childrenWithData("/services/nothing")).isEmpty();
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,16 +42,8 @@ public final class Recovery {
   public static Recovered load(Store store) {
     String frameworkId = store.get(ServicePaths.FRAMEWORK_ID)
         .map(b -> new String(b, StandardCharsets.UTF_8).trim()).orElse("");
-    List<AppDefinition> apps = new ArrayList<>();
+    List<AppDefinition> apps = readAll(store, ServicePaths.APPS, AppDefinition::fromBytes, "app definition");
     Map<String, List<String>> versions = new HashMap<>();
-    for (String seg : store.children(ServicePaths.APPS)) {
-      String path = ServicePaths.APPS + "/" + seg;
-      try {
-        store.get(path).map(AppDefinition::fromBytes).ifPresent(apps::add);
-      } catch (RuntimeException e) {
-        log.error("skipping unreadable app definition {}", path, e);
-      }
-    }
     for (String seg : store.children(ServicePaths.APP_VERSIONS)) {
       List<String> v = new ArrayList<>();
       for (String versionSeg : store.children(ServicePaths.APP_VERSIONS + "/" + seg)) {
@@ -58,43 +51,26 @@ public final class Recovery {
       }
       versions.put(StorePaths.unsegment(seg), v);
     }
-    List<Instance> instances = new ArrayList<>();
-    for (String seg : store.children(ServicePaths.INSTANCES)) {
-      String path = ServicePaths.INSTANCES + "/" + seg;
-      try {
-        store.get(path).map(InstanceCodec::fromBytes).ifPresent(instances::add);
-      } catch (RuntimeException e) {
-        log.error("skipping unreadable instance {}", path, e);
-      }
-    }
-    List<TaskFailure> failures = new ArrayList<>();
-    for (String seg : store.children(ServicePaths.TASK_FAILURES)) {
-      String path = ServicePaths.TASK_FAILURES + "/" + seg;
-      try {
-        store.get(path).map(InstanceCodec::failureFromBytes).ifPresent(failures::add);
-      } catch (RuntimeException e) {
-        log.error("skipping unreadable task failure {}", path, e);
-      }
-    }
-    List<Deployment> deployments = new ArrayList<>();
-    for (String seg : store.children(ServicePaths.DEPLOYMENTS)) {
-      String path = ServicePaths.DEPLOYMENTS + "/" + seg;
-      try {
-        store.get(path).map(Deployment::fromBytes).ifPresent(deployments::add);
-      } catch (RuntimeException e) {
-        log.error("skipping unreadable deployment {}", path, e);
-      }
-    }
+    List<Instance> instances = readAll(store, ServicePaths.INSTANCES, InstanceCodec::fromBytes, "instance");
+    List<TaskFailure> failures = readAll(store, ServicePaths.TASK_FAILURES, InstanceCodec::failureFromBytes,
+        "task failure");
+    List<Deployment> deployments = new ArrayList<>(
+        readAll(store, ServicePaths.DEPLOYMENTS, Deployment::fromBytes, "deployment"));
     deployments.sort(java.util.Comparator.comparing(Deployment::startedAt).thenComparing(Deployment::id));
-    List<GroupRecord> groups = new ArrayList<>();
-    for (String seg : store.children(ServicePaths.GROUPS)) {
-      String path = ServicePaths.GROUPS + "/" + seg;
-      try {
-        store.get(path).map(GroupRecord::fromBytes).ifPresent(groups::add);
-      } catch (RuntimeException e) {
-        log.error("skipping unreadable group {}", path, e);
-      }
-    }
+    List<GroupRecord> groups = readAll(store, ServicePaths.GROUPS, GroupRecord::fromBytes, "group");
     return new Recovered(frameworkId, apps, versions, instances, failures, deployments, groups);
+  }
+
+  /** Every child of {@code dir}, read in one pipelined pass; an unreadable one is logged and skipped. */
+  private static <T> List<T> readAll(Store store, String dir, Function<byte[], T> parse, String what) {
+    List<T> out = new ArrayList<>();
+    store.childrenWithData(dir).forEach((seg, bytes) -> {
+      try {
+        out.add(parse.apply(bytes));
+      } catch (RuntimeException e) {
+        log.error("skipping unreadable {} {}", what, dir + "/" + seg, e);
+      }
+    });
+    return out;
   }
 }
