@@ -77,7 +77,10 @@ public final class FailoverBenchmark implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Path dir = workDir != null ? workDir : Files.createTempDirectory("corral-bench-failover");
-    List<Process> processes = new ArrayList<>();
+    List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // Ctrl-C skips the finally below: the masters must not outlive the benchmark (they would load the next run)
+    Thread stopMasters = new Thread(() -> processes.forEach(Process::destroyForcibly), "stop-masters");
+    Runtime.getRuntime().addShutdownHook(stopMasters);
     List<Integer> httpPorts = new ArrayList<>();
     try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir.resolve("zookeeper"), 0);
          CuratorFramework curator = CuratorFrameworkFactory.builder().connectString(zk.connectString())
@@ -189,6 +192,7 @@ public final class FailoverBenchmark implements Callable<Integer> {
           p.destroyForcibly();
         }
       }
+      Runtime.getRuntime().removeShutdownHook(stopMasters);
     }
     return 0;
   }
