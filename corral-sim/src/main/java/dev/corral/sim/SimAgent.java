@@ -89,6 +89,15 @@ final class SimAgent {
   }
 
   /** Opens a stream and registers; a no-op unless DISCONNECTED or OFFLINE. */
+  /** Reconnects at once when waiting out the reconnect backoff (which starts over); a no-op otherwise. */
+  void reconnectNow() {
+    shard.assertInShard();
+    if (state == SimLinkState.DISCONNECTED) {
+      backoffMillis = INITIAL_BACKOFF_MILLIS;
+      connect(); // the backoff's scheduled attempt then finds the agent connecting and does nothing
+    }
+  }
+
   void connect() {
     shard.assertInShard();
     if (state != SimLinkState.DISCONNECTED && state != SimLinkState.OFFLINE) {

@@ -3,6 +3,8 @@ package dev.corral.sim;
 import dev.corral.api.v1.Attribute;
 import dev.corral.api.v1.TaskState;
 import io.grpc.Channel;
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +87,26 @@ public final class SimulatedAgents implements AutoCloseable {
     for (SimAgent agent : fleet.agents) {
       fleet.shardOf(agent.index).execute(agent::connect);
     }
+    if (channel instanceof ManagedChannel managed) {
+      fleet.watchChannel(managed, managed.getState(false));
+    }
     return fleet;
+  }
+
+  /**
+   * As the real agent does (AgentNode): once the channel is ready again (a new leader was published), agents
+   * waiting out their reconnect backoff (up to 5 s) reconnect at once.
+   */
+  private void watchChannel(ManagedChannel channel, ConnectivityState seen) {
+    if (closed || channel.isShutdown()) {
+      return;
+    }
+    if (seen == ConnectivityState.READY) {
+      for (SimAgent agent : agents) {
+        shardOf(agent.index).execute(agent::reconnectNow);
+      }
+    }
+    channel.notifyWhenStateChanged(seen, () -> watchChannel(channel, channel.getState(false)));
   }
 
   /** A text attribute, as the real agent's {@code --attributes rack:r1} gives. */

@@ -73,6 +73,11 @@ public final class FailoverBenchmark implements Callable<Integer> {
   @Option(names = "--work-dir", description = "Where the masters and ZooKeeper keep data (default: a temporary directory).")
   Path workDir;
 
+  @Option(names = "--master-flight-recording",
+      description = "Each master records a Java Flight Recording (profile settings) to master-N.jfr in the work"
+          + " directory, for finding where a take-over spends its time.")
+  boolean flightRecording;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -206,6 +211,9 @@ public final class FailoverBenchmark implements Callable<Integer> {
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-Xmx" + masterHeap);
+    if (flightRecording) {
+      cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + dir.resolve("master-" + i + ".jfr"));
+    }
     String home = System.getProperty("corral.home");
     if (home != null) {
       cmd.add("-Dcorral.home=" + home);

@@ -132,7 +132,7 @@ final class AuthApi {
     String refusal = null;
     if (account == null) {
       refusal = "wrong uid or password";
-      Passwords.verify("x", DUMMY_HASH); // same cost as a real check: no telling which uids exist
+      Passwords.verify("x", DummyHash.VALUE); // same cost as a real check: no telling which uids exist
     } else if (withPassword) {
       if (account.passwordHash() == null || !Passwords.verify(body.path("password").asText(), account.passwordHash())) {
         refusal = "wrong uid or password";
@@ -167,8 +167,13 @@ final class AuthApi {
     json(ctx, 200, Json.mapper().createObjectNode().put("token", token));
   }
 
-  // A valid Argon2id hash of a random password, checked when the uid is unknown.
-  private static final String DUMMY_HASH = Passwords.hash(Passwords.random(20));
+  /**
+   * A valid Argon2id hash of a random password, checked when the uid is unknown; made at the first such login,
+   * not while a new leader takes over (hashing is slow on purpose).
+   */
+  private static final class DummyHash {
+    static final String VALUE = Passwords.hash(Passwords.random(20));
+  }
 
   private void logout(Context ctx) {
     Principal p = security.authenticate(ctx);
