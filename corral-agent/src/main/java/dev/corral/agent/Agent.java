@@ -57,6 +57,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,6 +84,13 @@ import org.slf4j.LoggerFactory;
  * their own ({@link ProbeRunner}), at most {@value #MAX_CONCURRENT_CHECKS} probes at once.
  */
 public final class Agent implements AutoCloseable {
+  /**
+   * How widely agents spread their re-registration with a newly elected master (Mesos agents wait a random
+   * part of {@code --registration_backoff_factor}, 1 s, for the same reason): 10,000 agents all registering in
+   * the same instant stalled a new leader on two cores long enough that it declared hundreds of them silent.
+   */
+  public static final Duration REREGISTRATION_SPREAD = Duration.ofSeconds(2);
+
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
   private static final int WORKERS = 4;
   /** Health and readiness probes running at once, over all tasks; more wait their turn. */
@@ -250,10 +258,12 @@ public final class Agent implements AutoCloseable {
 
   /**
    * The channel to the master can connect again (a new leading master, found through ZooKeeper): if the
-   * link is waiting out its reconnect backoff, it reconnects now. Thread-safe.
+   * link is waiting out its reconnect backoff, it reconnects after a random delay within
+   * {@link #REREGISTRATION_SPREAD}. Thread-safe.
    */
   public void masterReachable() {
-    loop.execute(() -> {
+    Duration delay = Duration.ofMillis(ThreadLocalRandom.current().nextLong(REREGISTRATION_SPREAD.toMillis()));
+    loop.schedule("master-reachable", delay, () -> {
       if (link != null) {
         link.reconnectNow();
       }

@@ -40,6 +40,8 @@ import java.util.function.Function;
  * thread that owns its state and also runs its stream's gRPC callbacks.
  */
 public final class SimulatedAgents implements AutoCloseable {
+  /** As the real agent's {@code Agent.REREGISTRATION_SPREAD}. */
+  static final Duration RECONNECT_SPREAD = Duration.ofSeconds(2);
   private final SimulationConfig config;
   private final List<Shard> shards = new ArrayList<>();
   private final List<SimAgent> agents = new ArrayList<>();
@@ -95,7 +97,8 @@ public final class SimulatedAgents implements AutoCloseable {
 
   /**
    * As the real agent does (AgentNode): once the channel is ready again (a new leader was published), agents
-   * waiting out their reconnect backoff (up to 5 s) reconnect at once.
+   * waiting out their reconnect backoff (up to 5 s) reconnect, each after a random delay within
+   * {@link #RECONNECT_SPREAD}, so that 10,000 of them do not all land on the new leader at once.
    */
   private void watchChannel(ManagedChannel channel, ConnectivityState seen) {
     if (closed || channel.isShutdown()) {
@@ -103,7 +106,8 @@ public final class SimulatedAgents implements AutoCloseable {
     }
     if (seen == ConnectivityState.READY) {
       for (SimAgent agent : agents) {
-        shardOf(agent.index).execute(agent::reconnectNow);
+        long jitter = java.util.concurrent.ThreadLocalRandom.current().nextLong(RECONNECT_SPREAD.toMillis());
+        shardOf(agent.index).schedule(Duration.ofMillis(jitter), agent::reconnectNow);
       }
     }
     channel.notifyWhenStateChanged(seen, () -> watchChannel(channel, channel.getState(false)));

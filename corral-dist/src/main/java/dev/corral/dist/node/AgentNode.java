@@ -103,7 +103,8 @@ public final class AgentNode implements AutoCloseable {
 
   /**
    * Once a new leader is published the channel connects to it by itself; the agent's link would only try
-   * again after its backoff (up to seconds), so tell it as soon as the channel is ready.
+   * again after its backoff (up to seconds), so tell it as soon as the channel is ready (it then re-registers
+   * within {@link dev.corral.agent.Agent#REREGISTRATION_SPREAD}).
    */
   private void watchChannel(ConnectivityState seen) {
     if (channel.isShutdown()) {
