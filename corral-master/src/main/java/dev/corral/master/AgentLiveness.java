@@ -66,9 +66,31 @@ final class AgentLiveness {
     Instant now = state.now();
     Instant deadline = agent.lastSeen.plus(state.config.agentHeartbeatTimeout());
     if (!now.isBefore(deadline)) {
+      // This tick may run late, behind messages the loop has not handled yet (a busy leader: thousands of
+      // agents re-registering) that arrived before the deadline; a check queued now runs after them.
+      Instant lastSeen = agent.lastSeen;
+      state.loop.execute(() -> confirmSilent(agentId, lastSeen));
+      return;
+    }
+    heartbeat(agent, now, deadline);
+  }
+
+  /** The deadline passed at {@code seenThen}: disconnects the agent unless it was heard from meanwhile. */
+  private void confirmSilent(String agentId, Instant seenThen) {
+    Agent agent = state.agents.get(agentId);
+    if (state.closed || agent == null || !agent.state.isConnected()) {
+      return;
+    }
+    if (agent.lastSeen.equals(seenThen)) {
       disconnect(agent, "no message from agent " + agentId + " for " + state.config.agentHeartbeatTimeout());
       return;
     }
+    Instant now = state.now();
+    heartbeat(agent, now, agent.lastSeen.plus(state.config.agentHeartbeatTimeout()));
+  }
+
+  /** Sends a heartbeat and re-arms the tick for the earlier of the next heartbeat and the deadline. */
+  private void heartbeat(Agent agent, Instant now, Instant deadline) {
     agent.link.send(MasterMessage.newBuilder()
         .setHeartbeat(MasterHeartbeat.newBuilder().setSentAtMillis(now.toEpochMilli())).build());
     Duration untilDeadline = Duration.between(now, deadline);

@@ -81,6 +81,29 @@ class AgentLivenessTest {
   }
 
   @Test
+  void aMessageThatArrivedBeforeTheDeadlineCountsEvenIfABusyLoopHandlesItAfter() {
+    try (MasterFixture m = new MasterFixture(CONFIG, new MemoryStore())) {
+      FakeLink<MasterMessage> a1 = m.agent("a1", "cpus:4;mem:4096");
+      String id = agentId(a1);
+      AgentMessage heartbeat = AgentMessage.newBuilder().setHeartbeat(AgentHeartbeat.getDefaultInstance()).build();
+
+      // the loop is busy (thousands of agents re-registering): the heartbeat that arrives 14 s after the
+      // registration is queued behind the work, and handled only after the 15 s deadline has passed
+      m.loop.clock().advance(Duration.ofSeconds(14));
+      m.loop.execute(() -> m.master.agentProtocol().received(a1, heartbeat));
+      m.loop.clock().advance(Duration.ofSeconds(2));
+      m.loop.runPending();
+      assertThat(m.snapshot().agent(id).orElseThrow().connected()).isTrue();
+
+      // silence from then on still disconnects it, 15 s after that heartbeat was handled
+      m.advance(Duration.ofSeconds(14));
+      assertThat(m.snapshot().agent(id).orElseThrow().connected()).isTrue();
+      m.advance(Duration.ofSeconds(1));
+      assertThat(m.snapshot().agent(id).orElseThrow().state()).isEqualTo("DISCONNECTED");
+    }
+  }
+
+  @Test
   void agentsThatDoNotReRegisterAfterAMasterRestartBecomeUnreachable() {
     MemoryStore store = new MemoryStore();
     String id;
