@@ -150,7 +150,8 @@ public final class ZkStore implements Store {
     try {
       // ZooKeeper's own asynchronous reads, not Curator's background ones: several times the throughput
       org.apache.zookeeper.ZooKeeper zk = curator.getZookeeperClient().getZooKeeper();
-      String base = ZKPaths.makePath(curator.getNamespace(), path);
+      String namespace = curator.getNamespace();
+      String base = namespace == null || namespace.isEmpty() ? path : ZKPaths.makePath(namespace, path);
       for (int i = 0; i < names.size(); i++) {
         int index = i;
         window.acquire();
