@@ -88,7 +88,6 @@ final class SimAgent {
     return agentId;
   }
 
-  /** Opens a stream and registers; a no-op unless DISCONNECTED or OFFLINE. */
   /** Reconnects at once when waiting out the reconnect backoff (which starts over); a no-op otherwise. */
   void reconnectNow() {
     shard.assertInShard();
@@ -98,6 +97,7 @@ final class SimAgent {
     }
   }
 
+  /** Opens a stream and registers; a no-op unless DISCONNECTED or OFFLINE. */
   void connect() {
     shard.assertInShard();
     if (state != SimLinkState.DISCONNECTED && state != SimLinkState.OFFLINE) {

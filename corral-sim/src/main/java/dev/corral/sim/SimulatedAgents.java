@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -106,7 +107,7 @@ public final class SimulatedAgents implements AutoCloseable {
     }
     if (seen == ConnectivityState.READY) {
       for (SimAgent agent : agents) {
-        long jitter = java.util.concurrent.ThreadLocalRandom.current().nextLong(RECONNECT_SPREAD.toMillis());
+        long jitter = ThreadLocalRandom.current().nextLong(RECONNECT_SPREAD.toMillis());
         shardOf(agent.index).schedule(Duration.ofMillis(jitter), agent::reconnectNow);
       }
     }
