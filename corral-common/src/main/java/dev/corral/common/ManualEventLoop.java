@@ -17,12 +17,13 @@ import java.util.PriorityQueue;
  * clock's time, so deferred work that fell due earlier runs before it, even when that work was queued first.
  */
 public final class ManualEventLoop implements EventLoop {
-  private record Deferred(long seq, Instant due, String tag, Runnable work) {}
+  /** Work queued to run at {@code due}: now for {@link #execute}, later for {@link #schedule}. */
+  private record Queued(long seq, Instant due, String tag, Runnable work) {}
 
   private final FakeClock clock;
-  private final PriorityQueue<Deferred> queue =
-      new PriorityQueue<>(Comparator.comparing(Deferred::due).thenComparingLong(Deferred::seq));
-  private final Map<String, Deferred> byTag = new HashMap<>();
+  private final PriorityQueue<Queued> queue =
+      new PriorityQueue<>(Comparator.comparing(Queued::due).thenComparingLong(Queued::seq));
+  private final Map<String, Queued> byTag = new HashMap<>();
   private long seq;
 
   public ManualEventLoop(FakeClock clock) {
@@ -35,14 +36,14 @@ public final class ManualEventLoop implements EventLoop {
 
   @Override
   public synchronized void execute(Runnable work) {
-    queue.add(new Deferred(seq++, clock.instant(), null, work));
+    queue.add(new Queued(seq++, clock.instant(), null, work));
   }
 
   @Override
   public synchronized void schedule(String tag, Duration delay, Runnable work) {
-    Deferred d = new Deferred(seq++, clock.instant().plus(delay), tag, work);
+    Queued d = new Queued(seq++, clock.instant().plus(delay), tag, work);
     if (tag != null) {
-      Deferred previous = byTag.put(tag, d);
+      Queued previous = byTag.put(tag, d);
       if (previous != null) {
         queue.remove(previous);
       }
@@ -61,7 +62,7 @@ public final class ManualEventLoop implements EventLoop {
 
   @Override
   public synchronized void cancel(String tag) {
-    Deferred previous = byTag.remove(tag);
+    Queued previous = byTag.remove(tag);
     if (previous != null) {
       queue.remove(previous);
     }
@@ -88,7 +89,7 @@ public final class ManualEventLoop implements EventLoop {
   /** Runs work that is due (and work it queues) until none is left. */
   public void runPending() {
     while (true) {
-      Deferred next;
+      Queued next;
       synchronized (this) {
         next = queue.peek();
         if (next == null || next.due().isAfter(clock.instant())) {
@@ -110,7 +111,7 @@ public final class ManualEventLoop implements EventLoop {
     while (true) {
       Instant nextDue;
       synchronized (this) {
-        Deferred d = queue.peek();
+        Queued d = queue.peek();
         nextDue = d == null ? null : d.due();
       }
       if (nextDue == null || nextDue.isAfter(end)) {

@@ -3,6 +3,7 @@ package dev.corral.master;
 import dev.corral.api.TaskLifecycle;
 import dev.corral.api.v1.TaskState;
 import dev.corral.api.v1.TaskStatus;
+import dev.corral.common.ThrottledLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
 final class StatusRouter {
   private static final Logger log = LoggerFactory.getLogger(StatusRouter.class);
   /** Agents replaying old updates after a failover would otherwise log one line per task. */
-  private final dev.corral.common.ThrottledLog unexpectedMoves = new dev.corral.common.ThrottledLog(20);
+  private final ThrottledLog unexpectedMoves = new ThrottledLog(20);
 
   private final MasterState state;
   private final Allocator allocator;

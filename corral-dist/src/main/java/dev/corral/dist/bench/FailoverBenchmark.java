@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
@@ -82,7 +83,7 @@ public final class FailoverBenchmark implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Path dir = workDir != null ? workDir : Files.createTempDirectory("corral-bench-failover");
-    List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Process> processes = new CopyOnWriteArrayList<>();
     // Ctrl-C skips the finally below: the masters must not outlive the benchmark (they would load the next run)
     Thread stopMasters = new Thread(() -> processes.forEach(Process::destroyForcibly), "stop-masters");
     Runtime.getRuntime().addShutdownHook(stopMasters);

@@ -671,15 +671,11 @@ public final class Engine implements Scheduler {
     if (replanQueued.add(appId)) {
       loop.execute(() -> {
         replanQueued.remove(appId);
-        replanAndCommit(appId);
+        Batch b = new Batch();
+        apply(b, replan(appId));
+        commit(b);
       });
     }
-  }
-
-  private void replanAndCommit(String appId) {
-    Batch b = new Batch();
-    apply(b, replan(appId));
-    commit(b);
   }
 
   private void countFailure(Effect.CountFailure count) {

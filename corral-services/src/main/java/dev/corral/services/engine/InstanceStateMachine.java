@@ -2,6 +2,7 @@ package dev.corral.services.engine;
 
 import dev.corral.api.v1.StatusReason;
 import dev.corral.api.v1.TaskStatus;
+import dev.corral.common.ThrottledLog;
 import dev.corral.services.app.AppDefinition;
 import dev.corral.services.instance.Goal;
 import dev.corral.services.instance.Instance;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
 final class InstanceStateMachine {
   private static final Logger log = LoggerFactory.getLogger(InstanceStateMachine.class);
   /** Updates replayed after a failover would otherwise log one line per task. */
-  private static final dev.corral.common.ThrottledLog IGNORED = new dev.corral.common.ThrottledLog(20);
+  private static final ThrottledLog IGNORED = new ThrottledLog(20);
 
   private InstanceStateMachine() {}
 
