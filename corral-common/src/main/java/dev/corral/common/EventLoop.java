@@ -73,8 +73,8 @@ public interface EventLoop {
   }
 
   /**
-   * Runs {@code work} on the loop and completes with the future it returns — on the common pool, never on the
-   * loop's thread, so callers' continuations cannot stall the loop. Unwraps {@code CompletionException}s.
+   * Runs {@code work} on the loop and completes with the future it returns — on a pool of its own
+   * ({@link Continuations}), never on the loop's thread, so callers' continuations cannot stall the loop. Unwraps {@code CompletionException}s.
    */
   default <T> java.util.concurrent.CompletableFuture<T> callAsync(
       java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> work) {
@@ -105,7 +105,7 @@ public interface EventLoop {
           } else {
             result.complete(v);
           }
-        }, java.util.concurrent.ForkJoinPool.commonPool());
+        }, Continuations.EXECUTOR);
       });
     } catch (RuntimeException e) {
       result.completeExceptionally(e);

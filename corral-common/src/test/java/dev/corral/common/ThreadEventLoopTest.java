@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -82,5 +84,21 @@ class ThreadEventLoopTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> ran.size() == 101);
     assertThat(ran.indexOf("ordinary")).isLessThan(100);
     loop.shutdown();
+  }
+
+  @Test
+  void callAsyncCompletesOffTheLoopOnAKeptPoolNotAThreadPerCall() throws Exception {
+    ThreadEventLoop loop = new ThreadEventLoop("test-loop", Clock.systemUTC());
+    try {
+      CompletableFuture<String> answer = new CompletableFuture<>();
+      // completed only once the continuation is attached, so that it runs where callAsync completes
+      CompletableFuture<String> where = loop.callAsync(() -> answer)
+          .thenApply(v -> v + " on " + Thread.currentThread().getName() + (loop.inLoop() ? " (the loop)" : ""));
+      answer.complete("done");
+      assertThat(where.get(5, TimeUnit.SECONDS)).startsWith("done on loop-continuation-")
+          .doesNotContain("(the loop)");
+    } finally {
+      loop.shutdown();
+    }
   }
 }

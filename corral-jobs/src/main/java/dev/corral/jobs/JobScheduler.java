@@ -85,7 +85,7 @@ public final class JobScheduler implements AutoCloseable {
     return onLoop(e -> CompletableFuture.completedFuture(e.view()));
   }
 
-  /** Runs a command on the loop; the future completes on the common pool, never on the loop thread. */
+  /** Runs a command on the loop; the future completes off the loop thread (see EventLoop#callAsync). */
   public <T> CompletableFuture<T> onLoop(Function<JobEngine, CompletableFuture<T>> work) {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the job scheduler is closed"));

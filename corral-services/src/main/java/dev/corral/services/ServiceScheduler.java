@@ -404,7 +404,7 @@ public final class ServiceScheduler implements AutoCloseable {
 
   /**
    * Runs an API request's work on the loop, ahead of queued status updates and offers (someone waits on it);
-   * the returned future completes on the common pool, never on the loop thread.
+   * the returned future completes off the loop thread (see EventLoop#callAsync).
    */
   private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> work) {
     if (closed) {

@@ -1,10 +1,8 @@
 package dev.corral.services.events;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.common.Json;
 import dev.corral.services.app.Timestamps;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +14,7 @@ import java.util.function.UnaryOperator;
  * The service scheduler's event bus: numbers events, keeps the newest ones for clients that resume, and hands
  * them to subscribers (the {@code /v2/events} streams).
  *
- * <p>Publishing is cheap and never waits for a client: the event is serialized once, stored in a ring of the
+ * <p>Publishing is cheap and never waits for a client: the event is stored in a ring of the
  * newest {@link Limits#retained} events, and each subscriber whose filter takes it is woken if its writer is
  * idle. Subscribers copy nothing: each is a cursor into the ring, bounded in how far it may fall behind the
  * newest event ({@link Limits#maxPending}); its writer pulls batches with {@link Subscription#poll}. Memory
@@ -96,27 +94,40 @@ public final class EventBus {
 
   /**
    * Publishes an event of the given type: a shallow copy of {@code payload} with {@code eventType} and
-   * {@code timestamp} (the bus clock's time) set, as every Marathon event has them. The payload must not be
-   * changed while this runs; it may be afterwards.
+   * {@code timestamp} (the bus clock's time) set, as every Marathon event has them. The payload's own fields
+   * may change afterwards, but no node nested in it: the event is serialized later (see {@link Event}).
    */
   public Event publish(String eventType, ObjectNode payload) {
-    if (eventType == null || eventType.isBlank()) {
-      throw new IllegalArgumentException("an event needs a type");
-    }
+    checkType(eventType);
     ObjectNode json = Json.mapper().createObjectNode();
     json.setAll(payload);
     json.put("eventType", eventType);
-    json.put("timestamp", Timestamps.format(clock.instant()));
-    byte[] bytes;
-    try {
-      bytes = Json.mapper().writeValueAsBytes(json);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
+    return stampAndPublish(eventType, json);
+  }
+
+  /**
+   * Publishes an event built by {@link MarathonEvents}, whose {@code eventType} field names its type. The bus
+   * takes the event over, adding its {@code timestamp}: the caller must not change it or anything in it
+   * afterwards. No copy: the scheduler publishes several events per task it places.
+   */
+  public Event publish(ObjectNode event) {
+    String type = event.path("eventType").asText(null);
+    checkType(type);
+    return stampAndPublish(type, event);
+  }
+
+  private static void checkType(String eventType) {
+    if (eventType == null || eventType.isBlank()) {
+      throw new IllegalArgumentException("an event needs a type");
     }
+  }
+
+  private Event stampAndPublish(String eventType, ObjectNode json) {
+    json.put("timestamp", Timestamps.format(clock.instant()));
     List<Subscription> wake = List.of();
     Event event;
     synchronized (this) {
-      event = new Event(nextId++, eventType, bytes);
+      event = new Event(nextId++, eventType, json);
       ring[slot(event.id())] = event;
       for (Subscription s : subscribers) {
         if (s.offer(event, nextId)) {
@@ -131,11 +142,6 @@ public final class EventBus {
       s.notifyAvailable();
     }
     return event;
-  }
-
-  /** Publishes an event built by {@link MarathonEvents}, whose {@code eventType} field names its type. */
-  public Event publish(ObjectNode event) {
-    return publish(event.path("eventType").asText(null), event);
   }
 
   /**

@@ -49,7 +49,7 @@ public final class EventScope {
   static Event restrict(Event e, Predicate<String> readable) {
     JsonNode root;
     try {
-      root = Json.mapper().readTree(e.jsonBytes());
+      root = e.readTree();
     } catch (IOException ex) {
       return null;
     }

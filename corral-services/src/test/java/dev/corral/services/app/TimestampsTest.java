@@ -32,4 +32,26 @@ class TimestampsTest {
     assertThat(Timestamps.parse(Timestamps.format(Instant.parse("2030-01-01T00:00:00.001Z"))))
         .isEqualTo(Instant.parse("2030-01-01T00:00:00.001Z"));
   }
+
+  @Test
+  void isoWritesWhatInstantToStringWrites() {
+    assertThat(Timestamps.iso(Instant.parse("2015-09-25T15:13:48Z"))).isEqualTo("2015-09-25T15:13:48Z");
+    assertThat(Timestamps.iso(Instant.parse("2015-09-25T15:13:48.340Z"))).isEqualTo("2015-09-25T15:13:48.340Z");
+    assertThat(Timestamps.iso(Instant.parse("2015-09-25T15:13:48.000001Z"))).isEqualTo("2015-09-25T15:13:48.000001Z");
+    assertThat(Timestamps.iso(Instant.parse("2015-09-25T15:13:48.000000001Z")))
+        .isEqualTo("2015-09-25T15:13:48.000000001Z");
+    SplittableRandom random = new SplittableRandom(7);
+    for (int i = 0; i < 100_000; i++) {
+      long second = random.nextLong(-62_200_000_000L, 253_500_000_000L); // a little past both ends of 1-9999
+      // whole seconds, milliseconds, microseconds and nanoseconds alike
+      int nano = switch (i % 4) {
+        case 0 -> 0;
+        case 1 -> random.nextInt(1_000) * 1_000_000;
+        case 2 -> random.nextInt(1_000_000) * 1_000;
+        default -> random.nextInt(1_000_000_000);
+      };
+      Instant t = Instant.ofEpochSecond(second, nano);
+      assertThat(Timestamps.iso(t)).as("%s", t).isEqualTo(t.toString());
+    }
+  }
 }

@@ -9,6 +9,7 @@ import dev.corral.common.FakeClock;
 import dev.corral.common.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -265,5 +266,20 @@ class EventBusTest {
     assertThat(payload.has("eventType")).isFalse();
     assertThat(json(s.drain().get(0)).get("k").asText()).isEqualTo("v");
     assertThatThrownBy(() -> bus.publish(payload)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void anEventReadLaterStillShowsWhenItWasPublishedAndEveryReaderGetsTheSameBytes() {
+    EventBus bus = new EventBus(clock);
+    FakeSubscriber first = new FakeSubscriber(bus, Set.of(), OptionalLong.empty());
+    FakeSubscriber second = new FakeSubscriber(bus, Set.of(), OptionalLong.empty());
+    bus.publish("status_update_event", payload("taskId", "t1"));
+    clock.advance(Duration.ofMinutes(5)); // serialized only now, when first read
+
+    Event a = first.drain().get(0);
+    Event b = second.drain().get(0);
+    assertThat(json(a).get("timestamp").asText()).isEqualTo("2026-03-01T12:00:00.000Z");
+    assertThat(json(a).get("taskId").asText()).isEqualTo("t1");
+    assertThat(b.jsonBytes()).isEqualTo(a.jsonBytes());
   }
 }

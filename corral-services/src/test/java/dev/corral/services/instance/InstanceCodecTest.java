@@ -74,4 +74,22 @@ class InstanceCodecTest {
     assertThat(i.task().health()).isEqualTo(TaskHealth.NONE);
     assertThat(i.task().healthy()).isNull();
   }
+
+  @Test
+  void theStoredDocumentKeepsItsShapeAndTimesToTheNanosecond() {
+    Instant staged = Instant.parse("2024-05-01T10:00:00.123456789Z");
+    LaunchedTask task = new LaunchedTask("a.t1", "agent-1", "host-a", List.of(31000, 31001), Map.of("rack", "r1"), "v1",
+        staged, null, TaskState.TASK_STAGING, "", TaskHealth.NONE);
+    Instance i = new Instance("a.instance-1", "/a", "v1", Goal.RUNNING, InstanceState.UNREACHABLE,
+        T.plusMillis(250), task, T.plusNanos(1_000));
+
+    String json = new String(InstanceCodec.toBytes(i), StandardCharsets.UTF_8);
+    // the layout instances were always stored in: what an older reader expects
+    assertThat(json).isEqualTo("{\"id\":\"a.instance-1\",\"appId\":\"/a\",\"configVersion\":\"v1\",\"goal\":\"RUNNING\","
+        + "\"state\":\"UNREACHABLE\",\"createdAt\":\"2024-05-01T10:00:00.250Z\","
+        + "\"unreachableSince\":\"2024-05-01T10:00:00.000001Z\",\"task\":{\"id\":\"a.t1\",\"agentId\":\"agent-1\","
+        + "\"host\":\"host-a\",\"ports\":[31000,31001],\"attributes\":{\"rack\":\"r1\"},\"appVersion\":\"v1\","
+        + "\"stagedAt\":\"2024-05-01T10:00:00.123456789Z\",\"lastState\":\"TASK_STAGING\"}}");
+    assertThat(InstanceCodec.fromBytes(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(i);
+  }
 }
