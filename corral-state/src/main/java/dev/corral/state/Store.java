@@ -49,6 +49,15 @@ public interface Store extends AutoCloseable {
     return commit(ops);
   }
 
+  /**
+   * Whether writes wait in such numbers that a caller which can put its work off (a status the agent sends
+   * again, an offer that comes back) should: the writer is behind, and a queue that fills refuses commits.
+   * Commits are still accepted. Stores without a queue never are.
+   */
+  default boolean backlogged() {
+    return false;
+  }
+
   /** Commits and waits; for start-up code and tests, never for event-loop code. */
   default void commitAndWait(List<StoreOp> ops) {
     try {

@@ -65,6 +65,16 @@ final class WriteQueue<P extends WriteQueue.Commit> {
     }
   }
 
+  /** Commits queued, both lanes. */
+  int size() {
+    lock.lock();
+    try {
+      return size;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The next commit, waiting up to {@code timeout} for one; null when none came. */
   P poll(long timeout, TimeUnit unit) throws InterruptedException {
     long nanos = unit.toNanos(timeout);

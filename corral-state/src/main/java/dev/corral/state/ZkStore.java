@@ -55,7 +55,10 @@ public final class ZkStore implements Store {
   private record Pending(List<StoreOp> ops, CompletableFuture<Void> done) implements WriteQueue.Commit {}
 
   private final CuratorFramework curator;
-  private final WriteQueue<Pending> queue = new WriteQueue<>(100_000);
+  private static final int QUEUE_CAPACITY = 100_000;
+  /** {@link #backlogged} from here: half the queue, so that what is already on its way still fits. */
+  private static final int BACKLOG = QUEUE_CAPACITY / 2;
+  private final WriteQueue<Pending> queue = new WriteQueue<>(QUEUE_CAPACITY);
   private final Thread writer;
   /** Paths the writer knows to exist; only the writer thread touches it. */
   private final Set<String> known = new HashSet<>();
@@ -208,6 +211,11 @@ public final class ZkStore implements Store {
   @Override
   public CompletableFuture<Void> commitAhead(List<StoreOp> ops) {
     return enqueue(ops, true);
+  }
+
+  @Override
+  public boolean backlogged() {
+    return queue.size() >= BACKLOG;
   }
 
   private CompletableFuture<Void> enqueue(List<StoreOp> ops, boolean ahead) {

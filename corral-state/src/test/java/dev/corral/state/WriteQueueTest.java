@@ -87,4 +87,16 @@ class WriteQueueTest {
     assertThat(q.offer(put("4", "/x/1"), true)).as("taken commits no longer hold anything back").isTrue();
     assertThat(q.poll().name()).isEqualTo("4");
   }
+
+  @Test
+  void itCountsWhatWaitsInBothLanesAndRefusesPastItsCapacity() {
+    WriteQueue<C> q = new WriteQueue<>(3);
+    assertThat(q.offer(put("status-1", "/services/instances/a.1"), false)).isTrue();
+    assertThat(q.offer(put("create-b", "/services/apps/b"), true)).isTrue();
+    assertThat(q.size()).isEqualTo(2);
+    assertThat(q.offer(put("status-2", "/services/instances/a.2"), false)).isTrue();
+    assertThat(q.offer(put("status-3", "/services/instances/a.3"), false)).isFalse();
+    assertThat(order(q)).containsExactly("create-b", "status-1", "status-2");
+    assertThat(q.size()).isZero();
+  }
 }

@@ -9,6 +9,7 @@ import dev.corral.api.v1.TaskStatus;
 import dev.corral.scheduler.Scheduler;
 import dev.corral.common.EventLoop;
 import dev.corral.common.Ids;
+import dev.corral.common.ThrottledLog;
 import dev.corral.scheduler.SchedulerDriver;
 import dev.corral.services.ServicesConfig;
 import dev.corral.services.app.AppDefinition;
@@ -59,6 +60,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements Scheduler {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  /** A backlog puts off thousands of statuses; a line each would only add to the load. */
+  private static final ThrottledLog PUT_OFF = new ThrottledLog(10);
 
   static final Duration RECONCILE_INTERVAL = Duration.ofMinutes(10);
   /**
@@ -107,6 +110,8 @@ public final class Engine implements Scheduler {
   /** Apps whose re-planning is queued on the loop ({@link #replanSoon}). */
   private final Set<String> replanQueued = new HashSet<>();
   private long replans;
+  /** Statuses put off while the store was backlogged ({@link #update}). */
+  private long statusesPutOff;
 
   public Engine(ServicesConfig config, Store store, EventLoop loop) {
     this(config, store, loop, new EventBus(loop.clock()));
@@ -123,6 +128,12 @@ public final class Engine implements Scheduler {
   public long replans() {
     loop.assertInLoop();
     return replans;
+  }
+
+  /** How many statuses were put off while the store was backlogged; loop thread. */
+  public long statusesPutOff() {
+    loop.assertInLoop();
+    return statusesPutOff;
   }
 
   /** The event bus behind {@code /v2/events}; thread-safe. */
@@ -403,10 +414,21 @@ public final class Engine implements Scheduler {
     commit(b);
   }
 
-  /** A task status: apply it, re-plan the app, persist, and only then acknowledge. */
+  /**
+   * A task status: apply it, re-plan the app, persist, and only then acknowledge. While the store is
+   * backlogged the status is put off instead: neither applied nor acknowledged, so the agent sends it again
+   * (it resends unacknowledged statuses), by when the writer has caught up. Applying it would add one more
+   * write to a queue that, once full, refuses commits, leaving memory ahead of the store.
+   */
   @Override
   public void update(TaskStatus status) {
     loop.assertInLoop();
+    if (store.backlogged()) {
+      statusesPutOff++;
+      PUT_OFF.log(more -> log.warn("store backlogged: status {} of task {} put off until the agent resends it{}",
+          status.getState(), status.getTaskId(), more));
+      return;
+    }
     Batch b = new Batch();
     Instance instance = model.instanceByTask(status.getTaskId());
     if (instance == null) {

@@ -74,7 +74,8 @@ final class OfferRound {
     if (driver == null) {
       return;
     }
-    if (!engine.frameworkIdDurable()) {
+    if (!engine.frameworkIdDurable() || engine.store.backlogged()) {
+      // each placement is a write: with the writer far behind, the offers come back once it has caught up
       driver.decline(offerIds(offers), Engine.REFUSE_SHORT_SECONDS);
       return;
     }
