@@ -17,6 +17,8 @@ import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +49,15 @@ public final class ZkStore implements Store {
    */
   private static final int MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
   /**
-   * Reads in flight at once in {@link #childrenWithData}: one round trip each, one after the other, made a new
-   * leader spend 30 s reading 100,000 instances; pipelined, the window bounds what is buffered meanwhile.
+   * Children read per request in {@link #childrenWithData}, a multi of reads: a request per child, even
+   * pipelined, read 23,000 children a second (4.3 s for a new leader's 100,000 instances); in batches, 0.3–0.7 s.
    */
-  private static final int READ_WINDOW = 1_000;
+  private static final int READ_BATCH = 250;
+  /**
+   * Reads in flight at once in {@link #childrenWithData} (in whole batches): one round trip after the other
+   * made a new leader spend 30 s reading 100,000 instances; pipelined, the window bounds what is buffered.
+   */
+  private static final int READ_WINDOW = 2_000;
 
   private record Pending(List<StoreOp> ops, CompletableFuture<Void> done) implements WriteQueue.Commit {}
 
@@ -145,25 +152,41 @@ public final class ZkStore implements Store {
 
   @Override
   public SortedMap<String, byte[]> childrenWithData(String path) {
-    List<String> names = children(path);
+    return childrenWithData(path, children(path));
+  }
+
+  /** The named children of {@code path} with their data; those that do not exist are left out. */
+  SortedMap<String, byte[]> childrenWithData(String path, List<String> names) {
     byte[][] data = new byte[names.size()][];
     boolean[] retry = new boolean[names.size()];
-    Semaphore window = new Semaphore(READ_WINDOW);
-    CountDownLatch answered = new CountDownLatch(names.size());
+    int batches = (names.size() + READ_BATCH - 1) / READ_BATCH;
+    Semaphore window = new Semaphore(READ_WINDOW / READ_BATCH);
+    CountDownLatch answered = new CountDownLatch(batches);
     try {
-      // ZooKeeper's own asynchronous reads, not Curator's background ones: several times the throughput
+      // ZooKeeper's own asynchronous multi-read, not Curator's: one request per batch of children
       org.apache.zookeeper.ZooKeeper zk = curator.getZookeeperClient().getZooKeeper();
       String namespace = curator.getNamespace();
       String base = namespace == null || namespace.isEmpty() ? path : ZKPaths.makePath(namespace, path);
-      for (int i = 0; i < names.size(); i++) {
-        int index = i;
+      for (int from = 0; from < names.size(); from += READ_BATCH) {
+        int first = from;
+        int to = Math.min(names.size(), from + READ_BATCH);
+        List<Op> reads = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+          reads.add(Op.getData(ZKPaths.makePath(base, names.get(i))));
+        }
         window.acquire();
-        zk.getData(ZKPaths.makePath(base, names.get(i)), false, (rc, p, ctx, bytes, stat) -> {
-          KeeperException.Code code = KeeperException.Code.get(rc);
-          if (code == KeeperException.Code.OK) {
-            data[index] = bytes;
-          } else if (code != KeeperException.Code.NONODE) { // NONODE: removed meanwhile, left out
-            retry[index] = true;
+        zk.multi(reads, (rc, p, ctx, results) -> {
+          // each read answers for itself: a child removed meanwhile makes rc NONODE, the others still read;
+          // no results at all (a lost connection) leaves the whole batch to be read again
+          boolean answeredEach = results != null && results.size() == to - first;
+          for (int i = first; i < to; i++) {
+            OpResult result = answeredEach ? results.get(i - first) : null;
+            if (result instanceof OpResult.GetDataResult read) {
+              data[i] = read.getData();
+            } else if (!(result instanceof OpResult.ErrorResult error
+                && error.getErr() == KeeperException.Code.NONODE.intValue())) { // NONODE: removed meanwhile
+              retry[i] = true;
+            }
           }
           window.release();
           answered.countDown();

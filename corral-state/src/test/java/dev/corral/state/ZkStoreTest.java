@@ -89,6 +89,16 @@ class ZkStoreTest {
         assertThat(all.get(prefix + i)).as("child %d", i).isEqualTo(bytes("x" + i));
       }
       assertThat(store.childrenWithData("/services/nothing")).isEmpty();
+
+      // a child gone between the listing and the read is left out; the others in its batch still read
+      List<String> names = new ArrayList<>(List.of(prefix + 1, prefix + 2, "gone", prefix + 3));
+      for (int i = 4; i < 600; i++) {
+        names.add(prefix + i);
+      }
+      java.util.SortedMap<String, byte[]> some = store.childrenWithData("/services/instances", names);
+      assertThat(some).hasSize(599).doesNotContainKey("gone");
+      assertThat(some.get(prefix + 3)).isEqualTo(bytes("x3"));
+      assertThat(some.get(prefix + 599)).isEqualTo(bytes("x599"));
     }
   }
 
