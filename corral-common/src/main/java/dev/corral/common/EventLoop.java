@@ -74,7 +74,8 @@ public interface EventLoop {
 
   /**
    * Runs {@code work} on the loop and completes with the future it returns — on a pool of its own
-   * ({@link Continuations}), never on the loop's thread, so callers' continuations cannot stall the loop. Unwraps {@code CompletionException}s.
+   * ({@link Continuations}), never on the loop's thread, so callers' continuations cannot stall the loop.
+   * Unwraps {@code CompletionException}s.
    */
   default <T> java.util.concurrent.CompletableFuture<T> callAsync(
       java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> work) {

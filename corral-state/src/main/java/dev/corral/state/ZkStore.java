@@ -50,7 +50,7 @@ public final class ZkStore implements Store {
   private static final int MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
   /**
    * Children read per request in {@link #childrenWithData}, a multi of reads: a request per child, even
-   * pipelined, read 23,000 children a second (4.3 s for a new leader's 100,000 instances); in batches, 0.3–0.7 s.
+   * pipelined, read 23,000 children a second (4.3 s for a new leader's 100,000 instances); in batches, 0.3–0.8 s.
    */
   private static final int READ_BATCH = 250;
   /**
@@ -58,13 +58,14 @@ public final class ZkStore implements Store {
    * made a new leader spend 30 s reading 100,000 instances; pipelined, the window bounds what is buffered.
    */
   private static final int READ_WINDOW = 2_000;
+  /** Commits the writer's queue holds at most; one more is refused. */
+  private static final int QUEUE_CAPACITY = 100_000;
+  /** {@link #backlogged} from here: half the queue, so that what is already on its way still fits. */
+  private static final int BACKLOG = QUEUE_CAPACITY / 2;
 
   private record Pending(List<StoreOp> ops, CompletableFuture<Void> done) implements WriteQueue.Commit {}
 
   private final CuratorFramework curator;
-  private static final int QUEUE_CAPACITY = 100_000;
-  /** {@link #backlogged} from here: half the queue, so that what is already on its way still fits. */
-  private static final int BACKLOG = QUEUE_CAPACITY / 2;
   private final WriteQueue<Pending> queue = new WriteQueue<>(QUEUE_CAPACITY);
   private final Thread writer;
   /** Paths the writer knows to exist; only the writer thread touches it. */
