@@ -6,31 +6,17 @@ import dev.corral.api.v1.TaskState;
 import dev.corral.common.FakeClock;
 import dev.corral.common.ManualEventLoop;
 import dev.corral.scheduler.FakeDriver;
-import dev.corral.state.MemoryStore;
-import dev.corral.state.Store;
 import dev.corral.state.StoreOp;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** API writes ask the store to pass queued status updates; the scheduler's own writes keep their place. */
 class ApiCommitsAheadTest {
   /** Records which kind of commit each write was, then writes it to memory. */
-  static final class RecordingStore implements Store {
-    final MemoryStore memory = new MemoryStore();
+  static final class RecordingStore extends MemoryBackedStore {
     final List<String> kinds = new ArrayList<>();
-
-    @Override
-    public Optional<byte[]> get(String path) {
-      return memory.get(path);
-    }
-
-    @Override
-    public List<String> children(String path) {
-      return memory.children(path);
-    }
 
     @Override
     public synchronized CompletableFuture<Void> commit(List<StoreOp> ops) {
@@ -43,11 +29,6 @@ class ApiCommitsAheadTest {
       kinds.add("ahead");
       return memory.commit(ops);
     }
-
-    @Override
-    public void close() {
-      memory.close();
-    }
   }
 
   @Test
@@ -55,12 +36,7 @@ class ApiCommitsAheadTest {
     RecordingStore store = new RecordingStore();
     ManualEventLoop loop = new ManualEventLoop(new FakeClock());
     FakeDriver driver = new FakeDriver();
-    ServiceScheduler scheduler = new ServiceScheduler(ServicesConfig.defaults("localhost", "localhost:8080"), store,
-        loop, driver::create);
-    scheduler.start();
-    loop.runPending();
-    driver.scheduler().subscribed("fw-1");
-    loop.runPending();
+    ServiceScheduler scheduler = Harness.runningOn(store, loop, driver);
     store.kinds.clear();
 
     CompletableFuture<?> created =

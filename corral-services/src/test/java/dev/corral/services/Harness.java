@@ -14,6 +14,7 @@ import dev.corral.services.engine.ServicesView;
 import dev.corral.services.engine.WriteResult;
 import dev.corral.services.instance.Instance;
 import dev.corral.state.MemoryStore;
+import dev.corral.state.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -61,6 +62,20 @@ public final class Harness {
     h.loop.runPending();
     h.subscribe("fw-1");
     return h;
+  }
+
+  /**
+   * A scheduler on {@code store} (one a test changes a behaviour of), started and subscribed as framework
+   * "fw-1", the loop run until idle.
+   */
+  public static ServiceScheduler runningOn(Store store, ManualEventLoop loop, FakeDriver driver) {
+    ServiceScheduler scheduler = new ServiceScheduler(ServicesConfig.defaults("localhost", "localhost:8080"), store,
+        loop, driver::create);
+    scheduler.start();
+    loop.runPending();
+    driver.scheduler().subscribed("fw-1");
+    loop.runPending();
+    return scheduler;
   }
 
   public void subscribe(String frameworkId) {

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.common.FakeClock;
 import dev.corral.common.ManualEventLoop;
-import dev.corral.state.MemoryStore;
-import dev.corral.state.Store;
 import dev.corral.state.StoreOp;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -21,22 +18,11 @@ import org.junit.jupiter.api.Test;
 class OfferInterestTest {
 
   /** A store whose commits the test completes by hand, in any order. */
-  static final class HeldStore implements Store {
+  static final class HeldStore extends MemoryBackedStore {
     private record Held(List<StoreOp> ops, CompletableFuture<Void> done) {}
 
-    final MemoryStore memory = new MemoryStore();
     private final List<Held> held = new ArrayList<>();
     boolean holding;
-
-    @Override
-    public Optional<byte[]> get(String path) {
-      return memory.get(path);
-    }
-
-    @Override
-    public List<String> children(String path) {
-      return memory.children(path);
-    }
 
     @Override
     public synchronized CompletableFuture<Void> commit(List<StoreOp> ops) {
@@ -60,9 +46,6 @@ class OfferInterestTest {
       memory.commit(h.ops());
       h.done().complete(null);
     }
-
-    @Override
-    public void close() {}
   }
 
   @Test
@@ -70,12 +53,7 @@ class OfferInterestTest {
     HeldStore store = new HeldStore();
     ManualEventLoop loop = new ManualEventLoop(new FakeClock());
     FakeDriver driver = new FakeDriver();
-    ServiceScheduler scheduler = new ServiceScheduler(ServicesConfig.defaults("localhost", "localhost:8080"), store,
-        loop, driver::create);
-    scheduler.start();
-    loop.runPending();
-    driver.scheduler().subscribed("fw-1");
-    loop.runPending();
+    ServiceScheduler scheduler = Harness.runningOn(store, loop, driver);
     scheduler.createApp(Harness.object("{\"id\": \"/a\", \"cmd\": \"sleep 1\", \"cpus\": 0.1, \"mem\": 16}"));
     loop.runPending();
 

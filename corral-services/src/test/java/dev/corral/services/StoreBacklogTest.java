@@ -9,11 +9,7 @@ import dev.corral.common.ManualEventLoop;
 import dev.corral.scheduler.FakeDriver;
 import dev.corral.services.engine.ServicesView;
 import dev.corral.services.instance.InstanceState;
-import dev.corral.state.MemoryStore;
-import dev.corral.state.Store;
-import dev.corral.state.StoreOp;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -25,33 +21,12 @@ import org.junit.jupiter.api.Test;
  */
 class StoreBacklogTest {
   /** A store in memory whose backlog the test sets. */
-  static final class BackloggedStore implements Store {
-    final MemoryStore memory = new MemoryStore();
+  static final class BackloggedStore extends MemoryBackedStore {
     volatile boolean backlogged;
-
-    @Override
-    public Optional<byte[]> get(String path) {
-      return memory.get(path);
-    }
-
-    @Override
-    public List<String> children(String path) {
-      return memory.children(path);
-    }
-
-    @Override
-    public CompletableFuture<Void> commit(List<StoreOp> ops) {
-      return memory.commit(ops);
-    }
 
     @Override
     public boolean backlogged() {
       return backlogged;
-    }
-
-    @Override
-    public void close() {
-      memory.close();
     }
   }
 
@@ -60,12 +35,7 @@ class StoreBacklogTest {
     BackloggedStore store = new BackloggedStore();
     ManualEventLoop loop = new ManualEventLoop(new FakeClock());
     FakeDriver driver = new FakeDriver();
-    ServiceScheduler scheduler = new ServiceScheduler(ServicesConfig.defaults("localhost", "localhost:8080"), store,
-        loop, driver::create);
-    scheduler.start();
-    loop.runPending();
-    driver.scheduler().subscribed("fw-1");
-    loop.runPending();
+    ServiceScheduler scheduler = Harness.runningOn(store, loop, driver);
     scheduler.createApp(Harness.object("{\"id\": \"/a\", \"cmd\": \"sleep 1\", \"cpus\": 0.1, \"mem\": 16, "
         + "\"instances\": 2, \"constraints\": [[\"hostname\", \"UNIQUE\"]]}"));
     loop.runPending();
