@@ -22,6 +22,8 @@ public final class ResourceSet {
   private final Map<String, Ranges> ranges;
   /** Whether every resource is unreserved: then every role may use all of it (the allocator's common case). */
   private final boolean unreservedOnly;
+  /** Kept in a field: asked of every agent on every pass, where reaching into the maps costs cache misses. */
+  private final boolean empty;
   /** Totals over all roles of the kinds the allocator and matchers ask about on every agent, every pass. */
   private final double cpus;
   private final double mem;
@@ -39,6 +41,7 @@ public final class ResourceSet {
       unreserved &= k.endsWith("(" + UNRESERVED + ")");
     }
     this.unreservedOnly = unreserved;
+    this.empty = scalars.isEmpty() && ranges.isEmpty();
     this.cpus = sumOf("cpus");
     this.mem = sumOf("mem");
     this.disk = sumOf("disk");
@@ -130,7 +133,7 @@ public final class ResourceSet {
   }
 
   public boolean isEmpty() {
-    return scalars.isEmpty() && ranges.isEmpty();
+    return empty;
   }
 
   /** Only the resources a framework of {@code role} may use: unreserved ones and those reserved for it. */

@@ -3,8 +3,12 @@ package dev.corral.master;
 import dev.corral.api.ResourceSet;
 import dev.corral.api.v1.AgentInfo;
 import dev.corral.api.v1.MasterMessage;
+import dev.corral.api.v1.Unavailability;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -46,7 +50,17 @@ final class Agent {
   boolean modeWriteInFlight;
 
   final Set<TaskKey> tasks = new LinkedHashSet<>();
-  final Set<String> offers = new LinkedHashSet<>();
+  /** Outstanding offers of its resources: a few at most (one per framework served), so a list. */
+  final List<Offer> offers = new ArrayList<>(2);
+
+  /**
+   * The last offer built for this agent, and what it was built from: the next offer of the same resources
+   * under the same info and window shares its repeated fields instead of copying them again.
+   */
+  private dev.corral.api.v1.Offer template;
+  private AgentInfo templateInfo;
+  private ResourceSet templateResources;
+  private Unavailability templateWindow;
 
   Agent(String id, AgentState state, AgentInfo info) {
     this.id = id;
@@ -69,5 +83,22 @@ final class Agent {
 
   String hostname() {
     return info.getHostname();
+  }
+
+  /** The offer message of {@code resources} of this agent; {@code window} is its maintenance window or null. */
+  dev.corral.api.v1.Offer offer(String offerId, String frameworkId, ResourceSet resources, Unavailability window) {
+    if (template == null || templateInfo != info || !resources.equals(templateResources)
+        || !Objects.equals(templateWindow, window)) {
+      dev.corral.api.v1.Offer.Builder built = dev.corral.api.v1.Offer.newBuilder()
+          .setAgentId(id).setHostname(hostname()).addAllResources(resources.toProto()).addAllAttributes(info.getAttributesList());
+      if (window != null) {
+        built.setUnavailability(window);
+      }
+      template = built.build();
+      templateInfo = info;
+      templateResources = resources;
+      templateWindow = window;
+    }
+    return template.toBuilder().setOfferId(offerId).setFrameworkId(frameworkId).build();
   }
 }

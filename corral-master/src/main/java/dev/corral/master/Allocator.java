@@ -3,7 +3,6 @@ package dev.corral.master;
 import dev.corral.api.v1.Offers;
 import dev.corral.api.v1.SchedulerEvent;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,50 +60,52 @@ final class Allocator {
       return;
     }
     passes++;
-    Collection<String> agentIds = allDirty ? new ArrayList<>(state.agents.keySet()) : new ArrayList<>(dirty);
-    dirty.clear();
-    allDirty = false;
-
     List<DrfPlanner.Contender> contenders = new ArrayList<>();
     for (Framework f : state.frameworks.values()) {
       if (f.isConnected() && !f.suppressed) {
         contenders.add(DrfPlanner.contender(f));
       }
     }
-    if (contenders.isEmpty()) {
-      return;
-    }
+    // Agents are walked directly (no copy of their ids, no second lookup): a pass over every agent is
+    // bounded by touching each agent's memory once.
+    List<Agent> offerable = new ArrayList<>();
     List<DrfPlanner.Candidate> candidates = new ArrayList<>();
-    for (String id : agentIds) {
-      Agent agent = state.agents.get(id);
-      if (agent != null && agent.state.isConnected() && agent.mode.offered()) {
-        candidates.add(new DrfPlanner.Candidate(id, agent.available(), agent.hasGpus()));
+    if (!contenders.isEmpty()) {
+      if (allDirty) {
+        state.agents.values().forEach(agent -> addIfOfferable(agent, offerable, candidates));
+      } else {
+        dirty.forEach(id -> addIfOfferable(state.agents.get(id), offerable, candidates));
       }
     }
+    dirty.clear();
+    allDirty = false;
     if (candidates.isEmpty()) {
       return;
     }
-    Map<String, Offers.Builder> events = new LinkedHashMap<>();
-    Map<String, dev.corral.api.v1.Unavailability> windows = new java.util.HashMap<>();
-    for (DrfPlanner.Grant g : DrfPlanner.plan(candidates, contenders, state.clusterTotal(), state.now(),
-        state.roles.policy(state.frameworks.values()))) {
-      Offer offer = offers.create(g.agentId(), g.frameworkId(), g.resources());
-      Agent agent = state.agents.get(g.agentId());
-      dev.corral.api.v1.Offer.Builder proto = dev.corral.api.v1.Offer.newBuilder();
-      dev.corral.api.v1.Unavailability window = windows.computeIfAbsent(agent.id, k -> unavailability.apply(agent));
-      if (window != null) {
-        proto.setUnavailability(window);
-      }
-      events.computeIfAbsent(g.frameworkId(), k -> Offers.newBuilder()).addOffers(
-          proto
-              .setOfferId(offer.id)
-              .setFrameworkId(offer.frameworkId)
-              .setAgentId(offer.agentId)
-              .setHostname(agent.hostname())
-              .addAllResources(offer.resources.toProto())
-              .addAllAttributes(agent.info.getAttributesList()));
+    List<DrfPlanner.Grant> grants = DrfPlanner.plan(candidates, contenders, state.clusterTotal(), state.now(),
+        state.roles.policy(state.frameworks.values()));
+    // Offers are made framework by framework, so that a framework's bookkeeping stays in cache while its
+    // offers are added (in agent order, grants come framework after framework).
+    Map<String, List<DrfPlanner.Grant>> byFramework = new LinkedHashMap<>();
+    for (DrfPlanner.Grant g : grants) {
+      byFramework.computeIfAbsent(g.frameworkId(), k -> new ArrayList<>()).add(g);
     }
-    events.forEach((frameworkId, batch) ->
-        state.frameworks.get(frameworkId).send(SchedulerEvent.newBuilder().setOffers(batch).build()));
+    for (Map.Entry<String, List<DrfPlanner.Grant>> e : byFramework.entrySet()) {
+      Framework framework = state.frameworks.get(e.getKey());
+      Offers.Builder batch = Offers.newBuilder();
+      for (DrfPlanner.Grant g : e.getValue()) {
+        Agent agent = offerable.get(g.candidate());
+        Offer offer = offers.create(agent, framework, g.resources());
+        batch.addOffers(agent.offer(offer.id, framework.id, offer.resources, unavailability.apply(agent)));
+      }
+      framework.send(SchedulerEvent.newBuilder().setOffers(batch).build());
+    }
+  }
+
+  private static void addIfOfferable(Agent agent, List<Agent> offerable, List<DrfPlanner.Candidate> candidates) {
+    if (agent != null && agent.state.isConnected() && agent.mode.offered()) {
+      offerable.add(agent);
+      candidates.add(new DrfPlanner.Candidate(agent.id, agent.available(), agent.hasGpus()));
+    }
   }
 }

@@ -40,19 +40,41 @@ final class DrfPlanner {
   record Contender(String frameworkId, String name, String role, boolean gpuAware, Scalars allocation,
       Map<String, Filter> filters) {}
 
-  /** One offer to make. */
-  record Grant(String agentId, String frameworkId, ResourceSet resources) {}
+  /** One offer to make; {@code candidate} is its agent's index in the candidates planned over. */
+  record Grant(int candidate, String agentId, String frameworkId, ResourceSet resources) {}
 
   /** A framework's place in the order; its key fields change only while it is out of the set. */
   private static final class Entry {
     final Contender contender;
+    final RoleTally role;
     Scalars allocation;
     boolean belowGuarantee;
     double key;
 
-    Entry(Contender contender) {
+    Entry(Contender contender, RoleTally role) {
       this.contender = contender;
+      this.role = role;
       this.allocation = contender.allocation();
+    }
+  }
+
+  /**
+   * One role during a pass: its quota and weight, looked up once, and what it holds, updated as it is
+   * offered more; shared by the role's frameworks so that the per-agent loop does no map lookups.
+   */
+  private static final class RoleTally {
+    final double weight;
+    /** Null when the role has none. */
+    final Scalars guarantee;
+    final Scalars limit;
+    final List<Entry> entries = new ArrayList<>();
+    Scalars held;
+
+    RoleTally(String role, RolePolicy roles) {
+      weight = roles.weight(role);
+      guarantee = roles.guarantees().get(role);
+      limit = roles.limits().get(role);
+      held = roles.held().getOrDefault(role, Scalars.ZERO);
     }
   }
 
@@ -64,18 +86,19 @@ final class DrfPlanner {
 
   static List<Grant> plan(List<Candidate> agents, List<Contender> frameworks, Scalars clusterTotal, Instant now,
       RolePolicy roles) {
-    Map<String, Scalars> held = new HashMap<>(roles.held());
-    Map<String, List<Entry>> byRole = new HashMap<>();
+    Map<String, RoleTally> tallies = new HashMap<>();
     TreeSet<Entry> order = new TreeSet<>(DrfPlanner::compare);
     for (Contender f : frameworks) {
-      Entry e = new Entry(f);
-      byRole.computeIfAbsent(f.role(), k -> new ArrayList<>()).add(e);
-      rekey(e, held, roles, clusterTotal);
+      RoleTally tally = tallies.computeIfAbsent(f.role(), role -> new RoleTally(role, roles));
+      Entry e = new Entry(f, tally);
+      tally.entries.add(e);
+      rekey(e, clusterTotal);
       order.add(e);
     }
     List<Grant> grants = new ArrayList<>();
     List<Entry> served = new ArrayList<>();
-    for (Candidate agent : agents) {
+    for (int i = 0; i < agents.size(); i++) {
+      Candidate agent = agents.get(i);
       ResourceSet remaining = agent.available();
       if (remaining.isEmpty()) {
         continue;
@@ -86,8 +109,10 @@ final class DrfPlanner {
         if (agent.hasGpus() && !f.gpuAware()) {
           continue;
         }
-        ResourceSet offer = withinLimit(remaining.allocatableTo(f.role()), roles.limits().get(f.role()),
-            held.getOrDefault(f.role(), Scalars.ZERO));
+        ResourceSet offer = remaining.allocatableTo(f.role());
+        if (e.role.limit != null) {
+          offer = withinLimit(offer, e.role.limit, e.role.held);
+        }
         if (offer.isEmpty()) {
           continue;
         }
@@ -95,10 +120,10 @@ final class DrfPlanner {
         if (filter != null && filter.hides(offer, now)) {
           continue;
         }
-        grants.add(new Grant(agent.agentId(), f.frameworkId(), offer));
+        grants.add(new Grant(i, agent.agentId(), f.frameworkId(), offer));
         Scalars amount = Scalars.of(offer);
         e.allocation = e.allocation.plus(amount);
-        held.merge(f.role(), amount, Scalars::plus);
+        e.role.held = e.role.held.plus(amount);
         served.add(e);
         remaining = remaining.minus(offer);
         if (remaining.isEmpty()) {
@@ -107,15 +132,14 @@ final class DrfPlanner {
       }
       // Shares grew only for the frameworks served here; a role crossing its guarantee moves all of its own.
       for (Entry e : served) {
-        String role = e.contender.role();
         boolean wasBelow = e.belowGuarantee;
         order.remove(e);
-        rekey(e, held, roles, clusterTotal);
+        rekey(e, clusterTotal);
         order.add(e);
         if (wasBelow != e.belowGuarantee) {
-          for (Entry sibling : byRole.get(role)) {
+          for (Entry sibling : e.role.entries) {
             if (sibling != e && order.remove(sibling)) {
-              rekey(sibling, held, roles, clusterTotal);
+              rekey(sibling, clusterTotal);
               order.add(sibling);
             }
           }
@@ -137,11 +161,9 @@ final class DrfPlanner {
     return byName != 0 ? byName : a.contender.frameworkId().compareTo(b.contender.frameworkId());
   }
 
-  private static void rekey(Entry e, Map<String, Scalars> held, RolePolicy roles, Scalars total) {
-    String role = e.contender.role();
-    e.key = e.allocation.dominantShare(total) / roles.weight(role);
-    Scalars guarantee = roles.guarantees().get(role);
-    e.belowGuarantee = guarantee != null && below(held.getOrDefault(role, Scalars.ZERO), guarantee);
+  private static void rekey(Entry e, Scalars total) {
+    e.key = e.allocation.dominantShare(total) / e.role.weight;
+    e.belowGuarantee = e.role.guarantee != null && below(e.role.held, e.role.guarantee);
   }
 
   private static boolean below(Scalars have, Scalars want) {

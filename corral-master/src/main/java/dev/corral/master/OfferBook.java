@@ -17,13 +17,11 @@ final class OfferBook {
     this.state = state;
   }
 
-  Offer create(String agentId, String frameworkId, ResourceSet resources) {
-    Offer offer = new Offer(state.newOfferId(), frameworkId, agentId, resources);
-    Agent agent = state.agents.get(agentId);
-    Framework framework = state.frameworks.get(frameworkId);
+  Offer create(Agent agent, Framework framework, ResourceSet resources) {
+    Offer offer = new Offer(state.newOfferId(), framework.id, agent.id, resources);
     state.offers.put(offer.id, offer);
     agent.offered = agent.offered.plus(resources);
-    agent.offers.add(offer.id);
+    agent.offers.add(offer);
     framework.offered = framework.offered.plus(Scalars.of(resources));
     framework.offers.add(offer.id);
     return offer;
@@ -36,7 +34,7 @@ final class OfferBook {
     Agent agent = state.agents.get(offer.agentId);
     if (agent != null) {
       agent.offered = Resources.clampedMinus(agent.offered, offer.resources);
-      agent.offers.remove(offer.id);
+      agent.offers.remove(offer);
     }
     Framework framework = state.frameworks.get(offer.frameworkId);
     if (framework != null) {
@@ -47,12 +45,11 @@ final class OfferBook {
 
   /** Takes back every offer of an agent that is going away, telling each framework with RESCIND. */
   void rescindAll(Agent agent) {
-    for (String id : new ArrayList<>(agent.offers)) {
-      Offer offer = state.offers.get(id);
+    for (Offer offer : new ArrayList<>(agent.offers)) {
       remove(offer, OfferState.RESCINDED);
       Framework framework = state.frameworks.get(offer.frameworkId);
       if (framework != null) {
-        framework.send(SchedulerEvent.newBuilder().setRescind(Rescind.newBuilder().setOfferId(id)).build());
+        framework.send(SchedulerEvent.newBuilder().setRescind(Rescind.newBuilder().setOfferId(offer.id)).build());
       }
     }
   }

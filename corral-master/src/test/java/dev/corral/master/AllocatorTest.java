@@ -1,6 +1,7 @@
 package dev.corral.master;
 
 import static dev.corral.master.MasterFixture.agentId;
+import static dev.corral.master.MasterFixture.agentInfo;
 import static dev.corral.master.MasterFixture.frameworkId;
 import static dev.corral.master.MasterFixture.offerEvents;
 import static dev.corral.master.MasterFixture.offers;
@@ -8,7 +9,9 @@ import static dev.corral.master.MasterFixture.resources;
 import static dev.corral.master.MasterFixture.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.api.v1.AgentInfo;
 import dev.corral.api.v1.AgentMessage;
+import dev.corral.api.v1.Attribute;
 import dev.corral.api.v1.MasterMessage;
 import dev.corral.api.v1.Offer;
 import dev.corral.api.v1.RegisterAgent;
@@ -47,6 +50,32 @@ class AllocatorTest {
     // Name order would favour alpha; DRF gives a2 to beta (share 0 < 0.5).
     assertThat(offers(beta)).extracting(Offer::getAgentId).containsExactly(agentId(a2));
     assertThat(offers(alpha)).extracting(Offer::getAgentId).containsExactly(agentId(a1));
+  }
+
+  @Test
+  void offersDescribeTheAgentAsItIsNowAfterItReregistersWithNewAttributesAndResources() {
+    FakeLink<SchedulerEvent> fw = m.framework("fw", "*");
+    FakeLink<MasterMessage> first = m.connect(withRack(agentInfo("a1", "cpus:2;mem:2048"), "r1"), List.of());
+    m.allocate();
+    m.decline(frameworkId(fw), offers(fw).get(0).getOfferId(), 0);
+    m.allocate();
+    assertThat(offers(fw)).as("the same agent offered again").hasSize(2);
+    assertThat(offers(fw).get(1).getOfferId()).isNotEqualTo(offers(fw).get(0).getOfferId());
+    assertThat(offers(fw).get(1).getAttributesList()).extracting(Attribute::getText).containsExactly("r1");
+
+    m.connect(withRack(agentInfo("a1", "cpus:4;mem:2048"), "r2").toBuilder().setAgentId(agentId(first)).build(),
+        List.of());
+    m.allocate();
+
+    Offer now = offers(fw).get(offers(fw).size() - 1);
+    assertThat(now.getAgentId()).isEqualTo(agentId(first));
+    assertThat(now.getFrameworkId()).isEqualTo(frameworkId(fw));
+    assertThat(now.getAttributesList()).extracting(Attribute::getText).containsExactly("r2");
+    assertThat(resources(now).scalar("cpus")).isEqualTo(4.0);
+  }
+
+  private static AgentInfo withRack(AgentInfo info, String rack) {
+    return info.toBuilder().addAttributes(Attribute.newBuilder().setName("rack").setText(rack)).build();
   }
 
   @Test
