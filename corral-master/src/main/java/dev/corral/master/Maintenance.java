@@ -314,6 +314,9 @@ final class Maintenance {
 
   /** The earliest window not yet over that covers the agent, as offers carry it; null when none. */
   Unavailability unavailability(Agent agent) {
+    if (schedule.isEmpty()) { // asked for every offer of every pass
+      return null;
+    }
     long now = state.now().toEpochMilli();
     MaintenanceWindow best = null;
     String address = agent.info.getHttpAddress();
