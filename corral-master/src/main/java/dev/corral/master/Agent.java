@@ -90,7 +90,9 @@ final class Agent {
     if (template == null || templateInfo != info || !resources.equals(templateResources)
         || !Objects.equals(templateWindow, window)) {
       dev.corral.api.v1.Offer.Builder built = dev.corral.api.v1.Offer.newBuilder()
-          .setAgentId(id).setHostname(hostname()).addAllResources(resources.toProto()).addAllAttributes(info.getAttributesList());
+          .setAgentId(id).setHostname(hostname())
+          .addAllResources(resources.toProto())
+          .addAllAttributes(info.getAttributesList());
       if (window != null) {
         built.setUnavailability(window);
       }

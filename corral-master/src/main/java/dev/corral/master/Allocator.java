@@ -66,8 +66,8 @@ final class Allocator {
         contenders.add(DrfPlanner.contender(f));
       }
     }
-    // Agents are walked directly (no copy of their ids, no second lookup): a pass over every agent is
-    // bounded by touching each agent's memory once.
+    // Agents are walked directly, not copied as ids and looked up again: a pass over every agent is bounded
+    // by the cache misses of reaching each agent's objects, not by arithmetic.
     List<Agent> offerable = new ArrayList<>();
     List<DrfPlanner.Candidate> candidates = new ArrayList<>();
     if (!contenders.isEmpty()) {
@@ -85,7 +85,7 @@ final class Allocator {
     List<DrfPlanner.Grant> grants = DrfPlanner.plan(candidates, contenders, state.clusterTotal(), state.now(),
         state.roles.policy(state.frameworks.values()));
     // Offers are made framework by framework, so that a framework's bookkeeping stays in cache while its
-    // offers are added (in agent order, grants come framework after framework).
+    // offers are added (in the planner's agent order, consecutive grants mostly go to different frameworks).
     Map<String, List<DrfPlanner.Grant>> byFramework = new LinkedHashMap<>();
     for (DrfPlanner.Grant g : grants) {
       byFramework.computeIfAbsent(g.frameworkId(), k -> new ArrayList<>()).add(g);
