@@ -41,7 +41,7 @@ final class DrfPlanner {
       Map<String, Filter> filters) {}
 
   /** One offer to make; {@code candidate} is its agent's index in the candidates planned over. */
-  record Grant(int candidate, String agentId, String frameworkId, ResourceSet resources) {}
+  record Grant(int candidate, String frameworkId, ResourceSet resources) {}
 
   /** A framework's place in the order; its key fields change only while it is out of the set. */
   private static final class Entry {
@@ -120,7 +120,7 @@ final class DrfPlanner {
         if (filter != null && filter.hides(offer, now)) {
           continue;
         }
-        grants.add(new Grant(i, agent.agentId(), f.frameworkId(), offer));
+        grants.add(new Grant(i, f.frameworkId(), offer));
         Scalars amount = Scalars.of(offer);
         e.allocation = e.allocation.plus(amount);
         e.role.held = e.role.held.plus(amount);
