@@ -58,7 +58,11 @@ public final class GatewayBenchmark implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per path (default: ${DEFAULT-VALUE}).")
   int seconds;
 
-  @Option(names = "--warmup", defaultValue = "5", description = "Warm-up seconds per path (default: ${DEFAULT-VALUE}).")
+  // 5 s left the JIT's C2 compiler busy through the measured time (a third of the JVM's CPU there), and its
+  // work showed as the gateway path's tail; by 20 s it has compiled what the paths run.
+  @Option(names = "--warmup", defaultValue = "20",
+      description = "Warm-up seconds per path, so that the JIT has compiled both paths before they are measured"
+          + " (default: ${DEFAULT-VALUE}).")
   int warmup;
 
   @Option(names = "--senders", defaultValue = "64",
