@@ -58,7 +58,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per path (default: ${DEFAULT-VALUE}).")
   int seconds;
 
-  // 5 s left the JIT's C2 compiler busy through the measured time (a third of the JVM's CPU there), and its
+  // 5 s left the JIT's C2 compiler busy through the measured time (about 30 % of the JVM's CPU there), and its
   // work showed as the gateway path's tail; by 20 s it has compiled what the paths run.
   @Option(names = "--warmup", defaultValue = "20",
       description = "Warm-up seconds per path, so that the JIT has compiled both paths before they are measured"
