@@ -224,7 +224,9 @@ public final class ResourceSet {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ResourceSet r && scalars.equals(r.scalars) && ranges.equals(r.ranges);
+    // Same instance first: the allocator compares an agent's free resources with those of its last offer,
+    // usually the very same set, and walking both maps would touch a dozen objects per agent.
+    return o == this || o instanceof ResourceSet r && scalars.equals(r.scalars) && ranges.equals(r.ranges);
   }
 
   @Override

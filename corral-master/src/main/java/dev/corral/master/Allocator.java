@@ -68,8 +68,9 @@ final class Allocator {
     }
     // Agents are walked directly, not copied as ids and looked up again: a pass over every agent is bounded
     // by the cache misses of reaching each agent's objects, not by arithmetic.
-    List<Agent> offerable = new ArrayList<>();
-    List<DrfPlanner.Candidate> candidates = new ArrayList<>();
+    int most = allDirty ? state.agents.size() : dirty.size();
+    List<Agent> offerable = new ArrayList<>(most);
+    List<DrfPlanner.Candidate> candidates = new ArrayList<>(most);
     if (!contenders.isEmpty()) {
       if (allDirty) {
         state.agents.values().forEach(agent -> addIfOfferable(agent, offerable, candidates));

@@ -50,6 +50,8 @@ final class DrfPlanner {
     Scalars allocation;
     boolean belowGuarantee;
     double key;
+    /** Place by name, then id: the tie-break, ranked once so that comparing entries reads no strings. */
+    int rank;
 
     Entry(Contender contender, RoleTally role) {
       this.contender = contender;
@@ -87,13 +89,19 @@ final class DrfPlanner {
   static List<Grant> plan(List<Candidate> agents, List<Contender> frameworks, Scalars clusterTotal, Instant now,
       RolePolicy roles) {
     Map<String, RoleTally> tallies = new HashMap<>();
-    TreeSet<Entry> order = new TreeSet<>(DrfPlanner::compare);
+    List<Entry> entries = new ArrayList<>(frameworks.size());
     for (Contender f : frameworks) {
       RoleTally tally = tallies.computeIfAbsent(f.role(), role -> new RoleTally(role, roles));
       Entry e = new Entry(f, tally);
       tally.entries.add(e);
       rekey(e, clusterTotal);
-      order.add(e);
+      entries.add(e);
+    }
+    entries.sort(BY_NAME_THEN_ID);
+    TreeSet<Entry> order = new TreeSet<>(DrfPlanner::compare);
+    for (int rank = 0; rank < entries.size(); rank++) {
+      entries.get(rank).rank = rank;
+      order.add(entries.get(rank));
     }
     List<Grant> grants = new ArrayList<>();
     List<Entry> served = new ArrayList<>();
@@ -154,12 +162,11 @@ final class DrfPlanner {
       return a.belowGuarantee ? -1 : 1;
     }
     int byKey = Double.compare(a.key, b.key);
-    if (byKey != 0) {
-      return byKey;
-    }
-    int byName = a.contender.name().compareTo(b.contender.name());
-    return byName != 0 ? byName : a.contender.frameworkId().compareTo(b.contender.frameworkId());
+    return byKey != 0 ? byKey : Integer.compare(a.rank, b.rank);
   }
+
+  private static final java.util.Comparator<Entry> BY_NAME_THEN_ID =
+      java.util.Comparator.comparing((Entry e) -> e.contender.name()).thenComparing(e -> e.contender.frameworkId());
 
   private static void rekey(Entry e, Scalars total) {
     e.key = e.allocation.dominantShare(total) / e.role.weight;

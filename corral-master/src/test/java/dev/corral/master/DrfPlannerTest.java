@@ -56,4 +56,17 @@ class DrfPlannerTest {
         List.of(alpha), TOTAL, NOW.plus(Duration.ofSeconds(5)));
     assertThat(expired).hasSize(1);
   }
+
+  @Test
+  void equalSharesGoByNameThenIdWhateverTheOrderGiven() {
+    Contender zed = new Contender("z-id", "zed", "*", false, Scalars.ZERO, Map.of());
+    Contender alphaTwo = new Contender("b-id", "alpha", "*", false, Scalars.ZERO, Map.of());
+    Contender alphaOne = new Contender("a-id", "alpha", "*", false, Scalars.ZERO, Map.of());
+    List<Candidate> agents = List.of(
+        new Candidate("a1", TestResources.parse("cpus:10;mem:1000"), false),
+        new Candidate("a2", TestResources.parse("cpus:10;mem:1000"), false),
+        new Candidate("a3", TestResources.parse("cpus:10;mem:1000"), false));
+    List<Grant> grants = DrfPlanner.plan(agents, List.of(zed, alphaTwo, alphaOne), TOTAL, NOW);
+    assertThat(grants).extracting(Grant::frameworkId).containsExactly("a-id", "b-id", "z-id");
+  }
 }
