@@ -3,8 +3,10 @@ package dev.corral.master;
 import dev.corral.api.ResourceSet;
 import dev.corral.api.v1.FrameworkInfo;
 import dev.corral.api.v1.SchedulerEvent;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,7 +32,8 @@ final class Framework {
   Scalars offered = Scalars.ZERO;
   /** Task ids (the task table is keyed by framework and task id). */
   final Set<String> tasks = new LinkedHashSet<>();
-  final Set<String> offers = new LinkedHashSet<>();
+  /** Outstanding offers, each knowing its slot ({@link Offer#frameworkSlot}) so that removing one is O(1). */
+  final List<Offer> offers = new ArrayList<>();
   /** Decline filters by agent id. */
   final Map<String, Filter> filters = new HashMap<>();
 

@@ -45,7 +45,7 @@ final class MasterState {
     }
   };
   static final int REMEMBERED_REMOVED_TASKS = 1000;
-  final Map<String, Offer> offers = new LinkedHashMap<>();
+  final Map<String, Offer> offers = new HashMap<>();
   /** Role weights and quota (hard state, see {@link Roles}). */
   final Roles roles = new Roles();
   /** Dynamic reservations (hard state, see {@link Reservations}). */

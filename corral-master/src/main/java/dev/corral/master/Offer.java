@@ -9,6 +9,8 @@ final class Offer {
   final String agentId;
   final ResourceSet resources;
   OfferState state = OfferState.OUTSTANDING;
+  /** Its index in its framework's list of offers while outstanding, -1 after. */
+  int frameworkSlot = -1;
 
   Offer(String id, String frameworkId, String agentId, ResourceSet resources) {
     this.id = id;

@@ -229,4 +229,32 @@ class AllocatorTest {
     assertThat(offers(gone)).isEmpty();
     assertThat(offers(fw)).isEmpty();
   }
+
+  @Test
+  void offersLeaveTheBookInAnyOrderAndTheRestComeBackWhenTheFrameworkGoes() {
+    FakeLink<SchedulerEvent> fw = m.framework("fw", "*");
+    String id = frameworkId(fw);
+    List<FakeLink<MasterMessage>> agents = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      agents.add(m.agent("a" + i, "cpus:1;mem:128"));
+    }
+    m.allocate();
+    List<String> ids = offers(fw).stream().map(Offer::getOfferId).toList();
+    assertThat(ids).hasSize(5);
+    m.decline(id, ids.get(1), 600);
+    m.decline(id, ids.get(4), 600);
+    String launchedOn = offers(fw).get(0).getAgentId();
+    m.launch(id, List.of(ids.get(0)), 600, task("t1", "cpus:1;mem:128"));
+    assertThat(m.snapshot().offers()).extracting(MasterSnapshot.OfferView::id)
+        .containsExactlyInAnyOrder(ids.get(2), ids.get(3));
+
+    m.master.subscriptions().streamEnded(fw);
+    m.loop.runPending();
+    assertThat(m.snapshot().offers()).isEmpty();
+    FakeLink<SchedulerEvent> other = m.framework("other", "*");
+    m.allocate();
+    assertThat(offers(other)).extracting(Offer::getAgentId).hasSize(4).doesNotContain(launchedOn)
+        .containsExactlyInAnyOrderElementsOf(agents.stream().map(MasterFixture::agentId)
+            .filter(a -> !a.equals(launchedOn)).toList());
+  }
 }
