@@ -5,9 +5,8 @@ import dev.corral.api.v1.AgentInfo;
 import dev.corral.api.v1.MasterMessage;
 import dev.corral.api.v1.Unavailability;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -50,14 +49,23 @@ final class Agent {
   boolean modeWriteInFlight;
 
   final Set<TaskKey> tasks = new LinkedHashSet<>();
-  /** Outstanding offers of its resources: a few at most (one per framework served), so a list. */
-  final List<Offer> offers = new ArrayList<>(2);
+  /**
+   * The numbers of the outstanding offers of its resources ({@link Offer#seq}): a few at most, one per framework
+   * served. Numbers rather than the offers themselves: a reference from every (long-lived) agent to its new
+   * offer made each young collection after a pass scan a card of the heap per agent (14 of its 20 ms with
+   * 50,000 agents).
+   */
+  private long[] offerSeqs = new long[2];
+  private int offerCount;
 
   /**
-   * The last offer built for this agent, and what it was built from: the next offer of the same resources
-   * under the same info and window shares its repeated fields instead of copying them again.
+   * The repeated and message fields of the last offer built for this agent, and what they were built from:
+   * the next offer of the same resources under the same info and window shares them instead of copying them
+   * again. The template has no strings: copying set strings would read each one (a cache miss per string when
+   * a pass goes over tens of thousands of agents), and ours are set from fields at hand.
    */
   private dev.corral.api.v1.Offer template;
+  private String templateHostname;
   private AgentInfo templateInfo;
   private ResourceSet templateResources;
   private Unavailability templateWindow;
@@ -70,6 +78,31 @@ final class Agent {
 
   void moveTo(AgentState to) {
     state = AgentState.TRANSITIONS.check(state, to);
+  }
+
+  void addOffer(long seq) {
+    if (offerCount == offerSeqs.length) {
+      offerSeqs = Arrays.copyOf(offerSeqs, offerCount * 2);
+    }
+    offerSeqs[offerCount++] = seq;
+  }
+
+  void removeOffer(long seq) {
+    for (int i = 0; i < offerCount; i++) {
+      if (offerSeqs[i] == seq) {
+        offerSeqs[i] = offerSeqs[--offerCount];
+        return;
+      }
+    }
+  }
+
+  boolean hasOffers() {
+    return offerCount > 0;
+  }
+
+  /** A copy: callers remove offers while going through them. */
+  long[] offerSeqs() {
+    return Arrays.copyOf(offerSeqs, offerCount);
   }
 
   boolean hasGpus() {
@@ -90,7 +123,6 @@ final class Agent {
     if (template == null || templateInfo != info || !resources.equals(templateResources)
         || !Objects.equals(templateWindow, window)) {
       dev.corral.api.v1.Offer.Builder built = dev.corral.api.v1.Offer.newBuilder()
-          .setAgentId(id).setHostname(hostname())
           .addAllResources(resources.toProto())
           .addAllAttributes(info.getAttributesList());
       if (window != null) {
@@ -98,9 +130,11 @@ final class Agent {
       }
       template = built.build();
       templateInfo = info;
+      templateHostname = hostname();
       templateResources = resources;
       templateWindow = window;
     }
-    return template.toBuilder().setOfferId(offerId).setFrameworkId(frameworkId).build();
+    return template.toBuilder().setOfferId(offerId).setFrameworkId(frameworkId).setAgentId(id)
+        .setHostname(templateHostname).build();
   }
 }

@@ -96,7 +96,7 @@ final class Allocator {
       Offers.Builder batch = Offers.newBuilder();
       for (DrfPlanner.Grant g : e.getValue()) {
         Agent agent = offerable.get(g.candidate());
-        Offer offer = offers.create(agent, framework, g.resources());
+        Offer offer = offers.create(agent, framework, g.resources(), g.amount());
         batch.addOffers(agent.offer(offer.id, framework.id, offer.resources, unavailability.apply(agent)));
       }
       framework.send(SchedulerEvent.newBuilder().setOffers(batch).build());

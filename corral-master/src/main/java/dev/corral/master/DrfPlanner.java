@@ -40,8 +40,11 @@ final class DrfPlanner {
   record Contender(String frameworkId, String name, String role, boolean gpuAware, Scalars allocation,
       Map<String, Filter> filters) {}
 
-  /** One offer to make; {@code candidate} is its agent's index in the candidates planned over. */
-  record Grant(int candidate, String frameworkId, ResourceSet resources) {}
+  /**
+   * One offer to make; {@code candidate} is its agent's index in the candidates planned over, {@code amount}
+   * the scalars of {@code resources}.
+   */
+  record Grant(int candidate, String frameworkId, ResourceSet resources, Scalars amount) {}
 
   /** A framework's place in the order; its key fields change only while it is out of the set. */
   private static final class Entry {
@@ -128,8 +131,8 @@ final class DrfPlanner {
         if (filter != null && filter.hides(offer, now)) {
           continue;
         }
-        grants.add(new Grant(i, f.frameworkId(), offer));
         Scalars amount = Scalars.of(offer);
+        grants.add(new Grant(i, f.frameworkId(), offer, amount));
         e.allocation = e.allocation.plus(amount);
         e.role.held = e.role.held.plus(amount);
         served.add(e);

@@ -301,7 +301,7 @@ final class Maintenance {
       schedule = copy;
       // Offers made before carry the old windows: take them back so that the next ones carry the new.
       for (Agent agent : state.agents.values()) {
-        if (!agent.offers.isEmpty()) {
+        if (agent.hasOffers()) {
           offers.rescindAll(agent);
         }
         if (agent.state.isConnected()) {

@@ -83,8 +83,13 @@ final class MasterState {
     return runId + "-" + String.format("%04d", frameworkSeq++);
   }
 
-  String newOfferId() {
-    return runId + "-O" + offerSeq++;
+  long newOfferSeq() {
+    return offerSeq++;
+  }
+
+  /** The id of this master run's offer number {@code seq}. */
+  String offerId(long seq) {
+    return runId + "-O" + seq;
   }
 
   Scalars clusterTotal() {

@@ -17,12 +17,14 @@ final class OfferBook {
     this.state = state;
   }
 
-  Offer create(Agent agent, Framework framework, ResourceSet resources) {
-    Offer offer = new Offer(state.newOfferId(), framework.id, agent.id, resources);
+  /** {@code amount} is the scalars of {@code resources}, which the planner has at hand. */
+  Offer create(Agent agent, Framework framework, ResourceSet resources, Scalars amount) {
+    long seq = state.newOfferSeq();
+    Offer offer = new Offer(seq, state.offerId(seq), framework.id, agent.id, resources, amount);
     state.offers.put(offer.id, offer);
     agent.offered = agent.offered.plus(resources);
-    agent.offers.add(offer);
-    framework.offered = framework.offered.plus(Scalars.of(resources));
+    agent.addOffer(seq);
+    framework.offered = framework.offered.plus(amount);
     offer.frameworkSlot = framework.offers.size();
     framework.offers.add(offer);
     return offer;
@@ -35,11 +37,11 @@ final class OfferBook {
     Agent agent = state.agents.get(offer.agentId);
     if (agent != null) {
       agent.offered = Resources.clampedMinus(agent.offered, offer.resources);
-      agent.offers.remove(offer);
+      agent.removeOffer(offer.seq);
     }
     Framework framework = state.frameworks.get(offer.frameworkId);
     if (framework != null) {
-      framework.offered = framework.offered.minus(Scalars.of(offer.resources));
+      framework.offered = framework.offered.minus(offer.amount);
       removeSlot(framework.offers, offer);
     }
   }
@@ -63,7 +65,11 @@ final class OfferBook {
 
   /** Takes back every offer of an agent that is going away, telling each framework with RESCIND. */
   void rescindAll(Agent agent) {
-    for (Offer offer : new ArrayList<>(agent.offers)) {
+    for (long seq : agent.offerSeqs()) {
+      Offer offer = state.offers.get(state.offerId(seq));
+      if (offer == null) {
+        continue;
+      }
       remove(offer, OfferState.RESCINDED);
       Framework framework = state.frameworks.get(offer.frameworkId);
       if (framework != null) {

@@ -64,7 +64,7 @@ class LifecycleTest {
 
   @Test
   void entriesEnforceTheirTables() {
-    Offer offer = new Offer("o", "f", "a", dev.corral.api.ResourceSet.EMPTY);
+    Offer offer = new Offer(0, "o", "f", "a", dev.corral.api.ResourceSet.EMPTY, Scalars.ZERO);
     offer.moveTo(OfferState.DECLINED);
     assertThatThrownBy(() -> offer.moveTo(OfferState.ACCEPTED))
         .isInstanceOf(Transitions.IllegalTransitionException.class)

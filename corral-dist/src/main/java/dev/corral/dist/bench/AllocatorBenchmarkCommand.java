@@ -25,13 +25,18 @@ public final class AllocatorBenchmarkCommand implements Callable<Integer> {
       description = "Measured passes (default: ${DEFAULT-VALUE}; with fewer than 100 the p99 is the slowest pass).")
   int passes;
 
+  @Option(names = "--warmup", defaultValue = "20",
+      description = "Passes run before the measured ones, of each kind (default: ${DEFAULT-VALUE}); the first passes "
+          + "of a new master are slower while its code compiles and the cluster's state settles in the heap.")
+  int warmup;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     // Per-agent registration lines would drown the figures.
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.corral"))
         .setLevel(ch.qos.logback.classic.Level.WARN);
-    AllocationBenchmark.Figures f = AllocationBenchmark.run(agents, roles, passes, line -> {
+    AllocationBenchmark.Figures f = AllocationBenchmark.run(agents, roles, warmup, passes, line -> {
       out.println(line);
       out.flush();
     });
