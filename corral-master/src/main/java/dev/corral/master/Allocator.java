@@ -66,47 +66,40 @@ final class Allocator {
         contenders.add(DrfPlanner.contender(f));
       }
     }
-    // Agents are walked directly, not copied as ids and looked up again: a pass over every agent is bounded
-    // by the cache misses of reaching each agent's objects, not by arithmetic.
-    int most = allDirty ? state.agents.size() : dirty.size();
-    List<Agent> offerable = new ArrayList<>(most);
-    List<DrfPlanner.Candidate> candidates = new ArrayList<>(most);
-    if (!contenders.isEmpty()) {
-      if (allDirty) {
-        state.agents.values().forEach(agent -> addIfOfferable(agent, offerable, candidates));
-      } else {
-        dirty.forEach(id -> addIfOfferable(state.agents.get(id), offerable, candidates));
-      }
+    if (contenders.isEmpty()) {
+      dirty.clear();
+      allDirty = false;
+      return;
+    }
+    DrfPlanner.Pass plan = DrfPlanner.start(contenders, state.clusterTotal(), state.now(),
+        state.roles.policy(state.frameworks.values()));
+    Map<String, Batch> batches = new LinkedHashMap<>();
+    // Each agent is planned and offered in one step, while its objects are in cache: a pass over every agent
+    // is bounded by the cache misses of reaching each agent's objects, not by arithmetic.
+    if (allDirty) {
+      state.agents.values().forEach(agent -> offer(agent, plan, batches));
+    } else {
+      dirty.forEach(id -> offer(state.agents.get(id), plan, batches));
     }
     dirty.clear();
     allDirty = false;
-    if (candidates.isEmpty()) {
-      return;
-    }
-    List<DrfPlanner.Grant> grants = DrfPlanner.plan(candidates, contenders, state.clusterTotal(), state.now(),
-        state.roles.policy(state.frameworks.values()));
-    // Offers are made framework by framework, so that a framework's bookkeeping stays in cache while its
-    // offers are added (in the planner's agent order, consecutive grants mostly go to different frameworks).
-    Map<String, List<DrfPlanner.Grant>> byFramework = new LinkedHashMap<>();
-    for (DrfPlanner.Grant g : grants) {
-      byFramework.computeIfAbsent(g.frameworkId(), k -> new ArrayList<>()).add(g);
-    }
-    for (Map.Entry<String, List<DrfPlanner.Grant>> e : byFramework.entrySet()) {
-      Framework framework = state.frameworks.get(e.getKey());
-      Offers.Builder batch = Offers.newBuilder();
-      for (DrfPlanner.Grant g : e.getValue()) {
-        Agent agent = offerable.get(g.candidate());
-        Offer offer = offers.create(agent, framework, g.resources(), g.amount());
-        batch.addOffers(agent.offer(offer.id, framework.id, offer.resources, unavailability.apply(agent)));
-      }
-      framework.send(SchedulerEvent.newBuilder().setOffers(batch).build());
+    for (Batch batch : batches.values()) {
+      batch.framework.send(SchedulerEvent.newBuilder().setOffers(batch.offers).build());
     }
   }
 
-  private static void addIfOfferable(Agent agent, List<Agent> offerable, List<DrfPlanner.Candidate> candidates) {
-    if (agent != null && agent.state.isConnected() && agent.mode.offered()) {
-      offerable.add(agent);
-      candidates.add(new DrfPlanner.Candidate(agent.id, agent.available(), agent.hasGpus()));
+  /** A framework's new offers of this pass, sent in one OFFERS event at its end. */
+  private record Batch(Framework framework, Offers.Builder offers) {}
+
+  private void offer(Agent agent, DrfPlanner.Pass plan, Map<String, Batch> batches) {
+    if (agent == null || !agent.state.isConnected() || !agent.mode.offered()) {
+      return;
+    }
+    for (DrfPlanner.Grant g : plan.serve(agent.id, agent.available(), agent.hasGpus())) {
+      Batch batch = batches.computeIfAbsent(g.frameworkId(),
+          id -> new Batch(state.frameworks.get(id), Offers.newBuilder()));
+      Offer offer = offers.create(agent, batch.framework, g.resources(), g.amount());
+      batch.offers.addOffers(agent.offer(offer.id, offer.frameworkId, offer.resources, unavailability.apply(agent)));
     }
   }
 }

@@ -12,8 +12,8 @@ import java.util.TreeSet;
 
 /**
  * Dominant Resource Fairness over the agents of one allocation pass, with role weights and quota
- * ({@link RolePolicy}): a pure function of its inputs, so the allocator's policy can be read and tested apart
- * from its plumbing.
+ * ({@link RolePolicy}): a pure function of its inputs ({@link #plan} over a list of agents, or a {@link Pass}
+ * served agent by agent), so the allocator's policy can be read and tested apart from its plumbing.
  *
  * <p>For each agent, frameworks are taken in order: roles below their quota guarantee first; then by dominant
  * share (allocated + offered, over the cluster total) divided by the role's weight; ties by name, then id. The
@@ -91,33 +91,66 @@ final class DrfPlanner {
 
   static List<Grant> plan(List<Candidate> agents, List<Contender> frameworks, Scalars clusterTotal, Instant now,
       RolePolicy roles) {
-    Map<String, RoleTally> tallies = new HashMap<>();
-    List<Entry> entries = new ArrayList<>(frameworks.size());
-    for (Contender f : frameworks) {
-      RoleTally tally = tallies.computeIfAbsent(f.role(), role -> new RoleTally(role, roles));
-      Entry e = new Entry(f, tally);
-      tally.entries.add(e);
-      rekey(e, clusterTotal);
-      entries.add(e);
-    }
-    entries.sort(BY_NAME_THEN_ID);
-    TreeSet<Entry> order = new TreeSet<>(DrfPlanner::compare);
-    for (int rank = 0; rank < entries.size(); rank++) {
-      entries.get(rank).rank = rank;
-      order.add(entries.get(rank));
-    }
+    Pass pass = start(frameworks, clusterTotal, now, roles);
     List<Grant> grants = new ArrayList<>();
-    List<Entry> served = new ArrayList<>();
-    for (int i = 0; i < agents.size(); i++) {
-      Candidate agent = agents.get(i);
-      ResourceSet remaining = agent.available();
+    for (Candidate agent : agents) {
+      grants.addAll(pass.serve(agent.agentId(), agent.available(), agent.hasGpus()));
+    }
+    return grants;
+  }
+
+  /**
+   * A pass served agent by agent, so that the allocator can make an agent's offers while that agent's objects
+   * are still in cache (with tens of thousands of agents, reaching each agent's objects again in a second
+   * loop cost more than the decision).
+   */
+  static Pass start(List<Contender> frameworks, Scalars clusterTotal, Instant now, RolePolicy roles) {
+    return new Pass(frameworks, clusterTotal, now, roles);
+  }
+
+  /** The frameworks' order during one pass, kept up to date as their shares grow. */
+  static final class Pass {
+    private final Scalars clusterTotal;
+    private final Instant now;
+    private final TreeSet<Entry> order = new TreeSet<>(DrfPlanner::compare);
+    private final List<Grant> granted = new ArrayList<>();
+    private final List<Entry> served = new ArrayList<>();
+    private int agentIndex;
+
+    private Pass(List<Contender> frameworks, Scalars clusterTotal, Instant now, RolePolicy roles) {
+      this.clusterTotal = clusterTotal;
+      this.now = now;
+      Map<String, RoleTally> tallies = new HashMap<>();
+      List<Entry> entries = new ArrayList<>(frameworks.size());
+      for (Contender f : frameworks) {
+        RoleTally tally = tallies.computeIfAbsent(f.role(), role -> new RoleTally(role, roles));
+        Entry e = new Entry(f, tally);
+        tally.entries.add(e);
+        rekey(e, clusterTotal);
+        entries.add(e);
+      }
+      entries.sort(BY_NAME_THEN_ID);
+      for (int rank = 0; rank < entries.size(); rank++) {
+        entries.get(rank).rank = rank;
+        order.add(entries.get(rank));
+      }
+    }
+
+    /**
+     * The offers to make of the next agent's {@code available} resources, in order; each grant's
+     * {@code candidate} counts the agents served so far. The list is reused by the next call.
+     */
+    List<Grant> serve(String agentId, ResourceSet available, boolean hasGpus) {
+      int index = agentIndex++;
+      granted.clear();
+      ResourceSet remaining = available;
       if (remaining.isEmpty()) {
-        continue;
+        return granted;
       }
       served.clear();
       for (Entry e : order) {
         Contender f = e.contender;
-        if (agent.hasGpus() && !f.gpuAware()) {
+        if (hasGpus && !f.gpuAware()) {
           continue;
         }
         ResourceSet offer = remaining.allocatableTo(f.role());
@@ -127,12 +160,12 @@ final class DrfPlanner {
         if (offer.isEmpty()) {
           continue;
         }
-        Filter filter = f.filters().get(agent.agentId());
+        Filter filter = f.filters().get(agentId);
         if (filter != null && filter.hides(offer, now)) {
           continue;
         }
         Scalars amount = Scalars.of(offer);
-        grants.add(new Grant(i, f.frameworkId(), offer, amount));
+        granted.add(new Grant(index, f.frameworkId(), offer, amount));
         e.allocation = e.allocation.plus(amount);
         e.role.held = e.role.held.plus(amount);
         served.add(e);
@@ -156,8 +189,8 @@ final class DrfPlanner {
           }
         }
       }
+      return granted;
     }
-    return grants;
   }
 
   private static int compare(Entry a, Entry b) {

@@ -45,7 +45,7 @@ final class MasterState {
     }
   };
   static final int REMEMBERED_REMOVED_TASKS = 1000;
-  final Map<String, Offer> offers = new HashMap<>();
+  final OfferTable offers;
   /** Role weights and quota (hard state, see {@link Roles}). */
   final Roles roles = new Roles();
   /** Dynamic reservations (hard state, see {@link Reservations}). */
@@ -68,6 +68,7 @@ final class MasterState {
     this.config = config;
     this.loop = loop;
     this.runId = Ids.uuid();
+    this.offers = new OfferTable(runId);
   }
 
   Instant now() {
@@ -87,10 +88,6 @@ final class MasterState {
     return offerSeq++;
   }
 
-  /** The id of this master run's offer number {@code seq}. */
-  String offerId(long seq) {
-    return runId + "-O" + seq;
-  }
 
   Scalars clusterTotal() {
     return clusterTotal;

@@ -5,7 +5,7 @@ import dev.corral.api.ResourceSet;
 /** An outstanding offer of one agent's resources to one framework. Loop thread only. */
 final class Offer {
   final String id;
-  /** Its number within this master run; its id is made from it ({@link MasterState#offerId}). */
+  /** Its number within this master run; its id is made from it ({@link OfferTable#id}). */
   final long seq;
   final String frameworkId;
   final String agentId;

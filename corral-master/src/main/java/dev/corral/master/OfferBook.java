@@ -20,8 +20,8 @@ final class OfferBook {
   /** {@code amount} is the scalars of {@code resources}, which the planner has at hand. */
   Offer create(Agent agent, Framework framework, ResourceSet resources, Scalars amount) {
     long seq = state.newOfferSeq();
-    Offer offer = new Offer(seq, state.offerId(seq), framework.id, agent.id, resources, amount);
-    state.offers.put(offer.id, offer);
+    Offer offer = new Offer(seq, state.offers.id(seq), framework.id, agent.id, resources, amount);
+    state.offers.put(offer);
     agent.offered = agent.offered.plus(resources);
     agent.addOffer(seq);
     framework.offered = framework.offered.plus(amount);
@@ -33,7 +33,7 @@ final class OfferBook {
   /** Takes an offer out of the book in its final state; its resources stop counting as offered. */
   void remove(Offer offer, OfferState end) {
     offer.moveTo(end);
-    state.offers.remove(offer.id);
+    state.offers.remove(offer);
     Agent agent = state.agents.get(offer.agentId);
     if (agent != null) {
       agent.offered = Resources.clampedMinus(agent.offered, offer.resources);
@@ -66,7 +66,7 @@ final class OfferBook {
   /** Takes back every offer of an agent that is going away, telling each framework with RESCIND. */
   void rescindAll(Agent agent) {
     for (long seq : agent.offerSeqs()) {
-      Offer offer = state.offers.get(state.offerId(seq));
+      Offer offer = state.offers.get(state.offers.id(seq));
       if (offer == null) {
         continue;
       }
