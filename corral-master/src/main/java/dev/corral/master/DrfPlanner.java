@@ -5,6 +5,7 @@ import dev.corral.api.v1.Resource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -201,8 +202,8 @@ final class DrfPlanner {
     return byKey != 0 ? byKey : Integer.compare(a.rank, b.rank);
   }
 
-  private static final java.util.Comparator<Entry> BY_NAME_THEN_ID =
-      java.util.Comparator.comparing((Entry e) -> e.contender.name()).thenComparing(e -> e.contender.frameworkId());
+  private static final Comparator<Entry> BY_NAME_THEN_ID =
+      Comparator.comparing((Entry e) -> e.contender.name()).thenComparing(e -> e.contender.frameworkId());
 
   private static void rekey(Entry e, Scalars total) {
     e.key = e.allocation.dominantShare(total) / e.role.weight;

@@ -88,7 +88,6 @@ final class MasterState {
     return offerSeq++;
   }
 
-
   Scalars clusterTotal() {
     return clusterTotal;
   }

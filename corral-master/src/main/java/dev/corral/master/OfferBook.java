@@ -66,7 +66,7 @@ final class OfferBook {
   /** Takes back every offer of an agent that is going away, telling each framework with RESCIND. */
   void rescindAll(Agent agent) {
     for (long seq : agent.offerSeqs()) {
-      Offer offer = state.offers.get(state.offers.id(seq));
+      Offer offer = state.offers.get(seq);
       if (offer == null) {
         continue;
       }

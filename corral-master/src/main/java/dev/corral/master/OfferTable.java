@@ -31,6 +31,11 @@ final class OfferTable {
     return offer != null && offer.id.equals(id) ? offer : null;
   }
 
+  /** The outstanding offer numbered {@code seq}, or null. */
+  Offer get(long seq) {
+    return bySeq.get(seq);
+  }
+
   void put(Offer offer) {
     bySeq.put(offer.seq, offer);
   }
