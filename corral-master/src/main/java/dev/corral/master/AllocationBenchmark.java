@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  *       sending every offer. Between passes the offers are declined without a filter (not timed).
  * </ul>
  * Both are measured after {@code warmup} passes: the first passes of a new master compile the pass's code and
- * move the registered cluster's state out of the young generation (collections of 60–120 ms), which a master
+ * move the registered cluster's state out of the young generation (collections of 50–160 ms), which a master
  * that runs for days does once. Not a test: it prints figures. Single-threaded, like the master's loop.
  */
 public final class AllocationBenchmark {

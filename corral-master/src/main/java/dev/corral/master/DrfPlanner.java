@@ -41,11 +41,8 @@ final class DrfPlanner {
   record Contender(String frameworkId, String name, String role, boolean gpuAware, Scalars allocation,
       Map<String, Filter> filters) {}
 
-  /**
-   * One offer to make; {@code candidate} is its agent's index in the candidates planned over, {@code amount}
-   * the scalars of {@code resources}.
-   */
-  record Grant(int candidate, String frameworkId, ResourceSet resources, Scalars amount) {}
+  /** One offer to make of the agent being served; {@code amount} is the scalars of {@code resources}. */
+  record Grant(String frameworkId, ResourceSet resources, Scalars amount) {}
 
   /** A framework's place in the order; its key fields change only while it is out of the set. */
   private static final class Entry {
@@ -116,7 +113,6 @@ final class DrfPlanner {
     private final TreeSet<Entry> order = new TreeSet<>(DrfPlanner::compare);
     private final List<Grant> granted = new ArrayList<>();
     private final List<Entry> served = new ArrayList<>();
-    private int agentIndex;
 
     private Pass(List<Contender> frameworks, Scalars clusterTotal, Instant now, RolePolicy roles) {
       this.clusterTotal = clusterTotal;
@@ -137,12 +133,8 @@ final class DrfPlanner {
       }
     }
 
-    /**
-     * The offers to make of the next agent's {@code available} resources, in order; each grant's
-     * {@code candidate} counts the agents served so far. The list is reused by the next call.
-     */
+    /** The offers to make of the next agent's {@code available} resources, in order; reused by the next call. */
     List<Grant> serve(String agentId, ResourceSet available, boolean hasGpus) {
-      int index = agentIndex++;
       granted.clear();
       ResourceSet remaining = available;
       if (remaining.isEmpty()) {
@@ -166,7 +158,7 @@ final class DrfPlanner {
           continue;
         }
         Scalars amount = Scalars.of(offer);
-        granted.add(new Grant(index, f.frameworkId(), offer, amount));
+        granted.add(new Grant(f.frameworkId(), offer, amount));
         e.allocation = e.allocation.plus(amount);
         e.role.held = e.role.held.plus(amount);
         served.add(e);

@@ -52,20 +52,15 @@ final class OfferTable {
     return bySeq.size();
   }
 
-  /** The number in an id of this run, or -1. */
+  /** The number in an id of this run, or -1 (other spellings of a number are caught by comparing ids). */
   private long seqOf(String id) {
-    int digits = id.length() - prefix.length();
-    if (digits < 1 || digits > 18 || !id.startsWith(prefix)) {
+    if (!id.startsWith(prefix)) {
       return -1;
     }
-    long seq = 0;
-    for (int i = prefix.length(); i < id.length(); i++) {
-      char c = id.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      seq = seq * 10 + (c - '0');
+    try {
+      return Long.parseLong(id, prefix.length(), id.length(), 10);
+    } catch (NumberFormatException notANumber) {
+      return -1;
     }
-    return seq;
   }
 }
