@@ -1,5 +1,6 @@
 package dev.corral.master;
 
+import com.google.protobuf.ByteString;
 import dev.corral.api.ResourceSet;
 import dev.corral.api.v1.AgentInfo;
 import dev.corral.api.v1.MasterMessage;
@@ -65,7 +66,9 @@ final class Agent {
    * a pass goes over tens of thousands of agents), and ours are set from fields at hand.
    */
   private dev.corral.api.v1.Offer template;
-  private String templateHostname;
+  /** The id and hostname in UTF-8, as offer messages carry them: serializing bytes is a copy, not an encoding. */
+  private ByteString idBytes;
+  private ByteString templateHostname;
   private AgentInfo templateInfo;
   private ResourceSet templateResources;
   private Unavailability templateWindow;
@@ -118,8 +121,11 @@ final class Agent {
     return info.getHostname();
   }
 
-  /** The offer message of {@code resources} of this agent; {@code window} is its maintenance window or null. */
-  dev.corral.api.v1.Offer offer(String offerId, String frameworkId, ResourceSet resources, Unavailability window) {
+  /**
+   * What the offer message of {@code resources} of this agent is made of ({@code window}: its maintenance
+   * window or null); immutable, so another thread may build it.
+   */
+  OfferMessage offerMessage(String offerId, ByteString frameworkId, ResourceSet resources, Unavailability window) {
     if (template == null || templateInfo != info || !resources.equals(templateResources)
         || !Objects.equals(templateWindow, window)) {
       dev.corral.api.v1.Offer.Builder built = dev.corral.api.v1.Offer.newBuilder()
@@ -130,11 +136,22 @@ final class Agent {
       }
       template = built.build();
       templateInfo = info;
-      templateHostname = hostname();
+      templateHostname = ByteString.copyFromUtf8(hostname());
       templateResources = resources;
       templateWindow = window;
     }
-    return template.toBuilder().setOfferId(offerId).setFrameworkId(frameworkId).setAgentId(id)
-        .setHostname(templateHostname).build();
+    if (idBytes == null) {
+      idBytes = ByteString.copyFromUtf8(id);
+    }
+    return new OfferMessage(template, offerId, frameworkId, idBytes, templateHostname);
+  }
+
+  /** An offer message to build: the agent's template and the strings it lacks. */
+  record OfferMessage(dev.corral.api.v1.Offer template, String offerId, ByteString frameworkId, ByteString agentId,
+      ByteString hostname) {
+    dev.corral.api.v1.Offer build() {
+      return template.toBuilder().setOfferId(offerId).setFrameworkIdBytes(frameworkId).setAgentIdBytes(agentId)
+          .setHostnameBytes(hostname).build();
+    }
   }
 }

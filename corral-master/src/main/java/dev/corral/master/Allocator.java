@@ -1,5 +1,6 @@
 package dev.corral.master;
 
+import com.google.protobuf.ByteString;
 import dev.corral.api.v1.Offers;
 import dev.corral.api.v1.SchedulerEvent;
 import java.util.ArrayList;
@@ -84,12 +85,24 @@ final class Allocator {
     dirty.clear();
     allDirty = false;
     for (Batch batch : batches.values()) {
-      batch.framework.send(SchedulerEvent.newBuilder().setOffers(batch.offers).build());
+      batch.framework.send(batch::event);
     }
   }
 
-  /** A framework's new offers of this pass, sent in one OFFERS event at its end. */
-  private record Batch(Framework framework, Offers.Builder offers) {}
+  /**
+   * A framework's new offers of this pass, sent in one OFFERS event at its end. The event is built where the
+   * framework's link writes it: for a subscription over gRPC, on the {@link FrameworkSender}'s thread, beside
+   * the loop.
+   */
+  private record Batch(Framework framework, ByteString frameworkId, List<Agent.OfferMessage> offers) {
+    SchedulerEvent event() {
+      Offers.Builder built = Offers.newBuilder();
+      for (Agent.OfferMessage offer : offers) {
+        built.addOffers(offer.build());
+      }
+      return SchedulerEvent.newBuilder().setOffers(built).build();
+    }
+  }
 
   private void offer(Agent agent, DrfPlanner.Pass plan, Map<String, Batch> batches) {
     if (agent == null || !agent.state.isConnected() || !agent.mode.offered()) {
@@ -97,9 +110,9 @@ final class Allocator {
     }
     for (DrfPlanner.Grant g : plan.serve(agent.id, agent.available(), agent.hasGpus())) {
       Batch batch = batches.computeIfAbsent(g.frameworkId(),
-          id -> new Batch(state.frameworks.get(id), Offers.newBuilder()));
+          id -> new Batch(state.frameworks.get(id), ByteString.copyFromUtf8(id), new ArrayList<>()));
       Offer offer = offers.create(agent, batch.framework, g.resources(), g.amount());
-      batch.offers.addOffers(agent.offer(offer.id, offer.frameworkId, offer.resources, unavailability.apply(agent)));
+      batch.offers.add(agent.offerMessage(offer.id, batch.frameworkId, offer.resources, unavailability.apply(agent)));
     }
   }
 }

@@ -68,4 +68,11 @@ final class Framework {
       link.send(event);
     }
   }
+
+  /** Sends the event {@code event} makes, possibly on another thread ({@link Link#sendBuilt}). */
+  void send(java.util.function.Supplier<SchedulerEvent> event) {
+    if (isConnected()) {
+      link.sendBuilt(event);
+    }
+  }
 }

@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link Link} over a gRPC server stream. gRPC's observer is not thread-safe; in practice only the event
- * loop writes to it (which also orders the writes), except for refusing work once the master is closed, so
- * the two methods synchronize on the link for that corner (uncontended otherwise).
+ * A {@link Link} over a gRPC server stream. gRPC's observer is not thread-safe; in practice one thread writes
+ * to it (the event loop, or for a subscription the {@link FrameworkSender}), which also orders the writes,
+ * except for refusing work once the master is closed, so the two methods synchronize on the link for that
+ * corner (uncontended otherwise).
  */
 final class GrpcLink<M> implements Link<M> {
   private static final Logger log = LoggerFactory.getLogger(GrpcLink.class);

@@ -43,6 +43,8 @@ public final class Master implements AutoCloseable {
   private static final long START_WAIT_SECONDS = 30;
   /** Short: a loop that was shut down before the master must not stall the process's shutdown. */
   private static final long CLOSE_WAIT_SECONDS = 5;
+  /** Offers are written in bursts after a pass, while the loop waits for answers: one thread per core, up to 4. */
+  private static final int SENDER_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
   private final MasterConfig config;
   private final Store store;
@@ -59,6 +61,7 @@ public final class Master implements AutoCloseable {
   private final Maintenance maintenance;
   private final GroupCommit commitsForRoles;
   private final OfferBook offers;
+  private final FrameworkSender frameworkSender;
   private final List<BindableService> services;
   private final AtomicBoolean started = new AtomicBoolean();
 
@@ -84,8 +87,10 @@ public final class Master implements AutoCloseable {
     this.subscriptions = new Subscriptions(state, commits, offers, allocator);
     this.offerCalls = new OfferCalls(state, subscriptions, offers, allocator, commits);
     this.taskCalls = new TaskCalls(state, subscriptions, reconciliations);
+    this.frameworkSender = new FrameworkSender("corral-framework-sender-" + config.masterId(),
+        SENDER_THREADS);
     this.services = List.of(new AgentService(gate, agentProtocol, config.leaderEpoch()),
-        new SchedulerService(gate, subscriptions, offerCalls, taskCalls));
+        new SchedulerService(gate, frameworkSender, subscriptions, offerCalls, taskCalls));
   }
 
   /**
@@ -478,6 +483,12 @@ public final class Master implements AutoCloseable {
     } catch (IllegalStateException e) {
       log.warn("could not close master {} cleanly: {}", config.masterId(), e.getMessage());
     }
+    frameworkSender.close();
+  }
+
+  /** Writes the events of subscriptions made through {@link #services}; benchmarks wrap their links in it. */
+  FrameworkSender frameworkSender() {
+    return frameworkSender;
   }
 
   private void shutDown() {

@@ -28,12 +28,15 @@ final class SchedulerService extends SchedulerChannelGrpc.SchedulerChannelImplBa
   private static final Status SHUTTING_DOWN = Status.UNAVAILABLE.withDescription("the master is shutting down");
 
   private final Gate gate;
+  private final FrameworkSender sender;
   private final Subscriptions subscriptions;
   private final OfferCalls offerCalls;
   private final TaskCalls taskCalls;
 
-  SchedulerService(Gate gate, Subscriptions subscriptions, OfferCalls offerCalls, TaskCalls taskCalls) {
+  SchedulerService(Gate gate, FrameworkSender sender, Subscriptions subscriptions, OfferCalls offerCalls,
+      TaskCalls taskCalls) {
     this.gate = gate;
+    this.sender = sender;
     this.subscriptions = subscriptions;
     this.offerCalls = offerCalls;
     this.taskCalls = taskCalls;
@@ -41,8 +44,9 @@ final class SchedulerService extends SchedulerChannelGrpc.SchedulerChannelImplBa
 
   @Override
   public void subscribe(SubscribeRequest request, StreamObserver<SchedulerEvent> events) {
-    GrpcLink<SchedulerEvent> link = new GrpcLink<>(events);
-    link.onCancel(() -> gate.post(() -> subscriptions.streamEnded(link)));
+    GrpcLink<SchedulerEvent> stream = new GrpcLink<>(events);
+    Link<SchedulerEvent> link = sender.serial(stream);
+    stream.onCancel(() -> gate.post(() -> subscriptions.streamEnded(link)));
     gate.postOrElse(() -> subscriptions.subscribe(link, request.getFramework()), () -> link.close(SHUTTING_DOWN));
   }
 
