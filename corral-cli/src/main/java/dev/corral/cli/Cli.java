@@ -40,6 +40,7 @@ import dev.corral.cli.task.TaskLsCommand;
 import dev.corral.cli.task.TaskMetricsCommand;
 import dev.corral.common.Version;
 import java.io.InputStream;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -151,7 +152,25 @@ public final class Cli {
     cli.registerConverter(GroupId.class, raw -> convert(raw, GroupId::parse));
     cli.registerConverter(DeploymentId.class, raw -> convert(raw, DeploymentId::parse));
     cli.setExecutionExceptionHandler(new ErrorReporter());
+    cli.setExecutionStrategy(parsed -> {
+      if (root.json) {
+        passJsonOn(parsed);
+      }
+      return new CommandLine.RunLast().execute(parsed);
+    });
     return cli;
+  }
+
+  /** {@code corral --json X …}: sets the --json of the command that runs, or says it has none (exit 2). */
+  private static void passJsonOn(CommandLine.ParseResult parsed) {
+    List<CommandLine> chain = parsed.asCommandLineList();
+    CommandLine last = chain.get(chain.size() - 1);
+    CommandLine.Model.OptionSpec json = last == chain.get(0) ? null : last.getCommandSpec().findOption("--json");
+    if (json == null || json.typeInfo().getType() != boolean.class) {
+      throw new CommandLine.ParameterException(last, "'" + last.getCommandSpec().qualifiedName()
+          + "' has no JSON output: leave out --json");
+    }
+    json.setValue(true);
   }
 
   public static void main(String[] args) {

@@ -34,6 +34,12 @@ final class RootCommand implements Callable<Integer> {
           + " corral up and corral auth login), else " + ApiClient.DEFAULT_URL + "."})
   String url;
 
+  // Local: each subcommand that prints JSON has its own --json; this one, given before the subcommand, is
+  // handed to it (JsonFirst), so `corral --json app list` works as kubectl-style users type it.
+  @Option(names = "--json", scope = ScopeType.LOCAL,
+      description = "Print the subcommand's JSON instead of a table (the same as its own --json).")
+  boolean json;
+
   private final Function<String, String> env;
 
   RootCommand(Function<String, String> env) {

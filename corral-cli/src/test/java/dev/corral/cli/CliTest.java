@@ -50,6 +50,27 @@ class CliTest {
   }
 
   @Test
+  void jsonBeforeTheSubcommandIsTheSubcommandsJson() {
+    Result before = CliRun.run("--json", "--url", marathon.url(), "app", "list");
+    Result after = CliRun.run("app", "list", "--json", "--url", marathon.url());
+
+    assertThat(before.exitCode()).as(before.err()).isZero();
+    assertThat(before.out()).isEqualTo(after.out()).startsWith("{");
+  }
+
+  @Test
+  void jsonBeforeACommandWithoutJsonOutputIsAUsageError() {
+    Result parent = CliRun.run("--json", "--url", marathon.url(), "app");
+    Result none = CliRun.run("--json", "--url", marathon.url());
+
+    assertThat(parent.exitCode()).isEqualTo(2);
+    assertThat(parent.err()).contains("'corral app' has no JSON output: leave out --json");
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(none.err()).contains("'corral' has no JSON output");
+    assertThat(marathon.requests()).isEmpty();
+  }
+
+  @Test
   void corralUrlFromTheEnvironmentIsUsedWhenNoOptionIsGiven() {
     Result result = CliRun.run(Map.of("CORRAL_URL", marathon.url()), "", "app", "list");
 
