@@ -35,7 +35,7 @@ final class RootCommand implements Callable<Integer> {
   String url;
 
   // Local: each subcommand that prints JSON has its own --json; this one, given before the subcommand, is
-  // handed to it (JsonFirst), so `corral --json app list` works as kubectl-style users type it.
+  // handed to it (Cli#passJsonOn), so `corral --json app list` works as kubectl-style users type it.
   @Option(names = "--json", scope = ScopeType.LOCAL,
       description = "Print the subcommand's JSON instead of a table (the same as its own --json).")
   boolean json;

@@ -51,12 +51,13 @@ final class FrameworkSender implements AutoCloseable {
     return new SerialLink<>(link, thread);
   }
 
-  /** Waits until everything handed over so far has been written (benchmarks, tests). */
+  /** Waits until everything handed over so far has been written (benchmarks, tests); returns at once if closed. */
   void flush() {
     for (ThreadPoolExecutor thread : threads) {
       CompletableFuture<Void> done = new CompletableFuture<>();
-      run(thread, () -> done.complete(null));
-      done.join();
+      if (run(thread, () -> done.complete(null))) {
+        done.join();
+      }
     }
   }
 

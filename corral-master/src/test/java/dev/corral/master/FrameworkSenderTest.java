@@ -101,6 +101,7 @@ class FrameworkSenderTest {
     serial.send("dropped");
     serial.sendBuilt(() -> "dropped too");
     serial.close(Status.UNAVAILABLE);
+    sender.flush();
     assertThat(link.sent).containsExactly("before");
     assertThat(link.closedWith).isEqualTo(Status.UNAVAILABLE);
   }
