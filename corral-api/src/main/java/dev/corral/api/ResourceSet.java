@@ -75,11 +75,34 @@ public final class ResourceSet {
 
   private List<Resource> buildProto() {
     List<Resource> out = new ArrayList<>();
-    scalars.forEach((key, value) -> out.add(Resource.newBuilder()
-        .setName(nameOf(key)).setRole(roleOfKey(key)).setScalar(value).build()));
+    scalars.forEach((key, value) -> out.add(sharedScalar(key, value)));
     ranges.forEach((key, value) -> out.add(Resource.newBuilder()
         .setName(nameOf(key)).setRole(roleOfKey(key)).addAllRanges(value.toProto()).build()));
     return List.copyOf(out);
+  }
+
+  private record ScalarKey(String key, double value) {}
+
+  /** Bounded: cleared when full, so odd quantities cannot grow it without limit. */
+  private static final int SHARED_LIMIT = 4096;
+  private static final java.util.concurrent.ConcurrentHashMap<ScalarKey, Resource> SHARED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * One message per (name, role, quantity): machines of one kind share their resource messages, so writing
+   * the offers of thousands of them reads a few hot objects (sizes computed once) instead of three per agent.
+   */
+  private static Resource sharedScalar(String key, double value) {
+    ScalarKey k = new ScalarKey(key, value);
+    Resource r = SHARED.get(k);
+    if (r == null) {
+      if (SHARED.size() >= SHARED_LIMIT) {
+        SHARED.clear();
+      }
+      r = Resource.newBuilder().setName(nameOf(key)).setRole(roleOfKey(key)).setScalar(value).build();
+      SHARED.put(k, r);
+    }
+    return r;
   }
 
   public static Builder builder() {

@@ -34,6 +34,21 @@ class ResourceSetTest {
   }
 
   @Test
+  void equalScalarsOfSeparateSetsShareTheirMessages() {
+    ResourceSet one = ResourceSet.builder().scalar("cpus", 16).scalar("mem", 65536).scalar("cpus", "ads", 1).build();
+    ResourceSet other = ResourceSet.builder().scalar("cpus", "ads", 1).scalar("mem", 65536).scalar("cpus", 16).build();
+    ResourceSet smaller = ResourceSet.builder().scalar("cpus", 8).scalar("mem", 65536).build();
+
+    for (int i = 0; i < one.toProto().size(); i++) {
+      assertThat(other.toProto().get(i)).isSameAs(one.toProto().get(i));
+    }
+    assertThat(smaller.toProto().get(0)).as("cpus 8").isNotSameAs(one.toProto().get(0));
+    assertThat(smaller.toProto().get(0).getScalar()).isEqualTo(8.0);
+    assertThat(smaller.toProto().get(1)).as("the same mem").isSameAs(one.toProto().get(2));
+    assertThat(ResourceSet.fromProto(other.toProto())).isEqualTo(one);
+  }
+
+  @Test
   void rejectsNegativeAndMisfits() {
     assertThatThrownBy(() -> ResourceSet.builder().scalar("mem", -1)).hasMessageContaining("mem");
     assertThatThrownBy(() -> agent.minus(ResourceSet.builder().scalar("mem", 4096).build()))
