@@ -43,7 +43,7 @@ public final class Master implements AutoCloseable {
   private static final long START_WAIT_SECONDS = 30;
   /** Short: a loop that was shut down before the master must not stall the process's shutdown. */
   private static final long CLOSE_WAIT_SECONDS = 5;
-  /** Offers are written in bursts after a pass, while the loop waits for answers: one thread per core, up to 4. */
+  /** A pass hands over its offers in a burst, after which the loop has little to do: a thread per core, up to 4. */
   private static final int SENDER_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
   private final MasterConfig config;
