@@ -153,6 +153,10 @@ public final class Cli {
     cli.registerConverter(DeploymentId.class, raw -> convert(raw, DeploymentId::parse));
     cli.setExecutionExceptionHandler(new ErrorReporter());
     cli.setExecutionStrategy(parsed -> {
+      Integer help = CommandLine.executeHelpRequest(parsed);
+      if (help != null) {
+        return help;
+      }
       if (root.json) {
         passJsonOn(parsed);
       }

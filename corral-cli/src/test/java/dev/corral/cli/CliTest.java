@@ -68,6 +68,9 @@ class CliTest {
     assertThat(none.exitCode()).isEqualTo(2);
     assertThat(none.err()).contains("'corral' has no JSON output");
     assertThat(marathon.requests()).isEmpty();
+    Result help = CliRun.run("--json", "app", "list", "--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).contains("Usage: corral app list");
   }
 
   @Test
