@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An immutable bag of resources keyed by (name, role): scalars (cpus, mem, disk, gpus) and ranges (ports).
@@ -85,8 +86,7 @@ public final class ResourceSet {
 
   /** Bounded: cleared when full, so odd quantities cannot grow it without limit. */
   private static final int SHARED_LIMIT = 4096;
-  private static final java.util.concurrent.ConcurrentHashMap<ScalarKey, Resource> SHARED =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<ScalarKey, Resource> SHARED = new ConcurrentHashMap<>();
 
   /**
    * One message per (name, role, quantity): machines of one kind share their resource messages, so writing

@@ -67,7 +67,7 @@ final class Agent {
    */
   private dev.corral.api.v1.Offer template;
   /** The id and hostname in UTF-8, as offer messages carry them: serializing bytes is a copy, not an encoding. */
-  private ByteString idBytes;
+  private final ByteString idBytes;
   private ByteString templateHostname;
   private AgentInfo templateInfo;
   private ResourceSet templateResources;
@@ -75,6 +75,7 @@ final class Agent {
 
   Agent(String id, AgentState state, AgentInfo info) {
     this.id = id;
+    this.idBytes = ByteString.copyFromUtf8(id);
     this.state = state;
     this.info = info;
   }
@@ -139,9 +140,6 @@ final class Agent {
       templateHostname = ByteString.copyFromUtf8(hostname());
       templateResources = resources;
       templateWindow = window;
-    }
-    if (idBytes == null) {
-      idBytes = ByteString.copyFromUtf8(id);
     }
     return new OfferMessage(template, offerId, frameworkId, idBytes, templateHostname);
   }

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The master's entry for one framework. Mutable, loop thread only.
@@ -70,7 +71,7 @@ final class Framework {
   }
 
   /** Sends the event {@code event} makes, possibly on another thread ({@link Link#sendBuilt}). */
-  void send(java.util.function.Supplier<SchedulerEvent> event) {
+  void send(Supplier<SchedulerEvent> event) {
     if (isConnected()) {
       link.sendBuilt(event);
     }
