@@ -2,6 +2,7 @@ package dev.corral.state;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -9,6 +10,8 @@ import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * ends leadership at once (Curator's standard error policy), and the store then refuses every write until
  * the next win. While leading, the leader's addresses sit in the ephemeral node {@value #INFO} (tied to its
  * session), where agents and schedulers look the leader up.
+ *
+ * <p>A leader also watches the epoch node: a later leader's bump means this one was deposed without
+ * noticing it (see {@link #evict}), and it steps down at once. {@link #evict} takes a leader whose process is
+ * known to be gone out of the election without waiting for ZooKeeper to expire its session.
  *
  * <p>Callbacks run one at a time on the election's own thread, in order: {@link Listener#elected} may
  * take a while to start everything, and a {@link Listener#deposed} that arrives meanwhile waits for it.
@@ -119,6 +126,10 @@ public final class LeaderElection implements AutoCloseable {
       leading = true;
       epoch = now;
       log.info("{} is the leading master (epoch {})", id, now);
+      watchEpoch();
+      if (!leading) {
+        return; // deposed already
+      }
       byte[] info = listener.elected(now);
       if (info != null && latch.hasLeadership()) {
         publish(info);
@@ -127,7 +138,85 @@ public final class LeaderElection implements AutoCloseable {
       // Leading without acting would stall the cluster: give the latch up so that another master leads.
       log.error("{} could not take over as leader; stepping aside: {}", id, e.toString(), e);
       lost();
-      leave();
+      leave("after a failed take-over");
+    }
+  }
+
+  /**
+   * Sets a watch on the epoch node, and steps down if a later leader has bumped it already. Election thread.
+   */
+  private void watchEpoch() {
+    if (!leading || closed) {
+      return;
+    }
+    try {
+      Stat stat = curator.checkExists().usingWatcher((Watcher) this::onEpochEvent).forPath(EPOCH);
+      if (stat == null || stat.getVersion() != epoch) {
+        log.warn("{}: a later leader took over (epoch {}); this one was deposed without noticing, stepping down",
+            id, stat == null ? "gone" : stat.getVersion());
+        lost();
+        leave("after it was deposed");
+      }
+    } catch (Exception e) {
+      // A connection in doubt ends leadership through the latch anyway.
+      log.debug("watching {}: {}", EPOCH, e.toString());
+    }
+  }
+
+  private void onEpochEvent(WatchedEvent event) {
+    if (event.getType() == Watcher.Event.EventType.None) {
+      // A connection event, which every watch receives; the latch handles those. The watch stays set.
+      return;
+    }
+    try {
+      thread.execute(this::watchEpoch);
+    } catch (RejectedExecutionException e) {
+      // closed meanwhile
+    }
+  }
+
+  /**
+   * Takes the master of ZooKeeper session {@code session} out of the election now: removes its latch nodes
+   * and, if it wrote it, the leader record, so that the next candidate wins without waiting for the session
+   * to expire. For a leader known to be gone (its process no longer listens; see the master's leader
+   * watch). Were it alive after all, the next leader's epoch bump fences its writes and, through
+   * {@link #watchEpoch}, makes it step down. Never removes this master's own nodes.
+   *
+   * @return whether any node was removed
+   */
+  public boolean evict(long session) {
+    try {
+      long own = curator.getZookeeperClient().getZooKeeper().getSessionId();
+      if (session == 0 || session == own) {
+        return false;
+      }
+      boolean removed = false;
+      for (String child : curator.getChildren().forPath(LATCH)) {
+        removed |= deleteIfOwnedBy(LATCH + "/" + child, session);
+      }
+      removed |= deleteIfOwnedBy(INFO, session);
+      if (removed) {
+        log.warn("{} took session 0x{} out of the leader election without waiting for it to expire", id,
+            Long.toHexString(session));
+      }
+      return removed;
+    } catch (Exception e) {
+      log.warn("{} could not take session 0x{} out of the leader election: {}", id, Long.toHexString(session),
+          e.toString());
+      return false;
+    }
+  }
+
+  private boolean deleteIfOwnedBy(String path, long session) throws Exception {
+    Stat stat = curator.checkExists().forPath(path);
+    if (stat == null || stat.getEphemeralOwner() != session) {
+      return false;
+    }
+    try {
+      curator.delete().withVersion(stat.getVersion()).forPath(path);
+      return true;
+    } catch (KeeperException.NoNodeException | KeeperException.BadVersionException gone) {
+      return false; // removed or replaced meanwhile
     }
   }
 
@@ -150,13 +239,13 @@ public final class LeaderElection implements AutoCloseable {
   }
 
   /** Leaves the latch (another master may lead meanwhile) and rejoins at the back a little later. */
-  private void leave() {
+  private void leave(String why) {
     try {
       latch.close(LeaderLatch.CloseMode.SILENT);
     } catch (Exception e) {
       log.debug("closing the latch: {}", e.toString());
     }
-    log.warn("{} left the leader election after a failed take-over; rejoining in {} s", id, REJOIN_SECONDS);
+    log.warn("{} left the leader election {}; rejoining in {} s", id, why, REJOIN_SECONDS);
     thread.schedule(() -> {
       if (!closed) {
         try {

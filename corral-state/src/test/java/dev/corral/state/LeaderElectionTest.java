@@ -96,10 +96,46 @@ class LeaderElectionTest {
       } catch (Exception e) {
         throw new AssertionError(e);
       }
+      // Refused by the fence, or, once the epoch watch has fired, because this master stepped down.
       assertThatThrownBy(() -> stale.commitAndWait(List.of(StoreOp.put("/apps/a", bytes("2")))))
-          .isInstanceOf(StoreException.class).hasMessageContaining("another master leads");
+          .isInstanceOf(StoreException.class)
+          .hasMessageMatching("(?s).*(another master leads|not the leader).*");
       assertThat(new String(stale.get("/apps/a").orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("1");
+      await().atMost(WAIT).until(() -> r.events.equals(List.of("elected 1", "deposed")));
       election.close();
+    }
+  }
+
+  @Test
+  void anEvictedLeaderIsReplacedAtOnceAndStepsDownIfItWasAlive() throws Exception {
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
+         ZkStore storeA = ZkStore.connect(zk.connectString(), "corral", WAIT, Duration.ofSeconds(60));
+         ZkStore storeB = ZkStore.connect(zk.connectString(), "corral", WAIT, Duration.ofSeconds(60))) {
+      Recorder a = new Recorder("a");
+      Recorder b = new Recorder("b");
+      LeaderElection electionA = new LeaderElection(storeA, "a", a);
+      LeaderElection electionB = new LeaderElection(storeB, "b", b);
+      electionA.start();
+      await().atMost(WAIT).until(() -> a.events.equals(List.of("elected 1")));
+      electionB.start();
+      await().atMost(WAIT).until(() -> storeA.curator().getChildren().forPath(LeaderElection.LATCH).size() == 2);
+      long sessionA = storeA.curator().getZookeeperClient().getZooKeeper().getSessionId();
+      long sessionB = storeB.curator().getZookeeperClient().getZooKeeper().getSessionId();
+      await().atMost(WAIT).until(() -> storeB.curator().checkExists().forPath(LeaderElection.INFO) != null);
+
+      assertThat(electionB.evict(sessionB)).as("its own nodes are never evicted").isFalse();
+      assertThat(electionB.evict(sessionA)).isTrue();
+      // Long before A's 60 s session could expire, B leads; A, alive after all, sees the bump and steps down.
+      await().atMost(Duration.ofSeconds(20)).until(() -> b.events.equals(List.of("elected 2")));
+      await().atMost(Duration.ofSeconds(20)).until(() -> a.events.equals(List.of("elected 1", "deposed")));
+      assertThatThrownBy(() -> storeA.commitAndWait(List.of(StoreOp.put("/x", bytes("a")))))
+          .isInstanceOf(StoreException.class);
+      storeB.commitAndWait(List.of(StoreOp.put("/x", bytes("b"))));
+      await().atMost(WAIT).until(() -> storeB.get(LeaderElection.INFO)
+          .map(d -> new String(d, StandardCharsets.UTF_8).contains("\"b\"")).orElse(false));
+      assertThat(electionB.evict(sessionA)).as("nothing of A's is left to remove").isFalse();
+      electionA.close();
+      electionB.close();
     }
   }
 

@@ -115,6 +115,7 @@ public final class MasterNode implements AutoCloseable {
   /** The forwarding HTTP server, while standing by; election thread only (and start/close). */
   private Javalin standby;
   private LeaderProxy proxy;
+  private volatile LeaderWatch leaderWatch;
   private volatile boolean closing;
   private DnsServer standbyDns;
   private InetSocketAddress standbyDnsLeader;
@@ -183,7 +184,13 @@ public final class MasterNode implements AutoCloseable {
     }
     leaderCache = CuratorCache.build(store.curator(), LeaderInfo.PATH, CuratorCache.Options.SINGLE_NODE_CACHE);
     leaderCache.listenable().addListener(CuratorCacheListener.builder()
-        .forAll((type, before, after) -> followLeaderDns()).build());
+        .forAll((type, before, after) -> {
+          followLeaderDns();
+          LeaderWatch watch = leaderWatch;
+          if (watch != null) {
+            watch.leaderChanged();
+          }
+        }).build());
     leaderCache.start();
     started.add(leaderCache::close);
     proxy = new LeaderProxy(this::leaderHttp, advertisedHttp()).withOutage(this::zooKeeperOutage);
@@ -221,6 +228,9 @@ public final class MasterNode implements AutoCloseable {
     started.add(this::closeTerm);
     election.start();
     started.add(election);
+    LeaderElection elected = election;
+    leaderWatch = new LeaderWatch(this::leaderToWatch, dead -> elected.evict(dead.session())).start();
+    started.add(leaderWatch);
     return this;
   }
 
@@ -321,6 +331,22 @@ public final class MasterNode implements AutoCloseable {
     try {
       String http = LeaderInfo.fromBytes(node.get().getData()).http();
       return http.equals(advertisedHttp()) ? Optional.empty() : Optional.of(http);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The leader a standby watches (another master's record, with the session that wrote it); else empty. */
+  private Optional<LeaderWatch.Target> leaderToWatch() {
+    Optional<ChildData> node = leaderCache.get(LeaderInfo.PATH);
+    if (term != null || node.isEmpty() || node.get().getData() == null || node.get().getStat() == null
+        || !store.curator().getZookeeperClient().isConnected()) {
+      return Optional.empty();
+    }
+    try {
+      LeaderInfo info = LeaderInfo.fromBytes(node.get().getData());
+      return info.http().equals(advertisedHttp()) ? Optional.empty()
+          : Optional.of(new LeaderWatch.Target(info.grpc(), node.get().getStat().getEphemeralOwner()));
     } catch (IOException e) {
       return Optional.empty();
     }
