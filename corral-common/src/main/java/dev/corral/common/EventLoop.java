@@ -36,6 +36,15 @@ public interface EventLoop {
   /** Schedules only if no work with this tag is pending; returns whether it scheduled. Loop thread only. */
   boolean scheduleIfAbsent(String tag, Duration delay, Runnable work);
 
+  /**
+   * As {@link #scheduleIfAbsent}, but once due the work runs ahead of queued work, as with
+   * {@link #executeUrgent}: for deferred work that others wait on (an allocation pass) while the loop may be
+   * far behind. By default the same as {@link #scheduleIfAbsent}. Loop thread only.
+   */
+  default boolean scheduleUrgentIfAbsent(String tag, Duration delay, Runnable work) {
+    return scheduleIfAbsent(tag, delay, work);
+  }
+
   /** Cancels deferred work with this tag, if any. Thread-safe. */
   void cancel(String tag);
 

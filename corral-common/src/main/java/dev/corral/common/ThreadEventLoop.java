@@ -21,6 +21,9 @@ public final class ThreadEventLoop implements EventLoop {
   /** Urgent work runs at most this many items before each ordinary one. */
   private static final int URGENT_PER_ITEM = 16;
 
+  /** Shared by every loop: only hands due urgent work to its loop. */
+  private static final ScheduledThreadPoolExecutor URGENT_TIMERS = urgentTimers();
+
   private final Map<String, ScheduledFuture<?>> tagged = new HashMap<>(); // guarded by itself
   private final Queue<Runnable> urgent = new ConcurrentLinkedQueue<>();
   private volatile Thread thread;
@@ -71,6 +74,14 @@ public final class ThreadEventLoop implements EventLoop {
 
   @Override
   public void schedule(String tag, Duration delay, Runnable work) {
+    schedule(tag, delay, work, false);
+  }
+
+  /**
+   * Urgent timers wait on {@link #URGENT_TIMERS}, not among the loop's own work: there a due timer would still
+   * run only after everything queued before it fell due.
+   */
+  private void schedule(String tag, Duration delay, Runnable work, boolean urgentWhenDue) {
     if (executor.isShutdown()) {
       return;
     }
@@ -80,14 +91,21 @@ public final class ThreadEventLoop implements EventLoop {
     }
     synchronized (tagged) {
       ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
-      ScheduledFuture<?> future = executor.schedule(() -> {
+      Runnable due = () -> {
         synchronized (tagged) {
           if (tagged.get(tag) == self[0]) {
             tagged.remove(tag);
           }
         }
-        run(work);
-      }, delay.toNanos(), TimeUnit.NANOSECONDS);
+        if (urgentWhenDue) {
+          executeUrgent(work);
+        } else {
+          run(work);
+        }
+      };
+      ScheduledFuture<?> future = urgentWhenDue
+          ? URGENT_TIMERS.schedule(due, delay.toNanos(), TimeUnit.NANOSECONDS)
+          : executor.schedule(due, delay.toNanos(), TimeUnit.NANOSECONDS);
       self[0] = future;
       ScheduledFuture<?> previous = tagged.put(tag, future);
       if (previous != null) {
@@ -98,11 +116,20 @@ public final class ThreadEventLoop implements EventLoop {
 
   @Override
   public boolean scheduleIfAbsent(String tag, Duration delay, Runnable work) {
+    return scheduleIfAbsent(tag, delay, work, false);
+  }
+
+  @Override
+  public boolean scheduleUrgentIfAbsent(String tag, Duration delay, Runnable work) {
+    return scheduleIfAbsent(tag, delay, work, true);
+  }
+
+  private boolean scheduleIfAbsent(String tag, Duration delay, Runnable work, boolean urgentWhenDue) {
     synchronized (tagged) {
       if (tagged.containsKey(tag)) {
         return false;
       }
-      schedule(tag, delay, work);
+      schedule(tag, delay, work, urgentWhenDue);
       return true;
     }
   }
@@ -130,6 +157,16 @@ public final class ThreadEventLoop implements EventLoop {
   @Override
   public void shutdown() {
     executor.shutdownNow();
+  }
+
+  private static ScheduledThreadPoolExecutor urgentTimers() {
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "event-loop-urgent-timers");
+      t.setDaemon(true);
+      return t;
+    });
+    timers.setRemoveOnCancelPolicy(true);
+    return timers;
   }
 
   private static void runSafely(Runnable work) {

@@ -70,6 +70,28 @@ class ThreadEventLoopTest {
   }
 
   @Test
+  void aDueUrgentTimerOvertakesWorkQueuedBeforeItFellDue() throws Exception {
+    ThreadEventLoop loop = new ThreadEventLoop("test-loop", Clock.systemUTC());
+    List<String> ran = new CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    loop.execute(() -> await().atMost(Duration.ofSeconds(5)).until(() -> release.getCount() == 0));
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      loop.execute(() -> ran.add("queued" + n));
+    }
+    assertThat(loop.scheduleUrgentIfAbsent("pass", Duration.ofMillis(1), () -> ran.add("urgent timer"))).isTrue();
+    assertThat(loop.scheduleIfAbsent("plain", Duration.ofMillis(1), () -> ran.add("plain timer"))).isTrue();
+    // An urgent timer frees its tag when it fires, beside the busy loop; a plain one only once the loop runs it.
+    await().atMost(Duration.ofSeconds(5)).until(() -> loop.scheduleUrgentIfAbsent("pass", Duration.ofHours(1), () -> { }));
+    loop.cancel("pass");
+    release.countDown();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> ran.size() == 5);
+    assertThat(ran).containsExactly("urgent timer", "queued0", "queued1", "queued2", "plain timer");
+    loop.shutdown();
+  }
+
+  @Test
   void aFloodOfUrgentWorkLetsOrdinaryWorkThrough() throws Exception {
     ThreadEventLoop loop = new ThreadEventLoop("test-loop", Clock.systemUTC());
     List<String> ran = new CopyOnWriteArrayList<>();

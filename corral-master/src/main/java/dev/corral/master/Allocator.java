@@ -51,8 +51,12 @@ final class Allocator {
     return passes;
   }
 
+  /**
+   * A due pass runs ahead of queued work: while thousands of agents re-register after a failover, the loop is
+   * seconds behind, and a pass queued behind them would keep every framework waiting for offers that long.
+   */
   private void request() {
-    state.loop.scheduleIfAbsent(TAG, state.config.allocationDelay(), this::allocate);
+    state.loop.scheduleUrgentIfAbsent(TAG, state.config.allocationDelay(), this::allocate);
   }
 
   void allocate() {

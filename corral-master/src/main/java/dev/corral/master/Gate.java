@@ -28,17 +28,31 @@ final class Gate {
 
   /** Runs {@code work} on the loop, or {@code whenClosed} there instead once the master is closed. */
   void postOrElse(Runnable work, Runnable whenClosed) {
+    postOrElse(work, whenClosed, false);
+  }
+
+  /** As {@link #postOrElse(Runnable, Runnable)}, ahead of queued work ({@link EventLoop#executeUrgent}). */
+  void postUrgentOrElse(Runnable work, Runnable whenClosed) {
+    postOrElse(work, whenClosed, true);
+  }
+
+  private void postOrElse(Runnable work, Runnable whenClosed, boolean urgent) {
     if (closed) {
       whenClosed.run();
       return;
     }
-    loop.execute(() -> {
+    Runnable item = () -> {
       if (closed) {
         whenClosed.run();
       } else {
         work.run();
       }
-    });
+    };
+    if (urgent) {
+      loop.executeUrgent(item);
+    } else {
+      loop.execute(item);
+    }
   }
 
   void close() {

@@ -52,27 +52,27 @@ final class SchedulerService extends SchedulerChannelGrpc.SchedulerChannelImplBa
 
   @Override
   public void accept(AcceptCall call, StreamObserver<CallAck> out) {
-    unary(out, () -> offerCalls.accept(call));
+    urgent(out, () -> offerCalls.accept(call));
   }
 
   @Override
   public void decline(DeclineCall call, StreamObserver<CallAck> out) {
-    unary(out, () -> offerCalls.decline(call));
+    urgent(out, () -> offerCalls.decline(call));
   }
 
   @Override
   public void revive(ReviveCall call, StreamObserver<CallAck> out) {
-    unary(out, () -> offerCalls.revive(call.getFrameworkId()));
+    urgent(out, () -> offerCalls.revive(call.getFrameworkId()));
   }
 
   @Override
   public void suppress(SuppressCall call, StreamObserver<CallAck> out) {
-    unary(out, () -> offerCalls.suppress(call.getFrameworkId()));
+    urgent(out, () -> offerCalls.suppress(call.getFrameworkId()));
   }
 
   @Override
   public void kill(KillCall call, StreamObserver<CallAck> out) {
-    unary(out, () -> taskCalls.kill(call));
+    urgent(out, () -> taskCalls.kill(call));
   }
 
   @Override
@@ -85,8 +85,21 @@ final class SchedulerService extends SchedulerChannelGrpc.SchedulerChannelImplBa
     unary(out, () -> taskCalls.reconcile(call));
   }
 
+  /**
+   * Launches, kills and offer answers go ahead of queued work: they are few, and a launch queued behind the
+   * registrations of thousands of agents after a failover waited seconds. Acknowledgements and
+   * reconciliation, which come by the hundred thousand then, keep their place.
+   */
+  private void urgent(StreamObserver<CallAck> out, Runnable work) {
+    unary(out, work, true);
+  }
+
   private void unary(StreamObserver<CallAck> out, Runnable work) {
-    gate.postOrElse(() -> {
+    unary(out, work, false);
+  }
+
+  private void unary(StreamObserver<CallAck> out, Runnable work, boolean urgent) {
+    Runnable item = () -> {
       try {
         work.run();
         out.onNext(ACK);
@@ -97,6 +110,12 @@ final class SchedulerService extends SchedulerChannelGrpc.SchedulerChannelImplBa
         log.error("scheduler call failed", e);
         out.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
       }
-    }, () -> out.onError(SHUTTING_DOWN.asRuntimeException()));
+    };
+    Runnable refused = () -> out.onError(SHUTTING_DOWN.asRuntimeException());
+    if (urgent) {
+      gate.postUrgentOrElse(item, refused);
+    } else {
+      gate.postOrElse(item, refused);
+    }
   }
 }
