@@ -8,6 +8,12 @@ import java.util.List;
 /**
  * The driver's callbacks re-posted to a framework's event loop, each returning at once: the loop's thread owns
  * the framework's state, never the driver's (gRPC) threads.
+ *
+ * <p>Offers, and the callbacks they must keep their order with (subscribed, rescinded, disconnected), run
+ * ahead of queued task updates ({@link EventLoop#executeUrgent}): an offer is held by the master until it is
+ * answered, and after a failover a hundred thousand updates of re-registering agents queue at once. Nothing
+ * an offer round decides depends on an update still queued: the updates that free or need resources are
+ * applied when their turn comes, and the next offers reflect them.
  */
 public final class OnLoop implements Scheduler {
   private final EventLoop loop;
@@ -20,18 +26,18 @@ public final class OnLoop implements Scheduler {
 
   @Override
   public void subscribed(String frameworkId) {
-    loop.execute(() -> target.subscribed(frameworkId));
+    loop.executeUrgent(() -> target.subscribed(frameworkId));
   }
 
   @Override
   public void offers(List<Offer> offers) {
     List<Offer> copy = List.copyOf(offers);
-    loop.execute(() -> target.offers(copy));
+    loop.executeUrgent(() -> target.offers(copy));
   }
 
   @Override
   public void rescinded(String offerId) {
-    loop.execute(() -> target.rescinded(offerId));
+    loop.executeUrgent(() -> target.rescinded(offerId));
   }
 
   @Override
@@ -51,6 +57,6 @@ public final class OnLoop implements Scheduler {
 
   @Override
   public void disconnected(String reason) {
-    loop.execute(() -> target.disconnected(reason));
+    loop.executeUrgent(() -> target.disconnected(reason));
   }
 }

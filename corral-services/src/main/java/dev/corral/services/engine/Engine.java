@@ -729,6 +729,19 @@ public final class Engine implements Scheduler {
    * returned future completes on the loop, after all that, or fails when the store refused the commit.
    */
   CompletableFuture<Void> commit(Batch b) {
+    return commit(b, servingApiRequest);
+  }
+
+  /**
+   * As {@link #commit}, but what follows the commit runs ahead of queued work: an offer round's launches,
+   * which would otherwise wait behind every status update queued meanwhile (a hundred thousand of them
+   * while agents re-register after a failover) with the offers held.
+   */
+  CompletableFuture<Void> commitThenUrgently(Batch b) {
+    return commit(b, true);
+  }
+
+  private CompletableFuture<Void> commit(Batch b, boolean urgentAfter) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     List<StoreOp> ops = b.ops();
     if (ops.isEmpty()) {
@@ -756,7 +769,7 @@ public final class Engine implements Scheduler {
     }
     // An API request waits on its commit: what follows the commit runs ahead of queued status updates too,
     // or the caller would wait for the loop to work through the backlog after the store already had it.
-    Consumer<Runnable> then = servingApiRequest ? loop::executeUrgent : loop::execute;
+    Consumer<Runnable> then = urgentAfter ? loop::executeUrgent : loop::execute;
     write.whenComplete((v, err) -> then.accept(() -> {
       if (err != null) {
         // Unacknowledged statuses are resent by the agent; API callers get 503.

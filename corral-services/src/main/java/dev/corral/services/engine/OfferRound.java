@@ -147,7 +147,7 @@ final class OfferRound {
     if (byOffer.isEmpty()) {
       return;
     }
-    engine.commit(batch).whenComplete((v, err) -> {
+    engine.commitThenUrgently(batch).whenComplete((v, err) -> {
       if (err == null) {
         launch(byOffer);
       } else {
