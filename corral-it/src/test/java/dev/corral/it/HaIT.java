@@ -123,6 +123,11 @@ class HaIT {
     int next = awaitLeader(leader);
     assertThat(next).isNotEqualTo(leader);
     int survivorStandby = next == standby ? other : standby;
+    // A standby found the dead leader's port refusing and took it out of the election, instead of waiting
+    // for ZooKeeper to expire its session.
+    assertThat(masters.get(next).output() + masters.get(survivorStandby).output())
+        .contains("the leading master refuses connections on 127.0.0.1:" + grpcPorts.get(leader))
+        .contains("out of the leader election without waiting for it to expire");
     // Both survivors tell the same truth.
     String leaderAddress = "127.0.0.1:" + httpPorts.get(next);
     assertThat(apis.get(survivorStandby).get("/v2/leader").json().path("leader").asText()).isEqualTo(leaderAddress);
