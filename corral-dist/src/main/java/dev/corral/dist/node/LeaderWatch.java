@@ -80,14 +80,14 @@ final class LeaderWatch implements AutoCloseable {
       Target t = target.get();
       long began = System.nanoTime();
       switch (hold(t)) {
-        case ENDED:
+        case ENDED -> {
           refusedBy = null;
           pause(Math.max(0, RETRY_MS - (System.nanoTime() - began) / 1_000_000));
-          break;
-        case REFUSED:
+        }
+        case REFUSED -> {
           if (t.equals(refusedBy)) {
-            log.warn("the leading master refuses connections on {}: its process is gone; taking it out of the"
-                + " election now", t.grpc());
+            log.warn("the leading master refuses connections on {}: its process is gone (or its term ended);"
+                + " taking it out of the election now", t.grpc());
             dead.accept(t);
             refusedBy = null;
             pause(BACKOFF_MS);
@@ -95,10 +95,11 @@ final class LeaderWatch implements AutoCloseable {
             refusedBy = t;
             pause(RETRY_MS);
           }
-          break;
-        default:
+        }
+        case UNREACHABLE -> {
           refusedBy = null;
           pause(BACKOFF_MS);
+        }
       }
     }
   }
