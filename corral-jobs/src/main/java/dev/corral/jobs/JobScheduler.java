@@ -63,7 +63,8 @@ public final class JobScheduler implements AutoCloseable {
     SchedulerDriver d = driverFactory.apply(info.build(), new OnLoop(loop, engine));
     engine.setDriver(d);
     driver = d;
-    loop.execute(() -> engine.recover(recovered));
+    // Urgent, as the driver's subscribed and offers callbacks are (OnLoop): none of them may run before it.
+    loop.executeUrgent(() -> engine.recover(recovered));
     // Callbacks queue behind the recovery above.
     d.start();
   }

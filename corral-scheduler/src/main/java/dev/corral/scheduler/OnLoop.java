@@ -13,7 +13,8 @@ import java.util.List;
  * ahead of queued task updates ({@link EventLoop#executeUrgent}): an offer is held by the master until it is
  * answered, and after a failover a hundred thousand updates of re-registering agents queue at once. Nothing
  * an offer round decides depends on an update still queued: the updates that free or need resources are
- * applied when their turn comes, and the next offers reflect them.
+ * applied when their turn comes, and the next offers reflect them. Work that must come before every callback
+ * (a scheduler's recovery from its store) is therefore queued as urgent work too.
  */
 public final class OnLoop implements Scheduler {
   private final EventLoop loop;

@@ -85,7 +85,8 @@ public final class ServiceScheduler implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     Recovery.Recovered recovered = Recovery.load(store);
-    loop.execute(() -> {
+    // Urgent, as the driver's subscribed and offers callbacks are (OnLoop): none of them may run before it.
+    loop.executeUrgent(() -> {
       engine.recover(recovered);
       recoveredOnLoop = true;
     });
@@ -103,7 +104,7 @@ public final class ServiceScheduler implements AutoCloseable {
     SchedulerDriver d = driverFactory.apply(info.build(), new OnLoop(loop, engine));
     engine.setDriver(d);
     driver = d;
-    // Callbacks are queued behind the recovery above, so the driver never sees an empty scheduler.
+    // Callbacks are queued behind the recovery above, so the driver never meets an empty scheduler.
     d.start();
   }
 
