@@ -3,6 +3,7 @@ package dev.corral.api.leader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.corral.common.Json;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
@@ -26,6 +27,12 @@ public record LeaderInfo(String id, String hostname, String http, String grpc, l
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(grpc, "grpc");
+  }
+
+  /** The {@code grpc} address, resolved now. */
+  public InetSocketAddress grpcAddress() {
+    int colon = grpc.lastIndexOf(':');
+    return new InetSocketAddress(grpc.substring(0, colon), Integer.parseInt(grpc.substring(colon + 1)));
   }
 
   public byte[] toBytes() {

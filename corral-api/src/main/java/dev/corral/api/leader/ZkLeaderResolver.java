@@ -83,9 +83,7 @@ final class ZkLeaderResolver extends NameResolver {
     }
     try {
       LeaderInfo leader = LeaderInfo.fromBytes(node.get().getData());
-      int colon = leader.grpc().lastIndexOf(':');
-      InetSocketAddress address = new InetSocketAddress(leader.grpc().substring(0, colon),
-          Integer.parseInt(leader.grpc().substring(colon + 1)));
+      InetSocketAddress address = leader.grpcAddress();
       if (!leader.grpc().equals(lastAddress)) {
         log.info("leading master: {} (gRPC {}, epoch {})", leader.id(), leader.grpc(), leader.epoch());
         lastAddress = leader.grpc();

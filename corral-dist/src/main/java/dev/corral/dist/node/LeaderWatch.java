@@ -1,9 +1,9 @@
 package dev.corral.dist.node;
 
+import dev.corral.api.leader.LeaderInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * simply connects again. One daemon thread; {@link #leaderChanged} re-targets it.
  */
 final class LeaderWatch implements AutoCloseable {
-  /** The leader to watch: its gRPC address and the ZooKeeper session that published its record. */
-  record Target(String grpc, long session) {}
+  /** The leader to watch: its record and the ZooKeeper session that published it. */
+  record Target(LeaderInfo leader, long session) {}
 
   private static final Logger log = LoggerFactory.getLogger(LeaderWatch.class);
   private static final int CONNECT_TIMEOUT_MS = 2_000;
@@ -87,7 +87,7 @@ final class LeaderWatch implements AutoCloseable {
         case REFUSED -> {
           if (t.equals(refusedBy)) {
             log.warn("the leading master refuses connections on {}: its process is gone (or its term ended);"
-                + " taking it out of the election now", t.grpc());
+                + " taking it out of the election now", t.leader().grpc());
             dead.accept(t);
             refusedBy = null;
             pause(BACKOFF_MS);
@@ -108,7 +108,6 @@ final class LeaderWatch implements AutoCloseable {
 
   /** Connects to the leader and waits until that connection ends. */
   private Outcome hold(Target t) {
-    int colon = t.grpc().lastIndexOf(':');
     Socket socket = new Socket();
     current = socket;
     try {
@@ -116,8 +115,7 @@ final class LeaderWatch implements AutoCloseable {
         return Outcome.ENDED; // re-targeted before this connection could be closed for it
       }
       try {
-        socket.connect(new InetSocketAddress(t.grpc().substring(0, colon),
-            Integer.parseInt(t.grpc().substring(colon + 1))), CONNECT_TIMEOUT_MS);
+        socket.connect(t.leader().grpcAddress(), CONNECT_TIMEOUT_MS);
       } catch (ConnectException e) {
         // With a connect timeout given, a timeout is reported separately (SocketTimeoutException).
         String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);

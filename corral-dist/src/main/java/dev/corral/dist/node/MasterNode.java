@@ -346,7 +346,7 @@ public final class MasterNode implements AutoCloseable {
     try {
       LeaderInfo info = LeaderInfo.fromBytes(node.get().getData());
       return info.http().equals(advertisedHttp()) ? Optional.empty()
-          : Optional.of(new LeaderWatch.Target(info.grpc(), node.get().getStat().getEphemeralOwner()));
+          : Optional.of(new LeaderWatch.Target(info, node.get().getStat().getEphemeralOwner()));
     } catch (IOException e) {
       return Optional.empty();
     }

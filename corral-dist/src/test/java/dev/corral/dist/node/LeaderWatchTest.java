@@ -3,6 +3,7 @@ package dev.corral.dist.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.corral.api.leader.LeaderInfo;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -42,8 +43,10 @@ class LeaderWatchTest {
       acceptor.start();
     }
 
-    String grpc() {
-      return "127.0.0.1:" + server.getLocalPort();
+    /** Its record, as the watch gets it from ZooKeeper. */
+    LeaderInfo info() {
+      String grpc = "127.0.0.1:" + server.getLocalPort();
+      return new LeaderInfo(grpc, "127.0.0.1", grpc, grpc, 1, 0);
     }
 
     /** As when the process dies: the listening port and every connection close. */
@@ -60,7 +63,7 @@ class LeaderWatchTest {
   void aLeaderWhoseProcessIsGoneIsReportedOnceItsPortRefuses() throws IOException {
     List<LeaderWatch.Target> dead = new CopyOnWriteArrayList<>();
     try (FakeLeader leader = new FakeLeader(false)) {
-      LeaderWatch.Target target = new LeaderWatch.Target(leader.grpc(), 42);
+      LeaderWatch.Target target = new LeaderWatch.Target(leader.info(), 42);
       try (LeaderWatch watch = new LeaderWatch(() -> Optional.of(target), dead::add).start()) {
         await().atMost(WAIT).until(() -> leader.accepted.size() == 1);
         await().during(Duration.ofMillis(500)).atMost(WAIT).until(dead::isEmpty);
@@ -76,7 +79,7 @@ class LeaderWatchTest {
   void aLeaderThatClosesConnectionsButStillListensIsAlive() throws IOException {
     List<LeaderWatch.Target> dead = new CopyOnWriteArrayList<>();
     try (FakeLeader leader = new FakeLeader(true);
-         LeaderWatch watch = new LeaderWatch(() -> Optional.of(new LeaderWatch.Target(leader.grpc(), 42)), dead::add)
+         LeaderWatch watch = new LeaderWatch(() -> Optional.of(new LeaderWatch.Target(leader.info(), 42)), dead::add)
              .start()) {
       await().atMost(WAIT).until(() -> leader.accepted.size() >= 5);
       assertThat(dead).isEmpty();
@@ -87,10 +90,10 @@ class LeaderWatchTest {
   void aNewLeaderIsWatchedInsteadOfTheFormerOne() throws IOException {
     List<LeaderWatch.Target> dead = new CopyOnWriteArrayList<>();
     try (FakeLeader first = new FakeLeader(false); FakeLeader second = new FakeLeader(false)) {
-      AtomicReference<LeaderWatch.Target> current = new AtomicReference<>(new LeaderWatch.Target(first.grpc(), 1));
+      AtomicReference<LeaderWatch.Target> current = new AtomicReference<>(new LeaderWatch.Target(first.info(), 1));
       try (LeaderWatch watch = new LeaderWatch(() -> Optional.of(current.get()), dead::add).start()) {
         await().atMost(WAIT).until(() -> first.accepted.size() == 1);
-        current.set(new LeaderWatch.Target(second.grpc(), 2));
+        current.set(new LeaderWatch.Target(second.info(), 2));
         watch.leaderChanged();
         await().atMost(WAIT).until(() -> second.accepted.size() == 1);
 
@@ -98,7 +101,7 @@ class LeaderWatchTest {
         await().during(Duration.ofMillis(500)).atMost(WAIT).until(dead::isEmpty);
         second.close();
         await().atMost(WAIT).until(() -> !dead.isEmpty());
-        assertThat(dead).allMatch(new LeaderWatch.Target(second.grpc(), 2)::equals);
+        assertThat(dead).allMatch(new LeaderWatch.Target(second.info(), 2)::equals);
       }
     }
   }
