@@ -69,12 +69,18 @@ class ThreadEventLoopTest {
     loop.shutdown();
   }
 
+  /** Queues an item that keeps the loop busy until the returned latch is counted down. */
+  private static java.util.concurrent.CountDownLatch holdLoop(ThreadEventLoop loop) {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    loop.execute(() -> await().atMost(Duration.ofSeconds(5)).until(() -> release.getCount() == 0));
+    return release;
+  }
+
   @Test
   void aDueUrgentTimerOvertakesWorkQueuedBeforeItFellDue() throws Exception {
     ThreadEventLoop loop = new ThreadEventLoop("test-loop", Clock.systemUTC());
     List<String> ran = new CopyOnWriteArrayList<>();
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    loop.execute(() -> await().atMost(Duration.ofSeconds(5)).until(() -> release.getCount() == 0));
+    java.util.concurrent.CountDownLatch release = holdLoop(loop);
     for (int i = 0; i < 3; i++) {
       int n = i;
       loop.execute(() -> ran.add("queued" + n));
@@ -95,8 +101,7 @@ class ThreadEventLoopTest {
   void aFloodOfUrgentWorkLetsOrdinaryWorkThrough() throws Exception {
     ThreadEventLoop loop = new ThreadEventLoop("test-loop", Clock.systemUTC());
     List<String> ran = new CopyOnWriteArrayList<>();
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    loop.execute(() -> await().atMost(Duration.ofSeconds(5)).until(() -> release.getCount() == 0));
+    java.util.concurrent.CountDownLatch release = holdLoop(loop);
     loop.execute(() -> ran.add("ordinary"));
     for (int i = 0; i < 100; i++) {
       loop.executeUrgent(() -> ran.add("urgent"));

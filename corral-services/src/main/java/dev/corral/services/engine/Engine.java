@@ -767,8 +767,9 @@ public final class Engine implements Scheduler {
     } catch (RuntimeException e) {
       write = CompletableFuture.failedFuture(e);
     }
-    // An API request waits on its commit: what follows the commit runs ahead of queued status updates too,
-    // or the caller would wait for the loop to work through the backlog after the store already had it.
+    // An API request (or an offer round's launches) waits on its commit: what follows the commit runs ahead of
+    // queued status updates too, or it would wait for the loop to work through the backlog after the store
+    // already had it.
     Consumer<Runnable> then = urgentAfter ? loop::executeUrgent : loop::execute;
     write.whenComplete((v, err) -> then.accept(() -> {
       if (err != null) {
