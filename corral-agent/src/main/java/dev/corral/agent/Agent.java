@@ -61,7 +61,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -183,7 +182,8 @@ public final class Agent implements AutoCloseable {
     StatusFactory statuses = new StatusFactory(clock);
     supervisor = new TaskSupervisor(loop, workers, containerizer, store, statuses, this::sendStatus,
         config.killGracePeriod(), () -> agentId == null ? "" : agentId, probes, fetcher, fetchers, gpus);
-    link = new MasterLink(loop, master, new LinkHandler(), config.heartbeatInterval(), Backoff.standard());
+    link = new MasterLink(loop, master, new LinkHandler(), config.heartbeatInterval(), Backoff.standard(),
+        REREGISTRATION_SPREAD);
     List<RecoveredTask> recovered;
     try {
       recovered = new Recovery(store, containerizer, statuses).recover(agentId == null ? "" : agentId, workers);
@@ -254,20 +254,6 @@ public final class Agent implements AutoCloseable {
   /** The containerizers in use, preferred first (e.g. {@code [oci, process]}); empty before {@link #start()}. */
   public List<String> containerizers() {
     return containerizers;
-  }
-
-  /**
-   * The channel to the master can connect again (a new leading master, found through ZooKeeper): if the
-   * link is waiting out its reconnect backoff, it reconnects after a random delay within
-   * {@link #REREGISTRATION_SPREAD}. Thread-safe.
-   */
-  public void masterReachable() {
-    Duration delay = Duration.ofMillis(ThreadLocalRandom.current().nextLong(REREGISTRATION_SPREAD.toMillis()));
-    loop.schedule("master-reachable", delay, () -> {
-      if (link != null) {
-        link.reconnectNow();
-      }
-    });
   }
 
   /** Completes when the agent has stopped, whether by {@link #stop} or by the master's ShutdownAgent. */

@@ -17,6 +17,8 @@ import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.TaskState;
 import dev.corral.api.v1.TaskStatus;
 import io.grpc.Channel;
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
@@ -47,6 +49,7 @@ final class SimAgent {
   private final Shard shard;
   private final SimulationConfig config;
   private final AgentInfo info;
+  private final Channel channel;
   private final AgentChannelGrpc.AgentChannelStub stub;
   private final Counters counters;
   private final List<StatusListener> listeners;
@@ -72,6 +75,7 @@ final class SimAgent {
     this.config = config;
     this.info = AgentInfo.newBuilder().setHostname(config.hostname(index)).addAllResources(config.resources())
         .addAllAttributes(config.attributes(index)).setVersion("simulated").build();
+    this.channel = channel;
     this.stub = AgentChannelGrpc.newStub(channel).withExecutor(shard);
     this.counters = counters;
     this.listeners = listeners;
@@ -89,11 +93,27 @@ final class SimAgent {
   }
 
   /** Reconnects at once when waiting out the reconnect backoff (which starts over); a no-op otherwise. */
-  void reconnectNow() {
+  private void reconnectNow() {
     shard.assertInShard();
     if (state == SimLinkState.DISCONNECTED) {
       backoffMillis = INITIAL_BACKOFF_MILLIS;
-      connect(); // the backoff's scheduled attempt then finds the agent connecting and does nothing
+      connect(); // the backoff's scheduled attempt is stale from now on
+    }
+  }
+
+  /**
+   * The channel became ready: a disconnected agent reconnects after {@code delay}, unless it has connected
+   * (or dropped again) meanwhile.
+   */
+  void channelReady(Duration delay) {
+    shard.assertInShard();
+    if (state == SimLinkState.DISCONNECTED) {
+      long gen = generation;
+      shard.schedule(delay, () -> {
+        if (gen == generation) {
+          reconnectNow();
+        }
+      });
     }
   }
 
@@ -271,13 +291,40 @@ final class SimAgent {
     counters.disconnects.increment();
     out = null;
     move(SimLinkState.DISCONNECTED);
+    retryAfterBackoff();
+  }
+
+  private void retryAfterBackoff() {
+    long gen = generation; // a reconnect in between (reconnectNow) makes this attempt stale
     long delay = backoffMillis;
     backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
-    shard.schedule(Duration.ofMillis(delay), () -> {
-      if (state == SimLinkState.DISCONNECTED) {
-        connect();
-      }
-    });
+    shard.schedule(Duration.ofMillis(delay), () -> retry(gen));
+  }
+
+  /**
+   * A backoff attempt, as the real agent's link ({@code MasterLink}) makes it: a stream opened while the
+   * channel is still connecting is held by gRPC and opens the moment the channel is ready, with every other
+   * agent's that tried meanwhile, past the fleet's reconnect spread; so while the channel connects this
+   * attempt only waits, and the ready channel's reconnect (or the next attempt) brings the agent back.
+   */
+  private void retry(long gen) {
+    if (gen != generation || state != SimLinkState.DISCONNECTED) {
+      return;
+    }
+    if (channelConnecting()) {
+      retryAfterBackoff();
+      return;
+    }
+    connect();
+  }
+
+  /** Whether the channel is connecting (or idle, asked to connect now): never for a plain {@link Channel}. */
+  private boolean channelConnecting() {
+    if (!(channel instanceof ManagedChannel managed)) {
+      return false;
+    }
+    ConnectivityState now = managed.getState(true);
+    return now == ConnectivityState.CONNECTING || now == ConnectivityState.IDLE;
   }
 
   /** Ends the current stream, if any: half-close (what was sent still arrives) or cancel. */

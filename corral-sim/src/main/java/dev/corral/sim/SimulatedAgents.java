@@ -97,9 +97,10 @@ public final class SimulatedAgents implements AutoCloseable {
   }
 
   /**
-   * As the real agent does (AgentNode): once the channel is ready again (a new leader was published), agents
+   * As the real agent's link does: once the channel is ready again (a new leader was published), agents
    * waiting out their reconnect backoff (up to 5 s) reconnect, each after a random delay within
-   * {@link #RECONNECT_SPREAD}, so that 10,000 of them do not all land on the new leader at once.
+   * {@link #RECONNECT_SPREAD}, so that 10,000 of them do not all land on the new leader at once (their
+   * backoff attempts wait while the channel connects, see {@code SimAgent#retry}).
    */
   private void watchChannel(ManagedChannel channel, ConnectivityState seen) {
     if (closed || channel.isShutdown()) {
@@ -107,8 +108,8 @@ public final class SimulatedAgents implements AutoCloseable {
     }
     if (seen == ConnectivityState.READY) {
       for (SimAgent agent : agents) {
-        long jitter = ThreadLocalRandom.current().nextLong(RECONNECT_SPREAD.toMillis());
-        shardOf(agent.index).schedule(Duration.ofMillis(jitter), agent::reconnectNow);
+        Duration jitter = Duration.ofMillis(ThreadLocalRandom.current().nextLong(RECONNECT_SPREAD.toMillis()));
+        shardOf(agent.index).execute(() -> agent.channelReady(jitter));
       }
     }
     channel.notifyWhenStateChanged(seen, () -> watchChannel(channel, channel.getState(false)));
@@ -148,6 +149,11 @@ public final class SimulatedAgents implements AutoCloseable {
   /** Whether agent {@code index} is registered right now. */
   public boolean isRegistered(int index) {
     return onAgent(index, a -> a.state() == SimLinkState.REGISTERED);
+  }
+
+  /** Where agent {@code index}'s connection to the master stands right now. */
+  SimLinkState linkState(int index) {
+    return onAgent(index, SimAgent::state);
   }
 
   /** The tasks agent {@code index} holds, with their latest states (TASK_STAGING before the first update). */

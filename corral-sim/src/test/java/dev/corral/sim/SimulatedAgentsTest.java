@@ -3,15 +3,24 @@ package dev.corral.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.corral.agent.master.ConnectionGate;
 import dev.corral.api.v1.Attribute;
 import dev.corral.api.v1.RegisterAgent;
 import dev.corral.api.v1.StatusReason;
 import dev.corral.api.v1.TaskState;
 import dev.corral.api.v1.TaskStatus;
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -243,6 +252,38 @@ class SimulatedAgentsTest {
     });
     await().atMost(WAIT).until(() -> agents.isRegistered(0));
     assertThat(agents.stats().disconnects()).isEqualTo(1);
+  }
+
+  @Test
+  void whileTheChannelConnectsAgentsWaitAndTheReadyChannelBringsThemBack() throws Exception {
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+        .addService(master).build().start();
+    ConnectionGate gate = new ConnectionGate(server.getPort());
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", gate.port()).usePlaintext().build();
+    try {
+      agents = SimulatedAgents.start(channel, SimulationConfig.builder(3).build());
+      assertThat(agents.awaitRegistered(WAIT)).isTrue();
+
+      // The master goes away; the channel's next connection is accepted but never answered (a master still
+      // starting), so the channel stays connecting. Backoff attempts at 0.1, 0.3, 0.7 and 1.5 s open nothing.
+      gate.holdNewConnections();
+      gate.cutAll();
+      await().atMost(WAIT).until(() -> channel.getState(false) == ConnectivityState.CONNECTING);
+      await().during(Duration.ofMillis(1_800)).atMost(Duration.ofSeconds(3)).until(() -> IntStream.range(0, 3)
+          .allMatch(i -> agents.linkState(i) == SimLinkState.DISCONNECTED));
+
+      gate.release();
+      await().atMost(WAIT).until(() -> agents.stats().registered() == 3);
+      for (int i = 0; i < 3; i++) {
+        assertThat(master.registrations(agents.agentId(i))).hasSize(2);
+      }
+    } finally {
+      agents.close();
+      agents = null;
+      channel.shutdownNow();
+      gate.close();
+      server.shutdownNow();
+    }
   }
 
   @Test

@@ -8,9 +8,12 @@ import dev.corral.api.v1.MasterMessage;
 import dev.corral.api.v1.RegisterAgent;
 import dev.corral.common.EventLoop;
 import io.grpc.Channel;
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,13 @@ import org.slf4j.LoggerFactory;
  * then leaves that master and reconnects, which finds the current leader. Epoch 0 means the master does not
  * say (a single master without an election, or one from before epochs, during a rolling upgrade): it is
  * followed as before.
+ *
+ * <p>Reconnecting after a failover: a {@link ManagedChannel} (the agent's, found through ZooKeeper or a
+ * fixed address) connects to the next master by itself. A stream opened while it is still connecting would
+ * be held by gRPC and open the moment it is ready, together with every other agent's that tried meanwhile:
+ * thousands of re-registrations in one burst on a master that has just taken over. So a backoff attempt that
+ * finds the channel connecting only waits, and once the channel is ready a waiting link reconnects after a
+ * random delay within the reconnect spread, which spreads a whole cluster's re-registrations over it.
  */
 public final class MasterLink {
   /** What the link needs from the agent; called on the loop. */
@@ -44,24 +54,32 @@ public final class MasterLink {
   private static final Logger log = LoggerFactory.getLogger(MasterLink.class);
   private static final String RECONNECT_TAG = "link-reconnect";
   private static final String HEARTBEAT_TAG = "link-heartbeat";
+  private static final String READY_TAG = "link-channel-ready";
 
   private final EventLoop loop;
   private final AgentChannelGrpc.AgentChannelStub stub;
   private final Handler handler;
   private final Duration heartbeatInterval;
   private final Backoff backoff;
+  private final Duration reconnectSpread;
+  /** The channel whose readiness paces reconnects; null for a plain {@link Channel} (always tried at once). */
+  private final ManagedChannel managed;
+  private boolean watching;
   private LinkState state = LinkState.DISCONNECTED;
   private long generation;
   private ClientCallStreamObserver<AgentMessage> out;
   /** The highest leader epoch a master has shown this link (0: none yet). */
   private long highestEpoch;
 
-  public MasterLink(EventLoop loop, Channel channel, Handler handler, Duration heartbeatInterval, Backoff backoff) {
+  public MasterLink(EventLoop loop, Channel channel, Handler handler, Duration heartbeatInterval, Backoff backoff,
+      Duration reconnectSpread) {
     this.loop = loop;
     this.stub = AgentChannelGrpc.newStub(channel);
     this.handler = handler;
     this.heartbeatInterval = heartbeatInterval;
     this.backoff = backoff;
+    this.reconnectSpread = reconnectSpread;
+    this.managed = channel instanceof ManagedChannel m ? m : null;
   }
 
   public LinkState state() {
@@ -75,6 +93,11 @@ public final class MasterLink {
     if (state != LinkState.DISCONNECTED) {
       return;
     }
+    if (managed != null && !watching) {
+      watching = true;
+      watchChannel(managed.getState(false));
+    }
+    loop.cancel(READY_TAG); // connected by other means: a reconnect planned on a ready channel is stale
     move(LinkState.CONNECTING);
     long gen = ++generation;
     try {
@@ -141,6 +164,7 @@ public final class MasterLink {
     boolean open = state != LinkState.DISCONNECTED;
     move(LinkState.CLOSED);
     loop.cancel(RECONNECT_TAG);
+    loop.cancel(READY_TAG);
     loop.cancel(HEARTBEAT_TAG);
     out = null;
     if (open && stream != null) {
@@ -204,7 +228,42 @@ public final class MasterLink {
     loop.cancel(HEARTBEAT_TAG);
     Duration delay = backoff.next();
     log.info("disconnected from the master ({}); reconnecting in {} ms", why, delay.toMillis());
-    loop.schedule(RECONNECT_TAG, delay, this::connect);
+    loop.schedule(RECONNECT_TAG, delay, this::retry);
+  }
+
+  /** A backoff attempt: connects, unless the channel is still connecting (see the class comment). */
+  private void retry() {
+    if (state != LinkState.DISCONNECTED) {
+      return;
+    }
+    if (managed != null) {
+      ConnectivityState channel = managed.getState(true); // an idle channel starts connecting now
+      if (channel == ConnectivityState.CONNECTING || channel == ConnectivityState.IDLE) {
+        Duration delay = backoff.next();
+        log.debug("the channel to the master is connecting; reconnecting once it is ready or in {} ms",
+            delay.toMillis());
+        loop.schedule(RECONNECT_TAG, delay, this::retry);
+        return;
+      }
+    }
+    connect();
+  }
+
+  /** Follows the channel's state for the link's life; a ready channel brings a waiting link back. */
+  private void watchChannel(ConnectivityState seen) {
+    managed.notifyWhenStateChanged(seen, () -> loop.execute(() -> {
+      if (state == LinkState.CLOSED || managed.isShutdown()) {
+        return;
+      }
+      ConnectivityState now = managed.getState(false);
+      if (now == ConnectivityState.READY && state == LinkState.DISCONNECTED) {
+        long spread = Math.max(1, reconnectSpread.toMillis());
+        Duration delay = Duration.ofMillis(ThreadLocalRandom.current().nextLong(spread));
+        log.info("the channel to the master is ready; reconnecting in {} ms", delay.toMillis());
+        loop.schedule(READY_TAG, delay, this::reconnectNow);
+      }
+      watchChannel(now);
+    }));
   }
 
   private void heartbeat(long gen) {

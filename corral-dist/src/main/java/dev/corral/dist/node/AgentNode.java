@@ -5,7 +5,6 @@ import dev.corral.api.ClusterSecret;
 import dev.corral.agent.AgentConfig;
 import dev.corral.agent.files.FilesConfig;
 import dev.corral.api.leader.ZkTarget;
-import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import dev.corral.vip.VipFollower;
@@ -95,25 +94,7 @@ public final class AgentNode implements AutoCloseable {
     if (vipFollower != null) {
       vipFollower.start();
     }
-    if (ZkTarget.AUTHORITY.equals(channel.authority())) {
-      watchChannel(channel.getState(true));
-    }
     return this;
-  }
-
-  /**
-   * Once a new leader is published the channel connects to it by itself; the agent's link would only try
-   * again after its backoff (up to seconds), so tell it as soon as the channel is ready (it then re-registers
-   * within {@link dev.corral.agent.Agent#REREGISTRATION_SPREAD}).
-   */
-  private void watchChannel(ConnectivityState seen) {
-    if (channel.isShutdown()) {
-      return;
-    }
-    if (seen == ConnectivityState.READY) {
-      agent.masterReachable();
-    }
-    channel.notifyWhenStateChanged(seen, () -> watchChannel(channel.getState(true)));
   }
 
   public Agent agent() {
