@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** The fleet's counters, bumped by every shard thread. Thread-safe. */
 final class Counters {
+  final LongAdder connects = new LongAdder();
   final LongAdder registered = new LongAdder();
   final LongAdder registrations = new LongAdder();
   final LongAdder tasks = new LongAdder();
@@ -16,7 +17,7 @@ final class Counters {
   final LongAdder disconnects = new LongAdder();
 
   FleetStats snapshot(int agents) {
-    return new FleetStats(agents, registered.sum(), registrations.sum(), tasks.sum(), launched.sum(),
+    return new FleetStats(agents, connects.sum(), registered.sum(), registrations.sum(), tasks.sum(), launched.sum(),
         running.sum(), failed.sum(), killed.sum(), acknowledged.sum(), resent.sum(), disconnects.sum());
   }
 }

@@ -5,6 +5,7 @@ package dev.corral.sim;
  * events apart).
  *
  * @param agents agents in the fleet
+ * @param connects streams opened to register, first ones and reconnects
  * @param registered agents registered with the master right now
  * @param registrations AgentRegistered answers received, re-registrations included
  * @param tasks tasks the agents hold: live, or ended with their last update not yet acknowledged
@@ -16,5 +17,5 @@ package dev.corral.sim;
  * @param resent updates sent again because no acknowledgement came
  * @param disconnects streams that ended other than by the fleet closing them
  */
-public record FleetStats(int agents, long registered, long registrations, long tasks, long launched, long running,
+public record FleetStats(int agents, long connects, long registered, long registrations, long tasks, long launched, long running,
     long failed, long killed, long acknowledged, long resent, long disconnects) {}

@@ -124,6 +124,7 @@ final class SimAgent {
       return;
     }
     move(SimLinkState.CONNECTING);
+    counters.connects.increment();
     long gen = ++generation;
     try {
       stub.connect(new ClientResponseObserver<AgentMessage, MasterMessage>() {

@@ -6,9 +6,11 @@ import dev.corral.api.leader.ZkTarget;
 import dev.corral.api.v1.TaskState;
 import dev.corral.api.v1.TaskStatus;
 import dev.corral.common.Json;
+import dev.corral.sim.FleetStats;
 import dev.corral.sim.SimulatedAgents;
 import dev.corral.sim.StatusListener;
 import dev.corral.state.EmbeddedZooKeeper;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -26,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -134,6 +137,29 @@ public final class FailoverBenchmark implements Callable<Integer> {
         killedAt.set(System.nanoTime());
         processes.get(leaderIndex).destroyForcibly(); // SIGKILL: no goodbye, the session has to time out
         long kill = killedAt.get();
+        AtomicLong channelReady = new AtomicLong();
+        AtomicLong connectsAtReady = new AtomicLong();
+        whenReadyAgain(channel, channel.getState(false), () -> {
+          connectsAtReady.set(agents.stats().connects());
+          channelReady.set(System.nanoTime());
+        });
+        // Polled on a thread of its own: the main thread is busy with the scale-up meanwhile.
+        AtomicLong firstReconnect = new AtomicLong();
+        AtomicLong firstReregistered = new AtomicLong();
+        Thread milestones = new Thread(() -> {
+          while (firstReregistered.get() == 0 && System.nanoTime() - kill < WAIT.toNanos()) {
+            FleetStats now = agents.stats();
+            if (firstReconnect.get() == 0 && channelReady.get() != 0 && now.connects() > connectsAtReady.get()) {
+              firstReconnect.set(System.nanoTime());
+            }
+            if (now.registrations() > registrationsBefore) {
+              firstReregistered.set(System.nanoTime());
+            }
+            LockSupport.parkNanos(1_000_000);
+          }
+        }, "failover-milestones");
+        milestones.setDaemon(true);
+        milestones.start();
         AtomicLong elected = new AtomicLong();
         java.util.concurrent.CompletableFuture<LeaderInfo> nextLeader = java.util.concurrent.CompletableFuture
             .supplyAsync(() -> {
@@ -179,6 +205,9 @@ public final class FailoverBenchmark implements Callable<Integer> {
             + " %d cores%n", masters, sessionTimeout, agentCount, tasks, Runtime.getRuntime().availableProcessors());
         out.printf("  leader killed → new leader elected:        %6.2f s (epoch %d → %d)%n", secs(elected.get() - kill),
             first.epoch(), next.epoch());
+        out.printf("  leader killed → agents' channel ready:      %6.2f s%n", secs(channelReady.get() - kill));
+        out.printf("  leader killed → first agent reconnects:    %6.2f s%n", secs(firstReconnect.get() - kill));
+        out.printf("  leader killed → first agent re-registered: %6.2f s%n", secs(firstReregistered.get() - kill));
         out.printf("  leader killed → first new task RUNNING:    %6.2f s%n", secs(firstNewRunning.get() - kill));
         out.printf("  leader killed → all agents re-registered:  %6.2f s%n", secs(reregistered - kill));
         out.printf("  leader killed → all %d tasks RUNNING in the new leader's API: %6.2f s%n", tasks + 1,
@@ -201,6 +230,18 @@ public final class FailoverBenchmark implements Callable<Integer> {
       Runtime.getRuntime().removeShutdownHook(stopMasters);
     }
     return 0;
+  }
+
+  /** Runs {@code ready} once, when the agents' channel is next READY (it has reached the new leader). */
+  private static void whenReadyAgain(ManagedChannel channel, ConnectivityState seen, Runnable ready) {
+    channel.notifyWhenStateChanged(seen, () -> {
+      ConnectivityState now = channel.getState(false);
+      if (now == ConnectivityState.READY) {
+        ready.run();
+      } else if (!channel.isShutdown()) {
+        whenReadyAgain(channel, now, ready);
+      }
+    });
   }
 
   private static double secs(long nanos) {
