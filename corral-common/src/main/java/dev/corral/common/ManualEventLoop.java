@@ -88,20 +88,26 @@ public final class ManualEventLoop implements EventLoop {
 
   /** Runs work that is due (and work it queues) until none is left. */
   public void runPending() {
-    while (true) {
-      Queued next;
-      synchronized (this) {
-        next = queue.peek();
-        if (next == null || next.due().isAfter(clock.instant())) {
-          return;
-        }
-        queue.poll();
-        if (next.tag() != null) {
-          byTag.remove(next.tag(), next);
-        }
-      }
-      next.work().run();
+    while (runNext()) {
+      // until nothing is due
     }
+  }
+
+  /** Runs the first piece of due work, if any; returns whether there was one. */
+  public boolean runNext() {
+    Queued next;
+    synchronized (this) {
+      next = queue.peek();
+      if (next == null || next.due().isAfter(clock.instant())) {
+        return false;
+      }
+      queue.poll();
+      if (next.tag() != null) {
+        byTag.remove(next.tag(), next);
+      }
+    }
+    next.work().run();
+    return true;
   }
 
   /** Moves the clock forward step by step through every due deferral, running work as it falls due. */

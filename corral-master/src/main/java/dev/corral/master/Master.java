@@ -86,7 +86,7 @@ public final class Master implements AutoCloseable {
         new StatusRouter(state, allocator, maintenance));
     this.subscriptions = new Subscriptions(state, commits, offers, allocator);
     this.offerCalls = new OfferCalls(state, subscriptions, offers, allocator, commits);
-    this.taskCalls = new TaskCalls(state, subscriptions, reconciliations);
+    this.taskCalls = new TaskCalls(state, gate, subscriptions, reconciliations);
     this.frameworkSender = new FrameworkSender("corral-framework-sender-" + config.masterId(),
         SENDER_THREADS);
     this.services = List.of(new AgentService(gate, agentProtocol, config.leaderEpoch()),

@@ -170,4 +170,43 @@ class AgentLivenessTest {
       assertThat(m.master.reconciliations().waitingCount()).isZero();
     }
   }
+
+  @Test
+  void aLargeReconciliationIsAnsweredInTurnsSoThatRegistrationsGetIn() {
+    MemoryStore store = new MemoryStore();
+    String id;
+    String fid;
+    try (MasterFixture first = new MasterFixture(CONFIG, store)) {
+      fid = frameworkId(first.framework("fw", "*"));
+      id = agentId(first.agent("a1", "cpus:1;mem:128"));
+    }
+    try (MasterFixture m = new MasterFixture(CONFIG, store)) {
+      FakeLink<SchedulerEvent> fw = m.subscribe(dev.corral.api.v1.FrameworkInfo.newBuilder().setFrameworkId(fid)
+          .setName("fw").build());
+      int batch = TaskCalls.RECONCILE_BATCH;
+      ReconcileCall.Builder call = ReconcileCall.newBuilder().setFrameworkId(fid);
+      for (int i = 0; i < 2 * batch + batch / 2; i++) {
+        call.addTasks(ReconcileTask.newBuilder().setTaskId("t" + i).setAgentId(id));
+      }
+      m.master.taskCalls().reconcile(call.build());
+      assertThat(m.master.reconciliations().waitingCount()).as("one turn's worth waits for the agent").isEqualTo(batch);
+
+      // The agent's re-registration arrives while the rest of the reconciliation is queued: it gets in after
+      // the next turn, not after the whole call.
+      FakeLink<MasterMessage> agent = new FakeLink<>();
+      AgentMessage register = AgentMessage.newBuilder().setRegister(dev.corral.api.v1.RegisterAgent.newBuilder()
+          .setInfo(agentInfo("a1", "cpus:1;mem:128").toBuilder().setAgentId(id))).build();
+      m.loop.execute(() -> m.master.agentProtocol().received(agent, register)); // as the agent service queues it
+      assertThat(m.loop.runNext()).isTrue();
+      assertThat(m.master.reconciliations().waitingCount()).isEqualTo(2 * batch);
+      assertThat(m.loop.runNext()).isTrue();
+      assertThat(agentId(agent)).isEqualTo(id);
+      assertThat(updates(fw)).as("the waiting answers, before the last turn").hasSize(2 * batch);
+
+      m.loop.runPending();
+      assertThat(updates(fw)).hasSize(2 * batch + batch / 2)
+          .allSatisfy(u -> assertThat(u.getState()).isEqualTo(TaskState.TASK_GONE));
+      assertThat(m.master.reconciliations().waitingCount()).isZero();
+    }
+  }
 }
