@@ -97,6 +97,19 @@ public final class Master implements AutoCloseable {
    * Loads admitted agents and frameworks from the store (blocking reads) and starts the re-register
    * timeout. Agents become RECOVERED: known, not offered, their tasks unknown until they re-register.
    */
+  /**
+   * Reads what {@link #start} reads from the store and discards it (a standby warming up the take-over's
+   * code); returns the number of agents read.
+   */
+  public static int readStoredState(Store store) {
+    int agents = Registry.agents(store).size();
+    Registry.frameworks(store);
+    Maintenance.read(store);
+    Roles.read(store);
+    Reservations.read(store);
+    return agents;
+  }
+
   public void start() {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("master already started");

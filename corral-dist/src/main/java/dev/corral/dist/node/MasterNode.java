@@ -231,6 +231,7 @@ public final class MasterNode implements AutoCloseable {
     LeaderElection elected = election;
     leaderWatch = new LeaderWatch(this::leaderToWatch, dead -> elected.evict(dead.session())).start();
     started.add(leaderWatch);
+    started.add(new StandbyWarmup(store, () -> term != null).start());
     return this;
   }
 
