@@ -370,6 +370,11 @@ final class SimAgent {
       return; // a repeated RunTask, as the real agent treats it
     }
     String frameworkId = task.getFrameworkId().isEmpty() ? run.getFramework().getFrameworkId() : task.getFrameworkId();
+    // Sized now (protobuf memoizes it): a re-registration serializes every task an agent holds, and a whole
+    // fleet re-registers at once after a failover, on the shard threads beside the master under test. A real
+    // agent pays that on its own machine; here it would hold back every agent's answers on the shard.
+    task.getSerializedSize();
+    run.getFramework().getSerializedSize();
     SimTask t = new SimTask(task, run.getFramework(), frameworkId);
     tasks.put(id, t);
     counters.tasks.increment();
