@@ -25,15 +25,34 @@ final class StandbyWarmup implements AutoCloseable {
 
   private final ZkStore store;
   private final BooleanSupplier leading;
+  private final int minInstances;
+  private final Duration checkEvery;
   private final Thread thread;
   private volatile boolean closed;
   private int warmedAt;
+  private volatile int reads;
+  private volatile int lastRead;
 
   StandbyWarmup(ZkStore store, BooleanSupplier leading) {
+    this(store, leading, MIN_INSTANCES, CHECK_EVERY);
+  }
+
+  StandbyWarmup(ZkStore store, BooleanSupplier leading, int minInstances, Duration checkEvery) {
     this.store = store;
     this.leading = leading;
+    this.minInstances = minInstances;
+    this.checkEvery = checkEvery;
     this.thread = new Thread(this::run, "standby-warmup");
     thread.setDaemon(true);
+  }
+
+  /** How many times the state was read, and how many instances the last read decoded; for tests. */
+  int reads() {
+    return reads;
+  }
+
+  int lastRead() {
+    return lastRead;
   }
 
   StandbyWarmup start() {
@@ -50,13 +69,15 @@ final class StandbyWarmup implements AutoCloseable {
   private void run() {
     while (!closed) {
       try {
-        Thread.sleep(CHECK_EVERY.toMillis());
+        Thread.sleep(checkEvery.toMillis());
         int instances = instanceCount();
-        if (!leading.getAsBoolean() && due(instances, warmedAt)) {
+        if (!leading.getAsBoolean() && due(instances, warmedAt, minInstances)) {
           warmedAt = instances; // not what decodes: a few unreadable ones must not make it read every time
           long start = System.nanoTime();
           int agents = Master.readStoredState(store);
           int read = Recovery.load(store).instances().size();
+          lastRead = read;
+          reads++;
           log.info("standby: read the state a take-over reads ({} agents, {} instances) in {} ms", agents, read,
               (System.nanoTime() - start) / 1_000_000);
         }
@@ -69,8 +90,8 @@ final class StandbyWarmup implements AutoCloseable {
   }
 
   /** Whether to read now: enough instances to matter, and twice as many as at the last read. */
-  static boolean due(int instances, int warmedAt) {
-    return instances >= MIN_INSTANCES && instances >= 2L * warmedAt;
+  static boolean due(int instances, int warmedAt, int minInstances) {
+    return instances >= minInstances && instances >= 2L * warmedAt;
   }
 
   private int instanceCount() throws Exception {
