@@ -31,6 +31,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Marathon-compatible service scheduler: keeps apps' instances running on the cluster and serves the
@@ -46,6 +48,8 @@ import java.util.function.Supplier;
  * and return futures that complete off the loop (writes only once the store has the change).
  */
 public final class ServiceScheduler implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ServiceScheduler.class);
+
   /** A week, like Marathon's failover_timeout: how long the master keeps our tasks while we are away. */
   static final double FAILOVER_TIMEOUT_SECONDS = 604800;
 
@@ -84,7 +88,10 @@ public final class ServiceScheduler implements AutoCloseable {
     if (driver != null) {
       throw new IllegalStateException("already started");
     }
+    long readStart = System.nanoTime();
     Recovery.Recovered recovered = Recovery.load(store);
+    log.info("read {} apps and {} instances from the store in {} ms", recovered.apps().size(),
+        recovered.instances().size(), (System.nanoTime() - readStart) / 1_000_000);
     // Urgent, as the driver's subscribed and offers callbacks are (OnLoop): none of them may run before it.
     loop.executeUrgent(() -> {
       engine.recover(recovered);
