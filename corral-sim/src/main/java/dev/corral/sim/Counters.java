@@ -17,7 +17,8 @@ final class Counters {
   final LongAdder disconnects = new LongAdder();
 
   FleetStats snapshot(int agents) {
-    return new FleetStats(agents, connects.sum(), registered.sum(), registrations.sum(), tasks.sum(), launched.sum(),
-        running.sum(), failed.sum(), killed.sum(), acknowledged.sum(), resent.sum(), disconnects.sum());
+    return new FleetStats(agents, connects.sum(), registered.sum(), registrations.sum(), tasks.sum(),
+        launched.sum(), running.sum(), failed.sum(), killed.sum(), acknowledged.sum(), resent.sum(),
+        disconnects.sum());
   }
 }

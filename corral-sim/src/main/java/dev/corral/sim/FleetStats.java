@@ -17,5 +17,5 @@ package dev.corral.sim;
  * @param resent updates sent again because no acknowledgement came
  * @param disconnects streams that ended other than by the fleet closing them
  */
-public record FleetStats(int agents, long connects, long registered, long registrations, long tasks, long launched, long running,
-    long failed, long killed, long acknowledged, long resent, long disconnects) {}
+public record FleetStats(int agents, long connects, long registered, long registrations, long tasks, long launched,
+    long running, long failed, long killed, long acknowledged, long resent, long disconnects) {}
