@@ -93,54 +93,54 @@ public final class Master implements AutoCloseable {
         new SchedulerService(gate, frameworkSender, subscriptions, offerCalls, taskCalls));
   }
 
-  /**
-   * Loads admitted agents and frameworks from the store (blocking reads) and starts the re-register
-   * timeout. Agents become RECOVERED: known, not offered, their tasks unknown until they re-register.
-   */
+  /** What {@link #start} loads from the store. */
+  private record Stored(List<AgentInfo> agents, List<FrameworkInfo> frameworks, Maintenance.Stored maintenance,
+      Map<String, RoleSettings> roleSettings, Map<String, dev.corral.api.ResourceSet> reserved) {
+    static Stored read(Store store) {
+      return new Stored(Registry.agents(store), Registry.frameworks(store), Maintenance.read(store),
+          Roles.read(store), Reservations.read(store));
+    }
+  }
+
   /**
    * Reads what {@link #start} reads from the store and discards it (a standby warming up the take-over's
    * code); returns the number of agents read.
    */
   public static int readStoredState(Store store) {
-    int agents = Registry.agents(store).size();
-    Registry.frameworks(store);
-    Maintenance.read(store);
-    Roles.read(store);
-    Reservations.read(store);
-    return agents;
+    return Stored.read(store).agents().size();
   }
 
+  /**
+   * Loads admitted agents and frameworks from the store (blocking reads) and starts the re-register
+   * timeout. Agents become RECOVERED: known, not offered, their tasks unknown until they re-register.
+   */
   public void start() {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("master already started");
     }
-    List<AgentInfo> agents = Registry.agents(store);
-    List<FrameworkInfo> frameworks = Registry.frameworks(store);
-    Maintenance.Stored maintenanceState = Maintenance.read(store);
-    Map<String, RoleSettings> roleSettings = Roles.read(store);
-    Map<String, dev.corral.api.ResourceSet> reserved = Reservations.read(store);
+    Stored stored = Stored.read(store);
     onLoopAndWait(() -> {
-      for (FrameworkInfo info : frameworks) {
+      for (FrameworkInfo info : stored.frameworks()) {
         Framework framework = new Framework(info.getFrameworkId(), FrameworkState.RECOVERED, info);
         framework.admitted = true;
         state.frameworks.put(framework.id, framework);
       }
-      for (AgentInfo info : agents) {
+      for (AgentInfo info : stored.agents()) {
         Agent agent = new Agent(info.getAgentId(), AgentState.RECOVERED, info);
         agent.admitted = true;
         state.agents.put(agent.id, agent);
       }
-      maintenance.recover(maintenanceState);
-      roleSettings.forEach(state.roles::put);
-      reserved.forEach(state.reservations::put);
+      maintenance.recover(stored.maintenance());
+      stored.roleSettings().forEach(state.roles::put);
+      stored.reserved().forEach(state.reservations::put);
       loop.schedule(REREGISTER_TAG, config.agentReregisterTimeout(), () -> {
         if (!state.closed) {
           liveness.reregisterDeadline();
         }
       });
     }, START_WAIT_SECONDS);
-    log.info("master {} started: {} admitted agents, {} frameworks in the store", config.masterId(), agents.size(),
-        frameworks.size());
+    log.info("master {} started: {} admitted agents, {} frameworks in the store", config.masterId(),
+        stored.agents().size(), stored.frameworks().size());
   }
 
   /** The {@code AgentChannel} and {@code SchedulerChannel} implementations, to add to a gRPC server. */
