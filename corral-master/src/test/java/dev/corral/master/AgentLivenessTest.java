@@ -105,17 +105,12 @@ class AgentLivenessTest {
 
   @Test
   void agentsThatDoNotReRegisterAfterAMasterRestartBecomeUnreachable() {
-    MemoryStore store = new MemoryStore();
-    String id;
-    String fid;
-    try (MasterFixture first = new MasterFixture(CONFIG, store)) {
-      fid = frameworkId(first.framework("fw", "*"));
-      id = agentId(first.agent("a1", "cpus:1;mem:128"));
-    }
-    try (MasterFixture m = new MasterFixture(CONFIG, store)) {
+    Earlier earlier = Earlier.admitted();
+    String id = earlier.agentId();
+    String fid = earlier.frameworkId();
+    try (MasterFixture m = new MasterFixture(CONFIG, earlier.store())) {
       assertThat(m.snapshot().agent(id).orElseThrow().state()).isEqualTo("RECOVERED");
-      FakeLink<SchedulerEvent> fw = m.subscribe(dev.corral.api.v1.FrameworkInfo.newBuilder().setFrameworkId(fid)
-          .setName("fw").build());
+      FakeLink<SchedulerEvent> fw = resubscribe(m, fid);
       assertThat(frameworkId(fw)).isEqualTo(fid);
 
       m.master.taskCalls().reconcile(ReconcileCall.newBuilder().setFrameworkId(fid)
@@ -141,16 +136,11 @@ class AgentLivenessTest {
 
   @Test
   void aDeferredReconciliationIsAnsweredWhenTheAgentReRegisters() {
-    MemoryStore store = new MemoryStore();
-    String id;
-    String fid;
-    try (MasterFixture first = new MasterFixture(CONFIG, store)) {
-      fid = frameworkId(first.framework("fw", "*"));
-      id = agentId(first.agent("a1", "cpus:1;mem:128"));
-    }
-    try (MasterFixture m = new MasterFixture(CONFIG, store)) {
-      FakeLink<SchedulerEvent> fw = m.subscribe(dev.corral.api.v1.FrameworkInfo.newBuilder().setFrameworkId(fid)
-          .setName("fw").build());
+    Earlier earlier = Earlier.admitted();
+    String id = earlier.agentId();
+    String fid = earlier.frameworkId();
+    try (MasterFixture m = new MasterFixture(CONFIG, earlier.store())) {
+      FakeLink<SchedulerEvent> fw = resubscribe(m, fid);
       m.master.taskCalls().reconcile(ReconcileCall.newBuilder().setFrameworkId(fid)
           .addTasks(ReconcileTask.newBuilder().setTaskId("t1").setAgentId(id))
           .addTasks(ReconcileTask.newBuilder().setTaskId("t9").setAgentId(id)).build());
@@ -173,16 +163,11 @@ class AgentLivenessTest {
 
   @Test
   void aLargeReconciliationIsAnsweredInTurnsSoThatRegistrationsGetIn() {
-    MemoryStore store = new MemoryStore();
-    String id;
-    String fid;
-    try (MasterFixture first = new MasterFixture(CONFIG, store)) {
-      fid = frameworkId(first.framework("fw", "*"));
-      id = agentId(first.agent("a1", "cpus:1;mem:128"));
-    }
-    try (MasterFixture m = new MasterFixture(CONFIG, store)) {
-      FakeLink<SchedulerEvent> fw = m.subscribe(dev.corral.api.v1.FrameworkInfo.newBuilder().setFrameworkId(fid)
-          .setName("fw").build());
+    Earlier earlier = Earlier.admitted();
+    String id = earlier.agentId();
+    String fid = earlier.frameworkId();
+    try (MasterFixture m = new MasterFixture(CONFIG, earlier.store())) {
+      FakeLink<SchedulerEvent> fw = resubscribe(m, fid);
       int batch = TaskCalls.RECONCILE_BATCH;
       ReconcileCall.Builder call = ReconcileCall.newBuilder().setFrameworkId(fid);
       for (int i = 0; i < 2 * batch + batch / 2; i++) {
@@ -208,5 +193,21 @@ class AgentLivenessTest {
           .allSatisfy(u -> assertThat(u.getState()).isEqualTo(TaskState.TASK_GONE));
       assertThat(m.master.reconciliations().waitingCount()).isZero();
     }
+  }
+
+  /** A store in which an earlier master admitted framework "fw" and agent "a1" (then stopped). */
+  private record Earlier(MemoryStore store, String frameworkId, String agentId) {
+    static Earlier admitted() {
+      MemoryStore store = new MemoryStore();
+      try (MasterFixture first = new MasterFixture(CONFIG, store)) {
+        return new Earlier(store, MasterFixture.frameworkId(first.framework("fw", "*")),
+            MasterFixture.agentId(first.agent("a1", "cpus:1;mem:128")));
+      }
+    }
+  }
+
+  /** Framework "fw" subscribing again, with its id, to the master that took over. */
+  private static FakeLink<SchedulerEvent> resubscribe(MasterFixture m, String frameworkId) {
+    return m.subscribe(dev.corral.api.v1.FrameworkInfo.newBuilder().setFrameworkId(frameworkId).setName("fw").build());
   }
 }
