@@ -224,8 +224,11 @@ final class AgentRegistrar {
         TaskInfo placed = info.toBuilder().setTaskId(taskId).setFrameworkId(frameworkId).setAgentId(agent.id).build();
         state.addTask(new Task(key, placed, agent.id, resourcesOf(agent, placed), status));
       }
-      // Reconciliation-style: the scheduler learns the truth, but there is nothing to acknowledge.
-      state.sendUpdate(frameworkId, status.toBuilder().clearUuid().build());
+      // Reconciliation-style: the scheduler learns the truth, but there is nothing to acknowledge. When the
+      // scheduler asked about this task meanwhile (it reconciles when it subscribes to a new leader), this
+      // update is the answer, so the task is not sent twice: 100,000 updates after a failover, not 200,000.
+      state.sendUpdate(frameworkId, reconciliations.answeredByReport(agent, key)
+          ? MasterState.reconciliationAnswer(status) : status.toBuilder().clearUuid().build());
     }
     for (TaskKey key : new ArrayList<>(agent.tasks)) {
       if (seen.contains(key)) {

@@ -51,6 +51,21 @@ final class Reconciliations {
     }
   }
 
+  /**
+   * Takes the question waiting on this task of this agent, if any: the agent has just reported it, and the
+   * report's update (sent as a reconciliation answer) answers it. True when one was waiting.
+   */
+  boolean answeredByReport(Agent agent, TaskKey key) {
+    Set<TaskKey> keys = waiting.get(agent.id);
+    if (keys == null || !keys.remove(key)) {
+      return false;
+    }
+    if (keys.isEmpty()) {
+      waiting.remove(agent.id);
+    }
+    return true;
+  }
+
   /** How many answers wait; for tests. */
   int waitingCount() {
     int n = 0;
