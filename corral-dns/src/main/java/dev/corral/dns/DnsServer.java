@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -51,9 +52,14 @@ public final class DnsServer implements AutoCloseable {
   private volatile boolean closed;
 
   public DnsServer(DnsConfig config, Supplier<RecordTable> table) {
+    this(config, table, config::upstreams);
+  }
+
+  /** A server whose upstreams are read on every forwarded query, instead of the config's fixed ones. */
+  public DnsServer(DnsConfig config, Supplier<RecordTable> table, Supplier<List<InetSocketAddress>> upstreams) {
     this.config = config;
     this.table = table;
-    this.upstreams = new Upstreams(config.upstreams());
+    this.upstreams = new Upstreams(upstreams);
   }
 
   /** Binds UDP and TCP on the same port (with port 0, a free one both have). */

@@ -4,29 +4,31 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.SimpleResolver;
 
 /**
- * Forwards queries for names outside the domain to the configured resolvers, in order, until one answers.
- * Blocking; the server calls it on its bounded forwarding pool. Thread-safe.
+ * Forwards queries for names outside the domain to the resolvers, in order, until one answers. The list is
+ * read on every query, so a server whose upstream moves (a standby master forwarding to the leader) follows
+ * it without a restart. Blocking; the server calls it on its bounded forwarding pool. Thread-safe.
  */
 final class Upstreams {
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
-  private final List<InetSocketAddress> servers;
+  private final Supplier<List<InetSocketAddress>> servers;
 
-  Upstreams(List<InetSocketAddress> servers) {
-    this.servers = List.copyOf(servers);
+  Upstreams(Supplier<List<InetSocketAddress>> servers) {
+    this.servers = servers;
   }
 
   boolean isEmpty() {
-    return servers.isEmpty();
+    return servers.get().isEmpty();
   }
 
   /** The first upstream answer; SERVFAIL when none answers. */
   Message forward(Message query, boolean tcp) {
-    for (InetSocketAddress server : servers) {
+    for (InetSocketAddress server : servers.get()) {
       try {
         SimpleResolver resolver = new SimpleResolver(server);
         resolver.setTimeout(TIMEOUT);

@@ -74,6 +74,24 @@ class DnsServerTest {
   }
 
   @Test
+  void anUpstreamReadOnEveryQueryIsFollowedWithoutARestart() throws Exception {
+    RecordTable one = new RecordTableBuilder("other", 1, InetAddress.getByName("10.0.0.1")).build(1, List.of());
+    RecordTable two = new RecordTableBuilder("other", 1, InetAddress.getByName("10.0.0.2")).build(1, List.of());
+    AtomicReference<List<java.net.InetSocketAddress>> current = new AtomicReference<>(List.of());
+    try (DnsServer first = new DnsServer(DnsConfig.of("127.0.0.1", 0, "other"), () -> one).start();
+        DnsServer second = new DnsServer(DnsConfig.of("127.0.0.1", 0, "other"), () -> two).start();
+        DnsServer forwarding = new DnsServer(DnsConfig.of("127.0.0.1", 0, "corral"), table::get, current::get)
+            .start()) {
+      assertThat(Dig.status(forwarding.port(), "leader.other", "A")).as("no upstream yet").isEqualTo("REFUSED");
+      current.set(List.of(new java.net.InetSocketAddress("127.0.0.1", first.port())));
+      assertThat(Dig.shortAnswer(forwarding.port(), "leader.other", "A")).containsExactly("10.0.0.1");
+      current.set(List.of(new java.net.InetSocketAddress("127.0.0.1", second.port())));
+      assertThat(Dig.shortAnswer(forwarding.port(), "leader.other", "A")).containsExactly("10.0.0.2");
+      assertThat(Dig.run(forwarding.port(), "+tcp", "+short", "leader.other", "A")).contains("10.0.0.2");
+    }
+  }
+
+  @Test
   void tasksOnHostsWithIpv6AddressesHaveAaaaRecords() throws Exception {
     int port = server.port();
     DiscoveredApp dual = new DiscoveredApp("/dual", List.of(new DiscoveredApp.Port(0, "http", "tcp", List.of())),

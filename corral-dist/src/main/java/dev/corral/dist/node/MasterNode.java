@@ -118,7 +118,6 @@ public final class MasterNode implements AutoCloseable {
   private volatile LeaderWatch leaderWatch;
   private volatile boolean closing;
   private DnsServer standbyDns;
-  private InetSocketAddress standbyDnsLeader;
   /** A domain no query asks for, so that a standby's DNS forwards everything. */
   private static final String STANDBY_DOMAIN = "standby.invalid";
 
@@ -185,7 +184,6 @@ public final class MasterNode implements AutoCloseable {
     leaderCache = CuratorCache.build(store.curator(), LeaderInfo.PATH, CuratorCache.Options.SINGLE_NODE_CACHE);
     leaderCache.listenable().addListener(CuratorCacheListener.builder()
         .forAll((type, before, after) -> {
-          followLeaderDns();
           LeaderWatch watch = leaderWatch;
           if (watch != null) {
             watch.leaderChanged();
@@ -267,22 +265,19 @@ public final class MasterNode implements AutoCloseable {
 
   /**
    * A standby's DNS server forwards every query to the leader's (its table claims no name), so that
-   * resolvers pointed at any master get the leader's answers; restarted whenever the leader changes.
+   * resolvers pointed at any master get the leader's answers. It reads the leader record on every query
+   * rather than being restarted on a leader change: a restart can miss a change or race its own port.
    */
   private synchronized void startStandbyDns() {
     if (dns == null) {
       return;
     }
-    List<InetSocketAddress> upstreams = new ArrayList<>();
-    leader().filter(l -> l.dns() > 0 && !l.http().equals(advertisedHttp()))
-        .ifPresent(l -> upstreams.add(new InetSocketAddress(host(l.http()), l.dns())));
-    standbyDnsLeader = upstreams.isEmpty() ? null : upstreams.get(0);
     RecordTable none = new RecordTableBuilder(STANDBY_DOMAIN, 0, InetAddress.getLoopbackAddress()).build(0, List.of());
-    // Restarted on every leader change: the previous server's sockets may take a moment to be released.
+    // The leader's DNS may still hold the port a moment after this master steps down.
     for (int attempt = 1; standbyDns == null; attempt++) {
       try {
         standbyDns = new DnsServer(new DnsConfig(dns.bindAddress(), dns.port(), STANDBY_DOMAIN, dns.ttl(),
-            upstreams), () -> none).start();
+            List.of()), () -> none, this::leaderDns).start();
       } catch (IOException e) {
         if (attempt == 20) {
           log.warn("standby DNS on port {} not started: {}", dns.port(), e.getMessage());
@@ -305,18 +300,10 @@ public final class MasterNode implements AutoCloseable {
     }
   }
 
-  /** Points the standby's DNS at a new leader. */
-  private synchronized void followLeaderDns() {
-    if (standby == null || dns == null) {
-      return;
-    }
-    InetSocketAddress now = leader().filter(l -> l.dns() > 0 && !l.http().equals(advertisedHttp()))
-        .map(l -> new InetSocketAddress(host(l.http()), l.dns())).orElse(null);
-    if (java.util.Objects.equals(now, standbyDnsLeader) && standbyDns != null) {
-      return;
-    }
-    stopStandbyDns();
-    startStandbyDns();
+  /** The leader's DNS server, where a standby forwards; empty while no other master leads. */
+  private List<InetSocketAddress> leaderDns() {
+    return leader().filter(l -> l.dns() > 0 && !l.http().equals(advertisedHttp()))
+        .map(l -> List.of(new InetSocketAddress(host(l.http()), l.dns()))).orElse(List.of());
   }
 
   private static String host(String hostPort) {
