@@ -40,7 +40,8 @@ public final class LeaderElection implements AutoCloseable {
   public interface Listener {
     /**
      * Now leader for {@code epoch}; returns what to publish in {@value #INFO} (the addresses, as bytes), or
-     * null to publish nothing. The store accepts writes from here on.
+     * null to publish nothing. The store accepts writes from here on. While starting it may publish a first
+     * record through {@link #announce}, which the returned one replaces.
      */
     byte[] elected(long epoch) throws Exception;
 
@@ -66,6 +67,7 @@ public final class LeaderElection implements AutoCloseable {
   private volatile LeaderLatch latch;
   private volatile boolean closed;
   private boolean leading; // election thread only
+  private boolean announced; // this term's record is published already; election thread only
   private volatile long epoch = -1;
 
   /**
@@ -130,9 +132,14 @@ public final class LeaderElection implements AutoCloseable {
       if (!leading) {
         return; // deposed already
       }
+      announced = false;
       byte[] info = listener.elected(now);
       if (info != null && latch.hasLeadership()) {
-        publish(info);
+        if (announced) {
+          replace(info);
+        } else {
+          publish(info);
+        }
       }
     } catch (Exception | LinkageError e) {
       // Leading without acting would stall the cluster: give the latch up so that another master leads.
@@ -286,6 +293,38 @@ public final class LeaderElection implements AutoCloseable {
       // the usual case
     }
     curator.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(INFO, info);
+  }
+
+  /**
+   * Publishes a first record in {@value #INFO} while {@link Listener#elected} is still starting the leader's
+   * work, so that clients of the part already running (agents coming back after a failover) need not wait
+   * for the rest. Only from within {@code elected}, on the election thread.
+   */
+  public void announce(byte[] info) throws Exception {
+    if (!leading || !latch.hasLeadership()) {
+      return;
+    }
+    if (announced) {
+      replace(info);
+    } else {
+      publish(info);
+      announced = true;
+    }
+  }
+
+  /** Replaces this term's record in place: no moment without one, which clients would take for no leader. */
+  private void replace(byte[] info) throws Exception {
+    Stat stat = curator.checkExists().forPath(INFO);
+    long session = curator.getZookeeperClient().getZooKeeper().getSessionId();
+    if (stat == null || stat.getEphemeralOwner() != session) {
+      publish(info); // removed meanwhile (taken for a dead leader's): publish it again
+      return;
+    }
+    try {
+      curator.setData().withVersion(stat.getVersion()).forPath(INFO, info);
+    } catch (KeeperException.NoNodeException | KeeperException.BadVersionException raced) {
+      publish(info);
+    }
   }
 
   /** Removes the leader's node if this session wrote it, so that clients stop looking here at once. */

@@ -45,6 +45,43 @@ class LeaderElectionTest {
   }
 
   @Test
+  void aLeaderAnnouncedWhileStartingIsReplacedInPlaceWithoutAMomentOfNoLeader() throws Exception {
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
+         ZkStore store = ZkStore.connect(zk.connectString(), "corral", WAIT);
+         ZkStore observer = ZkStore.connect(zk.connectString(), "corral", WAIT)) {
+      List<String> seen = new CopyOnWriteArrayList<>();
+      java.util.concurrent.CountDownLatch proceed = new java.util.concurrent.CountDownLatch(1);
+      LeaderElection[] election = new LeaderElection[1];
+      election[0] = new LeaderElection(store, "a", new LeaderElection.Listener() {
+        @Override
+        public byte[] elected(long epoch) throws Exception {
+          election[0].announce(bytes("starting"));
+          proceed.await(); // the rest of the term starting
+          return bytes("started");
+        }
+
+        @Override
+        public void deposed() {}
+      });
+      org.apache.curator.framework.recipes.cache.CuratorCache cache = org.apache.curator.framework.recipes.cache
+          .CuratorCache.build(observer.curator(), LeaderElection.INFO,
+              org.apache.curator.framework.recipes.cache.CuratorCache.Options.SINGLE_NODE_CACHE);
+      cache.listenable().addListener((type, before, after) -> seen.add(type + " "
+          + (after == null ? "-" : new String(after.getData(), StandardCharsets.UTF_8))));
+      cache.start();
+      election[0].start();
+      await().atMost(WAIT).until(() -> seen.contains("NODE_CREATED starting"));
+      long created = observer.curator().checkExists().forPath(LeaderElection.INFO).getCzxid();
+      proceed.countDown();
+      await().atMost(WAIT).until(() -> seen.contains("NODE_CHANGED started"));
+      assertThat(seen).containsExactly("NODE_CREATED starting", "NODE_CHANGED started");
+      assertThat(observer.curator().checkExists().forPath(LeaderElection.INFO).getCzxid()).isEqualTo(created);
+      cache.close();
+      election[0].close();
+    }
+  }
+
+  @Test
   void oneLeadsAtATimeAndTheNextTakesOverWithAHigherEpoch() {
     try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
          ZkStore storeA = ZkStore.connect(zk.connectString(), "corral", WAIT);

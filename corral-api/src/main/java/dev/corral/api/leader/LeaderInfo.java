@@ -1,5 +1,6 @@
 package dev.corral.api.leader;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.corral.common.Json;
 import java.io.IOException;
@@ -17,8 +18,11 @@ import java.util.Objects;
  * @param grpc host:port of its gRPC API (agents, schedulers)
  * @param epoch the leader epoch (grows with each new leader)
  * @param dns the port of its DNS server; 0 when it runs none
+ * @param starting true while the leader is still starting: its gRPC API (agents re-registering, schedulers
+ *     subscribing) answers already, its HTTP and DNS do not yet. Left out of the JSON when false.
  */
-public record LeaderInfo(String id, String hostname, String http, String grpc, long epoch, int dns) {
+public record LeaderInfo(String id, String hostname, String http, String grpc, long epoch, int dns,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean starting) {
   /** The node, relative to the cluster's ZooKeeper root. */
   public static final String PATH = "/leader/info";
 
@@ -27,6 +31,11 @@ public record LeaderInfo(String id, String hostname, String http, String grpc, l
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(grpc, "grpc");
+  }
+
+  /** This record once the leader has started: every API answers. */
+  public LeaderInfo started() {
+    return new LeaderInfo(id, hostname, http, grpc, epoch, dns, false);
   }
 
   /** The {@code grpc} address, resolved now. */

@@ -10,12 +10,16 @@ import dev.corral.sim.FleetStats;
 import dev.corral.sim.SimulatedAgents;
 import dev.corral.sim.StatusListener;
 import dev.corral.state.EmbeddedZooKeeper;
+import dev.corral.state.LeaderElection;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.data.Stat;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import picocli.CommandLine.Command;
@@ -43,9 +48,9 @@ import picocli.CommandLine.Spec;
  * ZooKeeper ({@code zk://}) and run an app's tasks. The leader is killed with SIGKILL and the benchmark
  * prints how long until a new leader is elected, until the new leader places a first new task (a scale-up
  * sent through a standby right after the kill), and until it has reconciled everything (every agent
- * re-registered and every task, old and new, RUNNING in the new leader's API). The ZooKeeper session
- * timeout bounds the first figure from below: that is how long ZooKeeper waits before it declares the
- * killed leader gone.
+ * re-registered and every task, old and new, RUNNING in the new leader's API). On the way it prints when
+ * the killed leader's port refuses (its process is gone, which the standbys watch for), when the election's
+ * epoch moves, and when the new leader publishes its record (agents follow it from then on).
  */
 @Command(name = "failover", description = "Seconds from killing the leading master to a new leader, its first"
     + " placement and full reconciliation, with simulated agents.")
@@ -100,7 +105,7 @@ public final class FailoverBenchmark implements Callable<Integer> {
         httpPorts.add(http);
         processes.add(startMaster(dir, i, zk.connectString(), http, freePort()));
       }
-      LeaderInfo first = awaitLeader(curator, null);
+      LeaderInfo first = awaitLeader(curator, null, true);
       int leaderIndex = httpPorts.indexOf(port(first.http()));
       HttpApi leaderApi = new HttpApi("http://" + first.http());
       HttpApi standbyApi = new HttpApi("http://127.0.0.1:" + httpPorts.get((leaderIndex + 1) % masters));
@@ -144,10 +149,15 @@ public final class FailoverBenchmark implements Callable<Integer> {
           channelReady.set(System.nanoTime());
         });
         // Polled on a thread of its own: the main thread is busy with the scale-up meanwhile.
+        AtomicLong portRefuses = new AtomicLong();
         AtomicLong firstReconnect = new AtomicLong();
         AtomicLong firstReregistered = new AtomicLong();
+        InetSocketAddress deadGrpc = first.grpcAddress();
         Thread milestones = new Thread(() -> {
           while (firstReregistered.get() == 0 && System.nanoTime() - kill < WAIT.toNanos()) {
+            if (portRefuses.get() == 0 && refuses(deadGrpc)) {
+              portRefuses.set(System.nanoTime());
+            }
             FleetStats now = agents.stats();
             if (firstReconnect.get() == 0 && channelReady.get() != 0 && now.connects() > connectsAtReady.get()) {
               firstReconnect.set(System.nanoTime());
@@ -161,12 +171,15 @@ public final class FailoverBenchmark implements Callable<Integer> {
         milestones.setDaemon(true);
         milestones.start();
         AtomicLong elected = new AtomicLong();
+        AtomicLong published = new AtomicLong();
         java.util.concurrent.CompletableFuture<LeaderInfo> nextLeader = java.util.concurrent.CompletableFuture
             .supplyAsync(() -> {
               try {
-                LeaderInfo l = awaitLeader(curator, first.id());
+                awaitEpochAfter(curator, first.epoch());
                 elected.set(System.nanoTime());
-                return l;
+                awaitLeader(curator, first.id(), false);
+                published.set(System.nanoTime());
+                return awaitLeader(curator, first.id(), true);
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
@@ -203,8 +216,11 @@ public final class FailoverBenchmark implements Callable<Integer> {
         }
         out.printf("Failover benchmark: %d masters (ZooKeeper session timeout %d s), %d simulated agents, %d tasks,"
             + " %d cores%n", masters, sessionTimeout, agentCount, tasks, Runtime.getRuntime().availableProcessors());
+        out.printf("  leader killed → its port refuses (gone):   %6.2f s%n", secs(portRefuses.get() - kill));
         out.printf("  leader killed → new leader elected:        %6.2f s (epoch %d → %d)%n", secs(elected.get() - kill),
             first.epoch(), next.epoch());
+        out.printf("  leader killed → new leader's record:       %6.2f s (once its scheduler has read the store)%n",
+            secs(published.get() - kill));
         out.printf("  leader killed → agents' channel ready:      %6.2f s%n", secs(channelReady.get() - kill));
         out.printf("  leader killed → first agent reconnects:    %6.2f s%n", secs(firstReconnect.get() - kill));
         out.printf("  leader killed → first agent re-registered: %6.2f s%n", secs(firstReregistered.get() - kill));
@@ -251,7 +267,9 @@ public final class FailoverBenchmark implements Callable<Integer> {
   private Process startMaster(Path dir, int i, String zk, int http, int grpc) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.add("-XX:+UseSerialGC");
+    // The options bin/corral gives `corral master`: what a failover costs depends on them (with huge pages a
+    // killed leader's memory is freed, and its port closed, in milliseconds rather than seconds).
+    cmd.addAll(dev.corral.dist.ServerJvm.defaultOptions());
     cmd.add("-Xmx" + masterHeap);
     if (flightRecording) {
       cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + dir.resolve("master-" + i + ".jfr"));
@@ -271,11 +289,37 @@ public final class FailoverBenchmark implements Callable<Integer> {
     return pb.start();
   }
 
-  private static LeaderInfo awaitLeader(CuratorFramework curator, String notId) throws Exception {
+  /** Whether nothing listens on {@code address} any more (a killed process's port stays open until it is gone). */
+  private static boolean refuses(InetSocketAddress address) {
+    try (Socket socket = new Socket()) {
+      socket.connect(address, 100);
+      return false;
+    } catch (ConnectException e) {
+      return String.valueOf(e.getMessage()).contains("refused");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Waits until a new leader has bumped the election's epoch: the moment it won. */
+  private static void awaitEpochAfter(CuratorFramework curator, long epoch) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      Stat stat = curator.checkExists().forPath(LeaderElection.EPOCH);
+      if (stat != null && stat.getVersion() > epoch) {
+        return;
+      }
+      Thread.sleep(5);
+    }
+    throw new IllegalStateException("no new leader within " + WAIT);
+  }
+
+  /** The first leader record not of {@code notId}; with {@code started}, of a leader whose every API answers. */
+  private static LeaderInfo awaitLeader(CuratorFramework curator, String notId, boolean started) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < deadline) {
       Optional<LeaderInfo> leader = readLeader(curator);
-      if (leader.isPresent() && !leader.get().id().equals(notId)) {
+      if (leader.isPresent() && !leader.get().id().equals(notId) && !(started && leader.get().starting())) {
         return leader.get();
       }
       Thread.sleep(10);

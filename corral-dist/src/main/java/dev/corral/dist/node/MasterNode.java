@@ -171,7 +171,7 @@ public final class MasterNode implements AutoCloseable {
     started.add(store);
 
     if (!options.elected()) {
-      term = LeaderTerm.start(options, store, dns, termSettings(0));
+      term = LeaderTerm.start(options, store, dns, termSettings(0), () -> {});
       started.add(() -> closeTerm());
       return this;
     }
@@ -200,13 +200,13 @@ public final class MasterNode implements AutoCloseable {
       public byte[] elected(long epoch) throws Exception {
         stopStandby();
         try {
-          term = LeaderTerm.start(options, store, dns, termSettings(epoch));
+          // Agents may come back before the HTTP API, DNS and the job scheduler have started.
+          term = LeaderTerm.start(options, store, dns, termSettings(epoch), () -> announce(epoch));
         } catch (IOException | RuntimeException e) {
           startStandby();
           throw e;
         }
-        return new LeaderInfo(advertisedHttp(), options.hostname(), advertisedHttp(),
-            options.hostname() + ":" + options.grpcPort(), epoch, Math.max(0, term.dnsPort())).toBytes();
+        return leaderInfo(epoch, Math.max(0, term.dnsPort()), false).toBytes();
       }
 
       @Override
@@ -231,6 +231,21 @@ public final class MasterNode implements AutoCloseable {
     started.add(leaderWatch);
     started.add(new StandbyWarmup(store, () -> term != null).start());
     return this;
+  }
+
+  private LeaderInfo leaderInfo(long epoch, int dnsPort, boolean starting) {
+    return new LeaderInfo(advertisedHttp(), options.hostname(), advertisedHttp(),
+        options.hostname() + ":" + options.grpcPort(), epoch, dnsPort, starting);
+  }
+
+  /** Publishes a starting leader's record: where agents and schedulers reach it (nothing else answers yet). */
+  private void announce(long epoch) {
+    try {
+      election.announce(leaderInfo(epoch, 0, true).toBytes());
+    } catch (Exception e) {
+      // The agents then find this leader once it has started, when the full record is published.
+      log.warn("could not publish the starting leader's record: {}", e.toString());
+    }
   }
 
   private void closeTerm() {
@@ -317,8 +332,8 @@ public final class MasterNode implements AutoCloseable {
       return Optional.empty();
     }
     try {
-      String http = LeaderInfo.fromBytes(node.get().getData()).http();
-      return http.equals(advertisedHttp()) ? Optional.empty() : Optional.of(http);
+      LeaderInfo info = LeaderInfo.fromBytes(node.get().getData());
+      return info.starting() || info.http().equals(advertisedHttp()) ? Optional.empty() : Optional.of(info.http());
     } catch (IOException e) {
       return Optional.empty();
     }
@@ -353,7 +368,7 @@ public final class MasterNode implements AutoCloseable {
         + " lead nor forward until it is back; retry shortly");
   }
 
-  /** The current leader as ZooKeeper names it, if any. */
+  /** The current leader as ZooKeeper names it, once it has started (every API of it answers); else empty. */
   public Optional<LeaderInfo> leader() {
     if (leaderCache == null) {
       return Optional.empty();
@@ -364,7 +379,7 @@ public final class MasterNode implements AutoCloseable {
       } catch (IOException | RuntimeException e) {
         return Optional.empty();
       }
-    });
+    }).filter(l -> !l.starting());
   }
 
   private String advertisedHttp() {

@@ -46,7 +46,7 @@ class LeaderWatchTest {
     /** Its record, as the watch gets it from ZooKeeper. */
     LeaderInfo info() {
       String grpc = "127.0.0.1:" + server.getLocalPort();
-      return new LeaderInfo(grpc, "127.0.0.1", grpc, grpc, 1, 0);
+      return new LeaderInfo(grpc, "127.0.0.1", grpc, grpc, 1, 0, false);
     }
 
     /** As when the process dies: the listening port and every connection close. */
