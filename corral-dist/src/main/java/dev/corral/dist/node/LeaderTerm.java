@@ -99,8 +99,9 @@ final class LeaderTerm implements AutoCloseable {
     this.settings = settings;
   }
 
-  /** Starts every part; on failure stops what had started and rethrows. */
   /**
+   * Starts every part; on failure stops what had started and rethrows.
+   *
    * @param agentsMayReturn called once the master's gRPC API answers and the service scheduler has read its
    *     state, while the rest of the term still starts
    */
