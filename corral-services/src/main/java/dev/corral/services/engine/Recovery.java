@@ -11,9 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,24 +61,16 @@ public final class Recovery {
     return new Recovered(frameworkId, apps, versions, instances, failures, deployments, groups);
   }
 
-  /**
-   * Every child of {@code dir}, read in one pipelined pass, in name order; an unreadable one is logged and
-   * skipped. Parsed on every core: a new leader reads all instances before it can place anything, and
-   * parsing 100,000 of them on one thread took most of a take-over's read.
-   */
+  /** Every child of {@code dir}, read in one pipelined pass; an unreadable one is logged and skipped. */
   private static <T> List<T> readAll(Store store, String dir, Function<byte[], T> parse, String what) {
-    return store.childrenWithData(dir).entrySet().parallelStream()
-        .map(e -> parseOrSkip(e.getValue(), parse, what, dir + "/" + e.getKey()))
-        .filter(Objects::nonNull)
-        .collect(Collectors.toCollection(ArrayList::new));
-  }
-
-  private static <T> T parseOrSkip(byte[] bytes, Function<byte[], T> parse, String what, String path) {
-    try {
-      return parse.apply(bytes);
-    } catch (RuntimeException e) {
-      log.error("skipping unreadable {} {}", what, path, e);
-      return null;
-    }
+    List<T> out = new ArrayList<>();
+    store.childrenWithData(dir).forEach((seg, bytes) -> {
+      try {
+        out.add(parse.apply(bytes));
+      } catch (RuntimeException e) {
+        log.error("skipping unreadable {} {}", what, dir + "/" + seg, e);
+      }
+    });
+    return out;
   }
 }
