@@ -6,6 +6,7 @@ import dev.corral.api.leader.ZkTarget;
 import dev.corral.api.v1.TaskState;
 import dev.corral.api.v1.TaskStatus;
 import dev.corral.common.Json;
+import dev.corral.dist.ServerJvm;
 import dev.corral.sim.FleetStats;
 import dev.corral.sim.SimulatedAgents;
 import dev.corral.sim.StatusListener;
@@ -34,9 +35,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.data.Stat;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.data.Stat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -269,7 +270,7 @@ public final class FailoverBenchmark implements Callable<Integer> {
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     // The options bin/corral gives `corral master`: what a failover costs depends on them (with huge pages a
     // killed leader's memory is freed, and its port closed, in milliseconds rather than seconds).
-    cmd.addAll(dev.corral.dist.ServerJvm.defaultOptions());
+    cmd.addAll(ServerJvm.defaultOptions());
     cmd.add("-Xmx" + masterHeap);
     if (flightRecording) {
       cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + dir.resolve("master-" + i + ".jfr"));
