@@ -268,8 +268,7 @@ public final class FailoverBenchmark implements Callable<Integer> {
   private Process startMaster(Path dir, int i, String zk, int http, int grpc) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    // The options bin/corral gives `corral master`: what a failover costs depends on them (with huge pages a
-    // killed leader's memory is freed, and its port closed, in milliseconds rather than seconds).
+    // The options bin/corral gives `corral master`: what a failover costs depends on them.
     cmd.addAll(ServerJvm.defaultOptions());
     cmd.add("-Xmx" + masterHeap);
     if (flightRecording) {
