@@ -134,12 +134,8 @@ public final class LeaderElection implements AutoCloseable {
       }
       announced = false;
       byte[] info = listener.elected(now);
-      if (info != null && latch.hasLeadership()) {
-        if (announced) {
-          replace(info);
-        } else {
-          publish(info);
-        }
+      if (info != null) {
+        announce(info); // the full record, in place of a starting one if there was one
       }
     } catch (Exception | LinkageError e) {
       // Leading without acting would stall the cluster: give the latch up so that another master leads.

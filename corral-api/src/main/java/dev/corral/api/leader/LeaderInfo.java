@@ -33,11 +33,6 @@ public record LeaderInfo(String id, String hostname, String http, String grpc, l
     Objects.requireNonNull(grpc, "grpc");
   }
 
-  /** This record once the leader has started: every API answers. */
-  public LeaderInfo started() {
-    return new LeaderInfo(id, hostname, http, grpc, epoch, dns, false);
-  }
-
   /** The {@code grpc} address, resolved now. */
   public InetSocketAddress grpcAddress() {
     int colon = grpc.lastIndexOf(':');

@@ -32,7 +32,6 @@ class ZkTargetTest {
     assertThat(new String(info.toBytes(), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("starting");
     LeaderInfo starting = new LeaderInfo("m1:7070", "m1", "m1:7070", "m1:5050", 3, 53, true);
     assertThat(LeaderInfo.fromBytes(starting.toBytes())).isEqualTo(starting);
-    assertThat(starting.started()).isEqualTo(info);
     assertThat(LeaderInfo.fromBytes("""
         {"id":"m1:7070","hostname":"m1","http":"m1:7070","grpc":"m1:5050","epoch":3,"dns":53}
         """.getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(info);
