@@ -14,6 +14,7 @@ import dev.corral.services.engine.Deployment;
 import dev.corral.services.engine.GroupCommands;
 import dev.corral.services.engine.Engine;
 import dev.corral.services.engine.Recovery;
+import dev.corral.services.engine.ServicesMirror;
 import dev.corral.services.engine.ServicePaths;
 import dev.corral.services.engine.ServiceTargets;
 import dev.corral.services.engine.ServicesView;
@@ -62,6 +63,7 @@ public final class ServiceScheduler implements AutoCloseable {
   private volatile boolean closed;
   /** Set once the loop has loaded the stored state: until then API work must queue behind the recovery. */
   private volatile boolean recoveredOnLoop;
+  private volatile boolean recoveredFromCopy;
 
   public ServiceScheduler(ServicesConfig config, Store store, EventLoop loop,
       BiFunction<FrameworkInfo, Scheduler, SchedulerDriver> driverFactory) {
@@ -85,13 +87,24 @@ public final class ServiceScheduler implements AutoCloseable {
 
   /** Recovers the stored state (blocking reads), then creates and starts the driver. Call once. */
   public void start() {
+    start(Optional::empty);
+  }
+
+  /**
+   * As {@link #start()}, with the stored state as a standby already holds it ({@link ServicesMirror}); the
+   * store is read when {@code known} has nothing.
+   */
+  public void start(Supplier<Optional<Recovery.Recovered>> known) {
     if (driver != null) {
       throw new IllegalStateException("already started");
     }
     long readStart = System.nanoTime();
-    Recovery.Recovered recovered = Recovery.load(store);
-    log.info("read {} apps and {} instances from the store in {} ms", recovered.apps().size(),
-        recovered.instances().size(), (System.nanoTime() - readStart) / 1_000_000);
+    Optional<Recovery.Recovered> copy = known.get();
+    recoveredFromCopy = copy.isPresent();
+    Recovery.Recovered recovered = copy.orElseGet(() -> Recovery.load(store));
+    log.info("{} {} apps and {} instances in {} ms", copy.isPresent() ? "took over the standby's copy of"
+        : "read from the store", recovered.apps().size(), recovered.instances().size(),
+        (System.nanoTime() - readStart) / 1_000_000);
     // Urgent, as the driver's subscribed and offers callbacks are (OnLoop): none of them may run before it.
     loop.executeUrgent(() -> {
       engine.recover(recovered);
@@ -113,6 +126,11 @@ public final class ServiceScheduler implements AutoCloseable {
     driver = d;
     // Callbacks are queued behind the recovery above, so the driver never meets an empty scheduler.
     d.start();
+  }
+
+  /** Whether {@link #start} took the stored state from a standby's copy rather than reading the store. */
+  public boolean recoveredFromCopy() {
+    return recoveredFromCopy;
   }
 
   /** Stops the driver; tasks keep running and are picked up by the next scheduler on the same store. */

@@ -20,6 +20,7 @@ import dev.corral.scheduler.GrpcSchedulerDriver;
 import dev.corral.services.MarathonApi;
 import dev.corral.services.ServiceScheduler;
 import dev.corral.services.ServicesConfig;
+import dev.corral.services.engine.Recovery;
 import dev.corral.services.placement.TaskApi;
 import dev.corral.state.Store;
 import dev.corral.state.StoreOp;
@@ -44,6 +45,7 @@ import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -74,7 +76,11 @@ final class LeaderTerm implements AutoCloseable {
   private static final String SECRET_PATH = "/auth/cluster-secret";
 
   /** What the node adds to the defaults: the master's settings, and HTTPS (null: plain HTTP). */
-  record Settings(UnaryOperator<MasterConfig> masterConfig, MasterNode.Tls tls) {}
+  /**
+   * @param servicesState the service scheduler's stored state as a standby already holds it; empty to read it
+   */
+  record Settings(UnaryOperator<MasterConfig> masterConfig, MasterNode.Tls tls,
+      Supplier<Optional<Recovery.Recovered>> servicesState) {}
 
   private final MasterNode.Options options;
   private final Store store;
@@ -162,7 +168,7 @@ final class LeaderTerm implements AutoCloseable {
     }
     services = new ServiceScheduler(servicesConfig, store, servicesLoop,
         (info, scheduler) -> new GrpcSchedulerDriver(schedulerChannel, info, scheduler));
-    services.start();
+    services.start(settings.servicesState());
     started.add(services);
     // The agents may come back now. Not before: thousands of re-registrations would take the CPU from the
     // scheduler's store read (four times slower in the failover benchmark) and queue ahead of its
@@ -359,6 +365,11 @@ final class LeaderTerm implements AutoCloseable {
 
   int dnsPort() {
     return discovery == null ? -1 : discovery.dnsPort();
+  }
+
+  /** Whether the service scheduler started from the standby's copy of its state rather than a read. */
+  boolean servicesFromCopy() {
+    return services != null && services.recoveredFromCopy();
   }
 
   /** Stops the service scheduler first, so that it does not react to tasks killed during shutdown. */

@@ -124,6 +124,11 @@ final class LeaderWatch implements AutoCloseable {
         // Timed out, unreachable, a name that does not resolve (yet), or closed by leaderChanged.
         return socket.isClosed() ? Outcome.ENDED : Outcome.UNREACHABLE;
       }
+      if (socket.getLocalSocketAddress().equals(socket.getRemoteSocketAddress())) {
+        // TCP's simultaneous open: a connection to a port nothing listens on, from the same host, can pick
+        // that very port as its own and connect to itself. It would never end.
+        return Outcome.REFUSED;
+      }
       try {
         InputStream in = socket.getInputStream();
         byte[] discard = new byte[512];

@@ -7,6 +7,7 @@ import dev.corral.dns.DnsServer;
 import dev.corral.dns.RecordTable;
 import dev.corral.dns.RecordTableBuilder;
 import dev.corral.gateway.LeaderProxy;
+import dev.corral.services.engine.ServicesMirror;
 import dev.corral.services.placement.GpuSchedulingBehavior;
 import dev.corral.state.EmbeddedZooKeeper;
 import dev.corral.state.LeaderElection;
@@ -114,12 +115,16 @@ public final class MasterNode implements AutoCloseable {
   private volatile LeaderTerm term;
   /** The forwarding HTTP server, while standing by; election thread only (and start/close). */
   private Javalin standby;
+  /** While standing by: the services' state as a take-over would read it, kept current. */
+  private ServicesMirror mirror;
   private LeaderProxy proxy;
   private volatile LeaderWatch leaderWatch;
   private volatile boolean closing;
   private DnsServer standbyDns;
   /** A domain no query asks for, so that a standby's DNS forwards everything. */
   private static final String STANDBY_DOMAIN = "standby.invalid";
+  /** How long a new leader waits for its copy to catch up with the last writes before it reads the store. */
+  private static final Duration COPY_WAIT = Duration.ofSeconds(5);
 
   public MasterNode(Options options) {
     this.options = options;
@@ -145,7 +150,13 @@ public final class MasterNode implements AutoCloseable {
 
   /** A term's settings; {@code epoch} is the election's (0 for a master that leads without one). */
   private LeaderTerm.Settings termSettings(long epoch) {
-    return new LeaderTerm.Settings(c -> masterConfig.apply(c).withLeaderEpoch(epoch), tls);
+    return termSettings(epoch, null);
+  }
+
+  /** With the standby's copy of the services' state, if it has one. */
+  private LeaderTerm.Settings termSettings(long epoch, ServicesMirror copy) {
+    return new LeaderTerm.Settings(c -> masterConfig.apply(c).withLeaderEpoch(epoch), tls,
+        copy == null ? Optional::empty : () -> copy.recovered(COPY_WAIT));
   }
 
   /**
@@ -198,13 +209,18 @@ public final class MasterNode implements AutoCloseable {
     election = new LeaderElection(store, advertisedHttp(), new LeaderElection.Listener() {
       @Override
       public byte[] elected(long epoch) throws Exception {
+        ServicesMirror copy = takeMirror();
         stopStandby();
         try {
           // Agents may come back before the HTTP API, DNS and the job scheduler have started.
-          term = LeaderTerm.start(options, store, dns, termSettings(epoch), () -> announce(epoch));
+          term = LeaderTerm.start(options, store, dns, termSettings(epoch, copy), () -> announce(epoch));
         } catch (IOException | RuntimeException e) {
           startStandby();
           throw e;
+        } finally {
+          if (copy != null) {
+            copy.close();
+          }
         }
         return leaderInfo(epoch, Math.max(0, term.dnsPort()), false).toBytes();
       }
@@ -260,6 +276,9 @@ public final class MasterNode implements AutoCloseable {
     if (standby != null) {
       return;
     }
+    if (mirror == null) {
+      mirror = ServicesMirror.start(store);
+    }
     startStandbyDns();
     Javalin server = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -270,7 +289,18 @@ public final class MasterNode implements AutoCloseable {
     standby = server;
   }
 
+  /** The standby's copy of the services' state, for a take-over to start from; this master keeps none then. */
+  private synchronized ServicesMirror takeMirror() {
+    ServicesMirror m = mirror;
+    mirror = null;
+    return m;
+  }
+
   private synchronized void stopStandby() {
+    ServicesMirror m = takeMirror();
+    if (m != null) {
+      m.close();
+    }
     stopStandbyDns();
     if (standby != null) {
       standby.stop();
@@ -414,6 +444,17 @@ public final class MasterNode implements AutoCloseable {
       throw new IllegalStateException("this master does not lead now");
     }
     return t;
+  }
+
+  /** While standing by: whether the copy of the services' state is loaded; for tests. */
+  synchronized boolean standbyCopyLoaded() {
+    return mirror != null && mirror.loaded();
+  }
+
+  /** While leading: whether the term's service scheduler started from the standby's copy; for tests. */
+  boolean tookOverFromCopy() {
+    LeaderTerm t = term;
+    return t != null && t.servicesFromCopy();
   }
 
   public int httpPort() {

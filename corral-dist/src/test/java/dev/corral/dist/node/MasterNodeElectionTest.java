@@ -53,10 +53,25 @@ class MasterNodeElectionTest {
         await().atMost(WAIT).until(() -> leaderSeenBy(b).equals(addressA));
         assertThat(leaderSeenBy(a)).isEqualTo(addressA);
 
+        // an app created through the standby: the leader stores it, the standby's copy follows
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + b.httpPort() + "/v2/apps"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(
+                "{\"id\": \"/kept\", \"cmd\": \"sleep 60\", \"cpus\": 0.1, \"mem\": 16, \"instances\": 2}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        await().atMost(WAIT).until(b::standbyCopyLoaded);
+
         a.close(); // a clean stop leaves the election at once
         await().atMost(WAIT).until(() -> b.leader().map(l -> l.http().equals(addressB)).orElse(false));
         assertThat(b.leader().orElseThrow().epoch()).isEqualTo(2);
         await().atMost(WAIT).until(() -> leaderSeenBy(b).equals(addressB));
+        assertThat(b.tookOverFromCopy()).as("the new leader started from its copy, without reading the store")
+            .isTrue();
+        HttpResponse<String> apps = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + b.httpPort() + "/v2/apps/kept")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(Json.mapper().readTree(apps.body()).path("app").path("instances").asInt()).isEqualTo(2);
       } finally {
         a.close();
       }

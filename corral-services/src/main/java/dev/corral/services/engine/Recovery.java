@@ -54,11 +54,17 @@ public final class Recovery {
     List<Instance> instances = readAll(store, ServicePaths.INSTANCES, InstanceCodec::fromBytes, "instance");
     List<TaskFailure> failures = readAll(store, ServicePaths.TASK_FAILURES, InstanceCodec::failureFromBytes,
         "task failure");
-    List<Deployment> deployments = new ArrayList<>(
-        readAll(store, ServicePaths.DEPLOYMENTS, Deployment::fromBytes, "deployment"));
-    deployments.sort(java.util.Comparator.comparing(Deployment::startedAt).thenComparing(Deployment::id));
+    List<Deployment> deployments = readAll(store, ServicePaths.DEPLOYMENTS, Deployment::fromBytes, "deployment");
     List<GroupRecord> groups = readAll(store, ServicePaths.GROUPS, GroupRecord::fromBytes, "group");
-    return new Recovered(frameworkId, apps, versions, instances, failures, deployments, groups);
+    return of(frameworkId, apps, versions, instances, failures, deployments, groups);
+  }
+
+  /** The state from its decoded parts (each in store name order): deployments resume in the order they began. */
+  static Recovered of(String frameworkId, List<AppDefinition> apps, Map<String, List<String>> versions,
+      List<Instance> instances, List<TaskFailure> failures, List<Deployment> deployments, List<GroupRecord> groups) {
+    List<Deployment> byStart = new ArrayList<>(deployments);
+    byStart.sort(java.util.Comparator.comparing(Deployment::startedAt).thenComparing(Deployment::id));
+    return new Recovered(frameworkId, apps, versions, instances, failures, byStart, groups);
   }
 
   /** Every child of {@code dir}, read in one pipelined pass; an unreadable one is logged and skipped. */
