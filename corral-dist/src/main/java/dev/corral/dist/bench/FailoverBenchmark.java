@@ -173,6 +173,7 @@ public final class FailoverBenchmark implements Callable<Integer> {
         milestones.start();
         AtomicLong elected = new AtomicLong();
         AtomicLong published = new AtomicLong();
+        AtomicLong started = new AtomicLong();
         java.util.concurrent.CompletableFuture<LeaderInfo> nextLeader = java.util.concurrent.CompletableFuture
             .supplyAsync(() -> {
               try {
@@ -180,16 +181,20 @@ public final class FailoverBenchmark implements Callable<Integer> {
                 elected.set(System.nanoTime());
                 awaitLeader(curator, first.id(), false);
                 published.set(System.nanoTime());
-                return awaitLeader(curator, first.id(), true);
+                LeaderInfo full = awaitLeader(curator, first.id(), true);
+                started.set(System.nanoTime());
+                return full;
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
             });
 
         // The scale-up goes in through a standby as soon as anyone accepts it.
+        long accepted;
         while (true) {
           HttpApi.Answer a = put(standbyApi, "/v2/apps" + APP, "{\"instances\": " + (tasks + 1) + "}");
           if (a.status() == 200) {
+            accepted = System.nanoTime();
             break;
           }
           if (System.nanoTime() - kill > WAIT.toNanos()) {
@@ -217,18 +222,17 @@ public final class FailoverBenchmark implements Callable<Integer> {
         }
         out.printf("Failover benchmark: %d masters (ZooKeeper session timeout %d s), %d simulated agents, %d tasks,"
             + " %d cores%n", masters, sessionTimeout, agentCount, tasks, Runtime.getRuntime().availableProcessors());
-        out.printf("  leader killed → its port refuses (gone):   %6.2f s%n", secs(portRefuses.get() - kill));
-        out.printf("  leader killed → new leader elected:        %6.2f s (epoch %d → %d)%n", secs(elected.get() - kill),
-            first.epoch(), next.epoch());
-        out.printf("  leader killed → new leader's record:       %6.2f s (once its scheduler has read the store)%n",
-            secs(published.get() - kill));
-        out.printf("  leader killed → agents' channel ready:      %6.2f s%n", secs(channelReady.get() - kill));
-        out.printf("  leader killed → first agent reconnects:    %6.2f s%n", secs(firstReconnect.get() - kill));
-        out.printf("  leader killed → first agent re-registered: %6.2f s%n", secs(firstReregistered.get() - kill));
-        out.printf("  leader killed → first new task RUNNING:    %6.2f s%n", secs(firstNewRunning.get() - kill));
-        out.printf("  leader killed → all agents re-registered:  %6.2f s%n", secs(reregistered - kill));
-        out.printf("  leader killed → all %d tasks RUNNING in the new leader's API: %6.2f s%n", tasks + 1,
-            secs(reconciled - kill));
+        milestone(out, "its port refuses (gone)", portRefuses.get() - kill, "");
+        milestone(out, "new leader elected", elected.get() - kill, "epoch " + first.epoch() + " → " + next.epoch());
+        milestone(out, "new leader's record", published.get() - kill, "starting: its scheduler has its state");
+        milestone(out, "its full record", started.get() - kill, "every API answers");
+        milestone(out, "the scale-up accepted", accepted - kill, "");
+        milestone(out, "agents' channel ready", channelReady.get() - kill, "");
+        milestone(out, "first agent reconnects", firstReconnect.get() - kill, "");
+        milestone(out, "first agent re-registered", firstReregistered.get() - kill, "");
+        milestone(out, "first new task RUNNING", firstNewRunning.get() - kill, "");
+        milestone(out, "all agents re-registered", reregistered - kill, "");
+        milestone(out, "all " + (tasks + 1) + " tasks RUNNING", reconciled - kill, "in the new leader's API");
         out.printf("  tasks kept across the failover: %d of %d (none restarted: %s)%n", kept, tasks,
             kept == tasks ? "yes" : "NO");
         nextApi.delete("/v2/apps" + APP + "?force=true");
@@ -259,6 +263,10 @@ public final class FailoverBenchmark implements Callable<Integer> {
         whenReadyAgain(channel, now, ready);
       }
     });
+  }
+
+  private static void milestone(PrintWriter out, String what, long nanos, String note) {
+    out.printf("  leader killed → %-28s %6.2f s%s%n", what + ":", secs(nanos), note.isEmpty() ? "" : " (" + note + ")");
   }
 
   private static double secs(long nanos) {

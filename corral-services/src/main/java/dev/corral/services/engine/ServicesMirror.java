@@ -8,35 +8,34 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,22 +44,25 @@ import org.slf4j.LoggerFactory;
  * that taking over skips the read: with 100,000 instances it took 1.6–2.5 s of a busy 2-core machine, most
  * of the time from a leader's death to the first new placement.
  *
- * <p>One persistent recursive ZooKeeper watch on {@value ServicePaths#ROOT}, set before the first read. Watch
- * events carry no data: each change is read back, and decoded on a thread of its own in the order ZooKeeper
- * reported the changes. While the first read runs, a change seen for a node wins over what the read found for
- * it. Any interruption of the connection (events may have been missed) drops the copy and loads it again.
+ * <p>One persistent recursive ZooKeeper watch on {@value ServicePaths#ROOT}, set before the first listing.
+ * Watch events carry no data, so an event only marks its node stale; every {@link #FETCH_EVERY} the stale
+ * nodes are read back in batched, windowed reads and decoded. A node that changes many times in between is
+ * read once, and the reads never queue up ahead of the master's own ZooKeeper requests (its election). Any
+ * interruption of the connection (events may have been missed) drops the copy and lists everything again.
  *
- * <p>{@link #recovered} answers for the moment it is called: it syncs with ZooKeeper's leader first. A
- * client's watch events and answers arrive in order, so the events of every write before the sync come
- * before its answer, and the reads they caused are answered before a request sent after it. As a last check
- * the copy's child counts must equal the store's. It answers empty when it cannot vouch for the copy (still
- * loading, the connection interrupted, a count that differs): the caller then reads the store.
+ * <p>{@link #recovered} answers for the moment it is called: it syncs with ZooKeeper's leader, whose answer
+ * comes after the events of every earlier write, then reads what those events marked stale. As a last check
+ * the copy's child counts must equal the store's. It answers empty when it cannot vouch for the copy (not
+ * loaded, the connection interrupted, a count that differs): the caller then reads the store.
  */
 public final class ServicesMirror implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServicesMirror.class);
-  /** Changes waiting to be decoded; more means the copy has fallen hopelessly behind and is loaded again. */
-  private static final int MAX_PENDING = 1_000_000;
+  /** How often stale nodes are read back: the longer, the more changes to one node are read as one. */
+  private static final Duration FETCH_EVERY = Duration.ofMillis(250);
   private static final Duration RELOAD_AFTER = Duration.ofSeconds(1);
+  /** Reads per ZooKeeper multi-read, and such requests in flight at once. */
+  private static final int READ_BATCH = 100;
+  private static final int READ_WINDOW = 10;
   /** The directories whose children are entities, each decoded the way {@link Recovery} does. */
   private static final List<String> ENTITY_DIRS = List.of(ServicePaths.APPS, ServicePaths.INSTANCES,
       ServicePaths.TASK_FAILURES, ServicePaths.DEPLOYMENTS, ServicePaths.GROUPS);
@@ -70,16 +72,19 @@ public final class ServicesMirror implements AutoCloseable {
   private final CuratorFramework curator;
   private final ZkStore store;
   private final Watcher watcher = this::changed;
-  private final ThreadPoolExecutor decoder = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-      new LinkedBlockingQueue<>(MAX_PENDING), daemon("services-mirror"));
-  private final ScheduledExecutorService loader = Executors.newSingleThreadScheduledExecutor(
-      daemon("services-mirror-load"));
-  /** Moves on whenever the copy is dropped; work of an earlier generation is skipped. */
+  /** Nodes (paths without the namespace) to read back: marked by watch events, cleared by the fetcher. */
+  private final Set<String> stale = ConcurrentHashMap.newKeySet();
+  /** Lists, reads and decodes: the only thread that touches {@link #copy}. */
+  private final ScheduledExecutorService fetcher = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "services-mirror");
+    t.setDaemon(true);
+    return t;
+  });
+  /** Moves on whenever the copy is dropped; work of an earlier generation is abandoned. */
   private volatile int generation;
-  /** The generation whose first read the copy holds, with every change since. */
+  /** The generation whose first listing the copy has read, and kept current since. */
   private volatile int loadedGeneration = -1;
   private volatile boolean closed;
-  /** Decoder thread only. */
   private Copy copy = new Copy(-1);
 
   private ServicesMirror(ZkStore store) {
@@ -90,8 +95,15 @@ public final class ServicesMirror implements AutoCloseable {
   /** Starts loading the copy in the background. */
   public static ServicesMirror start(ZkStore store) {
     ServicesMirror mirror = new ServicesMirror(store);
+    mirror.fetcher.scheduleWithFixedDelay(mirror::fetchStale, FETCH_EVERY.toMillis(), FETCH_EVERY.toMillis(),
+        TimeUnit.MILLISECONDS);
     mirror.dropAndReload("start", Duration.ZERO);
     return mirror;
+  }
+
+  /** Whether the copy holds a whole first read and is kept current (not whether it is caught up this instant). */
+  public boolean loaded() {
+    return loadedGeneration == generation && !closed;
   }
 
   /**
@@ -105,10 +117,30 @@ public final class ServicesMirror implements AutoCloseable {
       log.info("the standby's copy of the services' state is not loaded yet; reading the store");
       return Optional.empty();
     }
-    CompletableFuture<Optional<Recovery.Recovered>> answer = new CompletableFuture<>();
+    long deadline = System.nanoTime() + wait.toNanos();
     try {
-      ask(zooKeeper(), gen, answer);
-      return answer.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture<Void> synced = new CompletableFuture<>();
+      zooKeeper().sync(full(ServicePaths.ROOT), (rc, path, ctx) -> {
+        if (rc == KeeperException.Code.OK.intValue()) {
+          synced.complete(null); // after the events of every write before it: they have marked their nodes
+        } else {
+          synced.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
+        }
+      }, null);
+      Future<Optional<Recovery.Recovered>> answer = fetcher.submit(() -> {
+        synced.get(remaining(deadline), TimeUnit.NANOSECONDS);
+        if (!readStale(gen)) {
+          return Optional.empty();
+        }
+        ZooKeeper zk = zooKeeper();
+        Map<String, Integer> counts = new HashMap<>();
+        for (String dir : ENTITY_DIRS) {
+          counts.put(dir, children(zk, dir));
+        }
+        counts.put(ServicePaths.APP_VERSIONS, children(zk, ServicePaths.APP_VERSIONS));
+        return gen == generation ? copy.recovered(counts) : Optional.<Recovery.Recovered>empty();
+      });
+      return answer.get(remaining(deadline), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       log.warn("the standby's copy of the services' state did not answer within {}; reading the store", wait);
     } catch (InterruptedException e) {
@@ -117,35 +149,6 @@ public final class ServicesMirror implements AutoCloseable {
       log.warn("the standby's copy of the services' state failed ({}); reading the store", e.toString());
     }
     return Optional.empty();
-  }
-
-  /** Syncs, reads the store's child counts, then has the decoder thread answer from the copy. */
-  private void ask(ZooKeeper zk, int gen, CompletableFuture<Optional<Recovery.Recovered>> answer) {
-    zk.sync(full(ServicePaths.ROOT), (rc, path, ctx) -> {
-      if (rc != KeeperException.Code.OK.intValue()) {
-        answer.complete(Optional.empty());
-        return;
-      }
-      // Sent after the reads that the changes before the sync caused, so answered after them.
-      Map<String, Integer> counts = new ConcurrentHashMap<>();
-      List<String> dirs = new ArrayList<>(ENTITY_DIRS);
-      dirs.add(ServicePaths.APP_VERSIONS);
-      AtomicInteger left = new AtomicInteger(dirs.size());
-      for (String dir : dirs) {
-        zk.exists(full(dir), false, (rc2, path2, ctx2, stat) -> {
-          counts.put(dir, stat != null ? stat.getNumChildren()
-              : rc2 == KeeperException.Code.NONODE.intValue() ? 0 : -1);
-          if (left.decrementAndGet() == 0) {
-            decode(gen, c -> answer.complete(c.recovered(counts)), () -> answer.complete(Optional.empty()));
-          }
-        }, null);
-      }
-    }, null);
-  }
-
-  /** Whether the copy holds a whole first read and every change since (not whether it is caught up now). */
-  public boolean loaded() {
-    return loadedGeneration == generation && !closed;
   }
 
   @Override
@@ -157,74 +160,25 @@ public final class ServicesMirror implements AutoCloseable {
     } catch (Exception e) {
       // gone with the connection, or never set
     }
-    loader.shutdownNow();
-    decoder.shutdownNow();
+    fetcher.shutdownNow();
   }
 
-  // ---------------------------------------------------------------- following changes (ZooKeeper's event thread)
+  // ---------------------------------------------------------------- watch events (ZooKeeper's event thread)
 
   private void changed(WatchedEvent event) {
     if (closed) {
       return;
     }
     switch (event.getType()) {
-      case None -> {
-        // Disconnected, expired, or connected again: changes may have gone unseen meanwhile.
-        dropAndReload("ZooKeeper connection " + event.getState(), RELOAD_AFTER);
-      }
-      case NodeCreated, NodeDataChanged -> {
-        String path = relative(event.getPath());
-        Node node = Node.of(path);
-        if (node == null) {
-          return;
-        }
-        int gen = generation;
-        if (!node.hasData()) {
-          decode(gen, c -> c.named(path, node), null);
-          return;
-        }
-        zooKeeper().getData(event.getPath(), false, (rc, p, ctx, data, stat) -> {
-          if (rc == KeeperException.Code.OK.intValue()) {
-            decode(gen, c -> c.put(path, node, data), null);
-          } else if (rc != KeeperException.Code.NONODE.intValue()) { // NONODE: its deletion event follows
-            dropAndReload("cannot read " + path + ": " + KeeperException.Code.get(rc), RELOAD_AFTER);
-          }
-        }, null);
-      }
-      case NodeDeleted -> {
-        String path = relative(event.getPath());
-        Node node = Node.of(path);
+      case None -> dropAndReload("ZooKeeper connection " + event.getState(), RELOAD_AFTER);
+      case NodeCreated, NodeDataChanged, NodeDeleted -> {
+        Node node = Node.of(relative(event.getPath()));
         if (node != null) {
-          decode(generation, c -> c.removed(path, node), null);
+          stale.add(node.path());
         }
       }
       default -> {
-        // children changes are not reported to recursive watches; a removed watch needs nothing
-      }
-    }
-  }
-
-  /** Runs {@code work} on the decoder thread against the copy of {@code gen}, or {@code skipped} if it is gone. */
-  private void decode(int gen, java.util.function.Consumer<Copy> work, Runnable skipped) {
-    try {
-      decoder.execute(() -> {
-        if (gen != generation) {
-          if (skipped != null) {
-            skipped.run();
-          }
-          return;
-        }
-        if (copy.generation != gen) {
-          copy = new Copy(gen);
-        }
-        work.accept(copy);
-      });
-    } catch (RejectedExecutionException e) {
-      if (skipped != null) {
-        skipped.run();
-      }
-      if (!closed) {
-        dropAndReload(MAX_PENDING + " changes waiting to be decoded", RELOAD_AFTER);
+        // recursive watches report no child changes; a removed watch needs nothing
       }
     }
   }
@@ -239,14 +193,15 @@ public final class ServicesMirror implements AutoCloseable {
     }
     loadedGeneration = -1;
     try {
-      loader.schedule(() -> load(gen), after.toMillis(), TimeUnit.MILLISECONDS);
+      fetcher.schedule(() -> load(gen), after.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       // closed meanwhile
     }
   }
 
-  // ---------------------------------------------------------------- the first read (loader thread)
+  // ---------------------------------------------------------------- reading (the fetcher thread)
 
+  /** Lists every node the copy keeps and reads them all; the watch first, so no later change goes unseen. */
   private void load(int gen) {
     try {
       while (!curator.getZookeeperClient().isConnected()) {
@@ -259,53 +214,123 @@ public final class ServicesMirror implements AutoCloseable {
         return;
       }
       long start = System.nanoTime();
-      // The watch first: whatever the read below finds, a later change is seen.
       zooKeeper().addWatch(full(ServicePaths.ROOT), watcher, AddWatchMode.PERSISTENT_RECURSIVE);
-      Snapshot read = Snapshot.read(store);
-      decode(gen, c -> {
-        c.merge(read);
+      copy = new Copy(gen);
+      stale.add(ServicePaths.FRAMEWORK_ID);
+      for (String dir : ENTITY_DIRS) {
+        for (String name : store.children(dir)) {
+          stale.add(dir + "/" + name);
+        }
+      }
+      for (String app : store.children(ServicePaths.APP_VERSIONS)) {
+        stale.add(ServicePaths.APP_VERSIONS + "/" + app);
+      }
+      if (readStale(gen)) {
         loadedGeneration = gen;
-        log.info("standby: copied the services' state ({} instances) in {} ms", c.size(ServicePaths.INSTANCES),
+        log.info("standby: copied the services' state ({} instances) in {} ms", copy.size(ServicePaths.INSTANCES),
             (System.nanoTime() - start) / 1_000_000);
-      }, null);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
       if (!closed && gen == generation) {
-        log.info("standby: could not copy the services' state ({}); trying again", e.toString());
-        dropAndReload("a failed read", RELOAD_AFTER);
+        dropAndReload("could not read it: " + e, RELOAD_AFTER);
       }
     }
   }
 
-  /** What the first read found, decoded (on the loader thread). */
-  private record Snapshot(String frameworkId, Map<String, SortedMap<String, Object>> entities,
-      SortedMap<String, List<String>> versions) {
-    static Snapshot read(ZkStore store) {
-      String frameworkId = store.get(ServicePaths.FRAMEWORK_ID)
-          .map(b -> new String(b, StandardCharsets.UTF_8).trim()).orElse(null);
-      Map<String, SortedMap<String, Object>> entities = new LinkedHashMap<>();
-      for (String dir : ENTITY_DIRS) {
-        SortedMap<String, Object> decoded = new TreeMap<>();
-        store.childrenWithData(dir).forEach((name, data) -> decoded.put(name, decodeEntity(dir, name, data)));
-        entities.put(dir, decoded);
+  /** The periodic read-back of what changed. */
+  private void fetchStale() {
+    int gen = generation;
+    if (loadedGeneration != gen || stale.isEmpty()) {
+      return; // while loading, the load reads
+    }
+    try {
+      readStale(gen);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      if (!closed && gen == generation) {
+        dropAndReload("could not read changes: " + e, RELOAD_AFTER);
       }
-      SortedMap<String, List<String>> versions = new TreeMap<>();
-      for (String app : store.children(ServicePaths.APP_VERSIONS)) {
-        versions.put(app, store.children(ServicePaths.APP_VERSIONS + "/" + app));
-      }
-      return new Snapshot(frameworkId, entities, versions);
     }
   }
-
-  // ---------------------------------------------------------------- the copy (decoder thread)
 
   /**
-   * Where a node sits in the services' tree, for those the copy keeps: an entity ({@code name} in {@code dir}),
-   * or under {@value ServicePaths#APP_VERSIONS} an app ({@code name}) or one of its versions ({@code version}).
+   * Reads every stale node into the copy, until none is left; false if the copy was dropped meanwhile. A node
+   * marked again while its read is on the way is read again: that read may have been answered before the change.
    */
-  private record Node(String dir, String name, String version) {
-    static final Node FRAMEWORK_ID = new Node(null, null, null);
+  private boolean readStale(int gen) throws Exception {
+    while (!stale.isEmpty()) {
+      List<String> paths = new ArrayList<>();
+      for (Iterator<String> it = stale.iterator(); it.hasNext() && paths.size() < READ_BATCH * READ_WINDOW * 10; ) {
+        paths.add(it.next());
+        it.remove();
+      }
+      OpResult[] results = read(paths);
+      if (gen != generation) {
+        return false;
+      }
+      for (int i = 0; i < paths.size(); i++) {
+        copy.apply(paths.get(i), results[i]);
+      }
+    }
+    return gen == generation;
+  }
+
+  /** One result per path, from batched multi-reads with a bounded number in flight. */
+  private OpResult[] read(List<String> paths) throws Exception {
+    OpResult[] results = new OpResult[paths.size()];
+    ZooKeeper zk = zooKeeper();
+    Semaphore window = new Semaphore(READ_WINDOW);
+    int batches = (paths.size() + READ_BATCH - 1) / READ_BATCH;
+    CountDownLatch answered = new CountDownLatch(batches);
+    KeeperException[] failure = new KeeperException[1];
+    for (int from = 0; from < paths.size(); from += READ_BATCH) {
+      int first = from;
+      int to = Math.min(paths.size(), from + READ_BATCH);
+      List<Op> reads = new ArrayList<>(to - from);
+      for (int i = from; i < to; i++) {
+        String path = paths.get(i);
+        // an app's versions are names only: its children, not its data
+        reads.add(Node.of(path).versions() ? Op.getChildren(full(path)) : Op.getData(full(path)));
+      }
+      window.acquire();
+      zk.multi(reads, (rc, p, ctx, answers) -> {
+        if (answers == null || answers.size() != to - first) {
+          failure[0] = KeeperException.create(KeeperException.Code.get(rc));
+        } else {
+          for (int i = first; i < to; i++) {
+            results[i] = answers.get(i - first);
+          }
+        }
+        window.release();
+        answered.countDown();
+      }, null);
+    }
+    if (!answered.await(1, TimeUnit.MINUTES)) {
+      throw new TimeoutException("no answer to " + batches + " reads within a minute");
+    }
+    if (failure[0] != null) {
+      stale.addAll(paths);
+      throw failure[0];
+    }
+    return results;
+  }
+
+  private int children(ZooKeeper zk, String dir) throws Exception {
+    Stat stat = zk.exists(full(dir), false);
+    return stat == null ? 0 : stat.getNumChildren();
+  }
+
+  // ---------------------------------------------------------------- the copy (fetcher thread)
+
+  /**
+   * A node the copy keeps: the framework id, an entity ({@code name} in {@code dir}), or an app's versions
+   * ({@code dir} {@value ServicePaths#APP_VERSIONS}; a change to one version marks the app's node).
+   */
+  private record Node(String dir, String name) {
+    static final Node FRAMEWORK_ID = new Node(ServicePaths.ROOT, "framework-id");
 
     /** Null for nodes the copy does not keep (the directories themselves, anything unknown). */
     static Node of(String path) {
@@ -313,21 +338,21 @@ public final class ServicesMirror implements AutoCloseable {
         return FRAMEWORK_ID;
       }
       String parent = StorePaths.parent(path);
-      String name = path.substring(parent.length() + 1);
-      if (ENTITY_DIRS.contains(parent)) {
-        return new Node(parent, name, null);
-      }
-      if (parent.equals(ServicePaths.APP_VERSIONS)) {
-        return new Node(ServicePaths.APP_VERSIONS, name, null);
+      if (ENTITY_DIRS.contains(parent) || parent.equals(ServicePaths.APP_VERSIONS)) {
+        return new Node(parent, path.substring(parent.length() + 1));
       }
       if (StorePaths.parent(parent).equals(ServicePaths.APP_VERSIONS)) {
-        return new Node(ServicePaths.APP_VERSIONS, parent.substring(parent.lastIndexOf('/') + 1), name);
+        return of(parent);
       }
       return null;
     }
 
-    boolean hasData() {
-      return this == FRAMEWORK_ID || !dir.equals(ServicePaths.APP_VERSIONS);
+    boolean versions() {
+      return dir.equals(ServicePaths.APP_VERSIONS);
+    }
+
+    String path() {
+      return dir + "/" + name;
     }
   }
 
@@ -335,10 +360,8 @@ public final class ServicesMirror implements AutoCloseable {
     final int generation;
     String frameworkId;
     final Map<String, TreeMap<String, Object>> entities = new HashMap<>();
-    /** App (segment) to its version segments: names only, as {@link Recovery} reads them. */
-    final TreeMap<String, TreeSet<String>> versions = new TreeMap<>();
-    /** Nodes changed while the first read ran (their change wins over the read); null once merged. */
-    Set<String> touched = new HashSet<>();
+    /** App (segment) to its version segments in name order, as {@link Recovery} lists them. */
+    final TreeMap<String, List<String>> versions = new TreeMap<>();
 
     Copy(int generation) {
       this.generation = generation;
@@ -351,67 +374,30 @@ public final class ServicesMirror implements AutoCloseable {
       return entities.get(dir).size();
     }
 
-    void put(String path, Node node, byte[] data) {
-      touch(path);
-      if (node == Node.FRAMEWORK_ID) {
-        frameworkId = new String(data, StandardCharsets.UTF_8).trim();
-      } else {
-        entities.get(node.dir()).put(node.name(), decodeEntity(node.dir(), node.name(), data));
+    /** What a read found for a node: its data or children, or that it is gone. */
+    void apply(String path, OpResult read) {
+      Node node = Node.of(path);
+      boolean gone = read instanceof OpResult.ErrorResult error
+          && error.getErr() == KeeperException.Code.NONODE.intValue();
+      if (!gone && !(read instanceof OpResult.GetDataResult) && !(read instanceof OpResult.GetChildrenResult)) {
+        throw new IllegalStateException("cannot read " + path + ": " + read);
       }
-    }
-
-    void named(String path, Node node) {
-      touch(path);
-      TreeSet<String> names = versions.computeIfAbsent(node.name(), k -> new TreeSet<>());
-      if (node.version() != null) {
-        names.add(node.version());
-      }
-    }
-
-    void removed(String path, Node node) {
-      touch(path);
       if (node == Node.FRAMEWORK_ID) {
-        frameworkId = null;
-      } else if (!node.dir().equals(ServicePaths.APP_VERSIONS)) {
+        frameworkId = gone ? null : new String(((OpResult.GetDataResult) read).getData(), StandardCharsets.UTF_8).trim();
+      } else if (node.versions()) {
+        if (gone) {
+          versions.remove(node.name());
+        } else {
+          List<String> names = new ArrayList<>(((OpResult.GetChildrenResult) read).getChildren());
+          names.sort(null);
+          versions.put(node.name(), names);
+        }
+      } else if (gone) {
         entities.get(node.dir()).remove(node.name());
-      } else if (node.version() == null) {
-        versions.remove(node.name());
       } else {
-        TreeSet<String> names = versions.get(node.name());
-        if (names != null) {
-          names.remove(node.version());
-        }
+        entities.get(node.dir()).put(node.name(),
+            decodeEntity(node.dir(), path, ((OpResult.GetDataResult) read).getData()));
       }
-    }
-
-    private void touch(String path) {
-      if (touched != null) {
-        touched.add(path);
-      }
-    }
-
-    /** The first read, under the changes seen while it ran. */
-    void merge(Snapshot read) {
-      if (read.frameworkId() != null && !touched.contains(ServicePaths.FRAMEWORK_ID)) {
-        frameworkId = read.frameworkId();
-      }
-      read.entities().forEach((dir, children) -> children.forEach((name, value) -> {
-        if (!touched.contains(dir + "/" + name)) {
-          entities.get(dir).put(name, value);
-        }
-      }));
-      read.versions().forEach((app, names) -> {
-        String appPath = ServicePaths.APP_VERSIONS + "/" + app;
-        if (!touched.contains(appPath)) {
-          versions.computeIfAbsent(app, k -> new TreeSet<>());
-        }
-        for (String name : names) {
-          if (!touched.contains(appPath + "/" + name)) {
-            versions.computeIfAbsent(app, k -> new TreeSet<>()).add(name);
-          }
-        }
-      });
-      touched = null;
     }
 
     /** The copy as {@link Recovery#load} would read it; empty if a directory's size differs from the store's. */
@@ -429,11 +415,8 @@ public final class ServicesMirror implements AutoCloseable {
         return Optional.empty();
       }
       Map<String, List<String>> versionIds = new HashMap<>();
-      versions.forEach((app, names) -> {
-        List<String> ids = new ArrayList<>(names.size());
-        names.forEach(n -> ids.add(StorePaths.unsegment(n)));
-        versionIds.put(StorePaths.unsegment(app), ids);
-      });
+      versions.forEach((app, names) -> versionIds.put(StorePaths.unsegment(app),
+          names.stream().map(StorePaths::unsegment).toList()));
       return Optional.of(Recovery.of(frameworkId == null ? "" : frameworkId,
           decoded(ServicePaths.APPS), versionIds, decoded(ServicePaths.INSTANCES),
           decoded(ServicePaths.TASK_FAILURES), decoded(ServicePaths.DEPLOYMENTS), decoded(ServicePaths.GROUPS)));
@@ -451,7 +434,7 @@ public final class ServicesMirror implements AutoCloseable {
     }
   }
 
-  private static Object decodeEntity(String dir, String name, byte[] data) {
+  private static Object decodeEntity(String dir, String path, byte[] data) {
     try {
       return switch (dir) {
         case ServicePaths.APPS -> AppDefinition.fromBytes(data);
@@ -462,7 +445,7 @@ public final class ServicesMirror implements AutoCloseable {
         default -> throw new IllegalArgumentException("not an entity directory: " + dir);
       };
     } catch (RuntimeException e) {
-      log.error("skipping unreadable {}", dir + "/" + name, e);
+      log.error("skipping unreadable {}", path, e);
       return UNREADABLE;
     }
   }
@@ -487,11 +470,7 @@ public final class ServicesMirror implements AutoCloseable {
     return namespace == null || namespace.isEmpty() ? fullPath : fullPath.substring(namespace.length() + 1);
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
+  private static long remaining(long deadline) {
+    return Math.max(0, deadline - System.nanoTime());
   }
 }
