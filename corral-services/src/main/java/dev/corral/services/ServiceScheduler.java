@@ -3,6 +3,7 @@ package dev.corral.services;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.api.v1.FrameworkInfo;
 import dev.corral.common.EventLoop;
+import dev.corral.common.ThreadEventLoop;
 import dev.corral.scheduler.OnLoop;
 import dev.corral.scheduler.Scheduler;
 import dev.corral.scheduler.SchedulerDriver;
@@ -14,7 +15,6 @@ import dev.corral.services.engine.Deployment;
 import dev.corral.services.engine.GroupCommands;
 import dev.corral.services.engine.Engine;
 import dev.corral.services.engine.Recovery;
-import dev.corral.services.engine.ServicesMirror;
 import dev.corral.services.engine.ServicePaths;
 import dev.corral.services.engine.ServiceTargets;
 import dev.corral.services.engine.ServicesView;
@@ -22,7 +22,9 @@ import dev.corral.services.engine.WriteResult;
 import dev.corral.services.events.EventBus;
 import dev.corral.services.events.MarathonEvents;
 import dev.corral.services.events.RequestOrigin;
+import dev.corral.state.MemoryStore;
 import dev.corral.state.Store;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,8 +93,8 @@ public final class ServiceScheduler implements AutoCloseable {
   }
 
   /**
-   * As {@link #start()}, with the stored state as a standby already holds it ({@link ServicesMirror}); the
-   * store is read when {@code known} has nothing.
+   * As {@link #start()}, with the stored state as a standby already holds it
+   * ({@link dev.corral.services.engine.ServicesMirror}); the store is read when {@code known} has nothing.
    */
   public void start(Supplier<Optional<Recovery.Recovered>> known) {
     if (driver != null) {
@@ -107,8 +109,10 @@ public final class ServiceScheduler implements AutoCloseable {
         (System.nanoTime() - readStart) / 1_000_000);
     // Urgent, as the driver's subscribed and offers callbacks are (OnLoop): none of them may run before it.
     loop.executeUrgent(() -> {
+      long recoverStart = System.nanoTime();
       engine.recover(recovered);
       recoveredOnLoop = true;
+      log.info("recovered {} in {} ms", engine.recoveredSummary(), (System.nanoTime() - recoverStart) / 1_000_000);
     });
     FrameworkInfo.Builder info = FrameworkInfo.newBuilder()
         .setName(config.frameworkName())
@@ -126,6 +130,34 @@ public final class ServiceScheduler implements AutoCloseable {
     driver = d;
     // Callbacks are queued behind the recovery above, so the driver never meets an empty scheduler.
     d.start();
+  }
+
+  /**
+   * Loads {@code state} into a throwaway engine backed by memory, on a loop of its own, as a take-over loads it
+   * into the real one: a standby that does so now and then has that code compiled when it takes over (in a
+   * JVM that had never run it, loading 100,000 instances took about a second). Nothing leaves the throwaway
+   * engine: it has no driver, and its store is memory.
+   */
+  public static void rehearseRecovery(Recovery.Recovered state) throws InterruptedException {
+    ThreadEventLoop rehearsal = new ThreadEventLoop("services-rehearsal", Clock.systemUTC());
+    try {
+      Engine throwaway = new Engine(ServicesConfig.defaults("rehearsal", "rehearsal:0"), new MemoryStore(),
+          rehearsal);
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      rehearsal.execute(() -> {
+        try {
+          throwaway.recover(state);
+          done.complete(null);
+        } catch (RuntimeException e) {
+          done.completeExceptionally(e);
+        }
+      });
+      done.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("rehearsing a recovery failed", e.getCause());
+    } finally {
+      rehearsal.shutdown();
+    }
   }
 
   /** Whether {@link #start} took the stored state from a standby's copy rather than reading the store. */

@@ -30,6 +30,21 @@ class RecoveryTest {
   }
 
   @Test
+  void aRehearsedRecoveryChangesNothingAndSendsNothing() throws Exception {
+    Harness leader = Harness.running();
+    leader.create("{\"id\": \"/a\", \"cmd\": \"x\", \"cpus\": 1, \"mem\": 16, \"instances\": 3}");
+    leader.offers(Offers.offer("o1", "host-a").cpus(4).mem(1024).ports(31000, 31100).build());
+    leader.runAll();
+    leader.update("/a", "{\"instances\": 1}"); // two instances to kill: a recovery repeats such kills
+    int commits = leader.store.commitCount();
+    int kills = leader.driver.kills().size();
+
+    ServiceScheduler.rehearseRecovery(dev.corral.services.engine.Recovery.load(leader.store));
+    assertThat(leader.store.commitCount()).isEqualTo(commits);
+    assertThat(leader.driver.kills()).hasSize(kills);
+  }
+
+  @Test
   void aNewSchedulerOnTheSameStoreRecoversEverythingAndLaunchesNothingTwice() {
     Harness first = Harness.running();
     first.create("{\"id\": \"/a\", \"cmd\": \"x\", \"cpus\": 1, \"mem\": 16, \"instances\": 3}");

@@ -212,8 +212,12 @@ public final class Engine implements Scheduler {
       b.touched.addAll(d.affectedApps());
     }
     commit(b);
-    log.info("recovered {} apps, {} instances and {} deployments (framework id '{}')", model.apps().size(),
-        model.instances().size(), model.deployments().size(), model.frameworkId());
+  }
+
+  /** What {@link #recover} loaded, for the log; loop thread. */
+  public String recoveredSummary() {
+    return model.apps().size() + " apps, " + model.instances().size() + " instances and "
+        + model.deployments().size() + " deployments (framework id '" + model.frameworkId() + "')";
   }
 
   public ServicesView view() {
