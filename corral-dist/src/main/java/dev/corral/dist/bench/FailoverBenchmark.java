@@ -57,6 +57,8 @@ import picocli.CommandLine.Spec;
     + " placement and full reconciliation, with simulated agents.")
 public final class FailoverBenchmark implements Callable<Integer> {
   private static final Duration WAIT = Duration.ofMinutes(5);
+  /** How long one attempt of the scale-up may go unanswered before it is sent again. */
+  private static final Duration PUT_TIMEOUT = Duration.ofSeconds(5);
   private static final String APP = "/bench/failover";
 
   @Spec
@@ -191,11 +193,15 @@ public final class FailoverBenchmark implements Callable<Integer> {
 
         // The scale-up goes in through a standby as soon as anyone accepts it.
         long accepted;
+        int unanswered = 0;
         while (true) {
           HttpApi.Answer a = put(standbyApi, "/v2/apps" + APP, "{\"instances\": " + (tasks + 1) + "}");
           if (a.status() == 200) {
             accepted = System.nanoTime();
             break;
+          }
+          if (a.body().contains("HttpTimeoutException")) {
+            unanswered++;
           }
           if (System.nanoTime() - kill > WAIT.toNanos()) {
             throw new IllegalStateException("no master took the scale-up within " + WAIT + ": " + a.body());
@@ -226,7 +232,8 @@ public final class FailoverBenchmark implements Callable<Integer> {
         milestone(out, "new leader elected", elected.get() - kill, "epoch " + first.epoch() + " → " + next.epoch());
         milestone(out, "new leader's record", published.get() - kill, "starting: its scheduler has its state");
         milestone(out, "its full record", started.get() - kill, "every API answers");
-        milestone(out, "the scale-up accepted", accepted - kill, "");
+        milestone(out, "the scale-up accepted", accepted - kill,
+            unanswered == 0 ? "" : unanswered + " attempt(s) got no answer within " + PUT_TIMEOUT.toSeconds() + " s");
         milestone(out, "agents' channel ready", channelReady.get() - kill, "");
         milestone(out, "first agent reconnects", firstReconnect.get() - kill, "");
         milestone(out, "first agent re-registered", firstReregistered.get() - kill, "");
@@ -356,9 +363,10 @@ public final class FailoverBenchmark implements Callable<Integer> {
     throw new IllegalStateException(n + " tasks of " + APP + " not RUNNING within " + WAIT);
   }
 
+  /** Each attempt of the scale-up: one the masters drop while leadership moves is retried, not waited out. */
   private static HttpApi.Answer put(HttpApi api, String path, String body) throws InterruptedException {
     try {
-      return api.put(path, Json.mapper().readTree(body));
+      return api.put(path, Json.mapper().readTree(body), PUT_TIMEOUT);
     } catch (IOException e) {
       return new HttpApi.Answer(0, e.toString());
     }

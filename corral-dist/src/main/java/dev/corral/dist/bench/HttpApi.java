@@ -19,6 +19,7 @@ final class HttpApi {
     }
   }
 
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
   private final String base;
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(10)).build();
@@ -37,8 +38,13 @@ final class HttpApi {
   }
 
   Answer put(String path, JsonNode body) throws IOException, InterruptedException {
+    return put(path, body, DEFAULT_TIMEOUT);
+  }
+
+  /** With a timeout of its own: an exchange that gets no answer in time fails (HttpTimeoutException). */
+  Answer put(String path, JsonNode body, Duration timeout) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
+        .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).timeout(timeout));
   }
 
   Answer delete(String path) throws IOException, InterruptedException {
@@ -74,8 +80,11 @@ final class HttpApi {
   }
 
   private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(120)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpRequest built = request.build();
+    if (built.timeout().isEmpty()) {
+      built = HttpRequest.newBuilder(built, (name, value) -> true).timeout(DEFAULT_TIMEOUT).build();
+    }
+    HttpResponse<String> r = client.send(built, HttpResponse.BodyHandlers.ofString());
     return new Answer(r.statusCode(), r.body());
   }
 }
