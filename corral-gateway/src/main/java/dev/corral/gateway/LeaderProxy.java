@@ -87,6 +87,10 @@ public final class LeaderProxy implements AutoCloseable {
   }
 
   private void handle(Context ctx) {
+    // No connection to a standby outlives its exchange: a standby that wins the election stops this server,
+    // and a stopping Jetty can leave an idle kept-alive connection open and unserved (a request sent on it
+    // then waits for the client's timeout; jetty/jetty.project#12435). A new connection is refused instead.
+    ctx.header("Connection", "close");
     if (ctx.header(HOP_HEADER) != null) {
       ctx.header("Retry-After", "1");
       Replies.json(ctx, 503, bounced(ctx));

@@ -81,6 +81,7 @@ class LeaderProxyTest {
     assertThat(r.statusCode()).isEqualTo(201);
     assertThat(r.body()).isEqualTo("PUT /v2/apps/a%2Fb?force=true {\"instances\":2}");
     assertThat(seenHop.get()).isEqualTo("standby:7070");
+    assertThat(r.headers().firstValue("Connection")).as("no kept-alive connection to a standby").contains("close");
     assertThat(send(HttpRequest.newBuilder(standby("/"))).body()).isEqualTo("GET / ");
   }
 
@@ -116,6 +117,7 @@ class LeaderProxyTest {
     assertThat(r.statusCode()).isEqualTo(503);
     assertThat(r.headers().firstValue("Retry-After")).contains("1");
     assertThat(r.body()).contains("no leading master");
+    assertThat(r.headers().firstValue("Connection")).contains("close");
   }
 
   @Test
