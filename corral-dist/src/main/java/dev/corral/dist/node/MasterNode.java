@@ -7,6 +7,7 @@ import dev.corral.dns.DnsServer;
 import dev.corral.dns.RecordTable;
 import dev.corral.dns.RecordTableBuilder;
 import dev.corral.gateway.LeaderProxy;
+import dev.corral.services.engine.Recovery;
 import dev.corral.services.engine.ServicesMirror;
 import dev.corral.services.placement.GpuSchedulingBehavior;
 import dev.corral.state.EmbeddedZooKeeper;
@@ -245,7 +246,7 @@ public final class MasterNode implements AutoCloseable {
     LeaderElection elected = election;
     leaderWatch = new LeaderWatch(this::leaderToWatch, dead -> elected.evict(dead.session())).start();
     started.add(leaderWatch);
-    started.add(new StandbyWarmup(store, () -> term != null).start());
+    started.add(new StandbyWarmup(store, () -> term != null, this::standbyCopy).start());
     return this;
   }
 
@@ -444,6 +445,15 @@ public final class MasterNode implements AutoCloseable {
       throw new IllegalStateException("this master does not lead now");
     }
     return t;
+  }
+
+  /** The standby's copy of the services' state as it stands, for rehearsing a take-over. */
+  private Optional<Recovery.Recovered> standbyCopy() {
+    ServicesMirror m;
+    synchronized (this) {
+      m = mirror;
+    }
+    return m == null ? Optional.empty() : m.snapshot(COPY_WAIT);
   }
 
   /** While standing by: whether the copy of the services' state is loaded; for tests. */

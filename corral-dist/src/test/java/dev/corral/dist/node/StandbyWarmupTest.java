@@ -3,6 +3,7 @@ package dev.corral.dist.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.corral.services.engine.Recovery;
 import dev.corral.services.engine.ServicePaths;
 import dev.corral.services.instance.Goal;
 import dev.corral.services.instance.Instance;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,11 +41,13 @@ class StandbyWarmupTest {
   }
 
   @Test
-  void aStandbyReadsTheStoredInstancesButNotWhileItLeads() throws Exception {
+  void aStandbyRehearsesWithTheStoredInstancesButNotWhileItLeads() throws Exception {
     try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir.resolve("zk"), 0);
          ZkStore store = ZkStore.connect(zk.connectString(), "corral", Duration.ofSeconds(30))) {
       AtomicBoolean leading = new AtomicBoolean(true);
-      try (StandbyWarmup warmup = new StandbyWarmup(store, leading::get, 10, CHECK).start()) {
+      // the store read stands for the standby's copy (ServicesMirrorTest: the copy equals that read)
+      try (StandbyWarmup warmup = new StandbyWarmup(store, leading::get,
+          () -> Optional.of(Recovery.load(store)), 10, CHECK).start()) {
         putInstances(store, 0, 10);
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> warmup.reads() == 0);
 

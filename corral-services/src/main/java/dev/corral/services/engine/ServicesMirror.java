@@ -57,8 +57,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServicesMirror implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServicesMirror.class);
-  /** How often stale nodes are read back: the longer, the more changes to one node are read as one. */
-  private static final Duration FETCH_EVERY = Duration.ofMillis(250);
+  /**
+   * How often stale nodes are read back: the longer, the more changes to one node are read as one (a task
+   * placed, starting and running within a second is read once), and the more a take-over reads at the end.
+   */
+  private static final Duration FETCH_EVERY = Duration.ofSeconds(1);
   private static final Duration RELOAD_AFTER = Duration.ofSeconds(1);
   /** Reads per ZooKeeper multi-read, and such requests in flight at once. */
   private static final int READ_BATCH = 100;
@@ -149,6 +152,22 @@ public final class ServicesMirror implements AutoCloseable {
       log.warn("the standby's copy of the services' state failed ({}); reading the store", e.toString());
     }
     return Optional.empty();
+  }
+
+  /**
+   * The copy as it stands, unchecked and possibly a moment behind the store: for rehearsing a take-over, never
+   * for taking over ({@link #recovered}). Empty while it is not loaded.
+   */
+  public Optional<Recovery.Recovered> snapshot(Duration wait) {
+    try {
+      return fetcher.submit(() -> loaded() ? Optional.of(copy.assemble()) : Optional.<Recovery.Recovered>empty())
+          .get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+      return Optional.empty();
+    }
   }
 
   @Override
@@ -414,12 +433,17 @@ public final class ServicesMirror implements AutoCloseable {
             storeCounts.get(ServicePaths.APP_VERSIONS));
         return Optional.empty();
       }
+      return Optional.of(assemble());
+    }
+
+    /** The copy in {@link Recovery}'s terms. */
+    Recovery.Recovered assemble() {
       Map<String, List<String>> versionIds = new HashMap<>();
       versions.forEach((app, names) -> versionIds.put(StorePaths.unsegment(app),
           names.stream().map(StorePaths::unsegment).toList()));
-      return Optional.of(Recovery.of(frameworkId == null ? "" : frameworkId,
+      return Recovery.of(frameworkId == null ? "" : frameworkId,
           decoded(ServicePaths.APPS), versionIds, decoded(ServicePaths.INSTANCES),
-          decoded(ServicePaths.TASK_FAILURES), decoded(ServicePaths.DEPLOYMENTS), decoded(ServicePaths.GROUPS)));
+          decoded(ServicePaths.TASK_FAILURES), decoded(ServicePaths.DEPLOYMENTS), decoded(ServicePaths.GROUPS));
     }
 
     @SuppressWarnings("unchecked")

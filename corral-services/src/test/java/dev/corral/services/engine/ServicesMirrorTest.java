@@ -55,6 +55,8 @@ class ServicesMirrorTest {
         leader.delete("/g/b");
         replayed = replay(leader.store, store, replayed);
         Recovery.Recovered copy = assertSameAsRead(mirror, store);
+        assertThat(encoded(mirror.snapshot(WAIT).orElseThrow())).as("the unchecked snapshot, the store at rest")
+            .isEqualTo(encoded(copy));
         assertThat(copy.apps()).extracting(app -> app.id()).containsExactly("/a");
         assertThat(copy.versions().get("/a")).hasSize(2);
         assertThat(copy.frameworkId()).isEqualTo("fw-1");
