@@ -75,9 +75,9 @@ final class LeaderTerm implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaderTerm.class);
   private static final String SECRET_PATH = "/auth/cluster-secret";
 
-  /** What the node adds to the defaults: the master's settings, and HTTPS (null: plain HTTP). */
   /**
-   * @param servicesState the service scheduler's stored state as a standby already holds it; empty to read it
+   * What the node adds to the defaults: the master's settings, HTTPS (null: plain HTTP), and the service
+   * scheduler's stored state as a standby already holds it (empty: read it from the store).
    */
   record Settings(UnaryOperator<MasterConfig> masterConfig, MasterNode.Tls tls,
       Supplier<Optional<Recovery.Recovered>> servicesState) {}
