@@ -6,5 +6,5 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", description = "Run a benchmark and print its figures.",
     subcommands = {LaunchBenchmark.class, ServicesBenchmark.class, OciBenchmark.class, DnsBenchmark.class,
         AgentLossBenchmark.class, AllocatorBenchmarkCommand.class, FailoverBenchmark.class,
-        GatewayBenchmark.class})
+        GatewayBenchmark.class, StoreBenchmark.class})
 public final class BenchCommand {}
