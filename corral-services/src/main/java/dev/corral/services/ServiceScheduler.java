@@ -63,8 +63,12 @@ public final class ServiceScheduler implements AutoCloseable {
   private final Engine engine;
   private volatile SchedulerDriver driver;
   private volatile boolean closed;
-  /** Set once the loop has loaded the stored state: until then API work must queue behind the recovery. */
-  private volatile boolean recoveredOnLoop;
+  /**
+   * Set once the recovery is queued (ahead of everything, see {@link #start}): API work queued ahead after it
+   * runs after it, yet before the status updates that re-registering agents pour in meanwhile. Before, API
+   * work queues in turn.
+   */
+  private volatile boolean recoveryQueued;
   private volatile boolean recoveredFromCopy;
 
   public ServiceScheduler(ServicesConfig config, Store store, EventLoop loop,
@@ -111,9 +115,9 @@ public final class ServiceScheduler implements AutoCloseable {
     loop.executeUrgent(() -> {
       long recoverStart = System.nanoTime();
       engine.recover(recovered);
-      recoveredOnLoop = true;
       log.info("recovered {} in {} ms", engine.recoveredSummary(), (System.nanoTime() - recoverStart) / 1_000_000);
     });
+    recoveryQueued = true;
     FrameworkInfo.Builder info = FrameworkInfo.newBuilder()
         .setName(config.frameworkName())
         .setRole(config.role())
@@ -469,6 +473,6 @@ public final class ServiceScheduler implements AutoCloseable {
       return CompletableFuture.failedFuture(new IllegalStateException("the service scheduler is closed"));
     }
     Supplier<CompletableFuture<T>> request = () -> engine.asApiRequest(work);
-    return recoveredOnLoop ? loop.callAsyncUrgent(request) : loop.callAsync(request);
+    return recoveryQueued ? loop.callAsyncUrgent(request) : loop.callAsync(request);
   }
 }

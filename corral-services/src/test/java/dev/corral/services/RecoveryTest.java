@@ -6,10 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.corral.api.v1.ReconcileTask;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.TaskState;
+import dev.corral.api.v1.TaskStatus;
+import dev.corral.common.ThreadEventLoop;
+import dev.corral.services.engine.ServicesView;
+import dev.corral.services.instance.InstanceState;
 import dev.corral.services.engine.ServicePaths;
 import dev.corral.services.instance.Goal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +34,48 @@ class RecoveryTest {
         h.store.get(ServicePaths.FRAMEWORK_ID).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null)));
     h.subscribe("fw-1");
     assertThat(storedAtReconcile.get()).isEqualTo("fw-1");
+  }
+
+  @Test
+  void anApiRequestDuringTheRecoveryRunsAfterItAndAheadOfQueuedStatusUpdates() throws Exception {
+    Harness first = Harness.running();
+    first.create("{\"id\": \"/a\", \"cmd\": \"x\", \"cpus\": 1, \"mem\": 16, \"instances\": 1}");
+    first.offers(Offers.big("o1", "host-a"));
+    TaskInfo launched = first.driver.launchedTasks().get(0);
+    first.scheduler.close();
+
+    // a new leader whose loop is busy while it starts: the recovery, an update and a request all queue
+    ThreadEventLoop loop = new ThreadEventLoop("services-test", java.time.Clock.systemUTC());
+    CountDownLatch busy = new CountDownLatch(1);
+    loop.execute(() -> {
+      try {
+        busy.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    try {
+      FakeDriver driver = new FakeDriver();
+      ServiceScheduler second = new ServiceScheduler(ServicesConfig.defaults("localhost", "localhost:8080"),
+          first.store, loop, driver::create);
+      second.start();
+      driver.scheduler().subscribed("fw-1");
+      driver.scheduler().update(TaskStatus.newBuilder().setTaskId(launched.getTaskId())
+          .setAgentId(launched.getAgentId()).setState(TaskState.TASK_RUNNING).setUuid("u-1").build());
+      CompletableFuture<ServicesView> seen = second.view();
+      busy.countDown();
+
+      ServicesView during = seen.get(10, TimeUnit.SECONDS);
+      assertThat(during.apps()).as("after the recovery").containsKey("/a");
+      assertThat(during.instancesOf("/a").get(0).state()).as("ahead of the update")
+          .isNotEqualTo(InstanceState.RUNNING);
+      assertThat(second.view().get(10, TimeUnit.SECONDS).instancesOf("/a").get(0).state())
+          .as("the update applied next").isEqualTo(InstanceState.RUNNING);
+      second.close();
+    } finally {
+      busy.countDown();
+      loop.shutdown();
+    }
   }
 
   @Test
