@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.transaction.CuratorOp;
@@ -49,12 +50,12 @@ public final class ZkStore implements Store {
    */
   private static final int MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
   /**
-   * Children read per request in {@link #childrenWithData}, a multi of reads: a request per child, even
+   * Nodes read per request in {@link #readBatched}, a multi of reads: a request per child, even
    * pipelined, read 23,000 children a second (4.3 s for a new leader's 100,000 instances); in batches, 0.3–0.8 s.
    */
   private static final int READ_BATCH = 250;
   /**
-   * Reads in flight at once in {@link #childrenWithData} (in whole batches): one round trip after the other
+   * Reads in flight at once in {@link #readBatched} (in whole batches): one round trip after the other
    * made a new leader spend 30 s reading 100,000 instances; pipelined, the window bounds what is buffered.
    */
   private static final int READ_WINDOW = 2_000;
@@ -158,35 +159,57 @@ public final class ZkStore implements Store {
 
   /** The named children of {@code path} with their data; those that do not exist are left out. */
   SortedMap<String, byte[]> childrenWithData(String path, List<String> names) {
-    byte[][] data = new byte[names.size()][];
-    boolean[] retry = new boolean[names.size()];
-    int batches = (names.size() + READ_BATCH - 1) / READ_BATCH;
+    List<String> paths = new ArrayList<>(names.size());
+    for (String name : names) {
+      paths.add(StorePaths.join(path, name));
+    }
+    OpResult[] results = readBatched(paths, p -> false);
+    SortedMap<String, byte[]> out = new TreeMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      byte[] data = null;
+      if (results[i] instanceof OpResult.GetDataResult read) {
+        data = read.getData();
+      } else if (!(results[i] instanceof OpResult.ErrorResult error
+          && error.getErr() == KeeperException.Code.NONODE.intValue())) { // NONODE: removed meanwhile
+        // a lost connection mid-way: read again through Curator, which waits for the session to come back
+        data = get(paths.get(i)).orElse(null);
+      }
+      if (data != null) {
+        out.put(names.get(i), data);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Reads many nodes pipelined: ZooKeeper's own asynchronous multi-read, {@value #READ_BATCH} reads per
+   * request, at most {@value #READ_WINDOW} reads in flight. One result per path, in order: a node's data, or
+   * its children's names where {@code listChildren} says so, or an error result (NONODE: it does not exist);
+   * null where the request got no answer (a lost connection).
+   */
+  public OpResult[] readBatched(List<String> paths, Predicate<String> listChildren) {
+    OpResult[] results = new OpResult[paths.size()];
+    int batches = (paths.size() + READ_BATCH - 1) / READ_BATCH;
     Semaphore window = new Semaphore(READ_WINDOW / READ_BATCH);
     CountDownLatch answered = new CountDownLatch(batches);
     try {
-      // ZooKeeper's own asynchronous multi-read, not Curator's: one request per batch of children
       org.apache.zookeeper.ZooKeeper zk = curator.getZookeeperClient().getZooKeeper();
       String namespace = curator.getNamespace();
-      String base = namespace == null || namespace.isEmpty() ? path : ZKPaths.makePath(namespace, path);
-      for (int from = 0; from < names.size(); from += READ_BATCH) {
+      for (int from = 0; from < paths.size(); from += READ_BATCH) {
         int first = from;
-        int to = Math.min(names.size(), from + READ_BATCH);
+        int to = Math.min(paths.size(), from + READ_BATCH);
         List<Op> reads = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) {
-          reads.add(Op.getData(ZKPaths.makePath(base, names.get(i))));
+          String p = paths.get(i);
+          String full = namespace == null || namespace.isEmpty() ? p : ZKPaths.makePath(namespace, p);
+          reads.add(listChildren.test(p) ? Op.getChildren(full) : Op.getData(full));
         }
         window.acquire();
-        zk.multi(reads, (rc, p, ctx, results) -> {
-          // each read answers for itself: a child removed meanwhile makes rc NONODE, the others still read;
-          // no results at all (a lost connection) leaves the whole batch to be read again
-          boolean answeredEach = results != null && results.size() == to - first;
-          for (int i = first; i < to; i++) {
-            OpResult result = answeredEach ? results.get(i - first) : null;
-            if (result instanceof OpResult.GetDataResult read) {
-              data[i] = read.getData();
-            } else if (!(result instanceof OpResult.ErrorResult error
-                && error.getErr() == KeeperException.Code.NONODE.intValue())) { // NONODE: removed meanwhile
-              retry[i] = true;
+        zk.multi(reads, (rc, x, ctx, answers) -> {
+          // each read answers for itself; no answers at all (a lost connection) leaves the batch's nulls
+          if (answers != null && answers.size() == to - first) {
+            for (int i = first; i < to; i++) {
+              results[i] = answers.get(i - first);
             }
           }
           window.release();
@@ -196,21 +219,11 @@ public final class ZkStore implements Store {
       answered.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StoreException("interrupted while reading " + path, e);
+      throw new StoreException("interrupted while reading " + paths.size() + " nodes", e);
     } catch (Exception e) {
-      throw new StoreException("cannot read the children of " + path + ": " + e.getMessage(), e);
+      throw new StoreException("cannot read " + paths.size() + " nodes: " + e.getMessage(), e);
     }
-    SortedMap<String, byte[]> out = new TreeMap<>();
-    for (int i = 0; i < names.size(); i++) {
-      if (retry[i]) {
-        // a lost connection mid-way: read again through Curator, which waits for the session to come back
-        data[i] = get(StorePaths.join(path, names.get(i))).orElse(null);
-      }
-      if (data[i] != null) {
-        out.put(names.get(i), data[i]);
-      }
-    }
-    return out;
+    return results;
   }
 
   @Override

@@ -16,13 +16,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.CuratorFramework;
@@ -30,7 +28,6 @@ import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
@@ -46,9 +43,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One persistent recursive ZooKeeper watch on {@value ServicePaths#ROOT}, set before the first listing.
  * Watch events carry no data, so an event only marks its node stale; every {@link #FETCH_EVERY} the stale
- * nodes are read back in batched, windowed reads and decoded. A node that changes many times in between is
- * read once, and the reads never queue up ahead of the master's own ZooKeeper requests (its election). Any
- * interruption of the connection (events may have been missed) drops the copy and lists everything again.
+ * nodes are read back in the store's batched, windowed reads and decoded. A node that changes many times in
+ * between is read once, and only a window of reads is ever queued ahead of the master's own ZooKeeper requests
+ * (its election). Any interruption of the connection (events may have been missed) drops the copy and lists
+ * everything again.
  *
  * <p>{@link #recovered} answers for the moment it is called: it syncs with ZooKeeper's leader, whose answer
  * comes after the events of every earlier write, then reads what those events marked stale. As a last check
@@ -63,9 +61,8 @@ public final class ServicesMirror implements AutoCloseable {
    */
   private static final Duration FETCH_EVERY = Duration.ofSeconds(1);
   private static final Duration RELOAD_AFTER = Duration.ofSeconds(1);
-  /** Reads per ZooKeeper multi-read, and such requests in flight at once. */
-  private static final int READ_BATCH = 100;
-  private static final int READ_WINDOW = 10;
+  /** Stale nodes read back per round, in the store's batched reads ({@link ZkStore#readBatched}). */
+  private static final int READ_ROUND = 10_000;
   /** The directories whose children are entities, each decoded the way {@link Recovery} does. */
   private static final List<String> ENTITY_DIRS = List.of(ServicePaths.APPS, ServicePaths.INSTANCES,
       ServicePaths.TASK_FAILURES, ServicePaths.DEPLOYMENTS, ServicePaths.GROUPS);
@@ -282,7 +279,7 @@ public final class ServicesMirror implements AutoCloseable {
   private boolean readStale(int gen) throws Exception {
     while (!stale.isEmpty()) {
       List<String> paths = new ArrayList<>();
-      for (Iterator<String> it = stale.iterator(); it.hasNext() && paths.size() < READ_BATCH * READ_WINDOW * 10; ) {
+      for (Iterator<String> it = stale.iterator(); it.hasNext() && paths.size() < READ_ROUND; ) {
         paths.add(it.next());
         it.remove();
       }
@@ -297,42 +294,14 @@ public final class ServicesMirror implements AutoCloseable {
     return gen == generation;
   }
 
-  /** One result per path, from batched multi-reads with a bounded number in flight. */
-  private OpResult[] read(List<String> paths) throws Exception {
-    OpResult[] results = new OpResult[paths.size()];
-    ZooKeeper zk = zooKeeper();
-    Semaphore window = new Semaphore(READ_WINDOW);
-    int batches = (paths.size() + READ_BATCH - 1) / READ_BATCH;
-    CountDownLatch answered = new CountDownLatch(batches);
-    KeeperException[] failure = new KeeperException[1];
-    for (int from = 0; from < paths.size(); from += READ_BATCH) {
-      int first = from;
-      int to = Math.min(paths.size(), from + READ_BATCH);
-      List<Op> reads = new ArrayList<>(to - from);
-      for (int i = from; i < to; i++) {
-        String path = paths.get(i);
-        // an app's versions are names only: its children, not its data
-        reads.add(Node.of(path).versions() ? Op.getChildren(full(path)) : Op.getData(full(path)));
+  /** One result per path, from the store's batched reads; an app's versions are names only: its children. */
+  private OpResult[] read(List<String> paths) throws KeeperException {
+    OpResult[] results = store.readBatched(paths, path -> Node.of(path).versions());
+    for (OpResult result : results) {
+      if (result == null) {
+        stale.addAll(paths);
+        throw KeeperException.create(KeeperException.Code.CONNECTIONLOSS);
       }
-      window.acquire();
-      zk.multi(reads, (rc, p, ctx, answers) -> {
-        if (answers == null || answers.size() != to - first) {
-          failure[0] = KeeperException.create(KeeperException.Code.get(rc));
-        } else {
-          for (int i = first; i < to; i++) {
-            results[i] = answers.get(i - first);
-          }
-        }
-        window.release();
-        answered.countDown();
-      }, null);
-    }
-    if (!answered.await(1, TimeUnit.MINUTES)) {
-      throw new TimeoutException("no answer to " + batches + " reads within a minute");
-    }
-    if (failure[0] != null) {
-      stale.addAll(paths);
-      throw failure[0];
     }
     return results;
   }
