@@ -44,7 +44,7 @@ final class HttpApi {
   /** With a timeout of its own: an exchange that gets no answer in time fails (HttpTimeoutException). */
   Answer put(String path, JsonNode body, Duration timeout) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).timeout(timeout));
+        .PUT(HttpRequest.BodyPublishers.ofString(body.toString())), timeout);
   }
 
   Answer delete(String path) throws IOException, InterruptedException {
@@ -80,11 +80,11 @@ final class HttpApi {
   }
 
   private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    HttpRequest built = request.build();
-    if (built.timeout().isEmpty()) {
-      built = HttpRequest.newBuilder(built, (name, value) -> true).timeout(DEFAULT_TIMEOUT).build();
-    }
-    HttpResponse<String> r = client.send(built, HttpResponse.BodyHandlers.ofString());
+    return send(request, DEFAULT_TIMEOUT);
+  }
+
+  private Answer send(HttpRequest.Builder request, Duration timeout) throws IOException, InterruptedException {
+    HttpResponse<String> r = client.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
     return new Answer(r.statusCode(), r.body());
   }
 }
