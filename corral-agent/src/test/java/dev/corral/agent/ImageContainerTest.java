@@ -83,6 +83,18 @@ class ImageContainerTest extends RealAgentTestBase {
   }
 
   @Test
+  void aHostFileIsBoundIntoTheImageWhereTheImageHasNoSuchPath() throws Exception {
+    startAgent("oci", null);
+    Path script = Files.writeString(workDir.resolve("pinger.py"), "pong\n");
+    String id = unique("vol");
+    TaskInfo task = imageTask(id, registry.host() + "/tiny:1", "cat /opt/pinger.py;"
+        + " if echo x > /opt/pinger.py 2>/dev/null; then echo writable; else echo readonly; fi");
+    master.runTask(HostVolumeTest.withVolume(task, "/opt/pinger.py", script.toString(), true));
+    master.awaitStatus(id, TaskState.TASK_FINISHED, LONG);
+    assertThat(read(sandbox(id).resolve("stdout"))).isEqualTo("pong\nreadonly\n");
+  }
+
+  @Test
   void theImageCmdRunsWhenTheTaskHasNoCommandAndTwoTasksPullOnce() throws Exception {
     startAgent("oci", null);
     String a = unique("cmd-a");

@@ -74,6 +74,27 @@ class OciContainerTest extends RealAgentTestBase {
   }
 
   @Test
+  void hostVolumesAreBoundReadOnlyOrWritableAtAbsoluteAndSandboxPaths() throws Exception {
+    startOciAgent();
+    Path shared = Files.createDirectories(workDir.resolve("shared-data"));
+    Path page = Files.writeString(workDir.resolve("page.txt"), "a-host-file\n");
+    String id = unique("vol");
+    // /mnt exists on the host: without an image the root is the host's, read-only, so a mount point must exist
+    var task = shellTask(id, "cat /mnt/page.txt 2>/dev/null || cat data/page.txt; echo out > data/out.txt;"
+        + " if echo x > ro/page.txt 2>/dev/null; then echo ro=writable; else echo ro=readonly; fi; ls /mnt");
+    task = HostVolumeTest.withVolume(task, "data", shared.toString(), false);
+    task = HostVolumeTest.withVolume(task, "ro/page.txt", page.toString(), true);
+    task = HostVolumeTest.withVolume(task, "/mnt", shared.toString(), true);
+    Files.writeString(shared.resolve("page.txt"), "in-the-shared-dir\n");
+    master.runTask(task);
+    master.awaitStatus(id, TaskState.TASK_FINISHED, LONG);
+    String out = read(sandbox(id).resolve("stdout"));
+    assertThat(out).startsWith("in-the-shared-dir\n").contains("ro=readonly", "out.txt");
+    assertThat(Files.readString(shared.resolve("out.txt"))).isEqualTo("out\n");
+    assertThat(Files.readString(page)).as("the read-only file was not written").isEqualTo("a-host-file\n");
+  }
+
+  @Test
   void taskOverItsMemoryLimitIsReportedAsOom() {
     startOciAgent();
     String id = unique("oom");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.agent.image.TestRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * `corral up --containerizers oci,process`: a Marathon app with {@code networks: [{mode: container/bridge}]}
  * serves HTTP on container port 8080, reachable on the host port the task got from the offer. Needs root,
- * runc, cgroups, ip and iptables (CI installs them).
+ * runc, cgroups, ip and iptables (CI installs them); the Marathon 1.4 app also a registry, skopeo and umoci.
  */
 class ContainerNetworkIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -28,8 +29,7 @@ class ContainerNetworkIT {
   @TempDir
   Path dir;
 
-  @Test
-  void bridgeNetworkedAppIsReachableOnItsHostPort() throws Exception {
+  private static void assumeContainerNetworking() {
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/runc")) || Files.isExecutable(Path.of("/usr/bin/runc")),
         "runc is not installed (apt-get install runc)");
     Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "container networking needs root");
@@ -37,6 +37,44 @@ class ContainerNetworkIT {
       Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin", tool)) || Files.isExecutable(Path.of("/sbin", tool)),
           tool + " is not installed (apt-get install iproute2 iptables)");
     }
+  }
+
+  /**
+   * A definition written for Marathon 1.4 (Docker image, {@code docker.network: BRIDGE} with
+   * {@code docker.portMappings}, a read-only host volume) runs unchanged: its image serves the host's
+   * directory on the host port the task got, and the API shows the app in Marathon 1.5's form.
+   */
+  @Test
+  void aMarathon14DockerBridgeAppWithAHostVolumeServesItOnItsHostPort() throws Exception {
+    assumeContainerNetworking();
+    Assumptions.assumeTrue(TestRegistry.missing() == null, String.valueOf(TestRegistry.missing()));
+    Path www = Files.createDirectories(dir.resolve("www"));
+    Files.writeString(www.resolve("index.html"), "served-from-a-host-volume\n");
+    try (TestRegistry registry = TestRegistry.start(dir.resolve("registry"))) {
+      registry.push(TestRegistry.buildTinyLayout(dir.resolve("layout")), "tiny:1");
+      try (SingleNode node = SingleNode.start(dir, "cpus:2;mem:1024;disk:500", 10, "--containerizers", "oci,process",
+          "--insecure-registries", registry.host())) {
+        assertThat(node.api.post("/v2/apps", """
+            {"id": "/legacy", "cpus": 0.1, "mem": 64, "cmd": "exec busybox httpd -f -p 8080 -h /srv/www",
+             "container": {"type": "DOCKER",
+               "docker": {"image": "%s/tiny:1", "network": "BRIDGE",
+                          "portMappings": [{"containerPort": 8080, "hostPort": 0, "protocol": "tcp"}]},
+               "volumes": [{"containerPath": "/srv/www", "hostPath": "%s", "mode": "RO"}]}}
+            """.formatted(registry.host(), www)).status()).isEqualTo(201);
+        List<JsonNode> tasks = node.api.awaitTasks("/legacy", Marathon.running(1), WAIT);
+        int hostPort = tasks.get(0).path("ports").get(0).asInt();
+        await().atMost(WAIT).until(() -> get(hostPort).equals("served-from-a-host-volume"));
+        JsonNode app = node.api.get("/v2/apps/legacy").json().path("app");
+        assertThat(app.path("networks").toString()).isEqualTo("[{\"mode\":\"container/bridge\"}]");
+        assertThat(app.at("/container/portMappings/0/containerPort").asInt()).isEqualTo(8080);
+        assertThat(app.at("/container/docker").has("network")).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void bridgeNetworkedAppIsReachableOnItsHostPort() throws Exception {
+    assumeContainerNetworking();
     int dnsPort = Ports.free();
     try (SingleNode node = SingleNode.start(dir, "cpus:2;mem:1024;disk:100", 10, "--containerizers", "oci,process",
         "--dns-port", Integer.toString(dnsPort))) {

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * The volumes of a task group (a pod's {@code volumes} and each container's {@code volumeMounts}). An
  * ephemeral volume is one directory per group, {@code WORK_DIR/groups/GROUP_ID/NAME}, created by the first of
- * its tasks to launch and shared by every task that mounts it; a host volume is the agent's path as given.
+ * its tasks to launch and shared by every task that mounts it; a host volume is the agent's path as given
+ * (a directory or a file; relative: inside the task's sandbox). An app's host volumes take the same way.
  * Sandbox-relative mount paths appear inside each task's sandbox: as a symbolic link for process tasks (they
  * see the host's filesystem), as a bind mount for OCI containers, which also get absolute mount paths bound
  * into their root filesystem. Stateless; called by a containerizer on its worker thread.
@@ -26,6 +27,21 @@ public final class GroupVolumes {
   /** The group's directory of ephemeral volumes, beside the agent's sandboxes. */
   public static Path groupDir(Path sandbox, String groupId) {
     return sandbox.toAbsolutePath().getParent().getParent().resolve("groups").resolve(groupId);
+  }
+
+  /**
+   * The host side of a volume: an absolute path as it is, a relative one inside the task's sandbox (Mesos's
+   * meaning: a file the task fetched, say). It must exist; a file is bound as a file.
+   */
+  private static Path hostPath(VolumeMount m, Path sandbox) throws LaunchException {
+    Path source = sandbox.resolve(m.getHostPath()).normalize();
+    if (!m.getHostPath().startsWith("/") && !source.startsWith(sandbox)) {
+      throw new LaunchException("volume " + m.getName() + ": host path " + m.getHostPath() + " leaves the sandbox");
+    }
+    if (!Files.exists(source)) {
+      throw new LaunchException("volume " + m.getName() + ": host path " + source + " does not exist on the agent");
+    }
+    return source;
   }
 
   /**
@@ -47,11 +63,9 @@ public final class GroupVolumes {
           // every container of the group may run as its own user: the shared directory is open to all
           Files.setPosixFilePermissions(source, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         } else {
-          source = Path.of(m.getHostPath());
-          if (!Files.isDirectory(source)) {
-            throw new LaunchException("volume " + m.getName() + ": host path " + source + " is not a directory");
-          }
+          source = hostPath(m, sandbox);
         }
+        boolean file = !Files.isDirectory(source);
         String path = m.getMountPath();
         if (path.startsWith("/")) {
           if (links) {
@@ -71,7 +85,11 @@ public final class GroupVolumes {
             Files.createSymbolicLink(point, source);
           }
         } else {
-          Files.createDirectories(point);
+          if (!file) {
+            Files.createDirectories(point);
+          } else if (!Files.exists(point)) {
+            Files.createFile(point); // a bind mount of a file needs a file to cover
+          }
           out.add(new Bind(source, point.toString(), m.getReadOnly()));
           if (sandboxInImage != null) {
             out.add(new Bind(source, sandboxInImage + "/" + path, m.getReadOnly()));

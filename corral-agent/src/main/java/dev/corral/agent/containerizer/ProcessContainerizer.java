@@ -73,6 +73,12 @@ public final class ProcessContainerizer implements Containerizer {
     if (task.hasNetwork() && task.getNetwork().getMode() == dev.corral.api.v1.NetworkInfo.Mode.MODE_CONTAINER) {
       return "the task asks for a container network, which only the oci containerizer provides";
     }
+    for (dev.corral.api.v1.VolumeMount m : task.getVolumeMountsList()) {
+      if (m.getMountPath().startsWith("/")) {
+        return "the task mounts a volume at " + m.getMountPath()
+            + ", which needs a container (the oci containerizer); a path relative to the sandbox needs none";
+      }
+    }
     return null;
   }
 

@@ -146,11 +146,7 @@ public final class OciConfig {
     return l;
   }
 
-  /**
-   * Puts the container into a network namespace the agent made ({@link dev.corral.agent.net.ContainerNetworks})
-   * instead of the host's. {@code /sys} stays the host's read-only bind, which any namespace may mount.
-   */
-  /** Adds bind mounts (a task group's volumes) after the others, so they may sit inside the sandbox. */
+  /** Adds bind mounts (the task's volumes) after the others, so they may sit inside the sandbox. */
   public static void addBinds(ObjectNode config, java.util.List<dev.corral.agent.containerizer.GroupVolumes.Bind> binds) {
     ArrayNode mounts = (ArrayNode) config.path("mounts");
     for (dev.corral.agent.containerizer.GroupVolumes.Bind b : binds) {
@@ -158,6 +154,10 @@ public final class OciConfig {
     }
   }
 
+  /**
+   * Puts the container into a network namespace the agent made ({@link dev.corral.agent.net.ContainerNetworks})
+   * instead of the host's. {@code /sys} stays the host's read-only bind, which any namespace may mount.
+   */
   public static void joinNetwork(ObjectNode config, Path netns) {
     ((ArrayNode) config.path("linux").path("namespaces")).addObject().put("type", "network")
         .put("path", netns.toString());

@@ -164,9 +164,10 @@ public final class TaskSupervisor {
       task = GpuEnvironment.withGpus(task, assigned);
     }
     boolean image = !task.getContainer().getImage().isEmpty();
-    if (image && containerizer.cannotRun(task) != null) {
-      // refused before a pull: only a containerizer that can run images would use it
-      sink.send(statuses.invalid(task, frameworkId, agentId.get(), containerizer.cannotRun(task)));
+    String refused = containerizer.cannotRun(task);
+    if (refused != null) {
+      // before any fetch or pull: nothing here would run what they bring
+      sink.send(statuses.invalid(task, frameworkId, agentId.get(), refused));
       return;
     }
     boolean fetching = task.getFetchCount() > 0 || image;
@@ -196,7 +197,7 @@ public final class TaskSupervisor {
         return;
       }
       String p = TaskIds.problem(id);
-      if (p == null && !task.getContainer().getImage().isEmpty()) {
+      if (p == null) {
         p = containerizer.cannotRun(task);
       }
       if (p != null && problem == null) {

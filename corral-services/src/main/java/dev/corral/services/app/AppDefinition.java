@@ -53,6 +53,7 @@ public final class AppDefinition {
   private final List<PortDefinition> portDefinitions;
   private final boolean requirePorts;
   private final Networking networking;
+  private final List<HostVolume> hostVolumes;
   private final List<Constraint> constraints;
   private final List<String> acceptedResourceRoles;
   private final double backoffSeconds;
@@ -90,6 +91,7 @@ public final class AppDefinition {
     this.portDefinitions = portDefinitions(node.get("portDefinitions"));
     this.requirePorts = node.path("requirePorts").asBoolean(false);
     this.networking = Networking.of(node);
+    this.hostVolumes = HostVolume.of(node);
     this.constraints = constraints(node.get("constraints"));
     this.acceptedResourceRoles = strings(node.get("acceptedResourceRoles"));
     this.backoffSeconds = number(node, "backoffSeconds", DEFAULT_BACKOFF_SECONDS);
@@ -231,6 +233,11 @@ public final class AppDefinition {
 
   public boolean requirePorts() {
     return requirePorts;
+  }
+
+  /** {@code container.volumes} with a {@code hostPath}. */
+  public List<HostVolume> hostVolumes() {
+    return hostVolumes;
   }
 
   /** The host's network, or a container network with port mappings. */

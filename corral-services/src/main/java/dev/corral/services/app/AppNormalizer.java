@@ -27,7 +27,10 @@ public final class AppNormalizer {
 
   private AppNormalizer() {}
 
-  /** Drops null-valued fields (Marathon reads null as "not given") and output-only fields. */
+  /**
+   * Drops null-valued fields (Marathon reads null as "not given") and output-only fields, and translates
+   * Marathon's networking fields from before 1.5 ({@link DeprecatedNetworking}).
+   */
   public static ObjectNode clean(ObjectNode body) {
     ObjectNode out = body.deepCopy();
     for (Iterator<Map.Entry<String, JsonNode>> it = out.fields(); it.hasNext(); ) {
@@ -36,7 +39,7 @@ public final class AppNormalizer {
         it.remove();
       }
     }
-    return out;
+    return DeprecatedNetworking.translate(out);
   }
 
   /** The stored form of a valid definition whose canonical id is {@code id}. */

@@ -78,6 +78,7 @@ public final class AppValidator {
     for (String field : List.of("networks", "dependencies")) {
       type(field, JsonNode::isArray, "must be an array");
     }
+    violations.addAll(DeprecatedNetworking.clashes(app));
     checkNetworks();
     checkFetch();
     checkUpgradeStrategy();
@@ -126,6 +127,7 @@ public final class AppValidator {
     if (!container.isObject()) {
       return;
     }
+    checkVolumes(container.get("volumes"));
     String type = container.path("type").asText("DOCKER");
     if (container.has("type") && !type.equals("DOCKER") && !type.equals("MESOS")) {
       add("/container/type", "must be DOCKER or MESOS");
@@ -149,6 +151,47 @@ public final class AppValidator {
     }
     if (docker.has("forcePullImage") && !docker.get("forcePullImage").isBoolean()) {
       add("/container/docker/forcePullImage", "must be a boolean");
+    }
+  }
+
+  /**
+   * {@code container.volumes}: each a host volume ({@code hostPath}) or one of the kinds Corral stores but
+   * cannot mount yet (persistent, external, secret), at a {@code containerPath} that stays inside the sandbox
+   * when relative.
+   */
+  private void checkVolumes(JsonNode volumes) {
+    if (volumes == null || volumes.isNull()) {
+      return;
+    }
+    if (!volumes.isArray()) {
+      add("/container/volumes", "must be an array");
+      return;
+    }
+    for (int i = 0; i < volumes.size(); i++) {
+      String at = "/container/volumes/" + i;
+      JsonNode v = volumes.get(i);
+      if (!v.isObject()) {
+        add(at, "must be an object");
+        continue;
+      }
+      JsonNode path = v.get("containerPath");
+      if (path == null || !path.isTextual() || path.asText().isEmpty()) {
+        add(at + "/containerPath", "must be a non-empty string");
+      } else if (!path.asText().startsWith("/") && List.of(path.asText().split("/")).contains("..")) {
+        add(at + "/containerPath", "must not leave the sandbox (no .. in a relative path)");
+      }
+      JsonNode mode = v.get("mode");
+      if (mode != null && !(mode.isTextual() && (mode.asText().equals("RO") || mode.asText().equals("RW")))) {
+        add(at + "/mode", "must be RO or RW");
+      }
+      long kinds = List.of("hostPath", "persistent", "external", "secret").stream().filter(v::hasNonNull).count();
+      if (kinds != 1) {
+        add(at, "must have exactly one of hostPath, persistent, external or secret");
+      }
+      JsonNode host = v.get("hostPath");
+      if (host != null && !host.isNull() && (!host.isTextual() || host.asText().isEmpty())) {
+        add(at + "/hostPath", "must be a non-empty string");
+      }
     }
   }
 

@@ -28,8 +28,11 @@ public final class Unsupported {
       if (container.hasNonNull("appc")) {
         out.add("container.appc" + SUFFIX);
       }
-      if (nonEmpty(container.get("volumes"))) {
-        out.add("container.volumes (host, persistent and external volumes)" + SUFFIX);
+      JsonNode volumes = container.path("volumes");
+      for (int i = 0; i < volumes.size(); i++) {
+        if (HostVolume.isOtherKind(volumes.get(i))) {
+          out.add("/container/volumes/" + i + ": persistent, external and secret volumes" + SUFFIX);
+        }
       }
     }
     if (nonEmpty(n.get("storeUrls"))) {
@@ -44,8 +47,10 @@ public final class Unsupported {
     if (hasSecretEnv(n.get("env"))) {
       out.add("env values that reference secrets" + SUFFIX);
     }
-    if (n.hasNonNull("ipAddress")) {
-      out.add("ipAddress (a per-task IP address)" + SUFFIX);
+    if (DeprecatedNetworking.uses(n)) {
+      // only a definition stored before the migration existed still has them (AppNormalizer.clean)
+      out.add("container.docker.network, container.docker.portMappings or ipAddress were stored before Corral"
+          + " migrated them; PUT the app again to have them migrated to networks");
     }
     JsonNode networks = n.get("networks");
     if (networks != null && networks.isArray() && networks.size() > 1) {
@@ -60,18 +65,11 @@ public final class Unsupported {
 
   /**
    * The image itself runs (the agent's oci containerizer pulls it); what Docker offers beyond it does not
-   * yet: bridge networking with its port mappings, raw docker run parameters, privileged containers.
+   * yet: raw docker run parameters, privileged containers.
    */
   private static void dockerReasons(JsonNode docker, List<String> out) {
     if (!docker.isObject()) {
       return;
-    }
-    String network = docker.path("network").asText("HOST");
-    if (!network.equals("HOST")) {
-      out.add("container.docker.network " + network + " (only HOST)" + SUFFIX);
-    }
-    if (nonEmpty(docker.get("portMappings"))) {
-      out.add("container.docker.portMappings (bridge networking)" + SUFFIX);
     }
     if (nonEmpty(docker.get("parameters"))) {
       out.add("container.docker.parameters (docker run options)" + SUFFIX);

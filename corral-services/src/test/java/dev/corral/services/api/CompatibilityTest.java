@@ -60,12 +60,23 @@ class CompatibilityTest {
       String id = r.json().get("id").asText();
       JsonNode app = api.get("/v2/apps" + id).json().get("app");
       JsonNode original = Json.mapper().readTree(body);
-      // Fields Corral does not honour are stored and returned unchanged.
-      for (String field : List.of("container", "fetch", "labels", "secrets", "residency", "ipAddress",
-          "upgradeStrategy")) {
-        if (original.has(field)) {
+      // What Corral does not act on is stored and returned unchanged; networking from before Marathon 1.5
+      // comes back migrated, as Marathon 1.5 shows it.
+      boolean oldNetworking = original.has("ipAddress") || original.path("container").path("docker").has("network");
+      for (String field : List.of("container", "fetch", "labels", "secrets", "residency", "upgradeStrategy")) {
+        if (original.has(field) && !(oldNetworking && field.equals("container"))) {
           assertThat(app.get(field)).as(file.getFileName() + " " + field).isEqualTo(original.get(field));
         }
+      }
+      if (oldNetworking) {
+        assertThat(app.has("ipAddress")).as(file.getFileName() + " ipAddress").isFalse();
+        assertThat(app.path("container").path("docker").has("network")).isFalse();
+        assertThat(app.path("networks").size()).as(file.getFileName() + " networks").isEqualTo(1);
+        JsonNode mappings = original.path("container").path("docker").path("portMappings");
+        assertThat(app.path("container").path("portMappings")).as(file.getFileName() + " portMappings")
+            .hasSize(mappings.size() > 0 ? mappings.size() : original.at("/ipAddress/discovery/ports").size());
+        assertThat(app.at("/container/docker/image")).isEqualTo(original.at("/container/docker/image"));
+        assertThat(app.at("/container/volumes")).isEqualTo(original.at("/container/volumes"));
       }
       // Checks come back as given, with Marathon's defaults added for what was left out.
       for (String field : List.of("healthChecks", "readinessChecks")) {
@@ -84,7 +95,12 @@ class CompatibilityTest {
     }
     // Plain commands run as they are; the rest waits with a reason (see the README).
     assertThat(launchable).contains("sleep-app.json", "http-server.json", "mesos-app.json", "large-sleep.json",
-        "example-PythonSimpleHTTPServer.json", "example-labels.json");
+        "example-PythonSimpleHTTPServer.json", "example-labels.json",
+        // old Docker networking, migrated; pinger-bridge-app also mounts a host volume
+        "docker-http-server.json", "docker-nginx-ssl.json", "example-Tomcat-Docker.json", "example-bridge.json",
+        "pinger-bridge-app.json", "pinger-container-app.json");
+    assertThat(launchable).doesNotContain("persistent-volume-app.json", "external-volume-mesos-app.json",
+        "resident-docker-app.json");
   }
 
   @Test
