@@ -122,6 +122,8 @@ public final class MasterNode implements AutoCloseable {
   private volatile LeaderWatch leaderWatch;
   private volatile boolean closing;
   private DnsServer standbyDns;
+  /** Binding the standby's DNS port, until it succeeds or this master leads again; null otherwise. */
+  private Thread standbyDnsStarter;
   /** A domain no query asks for, so that a standby's DNS forwards everything. */
   private static final String STANDBY_DOMAIN = "standby.invalid";
   /** How long a new leader waits for its copy to catch up with the last writes before it reads the store. */
@@ -313,33 +315,63 @@ public final class MasterNode implements AutoCloseable {
    * A standby's DNS server forwards every query to the leader's (its table claims no name), so that
    * resolvers pointed at any master get the leader's answers. It reads the leader record on every query
    * rather than being restarted on a leader change: a restart can miss a change or race its own port.
+   *
+   * <p>After this master steps down, its leader's DNS server may hold the port a while longer (a term whose
+   * stop the election gave up waiting for still closes), so the port is tried again every 100 ms, on a thread
+   * of its own, for as long as this master stays a standby: giving up would leave a standby that never
+   * forwards.
    */
   private synchronized void startStandbyDns() {
-    if (dns == null) {
+    if (dns == null || standbyDns != null || standbyDnsStarter != null || bindStandbyDns(false)) {
       return;
     }
-    RecordTable none = new RecordTableBuilder(STANDBY_DOMAIN, 0, InetAddress.getLoopbackAddress()).build(0, List.of());
-    // The leader's DNS may still hold the port a moment after this master steps down.
-    for (int attempt = 1; standbyDns == null; attempt++) {
+    Thread starter = new Thread(this::keepBindingStandbyDns, "standby-dns-start");
+    starter.setDaemon(true);
+    standbyDnsStarter = starter;
+    starter.start();
+  }
+
+  private void keepBindingStandbyDns() {
+    for (int attempt = 2; ; attempt++) {
       try {
-        standbyDns = new DnsServer(new DnsConfig(dns.bindAddress(), dns.port(), STANDBY_DOMAIN, dns.ttl(),
-            List.of()), () -> none, this::leaderDns).start();
-      } catch (IOException e) {
-        if (attempt == 20) {
-          log.warn("standby DNS on port {} not started: {}", dns.port(), e.getMessage());
-          return;
+        Thread.sleep(100);
+      } catch (InterruptedException interrupted) {
+        return;
+      }
+      synchronized (this) {
+        if (standbyDnsStarter != Thread.currentThread()) {
+          return; // this master leads or stops now
         }
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
+        if (bindStandbyDns(attempt == 20)) {
+          standbyDnsStarter = null;
+          log.info("standby DNS on port {} started after {} attempts", dns.port(), attempt);
           return;
         }
       }
     }
   }
 
+  /** One attempt to start the standby's DNS server; whether it runs now. */
+  private synchronized boolean bindStandbyDns(boolean logFailure) {
+    RecordTable none = new RecordTableBuilder(STANDBY_DOMAIN, 0, InetAddress.getLoopbackAddress()).build(0, List.of());
+    try {
+      standbyDns = new DnsServer(new DnsConfig(dns.bindAddress(), dns.port(), STANDBY_DOMAIN, dns.ttl(),
+          List.of()), () -> none, this::leaderDns).start();
+      return true;
+    } catch (IOException e) {
+      if (logFailure) {
+        log.warn("standby DNS on port {} not started yet ({}); trying again until it is", dns.port(), e.getMessage());
+      }
+      return false;
+    }
+  }
+
   private synchronized void stopStandbyDns() {
+    Thread starter = standbyDnsStarter;
+    standbyDnsStarter = null;
+    if (starter != null) {
+      starter.interrupt();
+    }
     if (standbyDns != null) {
       standbyDns.close();
       standbyDns = null;

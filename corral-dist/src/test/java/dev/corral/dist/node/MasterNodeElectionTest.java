@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.corral.common.Json;
+import dev.corral.dns.DnsConfig;
 import dev.corral.services.placement.GpuSchedulingBehavior;
 import dev.corral.state.EmbeddedZooKeeper;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +18,13 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
 
 /** Two master nodes in this JVM on one (external) ZooKeeper: one leads, the other forwards, then takes over. */
 class MasterNodeElectionTest {
@@ -76,5 +86,32 @@ class MasterNodeElectionTest {
         a.close();
       }
     }
+  }
+
+  /**
+   * A standby whose DNS port is still held when it starts (as by its own closing leader term) keeps trying,
+   * and forwards to the leader's DNS once the port is free: it does not give up after a few attempts.
+   */
+  @Test
+  void aStandbyWhoseDnsPortIsBusyServesItOnceTheHolderLetsGo() throws Exception {
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir.resolve("zk"), 0);
+         DatagramSocket holder = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+         MasterNode a = new MasterNode(options("a", zk.connectString())).withDns(dns(0));
+         MasterNode b = new MasterNode(options("b", zk.connectString())).withDns(dns(holder.getLocalPort()))) {
+      a.start();
+      await().atMost(WAIT).until(() -> a.leader().isPresent());
+      b.start();
+      Thread.sleep(3_000); // longer than the attempts a standby used to make before giving up
+      holder.close();
+      SimpleResolver resolver = new SimpleResolver(new InetSocketAddress("127.0.0.1", b.dnsPort()));
+      resolver.setTimeout(Duration.ofSeconds(1));
+      Message query = Message.newQuery(Record.newRecord(Name.fromString("leader.corral."), Type.A, DClass.IN));
+      await().atMost(WAIT).ignoreExceptions().until(() -> resolver.send(query).getSection(Section.ANSWER).size() == 1);
+      assertThat(resolver.send(query).getSection(Section.ANSWER).get(0).rdataToString()).isEqualTo("127.0.0.1");
+    }
+  }
+
+  private static DnsConfig dns(int port) {
+    return new DnsConfig("127.0.0.1", port, DnsConfig.DEFAULT_DOMAIN, DnsConfig.DEFAULT_TTL, List.of());
   }
 }
