@@ -22,6 +22,10 @@ import dev.corral.agent.metrics.MetricsApi;
 import dev.corral.agent.metrics.NodeSampler;
 import dev.corral.agent.master.Backoff;
 import dev.corral.agent.master.MasterLink;
+import dev.corral.agent.tasks.SecretReader;
+import dev.corral.api.v1.AgentChannelGrpc;
+import dev.corral.api.v1.ReadSecretsReply;
+import dev.corral.api.v1.ReadSecretsRequest;
 import dev.corral.agent.resources.AttributeParser;
 import dev.corral.agent.gpu.Gpu;
 import dev.corral.agent.gpu.GpuAllocator;
@@ -56,6 +60,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -181,7 +186,8 @@ public final class Agent implements AutoCloseable {
     loop = new ThreadEventLoop("agent-loop", clock);
     StatusFactory statuses = new StatusFactory(clock);
     supervisor = new TaskSupervisor(loop, workers, containerizer, store, statuses, this::sendStatus,
-        config.killGracePeriod(), () -> agentId == null ? "" : agentId, probes, fetcher, fetchers, gpus);
+        config.killGracePeriod(), () -> agentId == null ? "" : agentId, probes, fetcher, fetchers, gpus,
+        this::readSecrets);
     link = new MasterLink(loop, master, new LinkHandler(), config.heartbeatInterval(), Backoff.standard(),
         REREGISTRATION_SPREAD);
     List<RecoveredTask> recovered;
@@ -426,6 +432,22 @@ public final class Agent implements AutoCloseable {
         default:
           break; // master heartbeats need no answer
       }
+    }
+  }
+
+  /** A task's secrets, asked of the leading master on a fetch thread (the master checks the task is ours). */
+  private Map<String, byte[]> readSecrets(String taskId) throws SecretReader.SecretException {
+    try {
+      ReadSecretsReply reply = AgentChannelGrpc.newBlockingStub(master).withDeadlineAfter(30, TimeUnit.SECONDS)
+          .readSecrets(ReadSecretsRequest.newBuilder().setAgentId(agentId == null ? "" : agentId).setTaskId(taskId)
+              .build());
+      Map<String, byte[]> out = new java.util.HashMap<>();
+      reply.getValuesMap().forEach((path, value) -> out.put(path, value.toByteArray()));
+      return out;
+    } catch (io.grpc.StatusRuntimeException e) {
+      throw new SecretReader.SecretException("cannot read the task's secrets from the master: "
+          + e.getStatus().getCode() + (e.getStatus().getDescription() == null ? "" : ": "
+          + e.getStatus().getDescription()), e);
     }
   }
 }

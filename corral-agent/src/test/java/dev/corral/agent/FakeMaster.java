@@ -46,6 +46,9 @@ final class FakeMaster implements AutoCloseable {
   private volatile boolean autoAck;
   private final AtomicInteger rejectNext = new AtomicInteger();
   private volatile long epoch;
+  /** What {@code ReadSecrets} answers, to any agent for any task. */
+  final java.util.Map<String, String> secrets = new java.util.concurrent.ConcurrentHashMap<>();
+  final List<dev.corral.api.v1.ReadSecretsRequest> secretReads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   FakeMaster() throws IOException {
     server = InProcessServerBuilder.forName(name).directExecutor().addService(new Service()).build().start();
@@ -200,6 +203,16 @@ final class FakeMaster implements AutoCloseable {
   }
 
   private final class Service extends AgentChannelGrpc.AgentChannelImplBase {
+    @Override
+    public void readSecrets(dev.corral.api.v1.ReadSecretsRequest request,
+        StreamObserver<dev.corral.api.v1.ReadSecretsReply> reply) {
+      dev.corral.api.v1.ReadSecretsReply.Builder out = dev.corral.api.v1.ReadSecretsReply.newBuilder();
+      secrets.forEach((path, value) -> out.putValues(path, com.google.protobuf.ByteString.copyFromUtf8(value)));
+      secretReads.add(request);
+      reply.onNext(out.build());
+      reply.onCompleted();
+    }
+
     @Override
     public StreamObserver<AgentMessage> connect(StreamObserver<MasterMessage> out) {
       return new StreamObserver<>() {

@@ -3,6 +3,8 @@ package dev.corral.master;
 import dev.corral.api.v1.AgentChannelGrpc;
 import dev.corral.api.v1.AgentMessage;
 import dev.corral.api.v1.MasterMessage;
+import dev.corral.api.v1.ReadSecretsReply;
+import dev.corral.api.v1.ReadSecretsRequest;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
@@ -16,11 +18,26 @@ final class AgentService extends AgentChannelGrpc.AgentChannelImplBase {
   private final AgentProtocol protocol;
 
   private final long leaderEpoch;
+  private final TaskSecrets secrets;
 
-  AgentService(Gate gate, AgentProtocol protocol, long leaderEpoch) {
+  AgentService(Gate gate, AgentProtocol protocol, long leaderEpoch, TaskSecrets secrets) {
     this.gate = gate;
     this.protocol = protocol;
     this.leaderEpoch = leaderEpoch;
+    this.secrets = secrets;
+  }
+
+  @Override
+  public void readSecrets(ReadSecretsRequest request, StreamObserver<ReadSecretsReply> reply) {
+    try {
+      reply.onNext(secrets.read(request));
+      reply.onCompleted();
+    } catch (TaskSecrets.Refused e) {
+      reply.onError(Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      reply.onError(Status.UNAVAILABLE.withDescription("interrupted").asRuntimeException());
+    }
   }
 
   @Override

@@ -48,6 +48,7 @@ public final class Master implements AutoCloseable {
 
   private final MasterConfig config;
   private final Store store;
+  private final TaskSecrets taskSecrets;
   private final EventLoop loop;
   private final MasterState state;
   private final Gate gate;
@@ -89,7 +90,8 @@ public final class Master implements AutoCloseable {
     this.taskCalls = new TaskCalls(state, gate, subscriptions, reconciliations);
     this.frameworkSender = new FrameworkSender("corral-framework-sender-" + config.masterId(),
         SENDER_THREADS);
-    this.services = List.of(new AgentService(gate, agentProtocol, config.leaderEpoch()),
+    this.taskSecrets = new TaskSecrets(state, gate, new dev.corral.state.SecretStore(store));
+    this.services = List.of(new AgentService(gate, agentProtocol, config.leaderEpoch(), taskSecrets),
         new SchedulerService(gate, frameworkSender, subscriptions, offerCalls, taskCalls));
   }
 
@@ -571,6 +573,10 @@ public final class Master implements AutoCloseable {
 
   OfferCalls offerCalls() {
     return offerCalls;
+  }
+
+  TaskSecrets taskSecrets() {
+    return taskSecrets;
   }
 
   TaskCalls taskCalls() {

@@ -9,6 +9,7 @@ import dev.corral.api.v1.FrameworkInfo;
 import dev.corral.api.v1.TaskInfo;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The fetch before a launch, on a fetch thread: checkpoints the task first (so a restart reports it, as
  * "agent restarted while fetching"), marks it fetching, fetches into the sandbox, pulls the task's image
  * (the pull itself runs on the image store's threads; this thread waits for it) and records it for the
- * containerizer ({@link ImageUse#PULLED_FILE}), clears the mark.
+ * containerizer ({@link ImageUse#PULLED_FILE}), reads the task's secrets from the master and writes its
+ * secret files ({@link TaskSecretFiles}), clears the mark.
  * Stateless apart from its collaborators; thread-safe.
  */
 final class FetchStep {
@@ -25,17 +27,49 @@ final class FetchStep {
 
   private final CheckpointStore store;
   private final Fetcher fetcher;
+  private final SecretReader secrets;
+  private final boolean root;
 
-  FetchStep(CheckpointStore store, Fetcher fetcher) {
+  /**
+   * What a fetch left for the launch.
+   *
+   * @param failure null when all is in place, otherwise why not (the message of the task's TASK_FAILED)
+   * @param secretEnv the task's environment secrets, by variable name; never checkpointed
+   */
+  record Fetched(String failure, Map<String, String> secretEnv) {
+    static Fetched failed(String why) {
+      return new Fetched(why, Map.of());
+    }
+  }
+
+  FetchStep(CheckpointStore store, Fetcher fetcher, SecretReader secrets, boolean root) {
     this.store = store;
     this.fetcher = fetcher;
+    this.secrets = secrets;
+    this.root = root;
   }
 
   /**
-   * Fetches the task's artifacts, then pulls its image; returns null when all are in place, otherwise why not (the message of
-   * the task's TASK_FAILED). Interrupted: the task was killed, and the kill reports it.
+   * Fetches the task's artifacts, pulls its image, then gives it its secrets. Interrupted: the task was
+   * killed, and the kill reports it.
    */
-  String run(TaskInfo task, FrameworkInfo framework, Consumer<String> progress) throws InterruptedException {
+  Fetched run(TaskInfo task, FrameworkInfo framework, Consumer<String> progress) throws InterruptedException {
+    String failure = fetch(task, framework, progress);
+    if (failure != null || task.getSecretsCount() == 0) {
+      return failure != null ? Fetched.failed(failure) : new Fetched(null, Map.of());
+    }
+    try {
+      return new Fetched(null, TaskSecretFiles.apply(task, secrets.read(task.getTaskId()),
+          store.sandbox(task.getTaskId()), root));
+    } catch (SecretReader.SecretException | TaskSecretFiles.Refused e) {
+      log.warn("task {}: {}", task.getTaskId(), e.getMessage());
+      return Fetched.failed(e.getMessage());
+    } catch (IOException e) {
+      return Fetched.failed("cannot write the task's secret files: " + e.getMessage());
+    }
+  }
+
+  private String fetch(TaskInfo task, FrameworkInfo framework, Consumer<String> progress) throws InterruptedException {
     String id = task.getTaskId();
     if (Thread.currentThread().isInterrupted()) {
       throw new InterruptedException("killed before the fetch began");

@@ -1,5 +1,6 @@
 package dev.corral.agent.tasks;
 
+import dev.corral.agent.cgroups.CgroupDetector;
 import dev.corral.agent.cgroups.TaskCgroup;
 import dev.corral.agent.checkpoint.CheckpointStore;
 import dev.corral.agent.checkpoint.PendingUpdate;
@@ -93,10 +94,11 @@ public final class TaskSupervisor {
 
   public TaskSupervisor(EventLoop loop, Executor workers, Containerizer containerizer,
       CheckpointStore store, StatusFactory statuses, StatusSink sink, Duration defaultGrace,
-      Supplier<String> agentId, Prober prober, Fetcher fetcher, ExecutorService fetchers, GpuAllocator gpus) {
+      Supplier<String> agentId, Prober prober, Fetcher fetcher, ExecutorService fetchers, GpuAllocator gpus,
+      SecretReader secrets) {
     this.loop = loop;
     this.gpus = gpus;
-    this.fetch = new FetchStep(store, fetcher);
+    this.fetch = new FetchStep(store, fetcher, secrets, CgroupDetector.isRoot());
     this.fetchers = fetchers;
     this.workers = workers;
     this.work = new TaskWork(store, containerizer, statuses);
@@ -170,7 +172,7 @@ public final class TaskSupervisor {
       sink.send(statuses.invalid(task, frameworkId, agentId.get(), refused));
       return;
     }
-    boolean fetching = task.getFetchCount() > 0 || image;
+    boolean fetching = task.getFetchCount() > 0 || image || task.getSecretsCount() > 0;
     TaskEntry e = new TaskEntry(task, framework, fetching ? TaskPhase.FETCHING : TaskPhase.LAUNCHING);
     e.killGrace = grace(task, null);
     tasks.put(id, e);
@@ -367,17 +369,17 @@ public final class TaskSupervisor {
     FrameworkInfo framework = e.framework;
     try {
       e.fetch = fetchers.submit(() -> {
-        String failure;
+        FetchStep.Fetched fetched;
         try {
-          failure = fetch.run(task, framework, message -> loop.execute(() -> onFetchProgress(e, message)));
+          fetched = fetch.run(task, framework, message -> loop.execute(() -> onFetchProgress(e, message)));
         } catch (InterruptedException ex) {
           return; // killed while fetching; the kill has reported it
         } catch (RuntimeException ex) {
           log.error("fetch of task {} failed", task.getTaskId(), ex);
-          failure = "fetch failed: " + ex;
+          fetched = FetchStep.Fetched.failed("fetch failed: " + ex);
         }
-        String why = failure;
-        loop.execute(() -> onFetched(e, why));
+        FetchStep.Fetched outcome = fetched;
+        loop.execute(() -> onFetched(e, outcome));
       });
     } catch (RejectedExecutionException ex) {
       log.debug("fetchers stopped; fetch of {} dropped", task.getTaskId());
@@ -395,14 +397,15 @@ public final class TaskSupervisor {
     sink.send(status);
   }
 
-  private void onFetched(TaskEntry e, String failure) {
+  private void onFetched(TaskEntry e, FetchStep.Fetched fetched) {
     if (tasks.get(e.id()) != e || e.phase != TaskPhase.FETCHING) {
       return; // killed meanwhile
     }
     e.fetch = null;
+    String failure = fetched.failure();
     if (failure == null) {
       e.moveTo(TaskPhase.LAUNCHING);
-      launch(e);
+      launch(e, fetched.secretEnv());
       return;
     }
     e.moveTo(TaskPhase.EXITING);
@@ -446,12 +449,18 @@ public final class TaskSupervisor {
   // ---- launch
 
   private void launch(TaskEntry e) {
+    launch(e, Map.of());
+  }
+
+  /** @param secretEnv the task's environment secrets, for this launch only */
+  private void launch(TaskEntry e, Map<String, String> secretEnv) {
     TaskInfo task = e.task;
     FrameworkInfo framework = e.framework;
     String frameworkId = e.frameworkId;
     String agent = agentId.get();
     int seq = e.nextSeq;
-    onWorker(() -> work.launch(task, framework, frameworkId, agent, seq), outcome -> onLaunched(e, outcome));
+    onWorker(() -> work.launch(task, secretEnv, framework, frameworkId, agent, seq),
+        outcome -> onLaunched(e, outcome));
   }
 
   private void onLaunched(TaskEntry e, TaskWork.LaunchOutcome outcome) {

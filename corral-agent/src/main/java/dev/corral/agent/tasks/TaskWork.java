@@ -15,6 +15,7 @@ import dev.corral.api.v1.TaskStatus;
 import dev.corral.common.Ids;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,13 +46,20 @@ final class TaskWork {
    * the re-registration reports it, so a file written and deleted per launch would buy nothing (every
    * file created costs inode allocation, the largest kernel cost of a burst of launches).
    */
-  LaunchOutcome launch(TaskInfo task, FrameworkInfo framework, String frameworkId, String agentId, int seq) {
+  /**
+   * @param secretEnv environment secrets: given to the containerizer with the task's own variables, never
+   *     written into its checkpoint
+   */
+  LaunchOutcome launch(TaskInfo task, Map<String, String> secretEnv, FrameworkInfo framework, String frameworkId,
+      String agentId, int seq) {
     String id = task.getTaskId();
     try {
       store.writeTask(task, framework);
       Files.createDirectories(store.sandbox(id));
+      TaskInfo withSecrets = secretEnv.isEmpty() ? task : task.toBuilder()
+          .setCommand(task.getCommand().toBuilder().putAllEnvironment(secretEnv)).build();
       Launched launched = containerizer.launch(
-          new LaunchRequest(task, framework, agentId, store.sandbox(id), store.taskDir(id)));
+          new LaunchRequest(withSecrets, framework, agentId, store.sandbox(id), store.taskDir(id)));
       try {
         store.writePids(id, launched.pids());
       } catch (IOException e) {
