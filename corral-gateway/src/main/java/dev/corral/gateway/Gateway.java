@@ -1,5 +1,7 @@
 package dev.corral.gateway;
 
+import dev.corral.master.OperatorException;
+import dev.corral.state.SecretStore;
 import io.javalin.config.JavalinConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -31,6 +33,7 @@ public final class Gateway implements AutoCloseable {
   private final AccessCheck access;
   private TaskOwner owner = TaskOwner.NONE;
   private NodeOperations nodes;
+  private SecretStore secrets;
   private Map<String, String> agentHeaders = Map.of();
 
   /** Without authorization: every caller may do everything. */
@@ -58,6 +61,12 @@ public final class Gateway implements AutoCloseable {
     return this;
   }
 
+  /** Serves the secret store's API ({@link SecretRoutes}) too; before {@link #install}. */
+  public Gateway withSecrets(SecretStore store) {
+    this.secrets = store;
+    return this;
+  }
+
   /** Serves the maintenance operator API ({@link MaintenanceRoutes}) too; before {@link #install}. */
   public Gateway withNodeOperations(NodeOperations operations) {
     this.nodes = operations;
@@ -75,7 +84,7 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * Adds the routes ({@code /system/v1/logs}, {@code /system/v1/files}, {@code /system/v1/exec},
-   * {@code /service}, the metrics', {@code /master/slaves}, {@code /metrics}); nothing else.
+   * {@code /service}, the metrics', {@code /master/slaves}, {@code /metrics}, {@code /secrets/v1}); nothing else.
    */
   public void install(JavalinConfig config) {
     new TaskFilesRoutes(tasks, owner, access, forwarder, pool, agentHeaders).install(config.routes);
@@ -87,6 +96,10 @@ public final class Gateway implements AutoCloseable {
       new MaintenanceRoutes(nodes).install(config.routes);
       new RoleRoutes(nodes).install(config.routes);
     }
+    if (secrets != null) {
+      new SecretRoutes(secrets).install(config.routes);
+    }
+    config.routes.exception(OperatorException.class, (e, ctx) -> Replies.json(ctx, e.status(), e.getMessage()));
     config.routes.exception(ExecProxy.Refused.class, (e, ctx) -> ExecProxy.refuse(ctx, e));
   }
 

@@ -65,7 +65,6 @@ final class MaintenanceRoutes {
       JsonNode body = body(ctx, false);
       agent(ctx, nodes.unreserve(agentId(body), resources(body)));
     });
-    routes.exception(OperatorException.class, (e, ctx) -> Replies.json(ctx, e.status(), e.getMessage()));
   }
 
   /** {@code "agentId"} (or Mesos' {@code "slaveId"}). */

@@ -210,6 +210,7 @@ final class LeaderTerm implements AutoCloseable {
         security.internalAuthorization().orElse(null), PackageManager.bundledCatalog(System.getProperty("corral.home")));
     Gateway gateway = new Gateway(master::taskEndpoint, services::serviceTargets, AgentDirectory.of(master),
         security.accessCheck()).withNodeOperations(NodeOperations.of(master))
+        .withSecrets(new dev.corral.state.SecretStore(store))
         .withTaskOwner(task -> services.runSpecOfTask(task.frameworkId(), task.taskId()));
     if (clusterSecret != null) {
       gateway.withAgentSecret(ClusterSecret.HTTP_HEADER, clusterSecret.value());

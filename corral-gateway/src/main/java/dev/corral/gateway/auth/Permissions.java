@@ -34,6 +34,8 @@ public final class Permissions {
   public static final String OPERATOR = "corral:operator";
   public static final String SERVICE_PROXY = "corral:service:proxy";
   public static final String ACS = "corral:acs";
+  /** The secret store, {@code corral:secrets:<path>} per secret (DC/OS's {@code dcos:secrets:default:/<path>}). */
+  public static final String SECRETS = "corral:secrets";
 
   public static final String READ = "read";
   public static final String CREATE = "create";

@@ -180,6 +180,19 @@ public final class RouteRules {
     if (path.startsWith("/master/")) {
       return Requirement.of(Permissions.OPERATOR, get ? READ : UPDATE);
     }
+    if (path.startsWith(SECRETS_API)) {
+      // /secrets/v1/secret/<store>/<path>: the secret's own rid; a listing reads its prefix
+      String[] storeAndPath = path.substring(SECRETS_API.length()).split("/", 2);
+      String secret = storeAndPath.length < 2 ? "" : trimTrailingSlash(storeAndPath[1]);
+      String resource = secret.isEmpty() ? Permissions.SECRETS : Permissions.SECRETS + ":" + secret;
+      return switch (method) {
+        case "GET", "HEAD" -> Requirement.of(resource, READ);
+        case "PUT" -> Requirement.of(resource, CREATE);
+        case "PATCH" -> Requirement.of(resource, UPDATE);
+        case "DELETE" -> Requirement.of(resource, DELETE);
+        default -> superuser();
+      };
+    }
     if (path.startsWith("/v1/discovery/")) {
       return get ? Requirement.PUBLIC : superuser(); // the same records DNS answers to anyone
     }
@@ -189,6 +202,12 @@ public final class RouteRules {
       return Requirement.of(Permissions.SERVICE_PROXY + ":" + name, get ? READ : UPDATE);
     }
     return superuser();
+  }
+
+  private static final String SECRETS_API = "/secrets/v1/secret/";
+
+  private static String trimTrailingSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 
   private static Requirement superuser() {

@@ -47,6 +47,16 @@ class RouteRulesTest {
   }
 
   @Test
+  void eachSecretIsItsOwnResourceAndAListingReadsItsPrefix() {
+    assertThat(needed("GET", "/secrets/v1/secret/default/db/password", "")).isEqualTo(new Requirement.Needed("corral:secrets:db/password", "read"));
+    assertThat(needed("PUT", "/secrets/v1/secret/default/db/password", "{}")).isEqualTo(new Requirement.Needed("corral:secrets:db/password", "create"));
+    assertThat(needed("PATCH", "/secrets/v1/secret/default/db/password", "{}")).isEqualTo(new Requirement.Needed("corral:secrets:db/password", "update"));
+    assertThat(needed("DELETE", "/secrets/v1/secret/default/db/password", "")).isEqualTo(new Requirement.Needed("corral:secrets:db/password", "delete"));
+    assertThat(needed("GET", "/secrets/v1/secret/default/db/", "")).isEqualTo(new Requirement.Needed("corral:secrets:db", "read"));
+    assertThat(needed("GET", "/secrets/v1/secret/default/", "")).isEqualTo(new Requirement.Needed("corral:secrets", "read"));
+  }
+
+  @Test
   void aTasksExecLogsAndFilesAreClusterWideOrPerAppAndANodesLogsClusterWide() {
     assertThat(RouteRules.of("GET", "/system/v1/exec/tasks/prod_web.1", "")).isEqualTo(new Requirement.PerTask(
         new Requirement.Needed("corral:task:exec", "create"), "corral:task:exec"));

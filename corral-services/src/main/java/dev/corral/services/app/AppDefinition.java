@@ -54,6 +54,7 @@ public final class AppDefinition {
   private final boolean requirePorts;
   private final Networking networking;
   private final List<HostVolume> hostVolumes;
+  private final List<AppSecrets> secrets;
   private final List<Constraint> constraints;
   private final List<String> acceptedResourceRoles;
   private final double backoffSeconds;
@@ -92,6 +93,7 @@ public final class AppDefinition {
     this.requirePorts = node.path("requirePorts").asBoolean(false);
     this.networking = Networking.of(node);
     this.hostVolumes = HostVolume.of(node);
+    this.secrets = AppSecrets.of(node);
     this.constraints = constraints(node.get("constraints"));
     this.acceptedResourceRoles = strings(node.get("acceptedResourceRoles"));
     this.backoffSeconds = number(node, "backoffSeconds", DEFAULT_BACKOFF_SECONDS);
@@ -218,7 +220,7 @@ public final class AppDefinition {
     return instances;
   }
 
-  /** Plain environment variables; secret references are not included (see {@link Unsupported}). */
+  /** Plain environment variables; secret references are not included (see {@link #secrets}). */
   public Map<String, String> env() {
     return env;
   }
@@ -233,6 +235,11 @@ public final class AppDefinition {
 
   public boolean requirePorts() {
     return requirePorts;
+  }
+
+  /** The secrets the app's tasks get, as environment variables or files. */
+  public List<AppSecrets> secrets() {
+    return secrets;
   }
 
   /** {@code container.volumes} with a {@code hostPath}. */

@@ -45,6 +45,7 @@ public final class AppValidator {
     nonNegativeInteger("gpus");
     nonNegativeInteger("instances");
     checkEnv();
+    checkSecrets();
     stringMap("labels", "/labels");
     checkPorts();
     bool("requirePorts");
@@ -188,6 +189,16 @@ public final class AppValidator {
       if (kinds != 1) {
         add(at, "must have exactly one of hostPath, persistent, external or secret");
       }
+      if (v.hasNonNull("secret")) {
+        if (!v.get("secret").isTextual()) {
+          add(at + "/secret", "must be the name of a secret the app declares in \"secrets\"");
+        } else {
+          checkSecretName(v.get("secret").asText(), at + "/secret");
+        }
+        if (path != null && path.asText().startsWith("/")) {
+          add(at + "/containerPath", "a secret volume is a file inside the sandbox: give a relative path");
+        }
+      }
       JsonNode host = v.get("hostPath");
       if (host != null && !host.isNull() && (!host.isTextual() || host.asText().isEmpty())) {
         add(at + "/hostPath", "must be a non-empty string");
@@ -211,7 +222,37 @@ public final class AppValidator {
           && !v.path("secret").asText().isEmpty();
       if (!v.isTextual() && !secretRef) {
         add("/env/" + pointerEscape(e.getKey()), "must be a string or a secret reference {\"secret\": \"name\"}");
+      } else if (secretRef) {
+        checkSecretName(v.get("secret").asText(), "/env/" + pointerEscape(e.getKey()) + "/secret");
       }
+    }
+  }
+
+  /** {@code secrets}: each a name for a secret's {@code source}, a path of the cluster's secret store. */
+  private void checkSecrets() {
+    if (!present("secrets")) {
+      return;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = app.get("secrets").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String at = "/secrets/" + pointerEscape(e.getKey());
+      JsonNode source = e.getValue().get("source");
+      if (source == null || !source.isTextual()) {
+        add(at + "/source", "must be the secret's path in the store, e.g. \"db/password\"");
+        continue;
+      }
+      String path = source.asText().startsWith("/") ? source.asText().substring(1) : source.asText();
+      String problem = dev.corral.state.SecretStore.problem(path);
+      if (problem != null) {
+        add(at + "/source", problem);
+      }
+    }
+  }
+
+  /** A reference to a declared secret (env value, volume, pull config). */
+  private void checkSecretName(String name, String at) {
+    if (!app.path("secrets").path(name).isObject()) {
+      add(at, "references the secret '" + name + "', which \"secrets\" does not declare");
     }
   }
 

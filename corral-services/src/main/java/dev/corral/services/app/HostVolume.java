@@ -8,8 +8,8 @@ import java.util.List;
  * A directory or file of the agent made visible to an app's tasks (Marathon's {@code container.volumes}
  * entry with a {@code hostPath}), with Mesos's meanings: a relative {@code hostPath} is inside the task's
  * sandbox (an artifact it fetched, say); a relative {@code containerPath} appears inside the sandbox, an
- * absolute one in the task's root filesystem (which needs the agent's {@code oci} containerizer). Persistent,
- * external and secret volumes are other kinds ({@link Unsupported}). Immutable.
+ * absolute one in the task's root filesystem (which needs the agent's {@code oci} containerizer). Secret
+ * volumes are {@link AppSecrets}; persistent and external ones wait ({@link Unsupported}). Immutable.
  *
  * @param readOnly Marathon's {@code mode: RO}; {@code RW} (the default) otherwise
  */

@@ -30,8 +30,9 @@ public final class Unsupported {
       }
       JsonNode volumes = container.path("volumes");
       for (int i = 0; i < volumes.size(); i++) {
-        if (HostVolume.isOtherKind(volumes.get(i))) {
-          out.add("/container/volumes/" + i + ": persistent, external and secret volumes" + SUFFIX);
+        JsonNode v = volumes.get(i);
+        if (v.has("persistent") || v.has("external")) {
+          out.add("/container/volumes/" + i + ": persistent and external volumes" + SUFFIX);
         }
       }
     }
@@ -40,12 +41,6 @@ public final class Unsupported {
     }
     if (n.hasNonNull("residency")) {
       out.add("residency (persistent volumes)" + SUFFIX);
-    }
-    if (nonEmpty(n.get("secrets"))) {
-      out.add("secrets" + SUFFIX);
-    }
-    if (hasSecretEnv(n.get("env"))) {
-      out.add("env values that reference secrets" + SUFFIX);
     }
     if (DeprecatedNetworking.uses(n)) {
       // only a definition stored before the migration existed still has them (AppNormalizer.clean)
@@ -77,21 +72,13 @@ public final class Unsupported {
     if (docker.path("privileged").asBoolean(false)) {
       out.add("container.docker.privileged" + SUFFIX);
     }
+    if (docker.hasNonNull("pullConfig")) {
+      out.add("container.docker.pullConfig (registry credentials from a secret; the agent's --registry-auth-file"
+          + " serves all its pulls)" + SUFFIX);
+    }
   }
 
   private static boolean nonEmpty(JsonNode v) {
     return v != null && !v.isNull() && (v.isContainerNode() ? v.size() > 0 : true);
-  }
-
-  private static boolean hasSecretEnv(JsonNode env) {
-    if (env == null || !env.isObject()) {
-      return false;
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = env.fields(); it.hasNext(); ) {
-      if (it.next().getValue().isObject()) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -3,9 +3,11 @@ package dev.corral.services.placement;
 import dev.corral.api.v1.CommandInfo;
 import dev.corral.api.v1.FetchUri;
 import dev.corral.api.v1.NetworkInfo;
+import dev.corral.api.v1.SecretRef;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.VolumeMount;
 import dev.corral.services.app.AppDefinition;
+import dev.corral.services.app.AppSecrets;
 import dev.corral.services.app.ContainerImage;
 import dev.corral.services.app.FetchArtifact;
 import dev.corral.services.app.HostVolume;
@@ -27,7 +29,8 @@ import java.util.Map;
  * the task's host ports ({@link CheckInfos}), for the agent to run, and so do its artifacts ({@code fetch},
  * legacy {@code uris}), which the agent fetches into the sandbox before starting the command. With a container
  * network the task carries its mode and port mappings ({@code TaskInfo.network}); PORT0… are then the host
- * ports of the mappings that have one. Host volumes go as volume mounts, which the agent binds (or links).
+ * ports of the mappings that have one. Host volumes go as volume mounts, which the agent binds (or links);
+ * secrets as references, whose values the agent reads from the master.
  */
 public final class TaskInfoBuilder {
   private TaskInfoBuilder() {}
@@ -79,6 +82,9 @@ public final class TaskInfoBuilder {
     ContainerImage.of(app).ifPresent(image -> task.setContainer(image.toProto()));
     if (app.networking().container()) {
       task.setNetwork(network(app.networking(), placement.hostPorts()));
+    }
+    for (AppSecrets s : app.secrets()) {
+      task.addSecrets(SecretRef.newBuilder().setSource(s.source()).setEnvName(s.envName()).setFilePath(s.filePath()));
     }
     for (HostVolume v : app.hostVolumes()) {
       task.addVolumeMounts(VolumeMount.newBuilder().setName(v.containerPath()).setMountPath(v.containerPath())

@@ -100,7 +100,7 @@ class CompatibilityTest {
         "docker-http-server.json", "docker-nginx-ssl.json", "example-Tomcat-Docker.json", "example-bridge.json",
         "pinger-bridge-app.json", "pinger-container-app.json");
     assertThat(launchable).doesNotContain("persistent-volume-app.json", "external-volume-mesos-app.json",
-        "resident-docker-app.json");
+        "resident-docker-app.json", "private-ucr-docker-app.json");
   }
 
   @Test

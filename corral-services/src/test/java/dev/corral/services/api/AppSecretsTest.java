@@ -1,0 +1,65 @@
+package dev.corral.services.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.api.v1.SecretRef;
+import dev.corral.services.ApiFixture;
+import dev.corral.services.Offers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Marathon's app secrets over HTTP: declared under {@code secrets}, used by {@code env} and by secret
+ * volumes; the task carries references only (the agent reads the values), and bad references are refused
+ * at their field.
+ */
+class AppSecretsTest {
+  private final ApiFixture api = new ApiFixture();
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  @Test
+  void anAppsSecretsReachTheTaskAsReferencesOnly() {
+    ApiFixture.Response created = api.post("/v2/apps", """
+        {"id": "/db-client", "cpus": 0.1, "mem": 32, "cmd": "env",
+         "secrets": {"pw": {"source": "/db/password"}, "cert": {"source": "tls/cert"}},
+         "env": {"PLAIN": "x", "DB_PASSWORD": {"secret": "pw"}},
+         "container": {"type": "MESOS", "volumes": [{"containerPath": "conf/cert.pem", "secret": "cert"}]}}""");
+    assertThat(created.status()).as(created.raw()).isEqualTo(201);
+    JsonNode app = api.get("/v2/apps/db-client").json().get("app");
+    assertThat(app.at("/env/DB_PASSWORD/secret").asText()).isEqualTo("pw");
+    assertThat(app.at("/waiting/reason").asText()).isEqualTo("waiting for resource offers");
+
+    api.driver.scheduler().offers(List.of(Offers.offer("o1", "host-a").cpus(2).mem(1024).disk(100).ports(31000, 31005).build()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> api.driver.launchedTasks().size() == 1);
+    var task = api.driver.launchedTasks().get(0);
+    assertThat(task.getSecretsList()).containsExactly(
+        SecretRef.newBuilder().setSource("db/password").setEnvName("DB_PASSWORD").build(),
+        SecretRef.newBuilder().setSource("tls/cert").setFilePath("conf/cert.pem").build());
+    assertThat(task.getCommand().getEnvironmentMap()).containsEntry("PLAIN", "x").doesNotContainKey("DB_PASSWORD");
+  }
+
+  @Test
+  void referencesToUndeclaredSecretsAndBadSourcesAreRefused() {
+    ApiFixture.Response r = api.post("/v2/apps", """
+        {"id": "/bad", "cmd": "env", "secrets": {"a": {"source": "bad path"}, "b": {}},
+         "env": {"X": {"secret": "nope"}},
+         "container": {"type": "MESOS", "volumes": [{"containerPath": "/etc/pw", "secret": "other"}]}}""");
+    assertThat(r.status()).isEqualTo(422);
+    List<String> paths = new ArrayList<>();
+    r.json().get("details").forEach(d -> paths.add(d.get("path").asText() + " " + d.get("errors").get(0).asText()));
+    assertThat(paths).anySatisfy(p -> assertThat(p).startsWith("/secrets/a/source ").contains("not a secret path"))
+        .anySatisfy(p -> assertThat(p).startsWith("/secrets/b/source "))
+        .anySatisfy(p -> assertThat(p).startsWith("/env/X/secret ").contains("'nope'"))
+        .anySatisfy(p -> assertThat(p).startsWith("/container/volumes/0/secret ").contains("'other'"))
+        .anySatisfy(p -> assertThat(p).startsWith("/container/volumes/0/containerPath ").contains("relative"));
+  }
+}
