@@ -110,6 +110,7 @@ public final class Cli {
         .addSubcommand(new CommandLine(new TaskExecCommand(api, input, env)).setStopAtPositional(true)));
     cli.addSubcommand(NodeCommand.commandLine(api));
     cli.addSubcommand(dev.corral.cli.role.RoleCommand.commandLine(api));
+    cli.addSubcommand(dev.corral.cli.secret.SecretCommand.commandLine(api, input));
     cli.addSubcommand(dev.corral.cli.role.QuotaCommand.commandLine(api));
     cli.addSubcommand(DeploymentCommand.commandLine(api, watch));
     cli.addSubcommand(GroupCommand.commandLine(api, input, watch));

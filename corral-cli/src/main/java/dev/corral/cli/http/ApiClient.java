@@ -185,6 +185,43 @@ public final class ApiClient {
     return b;
   }
 
+  /** Sends raw bytes ({@code application/octet-stream}), e.g. a binary secret. */
+  public ApiResponse sendBytes(String method, String path, byte[] body) {
+    HttpRequest.Builder request = request(path).header("Accept", "application/json")
+        .header("Content-Type", OCTETS).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpResponse<String> response = send(request.build(), method, path, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    return new ApiResponse(baseUrl + path, response.statusCode(), response.headers(), response.body());
+  }
+
+  /** GETs raw bytes ({@code Accept: application/octet-stream}), e.g. a binary secret. */
+  public byte[] getBytes(String path) {
+    HttpRequest.Builder request = request(path).header("Accept", OCTETS).GET();
+    HttpResponse<byte[]> response = send(request.build(), "GET", path, HttpResponse.BodyHandlers.ofByteArray());
+    return response.body();
+  }
+
+  private static final String OCTETS = "application/octet-stream";
+
+  /** Sends; a non-2xx answer is an {@link ApiException} with the server's message. */
+  private <T> HttpResponse<T> send(HttpRequest request, String method, String path, HttpResponse.BodyHandler<T> body) {
+    HttpResponse<T> response;
+    try {
+      response = http.send(request, body);
+    } catch (IOException e) {
+      throw unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + baseUrl + path, e);
+    }
+    int status = response.statusCode();
+    if (status < 200 || status > 299) {
+      Object b = response.body();
+      throw ApiException.fromResponse(method, stripQuery(path), status,
+          b instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(b));
+    }
+    return response;
+  }
+
   private ApiResponse exchange(String method, String path, String json) {
     String uri = baseUrl + path;
     HttpRequest.Builder request = request(path).header("Accept", "application/json");
@@ -194,20 +231,9 @@ public final class ApiClient {
       request.header("Content-Type", "application/json")
           .method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
     }
-    HttpResponse<String> response;
-    try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw unreachable(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for " + uri, e);
-    }
-    int status = response.statusCode();
-    if (status < 200 || status > 299) {
-      throw ApiException.fromResponse(method, stripQuery(path), status, response.body());
-    }
-    return new ApiResponse(uri, status, response.headers(), response.body());
+    HttpResponse<String> response = send(request.build(), method, path,
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    return new ApiResponse(uri, response.statusCode(), response.headers(), response.body());
   }
 
   // The JDK reports most connection failures as a ConnectException with a null message; the cause chain
