@@ -72,6 +72,8 @@ public final class AppDefinition {
   private final List<String> unsupported;
   /** The pod's typed view when this definition is a pod's (see {@link PodApps}); null for an app. */
   private final PodSpec pod;
+  /** A pod's secrets, per container in order; empty for an app. */
+  private final List<List<AppSecrets>> podSecrets;
   // Read on every instance the planner, the offer round and the API look at: parsed once, not per call.
   private final String version;
   private final String configVersion;
@@ -130,6 +132,11 @@ public final class AppDefinition {
     this.lastScalingAt = node.path("versionInfo").path("lastScalingAt").asText(version);
     JsonNode podNode = node.get(PodApps.POD);
     this.pod = podNode != null && podNode.isObject() ? PodSpec.of(podNode) : null;
+    List<List<AppSecrets>> perContainer = new ArrayList<>();
+    if (pod != null) {
+      podNode.path("containers").forEach(c -> perContainer.add(AppSecrets.ofPodContainer(podNode, c)));
+    }
+    this.podSecrets = List.copyOf(perContainer);
     this.unsupported = pod != null ? PodApps.unsupported(podNode) : Unsupported.reasons(this);
   }
 
@@ -156,6 +163,16 @@ public final class AppDefinition {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The secrets of the pod's container {@code index}: its environment secrets and secret volume mounts. */
+  public List<AppSecrets> podSecrets(int index) {
+    return index < podSecrets.size() ? podSecrets.get(index) : List.of();
+  }
+
+  /** Whether the pod's volume {@code name} is a secret (a file the agent writes, not a directory). */
+  public boolean podSecretVolume(String name) {
+    return pod != null && !AppSecrets.secretVolume(node.path(PodApps.POD), name).isEmpty();
   }
 
   /** A copy of the stored JSON (no defaults filled in). */

@@ -38,6 +38,45 @@ public record AppSecrets(String source, String envName, String filePath) {
     return List.copyOf(out);
   }
 
+  /**
+   * A pod container's uses of secrets: the pod's and the container's {@code environment} secrets (the
+   * container's win on a clash), then its mounts of secret volumes ({@code volumes: [{name, secret}]}).
+   */
+  public static List<AppSecrets> ofPodContainer(JsonNode pod, JsonNode container) {
+    JsonNode declared = pod.path("secrets");
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    for (JsonNode scope : List.of(pod.path("environment"), container.path("environment"))) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = scope.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String source = source(declared, e.getValue().path("secret").asText(""));
+        if (source != null) {
+          env.put(e.getKey(), source);
+        } else {
+          env.remove(e.getKey()); // a plain value of the container's replaces the pod's secret
+        }
+      }
+    }
+    List<AppSecrets> out = new ArrayList<>();
+    env.forEach((name, source) -> out.add(new AppSecrets(source, name, "")));
+    for (JsonNode mount : container.path("volumeMounts")) {
+      String source = source(declared, secretVolume(pod, mount.path("name").asText()));
+      if (source != null) {
+        out.add(new AppSecrets(source, "", mount.path("mountPath").asText()));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** The secret name of the pod's volume {@code volume} when it is a secret volume, else "". */
+  public static String secretVolume(JsonNode pod, String volume) {
+    for (JsonNode v : pod.path("volumes")) {
+      if (v.path("name").asText().equals(volume) && v.path("secret").isTextual()) {
+        return v.get("secret").asText();
+      }
+    }
+    return "";
+  }
+
   /** The store path of the secret an app declares under {@code name}; null when it declares none. */
   static String source(JsonNode declared, String name) {
     if (name.isEmpty() || !declared.path(name).path("source").isTextual()) {

@@ -10,9 +10,11 @@ import dev.corral.api.v1.PortMapping;
 import dev.corral.api.v1.Range;
 import dev.corral.api.v1.Resource;
 import dev.corral.api.v1.TaskGroupInfo;
+import dev.corral.api.v1.SecretRef;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.VolumeMount;
 import dev.corral.services.app.AppDefinition;
+import dev.corral.services.app.AppSecrets;
 import dev.corral.services.pod.PodSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,7 +116,14 @@ public final class PodTaskInfos {
       if (pod.network() == PodSpec.Network.CONTAINER) {
         task.setNetwork(network(pod, c, own));
       }
+      for (AppSecrets secret : app.podSecrets(ci)) {
+        task.addSecrets(SecretRef.newBuilder().setSource(secret.source()).setEnvName(secret.envName())
+            .setFilePath(secret.filePath()));
+      }
       for (PodSpec.VolumeMount m : c.volumeMounts()) {
+        if (app.podSecretVolume(m.name())) {
+          continue; // a file the agent writes (task.secrets), not a directory to mount
+        }
         String host = "";
         for (PodSpec.Volume v : pod.volumes()) {
           if (v.name().equals(m.name()) && v.hostPath() != null) {

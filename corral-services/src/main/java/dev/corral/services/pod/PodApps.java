@@ -143,9 +143,6 @@ public final class PodApps {
   /** Why Corral cannot launch the pod yet; empty when it can. */
   public static List<String> unsupported(JsonNode pod) {
     List<String> out = new ArrayList<>();
-    if (pod.path("secrets").isObject() && !pod.get("secrets").isEmpty()) {
-      out.add("secrets" + SUFFIX);
-    }
     if (pod.path("networks").size() > 1) {
       out.add("/networks/1: more than one network per pod" + SUFFIX);
     }
@@ -164,20 +161,6 @@ public final class PodApps {
       if (image.hasNonNull("pullConfig")) {
         out.add("/containers/" + i + "/image/pullConfig (registry credentials from secrets)" + SUFFIX);
       }
-      if (containers.get(i).path("environment").isObject()) {
-        containers.get(i).get("environment").fields().forEachRemaining(e -> {
-          if (e.getValue().isObject()) {
-            out.add("environment values that reference secrets" + SUFFIX);
-          }
-        });
-      }
-    }
-    if (pod.path("environment").isObject()) {
-      pod.get("environment").fields().forEachRemaining(e -> {
-        if (e.getValue().isObject()) {
-          out.add("environment values that reference secrets" + SUFFIX);
-        }
-      });
     }
     return List.copyOf(new java.util.LinkedHashSet<>(out));
   }

@@ -63,10 +63,7 @@ public final class PodValidator {
         }
       }
     }
-    JsonNode secrets = pod.get("secrets");
-    if (present(secrets) && !secrets.isObject()) {
-      add("/secrets", "must be an object");
-    }
+    checkSecrets();
     checkContainers(volumes, mode);
   }
 
@@ -112,8 +109,46 @@ public final class PodValidator {
       if (present(host) && (!host.isTextual() || !host.asText().startsWith("/"))) {
         add(at + "/host", "must be an absolute path");
       }
+      JsonNode secret = v.get("secret");
+      if (present(secret)) {
+        if (!secret.isTextual()) {
+          add(at + "/secret", "must be the name of a secret the pod declares in \"secrets\"");
+        } else {
+          checkSecretName(secret.asText(), at + "/secret");
+        }
+      }
     }
     return names;
+  }
+
+  /** {@code secrets}: each a name for a secret's {@code source}, a path of the cluster's secret store. */
+  private void checkSecrets() {
+    JsonNode secrets = pod.get("secrets");
+    if (!present(secrets)) {
+      return;
+    }
+    if (!secrets.isObject()) {
+      add("/secrets", "must be an object");
+      return;
+    }
+    secrets.fields().forEachRemaining(e -> {
+      JsonNode source = e.getValue().get("source");
+      String at = "/secrets/" + e.getKey() + "/source";
+      if (source == null || !source.isTextual()) {
+        add(at, "must be the secret's path in the store, e.g. \"db/password\"");
+        return;
+      }
+      String problem = dev.corral.state.SecretStore.problem(source.asText().replaceFirst("^/", ""));
+      if (problem != null) {
+        add(at, problem);
+      }
+    });
+  }
+
+  private void checkSecretName(String name, String at) {
+    if (!pod.path("secrets").path(name).isObject()) {
+      add(at, "references the secret '" + name + "', which \"secrets\" does not declare");
+    }
   }
 
   private String checkNetworks() {
@@ -456,6 +491,9 @@ public final class PodValidator {
         add(here + "/mountPath", "must not contain '..'");
       } else if (!paths.add(path.asText())) {
         add(here + "/mountPath", "two volumes are mounted at " + path.asText());
+      } else if (path.asText().startsWith("/") && present(name)
+          && !dev.corral.services.app.AppSecrets.secretVolume(pod, name.asText()).isEmpty()) {
+        add(here + "/mountPath", "a secret volume is a file inside the sandbox: give a relative path");
       }
     }
   }
@@ -493,6 +531,8 @@ public final class PodValidator {
       boolean secret = v.isObject() && v.path("secret").isTextual();
       if (!(v.isTextual() || v.isNumber() || v.isBoolean() || secret)) {
         add(at + "/" + e.getKey(), "must be a string or {\"secret\": name}");
+      } else if (secret) {
+        checkSecretName(v.get("secret").asText(), at + "/" + e.getKey() + "/secret");
       }
     });
   }

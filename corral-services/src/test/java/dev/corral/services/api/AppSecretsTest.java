@@ -48,6 +48,37 @@ class AppSecretsTest {
   }
 
   @Test
+  void aPodsContainersGetThePodsAndTheirOwnSecrets() {
+    ApiFixture.Response created = api.post("/v2/pods", """
+        {"id": "/db-pod", "secrets": {"pw": {"source": "db/password"}, "cert": {"source": "/tls/cert"}},
+         "environment": {"DB_PASSWORD": {"secret": "pw"}, "MODE": "prod"},
+         "volumes": [{"name": "certvol", "secret": "cert"}, {"name": "shared"}],
+         "containers": [
+           {"name": "app", "resources": {"cpus": 0.1, "mem": 32}, "exec": {"command": {"shell": "env"}},
+            "volumeMounts": [{"name": "certvol", "mountPath": "tls/cert.pem"}, {"name": "shared", "mountPath": "data"}]},
+           {"name": "sidecar", "resources": {"cpus": 0.1, "mem": 32}, "exec": {"command": {"shell": "sleep 9"}},
+            "environment": {"DB_PASSWORD": "overridden"}}]}""");
+    assertThat(created.status()).as(created.raw()).isEqualTo(201);
+    api.driver.scheduler().offers(List.of(Offers.offer("o1", "host-a").cpus(2).mem(1024).disk(100).ports(31000, 31005).build()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> api.driver.launchedGroups().size() == 1);
+    var tasks = api.driver.launchedGroups().get(0).getTasksList();
+    assertThat(tasks.get(0).getSecretsList()).containsExactly(
+        SecretRef.newBuilder().setSource("db/password").setEnvName("DB_PASSWORD").build(),
+        SecretRef.newBuilder().setSource("tls/cert").setFilePath("tls/cert.pem").build());
+    assertThat(tasks.get(0).getVolumeMountsList()).as("the secret volume is a file, not a mount")
+        .extracting(m -> m.getName()).containsExactly("shared");
+    assertThat(tasks.get(1).getSecretsList()).as("its own plain value replaces the pod's secret").isEmpty();
+    assertThat(tasks.get(1).getCommand().getEnvironmentMap()).containsEntry("DB_PASSWORD", "overridden");
+
+    ApiFixture.Response bad = api.post("/v2/pods", """
+        {"id": "/bad-pod", "environment": {"X": {"secret": "nope"}}, "volumes": [{"name": "v", "secret": "gone"}],
+         "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}, "exec": {"command": {"shell": "env"}},
+           "volumeMounts": [{"name": "v", "mountPath": "/etc/pw"}]}]}""");
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.raw()).contains("/environment/X/secret", "/volumes/0/secret", "/containers/0/volumeMounts/0/mountPath");
+  }
+
+  @Test
   void referencesToUndeclaredSecretsAndBadSourcesAreRefused() {
     ApiFixture.Response r = api.post("/v2/apps", """
         {"id": "/bad", "cmd": "env", "secrets": {"a": {"source": "bad path"}, "b": {}},
