@@ -37,25 +37,25 @@ class SecretIT {
       CorralProcess.Result created = node.cli(WAIT, "secret", "create", "db/password", "--value-file",
           passwordFile.toString());
       assertThat(created.output()).contains("Secret db/password created (28 bytes)");
-      assertThat(node.cli(WAIT, "secret", "create", "tls/keystore", "--value-file", keystoreFile.toString())
-          .output()).contains("Secret tls/keystore created (300 bytes)");
-      assertThat(node.cli(WAIT, "secret", "list").output()).contains("db/password", "tls/keystore");
+      assertThat(node.cli(WAIT, "secret", "create", "db/keystore", "--value-file", keystoreFile.toString())
+          .output()).contains("Secret db/keystore created (300 bytes)");
+      assertThat(node.cli(WAIT, "secret", "list").output()).contains("db/password", "db/keystore");
       assertThat(node.cli(WAIT, "secret", "get", "db/password").output()).contains("correct horse battery staple");
 
       assertThat(node.api.post("/v2/apps", """
-          {"id": "/db-client", "cpus": 0.1, "mem": 32,
+          {"id": "/db/client", "cpus": 0.1, "mem": 32,
            "cmd": "echo \\"pw=$DB_PASSWORD\\"; sha256sum conf/keystore.jks; ls -l conf/keystore.jks; sleep 3600",
-           "secrets": {"pw": {"source": "/db/password"}, "ks": {"source": "tls/keystore"}},
+           "secrets": {"pw": {"source": "/db/password"}, "ks": {"source": "db/keystore"}},
            "env": {"DB_PASSWORD": {"secret": "pw"}},
            "container": {"type": "MESOS", "volumes": [{"containerPath": "conf/keystore.jks", "secret": "ks"}]}}
           """).status()).isEqualTo(201);
-      List<JsonNode> tasks = node.api.awaitTasks("/db-client", Marathon.running(1), WAIT);
+      List<JsonNode> tasks = node.api.awaitTasks("/db/client", Marathon.running(1), WAIT);
       String taskId = tasks.get(0).path("id").asText();
       await().atMost(WAIT).until(() -> node.cli(WAIT, "task", "log", taskId).output().contains("keystore.jks"));
       String log = node.cli(WAIT, "task", "log", taskId).output();
       assertThat(log).contains("pw=correct horse battery staple", sha).contains("-r--------");
 
-      assertThat(node.api.get("/v2/apps/db-client").body()).doesNotContain("correct horse");
+      assertThat(node.api.get("/v2/apps/db/client").body()).doesNotContain("correct horse");
       try (var files = Files.walk(dir.resolve("work"))) {
         for (Path f : files.filter(p -> p.toString().contains("/meta/") && Files.isRegularFile(p)).toList()) {
           assertThat(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1)).as("%s", f)
@@ -64,8 +64,8 @@ class SecretIT {
       }
 
       assertThat(node.cli(WAIT, "secret", "delete", "db/password").output()).contains("Secret db/password deleted");
-      assertThat(node.api.post("/v2/apps/db-client/restart", "{}").status()).isEqualTo(200);
-      await().atMost(WAIT).until(() -> node.api.get("/v2/apps/db-client?embed=apps.lastTaskFailure").json()
+      assertThat(node.api.post("/v2/apps/db/client/restart", "{}").status()).isEqualTo(200);
+      await().atMost(WAIT).until(() -> node.api.get("/v2/apps/db/client?embed=apps.lastTaskFailure").json()
           .at("/app/lastTaskFailure/message").asText().contains("secret db/password does not exist"));
     }
   }

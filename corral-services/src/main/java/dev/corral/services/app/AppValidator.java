@@ -243,9 +243,21 @@ public final class AppValidator {
       }
       String path = source.asText().startsWith("/") ? source.asText().substring(1) : source.asText();
       String problem = dev.corral.state.SecretStore.problem(path);
+      if (problem == null && app.path("id").isTextual()) {
+        problem = AppSecrets.outsideNamespace(canonicalId(app.get("id").asText()), path);
+      }
       if (problem != null) {
         add(at + "/source", problem);
       }
+    }
+  }
+
+  /** The app's canonical id, or the id as given when it is not valid (its own violation says why). */
+  private static String canonicalId(String id) {
+    try {
+      return AppIds.canonical(id);
+    } catch (IllegalArgumentException e) {
+      return id;
     }
   }
 

@@ -138,7 +138,12 @@ public final class PodValidator {
         add(at, "must be the secret's path in the store, e.g. \"db/password\"");
         return;
       }
-      String problem = dev.corral.state.SecretStore.problem(source.asText().replaceFirst("^/", ""));
+      String path = source.asText().replaceFirst("^/", "");
+      String problem = dev.corral.state.SecretStore.problem(path);
+      if (problem == null && pod.path("id").isTextual()) {
+        String id = pod.get("id").asText();
+        problem = dev.corral.services.app.AppSecrets.outsideNamespace(id.startsWith("/") ? id : "/" + id, path);
+      }
       if (problem != null) {
         add(at, problem);
       }

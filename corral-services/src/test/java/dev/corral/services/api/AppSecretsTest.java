@@ -29,12 +29,12 @@ class AppSecretsTest {
   @Test
   void anAppsSecretsReachTheTaskAsReferencesOnly() {
     ApiFixture.Response created = api.post("/v2/apps", """
-        {"id": "/db-client", "cpus": 0.1, "mem": 32, "cmd": "env",
-         "secrets": {"pw": {"source": "/db/password"}, "cert": {"source": "tls/cert"}},
+        {"id": "/db/client", "cpus": 0.1, "mem": 32, "cmd": "env",
+         "secrets": {"pw": {"source": "/db/password"}, "cert": {"source": "db/client/cert"}},
          "env": {"PLAIN": "x", "DB_PASSWORD": {"secret": "pw"}},
          "container": {"type": "MESOS", "volumes": [{"containerPath": "conf/cert.pem", "secret": "cert"}]}}""");
     assertThat(created.status()).as(created.raw()).isEqualTo(201);
-    JsonNode app = api.get("/v2/apps/db-client").json().get("app");
+    JsonNode app = api.get("/v2/apps/db/client").json().get("app");
     assertThat(app.at("/env/DB_PASSWORD/secret").asText()).isEqualTo("pw");
     assertThat(app.at("/waiting/reason").asText()).isEqualTo("waiting for resource offers");
 
@@ -43,14 +43,14 @@ class AppSecretsTest {
     var task = api.driver.launchedTasks().get(0);
     assertThat(task.getSecretsList()).containsExactly(
         SecretRef.newBuilder().setSource("db/password").setEnvName("DB_PASSWORD").build(),
-        SecretRef.newBuilder().setSource("tls/cert").setFilePath("conf/cert.pem").build());
+        SecretRef.newBuilder().setSource("db/client/cert").setFilePath("conf/cert.pem").build());
     assertThat(task.getCommand().getEnvironmentMap()).containsEntry("PLAIN", "x").doesNotContainKey("DB_PASSWORD");
   }
 
   @Test
   void aPodsContainersGetThePodsAndTheirOwnSecrets() {
     ApiFixture.Response created = api.post("/v2/pods", """
-        {"id": "/db-pod", "secrets": {"pw": {"source": "db/password"}, "cert": {"source": "/tls/cert"}},
+        {"id": "/db/pod", "secrets": {"pw": {"source": "db/password"}, "cert": {"source": "/tls-cert"}},
          "environment": {"DB_PASSWORD": {"secret": "pw"}, "MODE": "prod"},
          "volumes": [{"name": "certvol", "secret": "cert"}, {"name": "shared"}],
          "containers": [
@@ -64,7 +64,7 @@ class AppSecretsTest {
     var tasks = api.driver.launchedGroups().get(0).getTasksList();
     assertThat(tasks.get(0).getSecretsList()).containsExactly(
         SecretRef.newBuilder().setSource("db/password").setEnvName("DB_PASSWORD").build(),
-        SecretRef.newBuilder().setSource("tls/cert").setFilePath("tls/cert.pem").build());
+        SecretRef.newBuilder().setSource("tls-cert").setFilePath("tls/cert.pem").build());
     assertThat(tasks.get(0).getVolumeMountsList()).as("the secret volume is a file, not a mount")
         .extracting(m -> m.getName()).containsExactly("shared");
     assertThat(tasks.get(1).getSecretsList()).as("its own plain value replaces the pod's secret").isEmpty();
@@ -76,6 +76,19 @@ class AppSecretsTest {
            "volumeMounts": [{"name": "v", "mountPath": "/etc/pw"}]}]}""");
     assertThat(bad.status()).isEqualTo(422);
     assertThat(bad.raw()).contains("/environment/X/secret", "/volumes/0/secret", "/containers/0/volumeMounts/0/mountPath");
+  }
+
+  @Test
+  void anAppUsesTopLevelSecretsAndThoseUnderItsOwnPathOnly() {
+    ApiFixture.Response other = api.post("/v2/apps", """
+        {"id": "/team-a/web", "cmd": "env", "secrets": {"ok1": {"source": "ca-cert"}, "ok2": {"source": "team-a/db"},
+          "ok3": {"source": "team-a/web/key"}, "theirs": {"source": "team-b/db"}, "sibling": {"source": "team-a/api/key"}},
+         "env": {"A": {"secret": "ok1"}}}""");
+    assertThat(other.status()).isEqualTo(422);
+    List<String> paths = new ArrayList<>();
+    other.json().get("details").forEach(d -> paths.add(d.get("path").asText()));
+    assertThat(paths).containsExactlyInAnyOrder("/secrets/theirs/source", "/secrets/sibling/source");
+    assertThat(other.raw()).contains("namespace /team-b, which /team-a/web is not in");
   }
 
   @Test
