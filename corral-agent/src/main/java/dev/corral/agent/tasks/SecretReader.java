@@ -16,7 +16,4 @@ public interface SecretReader {
       super(message, cause);
     }
   }
-
-  /** For agents without a master to ask (tests): every secret is missing. */
-  SecretReader NONE = taskId -> Map.of();
 }
