@@ -66,8 +66,10 @@ class ExecTest extends RealAgentTestBase {
   @Test
   void withATerminalTheCommandSeesAPtyAndItsResizes() throws Exception {
     String id = runningTask("exec sleep 60");
+    // the initial size lands a moment after the start (ExecProcess.onTerminal): wait for it, then resize
     ExecClient exec = ExecClient.open(url(id, "tty=true&cols=80&rows=24", "sh", "-c",
-        "tty; stty size; while [ \"$(stty size)\" = '24 80' ]; do sleep 0.05; done; stty size; echo $TERM"));
+        "tty; while [ \"$(stty size)\" = '0 0' ]; do sleep 0.01; done; stty size;"
+            + " while [ \"$(stty size)\" = '24 80' ]; do sleep 0.05; done; stty size; echo $TERM"));
     await().atMost(LONG).until(() -> exec.stdout().contains("24 80"));
     exec.resize(100, 40);
 

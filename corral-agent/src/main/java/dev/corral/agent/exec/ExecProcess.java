@@ -23,7 +23,12 @@ public final class ExecProcess {
     this.pty = pty;
   }
 
-  /** Starts {@code command} on a new terminal of {@code cols}×{@code rows}; stderr shares the terminal. */
+  /**
+   * Starts {@code command} on a new terminal of {@code cols}×{@code rows}; stderr shares the terminal. On
+   * Linux pty4j sets that size just after the command has started, so a command that asks for it within its
+   * first milliseconds may still see 0×0; it then gets SIGWINCH, as on any resize, which shells and
+   * full-screen programs handle.
+   */
   public static ExecProcess onTerminal(ExecCommand command, int cols, int rows) throws IOException {
     PtyProcess pty = new PtyProcessBuilder(command.argv().toArray(new String[0]))
         .setEnvironment(command.env())
