@@ -8,11 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.agent.cgroups.CgroupDetector;
 import dev.corral.agent.fetch.FetcherConfig;
+import dev.corral.agent.image.BasicAuthProxy;
 import dev.corral.agent.image.ImagesConfig;
 import dev.corral.agent.image.TestRegistry;
 import dev.corral.agent.oci.OciRuntime;
 import dev.corral.api.v1.CommandInfo;
 import dev.corral.api.v1.ContainerInfo;
+import dev.corral.api.v1.SecretRef;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.TaskState;
 import java.nio.file.Files;
@@ -92,6 +94,34 @@ class ImageContainerTest extends RealAgentTestBase {
     master.runTask(HostVolumeTest.withVolume(task, "/opt/pinger.py", script.toString(), true));
     master.awaitStatus(id, TaskState.TASK_FINISHED, LONG);
     assertThat(read(sandbox(id).resolve("stdout"))).isEqualTo("pong\nreadonly\n");
+  }
+
+  @Test
+  void aPullConfigSecretLogsTheTaskInToARegistryThatWantsCredentials() throws Exception {
+    try (BasicAuthProxy privateRegistry = BasicAuthProxy.start(registry, "puller", "s3cret")) {
+      ImagesConfig images = ImagesConfig.defaults()
+          .withInsecureRegistries(List.of(registry.host(), privateRegistry.host()));
+      startAgent(AgentTestSupport.config(workDir).withContainerizers(List.of("oci"))
+          .withFetcher(FetcherConfig.defaults().withImages(images)));
+      master.awaitConnected(LONG);
+      master.secrets.put("registry-auth", BasicAuthProxy.dockerConfig(privateRegistry.host(), "puller", "s3cret"));
+      String image = privateRegistry.host() + "/tiny:1";
+
+      String anonymous = unique("anon");
+      master.runTask(imageTask(anonymous, image, "echo ran"));
+      assertThat(master.awaitStatus(anonymous, TaskState.TASK_FAILED, LONG).getMessage())
+          .startsWith("pull of " + image + " failed").containsIgnoringCase("auth");
+      assertThat(privateRegistry.refused()).isPositive();
+
+      String id = unique("private");
+      TaskInfo task = imageTask(id, image, "cat /etc/os-release; ls /mnt/mesos/sandbox");
+      master.runTask(task.toBuilder().addSecrets(SecretRef.newBuilder().setSource("registry-auth").setPullConfig(true))
+          .build());
+      master.awaitStatus(id, TaskState.TASK_FINISHED, LONG);
+      String out = read(sandbox(id).resolve("stdout"));
+      assertThat(out).contains("ID=corral-test");
+      assertThat(out).as("the credentials are the pull's, not the task's").doesNotContain("auth");
+    }
   }
 
   @Test

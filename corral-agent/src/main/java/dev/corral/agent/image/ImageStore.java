@@ -87,6 +87,16 @@ public final class ImageStore implements AutoCloseable {
    * @throws ImageException with "pull of REF failed: why" as its message
    */
   public Image pull(String reference, boolean force) throws ImageException, InterruptedException {
+    return pull(reference, force, null);
+  }
+
+  /**
+   * As {@link #pull(String, boolean)}, with the task's own registry credentials (a Docker config.json,
+   * Marathon's pullConfig) instead of the agent's {@code --registry-auth-file}; null for the agent's. A cached
+   * image is used without them, as by any task that names it (Kubernetes' image cache behaves alike), so
+   * {@code force} a pull where the registry must check every task's credentials.
+   */
+  public Image pull(String reference, boolean force, byte[] credentials) throws ImageException, InterruptedException {
     ImageRef ref;
     try {
       ref = ImageRef.parse(reference);
@@ -100,20 +110,22 @@ public final class ImageStore implements AutoCloseable {
         return cached;
       }
     }
+    // pulls with different credentials are not one pull: one may be refused where the other is not
+    String pullKey = credentials == null ? key : key + " " + Integer.toHexString(java.util.Arrays.hashCode(credentials));
     CompletableFuture<Image> mine = new CompletableFuture<>();
-    CompletableFuture<Image> running = inflight.putIfAbsent(key, mine);
+    CompletableFuture<Image> running = inflight.putIfAbsent(pullKey, mine);
     if (running == null) {
       running = mine;
       pulls.execute(() -> {
         Image pulled = null;
         Throwable failure = null;
         try {
-          pulled = pullNow(ref, reference);
+          pulled = pullNow(ref, reference, credentials);
         } catch (Throwable t) {
           failure = t;
         }
         // out of the map before anyone wakes: a caller that asks again at once (a forced pull) starts a new pull
-        inflight.remove(key, mine);
+        inflight.remove(pullKey, mine);
         if (failure != null) {
           mine.completeExceptionally(failure);
         } else {
@@ -153,14 +165,22 @@ public final class ImageStore implements AutoCloseable {
     }
   }
 
-  private Image pullNow(ImageRef ref, String reference) throws ImageException, InterruptedException, IOException {
+  private Image pullNow(ImageRef ref, String reference, byte[] credentials)
+      throws ImageException, InterruptedException, IOException {
     pullsStarted.incrementAndGet();
     long started = System.nanoTime();
     Path scratch = root.resolve("tmp").resolve(UUID.randomUUID().toString());
     Files.createDirectories(scratch);
     try {
       Path layout = scratch.resolve("layout");
-      copy(ref, layout, scratch);
+      Path authFile = config.authFile();
+      if (credentials != null) {
+        // only root reads it, and it goes with the scratch directory
+        authFile = Files.write(Files.createFile(scratch.resolve("auth.json"), java.nio.file.attribute
+            .PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))),
+            credentials);
+      }
+      copy(ref, layout, scratch, authFile);
       JsonNode index = Json.mapper().readTree(layout.resolve("index.json").toFile());
       String digest = index.path("manifests").path(0).path("digest").asText("");
       if (!digest.startsWith("sha256:")) {
@@ -187,7 +207,7 @@ public final class ImageStore implements AutoCloseable {
   }
 
   /** skopeo copy from the image directory's tarball, else the reference's registry (or each --registries). */
-  private void copy(ImageRef ref, Path layout, Path scratch) throws ImageException, InterruptedException {
+  private void copy(ImageRef ref, Path layout, Path scratch, Path authFile) throws ImageException, InterruptedException {
     String dest = "oci:" + layout + ":" + OCI_TAG;
     Path tarball = tarball(ref);
     if (tarball != null) {
@@ -212,8 +232,8 @@ public final class ImageStore implements AutoCloseable {
       if (config.insecureRegistries().contains(registry)) {
         argv.add("--src-tls-verify=false");
       }
-      if (config.authFile() != null) {
-        argv.add("--src-authfile=" + config.authFile());
+      if (authFile != null) {
+        argv.add("--src-authfile=" + authFile);
       }
       argv.add("docker://" + ref.withRegistry(registry));
       argv.add(dest);

@@ -50,26 +50,11 @@ final class FetchStep {
   }
 
   /**
-   * Fetches the task's artifacts, pulls its image, then gives it its secrets. Interrupted: the task was
+   * Checkpoints the task, reads its secrets, fetches its artifacts, pulls its image (with its own registry
+   * credentials when it has a pull-config secret), then writes its secret files. Interrupted: the task was
    * killed, and the kill reports it.
    */
   Fetched run(TaskInfo task, FrameworkInfo framework, Consumer<String> progress) throws InterruptedException {
-    String failure = fetch(task, framework, progress);
-    if (failure != null || task.getSecretsCount() == 0) {
-      return failure != null ? Fetched.failed(failure) : new Fetched(null, Map.of());
-    }
-    try {
-      return new Fetched(null, TaskSecretFiles.apply(task, secrets.read(task.getTaskId()),
-          store.sandbox(task.getTaskId()), root));
-    } catch (SecretReader.SecretException | TaskSecretFiles.Refused e) {
-      log.warn("task {}: {}", task.getTaskId(), e.getMessage());
-      return Fetched.failed(e.getMessage());
-    } catch (IOException e) {
-      return Fetched.failed("cannot write the task's secret files: " + e.getMessage());
-    }
-  }
-
-  private String fetch(TaskInfo task, FrameworkInfo framework, Consumer<String> progress) throws InterruptedException {
     String id = task.getTaskId();
     if (Thread.currentThread().isInterrupted()) {
       throw new InterruptedException("killed before the fetch began");
@@ -79,25 +64,50 @@ final class FetchStep {
       store.markFetching(id, true);
       Files.createDirectories(store.sandbox(id));
     } catch (IOException e) {
-      return "cannot prepare the sandbox for fetching: " + e.getMessage();
+      return Fetched.failed("cannot prepare the sandbox for fetching: " + e.getMessage());
     }
+    Map<String, String> secretEnv;
+    try {
+      Map<String, byte[]> values = task.getSecretsCount() == 0 ? Map.of() : secrets.read(id);
+      String failure = fetch(task, progress, TaskSecretFiles.pullConfig(task, values));
+      if (failure != null) {
+        return Fetched.failed(failure);
+      }
+      secretEnv = TaskSecretFiles.apply(task, values, store.sandbox(id), root);
+    } catch (SecretReader.SecretException | TaskSecretFiles.Refused e) {
+      log.warn("task {}: {}", id, e.getMessage());
+      return Fetched.failed(e.getMessage());
+    } catch (IOException e) {
+      return Fetched.failed("cannot write the task's secret files: " + e.getMessage());
+    }
+    try {
+      store.markFetching(id, false);
+    } catch (IOException e) {
+      log.warn("cannot clear the fetching mark of task {}: {}", id, e.toString());
+    }
+    return new Fetched(null, secretEnv);
+  }
+
+  /**
+   * The artifacts, then the image; null when all are in place, otherwise why not.
+   *
+   * @param credentials the task's registry credentials for its image, or null for the agent's
+   */
+  private String fetch(TaskInfo task, Consumer<String> progress, byte[] credentials) throws InterruptedException {
+    String id = task.getTaskId();
     try {
       fetcher.fetchAll(task.getFetchList(), store.sandbox(id), uri -> progress.accept("fetching " + uri));
       String image = task.getContainer().getImage();
       if (!image.isEmpty()) {
         progress.accept("pulling " + image);
-        ImageUse.recordPulled(store.taskDir(id), fetcher.images().pull(image, task.getContainer().getForcePull()));
+        ImageUse.recordPulled(store.taskDir(id),
+            fetcher.images().pull(image, task.getContainer().getForcePull(), credentials));
       }
     } catch (FetchException | ImageException e) {
       log.warn("task {}: {}", id, e.getMessage());
       return e.getMessage();
     } catch (IOException e) {
       return "cannot record the task's image: " + e.getMessage();
-    }
-    try {
-      store.markFetching(id, false);
-    } catch (IOException e) {
-      log.warn("cannot clear the fetching mark of task {}: {}", id, e.toString());
     }
     return null;
   }

@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Gives a task its secrets once their values are read: each file secret is written into the sandbox (mode
  * 0400, owned by the task's user), each environment secret becomes a variable the launch adds; neither is
- * checkpointed with the task. Stateless; called on a fetch thread.
+ * checkpointed with the task. A pull-config secret goes to the image's pull only. Stateless; called on a
+ * fetch thread.
  */
 final class TaskSecretFiles {
   private TaskSecretFiles() {}
@@ -36,11 +37,7 @@ final class TaskSecretFiles {
       throws Refused, IOException {
     Map<String, String> env = new LinkedHashMap<>();
     for (SecretRef ref : task.getSecretsList()) {
-      byte[] value = values.get(ref.getSource());
-      if (value == null) {
-        throw new Refused("secret " + ref.getSource() + " does not exist; create it with: corral secret create "
-            + ref.getSource() + " --value-file FILE");
-      }
+      byte[] value = value(ref, values);
       if (!ref.getEnvName().isEmpty()) {
         env.put(ref.getEnvName(), text(ref, value));
       }
@@ -49,6 +46,25 @@ final class TaskSecretFiles {
       }
     }
     return env;
+  }
+
+  /** The value of the task's pull-config secret (registry credentials for its image); null when it has none. */
+  static byte[] pullConfig(TaskInfo task, Map<String, byte[]> values) throws Refused {
+    for (SecretRef ref : task.getSecretsList()) {
+      if (ref.getPullConfig()) {
+        return value(ref, values);
+      }
+    }
+    return null;
+  }
+
+  private static byte[] value(SecretRef ref, Map<String, byte[]> values) throws Refused {
+    byte[] value = values.get(ref.getSource());
+    if (value == null) {
+      throw new Refused("secret " + ref.getSource() + " does not exist; create it with: corral secret create "
+          + ref.getSource() + " --value-file FILE");
+    }
+    return value;
   }
 
   private static String text(SecretRef ref, byte[] value) throws Refused {

@@ -15,8 +15,13 @@ import java.util.Map;
  * @param source the secret's path in the store ({@code db/password}; Marathon's leading {@code /} dropped)
  * @param envName the environment variable that holds the value, or ""
  * @param filePath the sandbox-relative file that holds it, or ""
+ * @param pullConfig whether it is the registry credentials (a Docker config.json) the image is pulled with
  */
-public record AppSecrets(String source, String envName, String filePath) {
+public record AppSecrets(String source, String envName, String filePath, boolean pullConfig) {
+
+  public AppSecrets(String source, String envName, String filePath) {
+    this(source, envName, filePath, false);
+  }
 
   /** The app's uses of secrets: environment variables first, then files, each in the order given. */
   public static List<AppSecrets> of(JsonNode app) {
@@ -35,7 +40,16 @@ public record AppSecrets(String source, String envName, String filePath) {
         out.add(new AppSecrets(source, "", v.path("containerPath").asText()));
       }
     }
+    addPullConfig(declared, app.path("container").path("docker").path("pullConfig"), out);
     return List.copyOf(out);
+  }
+
+  /** {@code pullConfig: {"secret": NAME}}: the credentials the image is pulled with. */
+  private static void addPullConfig(JsonNode declared, JsonNode pullConfig, List<AppSecrets> out) {
+    String source = source(declared, pullConfig.path("secret").asText(""));
+    if (source != null) {
+      out.add(new AppSecrets(source, "", "", true));
+    }
   }
 
   /**
@@ -64,6 +78,7 @@ public record AppSecrets(String source, String envName, String filePath) {
         out.add(new AppSecrets(source, "", mount.path("mountPath").asText()));
       }
     }
+    addPullConfig(declared, container.path("image").path("pullConfig"), out);
     return List.copyOf(out);
   }
 

@@ -153,6 +153,14 @@ public final class AppValidator {
     if (docker.has("forcePullImage") && !docker.get("forcePullImage").isBoolean()) {
       add("/container/docker/forcePullImage", "must be a boolean");
     }
+    JsonNode pullConfig = docker.get("pullConfig");
+    if (pullConfig != null && !pullConfig.isNull()) {
+      if (!pullConfig.path("secret").isTextual()) {
+        add("/container/docker/pullConfig/secret", "must name a secret the app declares in \"secrets\"");
+      } else {
+        checkSecretName(pullConfig.get("secret").asText(), "/container/docker/pullConfig/secret");
+      }
+    }
   }
 
   /**

@@ -72,10 +72,6 @@ public final class Unsupported {
     if (docker.path("privileged").asBoolean(false)) {
       out.add("container.docker.privileged" + SUFFIX);
     }
-    if (docker.hasNonNull("pullConfig")) {
-      out.add("container.docker.pullConfig (registry credentials from a secret; the agent's --registry-auth-file"
-          + " serves all its pulls)" + SUFFIX);
-    }
   }
 
   private static boolean nonEmpty(JsonNode v) {

@@ -118,7 +118,7 @@ public final class PodTaskInfos {
       }
       for (AppSecrets secret : app.podSecrets(ci)) {
         task.addSecrets(SecretRef.newBuilder().setSource(secret.source()).setEnvName(secret.envName())
-            .setFilePath(secret.filePath()));
+            .setFilePath(secret.filePath()).setPullConfig(secret.pullConfig()));
       }
       for (PodSpec.VolumeMount m : c.volumeMounts()) {
         if (app.podSecretVolume(m.name())) {

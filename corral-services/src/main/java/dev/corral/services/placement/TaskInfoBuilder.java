@@ -84,7 +84,8 @@ public final class TaskInfoBuilder {
       task.setNetwork(network(app.networking(), placement.hostPorts()));
     }
     for (AppSecrets s : app.secrets()) {
-      task.addSecrets(SecretRef.newBuilder().setSource(s.source()).setEnvName(s.envName()).setFilePath(s.filePath()));
+      task.addSecrets(SecretRef.newBuilder().setSource(s.source()).setEnvName(s.envName()).setFilePath(s.filePath())
+          .setPullConfig(s.pullConfig()));
     }
     for (HostVolume v : app.hostVolumes()) {
       task.addVolumeMounts(VolumeMount.newBuilder().setName(v.containerPath()).setMountPath(v.containerPath())

@@ -158,9 +158,6 @@ public final class PodApps {
       if (image.isObject() && image.path("kind").asText("DOCKER").toUpperCase(Locale.ROOT).equals("APPC")) {
         out.add("/containers/" + i + "/image: APPC images" + SUFFIX);
       }
-      if (image.hasNonNull("pullConfig")) {
-        out.add("/containers/" + i + "/image/pullConfig (registry credentials from secrets)" + SUFFIX);
-      }
     }
     return List.copyOf(new java.util.LinkedHashSet<>(out));
   }

@@ -368,6 +368,14 @@ public final class PodValidator {
     if (!present(id) || !id.isTextual() || id.asText().isBlank()) {
       add(at + "/id", "must be given: the image to run");
     }
+    JsonNode pullConfig = image.get("pullConfig");
+    if (present(pullConfig)) {
+      if (!pullConfig.path("secret").isTextual()) {
+        add(at + "/pullConfig/secret", "must name a secret the pod declares in \"secrets\"");
+      } else {
+        checkSecretName(pullConfig.get("secret").asText(), at + "/pullConfig/secret");
+      }
+    }
   }
 
   private Set<String> checkEndpoints(JsonNode endpoints, String at, String mode, Set<String> names,

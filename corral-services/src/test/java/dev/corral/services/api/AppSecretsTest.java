@@ -30,9 +30,11 @@ class AppSecretsTest {
   void anAppsSecretsReachTheTaskAsReferencesOnly() {
     ApiFixture.Response created = api.post("/v2/apps", """
         {"id": "/db/client", "cpus": 0.1, "mem": 32, "cmd": "env",
-         "secrets": {"pw": {"source": "/db/password"}, "cert": {"source": "db/client/cert"}},
+         "secrets": {"pw": {"source": "/db/password"}, "cert": {"source": "db/client/cert"},
+           "pull": {"source": "registry-auth"}},
          "env": {"PLAIN": "x", "DB_PASSWORD": {"secret": "pw"}},
-         "container": {"type": "MESOS", "volumes": [{"containerPath": "conf/cert.pem", "secret": "cert"}]}}""");
+         "container": {"type": "MESOS", "volumes": [{"containerPath": "conf/cert.pem", "secret": "cert"}],
+           "docker": {"image": "registry.example:5000/db/client:1", "pullConfig": {"secret": "pull"}}}}""");
     assertThat(created.status()).as(created.raw()).isEqualTo(201);
     JsonNode app = api.get("/v2/apps/db/client").json().get("app");
     assertThat(app.at("/env/DB_PASSWORD/secret").asText()).isEqualTo("pw");
@@ -43,7 +45,8 @@ class AppSecretsTest {
     var task = api.driver.launchedTasks().get(0);
     assertThat(task.getSecretsList()).containsExactly(
         SecretRef.newBuilder().setSource("db/password").setEnvName("DB_PASSWORD").build(),
-        SecretRef.newBuilder().setSource("db/client/cert").setFilePath("conf/cert.pem").build());
+        SecretRef.newBuilder().setSource("db/client/cert").setFilePath("conf/cert.pem").build(),
+        SecretRef.newBuilder().setSource("registry-auth").setPullConfig(true).build());
     assertThat(task.getCommand().getEnvironmentMap()).containsEntry("PLAIN", "x").doesNotContainKey("DB_PASSWORD");
   }
 

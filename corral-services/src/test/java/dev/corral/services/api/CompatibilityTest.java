@@ -98,9 +98,11 @@ class CompatibilityTest {
         "example-PythonSimpleHTTPServer.json", "example-labels.json",
         // old Docker networking, migrated; pinger-bridge-app also mounts a host volume
         "docker-http-server.json", "docker-nginx-ssl.json", "example-Tomcat-Docker.json", "example-bridge.json",
-        "pinger-bridge-app.json", "pinger-container-app.json");
+        "pinger-bridge-app.json", "pinger-container-app.json",
+        // registry credentials from a secret
+        "private-ucr-docker-app.json");
     assertThat(launchable).doesNotContain("persistent-volume-app.json", "external-volume-mesos-app.json",
-        "resident-docker-app.json", "private-ucr-docker-app.json");
+        "resident-docker-app.json");
   }
 
   @Test
