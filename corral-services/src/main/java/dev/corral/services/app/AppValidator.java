@@ -164,9 +164,9 @@ public final class AppValidator {
   }
 
   /**
-   * {@code container.volumes}: each a host volume ({@code hostPath}) or one of the kinds Corral stores but
-   * cannot mount yet (persistent, external, secret), at a {@code containerPath} that stays inside the sandbox
-   * when relative.
+   * {@code container.volumes}: each a host volume ({@code hostPath}), a secret's file ({@code secret}) or one
+   * of the kinds Corral stores but cannot mount yet (persistent, external), at a {@code containerPath} that
+   * stays inside the sandbox when relative.
    */
   private void checkVolumes(JsonNode volumes) {
     if (volumes == null || volumes.isNull()) {
