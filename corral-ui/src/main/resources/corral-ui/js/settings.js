@@ -1,13 +1,15 @@
-// Settings: the package repositories the Catalog reads (Cosmos /package/repository/*), and access management
-// through the IAM API (/acs/api/v1): users, groups with their members, service accounts, and what each may do.
+// Settings: the package repositories the Catalog reads (Cosmos /package/repository/*), the secret store
+// (secrets.js), and access management through the IAM API (/acs/api/v1): users, groups with their members,
+// service accounts, and what each may do.
 import { useState } from 'preact/hooks';
 import { html } from './html.js';
 import { api, cosmos } from './api.js';
 import { useLive } from './hooks.js';
 import { ConfirmDialog, ErrorBox } from './dialogs.js';
 import { Groups, ServiceAccounts, Grants } from './iam.js';
+import { Secrets } from './secrets.js';
 
-const TABS = [['repositories', 'Repositories'], ['users', 'Users'], ['groups', 'Groups'],
+const TABS = [['repositories', 'Repositories'], ['secrets', 'Secrets'], ['users', 'Users'], ['groups', 'Groups'],
   ['service-accounts', 'Service accounts']];
 
 export function Settings({ auth, tab = 'repositories' }) {
@@ -19,7 +21,8 @@ export function Settings({ auth, tab = 'repositories' }) {
         <a href=${key === 'repositories' ? '/ui/settings' : `/ui/settings/${key}`} class=${key === known ? 'active' : ''}
           aria-current=${key === known ? 'page' : undefined} data-tab=${key}>${label}</a>`)}</nav>
       ${known === 'repositories' && html`<${Repositories} />`}
-      ${known !== 'repositories' && !auth.authentication && html`<section class=${known}>
+      ${known === 'secrets' && html`<${Secrets} />`}
+      ${!['repositories', 'secrets'].includes(known) && !auth.authentication && html`<section class=${known}>
         <p class="notice" role="status">Authentication is off on this cluster (--no-auth): there are no accounts to manage.</p>
       </section>`}
       ${known === 'users' && auth.authentication && html`<${UserTable} auth=${auth} />`}

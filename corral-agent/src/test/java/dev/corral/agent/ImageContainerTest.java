@@ -125,6 +125,21 @@ class ImageContainerTest extends RealAgentTestBase {
   }
 
   @Test
+  void aSecretFileAtAnAbsolutePathIsBoundReadOnlyIntoTheContainer() throws Exception {
+    startAgent("oci,process", null);
+    master.secrets.put("app/tls-key", "-----BEGIN KEY-----");
+    String id = unique("abs-secret");
+    TaskInfo task = imageTask(id, registry.host() + "/tiny:1", "cat /etc/app/tls.key; echo;"
+        + " if echo x > /etc/app/tls.key 2>/dev/null; then echo writable; else echo readonly; fi");
+    master.runTask(task.toBuilder().addSecrets(SecretRef.newBuilder().setSource("app/tls-key")
+        .setFilePath("/etc/app/tls.key")).build());
+    assertThat(master.awaitStatus(id, TaskState.TASK_RUNNING, LONG).getMessage()).isEqualTo("containerizer: oci");
+    master.awaitStatus(id, TaskState.TASK_FINISHED, LONG);
+    assertThat(read(sandbox(id).resolve("stdout"))).isEqualTo("-----BEGIN KEY-----\nreadonly\n");
+    assertThat(sandbox(id).resolve("etc")).as("not in the sandbox").doesNotExist();
+  }
+
+  @Test
   void theImageCmdRunsWhenTheTaskHasNoCommandAndTwoTasksPullOnce() throws Exception {
     startAgent("oci", null);
     String a = unique("cmd-a");

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * `corral up`, secrets made with the CLI (a text password, a binary keystore), and an app that gets them as an
  * environment variable and a file: the task sees both, the app's definition and the agent's checkpoint hold
- * neither value, and a task whose secret was deleted fails with how to create it.
+ * neither value; a job's run gets them too; and a task whose secret was deleted fails with how to create it.
  */
 class SecretIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -62,6 +62,20 @@ class SecretIT {
               .doesNotContain("correct horse");
         }
       }
+
+      // a job gets them the same way (its id's dots read as a path: db.nightly may use db/… secrets)
+      Marathon.Response job = node.api.post("/v1/jobs", """
+          {"id": "db.nightly", "run": {"cpus": 0.1, "mem": 32,
+           "cmd": "test \\"$DB_PASSWORD\\" = 'correct horse battery staple' && test -s conf/keystore.jks",
+           "secrets": {"pw": {"source": "db/password"}, "ks": {"source": "db/keystore"}},
+           "env": {"DB_PASSWORD": {"secret": "pw"}},
+           "volumes": [{"containerPath": "conf/keystore.jks", "secret": "ks"}]}}
+          """);
+      assertThat(job.status()).as(job.body()).isEqualTo(201);
+      Marathon.Response run = node.api.post("/v1/jobs/db.nightly/runs", "{}");
+      assertThat(run.status()).as(run.body()).isEqualTo(201);
+      await().atMost(WAIT).until(() -> node.api.get("/v1/jobs/db.nightly?embed=history").json()
+          .at("/history/successCount").asLong() == 1);
 
       assertThat(node.cli(WAIT, "secret", "delete", "db/password").output()).contains("Secret db/password deleted");
       assertThat(node.api.post("/v2/apps/db/client/restart", "{}").status()).isEqualTo(200);

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The operator pages of the web UI in a real browser against `corral up`: a job created and run from the
- * Jobs page, its run seen in the history; package repositories and users managed in Settings; the node
+ * Jobs page, its run seen in the history; package repositories, secrets and users managed in Settings; the node
  * drained and reactivated on the Nodes page; access management in Settings (a group with a member and a grant,
  * a service account); a maintenance window scheduled for the node on the Nodes page, its machine taken down
  * and brought up, the window removed. Shares one logged-in page, in order, as UiIT does.
@@ -383,6 +383,41 @@ class UiOpsIT {
     button("Remove window 1").click();
     assertThat(page.locator("table.windows")).containsText("No maintenance is scheduled.");
     assertThat(node.api.get("/master/maintenance/schedule").json().path("windows")).isEmpty();
+    assertThat(pageErrors).isEmpty();
+  }
+
+  @Test
+  @Order(8)
+  void aSecretIsCreatedReplacedAndDeletedInSettingsAndItsValueNeverShown() throws Exception {
+    page.locator("[data-nav=settings]").click();
+    page.locator("[data-tab=secrets]").click();
+    assertThat(page.locator("table.secrets")).containsText("No secret yet.");
+    page.locator(".add-secret input[name=secret-path]").fill("bad path");
+    page.locator(".add-secret textarea[name=secret-value]").fill("x");
+    button("Create secret").click();
+    assertThat(page.locator(".add-secret + .error")).containsText("not a secret path");
+
+    page.locator(".add-secret input[name=secret-path]").fill("db/password");
+    page.locator(".add-secret textarea[name=secret-value]").fill("first-value-123");
+    button("Create secret").click();
+    Locator row = page.locator("tr[data-secret='db/password']");
+    assertThat(row).containsText("db/password");
+    assertThat(node.api.get("/secrets/v1/secret/default/db/password").json().path("value").asText())
+        .isEqualTo("first-value-123");
+
+    button("Replace secret db/password").click();
+    page.locator(".add-secret textarea[name=secret-value]").fill("second-value-456");
+    button("Replace value").last().click();
+    assertThat(page.locator(".add-secret input[name=secret-path]")).hasValue("");
+    assertThat(node.api.get("/secrets/v1/secret/default/db/password").json().path("value").asText())
+        .isEqualTo("second-value-456");
+    assertThat(page.locator("main")).not().containsText("second-value-456");
+    shoot("ui-secrets.png");
+
+    button("Delete secret db/password").click();
+    page.locator(".modal button.danger").click();
+    assertThat(row).hasCount(0);
+    assertThat(node.api.get("/secrets/v1/secret/default/db/password").status()).isEqualTo(404);
     assertThat(pageErrors).isEmpty();
   }
 

@@ -4,7 +4,9 @@ import dev.corral.scheduler.FakeDriver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.corral.api.v1.SecretRef;
 import dev.corral.api.v1.TaskInfo;
+import dev.corral.api.v1.VolumeMount;
 import dev.corral.api.v1.TaskState;
 import dev.corral.common.FakeClock;
 import dev.corral.jobs.engine.CommandException;
@@ -229,5 +231,24 @@ class JobSchedulerTest {
     assertThat(task.getContainer().getImage()).isEqualTo("registry.local:5000/tools:1");
     assertThat(task.getContainer().getForcePull()).isTrue();
     assertThat(task.getCommand().getValue()).as("no command: the image's own runs").isEmpty();
+  }
+
+  @Test
+  void aJobsSecretsAndHostVolumesReachItsTaskAsReferencesAndMounts() {
+    JobHarness h = JobHarness.running(Instant.parse("2026-05-01T09:58:30Z"));
+    h.createJob("""
+        {"id": "team-a.backup", "run": {"cpus": 0.1, "mem": 32, "cmd": "backup",
+         "secrets": {"pw": {"source": "/team-a/db-password"}, "key": {"source": "ca-key"}},
+         "env": {"PLAIN": "1", "DB_PASSWORD": {"secret": "pw"}},
+         "volumes": [{"containerPath": "keys/ca.pem", "secret": "key"},
+                     {"containerPath": "/backups", "hostPath": "/srv/backups", "mode": "RW"}]}}""");
+    h.await(e -> e.startRun("team-a.backup"));
+    TaskInfo task = h.offer().get(0);
+    assertThat(task.getSecretsList()).containsExactly(
+        SecretRef.newBuilder().setSource("team-a/db-password").setEnvName("DB_PASSWORD").build(),
+        SecretRef.newBuilder().setSource("ca-key").setFilePath("keys/ca.pem").build());
+    assertThat(task.getCommand().getEnvironmentMap()).containsEntry("PLAIN", "1").doesNotContainKey("DB_PASSWORD");
+    assertThat(task.getVolumeMountsList()).containsExactly(VolumeMount.newBuilder().setName("/backups")
+        .setMountPath("/backups").setHostPath("/srv/backups").build());
   }
 }

@@ -42,6 +42,26 @@ public final class SecretStore {
     return null;
   }
 
+  /**
+   * Why the app, pod or job at {@code owner} (a path such as {@code /team-a/web}) may not use the secret at
+   * {@code path}, or null when it may: a top-level secret ({@code ca-cert}) serves every owner; one under a
+   * path ({@code team-a/db}) only the owners at or below that path, as in DC/OS. So whoever may create apps
+   * in {@code /team-a} reaches {@code team-a/…} secrets and no other team's.
+   */
+  public static String outsideNamespace(String owner, String path) {
+    int slash = path.lastIndexOf('/');
+    if (slash < 0) {
+      return null;
+    }
+    String namespace = "/" + path.substring(0, slash);
+    if (owner.equals(namespace) || owner.startsWith(namespace + "/")) {
+      return null;
+    }
+    return "the secret " + path + " is in the namespace " + namespace + ", which " + owner
+        + " is not in: use top-level secrets and those under " + owner + " (e.g. " + owner.substring(1)
+        + "/password)";
+  }
+
   public Optional<byte[]> get(String path) {
     return store.get(node(path));
   }

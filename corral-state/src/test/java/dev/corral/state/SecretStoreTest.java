@@ -32,6 +32,17 @@ class SecretStoreTest {
   }
 
   @Test
+  void aSecretUnderAPathServesOnlyOwnersAtOrBelowIt() {
+    assertThat(SecretStore.outsideNamespace("/anything", "ca-cert")).isNull();
+    assertThat(SecretStore.outsideNamespace("/team-a", "team-a/db")).isNull();
+    assertThat(SecretStore.outsideNamespace("/team-a/web", "team-a/db")).isNull();
+    assertThat(SecretStore.outsideNamespace("/team-a/web", "team-a/web/key")).isNull();
+    assertThat(SecretStore.outsideNamespace("/team-a/web", "team-a/api/key")).contains("namespace /team-a/api");
+    assertThat(SecretStore.outsideNamespace("/team-ab", "team-a/db")).as("a prefix of a name is no parent")
+        .contains("namespace /team-a,");
+  }
+
+  @Test
   void badPathsAndOversizedValuesAreRefused() {
     assertThat(SecretStore.problem("db/password")).isNull();
     assertThat(SecretStore.problem("")).isNotNull();

@@ -79,6 +79,12 @@ public final class ProcessContainerizer implements Containerizer {
             + ", which needs a container (the oci containerizer); a path relative to the sandbox needs none";
       }
     }
+    for (dev.corral.api.v1.SecretRef s : task.getSecretsList()) {
+      if (s.getFilePath().startsWith("/")) {
+        return "the task wants the secret " + s.getSource() + " at " + s.getFilePath()
+            + ", which needs a container (the oci containerizer); a path relative to the sandbox needs none";
+      }
+    }
     return null;
   }
 

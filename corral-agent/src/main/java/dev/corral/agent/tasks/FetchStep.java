@@ -34,11 +34,11 @@ final class FetchStep {
    * What a fetch left for the launch.
    *
    * @param failure null when all is in place, otherwise why not (the message of the task's TASK_FAILED)
-   * @param secretEnv the task's environment secrets, by variable name; never checkpointed
+   * @param secrets what the launch adds for the task's secrets; never checkpointed
    */
-  record Fetched(String failure, Map<String, String> secretEnv) {
+  record Fetched(String failure, TaskSecretFiles.Given secrets) {
     static Fetched failed(String why) {
-      return new Fetched(why, Map.of());
+      return new Fetched(why, TaskSecretFiles.Given.NONE);
     }
   }
 
@@ -66,14 +66,14 @@ final class FetchStep {
     } catch (IOException e) {
       return Fetched.failed("cannot prepare the sandbox for fetching: " + e.getMessage());
     }
-    Map<String, String> secretEnv;
+    TaskSecretFiles.Given given;
     try {
       Map<String, byte[]> values = task.getSecretsCount() == 0 ? Map.of() : secrets.read(id);
       String failure = fetch(task, progress, TaskSecretFiles.pullConfig(task, values));
       if (failure != null) {
         return Fetched.failed(failure);
       }
-      secretEnv = TaskSecretFiles.apply(task, values, store.sandbox(id), root);
+      given = TaskSecretFiles.apply(task, values, store.sandbox(id), store.taskDir(id), root);
     } catch (SecretReader.SecretException | TaskSecretFiles.Refused e) {
       log.warn("task {}: {}", id, e.getMessage());
       return Fetched.failed(e.getMessage());
@@ -85,7 +85,7 @@ final class FetchStep {
     } catch (IOException e) {
       log.warn("cannot clear the fetching mark of task {}: {}", id, e.toString());
     }
-    return new Fetched(null, secretEnv);
+    return new Fetched(null, given);
   }
 
   /**

@@ -3,23 +3,41 @@ package dev.corral.agent.tasks;
 import dev.corral.agent.containerizer.PosixUser;
 import dev.corral.api.v1.SecretRef;
 import dev.corral.api.v1.TaskInfo;
+import dev.corral.api.v1.VolumeMount;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Gives a task its secrets once their values are read: each file secret is written into the sandbox (mode
- * 0400, owned by the task's user), each environment secret becomes a variable the launch adds; neither is
- * checkpointed with the task. A pull-config secret goes to the image's pull only. Stateless; called on a
- * fetch thread.
+ * Gives a task its secrets once their values are read: a file secret at a sandbox path is written there (mode
+ * 0400, owned by the task's user); one at an absolute path is written into the task's checkpoint directory
+ * (root only) and bound read-only into the container there; an environment secret becomes a variable. What
+ * the launch adds ({@link Given}) is never checkpointed with the task. A pull-config secret goes to the
+ * image's pull only. Stateless; called on a fetch thread.
  */
 final class TaskSecretFiles {
   private TaskSecretFiles() {}
+
+  /** What the launch adds to the task: environment variables, and bind mounts of secret files. */
+  record Given(Map<String, String> env, List<VolumeMount> mounts) {
+    static final Given NONE = new Given(Map.of(), List.of());
+
+    /** The task as the containerizer gets it: with the secrets, unlike the checkpointed one. */
+    TaskInfo applyTo(TaskInfo task) {
+      if (env.isEmpty() && mounts.isEmpty()) {
+        return task;
+      }
+      return task.toBuilder().setCommand(task.getCommand().toBuilder().putAllEnvironment(env))
+          .addAllVolumeMounts(mounts).build();
+    }
+  }
 
   /** Thrown with the message of the task's TASK_FAILED. */
   static final class Refused extends Exception {
@@ -29,23 +47,34 @@ final class TaskSecretFiles {
   }
 
   /**
-   * Writes the file secrets and returns the environment ones.
+   * Writes the file secrets and returns what the launch adds.
    *
+   * @param taskDir the task's checkpoint directory, where secret files for absolute paths go
    * @param runAsRoot whether the agent can give files to another user
    */
-  static Map<String, String> apply(TaskInfo task, Map<String, byte[]> values, Path sandbox, boolean runAsRoot)
+  static Given apply(TaskInfo task, Map<String, byte[]> values, Path sandbox, Path taskDir, boolean runAsRoot)
       throws Refused, IOException {
     Map<String, String> env = new LinkedHashMap<>();
+    List<VolumeMount> mounts = new ArrayList<>();
     for (SecretRef ref : task.getSecretsList()) {
       byte[] value = value(ref, values);
       if (!ref.getEnvName().isEmpty()) {
         env.put(ref.getEnvName(), text(ref, value));
       }
-      if (!ref.getFilePath().isEmpty()) {
-        write(task, ref, value, sandbox, runAsRoot);
+      if (ref.getFilePath().startsWith("/")) {
+        Path file = taskDir.resolve("secrets").resolve(Integer.toString(mounts.size()));
+        write(task, value, file, runAsRoot);
+        mounts.add(VolumeMount.newBuilder().setName("secret " + ref.getSource()).setMountPath(ref.getFilePath())
+            .setHostPath(file.toString()).setReadOnly(true).build());
+      } else if (!ref.getFilePath().isEmpty()) {
+        Path file = sandbox.resolve(ref.getFilePath()).normalize();
+        if (!file.startsWith(sandbox) || file.equals(sandbox)) {
+          throw new Refused("secret file " + ref.getFilePath() + " must be a path inside the sandbox");
+        }
+        write(task, value, file, runAsRoot);
       }
     }
-    return env;
+    return new Given(env, mounts);
   }
 
   /** The value of the task's pull-config secret (registry credentials for its image); null when it has none. */
@@ -80,12 +109,7 @@ final class TaskSecretFiles {
     }
   }
 
-  private static void write(TaskInfo task, SecretRef ref, byte[] value, Path sandbox, boolean runAsRoot)
-      throws Refused, IOException {
-    Path file = sandbox.resolve(ref.getFilePath()).normalize();
-    if (ref.getFilePath().startsWith("/") || !file.startsWith(sandbox) || file.equals(sandbox)) {
-      throw new Refused("secret file " + ref.getFilePath() + " must be a path inside the sandbox");
-    }
+  private static void write(TaskInfo task, byte[] value, Path file, boolean runAsRoot) throws IOException {
     Files.createDirectories(file.getParent());
     Files.deleteIfExists(file);
     Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -405,7 +405,7 @@ public final class TaskSupervisor {
     String failure = fetched.failure();
     if (failure == null) {
       e.moveTo(TaskPhase.LAUNCHING);
-      launch(e, fetched.secretEnv());
+      launch(e, fetched.secrets());
       return;
     }
     e.moveTo(TaskPhase.EXITING);
@@ -449,17 +449,17 @@ public final class TaskSupervisor {
   // ---- launch
 
   private void launch(TaskEntry e) {
-    launch(e, Map.of());
+    launch(e, TaskSecretFiles.Given.NONE);
   }
 
-  /** @param secretEnv the task's environment secrets, for this launch only */
-  private void launch(TaskEntry e, Map<String, String> secretEnv) {
+  /** @param secrets what the task's secrets add, for this launch only */
+  private void launch(TaskEntry e, TaskSecretFiles.Given secrets) {
     TaskInfo task = e.task;
     FrameworkInfo framework = e.framework;
     String frameworkId = e.frameworkId;
     String agent = agentId.get();
     int seq = e.nextSeq;
-    onWorker(() -> work.launch(task, secretEnv, framework, frameworkId, agent, seq),
+    onWorker(() -> work.launch(task, secrets, framework, frameworkId, agent, seq),
         outcome -> onLaunched(e, outcome));
   }
 

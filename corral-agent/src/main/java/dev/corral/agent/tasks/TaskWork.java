@@ -15,7 +15,6 @@ import dev.corral.api.v1.TaskStatus;
 import dev.corral.common.Ids;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,19 +46,17 @@ final class TaskWork {
    * file created costs inode allocation, the largest kernel cost of a burst of launches).
    */
   /**
-   * @param secretEnv environment secrets: given to the containerizer with the task's own variables, never
-   *     written into its checkpoint
+   * @param secrets what the task's secrets add (variables, bind mounts): given to the containerizer, never
+   *     written into the task's checkpoint
    */
-  LaunchOutcome launch(TaskInfo task, Map<String, String> secretEnv, FrameworkInfo framework, String frameworkId,
+  LaunchOutcome launch(TaskInfo task, TaskSecretFiles.Given secrets, FrameworkInfo framework, String frameworkId,
       String agentId, int seq) {
     String id = task.getTaskId();
     try {
       store.writeTask(task, framework);
       Files.createDirectories(store.sandbox(id));
-      TaskInfo withSecrets = secretEnv.isEmpty() ? task : task.toBuilder()
-          .setCommand(task.getCommand().toBuilder().putAllEnvironment(secretEnv)).build();
       Launched launched = containerizer.launch(
-          new LaunchRequest(withSecrets, framework, agentId, store.sandbox(id), store.taskDir(id)));
+          new LaunchRequest(secrets.applyTo(task), framework, agentId, store.sandbox(id), store.taskDir(id)));
       try {
         store.writePids(id, launched.pids());
       } catch (IOException e) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class LeaderWatchTest {
     final List<Socket> accepted = new CopyOnWriteArrayList<>();
 
     FakeLeader(boolean closeEach) throws IOException {
-      server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      server = outsideTheEphemeralRange();
       Thread acceptor = new Thread(() -> {
         while (!server.isClosed()) {
           try {
@@ -41,6 +42,23 @@ class LeaderWatchTest {
       });
       acceptor.setDaemon(true);
       acceptor.start();
+    }
+
+    /**
+     * A port below the kernel's ephemeral range (32768 and up by default). When a test closes the leader's
+     * port, a port from that range can at once be taken by any other process's server on this machine, and
+     * the watch would then find that one listening and rightly never report the leader dead.
+     */
+    private static ServerSocket outsideTheEphemeralRange() throws IOException {
+      for (int attempt = 0; attempt < 200; attempt++) {
+        int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+        try {
+          return new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+        } catch (IOException taken) {
+          // try another
+        }
+      }
+      throw new IOException("no free port in 20000-32000");
     }
 
     /** Its record, as the watch gets it from ZooKeeper. */

@@ -5,7 +5,9 @@ import dev.corral.api.v1.ContainerInfo;
 import dev.corral.api.v1.FetchUri;
 import dev.corral.api.v1.Offer;
 import dev.corral.api.v1.Resource;
+import dev.corral.api.v1.SecretRef;
 import dev.corral.api.v1.TaskInfo;
+import dev.corral.api.v1.VolumeMount;
 import dev.corral.jobs.spec.Artifact;
 import dev.corral.jobs.spec.JobSpec;
 import dev.corral.jobs.spec.PlacementConstraint;
@@ -92,6 +94,17 @@ final class TaskBuilder {
     }
     if (run.image() != null) {
       task.setContainer(ContainerInfo.newBuilder().setImage(run.image().image()).setForcePull(run.image().forcePull()));
+    }
+    // secrets go as references: the agent reads their values from the master (docs/secrets.md)
+    run.secretEnv().forEach((var, name) -> task.addSecrets(SecretRef.newBuilder()
+        .setSource(run.secrets().get(name)).setEnvName(var)));
+    for (RunSpec.Volume v : run.volumes()) {
+      if (v.secret() != null) {
+        task.addSecrets(SecretRef.newBuilder().setSource(run.secrets().get(v.secret())).setFilePath(v.containerPath()));
+      } else {
+        task.addVolumeMounts(VolumeMount.newBuilder().setName(v.containerPath()).setMountPath(v.containerPath())
+            .setHostPath(v.hostPath()).setReadOnly(v.readOnly()));
+      }
     }
     return task.build();
   }

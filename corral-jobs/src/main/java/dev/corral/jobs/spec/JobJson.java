@@ -3,6 +3,7 @@ package dev.corral.jobs.spec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.common.Json;
+import dev.corral.state.SecretStore;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -14,9 +15,9 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads (validating) and writes Metronome's job JSON. Validation follows Metronome's job schema and reports
- * every problem with its field path. Fields for features this cluster cannot run (container images,
- * networks, volumes, secrets) are refused by path rather than ignored: a job that silently ran without its
- * image would do the wrong thing.
+ * every problem with its field path. Fields for features this cluster cannot run (networks, privileged
+ * containers, docker parameters) are refused by path rather than ignored: a job that silently ran without
+ * them would do the wrong thing.
  */
 public final class JobJson {
   static final Pattern ID = Pattern.compile("^([a-z0-9]+(-+[a-z0-9]+)*)(\\.([a-z0-9]+(-+[a-z0-9]+)*))*$");
@@ -26,9 +27,8 @@ public final class JobJson {
       "restart", "volumes", "secrets");
   /** Known to Metronome, refused here so far. */
   private static final Map<String, String> UNSUPPORTED = Map.of(
-      "networks", "networks are not supported yet: tasks use the agent's network",
-      "volumes", "volumes are not supported yet",
-      "secrets", "secrets are not supported yet");
+      "networks", "networks are not supported yet: tasks use the agent's network");
+  private static final Set<String> VOLUME = Set.of("containerPath", "hostPath", "mode", "secret");
   private static final Set<String> ARTIFACT = Set.of("uri", "executable", "extract", "cache");
   private static final Set<String> CONSTRAINT = Set.of("attribute", "operator", "value");
   private static final int DEFAULT_MAX_LAUNCH_DELAY = 3600;
@@ -67,13 +67,13 @@ public final class JobJson {
     if (run == null && !body.has("run")) {
       c.fail("/run", "is required");
     } else if (run != null) {
-      runSpec = readRun(c, run);
+      runSpec = readRun(c, run, id != null && ID.matcher(id).matches() ? id : null);
     }
     c.throwIfInvalid();
     return new Parsed(new JobSpec(id, description == null ? "" : description, labels, runSpec), schedules);
   }
 
-  private static RunSpec readRun(Checker c, JsonNode run) {
+  private static RunSpec readRun(Checker c, JsonNode run, String jobId) {
     String p = "/run";
     c.onlyKnown(run, p, RUN);
     UNSUPPORTED.forEach((field, why) -> {
@@ -112,16 +112,17 @@ public final class JobJson {
     Double grace = run.has("taskKillGracePeriodSeconds") && !run.get("taskKillGracePeriodSeconds").isNull()
         ? c.number(run, "taskKillGracePeriodSeconds", p, 0, 0) : null;
     Map<String, String> env = new LinkedHashMap<>();
+    Map<String, String> secretEnv = new LinkedHashMap<>();
     JsonNode envNode = c.object(run, "env", p);
     if (envNode != null) {
       for (Iterator<Map.Entry<String, JsonNode>> it = envNode.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         if (e.getValue().isTextual()) {
           env.put(e.getKey(), e.getValue().asText());
-        } else if (e.getValue().isObject() && e.getValue().has("secret")) {
-          c.fail(p + "/env/" + e.getKey(), "secrets are not supported yet");
+        } else if (e.getValue().isObject() && e.getValue().path("secret").isTextual()) {
+          secretEnv.put(e.getKey(), e.getValue().get("secret").asText());
         } else {
-          c.fail(p + "/env/" + e.getKey(), "must be a string");
+          c.fail(p + "/env/" + e.getKey(), "must be a string or a secret reference {\"secret\": \"name\"}");
         }
       }
     }
@@ -169,8 +170,85 @@ public final class JobJson {
       }
       restart = new RestartPolicy(policy, c.integer(r, "activeDeadlineSeconds", rp, null, 0));
     }
+    Map<String, String> secrets = readSecrets(c, run, p, jobId);
+    secretEnv.forEach((var, name) -> {
+      if (!secrets.containsKey(name)) {
+        c.fail(p + "/env/" + var + "/secret", "references the secret '" + name + "', which run.secrets does not declare");
+      }
+    });
+    List<RunSpec.Volume> volumes = readVolumes(c, run, p, secrets);
     return new RunSpec(cmd, args, cpus, mem, disk, gpus == null ? 0 : gpus, env, artifacts, constraints,
-        maxLaunchDelay == null ? DEFAULT_MAX_LAUNCH_DELAY : maxLaunchDelay, restart, user, grace, image);
+        maxLaunchDelay == null ? DEFAULT_MAX_LAUNCH_DELAY : maxLaunchDelay, restart, user, grace, image, secrets,
+        secretEnv, volumes);
+  }
+
+  /**
+   * {@code run.secrets}: a name for each secret's {@code source} (a leading {@code /} dropped); a secret under a
+   * path serves the jobs under it, the job id's dots read as slashes ({@code team-a.backup} → {@code /team-a/backup}).
+   */
+  private static Map<String, String> readSecrets(Checker c, JsonNode run, String p, String jobId) {
+    Map<String, String> out = new LinkedHashMap<>();
+    JsonNode node = c.object(run, "secrets", p);
+    if (node == null) {
+      return out;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String at = p + "/secrets/" + e.getKey() + "/source";
+      JsonNode source = e.getValue().path("source");
+      if (!source.isTextual()) {
+        c.fail(at, "must be the secret's path in the store, e.g. \"db/password\"");
+        continue;
+      }
+      String path = source.asText().startsWith("/") ? source.asText().substring(1) : source.asText();
+      String problem = SecretStore.problem(path);
+      if (problem == null && jobId != null) {
+        problem = SecretStore.outsideNamespace("/" + jobId.replace('.', '/'), path);
+      }
+      if (problem != null) {
+        c.fail(at, problem);
+      } else {
+        out.put(e.getKey(), path);
+      }
+    }
+    return out;
+  }
+
+  /** {@code run.volumes}: host paths ({@code hostPath}, {@code mode} RO/RW) and secret files ({@code secret}). */
+  private static List<RunSpec.Volume> readVolumes(Checker c, JsonNode run, String p, Map<String, String> secrets) {
+    List<RunSpec.Volume> out = new ArrayList<>();
+    JsonNode list = c.array(run, "volumes", p);
+    for (int i = 0; list != null && i < list.size(); i++) {
+      String vp = p + "/volumes/" + i;
+      JsonNode v = list.get(i);
+      if (!v.isObject()) {
+        c.fail(vp, "must be an object");
+        continue;
+      }
+      c.onlyKnown(v, vp, VOLUME);
+      String containerPath = c.string(v, "containerPath", vp, true);
+      String hostPath = c.string(v, "hostPath", vp, false);
+      String secret = c.string(v, "secret", vp, false);
+      String mode = c.string(v, "mode", vp, false);
+      if ((hostPath == null) == (secret == null)) {
+        c.fail(vp, "must have exactly one of hostPath and secret");
+        continue;
+      }
+      if (mode != null && !mode.equals("RO") && !mode.equals("RW")) {
+        c.fail(vp + "/mode", "must be RO or RW");
+      }
+      if (containerPath == null || containerPath.isEmpty()) {
+        continue;
+      }
+      if (List.of(containerPath.split("/")).contains("..")) {
+        c.fail(vp + "/containerPath", "must not contain '..'");
+      }
+      if (secret != null && !secrets.containsKey(secret)) {
+        c.fail(vp + "/secret", "references the secret '" + secret + "', which run.secrets does not declare");
+      }
+      out.add(new RunSpec.Volume(containerPath, hostPath, "RO".equals(mode), secret));
+    }
+    return out;
   }
 
   /** {@code docker: {image, forcePullImage}} or {@code ucr: {image: {id, forcePull}}}; run by the oci containerizer. */
@@ -290,7 +368,20 @@ public final class JobJson {
     } else if (r.image() != null) {
       run.putObject("docker").put("image", r.image().image()).put("forcePullImage", r.image().forcePull());
     }
-    run.putArray("volumes");
+    var volumes = run.putArray("volumes");
+    for (RunSpec.Volume v : r.volumes()) {
+      ObjectNode vo = volumes.addObject().put("containerPath", v.containerPath());
+      if (v.secret() != null) {
+        vo.put("secret", v.secret());
+      } else {
+        vo.put("hostPath", v.hostPath()).put("mode", v.readOnly() ? "RO" : "RW");
+      }
+    }
+    if (!r.secrets().isEmpty()) {
+      ObjectNode secrets = run.putObject("secrets");
+      r.secrets().forEach((name, source) -> secrets.putObject(name).put("source", source));
+    }
+    r.secretEnv().forEach((var, name) -> env.putObject(var).put("secret", name));
     return o;
   }
 }

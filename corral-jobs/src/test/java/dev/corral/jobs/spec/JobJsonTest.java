@@ -17,12 +17,10 @@ import org.junit.jupiter.api.Test;
 class JobJsonTest {
   /** The Metronome corpus, beside the repository when it is checked out with the shared folder. */
   private static final Path CORPUS = Path.of("../../shared/compat/metronome");
-  /** Request bodies that use features this cluster refuses by field path (networks, volumes, secrets). */
+  /** Request bodies that use features this cluster refuses by field path (networks, docker parameters). */
   private static final Map<String, List<String>> REFUSED = Map.of(
-      "job.json", List.of("/run/networks", "/run/volumes"),
-      "job_docker_param.json", List.of("/run/docker/parameters"),
-      "job_secrets.json", List.of("/run/env/SECRET_ENV", "/run/secrets"),
-      "job_file_based_secrets.json", List.of("/run/secrets", "/run/volumes"));
+      "job.json", List.of("/run/networks"),
+      "job_docker_param.json", List.of("/run/docker/parameters"));
 
   @Test
   void everyMetronomeRequestExampleIsAcceptedOrRefusedByFieldPath() throws IOException {
@@ -81,6 +79,27 @@ class JobJsonTest {
          "env": {"A": "1"}, "user": "nobody", "restart": {"policy": "ON_FAILURE", "activeDeadlineSeconds": 30},
          "placement": {"constraints": [{"attribute": "hostname", "operator": "LIKE", "value": "node-.*"}]}}}""")).job();
     assertThat(JobJson.parse(JobJson.render(job)).job()).isEqualTo(job);
+  }
+
+  @Test
+  void secretsAndVolumesParseRenderBackAndAreChecked() {
+    JobSpec job = JobJson.parse(tree("""
+        {"id": "team-a.backup", "run": {"cmd": "x", "cpus": 0.1, "mem": 32,
+         "secrets": {"pw": {"source": "/team-a/pw"}}, "env": {"PW": {"secret": "pw"}, "A": "1"},
+         "volumes": [{"containerPath": "pw.txt", "secret": "pw"}, {"containerPath": "/d", "hostPath": "/srv", "mode": "RO"}]}}""")).job();
+    assertThat(job.run().secrets()).containsExactly(Map.entry("pw", "team-a/pw"));
+    assertThat(job.run().secretEnv()).containsExactly(Map.entry("PW", "pw"));
+    assertThat(job.run().volumes()).containsExactly(new RunSpec.Volume("pw.txt", null, false, "pw"),
+        new RunSpec.Volume("/d", "/srv", true, null));
+    assertThat(JobJson.parse(JobJson.render(job)).job()).isEqualTo(job);
+
+    assertThatThrownBy(() -> JobJson.parse(tree("""
+        {"id": "team-a.backup", "run": {"cmd": "x", "secrets": {"theirs": {"source": "team-b/pw"}, "bad": {}},
+         "env": {"X": {"secret": "nope"}},
+         "volumes": [{"containerPath": "a", "secret": "gone"}, {"containerPath": "b"}, {"containerPath": "../c", "hostPath": "/c"}]}}""")))
+        .isInstanceOfSatisfying(InvalidException.class, e -> assertThat(e.violations()).extracting(Violation::path)
+            .containsExactlyInAnyOrder("/run/secrets/theirs/source", "/run/secrets/bad/source", "/run/env/X/secret",
+                "/run/volumes/0/secret", "/run/volumes/1", "/run/volumes/2/containerPath"));
   }
 
   private static JsonNode tree(String json) {

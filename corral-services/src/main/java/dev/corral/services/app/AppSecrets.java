@@ -92,27 +92,6 @@ public record AppSecrets(String source, String envName, String filePath, boolean
     return "";
   }
 
-  /**
-   * Why an app or pod {@code runSpecId} may not use the secret at {@code source}, or null when it may: a
-   * secret at the top level ({@code ca-cert}) serves every app; one under a path ({@code team-a/db}) only
-   * the apps and pods at or below that path ({@code /team-a/web}), as in DC/OS. So whoever may create apps
-   * in {@code /team-a} reaches {@code team-a/…} secrets and no other team's.
-   */
-  public static String outsideNamespace(String runSpecId, String source) {
-    String path = source.startsWith("/") ? source.substring(1) : source;
-    int slash = path.lastIndexOf('/');
-    if (slash < 0) {
-      return null;
-    }
-    String namespace = "/" + path.substring(0, slash);
-    if (runSpecId.equals(namespace) || runSpecId.startsWith(namespace + "/")) {
-      return null;
-    }
-    return "the secret " + path + " is in the namespace " + namespace + ", which " + runSpecId
-        + " is not in: an app uses top-level secrets and those under its own path (e.g. "
-        + runSpecId.substring(1) + "/password)";
-  }
-
   /** The store path of the secret an app declares under {@code name}; null when it declares none. */
   static String source(JsonNode declared, String name) {
     if (name.isEmpty() || !declared.path(name).path("source").isTextual()) {

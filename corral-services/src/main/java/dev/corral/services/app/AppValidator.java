@@ -203,9 +203,6 @@ public final class AppValidator {
         } else {
           checkSecretName(v.get("secret").asText(), at + "/secret");
         }
-        if (path != null && path.asText().startsWith("/")) {
-          add(at + "/containerPath", "a secret volume is a file inside the sandbox: give a relative path");
-        }
       }
       JsonNode host = v.get("hostPath");
       if (host != null && !host.isNull() && (!host.isTextual() || host.asText().isEmpty())) {
@@ -252,7 +249,7 @@ public final class AppValidator {
       String path = source.asText().startsWith("/") ? source.asText().substring(1) : source.asText();
       String problem = dev.corral.state.SecretStore.problem(path);
       if (problem == null && app.path("id").isTextual()) {
-        problem = AppSecrets.outsideNamespace(canonicalId(app.get("id").asText()), path);
+        problem = dev.corral.state.SecretStore.outsideNamespace(canonicalId(app.get("id").asText()), path);
       }
       if (problem != null) {
         add(at + "/source", problem);

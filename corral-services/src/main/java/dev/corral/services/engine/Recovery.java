@@ -37,12 +37,28 @@ public final class Recovery {
     }
   }
 
+  /**
+   * How each directory of entities is decoded, in the order they are read: the store's read here and the
+   * standby's copy ({@link ServicesMirror}) both go by this table, so a new kind of entity is added once.
+   */
+  static final Map<String, Function<byte[], ?>> DECODERS = decoders();
+
+  private static Map<String, Function<byte[], ?>> decoders() {
+    Map<String, Function<byte[], ?>> out = new java.util.LinkedHashMap<>();
+    out.put(ServicePaths.APPS, AppDefinition::fromBytes);
+    out.put(ServicePaths.INSTANCES, InstanceCodec::fromBytes);
+    out.put(ServicePaths.TASK_FAILURES, InstanceCodec::failureFromBytes);
+    out.put(ServicePaths.DEPLOYMENTS, Deployment::fromBytes);
+    out.put(ServicePaths.GROUPS, GroupRecord::fromBytes);
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
   private Recovery() {}
 
   public static Recovered load(Store store) {
     String frameworkId = store.get(ServicePaths.FRAMEWORK_ID)
         .map(b -> new String(b, StandardCharsets.UTF_8).trim()).orElse("");
-    List<AppDefinition> apps = readAll(store, ServicePaths.APPS, AppDefinition::fromBytes, "app definition");
+    List<AppDefinition> apps = readAll(store, ServicePaths.APPS);
     Map<String, List<String>> versions = new HashMap<>();
     for (String seg : store.children(ServicePaths.APP_VERSIONS)) {
       List<String> v = new ArrayList<>();
@@ -51,11 +67,10 @@ public final class Recovery {
       }
       versions.put(StorePaths.unsegment(seg), v);
     }
-    List<Instance> instances = readAll(store, ServicePaths.INSTANCES, InstanceCodec::fromBytes, "instance");
-    List<TaskFailure> failures = readAll(store, ServicePaths.TASK_FAILURES, InstanceCodec::failureFromBytes,
-        "task failure");
-    List<Deployment> deployments = readAll(store, ServicePaths.DEPLOYMENTS, Deployment::fromBytes, "deployment");
-    List<GroupRecord> groups = readAll(store, ServicePaths.GROUPS, GroupRecord::fromBytes, "group");
+    List<Instance> instances = readAll(store, ServicePaths.INSTANCES);
+    List<TaskFailure> failures = readAll(store, ServicePaths.TASK_FAILURES);
+    List<Deployment> deployments = readAll(store, ServicePaths.DEPLOYMENTS);
+    List<GroupRecord> groups = readAll(store, ServicePaths.GROUPS);
     return of(frameworkId, apps, versions, instances, failures, deployments, groups);
   }
 
@@ -67,14 +82,16 @@ public final class Recovery {
     return new Recovered(frameworkId, apps, versions, instances, failures, byStart, groups);
   }
 
-  /** Every child of {@code dir}, read in one pipelined pass; an unreadable one is logged and skipped. */
-  private static <T> List<T> readAll(Store store, String dir, Function<byte[], T> parse, String what) {
+  /** Every child of {@code dir}, read in one pipelined pass and decoded; an unreadable one is logged and skipped. */
+  @SuppressWarnings("unchecked")
+  private static <T> List<T> readAll(Store store, String dir) {
+    Function<byte[], ?> decode = DECODERS.get(dir);
     List<T> out = new ArrayList<>();
     store.childrenWithData(dir).forEach((seg, bytes) -> {
       try {
-        out.add(parse.apply(bytes));
+        out.add((T) decode.apply(bytes));
       } catch (RuntimeException e) {
-        log.error("skipping unreadable {} {}", what, dir + "/" + seg, e);
+        log.error("skipping unreadable {}", dir + "/" + seg, e);
       }
     });
     return out;

@@ -1,7 +1,5 @@
 package dev.corral.services.engine;
 
-import dev.corral.services.app.AppDefinition;
-import dev.corral.services.instance.InstanceCodec;
 import dev.corral.state.StorePaths;
 import dev.corral.state.ZkStore;
 import java.nio.charset.StandardCharsets;
@@ -64,8 +62,7 @@ public final class ServicesMirror implements AutoCloseable {
   /** Stale nodes read back per round, in the store's batched reads ({@link ZkStore#readBatched}). */
   private static final int READ_ROUND = 10_000;
   /** The directories whose children are entities, each decoded the way {@link Recovery} does. */
-  private static final List<String> ENTITY_DIRS = List.of(ServicePaths.APPS, ServicePaths.INSTANCES,
-      ServicePaths.TASK_FAILURES, ServicePaths.DEPLOYMENTS, ServicePaths.GROUPS);
+  private static final List<String> ENTITY_DIRS = List.copyOf(Recovery.DECODERS.keySet());
   /** A node that could not be decoded: counted (the store has it) but left out, as {@link Recovery} does. */
   private static final Object UNREADABLE = new Object();
 
@@ -429,14 +426,7 @@ public final class ServicesMirror implements AutoCloseable {
 
   private static Object decodeEntity(String dir, String path, byte[] data) {
     try {
-      return switch (dir) {
-        case ServicePaths.APPS -> AppDefinition.fromBytes(data);
-        case ServicePaths.INSTANCES -> InstanceCodec.fromBytes(data);
-        case ServicePaths.TASK_FAILURES -> InstanceCodec.failureFromBytes(data);
-        case ServicePaths.DEPLOYMENTS -> Deployment.fromBytes(data);
-        case ServicePaths.GROUPS -> GroupRecord.fromBytes(data);
-        default -> throw new IllegalArgumentException("not an entity directory: " + dir);
-      };
+      return Recovery.DECODERS.get(dir).apply(data);
     } catch (RuntimeException e) {
       log.error("skipping unreadable {}", path, e);
       return UNREADABLE;

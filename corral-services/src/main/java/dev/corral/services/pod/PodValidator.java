@@ -142,7 +142,7 @@ public final class PodValidator {
       String problem = dev.corral.state.SecretStore.problem(path);
       if (problem == null && pod.path("id").isTextual()) {
         String id = pod.get("id").asText();
-        problem = dev.corral.services.app.AppSecrets.outsideNamespace(id.startsWith("/") ? id : "/" + id, path);
+        problem = dev.corral.state.SecretStore.outsideNamespace(id.startsWith("/") ? id : "/" + id, path);
       }
       if (problem != null) {
         add(at, problem);
@@ -504,9 +504,6 @@ public final class PodValidator {
         add(here + "/mountPath", "must not contain '..'");
       } else if (!paths.add(path.asText())) {
         add(here + "/mountPath", "two volumes are mounted at " + path.asText());
-      } else if (path.asText().startsWith("/") && present(name)
-          && !dev.corral.services.app.AppSecrets.secretVolume(pod, name.asText()).isEmpty()) {
-        add(here + "/mountPath", "a secret volume is a file inside the sandbox: give a relative path");
       }
     }
   }
