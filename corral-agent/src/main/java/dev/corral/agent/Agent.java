@@ -104,6 +104,8 @@ public final class Agent implements AutoCloseable {
   private static final Duration LOOP_CALL_TIMEOUT = Duration.ofSeconds(10);
 
   private final AgentConfig config;
+  /** Tries of a task's secret read while the master is unavailable: 1 + 2 + 3 + 4 s between them. */
+  private static final int SECRET_READ_ATTEMPTS = 5;
   private final Channel master;
   private final Clock clock;
   private final Cgroups cgroups;
@@ -435,19 +437,33 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  /** A task's secrets, asked of the leading master on a fetch thread (the master checks the task is ours). */
+  /**
+   * A task's secrets, asked of the leading master on a fetch thread (the master checks the task is ours). A
+   * master that cannot answer now (a leader change) is asked again, a few times over some seconds; a refusal
+   * is final.
+   */
   private Map<String, byte[]> readSecrets(String taskId) throws SecretReader.SecretException {
-    try {
-      ReadSecretsReply reply = AgentChannelGrpc.newBlockingStub(master).withDeadlineAfter(30, TimeUnit.SECONDS)
-          .readSecrets(ReadSecretsRequest.newBuilder().setAgentId(agentId == null ? "" : agentId).setTaskId(taskId)
-              .build());
-      Map<String, byte[]> out = new java.util.HashMap<>();
-      reply.getValuesMap().forEach((path, value) -> out.put(path, value.toByteArray()));
-      return out;
-    } catch (io.grpc.StatusRuntimeException e) {
-      throw new SecretReader.SecretException("cannot read the task's secrets from the master: "
-          + e.getStatus().getCode() + (e.getStatus().getDescription() == null ? "" : ": "
-          + e.getStatus().getDescription()), e);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        ReadSecretsReply reply = AgentChannelGrpc.newBlockingStub(master).withDeadlineAfter(30, TimeUnit.SECONDS)
+            .readSecrets(ReadSecretsRequest.newBuilder().setAgentId(agentId == null ? "" : agentId)
+                .setTaskId(taskId).build());
+        Map<String, byte[]> out = new java.util.HashMap<>();
+        reply.getValuesMap().forEach((path, value) -> out.put(path, value.toByteArray()));
+        return out;
+      } catch (io.grpc.StatusRuntimeException e) {
+        io.grpc.Status.Code code = e.getStatus().getCode();
+        if (code == io.grpc.Status.Code.UNAVAILABLE && attempt < SECRET_READ_ATTEMPTS) {
+          try {
+            Thread.sleep(1_000L * attempt);
+            continue;
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        throw new SecretReader.SecretException("cannot read the task's secrets from the master: " + code
+            + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()), e);
+      }
     }
   }
 }

@@ -14,6 +14,7 @@ import dev.corral.agent.image.TestRegistry;
 import dev.corral.agent.oci.OciRuntime;
 import dev.corral.api.v1.CommandInfo;
 import dev.corral.api.v1.ContainerInfo;
+import dev.corral.api.v1.Rlimit;
 import dev.corral.api.v1.SecretRef;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.TaskState;
@@ -137,6 +138,26 @@ class ImageContainerTest extends RealAgentTestBase {
     master.awaitStatus(id, TaskState.TASK_FINISHED, LONG);
     assertThat(read(sandbox(id).resolve("stdout"))).isEqualTo("-----BEGIN KEY-----\nreadonly\n");
     assertThat(sandbox(id).resolve("etc")).as("not in the sandbox").doesNotExist();
+  }
+
+  @Test
+  void dockerRunOptionsApply() throws Exception {
+    startAgent("oci", null);
+    String id = unique("opts");
+    TaskInfo task = imageTask(id, registry.host() + "/tiny:1", "grep CapEff /proc/self/status; ulimit -n; ulimit -Hn;"
+        + " cat /proc/sys/kernel/hostname; pwd; grep ' /dev/shm ' /proc/mounts");
+    task = task.toBuilder().setContainer(task.getContainer().toBuilder().addCapAdd("CAP_NET_ADMIN")
+        .addCapDrop("CAP_CHOWN").addRlimits(Rlimit.newBuilder().setType("RLIMIT_NOFILE").setSoft(1000).setHard(2000))
+        .setHostname("tools-box").setWorkingDir("/").setShmSizeBytes(32L << 20)).build();
+    master.runTask(task);
+    master.awaitStatus(id, TaskState.TASK_FINISHED, LONG);
+    List<String> out = read(sandbox(id).resolve("stdout")).lines().toList();
+    long capEff = Long.parseLong(out.get(0).replaceAll("\\D*:\\s*", ""), 16);
+    assertThat(capEff & (1L << 12)).as("CAP_NET_ADMIN (12) added").isNotZero();
+    assertThat(capEff & 1L).as("CAP_CHOWN (0) dropped").isZero();
+    assertThat(capEff & (1L << 5)).as("CAP_KILL (5) kept").isNotZero();
+    assertThat(out.subList(1, 5)).containsExactly("1000", "2000", "tools-box", "/");
+    assertThat(out.get(5)).contains("size=32768k");
   }
 
   @Test

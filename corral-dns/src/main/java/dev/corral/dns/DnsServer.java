@@ -97,11 +97,12 @@ public final class DnsServer implements AutoCloseable {
         byte[] query = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
         InetSocketAddress client = (InetSocketAddress) packet.getSocketAddress();
         Message parsed = parse(query);
+        List<InetSocketAddress> to = forwardTo(parsed);
         if (parsed == null) {
           sendUdp(errorFor(query), client);
-        } else if (!Answerer.isOurs(parsed, table.get()) && !upstreams.isEmpty()) {
+        } else if (!to.isEmpty()) {
           try {
-            forwardPool.execute(() -> sendUdp(wire(upstreams.forward(parsed, false), parsed, false), client));
+            forwardPool.execute(() -> sendUdp(wire(upstreams.forward(parsed, false, to), parsed, false), client));
           } catch (RejectedExecutionException e) {
             sendUdp(wire(refused(parsed, Rcode.SERVFAIL), parsed, false), client);
           }
@@ -114,6 +115,11 @@ public final class DnsServer implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Where a query for a name outside the domain goes; empty for our names, or when there is nowhere to go. */
+  private List<InetSocketAddress> forwardTo(Message parsed) {
+    return parsed == null || Answerer.isOurs(parsed, table.get()) ? List.of() : upstreams.current();
   }
 
   private void sendUdp(byte[] data, InetSocketAddress client) {
@@ -159,11 +165,12 @@ public final class DnsServer implements AutoCloseable {
         }
         byte[] query = in.readNBytes(length);
         Message parsed = parse(query);
+        List<InetSocketAddress> to = forwardTo(parsed);
         byte[] answer;
         if (parsed == null) {
           answer = errorFor(query);
-        } else if (!Answerer.isOurs(parsed, table.get()) && !upstreams.isEmpty()) {
-          answer = wire(upstreams.forward(parsed, true), parsed, true);
+        } else if (!to.isEmpty()) {
+          answer = wire(upstreams.forward(parsed, true, to), parsed, true);
         } else {
           answer = wire(Answerer.answer(parsed, table.get()), parsed, true);
         }

@@ -22,13 +22,14 @@ final class Upstreams {
     this.servers = servers;
   }
 
-  boolean isEmpty() {
-    return servers.get().isEmpty();
+  /** The resolvers to ask now; read once per query (a standby's reads the leader record). */
+  List<InetSocketAddress> current() {
+    return servers.get();
   }
 
-  /** The first upstream answer; SERVFAIL when none answers. */
-  Message forward(Message query, boolean tcp) {
-    for (InetSocketAddress server : servers.get()) {
+  /** The first answer of {@code to} (from {@link #current}); SERVFAIL when none answers. */
+  Message forward(Message query, boolean tcp, List<InetSocketAddress> to) {
+    for (InetSocketAddress server : to) {
       try {
         SimpleResolver resolver = new SimpleResolver(server);
         resolver.setTimeout(TIMEOUT);

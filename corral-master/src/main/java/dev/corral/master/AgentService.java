@@ -29,15 +29,15 @@ final class AgentService extends AgentChannelGrpc.AgentChannelImplBase {
 
   @Override
   public void readSecrets(ReadSecretsRequest request, StreamObserver<ReadSecretsReply> reply) {
-    try {
-      reply.onNext(secrets.read(request));
-      reply.onCompleted();
-    } catch (TaskSecrets.Refused e) {
-      reply.onError(Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      reply.onError(Status.UNAVAILABLE.withDescription("interrupted").asRuntimeException());
-    }
+    secrets.read(request).whenComplete((values, failure) -> {
+      if (failure == null) {
+        reply.onNext(values);
+        reply.onCompleted();
+        return;
+      }
+      Status status = failure instanceof TaskSecrets.Refused ? Status.PERMISSION_DENIED : Status.UNAVAILABLE;
+      reply.onError(status.withDescription(String.valueOf(failure.getMessage())).asRuntimeException());
+    });
   }
 
   @Override

@@ -499,6 +499,7 @@ public final class Master implements AutoCloseable {
       log.warn("could not close master {} cleanly: {}", config.masterId(), e.getMessage());
     }
     frameworkSender.close();
+    taskSecrets.close();
   }
 
   /** Writes the events of subscriptions made through {@link #services}; benchmarks wrap their links in it. */

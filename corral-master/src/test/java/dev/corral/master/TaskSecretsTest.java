@@ -14,7 +14,6 @@ import dev.corral.state.SecretStore;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,17 +27,9 @@ class TaskSecretsTest {
   }
 
   private ReadSecretsReply read(String agentId, String taskId) {
-    CompletableFuture<ReadSecretsReply> f = CompletableFuture.supplyAsync(() -> {
-      try {
-        return m.master.taskSecrets().read(ReadSecretsRequest.newBuilder().setAgentId(agentId).setTaskId(taskId).build());
-      } catch (Exception e) {
-        throw new CompletionException(e);
-      }
-    });
-    while (!f.isDone()) {
-      m.loop.runPending();
-      Thread.onSpinWait();
-    }
+    CompletableFuture<ReadSecretsReply> f = m.master.taskSecrets()
+        .read(ReadSecretsRequest.newBuilder().setAgentId(agentId).setTaskId(taskId).build());
+    m.loop.runPending();
     return f.join();
   }
 

@@ -90,7 +90,7 @@ class WebUiTest {
     for (String file : List.of("index.html", "app.css", "js/main.js", "js/api.js", "js/services.js", "js/catalog.js",
         "js/detail.js", "js/dashboard.js", "js/deployments.js", "js/dialogs.js", "js/format.js", "js/logs.js",
         "js/nodes.js", "js/hooks.js", "js/html.js", "js/router.js", "js/diff.js", "js/metrics.js", "js/terminal.js",
-        "js/pod.js", "js/settings.js", "js/secrets.js")) {
+        "js/pod.js", "js/secrets.js")) {
       try (InputStream in = WebUi.class.getClassLoader().getResourceAsStream("corral-ui/" + file)) {
         assertThat(in).as(file).isNotNull();
         String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -21,8 +21,9 @@ import java.util.Map;
  * The {@code config.json} of a task with an image: the task's and the image's settings merged, Marathon's
  * way for Docker images. Command: see {@link ImageCommand}. Environment: the task's as for any task, with
  * the image's {@code Env} over the agent's basics ({@code PATH}, {@code HOME}, ...), the task's own
- * variables over the image's. Working directory: the image's {@code WorkingDir}, else the sandbox. User:
- * {@code CommandInfo.user}, else the image's {@code User}, looked up in the image; else root.
+ * variables over the image's. Working directory: the task's ({@code docker.parameters} workdir), else the
+ * image's {@code WorkingDir}, else the sandbox. User: {@code CommandInfo.user}, else the image's {@code User},
+ * looked up in the image; else root. The rest of the task's docker run options: {@link OciConfig#applyOptions}.
  */
 final class ImageBundle {
   private ImageBundle() {}
@@ -47,12 +48,16 @@ final class ImageBundle {
     List<String> argv = ImageCommand.argv(task.getCommand(), image.config());
     // the signal-forwarding init is a sh script: images without a shell run the command as pid 1
     boolean hasShell = Files.exists(image.rootfs().resolve("bin/sh"), LinkOption.NOFOLLOW_LINKS);
-    String workingDir = image.config().workingDir();
+    String workingDir = !task.getContainer().getWorkingDir().isEmpty() ? task.getContainer().getWorkingDir()
+        : image.config().workingDir();
+    String containerHostname = task.getContainer().getHostname().isEmpty() ? hostname
+        : task.getContainer().getHostname();
     ContainerSpec spec = new ContainerSpec(hasShell ? ContainerInit.wrap(argv) : argv, env,
-        workingDir.isEmpty() ? req.sandbox() : Path.of(workingDir), user.uid(), user.gid(), hostname,
+        workingDir.isEmpty() ? req.sandbox() : Path.of(workingDir), user.uid(), user.gid(), containerHostname,
         req.sandbox(), cgroupsPath, CgroupLimits.of(task.getResourcesList()), swapAccounting, true,
         resolvConf);
     com.fasterxml.jackson.databind.node.ObjectNode config = OciConfig.render(spec);
+    OciConfig.applyOptions(config, task.getContainer());
     try {
       OciConfig.addBinds(config, dev.corral.agent.containerizer.GroupVolumes.prepare(task, req.sandbox(), false,
           OciConfig.SANDBOX_IN_IMAGE));

@@ -146,6 +146,51 @@ public final class OciConfig {
     return l;
   }
 
+  /**
+   * The docker run options a task carries ({@code ContainerInfo}, from Marathon's docker.parameters):
+   * capabilities added to or dropped from Docker's default set ({@code ALL} for every one), resource limits,
+   * and the size of {@code /dev/shm}. The hostname and working directory go into the spec itself.
+   */
+  public static void applyOptions(ObjectNode config, dev.corral.api.v1.ContainerInfo options) {
+    ObjectNode process = (ObjectNode) config.path("process");
+    if (options.getCapAddCount() > 0 || options.getCapDropCount() > 0) {
+      java.util.Set<String> caps = new java.util.LinkedHashSet<>(CAPABILITIES);
+      if (options.getCapAddList().contains(dev.corral.api.ContainerOptions.ALL)) {
+        caps.addAll(dev.corral.api.ContainerOptions.CAPABILITIES);
+      } else {
+        caps.addAll(options.getCapAddList());
+      }
+      if (options.getCapDropList().contains(dev.corral.api.ContainerOptions.ALL)) {
+        caps.retainAll(options.getCapAddList());
+      } else {
+        options.getCapDropList().forEach(caps::remove);
+      }
+      ObjectNode sets = process.putObject("capabilities");
+      for (String set : List.of("bounding", "effective", "permitted")) {
+        ArrayNode a = sets.putArray(set);
+        caps.forEach(a::add);
+      }
+    }
+    if (options.getRlimitsCount() > 0) {
+      ArrayNode limits = process.putArray("rlimits");
+      for (dev.corral.api.v1.Rlimit r : options.getRlimitsList()) {
+        // uint64: -1 (unlimited) is RLIM_INFINITY
+        limits.addObject().put("type", r.getType())
+            .put("hard", new java.math.BigInteger(Long.toUnsignedString(r.getHard())))
+            .put("soft", new java.math.BigInteger(Long.toUnsignedString(r.getSoft())));
+      }
+    }
+    if (options.getShmSizeBytes() > 0) {
+      for (com.fasterxml.jackson.databind.JsonNode m : config.path("mounts")) {
+        if (m.path("destination").asText().equals("/dev/shm")) {
+          ArrayNode opts = ((ObjectNode) m).putArray("options");
+          List.of("nosuid", "noexec", "nodev", "mode=1777").forEach(opts::add);
+          opts.add("size=" + options.getShmSizeBytes());
+        }
+      }
+    }
+  }
+
   /** Adds bind mounts (the task's volumes) after the others, so they may sit inside the sandbox. */
   public static void addBinds(ObjectNode config, java.util.List<dev.corral.agent.containerizer.GroupVolumes.Bind> binds) {
     ArrayNode mounts = (ArrayNode) config.path("mounts");

@@ -55,6 +55,7 @@ public final class AppDefinition {
   private final Networking networking;
   private final List<HostVolume> hostVolumes;
   private final List<AppSecrets> secrets;
+  private final DockerParameters dockerParameters;
   private final List<Constraint> constraints;
   private final List<String> acceptedResourceRoles;
   private final double backoffSeconds;
@@ -96,6 +97,7 @@ public final class AppDefinition {
     this.networking = Networking.of(node);
     this.hostVolumes = HostVolume.of(node);
     this.secrets = AppSecrets.of(node);
+    this.dockerParameters = DockerParameters.of(node);
     this.constraints = constraints(node.get("constraints"));
     this.acceptedResourceRoles = strings(node.get("acceptedResourceRoles"));
     this.backoffSeconds = number(node, "backoffSeconds", DEFAULT_BACKOFF_SECONDS);
@@ -252,6 +254,11 @@ public final class AppDefinition {
 
   public boolean requirePorts() {
     return requirePorts;
+  }
+
+  /** {@code container.docker.parameters}, read. */
+  public DockerParameters dockerParameters() {
+    return dockerParameters;
   }
 
   /** The secrets the app's tasks get, as environment variables or files. */

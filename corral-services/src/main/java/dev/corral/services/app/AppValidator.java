@@ -153,12 +153,40 @@ public final class AppValidator {
     if (docker.has("forcePullImage") && !docker.get("forcePullImage").isBoolean()) {
       add("/container/docker/forcePullImage", "must be a boolean");
     }
+    checkDockerParameters(docker.get("parameters"));
     JsonNode pullConfig = docker.get("pullConfig");
     if (pullConfig != null && !pullConfig.isNull()) {
       if (!pullConfig.path("secret").isTextual()) {
         add("/container/docker/pullConfig/secret", "must name a secret the app declares in \"secrets\"");
       } else {
         checkSecretName(pullConfig.get("secret").asText(), "/container/docker/pullConfig/secret");
+      }
+    }
+  }
+
+  /** {@code docker.parameters}: {@code {"key", "value"}} strings; the values of keys Corral applies must parse. */
+  private void checkDockerParameters(JsonNode params) {
+    if (params == null || params.isNull()) {
+      return;
+    }
+    if (!params.isArray()) {
+      add("/container/docker/parameters", "must be an array of {\"key\", \"value\"}");
+      return;
+    }
+    for (int i = 0; i < params.size(); i++) {
+      String at = "/container/docker/parameters/" + i;
+      JsonNode p = params.get(i);
+      if (!p.path("key").isTextual() || p.get("key").asText().isEmpty()) {
+        add(at + "/key", "must be a docker run option without its dashes, e.g. cap-add");
+        continue;
+      }
+      if (!p.path("value").isTextual()) {
+        add(at + "/value", "must be a string");
+        continue;
+      }
+      String problem = DockerParameters.problem(p.get("key").asText(), p.get("value").asText());
+      if (problem != null) {
+        add(at + "/value", problem);
       }
     }
   }

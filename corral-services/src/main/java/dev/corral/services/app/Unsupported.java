@@ -24,7 +24,7 @@ public final class Unsupported {
     List<String> out = new ArrayList<>();
     JsonNode container = n.get("container");
     if (container != null && container.isObject()) {
-      dockerReasons(container.path("docker"), out);
+      dockerReasons(app, container.path("docker"), out);
       if (container.hasNonNull("appc")) {
         out.add("container.appc" + SUFFIX);
       }
@@ -60,14 +60,15 @@ public final class Unsupported {
 
   /**
    * The image itself runs (the agent's oci containerizer pulls it); what Docker offers beyond it does not
-   * yet: raw docker run parameters, privileged containers.
+   * yet: the docker run options the containerizer does not apply, privileged containers.
    */
-  private static void dockerReasons(JsonNode docker, List<String> out) {
+  private static void dockerReasons(AppDefinition app, JsonNode docker, List<String> out) {
     if (!docker.isObject()) {
       return;
     }
-    if (nonEmpty(docker.get("parameters"))) {
-      out.add("container.docker.parameters (docker run options)" + SUFFIX);
+    if (!app.dockerParameters().unsupported().isEmpty()) {
+      out.add("container.docker.parameters " + String.join(", ", app.dockerParameters().unsupported())
+          + " (of the docker run options only " + String.join(", ", DockerParameters.KEYS) + " apply)" + SUFFIX);
     }
     if (docker.path("privileged").asBoolean(false)) {
       out.add("container.docker.privileged" + SUFFIX);

@@ -9,6 +9,7 @@ import dev.corral.api.v1.VolumeMount;
 import dev.corral.services.app.AppDefinition;
 import dev.corral.services.app.AppSecrets;
 import dev.corral.services.app.ContainerImage;
+import dev.corral.services.app.DockerParameters;
 import dev.corral.services.app.FetchArtifact;
 import dev.corral.services.app.HostVolume;
 import dev.corral.services.app.Networking;
@@ -54,11 +55,13 @@ public final class TaskInfoBuilder {
     } else if (!app.args().isEmpty()) {
       command.setShell(false).setValue(app.args().get(0)).addAllArguments(app.args());
     }
-    String user = app.user() != null ? app.user() : defaultUser;
+    DockerParameters params = app.dockerParameters();
+    String user = app.user() != null ? app.user() : params.user() != null ? params.user() : defaultUser;
     if (user != null && !user.isEmpty()) {
       command.setUser(user);
     }
     Map<String, String> env = environment(app, taskId, placement);
+    params.env().forEach(env::putIfAbsent); // docker run --env: below the app's own env
     api.addEnvironment(env, app.env());
     command.putAllEnvironment(env);
     TaskInfo.Builder task = TaskInfo.newBuilder()
@@ -68,6 +71,7 @@ public final class TaskInfoBuilder {
         .setFrameworkId(frameworkId == null ? "" : frameworkId)
         .addAllResources(placement.resources())
         .setCommand(command)
+        .putAllLabels(params.labels())
         .putAllLabels(app.labels())
         .addAllHealthChecks(CheckInfos.health(app, placement.hostPorts()))
         .addAllReadinessChecks(CheckInfos.readiness(app, placement.hostPorts()));
@@ -79,7 +83,8 @@ public final class TaskInfoBuilder {
       api.caArtifact().ifPresent(task::addFetch);
     }
     app.taskKillGracePeriodSeconds().ifPresent(task::setKillGracePeriodSeconds);
-    ContainerImage.of(app).ifPresent(image -> task.setContainer(image.toProto()));
+    ContainerImage.of(app).ifPresent(image ->
+        task.setContainer(app.dockerParameters().applyTo(image.toProto().toBuilder())));
     if (app.networking().container()) {
       task.setNetwork(network(app.networking(), placement.hostPorts()));
     }
