@@ -162,7 +162,9 @@ class ScalingTest {
     h.offers(Offers.big("o1", "host-a"));
     assertThat(h.driver.launches()).isEmpty();
     assertThat(h.view().waitingReason("/docker"))
-        .isEqualTo("container.docker.parameters (docker run options) is not supported yet; the app waits until it is (see corral-services/README.md)");
+        .isEqualTo("container.docker.parameters a (of the docker run options only env, label, user, hostname, workdir,"
+            + " cap-add, cap-drop, ulimit, shm-size apply) is not supported yet; the app waits until it is"
+            + " (see corral-services/README.md)");
     assertThat(h.driver.declines()).singleElement().satisfies(d -> assertThat(d.refuseSeconds()).isEqualTo(120.0));
   }
 }
