@@ -176,7 +176,7 @@ public final class Agent implements AutoCloseable {
       containerizer = ContainerizerSetup.build(config.containerizers(), config.ociRuntime(), root, cgroups, tools,
           monitorScript, config.hostname(), System.getenv(), config.workDir(), process, store::taskDir,
           ContainerNetworks.forAgent(config.workDir(), config.containerNetwork()),
-          ResolvConf.write(config.workDir(), config.dns()));
+          ResolvConf.write(config.workDir(), config.dns()), config.allowPrivileged());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot install the task monitor under " + config.workDir(), e);
     }

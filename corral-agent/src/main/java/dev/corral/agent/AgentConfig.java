@@ -37,6 +37,9 @@ import java.util.Objects;
  *     {@value dev.corral.agent.net.Subnet#DEFAULT})
  * @param dns the DNS server OCI tasks get as their {@code resolv.conf} nameserver (an IP; resolv.conf has no
  *     port, so it must answer on 53); null: the host's resolv.conf
+ * @param allowPrivileged whether tasks may run in privileged containers (Marathon's {@code docker.privileged}:
+ *     every capability and device, the host's {@code /dev} and a writable {@code /sys}); off unless the
+ *     operator turns it on ({@code --allow-privileged}), as Kubernetes' Pod Security does
  */
 public record AgentConfig(
     Path workDir,
@@ -51,7 +54,8 @@ public record AgentConfig(
     List<String> containerizers,
     String ociRuntime,
     String containerNetwork,
-    String dns) {
+    String dns,
+    boolean allowPrivileged) {
 
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
@@ -91,68 +95,73 @@ public record AgentConfig(
    */
   public static AgentConfig defaults(Path workDir) {
     return new AgentConfig(workDir, null, null, null, DEFAULT_KILL_GRACE, true, DEFAULT_HEARTBEAT,
-        DEFAULT_STATUS_RETRY, null, List.of(ProcessContainerizer.NAME), null, null, null);
+        DEFAULT_STATUS_RETRY, null, List.of(ProcessContainerizer.NAME), null, null, null, false);
   }
 
   /** {@code null} detects: {@code oci,process} where containers work here, else {@code process}. */
   public AgentConfig withContainerizers(List<String> value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, value, ociRuntime, containerNetwork, dns);
+        heartbeatInterval, statusRetryInterval, fetcher, value, ociRuntime, containerNetwork, dns, allowPrivileged);
   }
 
   public AgentConfig withDns(String value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, value);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, value, allowPrivileged);
   }
 
   public AgentConfig withOciRuntime(String value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, value, containerNetwork, dns);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, value, containerNetwork, dns, allowPrivileged);
   }
 
   public AgentConfig withContainerNetwork(String value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, value, dns);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, value, dns, allowPrivileged);
   }
 
   public AgentConfig withHostname(String value) {
     return new AgentConfig(workDir, value, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns, allowPrivileged);
   }
 
   public AgentConfig withResources(String value) {
     return new AgentConfig(workDir, hostname, value, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns, allowPrivileged);
   }
 
   public AgentConfig withAttributes(String value) {
     return new AgentConfig(workDir, hostname, resources, value, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns, allowPrivileged);
   }
 
   public AgentConfig withKillGracePeriod(Duration value) {
     return new AgentConfig(workDir, hostname, resources, attributes, value, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns, allowPrivileged);
   }
 
   public AgentConfig withCgroupsEnabled(boolean value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, value,
-        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns);
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns, allowPrivileged);
   }
 
   public AgentConfig withHeartbeatInterval(Duration value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        value, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns);
+        value, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns, allowPrivileged);
   }
 
   public AgentConfig withStatusRetryInterval(Duration value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, value, fetcher, containerizers, ociRuntime, containerNetwork, dns);
+        heartbeatInterval, value, fetcher, containerizers, ociRuntime, containerNetwork, dns, allowPrivileged);
   }
 
   public AgentConfig withFetcher(FetcherConfig value) {
     return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
-        heartbeatInterval, statusRetryInterval, value, containerizers, ociRuntime, containerNetwork, dns);
+        heartbeatInterval, statusRetryInterval, value, containerizers, ociRuntime, containerNetwork, dns, allowPrivileged);
+  }
+
+  public AgentConfig withAllowPrivileged(boolean value) {
+    return new AgentConfig(workDir, hostname, resources, attributes, killGracePeriod, cgroupsEnabled,
+        heartbeatInterval, statusRetryInterval, fetcher, containerizers, ociRuntime, containerNetwork, dns, value);
   }
 
   private static Duration positiveOr(Duration value, Duration fallback, String name) {

@@ -161,6 +161,40 @@ class ImageContainerTest extends RealAgentTestBase {
   }
 
   @Test
+  void aPrivilegedContainerRunsOnlyWhereTheAgentAllowsIt() throws Exception {
+    String image = registry.host() + "/tiny:1";
+    TaskInfo task = imageTask("x", image, "grep CapEff /proc/self/status; ls /dev | wc -l");
+    Agent strict = startAgent("oci", null);
+    String refused = unique("priv-refused");
+    master.runTask(task.toBuilder().setTaskId(refused).setName(refused)
+        .setContainer(task.getContainer().toBuilder().setPrivileged(true)).build());
+    assertThat(master.awaitStatus(refused, TaskState.TASK_ERROR, LONG).getMessage())
+        .contains("privileged containers are off on this agent (start it with --allow-privileged)");
+    strict.stop(true);
+
+    ImagesConfig images = ImagesConfig.defaults().withInsecureRegistries(List.of(registry.host()));
+    startAgent(AgentTestSupport.config(workDir).withContainerizers(List.of("oci")).withAllowPrivileged(true)
+        .withFetcher(FetcherConfig.defaults().withImages(images)));
+    master.awaitConnected(LONG);
+    String id = unique("priv");
+    master.runTask(task.toBuilder().setTaskId(id).setName(id)
+        .setContainer(task.getContainer().toBuilder().setPrivileged(true)).build());
+    org.awaitility.Awaitility.await().atMost(LONG).until(() -> master.statuses(id).stream()
+        .anyMatch(s -> s.getState() == TaskState.TASK_FINISHED || s.getState() == TaskState.TASK_FAILED));
+    assertThat(master.statuses(id)).as("%s %s", master.statuses(id), read(sandbox(id).resolve("stderr")))
+        .anyMatch(s -> s.getState() == TaskState.TASK_FINISHED);
+    List<String> out = read(sandbox(id).resolve("stdout")).lines().toList();
+    long capEff = Long.parseLong(out.get(0).replaceAll("\\D*:\\s*", ""), 16);
+    assertThat(capEff & (1L << 21)).as("CAP_SYS_ADMIN (21)").isNotZero();
+    int hostDevices;
+    try (var list = Files.list(java.nio.file.Path.of("/dev"))) {
+      hostDevices = (int) list.count();
+    }
+    assertThat(Integer.parseInt(out.get(1).trim())).as("the host's /dev").isGreaterThan(15)
+        .isGreaterThanOrEqualTo(hostDevices - 5);
+  }
+
+  @Test
   void theImageCmdRunsWhenTheTaskHasNoCommandAndTwoTasksPullOnce() throws Exception {
     startAgent("oci", null);
     String a = unique("cmd-a");

@@ -18,6 +18,28 @@ public final class ContainerOptions {
       "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_CHROOT", "CAP_SYS_MODULE",
       "CAP_SYS_NICE", "CAP_SYS_PACCT", "CAP_SYS_PTRACE", "CAP_SYS_RAWIO", "CAP_SYS_RESOURCE", "CAP_SYS_TIME",
       "CAP_SYS_TTY_CONFIG", "CAP_SYSLOG", "CAP_WAKE_ALARM");
+  /** The capabilities by number (capability.h): bit N of a capability mask is {@code BY_NUMBER.get(N)}. */
+  public static final List<String> BY_NUMBER = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH",
+      "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+      "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
+      "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN",
+      "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
+      "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN",
+      "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+      "CAP_CHECKPOINT_RESTORE");
+
+  /** The capabilities a mask (as {@code /proc/PID/status} shows {@code CapBnd}, in hex) holds. */
+  public static List<String> fromMask(String hex) {
+    long mask = Long.parseUnsignedLong(hex.trim(), 16);
+    List<String> out = new java.util.ArrayList<>();
+    for (int bit = 0; bit < BY_NUMBER.size(); bit++) {
+      if ((mask & (1L << bit)) != 0) {
+        out.add(BY_NUMBER.get(bit));
+      }
+    }
+    return List.copyOf(out);
+  }
+
   /** {@code --cap-add ALL} / {@code --cap-drop ALL}. */
   public static final String ALL = "ALL";
 

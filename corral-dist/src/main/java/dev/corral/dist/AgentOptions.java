@@ -56,6 +56,10 @@ public final class AgentOptions {
       description = "The OCI runtime of the oci containerizer: runc or crun (default: ${DEFAULT-VALUE}).")
   String ociRuntime;
 
+  @Option(names = "--allow-privileged", description = "Let tasks run in privileged containers (Marathon's"
+      + " docker.privileged: every capability and device, the host's /dev). Off by default.")
+  boolean allowPrivileged;
+
   @Option(names = "--container-network", paramLabel = "CIDR", defaultValue = "172.31.0.0/16",
       description = "Addresses of tasks with a container network (networks: [{mode: container}]): the bridge "
       + "corral0 takes the first, tasks the rest (default: ${DEFAULT-VALUE}).")
@@ -131,7 +135,8 @@ public final class AgentOptions {
         .withCgroupsEnabled(defaults.cgroupsEnabled() && !noCgroups).withFetcher(fetcher)
         .withContainerizers(containerizers == null || containerizers.isBlank() ? null
             : ContainerizerSetup.parse(containerizers))
-        .withOciRuntime(ociRuntime).withContainerNetwork(containerNetwork).withDns(dns);
+        .withOciRuntime(ociRuntime).withContainerNetwork(containerNetwork).withDns(dns)
+        .withAllowPrivileged(allowPrivileged);
   }
 
   /**

@@ -56,7 +56,8 @@ public final class ContainerizerSetup {
    */
   public static Containerizers build(List<String> requested, String runtimeName, boolean root, Cgroups cgroups,
       HostTools tools, Path monitorScript, String hostname, Map<String, String> agentEnv, Path workDir,
-      ProcessContainerizer process, Function<String, Path> metaDirs, ContainerNetworks networks, Path resolvConf) {
+      ProcessContainerizer process, Function<String, Path> metaDirs, ContainerNetworks networks, Path resolvConf,
+      boolean allowPrivileged) {
     OciRuntime runtime = OciRuntime.find(runtimeName, workDir.resolve("oci"));
     String ociProblem = runtime == null ? runtimeName + " is not installed"
         : !root ? "the agent does not run as root"
@@ -74,7 +75,7 @@ public final class ContainerizerSetup {
           throw new IllegalStateException("the oci containerizer cannot run here: " + ociProblem);
         }
         ordered.add(new OciContainerizer(runtime, cgroups, tools, monitorScript, hostname, agentEnv,
-            networks, resolvConf));
+            networks, resolvConf).allowPrivileged(allowPrivileged));
       }
     }
     return new Containerizers(ordered, process, metaDirs);

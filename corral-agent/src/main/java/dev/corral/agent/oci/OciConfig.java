@@ -153,10 +153,13 @@ public final class OciConfig {
    */
   public static void applyOptions(ObjectNode config, dev.corral.api.v1.ContainerInfo options) {
     ObjectNode process = (ObjectNode) config.path("process");
+    if (options.getPrivileged()) {
+      privileged(config);
+    }
     if (options.getCapAddCount() > 0 || options.getCapDropCount() > 0) {
       java.util.Set<String> caps = new java.util.LinkedHashSet<>(CAPABILITIES);
       if (options.getCapAddList().contains(dev.corral.api.ContainerOptions.ALL)) {
-        caps.addAll(dev.corral.api.ContainerOptions.CAPABILITIES);
+        caps.addAll(agentCapabilities());
       } else {
         caps.addAll(options.getCapAddList());
       }
@@ -189,6 +192,51 @@ public final class OciConfig {
         }
       }
     }
+  }
+
+  /**
+   * A privileged container, as Docker makes one: every capability, every device allowed and the host's
+   * {@code /dev} bound in (the container's pts, shm and mqueue still mount over it), {@code /sys} writable,
+   * no masked or read-only paths. Still its own pid, mount, ipc and uts namespaces and cgroup limits.
+   */
+  private static void privileged(ObjectNode config) {
+    ObjectNode sets = ((ObjectNode) config.path("process")).putObject("capabilities");
+    for (String set : List.of("bounding", "effective", "permitted")) {
+      ArrayNode a = sets.putArray(set);
+      agentCapabilities().forEach(a::add);
+    }
+    for (com.fasterxml.jackson.databind.JsonNode m : config.path("mounts")) {
+      ObjectNode mount = (ObjectNode) m;
+      String destination = mount.path("destination").asText();
+      if (destination.equals("/dev")) {
+        mount.put("type", "bind").put("source", "/dev");
+        mount.putArray("options").add("rbind").add("rw");
+      } else if (destination.equals("/sys")) {
+        mount.putArray("options").add("rbind").add("rw");
+      }
+    }
+    ObjectNode linux = (ObjectNode) config.path("linux");
+    linux.putArray("maskedPaths");
+    linux.putArray("readonlyPaths");
+    ArrayNode devices = ((ObjectNode) linux.path("resources")).putArray("devices");
+    devices.addObject().put("allow", true).put("access", "rwm");
+  }
+
+  /**
+   * Every capability the agent itself may hand on (its bounding set): "all" for a privileged container or
+   * {@code cap-add ALL}, as Docker does; a capability the host withholds would fail the container's start.
+   */
+  static List<String> agentCapabilities() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("CapBnd:")) {
+          return dev.corral.api.ContainerOptions.fromMask(line.substring("CapBnd:".length()));
+        }
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      // fall through: Docker's default set is safe to ask for
+    }
+    return CAPABILITIES;
   }
 
   /** Adds bind mounts (the task's volumes) after the others, so they may sit inside the sandbox. */

@@ -83,6 +83,7 @@ public final class OciContainerizer implements Containerizer {
   private final String hostname;
   private final Map<String, String> agentEnv;
   private final boolean swapAccounting;
+  private boolean allowPrivileged;
   private final Clock clock = Clock.systemUTC(); // only stamps an image's last use for the cache's LRU
   private final ContainerNetworks networks;
   private final Path resolvConf;
@@ -121,11 +122,20 @@ public final class OciContainerizer implements Containerizer {
     return NAME;
   }
 
+  /** Whether tasks may ask for privileged containers ({@code --allow-privileged}); off unless set. */
+  public OciContainerizer allowPrivileged(boolean allow) {
+    this.allowPrivileged = allow;
+    return this;
+  }
+
   @Override
   public String cannotRun(TaskInfo task) {
     boolean image = !task.getContainer().getImage().isEmpty();
     if (task.getCommand().getValue().isEmpty() && !image) {
       return "the task has no command";
+    }
+    if (task.getContainer().getPrivileged() && !allowPrivileged) {
+      return "privileged containers are off on this agent (start it with --allow-privileged)";
     }
     return ContainerNetworks.wanted(task) && networks == null ? "container networking is off on this agent" : null;
   }

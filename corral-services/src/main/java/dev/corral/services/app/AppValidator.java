@@ -154,6 +154,9 @@ public final class AppValidator {
       add("/container/docker/forcePullImage", "must be a boolean");
     }
     checkDockerParameters(docker.get("parameters"));
+    if (docker.has("privileged") && !docker.get("privileged").isBoolean()) {
+      add("/container/docker/privileged", "must be a boolean");
+    }
     JsonNode pullConfig = docker.get("pullConfig");
     if (pullConfig != null && !pullConfig.isNull()) {
       if (!pullConfig.path("secret").isTextual()) {

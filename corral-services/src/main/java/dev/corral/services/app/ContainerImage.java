@@ -12,8 +12,10 @@ import java.util.Optional;
  *
  * @param image the reference as written ({@code registry:5000/name:tag}); the agent resolves it
  * @param forcePull pull even when the agent has the image cached
+ * @param privileged Marathon's {@code docker.privileged}: only agents that allow it ({@code --allow-privileged})
+ *     run such a task
  */
-public record ContainerImage(String image, boolean forcePull) {
+public record ContainerImage(String image, boolean forcePull, boolean privileged) {
 
   /** The app's image; empty when it has none (the task runs on the agent's filesystem). */
   public static Optional<ContainerImage> of(AppDefinition app) {
@@ -22,10 +24,11 @@ public record ContainerImage(String image, boolean forcePull) {
     if (image.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new ContainerImage(image, docker.path("forcePullImage").asBoolean(false)));
+    return Optional.of(new ContainerImage(image, docker.path("forcePullImage").asBoolean(false),
+        docker.path("privileged").asBoolean(false)));
   }
 
   public ContainerInfo toProto() {
-    return ContainerInfo.newBuilder().setImage(image).setForcePull(forcePull).build();
+    return ContainerInfo.newBuilder().setImage(image).setForcePull(forcePull).setPrivileged(privileged).build();
   }
 }

@@ -60,7 +60,7 @@ public final class Unsupported {
 
   /**
    * The image itself runs (the agent's oci containerizer pulls it); what Docker offers beyond it does not
-   * yet: the docker run options the containerizer does not apply, privileged containers.
+   * yet: the docker run options the containerizer does not apply.
    */
   private static void dockerReasons(AppDefinition app, JsonNode docker, List<String> out) {
     if (!docker.isObject()) {
@@ -69,9 +69,6 @@ public final class Unsupported {
     if (!app.dockerParameters().unsupported().isEmpty()) {
       out.add("container.docker.parameters " + String.join(", ", app.dockerParameters().unsupported())
           + " (of the docker run options only " + String.join(", ", DockerParameters.KEYS) + " apply)" + SUFFIX);
-    }
-    if (docker.path("privileged").asBoolean(false)) {
-      out.add("container.docker.privileged" + SUFFIX);
     }
   }
 

@@ -12,7 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Marathon's docker.parameters over HTTP: the applied ones reach the task, others make the app wait, bad values 422. */
+/**
+ * Marathon's docker.parameters and docker.privileged over HTTP: the applied ones reach the task, others make
+ * the app wait, bad values 422.
+ */
 class DockerParametersTest {
   private final ApiFixture api = new ApiFixture();
 
@@ -25,7 +28,8 @@ class DockerParametersTest {
   void theOptionsTheContainerizerAppliesReachTheTask() {
     ApiFixture.Response created = api.post("/v2/apps", """
         {"id": "/tools", "cpus": 0.1, "mem": 32, "cmd": "run", "env": {"B": "from-app"}, "labels": {"team": "a"},
-         "container": {"type": "DOCKER", "docker": {"image": "registry.local:5000/tools:1", "parameters": [
+         "container": {"type": "DOCKER", "docker": {"image": "registry.local:5000/tools:1", "privileged": true,
+           "parameters": [
            {"key": "cap-add", "value": "NET_ADMIN"}, {"key": "cap-drop", "value": "cap_mknod"},
            {"key": "ulimit", "value": "nofile=1024:2048"}, {"key": "ulimit", "value": "core=-1"},
            {"key": "hostname", "value": "tools-box"}, {"key": "workdir", "value": "/work"},
@@ -47,6 +51,7 @@ class DockerParametersTest {
     assertThat(c.getHostname()).isEqualTo("tools-box");
     assertThat(c.getWorkingDir()).isEqualTo("/work");
     assertThat(c.getShmSizeBytes()).isEqualTo(256L << 20);
+    assertThat(c.getPrivileged()).as("only agents started with --allow-privileged run it").isTrue();
     assertThat(task.getCommand().getUser()).isEqualTo("nobody");
     assertThat(task.getCommand().getEnvironmentMap()).containsEntry("A", "from-param").containsEntry("B", "from-app");
     assertThat(task.getLabelsMap()).containsEntry("team", "a").containsEntry("tier", "backend");

@@ -176,7 +176,8 @@ class MarathonApiTest {
   void tasksQueueAndTaskDeletionOverHttp() {
     api.post("/v2/apps", "{\"id\": \"/web\", \"cmd\": \"x\", \"mem\": 16, \"cpus\": 0.1, \"instances\": 2}");
     api.post("/v2/apps", """
-        {"id": "/docker", "mem": 16, "cpus": 0.1, "container": {"type": "DOCKER", "docker": {"image": "nginx", "privileged": true}}}""");
+        {"id": "/docker", "mem": 16, "cpus": 0.1, "container": {"type": "DOCKER", "docker": {"image": "nginx",
+         "parameters": [{"key": "device", "value": "/dev/fuse"}]}}}""");
     await().atMost(Duration.ofSeconds(5)).until(() -> api.get("/v2/info").json().path("frameworkId").asText().equals("fw-1"));
     api.driver.scheduler().offers(List.of(Offers.big("o1", "host-a")));
     await().atMost(Duration.ofSeconds(5)).until(() -> api.driver.launchedTasks().size() == 2);
@@ -204,9 +205,10 @@ class MarathonApiTest {
     JsonNode queue = api.get("/v2/queue").json().get("queue");
     assertThat(queue).hasSize(1);
     assertThat(queue.get(0).get("app").get("id").asText()).isEqualTo("/docker");
-    assertThat(queue.get(0).get("waitingReason").asText()).startsWith("container.docker.privileged is not supported yet");
+    assertThat(queue.get(0).get("waitingReason").asText()).startsWith("container.docker.parameters device")
+        .contains("is not supported yet");
     assertThat(api.get("/v2/apps/docker").json().get("app").get("waiting").get("reason").asText())
-        .startsWith("container.docker.privileged is not supported yet");
+        .startsWith("container.docker.parameters device");
 
     ApiFixture.Response killed = api.delete("/v2/apps/web/tasks/" + taskIds.get(0) + "?scale=true&force=true");
     assertThat(killed.status()).isEqualTo(200);
