@@ -55,7 +55,7 @@ final class SecretRoutes {
         ctx.contentType(OCTETS).result(value);
         return;
       }
-      String text = text(value);
+      String text = dev.corral.common.Utf8.textOrNull(value);
       if (text == null) {
         throw new OperatorException(406, "secret " + path + " is binary: ask for it with Accept: " + OCTETS);
       }
@@ -150,14 +150,6 @@ final class SecretRoutes {
       throw new OperatorException(413, "value: at most " + SecretStore.MAX_VALUE_BYTES + " bytes");
     }
     return value;
-  }
-
-  private static String text(byte[] value) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(value)).toString();
-    } catch (java.nio.charset.CharacterCodingException e) {
-      return null;
-    }
   }
 
   private static OperatorException notFound(String path) {

@@ -62,6 +62,22 @@ public final class SecretStore {
         + "/password)";
   }
 
+  /** A secret's path as apps, pods and jobs name it ({@code source}): Marathon writes {@code /db/password}. */
+  public static String pathOf(String source) {
+    return source.startsWith("/") ? source.substring(1) : source;
+  }
+
+  /**
+   * What is wrong with the {@code source} an app, pod or job at {@code owner} names: not a path
+   * ({@link #problem}), or a secret outside the owner's namespace ({@link #outsideNamespace}); null when it
+   * is fine. A null owner (its id is itself invalid) leaves the namespace unchecked.
+   */
+  public static String sourceProblem(String owner, String source) {
+    String path = pathOf(source);
+    String problem = problem(path);
+    return problem != null || owner == null ? problem : outsideNamespace(owner, path);
+  }
+
   public Optional<byte[]> get(String path) {
     return store.get(node(path));
   }

@@ -68,11 +68,7 @@ public final class OciConfig {
     ArrayNode env = p.putArray("env");
     new TreeMap<>(spec.env()).forEach((k, v) -> env.add(k + "=" + v));
     p.put("cwd", spec.cwd().toString());
-    ObjectNode caps = p.putObject("capabilities");
-    for (String set : List.of("bounding", "effective", "permitted")) {
-      ArrayNode a = caps.putArray(set);
-      CAPABILITIES.forEach(a::add);
-    }
+    setCapabilities(p, CAPABILITIES);
     p.put("noNewPrivileges", false);
     return p;
   }
@@ -157,7 +153,9 @@ public final class OciConfig {
       privileged(config);
     }
     if (options.getCapAddCount() > 0 || options.getCapDropCount() > 0) {
-      java.util.Set<String> caps = new java.util.LinkedHashSet<>(CAPABILITIES);
+      // from what the container has so far: Docker's default set, or a privileged container's all
+      java.util.Set<String> caps = new java.util.LinkedHashSet<>(
+          options.getPrivileged() ? agentCapabilities() : CAPABILITIES);
       if (options.getCapAddList().contains(dev.corral.api.ContainerOptions.ALL)) {
         caps.addAll(agentCapabilities());
       } else {
@@ -168,11 +166,7 @@ public final class OciConfig {
       } else {
         options.getCapDropList().forEach(caps::remove);
       }
-      ObjectNode sets = process.putObject("capabilities");
-      for (String set : List.of("bounding", "effective", "permitted")) {
-        ArrayNode a = sets.putArray(set);
-        caps.forEach(a::add);
-      }
+      setCapabilities(process, caps);
     }
     if (options.getRlimitsCount() > 0) {
       ArrayNode limits = process.putArray("rlimits");
@@ -200,11 +194,7 @@ public final class OciConfig {
    * no masked or read-only paths. Still its own pid, mount, ipc and uts namespaces and cgroup limits.
    */
   private static void privileged(ObjectNode config) {
-    ObjectNode sets = ((ObjectNode) config.path("process")).putObject("capabilities");
-    for (String set : List.of("bounding", "effective", "permitted")) {
-      ArrayNode a = sets.putArray(set);
-      agentCapabilities().forEach(a::add);
-    }
+    setCapabilities((ObjectNode) config.path("process"), agentCapabilities());
     for (com.fasterxml.jackson.databind.JsonNode m : config.path("mounts")) {
       ObjectNode mount = (ObjectNode) m;
       String destination = mount.path("destination").asText();
@@ -220,6 +210,15 @@ public final class OciConfig {
     linux.putArray("readonlyPaths");
     ArrayNode devices = ((ObjectNode) linux.path("resources")).putArray("devices");
     devices.addObject().put("allow", true).put("access", "rwm");
+  }
+
+  /** The process's bounding, effective and permitted capability sets, all {@code caps}. */
+  private static void setCapabilities(ObjectNode process, java.util.Collection<String> caps) {
+    ObjectNode sets = process.putObject("capabilities");
+    for (String set : List.of("bounding", "effective", "permitted")) {
+      ArrayNode a = sets.putArray(set);
+      caps.forEach(a::add);
+    }
   }
 
   /**

@@ -5,8 +5,6 @@ import dev.corral.api.v1.SecretRef;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.VolumeMount;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -97,16 +95,12 @@ final class TaskSecretFiles {
   }
 
   private static String text(SecretRef ref, byte[] value) throws Refused {
-    try {
-      String s = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(value)).toString();
-      if (s.indexOf('\0') >= 0) {
-        throw new CharacterCodingException();
-      }
-      return s;
-    } catch (CharacterCodingException e) {
+    String text = dev.corral.common.Utf8.textOrNull(value);
+    if (text == null) {
       throw new Refused("secret " + ref.getSource() + " is binary and cannot be the environment variable "
           + ref.getEnvName() + "; give it to the task as a file");
     }
+    return text;
   }
 
   private static void write(TaskInfo task, byte[] value, Path file, boolean runAsRoot) throws IOException {

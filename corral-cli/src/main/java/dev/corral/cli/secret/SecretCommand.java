@@ -6,11 +6,10 @@ import dev.corral.cli.http.ApiClient;
 import dev.corral.cli.output.PrettyJson;
 import dev.corral.cli.output.Table;
 import dev.corral.common.Json;
+import dev.corral.common.Utf8;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +100,7 @@ public final class SecretCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
       byte[] value = source.read(stdin);
-      String text = text(value);
+      String text = Utf8.textOrNull(value); // text goes as JSON, the rest as bytes
       ApiClient client = api.get();
       if (text != null) {
         client.send(method, API + path, Json.mapper().createObjectNode().put("value", text).toString());
@@ -162,7 +161,7 @@ public final class SecretCommand implements Callable<Integer> {
         out.printf("Wrote %d bytes of secret %s to %s%n", value.length, path, output);
         return 0;
       }
-      String text = text(value);
+      String text = Utf8.textOrNull(value);
       if (text == null) {
         throw new ParameterException(spec.commandLine(), "secret " + path + " is binary; write it to a file with"
             + " --output FILE");
@@ -197,16 +196,17 @@ public final class SecretCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       String under = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
-      JsonNode body = api.get().get(API + under + "?list=true").json();
+      // the API answers paths relative to the prefix; users name secrets by their whole path
+      var paths = Json.mapper().createArrayNode();
+      api.get().get(API + under + "?list=true").json().path("array")
+          .forEach(p -> paths.add(under.isEmpty() ? p.asText() : under + "/" + p.asText()));
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        var paths = Json.mapper().createArrayNode();
-        body.path("array").forEach(p -> paths.add(under.isEmpty() ? p.asText() : under + "/" + p.asText()));
         PrettyJson.print(out, paths);
         return 0;
       }
       Table table = Table.withHeaders("PATH");
-      body.path("array").forEach(p -> table.row(under.isEmpty() ? p.asText() : under + "/" + p.asText()));
+      paths.forEach(p -> table.row(p.asText()));
       table.print(out);
       return 0;
     }
@@ -241,16 +241,6 @@ public final class SecretCommand implements Callable<Integer> {
         out.printf("Secret %s deleted%n", path);
       }
       return 0;
-    }
-  }
-
-  /** The value as text when it is UTF-8 without NULs (sent as JSON), else null (sent as bytes). */
-  static String text(byte[] value) {
-    try {
-      String s = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(value)).toString();
-      return s.indexOf('\0') >= 0 ? null : s;
-    } catch (CharacterCodingException e) {
-      return null;
     }
   }
 }

@@ -200,15 +200,11 @@ public final class JobJson {
         c.fail(at, "must be the secret's path in the store, e.g. \"db/password\"");
         continue;
       }
-      String path = source.asText().startsWith("/") ? source.asText().substring(1) : source.asText();
-      String problem = SecretStore.problem(path);
-      if (problem == null && jobId != null) {
-        problem = SecretStore.outsideNamespace("/" + jobId.replace('.', '/'), path);
-      }
+      String problem = SecretStore.sourceProblem(jobId == null ? null : "/" + jobId.replace('.', '/'), source.asText());
       if (problem != null) {
         c.fail(at, problem);
       } else {
-        out.put(e.getKey(), path);
+        out.put(e.getKey(), SecretStore.pathOf(source.asText()));
       }
     }
     return out;

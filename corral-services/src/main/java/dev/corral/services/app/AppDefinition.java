@@ -75,6 +75,8 @@ public final class AppDefinition {
   private final PodSpec pod;
   /** A pod's secrets, per container in order; empty for an app. */
   private final List<List<AppSecrets>> podSecrets;
+  /** The names of a pod's secret volumes (files the agent writes, not directories to mount). */
+  private final Set<String> podSecretVolumes;
   // Read on every instance the planner, the offer round and the API look at: parsed once, not per call.
   private final String version;
   private final String configVersion;
@@ -135,10 +137,17 @@ public final class AppDefinition {
     JsonNode podNode = node.get(PodApps.POD);
     this.pod = podNode != null && podNode.isObject() ? PodSpec.of(podNode) : null;
     List<List<AppSecrets>> perContainer = new ArrayList<>();
+    Set<String> secretVolumes = new java.util.HashSet<>();
     if (pod != null) {
       podNode.path("containers").forEach(c -> perContainer.add(AppSecrets.ofPodContainer(podNode, c)));
+      podNode.path("volumes").forEach(v -> {
+        if (v.path("secret").isTextual()) {
+          secretVolumes.add(v.path("name").asText());
+        }
+      });
     }
     this.podSecrets = List.copyOf(perContainer);
+    this.podSecretVolumes = Set.copyOf(secretVolumes);
     this.unsupported = pod != null ? PodApps.unsupported(podNode) : Unsupported.reasons(this);
   }
 
@@ -174,7 +183,7 @@ public final class AppDefinition {
 
   /** Whether the pod's volume {@code name} is a secret (a file the agent writes, not a directory). */
   public boolean podSecretVolume(String name) {
-    return pod != null && !AppSecrets.secretVolume(node.path(PodApps.POD), name).isEmpty();
+    return podSecretVolumes.contains(name);
   }
 
   /** A copy of the stored JSON (no defaults filled in). */

@@ -97,7 +97,6 @@ public record AppSecrets(String source, String envName, String filePath, boolean
     if (name.isEmpty() || !declared.path(name).path("source").isTextual()) {
       return null;
     }
-    String source = declared.get(name).get("source").asText();
-    return source.startsWith("/") ? source.substring(1) : source;
+    return dev.corral.state.SecretStore.pathOf(declared.get(name).get("source").asText());
   }
 }

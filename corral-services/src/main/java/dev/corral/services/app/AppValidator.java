@@ -277,11 +277,8 @@ public final class AppValidator {
         add(at + "/source", "must be the secret's path in the store, e.g. \"db/password\"");
         continue;
       }
-      String path = source.asText().startsWith("/") ? source.asText().substring(1) : source.asText();
-      String problem = dev.corral.state.SecretStore.problem(path);
-      if (problem == null && app.path("id").isTextual()) {
-        problem = dev.corral.state.SecretStore.outsideNamespace(canonicalId(app.get("id").asText()), path);
-      }
+      String owner = app.path("id").isTextual() ? canonicalId(app.get("id").asText()) : null;
+      String problem = dev.corral.state.SecretStore.sourceProblem(owner, source.asText());
       if (problem != null) {
         add(at + "/source", problem);
       }

@@ -138,12 +138,9 @@ public final class PodValidator {
         add(at, "must be the secret's path in the store, e.g. \"db/password\"");
         return;
       }
-      String path = source.asText().replaceFirst("^/", "");
-      String problem = dev.corral.state.SecretStore.problem(path);
-      if (problem == null && pod.path("id").isTextual()) {
-        String id = pod.get("id").asText();
-        problem = dev.corral.state.SecretStore.outsideNamespace(id.startsWith("/") ? id : "/" + id, path);
-      }
+      String id = pod.path("id").asText(null);
+      String owner = id == null ? null : id.startsWith("/") ? id : "/" + id;
+      String problem = dev.corral.state.SecretStore.sourceProblem(owner, source.asText());
       if (problem != null) {
         add(at, problem);
       }
