@@ -24,6 +24,7 @@ class LeaderWatchTest {
   private static final class FakeLeader implements AutoCloseable {
     final ServerSocket server;
     final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    private boolean closed; // guarded by this
 
     FakeLeader(boolean closeEach) throws IOException {
       server = outsideTheEphemeralRange();
@@ -31,9 +32,12 @@ class LeaderWatchTest {
         while (!server.isClosed()) {
           try {
             Socket s = server.accept();
-            accepted.add(s);
-            if (closeEach) {
-              s.close();
+            synchronized (this) {
+              accepted.add(s);
+              // accepted while close() ran: the process is gone, so is this connection
+              if (closeEach || closed) {
+                s.close();
+              }
             }
           } catch (IOException e) {
             return;
@@ -69,7 +73,8 @@ class LeaderWatchTest {
 
     /** As when the process dies: the listening port and every connection close. */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+      closed = true;
       server.close();
       for (Socket s : accepted) {
         s.close();
