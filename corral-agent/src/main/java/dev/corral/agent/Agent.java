@@ -6,6 +6,7 @@ import dev.corral.agent.checkpoint.CheckpointStore;
 import dev.corral.agent.containerizer.Containerizers;
 import dev.corral.agent.containerizer.HostTools;
 import dev.corral.agent.containerizer.MonitorScript;
+import dev.corral.agent.containerizer.PersistentVolumeSweep;
 import dev.corral.agent.containerizer.ProcessContainerizer;
 import dev.corral.agent.exec.ExecApi;
 import dev.corral.agent.exec.ProcessExecLauncher;
@@ -59,8 +60,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -430,6 +433,11 @@ public final class Agent implements AutoCloseable {
           break;
         case SHUTDOWN:
           shutdownByMaster(message.getShutdown().getReason());
+          break;
+        case VOLUMES:
+          Set<String> kept = new HashSet<>();
+          message.getVolumes().getVolumesList().forEach(v -> kept.add(v.getPersistenceId()));
+          workers.execute(() -> PersistentVolumeSweep.keepOnly(config.workDir(), kept));
           break;
         default:
           break; // master heartbeats need no answer

@@ -45,6 +45,30 @@ class HostVolumeTest extends RealAgentTestBase {
   }
 
   @Test
+  void aPersistentVolumeOutlivesItsTaskUntilTheMasterNoLongerListsIt() throws Exception {
+    startAgent();
+    VolumeMount data = VolumeMount.newBuilder().setName("data").setMountPath("data").setPersistenceId("app#data#1")
+        .build();
+    String first = unique("pv");
+    master.runTask(shellTask(first, "echo kept > data/state").toBuilder().addVolumeMounts(data).build());
+    master.awaitStatus(first, TaskState.TASK_FINISHED, LONG);
+    Path volume = workDir.resolve("volumes").resolve("app#data#1");
+    assertThat(Files.readString(volume.resolve("state"))).isEqualTo("kept\n");
+
+    String second = unique("pv");
+    master.runTask(shellTask(second, "cat data/state").toBuilder().addVolumeMounts(data).build());
+    master.awaitStatus(second, TaskState.TASK_FINISHED, LONG);
+    assertThat(read(sandbox(second).resolve("stdout"))).isEqualTo("kept\n");
+
+    Files.createDirectories(workDir.resolve("volumes").resolve("other"));
+    master.send(dev.corral.api.v1.MasterMessage.newBuilder().setVolumes(dev.corral.api.v1.Volumes.newBuilder()
+        .addVolumes(dev.corral.api.v1.PersistentVolume.newBuilder().setPersistenceId("other").setRole("r")
+            .setSizeMb(1))).build());
+    org.awaitility.Awaitility.await().atMost(LONG).until(() -> !Files.exists(volume));
+    assertThat(workDir.resolve("volumes").resolve("other")).isDirectory();
+  }
+
+  @Test
   void aMissingHostPathOrOneOutsideTheSandboxFailsTheTaskWithTheReason() {
     startAgent();
     String missing = unique("missing");

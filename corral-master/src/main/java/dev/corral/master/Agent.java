@@ -4,10 +4,12 @@ import com.google.protobuf.ByteString;
 import dev.corral.api.ResourceSet;
 import dev.corral.api.v1.AgentInfo;
 import dev.corral.api.v1.MasterMessage;
+import dev.corral.api.v1.PersistentVolume;
 import dev.corral.api.v1.Unavailability;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -72,6 +74,7 @@ final class Agent {
   private AgentInfo templateInfo;
   private ResourceSet templateResources;
   private Unavailability templateWindow;
+  private List<PersistentVolume> templateVolumes = List.of();
 
   Agent(String id, AgentState state, AgentInfo info) {
     this.id = id;
@@ -126,12 +129,14 @@ final class Agent {
    * What the offer message of {@code resources} of this agent is made of ({@code window}: its maintenance
    * window or null); immutable, so another thread may build it.
    */
-  OfferMessage offerMessage(String offerId, ByteString frameworkId, ResourceSet resources, Unavailability window) {
+  OfferMessage offerMessage(String offerId, ByteString frameworkId, ResourceSet resources, Unavailability window,
+      List<PersistentVolume> volumes) {
     if (template == null || templateInfo != info || !resources.equals(templateResources)
-        || !Objects.equals(templateWindow, window)) {
+        || !Objects.equals(templateWindow, window) || !volumes.equals(templateVolumes)) {
       dev.corral.api.v1.Offer.Builder built = dev.corral.api.v1.Offer.newBuilder()
           .addAllResources(resources.toProto())
-          .addAllAttributes(info.getAttributesList());
+          .addAllAttributes(info.getAttributesList())
+          .addAllVolumes(volumes);
       if (window != null) {
         built.setUnavailability(window);
       }
@@ -140,6 +145,7 @@ final class Agent {
       templateHostname = ByteString.copyFromUtf8(hostname());
       templateResources = resources;
       templateWindow = window;
+      templateVolumes = volumes;
     }
     return new OfferMessage(template, offerId, frameworkId, idBytes, templateHostname);
   }

@@ -152,6 +152,8 @@ final class AgentRegistrar {
         .setAgentId(id)
         .setHeartbeatIntervalSeconds(state.config.agentHeartbeatInterval().toMillis() / 1000.0)
         .setMasterId(state.config.masterId())).build());
+    // the agent deletes the data of volumes not listed: destroyed while it was away
+    agent.link.send(PersistentVolumes.message(state.reservations.volumesOf(id)));
     liveness.watch(agent);
     reconciliations.agentSettled(agent);
     if (expired) {

@@ -116,7 +116,8 @@ final class Allocator {
       Batch batch = batches.computeIfAbsent(g.frameworkId(),
           id -> new Batch(state.frameworks.get(id), ByteString.copyFromUtf8(id), new ArrayList<>()));
       Offer offer = offers.create(agent, batch.framework, g.resources(), g.amount());
-      batch.offers.add(agent.offerMessage(offer.id, batch.frameworkId, offer.resources, unavailability.apply(agent)));
+      batch.offers.add(agent.offerMessage(offer.id, batch.frameworkId, offer.resources, unavailability.apply(agent),
+          PersistentVolumes.free(state, agent, batch.framework.role())));
     }
   }
 }

@@ -97,7 +97,7 @@ public final class Master implements AutoCloseable {
 
   /** What {@link #start} loads from the store. */
   private record Stored(List<AgentInfo> agents, List<FrameworkInfo> frameworks, Maintenance.Stored maintenance,
-      Map<String, RoleSettings> roleSettings, Map<String, dev.corral.api.ResourceSet> reserved) {
+      Map<String, RoleSettings> roleSettings, Map<String, Reservations.Held> reserved) {
     static Stored read(Store store) {
       return new Stored(Registry.agents(store), Registry.frameworks(store), Maintenance.read(store),
           Roles.read(store), Reservations.read(store));
@@ -301,18 +301,19 @@ public final class Master implements AutoCloseable {
         throw new OperatorException(409, "agent " + agentId + " has no such dynamic reservation; it has " + current);
       }
       if (!free.contains(change)) {
-        throw new OperatorException(409, "tasks on agent " + agentId + " use part of " + change
-            + "; it can be unreserved once they end");
+        throw new OperatorException(409, "tasks or persistent volumes on agent " + agentId + " use part of "
+            + change + "; it can be unreserved once the tasks end and the volumes are destroyed");
       }
       next = current.minus(change);
     }
-    commitsForRoles.persist(Reservations.op(agentId, next), error -> {
+    Reservations.Held held = new Reservations.Held(next, state.reservations.volumesOf(agentId));
+    commitsForRoles.persist(Reservations.op(agentId, held), error -> {
       if (error != null) {
         result.completeExceptionally(new OperatorException(503, "could not persist the reservation: "
             + error.getMessage()));
         return;
       }
-      state.reservations.put(agentId, next);
+      state.reservations.put(agentId, held);
       Agent now = state.agents.get(agentId);
       state.setAgentTotal(now, state.reservations.apply(agentId,
           dev.corral.api.ResourceSet.fromProto(now.info.getResourcesList())));

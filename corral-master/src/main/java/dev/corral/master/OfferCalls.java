@@ -51,36 +51,40 @@ final class OfferCalls {
 
   void accept(AcceptCall call) {
     Framework framework = subscriptions.requireSubscribed(call.getFrameworkId());
-    boolean reserving = call.getOperationsList().stream().anyMatch(op -> op.hasReserve() || op.hasUnreserve());
+    boolean reserving = ReservationOps.touches(call.getOperationsList());
     Set<String> ids = new LinkedHashSet<>(call.getOfferIdsList());
     if (!reserving || offerProblem(framework, ids) != null) {
       acceptNow(framework, call, null);
       return;
     }
-    // Reservations are stored before anything is launched on them; the offers stay outstanding meanwhile.
+    // Reservations and volumes are stored before anything is launched on them; the offers stay outstanding
+    // meanwhile.
     String agentId = state.offers.get(ids.iterator().next()).agentId;
     ResourceSet offered = ResourceSet.EMPTY;
     for (String id : ids) {
       offered = offered.plus(state.offers.get(id).resources);
     }
-    ResourceSet[] shaped = ReservationOps.apply(framework.role(), offered, state.reservations.of(agentId),
-        call.getOperationsList());
-    ResourceSet reserved = shaped[1];
+    ReservationOps.Shaped shaped = ReservationOps.apply(framework.role(), offered, state.reservations.held(agentId),
+        call.getOperationsList(), PersistentVolumes.inUse(state, state.agents.get(agentId)));
     String frameworkId = framework.id;
-    commits.persist(Reservations.op(agentId, reserved), error -> {
+    commits.persist(Reservations.op(agentId, shaped.held()), error -> {
       Framework f = state.frameworks.get(frameworkId);
       if (error != null) {
         log.warn("could not persist the reservations of framework {} on agent {}: {}", frameworkId, agentId,
             error.getMessage());
         return; // nothing launched; the offers stay outstanding and the framework may try again
       }
-      state.reservations.put(agentId, reserved);
+      boolean volumesChanged = !shaped.held().volumes().equals(state.reservations.volumesOf(agentId));
+      state.reservations.put(agentId, shaped.held());
       Agent agent = state.agents.get(agentId);
       if (agent != null) {
         state.setAgentTotal(agent, state.reservations.apply(agentId, ResourceSet.fromProto(agent.info.getResourcesList())));
+        if (volumesChanged && agent.link != null) {
+          agent.link.send(PersistentVolumes.message(shaped.held().volumes()));
+        }
       }
       if (f != null && f.isConnected()) {
-        acceptNow(f, call, shaped[0]);
+        acceptNow(f, call, shaped.offered());
       }
     });
   }
@@ -124,13 +128,14 @@ final class OfferCalls {
       left = reshaped;
     }
     Set<String> inCall = new HashSet<>();
+    Set<String> volumesInCall = new HashSet<>();
     for (Operation op : call.getOperationsList()) {
       if (op.hasLaunch()) {
         for (TaskInfo task : op.getLaunch().getTasksList()) {
-          left = launch(framework, agent, task, left, inCall);
+          left = launch(framework, agent, task, left, inCall, volumesInCall);
         }
       } else if (op.hasLaunchGroup()) {
-        left = launchGroup(framework, agent, op.getLaunchGroup().getTaskGroup(), left, inCall);
+        left = launchGroup(framework, agent, op.getLaunchGroup().getTaskGroup(), left, inCall, volumesInCall);
       }
     }
     refuse(framework, agentId, left, call.hasFilters() ? call.getFilters() : null);
@@ -164,7 +169,8 @@ final class OfferCalls {
   }
 
   /** Launches one task from what is left, or reports why not; returns what is left after it. */
-  private ResourceSet launch(Framework framework, Agent agent, TaskInfo task, ResourceSet left, Set<String> inCall) {
+  private ResourceSet launch(Framework framework, Agent agent, TaskInfo task, ResourceSet left, Set<String> inCall,
+      Set<String> volumesInCall) {
     ResourceSet resources = null;
     String parseError = null;
     try {
@@ -174,6 +180,9 @@ final class OfferCalls {
     }
     String problem = LaunchCheck.problem(task, resources, parseError, left, inCall,
         taskId -> state.tasks.get(new TaskKey(framework.id, taskId)));
+    if (problem == null) {
+      problem = PersistentVolumes.problem(state, agent, framework.role(), task, volumesInCall);
+    }
     TaskKey key = new TaskKey(framework.id, task.getTaskId());
     if (problem != null) {
       state.sendUpdate(framework.id, state.masterStatus(key, agent.id, TaskState.TASK_ERROR,
@@ -202,7 +211,7 @@ final class OfferCalls {
    * TASK_ERROR, the one at fault with its reason.
    */
   private ResourceSet launchGroup(Framework framework, Agent agent, TaskGroupInfo group, ResourceSet left,
-      Set<String> inCall) {
+      Set<String> inCall, Set<String> volumesInCall) {
     List<ResourceSet> resources = new ArrayList<>();
     ResourceSet remaining = left;
     Set<String> seen = new HashSet<>(inCall);
@@ -232,6 +241,10 @@ final class OfferCalls {
       seen.add(task.getTaskId());
       resources.add(r);
       remaining = remaining.minus(r);
+    }
+    if (problem == null) {
+      problem = PersistentVolumes.problem(state, agent, framework.role(), group, volumesInCall);
+      faulty = problem == null ? null : group.getTasks(0).getTaskId();
     }
     if (problem != null) {
       for (TaskInfo task : group.getTasksList()) {

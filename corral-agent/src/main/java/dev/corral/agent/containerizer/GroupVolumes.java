@@ -13,7 +13,9 @@ import java.util.List;
  * The volumes of a task group (a pod's {@code volumes} and each container's {@code volumeMounts}). An
  * ephemeral volume is one directory per group, {@code WORK_DIR/groups/GROUP_ID/NAME}, created by the first of
  * its tasks to launch and shared by every task that mounts it; a host volume is the agent's path as given
- * (a directory or a file; relative: inside the task's sandbox). An app's host volumes take the same way.
+ * (a directory or a file; relative: inside the task's sandbox); a persistent volume is the agent's directory of
+ * that id, kept across tasks until the master says it is destroyed. An app's host and persistent volumes take
+ * the same way.
  * Sandbox-relative mount paths appear inside each task's sandbox: as a symbolic link for process tasks (they
  * see the host's filesystem), as a bind mount for OCI containers, which also get absolute mount paths bound
  * into their root filesystem. Stateless; called by a containerizer on its worker thread.
@@ -23,6 +25,29 @@ public final class GroupVolumes {
   public record Bind(Path source, String destination, boolean readOnly) {}
 
   private GroupVolumes() {}
+
+  /** Where the agent keeps its persistent volumes: {@code WORK_DIR/volumes}, beside the sandboxes. */
+  public static Path persistentRoot(Path workDir) {
+    return workDir.resolve("volumes");
+  }
+
+  /**
+   * A persistent volume's directory, created (and given to the task's user) the first time a task mounts it;
+   * the master decides which task may, so the agent only keeps the data.
+   */
+  private static Path persistentVolume(TaskInfo task, VolumeMount m, Path sandbox) throws IOException {
+    Path dir = persistentRoot(sandbox.toAbsolutePath().getParent().getParent()).resolve(m.getPersistenceId());
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+      String user = task.getCommand().getUser();
+      PosixUser owner = user.isEmpty() ? null : PosixUser.lookup(user).orElse(null);
+      if (owner != null) {
+        Files.setAttribute(dir, "unix:uid", (int) owner.uid());
+        Files.setAttribute(dir, "unix:gid", (int) owner.gid());
+      }
+    }
+    return dir;
+  }
 
   /** The group's directory of ephemeral volumes, beside the agent's sandboxes. */
   public static Path groupDir(Path sandbox, String groupId) {
@@ -57,7 +82,9 @@ public final class GroupVolumes {
     for (VolumeMount m : task.getVolumeMountsList()) {
       Path source;
       try {
-        if (m.getHostPath().isEmpty()) {
+        if (!m.getPersistenceId().isEmpty()) {
+          source = persistentVolume(task, m, sandbox);
+        } else if (m.getHostPath().isEmpty()) {
           source = groupDir(sandbox, task.getGroupId()).resolve(m.getName());
           Files.createDirectories(source);
           // every container of the group may run as its own user: the shared directory is open to all
