@@ -170,6 +170,18 @@ public final class GrpcSchedulerDriver implements SchedulerDriver {
   }
 
   @Override
+  public CompletableFuture<Void> accept(Collection<String> offerIds, List<Operation> operations,
+      double refuseSeconds) {
+    AcceptCall call = AcceptCall.newBuilder()
+        .setFrameworkId(frameworkId())
+        .addAllOfferIds(offerIds)
+        .addAllOperations(operations)
+        .setFilters(Filters.newBuilder().setRefuseSeconds(refuseSeconds))
+        .build();
+    return call(() -> calls.accept(call));
+  }
+
+  @Override
   public CompletableFuture<Void> decline(Collection<String> offerIds, double refuseSeconds) {
     return call(() -> calls.decline(DeclineCall.newBuilder()
         .setFrameworkId(frameworkId())

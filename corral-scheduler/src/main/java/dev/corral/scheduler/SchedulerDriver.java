@@ -1,5 +1,6 @@
 package dev.corral.scheduler;
 
+import dev.corral.api.v1.Operation;
 import dev.corral.api.v1.ReconcileTask;
 import dev.corral.api.v1.TaskGroupInfo;
 import dev.corral.api.v1.TaskInfo;
@@ -27,6 +28,12 @@ public interface SchedulerDriver extends AutoCloseable {
    */
   CompletableFuture<Void> launch(Collection<String> offerIds, List<TaskInfo> tasks, List<TaskGroupInfo> groups,
       double refuseSeconds);
+
+  /**
+   * Any operations on the offers' agent in one ACCEPT, in the order given: RESERVE and CREATE before the
+   * launches that use what they make, DESTROY before the UNRESERVE of a volume's disk.
+   */
+  CompletableFuture<Void> accept(Collection<String> offerIds, List<Operation> operations, double refuseSeconds);
 
   CompletableFuture<Void> decline(Collection<String> offerIds, double refuseSeconds);
 

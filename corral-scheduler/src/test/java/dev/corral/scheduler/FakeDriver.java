@@ -85,6 +85,31 @@ public final class FakeDriver implements SchedulerDriver {
     return List.copyOf(groups);
   }
 
+  private final List<List<dev.corral.api.v1.Operation>> accepts = new ArrayList<>();
+
+  /**
+   * Records the operations; the tasks of its LAUNCH operations count as launched, as with {@link #launch}.
+   * An ACCEPT without launches (DESTROY, UNRESERVE) always succeeds.
+   */
+  @Override
+  public synchronized CompletableFuture<Void> accept(Collection<String> offerIds,
+      List<dev.corral.api.v1.Operation> operations, double refuseSeconds) {
+    accepts.add(List.copyOf(operations));
+    List<TaskInfo> tasks = new ArrayList<>();
+    operations.stream().filter(dev.corral.api.v1.Operation::hasLaunch)
+        .forEach(op -> tasks.addAll(op.getLaunch().getTasksList()));
+    if (tasks.isEmpty()) {
+      calls.add(operations);
+      return CompletableFuture.completedFuture(null);
+    }
+    return launch(offerIds, tasks, refuseSeconds);
+  }
+
+  /** The operations of every {@link #accept} call, in order. */
+  public synchronized List<List<dev.corral.api.v1.Operation>> accepts() {
+    return List.copyOf(accepts);
+  }
+
   @Override
   public synchronized CompletableFuture<Void> decline(Collection<String> offerIds, double refuseSeconds) {
     Decline d = new Decline(List.copyOf(offerIds), refuseSeconds);

@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param frameworkName the framework name registered with the master; "marathon" so that tools which look
  *     for Marathon's framework find it
- * @param role the role whose resources the scheduler accepts besides unreserved ("*") ones
+ * @param role the role whose resources the scheduler accepts besides unreserved ("*") ones, and for which resident
+ *     apps reserve
  * @param user the default user tasks run as; "" lets the agent run them as its own user
  * @param hostname the host name reported in the framework info and in {@code /v2/info}
  * @param leaderAddress {@code host:port} of this API, shown by {@code /v2/info} and {@code /v2/leader}
@@ -19,6 +20,9 @@ import java.util.Objects;
  */
 public record ServicesConfig(String frameworkName, String role, String user, String hostname, String leaderAddress,
     GpuSchedulingBehavior gpuSchedulingBehavior, TaskApi taskApi) {
+
+  /** The role of DC/OS's Marathon: that of public agents' reserved resources, and of resident apps' reservations. */
+  public static final String DEFAULT_ROLE = "slave_public";
 
   public ServicesConfig {
     Objects.requireNonNull(frameworkName, "frameworkName");
@@ -30,9 +34,13 @@ public record ServicesConfig(String frameworkName, String role, String user, Str
     Objects.requireNonNull(taskApi, "taskApi");
   }
 
-  /** Marathon's defaults: framework "marathon", role "*", tasks run as the agent's user, GPUs restricted. */
+  /**
+   * Marathon's defaults as DC/OS sets them: framework "marathon", role "slave_public" (apps still take only
+   * unreserved resources unless they name the role in {@code acceptedResourceRoles}; resident apps reserve for
+   * it), tasks run as the agent's user, GPUs restricted.
+   */
   public static ServicesConfig defaults(String hostname, String leaderAddress) {
-    return new ServicesConfig("marathon", "*", "", hostname, leaderAddress, GpuSchedulingBehavior.RESTRICTED,
+    return new ServicesConfig("marathon", DEFAULT_ROLE, "", hostname, leaderAddress, GpuSchedulingBehavior.RESTRICTED,
         TaskApi.plain(leaderAddress));
   }
 

@@ -56,6 +56,13 @@ public final class Offers {
     return this;
   }
 
+  /** A free persistent volume of the agent, as the master offers it. */
+  public Offers volume(String persistenceId, String role, double sizeMb) {
+    b.addVolumes(dev.corral.api.v1.PersistentVolume.newBuilder().setPersistenceId(persistenceId).setRole(role)
+        .setSizeMb(sizeMb));
+    return this;
+  }
+
   public Offers attribute(String name, String value) {
     b.addAttributes(Attribute.newBuilder().setName(name).setText(value));
     return this;

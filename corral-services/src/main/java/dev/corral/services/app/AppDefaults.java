@@ -58,11 +58,17 @@ public final class AppDefaults {
     if (!n.has("killSelection")) {
       n.put("killSelection", "YOUNGEST_FIRST");
     }
+    boolean resident = LocalVolume.any(n);
     if (!n.has("upgradeStrategy")) {
-      n.putObject("upgradeStrategy").put("minimumHealthCapacity", 1.0).put("maximumOverCapacity", 1.0);
+      n.putObject("upgradeStrategy").put("minimumHealthCapacity", resident ? 0.5 : 1.0)
+          .put("maximumOverCapacity", resident ? 0.0 : 1.0);
     }
     if (!n.has("unreachableStrategy")) {
-      n.putObject("unreachableStrategy").put("inactiveAfterSeconds", 300).put("expungeAfterSeconds", 600);
+      if (resident) {
+        n.put("unreachableStrategy", "disabled"); // its data is on its agent: it waits for it
+      } else {
+        n.putObject("unreachableStrategy").put("inactiveAfterSeconds", 300).put("expungeAfterSeconds", 600);
+      }
     }
     boolean host = AppNormalizer.hostNetworking(n);
     if (!n.has("networks") && host) {

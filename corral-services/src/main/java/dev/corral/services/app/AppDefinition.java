@@ -29,6 +29,7 @@ public final class AppDefinition {
   public static final double DEFAULT_CPUS = 1;
   public static final double DEFAULT_MEM = 128;
   public static final double DEFAULT_DISK = 0;
+  public static final List<String> DEFAULT_ACCEPTED_RESOURCE_ROLES = List.of("*");
   public static final int DEFAULT_GPUS = 0;
   public static final int DEFAULT_INSTANCES = 1;
   public static final double DEFAULT_BACKOFF_SECONDS = 1;
@@ -54,6 +55,7 @@ public final class AppDefinition {
   private final boolean requirePorts;
   private final Networking networking;
   private final List<HostVolume> hostVolumes;
+  private final List<LocalVolume> localVolumes;
   private final List<AppSecrets> secrets;
   private final DockerParameters dockerParameters;
   private final List<Constraint> constraints;
@@ -98,10 +100,12 @@ public final class AppDefinition {
     this.requirePorts = node.path("requirePorts").asBoolean(false);
     this.networking = Networking.of(node);
     this.hostVolumes = HostVolume.of(node);
+    this.localVolumes = LocalVolume.of(node);
     this.secrets = AppSecrets.of(node);
     this.dockerParameters = DockerParameters.of(node);
     this.constraints = constraints(node.get("constraints"));
-    this.acceptedResourceRoles = strings(node.get("acceptedResourceRoles"));
+    List<String> roles = strings(node.get("acceptedResourceRoles"));
+    this.acceptedResourceRoles = roles.isEmpty() ? DEFAULT_ACCEPTED_RESOURCE_ROLES : roles;
     this.backoffSeconds = number(node, "backoffSeconds", DEFAULT_BACKOFF_SECONDS);
     this.backoffFactor = number(node, "backoffFactor", DEFAULT_BACKOFF_FACTOR);
     this.maxLaunchDelaySeconds = number(node, "maxLaunchDelaySeconds", DEFAULT_MAX_LAUNCH_DELAY_SECONDS);
@@ -118,8 +122,10 @@ public final class AppDefinition {
     }
     this.killSelection = ks;
     JsonNode us = node.path("upgradeStrategy");
-    this.upgradeStrategy = new UpgradeStrategy(us.path("minimumHealthCapacity").asDouble(1.0),
-        us.path("maximumOverCapacity").asDouble(1.0));
+    boolean resident = !localVolumes.isEmpty();
+    // a resident instance cannot start a second task beside the one that holds its volumes
+    this.upgradeStrategy = new UpgradeStrategy(us.path("minimumHealthCapacity").asDouble(resident ? 0.5 : 1.0),
+        us.path("maximumOverCapacity").asDouble(resident ? 0 : 1.0));
     this.dependencies = dependencies(id, node.get("dependencies"));
     JsonNode ur = node.get("unreachableStrategy");
     this.unreachableStrategy = ur != null && ur.isTextual() && ur.asText().equals("disabled")
@@ -127,7 +133,7 @@ public final class AppDefinition {
         : ur != null && ur.isObject()
             ? new UnreachableStrategy(ur.path("inactiveAfterSeconds").asDouble(300),
                 ur.path("expungeAfterSeconds").asDouble(600), true)
-            : UnreachableStrategy.DEFAULT;
+            : resident ? UnreachableStrategy.DISABLED : UnreachableStrategy.DEFAULT;
     this.healthChecks = objects(node.get("healthChecks")).stream().map(HealthCheck::fromJson).toList();
     this.readinessChecks = objects(node.get("readinessChecks")).stream().map(ReadinessCheck::fromJson).toList();
     this.fetch = FetchArtifact.of(node.get("fetch"), node.get("uris"));
@@ -280,6 +286,19 @@ public final class AppDefinition {
     return hostVolumes;
   }
 
+  /** {@code container.volumes} with {@code persistent}: the app is resident when there is one. */
+  public List<LocalVolume> localVolumes() {
+    return localVolumes;
+  }
+
+  /**
+   * Whether the app has persistent volumes: each instance then reserves what it needs on its agent and its
+   * tasks always launch there (Marathon's resident apps).
+   */
+  public boolean isResident() {
+    return !localVolumes.isEmpty();
+  }
+
   /** The host's network, or a container network with port mappings. */
   public Networking networking() {
     return networking;
@@ -309,7 +328,10 @@ public final class AppDefinition {
     return constraints;
   }
 
-  /** Roles whose resources the app may use; empty means any role offered to the framework. */
+  /**
+   * Roles whose resources the app may use; unreserved ones only ({@code *}) unless the definition names others,
+   * as DC/OS configures Marathon ({@code --default_accepted_resource_roles=*}).
+   */
   public List<String> acceptedResourceRoles() {
     return acceptedResourceRoles;
   }

@@ -228,6 +228,9 @@ public final class AppValidator {
       if (kinds != 1) {
         add(at, "must have exactly one of hostPath, persistent, external or secret");
       }
+      if (v.hasNonNull("persistent")) {
+        checkPersistent(v, at);
+      }
       if (v.hasNonNull("secret")) {
         if (!v.get("secret").isTextual()) {
           add(at + "/secret", "must be the name of a secret the app declares in \"secrets\"");
@@ -239,6 +242,35 @@ public final class AppValidator {
       if (host != null && !host.isNull() && (!host.isTextual() || host.asText().isEmpty())) {
         add(at + "/hostPath", "must be a non-empty string");
       }
+    }
+  }
+
+  /**
+   * A persistent local volume: a size in MB, at a path of one name inside the sandbox (Marathon's rule: the
+   * agent links or mounts it there), read-write.
+   */
+  private void checkPersistent(JsonNode v, String at) {
+    JsonNode p = v.get("persistent");
+    if (!p.isObject()) {
+      add(at + "/persistent", "must be an object with the size in MB");
+      return;
+    }
+    JsonNode size = p.get("size");
+    if (size == null || !size.isIntegralNumber() || size.asLong() < 1) {
+      add(at + "/persistent/size", "must be a whole number of MB, at least 1");
+    }
+    JsonNode type = p.get("type");
+    if (type != null && !type.isNull() && !(type.isTextual() && List.of("root", "path", "mount").contains(type.asText()))) {
+      add(at + "/persistent/type", "must be root, path or mount");
+    }
+    JsonNode path = v.get("containerPath");
+    if (path != null && path.isTextual() && (path.asText().contains("/") || path.asText().equals(".")
+        || path.asText().equals(".."))) {
+      add(at + "/containerPath", "must be one directory name inside the sandbox (like \"data\"); to see the volume"
+          + " at another path, add a host volume whose hostPath is this name");
+    }
+    if (v.path("mode").asText("RW").equals("RO")) {
+      add(at + "/mode", "must be RW: a persistent volume is the task's own storage");
     }
   }
 
@@ -752,6 +784,10 @@ public final class AppValidator {
         add("/upgradeStrategy/" + f, "must be a number between 0 and 1");
       }
     }
+    if (LocalVolume.any(app) && s.path("maximumOverCapacity").asDouble(0) > 0) {
+      add("/upgradeStrategy/maximumOverCapacity", "must be 0 for an app with persistent volumes: an instance's"
+          + " new task can only start once its old one has let go of the volumes");
+    }
   }
 
   /** "disabled", or {inactiveAfterSeconds, expungeAfterSeconds} with expunge not before inactive. */
@@ -768,6 +804,11 @@ public final class AppValidator {
     }
     if (!s.isObject()) {
       add("/unreachableStrategy", "must be \"disabled\" or an object");
+      return;
+    }
+    if (LocalVolume.any(app)) {
+      add("/unreachableStrategy", "must be \"disabled\" for an app with persistent volumes: its data is on its"
+          + " agent, so its instances wait for the agent instead of being replaced elsewhere");
       return;
     }
     for (String f : List.of("inactiveAfterSeconds", "expungeAfterSeconds")) {

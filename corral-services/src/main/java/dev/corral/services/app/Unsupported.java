@@ -31,16 +31,22 @@ public final class Unsupported {
       JsonNode volumes = container.path("volumes");
       for (int i = 0; i < volumes.size(); i++) {
         JsonNode v = volumes.get(i);
-        if (v.has("persistent") || v.has("external")) {
-          out.add("/container/volumes/" + i + ": persistent and external volumes" + SUFFIX);
+        if (v.has("external")) {
+          out.add("/container/volumes/" + i + ": external volumes (a volume driver such as REX-Ray)" + SUFFIX);
+        }
+        JsonNode persistent = v.path("persistent");
+        String type = persistent.path("type").asText("root");
+        if (persistent.isObject() && !type.equals("root")) {
+          out.add("/container/volumes/" + i + "/persistent/type: " + type + " disks (a volume on a disk of its own)"
+              + SUFFIX + "; \"root\" volumes (the default) run");
+        }
+        if (persistent.path("constraints").size() > 0) {
+          out.add("/container/volumes/" + i + "/persistent/constraints (which disk to use)" + SUFFIX);
         }
       }
     }
     if (nonEmpty(n.get("storeUrls"))) {
       out.add("storeUrls" + SUFFIX);
-    }
-    if (n.hasNonNull("residency")) {
-      out.add("residency (persistent volumes)" + SUFFIX);
     }
     if (DeprecatedNetworking.uses(n)) {
       // only a definition stored before the migration existed still has them (AppNormalizer.clean)

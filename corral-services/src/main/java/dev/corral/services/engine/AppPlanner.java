@@ -58,14 +58,22 @@ final class AppPlanner {
     List<Effect> effects = new ArrayList<>();
     List<Instance> current = new ArrayList<>();
     List<Instance> old = new ArrayList<>();
+    // stopped resident instances whose tasks have ended: taken up again before any new instance is made
+    List<Instance> adoptable = new ArrayList<>();
     UnreachableStrategy unreachable = app == null ? UnreachableStrategy.DEFAULT : app.unreachableStrategy();
     int dying = 0;
     for (Instance i : instances) {
+      if (i.isResident() && i.goal() != Goal.RUNNING && !i.hasLiveTask()) {
+        if (i.goal() == Goal.STOPPED) {
+          adoptable.add(i);
+        }
+        continue; // decommissioned: the offer round destroys its volumes and unreserves, then forgets it
+      }
       if (i.goal() != Goal.RUNNING) {
         // A decommissioned instance without a task left has nothing to wait for (e.g. after a restart).
         if (!i.hasLiveTask() || (unreachable.enabled()
             && i.unreachableFor(unreachable.expungeAfterSeconds(), now))) {
-          effects.add(new Effect.ExpungeInstance(i.id()));
+          effects.add(forget(i, i.goal()));
         } else if (i.state() != InstanceState.UNREACHABLE) {
           // Unreachable tasks hold resources on no agent we can offer from: they take no capacity.
           dying++;
@@ -80,7 +88,8 @@ final class AppPlanner {
         }
         continue;
       }
-      boolean draining = i.task() != null && drainingAgents.contains(i.task().agentId());
+      // a resident instance's data is on its agent: it cannot move away from a drain
+      boolean draining = !i.isResident() && i.task() != null && drainingAgents.contains(i.task().agentId());
       if (!deleted && app != null && i.configVersion().equals(app.configVersion()) && !draining) {
         current.add(i);
       } else {
@@ -94,31 +103,62 @@ final class AppPlanner {
         ? OptionalDouble.empty() : OptionalDouble.of(app.taskKillGracePeriodSeconds().getAsInt());
     if (deleted || app == null) {
       old.forEach(i -> decommission(i, grace, effects));
+      adoptable.forEach(i -> effects.add(new Effect.PutInstance(i.withGoal(Goal.DECOMMISSIONED))));
       return effects;
     }
     int target = app.instances();
     if (current.size() > target) {
       List<Instance> extra = killOrder(current, app.killSelection()).subList(0, current.size() - target);
-      extra.forEach(i -> decommission(i, grace, effects));
+      extra.forEach(i -> retire(i, grace, effects));
       dying += (int) extra.stream().filter(Instance::hasLiveTask).count();
       current.removeAll(extra);
     }
     if (old.isEmpty() && dying == 0) {
       for (int n = current.size(); n < target; n++) {
-        effects.add(new Effect.PutInstance(Instance.scheduled(newInstanceId.get(), appId, app.configVersion(), now)));
+        effects.add(newInstance(app, adoptable, now, newInstanceId));
       }
       return effects;
     }
-    replaceOld(app, current, old, dying, grace, now, newInstanceId, effects);
+    replaceOld(app, current, old, adoptable, dying, grace, now, newInstanceId, effects);
     return effects;
+  }
+
+  /**
+   * An instance to launch for the app's current config: a stopped resident instance taken up again (its
+   * volumes keep their data), else a new one.
+   */
+  private static Effect newInstance(AppDefinition app, List<Instance> adoptable, Instant now,
+      Supplier<String> newInstanceId) {
+    if (!adoptable.isEmpty()) {
+      adoptable.sort(Comparator.comparing(Instance::createdAt).thenComparing(Instance::id));
+      return new Effect.PutInstance(adoptable.remove(0).adopted(app.configVersion()));
+    }
+    return new Effect.PutInstance(Instance.scheduled(newInstanceId.get(), app.id(), app.configVersion(), now));
+  }
+
+  /**
+   * Gives up an instance the app no longer wants as it is (scaled away, or replaced by a new version): a
+   * resident one is stopped, keeping its reservation and volumes for a later scale-up or its new version;
+   * any other is decommissioned.
+   */
+  private static void retire(Instance i, OptionalDouble grace, List<Effect> effects) {
+    if (!i.isResident()) {
+      decommission(i, grace, effects);
+    } else if (i.hasLiveTask()) {
+      effects.add(new Effect.PutInstance(i.withGoal(Goal.STOPPED)));
+      effects.add(new Effect.Kill(i.task().taskId(), i.task().agentId(), grace));
+    } else {
+      effects.add(new Effect.PutInstance(i.parked(Goal.STOPPED)));
+    }
   }
 
   /**
    * One round of a rolling upgrade (see the class comment); also a scale-up while killed tasks are still
    * ending, which must not take the app above its ceiling either.
    */
-  private static void replaceOld(AppDefinition app, List<Instance> current, List<Instance> old, int dying,
-      OptionalDouble grace, Instant now, Supplier<String> newInstanceId, List<Effect> effects) {
+  private static void replaceOld(AppDefinition app, List<Instance> current, List<Instance> old,
+      List<Instance> adoptable, int dying, OptionalDouble grace, Instant now, Supplier<String> newInstanceId,
+      List<Effect> effects) {
     int target = app.instances();
     UpgradeStrategy strategy = app.upgradeStrategy();
     int servingNew = 0;
@@ -127,14 +167,20 @@ final class AppPlanner {
     }
     List<Instance> oldServing = new ArrayList<>();
     List<Instance> oldLive = new ArrayList<>();
+    List<Instance> waitingOld = new ArrayList<>();
     for (Instance o : old) {
       if (!o.hasLiveTask()) {
-        decommission(o, grace, effects);
+        if (o.isResident()) {
+          adoptable.add(o); // taken up for the new version below, or stopped
+          waitingOld.add(o);
+        } else {
+          decommission(o, grace, effects);
+        }
       } else if (InstanceHealth.stillServing(o)) {
         oldServing.add(o);
       } else {
         // Serves nobody, so replacing it at once costs no capacity.
-        decommission(o, grace, effects);
+        retire(o, grace, effects);
         dying++;
       }
     }
@@ -148,9 +194,14 @@ final class AppPlanner {
     if (kills == 0 && launches == 0 && current.size() < target && !underWay && !order.isEmpty()) {
       kills = 1;
     }
-    order.subList(0, kills).forEach(i -> decommission(i, grace, effects));
+    order.subList(0, kills).forEach(i -> retire(i, grace, effects));
     for (int n = 0; n < launches; n++) {
-      effects.add(new Effect.PutInstance(Instance.scheduled(newInstanceId.get(), app.id(), app.configVersion(), now)));
+      effects.add(newInstance(app, adoptable, now, newInstanceId));
+    }
+    for (Instance o : waitingOld) {
+      if (adoptable.contains(o)) {
+        effects.add(new Effect.PutInstance(o.parked(Goal.STOPPED)));
+      }
     }
   }
 
@@ -163,8 +214,17 @@ final class AppPlanner {
       effects.add(new Effect.PutInstance(i.withGoal(Goal.DECOMMISSIONED)));
       effects.add(new Effect.Kill(i.task().taskId(), i.task().agentId(), grace));
     } else {
-      effects.add(new Effect.ExpungeInstance(i.id()));
+      effects.add(forget(i, Goal.DECOMMISSIONED));
     }
+  }
+
+  /**
+   * What becomes of an instance without a live task that is not wanted any more: forgotten, unless it is
+   * resident, when it keeps its reservation with {@code goal} (STOPPED: to be taken up again; DECOMMISSIONED:
+   * to be released by the offer round, which forgets it after).
+   */
+  static Effect forget(Instance i, Goal goal) {
+    return i.isResident() ? new Effect.PutInstance(i.parked(goal)) : new Effect.ExpungeInstance(i.id());
   }
 
   /**

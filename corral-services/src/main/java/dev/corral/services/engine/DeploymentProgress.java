@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * planner) or, after the last, is removed. Loop-confined.
  *
  * <p>A step is done when each action is: a start at once (the app exists); a stop when the app has no
- * instance left; a scale or restart when the app has exactly {@code instances} instances, all of the current
- * config and serving (running, healthy, ready), and no killed task is still ending.
+ * instance left (a resident app: once its reservations are released); a scale or restart when the app has
+ * exactly {@code instances} wanted instances, all of the current config and serving (running, healthy, ready),
+ * and no killed task is still ending.
  */
 final class DeploymentProgress {
   private static final Logger log = LoggerFactory.getLogger(DeploymentProgress.class);
@@ -113,7 +114,8 @@ final class DeploymentProgress {
           return true;
         }
         // Counted in O(1) first: the walk over the instances (for health and readiness) runs only at the end.
-        if (model.instanceCount(app.id()) != app.instances()
+        // (stopped resident instances, kept for their volumes, do not count)
+        if (model.wantedCount(app.id(), app.configVersion()) != app.instances()
             || model.runningWantedCount(app.id(), app.configVersion()) != app.instances()) {
           return false;
         }

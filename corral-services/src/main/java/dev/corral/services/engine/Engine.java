@@ -523,6 +523,9 @@ public final class Engine implements Scheduler {
 
   /** Whether some supported, not backed-off app has an instance waiting for an offer. */
   boolean hasLaunchable(Instant now) {
+    if (!model.appIdsWithReleases().isEmpty()) {
+      return true; // a resident instance's reservation to release needs an offer of its agent
+    }
     // Asked after every commit: looks only at apps with a waiting instance, never at every instance.
     for (String appId : model.appIdsWithWaiting()) {
       AppDefinition app = model.app(appId);

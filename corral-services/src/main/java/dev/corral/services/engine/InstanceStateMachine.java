@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * recorded as the app's last task failure, counted against the app's backoff, and the instance goes back to
  * SCHEDULED to get a new task once the backoff allows. This includes TASK_FINISHED: a service is meant to
  * run forever, so Marathon restarts it too. A terminal status of any other instance (decommissioned, or of
- * an older config that is being replaced) expunges it. A status the transition table does not allow is
- * ignored and logged.
+ * an older config that is being replaced) expunges it, or, for a resident instance, keeps it with its
+ * reservation (see {@link AppPlanner#forget}). A status the transition table does not allow is ignored and
+ * logged.
  */
 final class InstanceStateMachine {
   private static final Logger log = LoggerFactory.getLogger(InstanceStateMachine.class);
@@ -63,6 +64,10 @@ final class InstanceStateMachine {
     if (!next.isTerminal()) {
       return List.of(new Effect.PutInstance(moved));
     }
+    if (neverReserved(instance, status)) {
+      // the call that was to make the reservation was dropped unread: nothing is reserved
+      moved = moved.withoutReservation();
+    }
     List<Effect> effects = new ArrayList<>(3);
     boolean wanted = instance.goal() == Goal.RUNNING;
     if (wanted && app != null) {
@@ -73,9 +78,18 @@ final class InstanceStateMachine {
       effects.add(new Effect.CountFailure(app.id(), ranFor));
       effects.add(new Effect.PutInstance(moved.moveTo(InstanceState.SCHEDULED, null)));
     } else {
-      effects.add(new Effect.ExpungeInstance(instance.id()));
+      // a resident instance keeps its reservation: stopped, to be taken up again, unless its app is gone
+      Goal kept = app == null || instance.goal() == Goal.DECOMMISSIONED ? Goal.DECOMMISSIONED : Goal.STOPPED;
+      effects.add(AppPlanner.forget(moved, kept));
     }
     return effects;
+  }
+
+  /** Whether the master dropped the launch that was to make the instance's reservation before reading it. */
+  private static boolean neverReserved(Instance instance, TaskStatus status) {
+    return instance.isResident() && instance.reservation().madeBy().equals(status.getTaskId())
+        && status.getState() == dev.corral.api.v1.TaskState.TASK_DROPPED
+        && status.getReason() == StatusReason.REASON_INVALID_OFFERS;
   }
 
   static TaskFailure failure(AppDefinition app, LaunchedTask task, TaskStatus status, Instant now) {

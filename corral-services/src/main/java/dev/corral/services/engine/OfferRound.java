@@ -1,6 +1,7 @@
 package dev.corral.services.engine;
 
 import dev.corral.api.v1.Offer;
+import dev.corral.api.v1.Operation;
 import dev.corral.api.v1.TaskGroupInfo;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.TaskState;
@@ -12,16 +13,19 @@ import dev.corral.services.instance.Goal;
 import dev.corral.services.instance.Instance;
 import dev.corral.services.instance.InstanceState;
 import dev.corral.services.instance.LaunchedTask;
+import dev.corral.services.instance.Reservation;
 import dev.corral.services.instance.TaskFailure;
 import dev.corral.services.placement.ConstraintTracker;
 import dev.corral.services.placement.OfferMatcher;
 import dev.corral.services.placement.Placement;
 import dev.corral.services.placement.PodTaskInfos;
+import dev.corral.services.placement.Residency;
 import dev.corral.services.placement.TaskInfoBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,6 +86,7 @@ final class OfferRound {
     ServiceModel model = engine.model;
     Instant now = engine.now();
     List<OfferMatcher.Demand> demands = demands(model, now);
+    Reservations held = reservations(model);
     Map<String, List<Planned>> byOffer = new LinkedHashMap<>();
     List<String> unused = new ArrayList<>();
     Engine.Batch batch = new Engine.Batch();
@@ -93,11 +98,16 @@ final class OfferRound {
         break;
       }
       Offer offer = offers.get(index);
+      List<Instance> releasable = held.releases().remove(offer.getAgentId());
+      if (releasable != null && release(offer, releasable)) {
+        continue;
+      }
       if (demands.stream().allMatch(OfferMatcher.Demand::exhausted)) {
         unused.add(offer.getOfferId());
         continue;
       }
-      OfferMatcher.Result result = OfferMatcher.match(offer, demands, now, engine.config.gpuSchedulingBehavior());
+      OfferMatcher.Result result = OfferMatcher.match(offer, demands, now, engine.config.gpuSchedulingBehavior(),
+          held.residency());
       for (OfferMatcher.Outcome o : result.outcomes()) {
         model.offerStats(o.appId()).record(o, now);
       }
@@ -113,6 +123,9 @@ final class OfferRound {
         String taskId = Engine.newTaskId(instance.appId());
         LaunchedTask task = new LaunchedTask(taskId, p.agentId(), p.hostname(), p.hostPorts(), p.attributes(),
             app.version(), now, null, TaskState.TASK_STAGING, "");
+        if (p.reserving()) {
+          instance = instance.withReservation(p.reservation().madeBy(taskId));
+        }
         if (app.isPod()) {
           // one task per container, launched as one group whose id is the instance's task id
           List<List<Integer>> ports = PodTaskInfos.hostPortsByContainer(app.pod(), p.hostPorts());
@@ -155,6 +168,67 @@ final class OfferRound {
         requeue(byOffer.values().stream().flatMap(List::stream).map(Planned::taskId).toList());
       }
     });
+  }
+
+  /**
+   * Resident instances' reservations in this round: what those without a task hold on each agent (no other
+   * instance may take it), and those to release, by agent.
+   */
+  private record Reservations(Residency residency, Map<String, List<Instance>> releases) {}
+
+  private Reservations reservations(ServiceModel model) {
+    Map<String, Map<String, Double>> idle = new HashMap<>();
+    Map<String, List<Instance>> releases = new HashMap<>();
+    // only apps with a reservation: a round costs nothing more for the apps that have none
+    for (String appId : model.appIdsWithReservations()) {
+      for (Instance i : model.instancesOf(appId)) {
+        Reservation r = i.reservation();
+        if (r == null || i.hasLiveTask()) {
+          continue;
+        }
+        r.taskShare().forEach((name, amount) ->
+            idle.computeIfAbsent(r.agentId(), a -> new HashMap<>()).merge(name, amount, Double::sum));
+        if (ServiceModel.releasable(i)) {
+          releases.computeIfAbsent(r.agentId(), a -> new ArrayList<>()).add(i);
+        }
+      }
+    }
+    return new Reservations(new Residency(engine.config.role(), idle), releases);
+  }
+
+  /**
+   * Releases decommissioned resident instances on the offer's agent: their volumes destroyed and their
+   * resources unreserved in one call, then the instances forgotten. Only those whose every volume the offer
+   * holds (no task uses it any more). Returns whether the offer was used for it.
+   */
+  private boolean release(Offer offer, List<Instance> instances) {
+    Set<String> offered = new HashSet<>();
+    offer.getVolumesList().forEach(v -> offered.add(v.getPersistenceId()));
+    List<Instance> ready = instances.stream()
+        .filter(i -> i.reservation().volumes().stream().allMatch(v -> offered.contains(v.persistenceId()))).toList();
+    if (ready.isEmpty()) {
+      return false;
+    }
+    List<Operation> ops = ReservationCalls.release(offer, ready);
+    SchedulerDriver driver = engine.driver();
+    List<String> ids = ready.stream().map(Instance::id).toList();
+    driver.accept(List.of(offer.getOfferId()), ops, Engine.REFUSE_SHORT_SECONDS).whenComplete((v, err) ->
+        engine.loop.execute(() -> {
+          if (err != null) {
+            log.warn("the master refused to release the reservations of {} on agent {}: {}; trying again with a"
+                + " later offer", ids, offer.getAgentId(), err.toString());
+            return;
+          }
+          Engine.Batch b = new Engine.Batch();
+          for (String id : ids) {
+            Instance i = engine.model.instance(id);
+            if (i != null && ServiceModel.releasable(i)) {
+              engine.apply(b, List.of(new Effect.ExpungeInstance(id)));
+            }
+          }
+          engine.commit(b);
+        }));
+    return true;
   }
 
   /**
@@ -219,6 +293,7 @@ final class OfferRound {
       List<TaskInfo> tasks = new ArrayList<>(e.getValue().size());
       List<TaskGroupInfo> groups = new ArrayList<>();
       List<String> taskIds = new ArrayList<>(e.getValue().size());
+      List<Reservation> reserving = new ArrayList<>();
       for (Planned p : e.getValue()) {
         Instance i = model.instanceByTask(p.taskId());
         if (i == null || i.state() != InstanceState.STAGING || i.task().lastState() != TaskState.TASK_STAGING) {
@@ -233,10 +308,15 @@ final class OfferRound {
             tasks.add(TaskInfoBuilder.build(app, p.taskId(), p.placement(), engine.config.user(), model.frameworkId(),
                 engine.config.taskApi()));
           }
+          if (p.placement().reserving()) {
+            reserving.add(i.reservation());
+          }
           taskIds.add(p.taskId());
         } else {
-          // Changed or removed while the commit was in flight: the task was never launched, so forget it.
-          engine.apply(cleanup, List.of(new Effect.ExpungeInstance(i.id())));
+          // Changed or removed while the commit was in flight: the task was never launched, so forget it (a
+          // reservation it was to make was never made either).
+          engine.apply(cleanup, List.of(p.placement().reserving() ? new Effect.ExpungeInstance(i.id())
+              : AppPlanner.forget(i, keptGoal(i, app))));
           touchedApps.add(i.appId());
         }
       }
@@ -244,7 +324,9 @@ final class OfferRound {
         driver.decline(List.of(e.getKey()), refuse);
         continue;
       }
-      CompletableFuture<Void> launched = groups.isEmpty() ? driver.launch(List.of(e.getKey()), tasks, refuse)
+      CompletableFuture<Void> launched = !reserving.isEmpty()
+          ? driver.accept(List.of(e.getKey()), ReservationCalls.reserveAndLaunch(reserving, tasks), refuse)
+          : groups.isEmpty() ? driver.launch(List.of(e.getKey()), tasks, refuse)
           : driver.launch(List.of(e.getKey()), tasks, groups, refuse);
       launched.whenComplete((v, err) -> {
         if (err != null) {
@@ -275,7 +357,11 @@ final class OfferRound {
     for (String taskId : taskIds) {
       Instance i = model.instanceByTask(taskId);
       if (i != null && i.state() == InstanceState.STAGING && i.task().lastState() == TaskState.TASK_STAGING) {
-        engine.apply(b, List.of(new Effect.PutInstance(i.moveTo(InstanceState.SCHEDULED, null))));
+        Instance back = i.moveTo(InstanceState.SCHEDULED, null);
+        if (i.isResident() && i.reservation().madeBy().equals(taskId)) {
+          back = back.withoutReservation(); // the refused call was to make it
+        }
+        engine.apply(b, List.of(new Effect.PutInstance(back)));
         apps.add(i.appId());
       }
     }
@@ -304,13 +390,18 @@ final class OfferRound {
         effects.add(new Effect.CountFailure(app.id(), null));
         effects.add(new Effect.PutInstance(i.moveTo(InstanceState.SCHEDULED, null)));
       } else {
-        effects.add(new Effect.ExpungeInstance(i.id()));
+        effects.add(AppPlanner.forget(i, keptGoal(i, app)));
       }
       engine.apply(b, effects);
       apps.add(i.appId());
     }
     apps.forEach(appId -> engine.apply(b, engine.replan(appId)));
     engine.commit(b);
+  }
+
+  /** What an unwanted resident instance keeps its reservation for: a later use, unless its app is gone. */
+  private static Goal keptGoal(Instance i, AppDefinition app) {
+    return app == null || i.goal() == Goal.DECOMMISSIONED ? Goal.DECOMMISSIONED : Goal.STOPPED;
   }
 
   private static List<String> offerIds(List<Offer> offers) {

@@ -62,6 +62,10 @@ final class ServiceModel {
   /** Instances running as wanted (goal RUNNING, RUNNING), by app and config version. */
   private final ConfigCounts runningWanted = new ConfigCounts();
   private final ConfigCounts wanted = new ConfigCounts();
+  /** Resident instances (with a reservation), by app: the offer round looks at these apps only. */
+  private final ConfigCounts resident = new ConfigCounts();
+  /** Resident instances to release (decommissioned, task ended: volumes to destroy), by app. */
+  private final ConfigCounts releasing = new ConfigCounts();
   /** Immutable copies of each app's instance list for views, dropped when the app's instances change. */
   private final Map<String, List<Instance>> instanceLists = new HashMap<>();
   private String frameworkId = "";
@@ -227,6 +231,16 @@ final class ServiceModel {
     return waiting.appIds();
   }
 
+  /** Apps with an instance that holds a reservation on some agent. */
+  Set<String> appIdsWithReservations() {
+    return resident.appIds();
+  }
+
+  /** Apps with a decommissioned resident instance whose reservation waits to be released. */
+  Set<String> appIdsWithReleases() {
+    return releasing.appIds();
+  }
+
   /** How many of the app's instances of that config are wanted and running. */
   int runningWantedCount(String appId, String configVersion) {
     return runningWanted.count(appId, configVersion);
@@ -243,7 +257,17 @@ final class ServiceModel {
     return of == null ? 0 : of.size();
   }
 
+  static boolean releasable(Instance i) {
+    return i.isResident() && i.goal() == Goal.DECOMMISSIONED && !i.hasLiveTask();
+  }
+
   private void count(Instance i) {
+    if (i.isResident()) {
+      resident.add(i.appId(), "");
+    }
+    if (releasable(i)) {
+      releasing.add(i.appId(), "");
+    }
     if (i.goal() == Goal.RUNNING) {
       wanted.add(i.appId(), i.configVersion());
     }
@@ -255,6 +279,12 @@ final class ServiceModel {
   }
 
   private void uncount(Instance i) {
+    if (i.isResident()) {
+      resident.remove(i.appId(), "");
+    }
+    if (releasable(i)) {
+      releasing.remove(i.appId(), "");
+    }
     if (i.goal() == Goal.RUNNING) {
       wanted.remove(i.appId(), i.configVersion());
     }

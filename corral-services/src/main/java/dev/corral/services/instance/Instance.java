@@ -14,13 +14,20 @@ import java.util.Objects;
  *     older config is replaced, not relaunched
  * @param task the current task, null while SCHEDULED
  * @param unreachableSince when the task was first reported unreachable; null unless the state is UNREACHABLE
+ * @param reservation what a resident instance holds on its agent (reserved resources, persistent volumes);
+ *     null for other instances, and for a resident one until it is first placed
  */
 public record Instance(String id, String appId, String configVersion, Goal goal, InstanceState state,
-    Instant createdAt, LaunchedTask task, Instant unreachableSince) {
+    Instant createdAt, LaunchedTask task, Instant unreachableSince, Reservation reservation) {
 
   public Instance(String id, String appId, String configVersion, Goal goal, InstanceState state,
       Instant createdAt, LaunchedTask task) {
-    this(id, appId, configVersion, goal, state, createdAt, task, null);
+    this(id, appId, configVersion, goal, state, createdAt, task, null, null);
+  }
+
+  public Instance(String id, String appId, String configVersion, Goal goal, InstanceState state,
+      Instant createdAt, LaunchedTask task, Instant unreachableSince) {
+    this(id, appId, configVersion, goal, state, createdAt, task, unreachableSince, null);
   }
 
   public Instance {
@@ -44,23 +51,52 @@ public record Instance(String id, String appId, String configVersion, Goal goal,
   /** Moves to {@code next}, checking the transition table. */
   public Instance moveTo(InstanceState next, LaunchedTask newTask) {
     InstanceState.TRANSITIONS.check(state, next);
-    return new Instance(id, appId, configVersion, goal, next, createdAt, newTask, unreachableSince);
+    return new Instance(id, appId, configVersion, goal, next, createdAt, newTask, unreachableSince, reservation);
   }
 
   /** Moves to UNREACHABLE, remembering since when (kept if it already was). */
   public Instance moveToUnreachable(LaunchedTask newTask, Instant now) {
     InstanceState.TRANSITIONS.check(state, InstanceState.UNREACHABLE);
     return new Instance(id, appId, configVersion, goal, InstanceState.UNREACHABLE, createdAt, newTask,
-        unreachableSince == null ? now : unreachableSince);
+        unreachableSince == null ? now : unreachableSince, reservation);
   }
 
   /** The same state with an updated task record (a repeated status). */
   public Instance withTask(LaunchedTask newTask) {
-    return new Instance(id, appId, configVersion, goal, state, createdAt, newTask, unreachableSince);
+    return new Instance(id, appId, configVersion, goal, state, createdAt, newTask, unreachableSince, reservation);
   }
 
   public Instance withGoal(Goal newGoal) {
-    return new Instance(id, appId, configVersion, newGoal, state, createdAt, task, unreachableSince);
+    return new Instance(id, appId, configVersion, newGoal, state, createdAt, task, unreachableSince, reservation);
+  }
+
+  /** Placed for the first time: the reservation its tasks will always launch on. */
+  public Instance withReservation(Reservation newReservation) {
+    return new Instance(id, appId, configVersion, goal, state, createdAt, task, unreachableSince, newReservation);
+  }
+
+  /** Without its reservation (never made: the launch that would have made it was refused). */
+  public Instance withoutReservation() {
+    return withReservation(null);
+  }
+
+  /**
+   * A stopped resident instance taken up again for {@code newConfigVersion}: it waits for a task on its
+   * reservation, keeping its volumes' data. Its task, if any, has ended.
+   */
+  public Instance adopted(String newConfigVersion) {
+    return new Instance(id, appId, newConfigVersion, Goal.RUNNING, InstanceState.SCHEDULED, createdAt, null, null,
+        reservation);
+  }
+
+  /** A resident instance whose task has ended and that is not wanted now: it keeps its reservation only. */
+  public Instance parked(Goal newGoal) {
+    return new Instance(id, appId, configVersion, newGoal, InstanceState.SCHEDULED, createdAt, null, null,
+        reservation);
+  }
+
+  public boolean isResident() {
+    return reservation != null;
   }
 
   /** Whether the task has been unreachable for at least {@code seconds} at {@code now}. */

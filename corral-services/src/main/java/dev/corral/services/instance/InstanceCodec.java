@@ -45,11 +45,58 @@ public final class InstanceCodec {
         g.writeFieldName("task");
         writeTask(g, i.task());
       }
+      if (i.reservation() != null) {
+        g.writeFieldName("reservation");
+        writeReservation(g, i.reservation());
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
+  }
+
+  private static void writeReservation(JsonGenerator g, Reservation r) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("agentId", r.agentId());
+    g.writeStringField("host", r.host());
+    g.writeObjectFieldStart("attributes");
+    for (Map.Entry<String, String> a : r.attributes().entrySet()) {
+      g.writeStringField(a.getKey(), a.getValue());
+    }
+    g.writeEndObject();
+    g.writeStringField("role", r.role());
+    g.writeObjectFieldStart("scalars");
+    for (Map.Entry<String, Double> e : r.scalars().entrySet()) {
+      g.writeNumberField(e.getKey(), e.getValue());
+    }
+    g.writeEndObject();
+    g.writeArrayFieldStart("volumes");
+    for (Reservation.Volume v : r.volumes()) {
+      g.writeStartObject();
+      g.writeStringField("persistenceId", v.persistenceId());
+      g.writeStringField("containerPath", v.containerPath());
+      g.writeNumberField("size", v.sizeMb());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeStringField("madeBy", r.madeBy());
+    g.writeEndObject();
+  }
+
+  private static Reservation reservationFromJson(JsonNode r) {
+    if (r == null || !r.isObject()) {
+      return null;
+    }
+    Map<String, String> attrs = new LinkedHashMap<>();
+    r.path("attributes").fields().forEachRemaining(e -> attrs.put(e.getKey(), e.getValue().asText()));
+    Map<String, Double> scalars = new LinkedHashMap<>();
+    r.path("scalars").fields().forEachRemaining(e -> scalars.put(e.getKey(), e.getValue().asDouble()));
+    List<Reservation.Volume> volumes = new ArrayList<>();
+    r.path("volumes").forEach(v -> volumes.add(new Reservation.Volume(v.path("persistenceId").asText(),
+        v.path("containerPath").asText(), v.path("size").asDouble())));
+    return new Reservation(r.path("agentId").asText(), r.path("host").asText(), attrs, r.path("role").asText(),
+        scalars, volumes, r.path("madeBy").asText(""));
   }
 
   private static void writeTask(JsonGenerator g, LaunchedTask t) throws IOException {
@@ -217,7 +264,8 @@ public final class InstanceCodec {
     return new Instance(n.path("id").asText(), n.path("appId").asText(), n.path("configVersion").asText(""),
         enumOr(Goal.class, n.path("goal").asText(), Goal.RUNNING), state,
         Instant.parse(n.path("createdAt").asText(Instant.EPOCH.toString())), task,
-        n.hasNonNull("unreachableSince") ? Instant.parse(n.get("unreachableSince").asText()) : null);
+        n.hasNonNull("unreachableSince") ? Instant.parse(n.get("unreachableSince").asText()) : null,
+        reservationFromJson(n.get("reservation")));
   }
 
   public static byte[] failureToBytes(TaskFailure f) {

@@ -6,8 +6,11 @@ import dev.corral.api.v1.Resource;
 import dev.corral.api.v1.Unavailability;
 import dev.corral.services.app.AppDefinition;
 import dev.corral.services.app.Constraint;
+import dev.corral.services.app.LocalVolume;
 import dev.corral.services.instance.Instance;
+import dev.corral.services.instance.Reservation;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,21 +26,39 @@ import java.util.function.Supplier;
  * grow), so the matcher moves on to the next app.
  */
 public final class OfferMatcher {
+  private static final List<String> UNRESERVED_ONLY = List.of("*");
+
   private OfferMatcher() {}
 
   /** One app's waiting instances in launch order, consumed across the offers of one round. Round-confined. */
   public static final class Demand {
     private final AppDefinition app;
+    /** Instances that may go anywhere (every instance of an app that is not resident). */
     private final List<Instance> waiting;
+    /** Resident instances that hold a reservation: each may only go to its agent. */
+    private final Map<String, ArrayDeque<Instance>> reservedByAgent = new HashMap<>();
+    private int reservedLeft;
     private final ConstraintTracker tracker;
     private final List<Integer> requiredPorts;
+    /** Disk an instance's first placement needs: the sandbox's and its persistent volumes'. */
+    private final double diskToReserve;
     private int next;
 
     public Demand(AppDefinition app, List<Instance> waiting, ConstraintTracker tracker) {
       this.app = app;
-      this.waiting = List.copyOf(waiting);
+      List<Instance> free = new ArrayList<>(waiting.size());
+      for (Instance i : waiting) {
+        if (i.reservation() != null) {
+          reservedByAgent.computeIfAbsent(i.reservation().agentId(), a -> new ArrayDeque<>()).add(i);
+          reservedLeft++;
+        } else {
+          free.add(i);
+        }
+      }
+      this.waiting = List.copyOf(free);
       this.tracker = tracker;
       this.requiredPorts = app.hostPortRequests();
+      this.diskToReserve = app.disk() + app.localVolumes().stream().mapToDouble(LocalVolume::sizeMb).sum();
     }
 
     public AppDefinition app() {
@@ -45,12 +66,12 @@ public final class OfferMatcher {
     }
 
     public boolean exhausted() {
-      return next >= waiting.size();
+      return next >= waiting.size() && reservedLeft == 0;
     }
 
     /** How many of its instances are still unplaced in this round. */
     public int remaining() {
-      return waiting.size() - next;
+      return waiting.size() - next + reservedLeft;
     }
   }
 
@@ -83,7 +104,17 @@ public final class OfferMatcher {
    *     {@value GpuSchedulingBehavior#LABEL} label overrides it)
    */
   public static Result match(Offer offer, List<Demand> demands, Instant now, GpuSchedulingBehavior gpus) {
+    return match(offer, demands, now, gpus, Residency.NONE);
+  }
+
+  /** As above, with the reservations of resident instances ({@code residency}) held back for them. */
+  public static Result match(Offer offer, List<Demand> demands, Instant now, GpuSchedulingBehavior gpus,
+      Residency residency) {
     OfferPool pool = new OfferPool(offer);
+    Map<String, Double> idle = residency.idleOn(offer.getAgentId());
+    if (!idle.isEmpty()) {
+      pool.hold(residency.role(), idle);
+    }
     Map<String, String> values = fieldValues(offer);
     boolean maintenance = inMaintenance(offer, now);
     List<Placement> placements = new ArrayList<>();
@@ -94,20 +125,80 @@ public final class OfferMatcher {
       }
       int placed = 0;
       Rejection rejection = null;
-      while (!d.exhausted()) {
+      ArrayDeque<Instance> pinned = d.reservedByAgent.get(offer.getAgentId());
+      while (pinned != null && !pinned.isEmpty()) {
+        Instance instance = pinned.peek();
+        rejection = checkReserved(d, instance, pool, offer, maintenance);
+        if (rejection != null) {
+          break;
+        }
+        placements.add(placeReserved(d, instance, pool, offer));
+        pinned.poll();
+        d.reservedLeft--;
+        placed++;
+      }
+      while (rejection == null && d.next < d.waiting.size()) {
         rejection = check(d, pool, values, offer, maintenance, gpus);
         if (rejection != null) {
           break;
         }
-        placements.add(place(d, d.waiting.get(d.next), pool, offer, values));
+        placements.add(place(d, d.waiting.get(d.next), pool, offer, values, residency.role()));
         d.tracker.record(values);
         d.next++;
         placed++;
+      }
+      if (placed == 0 && rejection == null && !d.exhausted()) {
+        rejection = new Rejection(List.of(RejectReason.NO_CORRESPONDING_RESERVATION_FOUND), "the app's waiting"
+            + " instances hold reservations on other agents, not on " + offer.getHostname());
       }
       Offer offered = placed == 0 && rejection != null ? pool.remaining() : null;
       outcomes.add(new Outcome(d.app.id(), placed, rejection, offered));
     }
     return new Result(placements, outcomes);
+  }
+
+  /**
+   * Why a resident instance cannot relaunch on this offer of its agent, or null: the offer must hold its free
+   * volumes and its reserved resources (held back for it), and the host ports it needs.
+   */
+  private static Rejection checkReserved(Demand d, Instance instance, OfferPool pool, Offer offer,
+      boolean maintenance) {
+    Reservation r = instance.reservation();
+    String host = offer.getHostname();
+    if (maintenance) {
+      return new Rejection(List.of(RejectReason.AGENT_MAINTENANCE), host + " is in a maintenance window"
+          + window(offer));
+    }
+    for (Reservation.Volume v : r.volumes()) {
+      if (offer.getVolumesList().stream().noneMatch(o -> o.getPersistenceId().equals(v.persistenceId()))) {
+        return new Rejection(List.of(RejectReason.NO_CORRESPONDING_RESERVATION_FOUND), "the offer from " + host
+            + " does not hold persistent volume " + v.persistenceId() + " of instance " + instance.id()
+            + " (another task still uses it, or it is gone)");
+      }
+    }
+    for (Map.Entry<String, Double> e : r.taskShare().entrySet()) {
+      if (!pool.heldFits(e.getKey(), e.getValue())) {
+        return new Rejection(List.of(RejectReason.NO_CORRESPONDING_RESERVATION_FOUND), "the offer from " + host
+            + " does not hold the " + format(e.getValue()) + " " + e.getKey() + " reserved for instance "
+            + instance.id());
+      }
+    }
+    if (!d.requiredPorts.isEmpty() && pool.choosePorts(d.requiredPorts, d.app.acceptedResourceRoles()) == null) {
+      return new Rejection(List.of(RejectReason.INSUFFICIENT_PORTS), "needs " + d.requiredPorts.size()
+          + " host port(s), the offer from " + host + " has too few");
+    }
+    return null;
+  }
+
+  private static Placement placeReserved(Demand d, Instance instance, OfferPool pool, Offer offer) {
+    Reservation r = instance.reservation();
+    List<Resource> resources = new ArrayList<>(5);
+    r.taskShare().forEach((name, amount) -> resources.add(pool.takeHeld(name, amount)));
+    List<String> roles = d.app.acceptedResourceRoles();
+    List<Integer> ports = d.requiredPorts.isEmpty() ? List.of() : pool.choosePorts(d.requiredPorts, roles);
+    resources.addAll(pool.takePorts(ports, roles));
+    return new Placement(instance.id(), offer.getOfferId(), offer.getAgentId(), offer.getHostname(), resources,
+        ports, r.attributes(), r, false);
   }
 
   /** The values constraints see on this agent: its attributes, and its host name as "hostname". */
@@ -143,7 +234,8 @@ public final class OfferMatcher {
       boolean maintenance, GpuSchedulingBehavior gpus) {
     AppDefinition app = d.app;
     String host = offer.getHostname();
-    List<String> roles = app.acceptedResourceRoles();
+    // a resident instance reserves what it takes, and only unreserved resources can be reserved
+    List<String> roles = app.isResident() ? UNRESERVED_ONLY : app.acceptedResourceRoles();
     Reasons r = new Reasons();
     if (!pool.offersAnyRole(roles)) {
       r.add(RejectReason.UNFULFILLED_ROLE,
@@ -160,7 +252,7 @@ public final class OfferMatcher {
     }
     scalar(r, pool, "cpus", app.cpus(), roles, RejectReason.INSUFFICIENT_CPUS, host, "");
     scalar(r, pool, "mem", app.mem(), roles, RejectReason.INSUFFICIENT_MEMORY, host, " MB");
-    scalar(r, pool, "disk", app.disk(), roles, RejectReason.INSUFFICIENT_DISK, host, " MB");
+    scalar(r, pool, "disk", d.diskToReserve, roles, RejectReason.INSUFFICIENT_DISK, host, " MB");
     scalar(r, pool, "gpus", app.gpus(), roles, RejectReason.INSUFFICIENT_GPUS, host, "");
     if (!d.requiredPorts.isEmpty() && pool.choosePorts(d.requiredPorts, roles) == null) {
       r.add(RejectReason.INSUFFICIENT_PORTS, () -> d.requiredPorts.stream().anyMatch(p -> p != 0)
@@ -223,20 +315,58 @@ public final class OfferMatcher {
     }
   }
 
-  private static Placement place(Demand d, Instance instance, OfferPool pool, Offer offer, Map<String, String> values) {
+  private static Placement place(Demand d, Instance instance, OfferPool pool, Offer offer, Map<String, String> values,
+      String reservationRole) {
     AppDefinition app = d.app;
     List<String> roles = app.acceptedResourceRoles();
     List<Integer> ports = d.requiredPorts.isEmpty() ? List.of() : pool.choosePorts(d.requiredPorts, roles);
+    Map<String, String> attributes = new HashMap<>(values);
+    attributes.remove(Constraint.HOSTNAME);
+    if (app.isResident()) {
+      return placeResident(d, instance, pool, offer, attributes, ports, reservationRole);
+    }
     List<Resource> resources = new ArrayList<>(5);
     resources.addAll(pool.take("cpus", app.cpus(), roles));
     resources.addAll(pool.take("mem", app.mem(), roles));
     resources.addAll(pool.take("disk", app.disk(), roles));
     resources.addAll(pool.take("gpus", app.gpus(), roles));
     resources.addAll(pool.takePorts(ports, roles));
-    Map<String, String> attributes = new HashMap<>(values);
-    attributes.remove(Constraint.HOSTNAME);
     return new Placement(instance.id(), offer.getOfferId(), offer.getAgentId(), offer.getHostname(), resources,
         ports, attributes);
+  }
+
+  /**
+   * A resident instance's first placement: unreserved resources to be reserved for {@code role} with its
+   * persistent volumes made from the disk, all in the launch's call; its task runs on them.
+   */
+  private static Placement placeResident(Demand d, Instance instance, OfferPool pool, Offer offer,
+      Map<String, String> attributes, List<Integer> ports, String role) {
+    AppDefinition app = d.app;
+    Map<String, Double> scalars = new java.util.TreeMap<>();
+    List<Resource> resources = new ArrayList<>(5);
+    for (Map.Entry<String, Double> need : Map.of("cpus", app.cpus(), "mem", app.mem(), "disk", d.diskToReserve,
+        "gpus", (double) app.gpus()).entrySet()) {
+      if (need.getValue() > 0) {
+        pool.take(need.getKey(), need.getValue(), UNRESERVED_ONLY);
+        scalars.put(need.getKey(), need.getValue());
+        double forTask = need.getKey().equals("disk") ? app.disk() : need.getValue();
+        if (forTask > 0) {
+          resources.add(Resource.newBuilder().setName(need.getKey()).setRole(role).setScalar(forTask).build());
+        }
+      }
+    }
+    resources.addAll(pool.takePorts(ports, app.acceptedResourceRoles()));
+    List<Reservation.Volume> volumes = new ArrayList<>();
+    String suffix = java.util.UUID.randomUUID().toString().substring(0, 8);
+    for (LocalVolume v : app.localVolumes()) {
+      // the master takes letters, digits and . _ - # : @ in an id, which is the agent's directory name too
+      String name = v.containerPath().replaceAll("[^A-Za-z0-9._-]", "_");
+      volumes.add(new Reservation.Volume(instance.id() + "#" + name + "#" + suffix, v.containerPath(), v.sizeMb()));
+    }
+    Reservation reservation = new Reservation(offer.getAgentId(), offer.getHostname(), attributes, role, scalars,
+        volumes, "");
+    return new Placement(instance.id(), offer.getOfferId(), offer.getAgentId(), offer.getHostname(), resources,
+        ports, attributes, reservation, true);
   }
 
   private static String format(double v) {

@@ -25,6 +25,9 @@ final class OfferPool {
   /** role → free ports, reserved roles first. */
   private final Map<String, Ranges> ports = new TreeMap<>(OfferPool::reservedFirst);
   private final Offer offer;
+  /** Resources of {@link #heldRole} held back for resident instances: name → amount. */
+  private final Map<String, Double> heldBack = new TreeMap<>();
+  private String heldRole = UNRESERVED;
   /** Whether anything was taken, i.e. whether the pool still equals the offer. */
   private boolean touched;
 
@@ -64,6 +67,35 @@ final class OfferPool {
       }
     });
     return b.build();
+  }
+
+  /**
+   * Holds back {@code amounts} of {@code role}'s resources: what resident instances without a task have reserved
+   * on this agent. Other instances cannot take them; each resident instance takes its own with {@link #takeHeld}.
+   */
+  void hold(String role, Map<String, Double> amounts) {
+    touched = true;
+    amounts.forEach((name, amount) -> {
+      Map<String, Double> byRole = scalars.get(name);
+      double have = byRole == null ? 0 : byRole.getOrDefault(role, 0.0);
+      double held = Math.min(have, amount);
+      if (held > 0) {
+        byRole.put(role, have - held);
+        heldBack.merge(name, held, Double::sum);
+      }
+    });
+    heldRole = role;
+  }
+
+  /** Whether the held-back resources still hold {@code amount} of {@code name}. */
+  boolean heldFits(String name, double amount) {
+    return amount <= 0 || heldBack.getOrDefault(name, 0.0) + EPSILON >= amount;
+  }
+
+  /** Takes {@code amount} of the held-back resources; call only after {@link #heldFits}. */
+  Resource takeHeld(String name, double amount) {
+    heldBack.computeIfPresent(name, (n, v) -> Math.max(0, v - amount));
+    return Resource.newBuilder().setName(name).setRole(heldRole).setScalar(amount).build();
   }
 
   /** Whether the offer holds anything of the accepted roles at all. */

@@ -6,6 +6,7 @@ import dev.corral.api.v1.NetworkInfo;
 import dev.corral.api.v1.SecretRef;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.VolumeMount;
+import dev.corral.services.instance.Reservation;
 import dev.corral.services.app.AppDefinition;
 import dev.corral.services.app.AppSecrets;
 import dev.corral.services.app.ContainerImage;
@@ -91,6 +92,13 @@ public final class TaskInfoBuilder {
     for (AppSecrets s : app.secrets()) {
       task.addSecrets(SecretRef.newBuilder().setSource(s.source()).setEnvName(s.envName()).setFilePath(s.filePath())
           .setPullConfig(s.pullConfig()));
+    }
+    if (placement.reservation() != null) {
+      // first: a host volume may name one of them as its hostPath, to show it at another path
+      for (Reservation.Volume v : placement.reservation().volumes()) {
+        task.addVolumeMounts(VolumeMount.newBuilder().setName(v.containerPath()).setMountPath(v.containerPath())
+            .setPersistenceId(v.persistenceId()));
+      }
     }
     for (HostVolume v : app.hostVolumes()) {
       task.addVolumeMounts(VolumeMount.newBuilder().setName(v.containerPath()).setMountPath(v.containerPath())

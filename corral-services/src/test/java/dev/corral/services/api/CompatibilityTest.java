@@ -100,9 +100,10 @@ class CompatibilityTest {
         "docker-http-server.json", "docker-nginx-ssl.json", "example-Tomcat-Docker.json", "example-bridge.json",
         "pinger-bridge-app.json", "pinger-container-app.json",
         // registry credentials from a secret
-        "private-ucr-docker-app.json");
-    assertThat(launchable).doesNotContain("persistent-volume-app.json", "external-volume-mesos-app.json",
-        "resident-docker-app.json");
+        "private-ucr-docker-app.json",
+        // persistent local volumes: resident apps
+        "persistent-volume-app.json", "resident-docker-app.json");
+    assertThat(launchable).doesNotContain("external-volume-mesos-app.json");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.api.v1.NetworkInfo;
 import dev.corral.api.v1.PortMapping;
 import dev.corral.api.v1.TaskInfo;
@@ -156,15 +157,38 @@ class LegacyNetworkingAndVolumesTest {
   }
 
   @Test
-  void aPersistentVolumeMakesTheAppWaitWithTheVolumeNamed() {
+  void anExternalVolumeMakesTheAppWaitWithTheVolumeNamed() {
     assertThat(api.post("/v2/apps", """
-        {"id": "/pv", "cpus": 0.1, "mem": 32, "cmd": "sleep 100",
+        {"id": "/ev", "cpus": 0.1, "mem": 32, "cmd": "sleep 100",
          "container": {"type": "MESOS", "volumes": [
            {"containerPath": "logs", "hostPath": "/var/log"},
+           {"containerPath": "data", "mode": "RW", "external": {"name": "v", "provider": "dvdi"}}]}}""").status())
+        .isEqualTo(201);
+    await().atMost(Duration.ofSeconds(5)).until(() -> api.get("/v2/apps/ev").json().get("app").has("waiting"));
+    assertThat(api.get("/v2/apps/ev").json().at("/app/waiting/reason").asText())
+        .contains("/container/volumes/1: external volumes").contains("not supported yet");
+  }
+
+  @Test
+  void persistentVolumesAreCheckedAndMakeTheAppResident() {
+    ApiFixture.Response bad = api.post("/v2/apps", """
+        {"id": "/pv", "cmd": "sleep 1", "unreachableStrategy": {"inactiveAfterSeconds": 60},
+         "upgradeStrategy": {"maximumOverCapacity": 0.5},
+         "container": {"type": "MESOS", "volumes": [
+           {"containerPath": "var/data", "mode": "RO", "persistent": {"size": 0.5, "type": "tape"}}]}}""");
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.raw()).contains("/container/volumes/0/containerPath", "/container/volumes/0/mode",
+        "/container/volumes/0/persistent/size", "/container/volumes/0/persistent/type", "/unreachableStrategy",
+        "/upgradeStrategy/maximumOverCapacity");
+
+    assertThat(api.post("/v2/apps", """
+        {"id": "/pv", "cmd": "sleep 1", "container": {"type": "MESOS", "volumes": [
            {"containerPath": "data", "mode": "RW", "persistent": {"size": 10}}]}}""").status()).isEqualTo(201);
-    await().atMost(Duration.ofSeconds(5)).until(() -> api.get("/v2/apps/pv").json().get("app").has("waiting"));
-    assertThat(api.get("/v2/apps/pv").json().at("/app/waiting/reason").asText())
-        .contains("/container/volumes/1: persistent").contains("not supported yet");
+    JsonNode app = api.get("/v2/apps/pv").json().get("app");
+    assertThat(app.get("unreachableStrategy").asText()).isEqualTo("disabled");
+    assertThat(app.at("/upgradeStrategy/minimumHealthCapacity").asDouble()).isEqualTo(0.5);
+    assertThat(app.at("/upgradeStrategy/maximumOverCapacity").asDouble()).isEqualTo(0);
+    assertThat(app.at("/waiting/reason").asText()).doesNotContain("not supported");
   }
 
   @Test

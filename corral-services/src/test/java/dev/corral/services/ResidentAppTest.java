@@ -1,0 +1,139 @@
+package dev.corral.services;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.api.v1.Offer;
+import dev.corral.api.v1.Operation;
+import dev.corral.api.v1.Resource;
+import dev.corral.api.v1.TaskInfo;
+import dev.corral.api.v1.TaskState;
+import dev.corral.api.v1.VolumeMount;
+import dev.corral.services.instance.Goal;
+import dev.corral.services.instance.Instance;
+import dev.corral.services.instance.Reservation;
+import dev.corral.services.placement.RejectReason;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Apps with persistent volumes (Marathon's resident apps): the first placement reserves and makes the volumes
+ * in the launch's call; every later task of the instance goes to the same agent, on the same reservation;
+ * scaling down keeps the reservation for a later scale-up; deleting the app destroys and unreserves.
+ */
+class ResidentAppTest {
+  private static final String ROLE = ServicesConfig.DEFAULT_ROLE;
+  private static final String APP = """
+      {"id": "/db", "cmd": "sleep 1000", "cpus": 0.5, "mem": 64, "disk": 5, "instances": 1,
+       "container": {"type": "MESOS", "volumes": [
+         {"containerPath": "data", "mode": "RW", "persistent": {"size": 100}}]}}""";
+
+  /** An offer of the agent as the master makes it once the reservation exists and no task uses it. */
+  private static Offer reservedOffer(String offerId, Reservation r) {
+    Offers o = Offers.offer(offerId, r.host()).cpus(4).mem(4096).disk(1000).ports(31000, 31010);
+    r.taskShare().forEach((name, amount) -> o.scalar(name, amount, ROLE));
+    r.volumes().forEach(v -> o.volume(v.persistenceId(), ROLE, v.sizeMb()));
+    return o.build();
+  }
+
+  private static Instance only(Harness h) {
+    List<Instance> all = h.instances("/db");
+    assertThat(all).hasSize(1);
+    return all.get(0);
+  }
+
+  @Test
+  void theFirstLaunchReservesAndMakesTheVolumeAndEveryLaterTaskReturnsToIt() {
+    Harness h = Harness.running();
+    h.create(APP);
+    h.offers(Offers.offer("o1", "host-a").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+
+    List<Operation> ops = h.driver.accepts().get(0);
+    assertThat(ops).extracting(op -> op.getKindCase().name()).containsExactly("RESERVE", "CREATE", "LAUNCH");
+    assertThat(ops.get(0).getReserve().getResourcesList()).extracting(Resource::getName, Resource::getRole,
+        Resource::getScalar).containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("cpus", ROLE, 0.5), org.assertj.core.groups.Tuple.tuple("mem", ROLE, 64.0),
+            org.assertj.core.groups.Tuple.tuple("disk", ROLE, 105.0));
+    String volumeId = ops.get(1).getCreate().getVolumes(0).getPersistenceId();
+    assertThat(ops.get(1).getCreate().getVolumes(0).getSizeMb()).isEqualTo(100);
+    TaskInfo first = ops.get(2).getLaunch().getTasks(0);
+    assertThat(first.getVolumeMountsList()).containsExactly(VolumeMount.newBuilder().setName("data")
+        .setMountPath("data").setPersistenceId(volumeId).build());
+    assertThat(first.getResourcesList()).filteredOn(r -> !r.getName().equals("ports"))
+        .allSatisfy(r -> assertThat(r.getRole()).isEqualTo(ROLE))
+        .filteredOn(r -> r.getName().equals("disk")).singleElement()
+        .satisfies(r -> assertThat(r.getScalar()).as("the sandbox's disk; the volume has its own").isEqualTo(5));
+    Reservation reservation = only(h).reservation();
+    assertThat(reservation.agentId()).isEqualTo("agent-host-a");
+    assertThat(reservation.volumes()).extracting(Reservation.Volume::persistenceId).containsExactly(volumeId);
+
+    // The task fails: the instance waits for its own agent. Another agent's offer is of no use to it, and its
+    // reservation is kept from other apps.
+    h.status(first.getTaskId(), TaskState.TASK_RUNNING);
+    h.status(first.getTaskId(), TaskState.TASK_FAILED);
+    h.clock.advance(Duration.ofSeconds(5));
+    h.create("{\"id\": \"/other\", \"cmd\": \"sleep 1\", \"cpus\": 0.5, \"mem\": 64, \"acceptedResourceRoles\": [\""
+        + ROLE + "\"]}");
+    h.offers(Offers.offer("o2", "host-b").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+    assertThat(h.driver.launchedTasks()).hasSize(1);
+    assertThat(h.view().offerStats("/db").declinedBy(RejectReason.NO_CORRESPONDING_RESERVATION_FOUND)).isEqualTo(1);
+    assertThat(h.view().waitingReason("/db")).contains("reservations on other agents");
+
+    h.offers(reservedOffer("o3", reservation));
+    TaskInfo second = h.driver.launchedTasks().get(1);
+    assertThat(second.getTaskId()).startsWith("db.");
+    assertThat(second.getAgentId()).isEqualTo("agent-host-a");
+    assertThat(second.getVolumeMounts(0).getPersistenceId()).isEqualTo(volumeId);
+    assertThat(h.driver.accepts()).as("no second reservation").hasSize(1);
+    assertThat(only(h).reservation()).isEqualTo(reservation);
+  }
+
+  @Test
+  void scalingDownKeepsTheVolumeForTheNextScaleUpAndDeletingTheAppReleasesIt() {
+    Harness h = Harness.running();
+    h.create(APP);
+    h.offers(Offers.offer("o1", "host-a").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+    String first = h.driver.launchedTasks().get(0).getTaskId();
+    h.status(first, TaskState.TASK_RUNNING);
+    Reservation reservation = only(h).reservation();
+
+    h.update("/db", "{\"instances\": 0}");
+    assertThat(h.driver.kills()).extracting(k -> k.taskId()).containsExactly(first);
+    h.status(first, TaskState.TASK_KILLED);
+    assertThat(only(h).goal()).isEqualTo(Goal.STOPPED);
+    assertThat(only(h).task()).isNull();
+    assertThat(only(h).reservation()).isEqualTo(reservation);
+
+    h.update("/db", "{\"instances\": 1}");
+    assertThat(only(h).goal()).isEqualTo(Goal.RUNNING);
+    h.offers(reservedOffer("o2", reservation));
+    TaskInfo again = h.driver.launchedTasks().get(1);
+    assertThat(again.getVolumeMounts(0).getPersistenceId()).isEqualTo(reservation.volumes().get(0).persistenceId());
+    h.status(again.getTaskId(), TaskState.TASK_RUNNING);
+
+    h.delete("/db");
+    h.status(again.getTaskId(), TaskState.TASK_KILLED);
+    assertThat(only(h).goal()).isEqualTo(Goal.DECOMMISSIONED);
+    h.clock.advance(Duration.ofSeconds(5));
+    h.offers(reservedOffer("o3", reservation));
+    List<Operation> release = h.driver.accepts().get(h.driver.accepts().size() - 1);
+    assertThat(release).extracting(op -> op.getKindCase().name()).containsExactly("DESTROY", "UNRESERVE");
+    assertThat(release.get(0).getDestroy().getVolumes(0).getPersistenceId())
+        .isEqualTo(reservation.volumes().get(0).persistenceId());
+    assertThat(release.get(1).getUnreserve().getResourcesList()).extracting(Resource::getName, Resource::getScalar)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("cpus", 0.5),
+            org.assertj.core.groups.Tuple.tuple("mem", 64.0), org.assertj.core.groups.Tuple.tuple("disk", 105.0));
+    assertThat(h.instances("/db")).isEmpty();
+  }
+
+  @Test
+  void aLaunchRefusedBeforeTheReservationWasMadeStartsOver() {
+    Harness h = Harness.running();
+    h.create(APP);
+    h.driver.rejectLaunches(true);
+    h.offers(Offers.offer("o1", "host-a").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+    h.loop.runPending();
+    assertThat(only(h).isWaiting()).isTrue();
+    assertThat(only(h).reservation()).as("never made, so not held").isNull();
+  }
+}
