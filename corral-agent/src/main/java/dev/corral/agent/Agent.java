@@ -6,7 +6,6 @@ import dev.corral.agent.checkpoint.CheckpointStore;
 import dev.corral.agent.containerizer.Containerizers;
 import dev.corral.agent.containerizer.HostTools;
 import dev.corral.agent.containerizer.MonitorScript;
-import dev.corral.agent.containerizer.PersistentVolumeSweep;
 import dev.corral.agent.containerizer.ProcessContainerizer;
 import dev.corral.agent.exec.ExecApi;
 import dev.corral.agent.exec.ProcessExecLauncher;

@@ -419,6 +419,7 @@ public final class MarathonApi {
   private CompletableFuture<Reply> deleteUnderApps(Context ctx) {
     String path = trim(ctx.pathParam("path"));
     boolean scale = Boolean.parseBoolean(ctx.queryParam("scale"));
+    boolean wipe = Boolean.parseBoolean(ctx.queryParam("wipe"));
     RequestOrigin origin = origin(ctx);
     return scheduler.view().thenCompose(view -> {
       int slash = path.lastIndexOf('/');
@@ -426,13 +427,13 @@ public final class MarathonApi {
         String owner = parentIfExists(view, path.substring(0, slash), "tasks");
         if (owner != null) {
           String taskId = path.substring(slash + 1);
-          return scheduler.killTasks(owner, Set.of(taskId), null, scale, force(ctx)).thenApply(r -> scale
+          return scheduler.killTasks(owner, Set.of(taskId), null, scale, force(ctx), wipe).thenApply(r -> scale
               ? deploymentReply(200, r) : Reply.ok(taskReply("task", r).get(0)));
         }
       }
       String owner = parentIfExists(view, path, "tasks");
       if (owner != null) {
-        return scheduler.killTasks(owner, null, ctx.queryParam("host"), scale, force(ctx)).thenApply(r -> {
+        return scheduler.killTasks(owner, null, ctx.queryParam("host"), scale, force(ctx), wipe).thenApply(r -> {
           if (scale) {
             return deploymentReply(200, r);
           }

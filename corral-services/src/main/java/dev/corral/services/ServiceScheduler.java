@@ -293,17 +293,20 @@ public final class ServiceScheduler implements AutoCloseable {
   }
 
   public CompletableFuture<WriteResult> killTasks(String appId, Set<String> taskIds, String host, boolean scale) {
-    return killTasks(appId, taskIds, host, scale, false);
+    return killTasks(appId, taskIds, host, scale, false, false);
   }
 
   /**
    * Kills tasks of an app: those named, or (with {@code taskIds} null) all of them, or all on {@code host}.
    *
    * @param scale whether the app's instance count drops accordingly; otherwise the tasks are replaced
+   * @param wipe for a resident app: its instances' persistent volumes are destroyed and their resources
+   *     unreserved (replacements get new ones); without it a killed task is relaunched on its volumes, or, with
+   *     {@code scale}, its instance keeps them for a later scale-up
    */
   public CompletableFuture<WriteResult> killTasks(String appId, Set<String> taskIds, String host, boolean scale,
-      boolean force) {
-    return command(c -> c.killTasks(appId, taskIds, host, scale, force));
+      boolean force, boolean wipe) {
+    return command(c -> c.killTasks(appId, taskIds, host, scale, force, wipe));
   }
 
   /**

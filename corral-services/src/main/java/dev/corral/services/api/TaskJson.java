@@ -46,7 +46,14 @@ public final class TaskJson {
     n.put("version", t.appVersion());
     n.put("slaveId", t.agentId());
     n.set("ipAddresses", ipAddresses(t.ipAddresses()));
-    n.putArray("localVolumes");
+    // Marathon's form: where each persistent volume of a resident instance is mounted, and its id on the agent
+    ArrayNode volumes = n.putArray("localVolumes");
+    if (instance.reservation() != null) {
+      for (dev.corral.services.instance.Reservation.Volume v : instance.reservation().volumes()) {
+        volumes.addObject().put("runSpecId", instance.appId()).put("containerPath", v.containerPath())
+            .put("persistenceId", v.persistenceId());
+      }
+    }
     if ((app != null && !app.healthChecks().isEmpty()) || !t.health().results().isEmpty()) {
       ArrayNode results = n.putArray("healthCheckResults");
       for (HealthResult r : t.health().results()) {

@@ -146,7 +146,7 @@ public final class AppCommands {
    * deployment, locked like any other); without, each killed instance is replaced by a new one.
    */
   public CompletableFuture<WriteResult> killTasks(String rawId, Set<String> taskIds, String host, boolean scale,
-      boolean force) {
+      boolean force, boolean wipe) {
     engine.loop.assertInLoop();
     AppDefinition app = existing(rawId);
     String id = app.id();
@@ -167,7 +167,15 @@ public final class AppCommands {
     OptionalDouble grace = app.taskKillGracePeriodSeconds().isPresent()
         ? OptionalDouble.of(app.taskKillGracePeriodSeconds().getAsInt()) : OptionalDouble.empty();
     List<Effect> kills = new ArrayList<>();
-    targets.forEach(i -> AppPlanner.decommission(i, grace, kills));
+    for (Instance i : targets) {
+      if (!i.isResident() || wipe) {
+        AppPlanner.decommission(i, grace, kills); // a resident one's volumes are destroyed: Marathon's wipe
+      } else if (scale) {
+        AppPlanner.retire(i, grace, kills); // stopped: its volumes wait for a scale-up
+      } else {
+        kills.add(new Effect.Kill(i.taskId(), i.task().agentId(), grace)); // relaunched on its volumes
+      }
+    }
     if (scale && !targets.isEmpty()) {
       ObjectNode json = app.toJson();
       json.remove(List.of("version", "versionInfo"));

@@ -141,7 +141,7 @@ final class AppPlanner {
    * resident one is stopped, keeping its reservation and volumes for a later scale-up or its new version;
    * any other is decommissioned.
    */
-  private static void retire(Instance i, OptionalDouble grace, List<Effect> effects) {
+  static void retire(Instance i, OptionalDouble grace, List<Effect> effects) {
     if (!i.isResident()) {
       decommission(i, grace, effects);
     } else if (i.hasLiveTask()) {

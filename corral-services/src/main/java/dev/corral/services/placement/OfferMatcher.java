@@ -69,6 +69,13 @@ public final class OfferMatcher {
       return next >= waiting.size() && reservedLeft == 0;
     }
 
+    /** The hosts of the reservations its waiting resident instances hold, for the queue's words. */
+    String reservedHosts() {
+      java.util.Set<String> hosts = new java.util.TreeSet<>();
+      reservedByAgent.values().forEach(q -> q.forEach(i -> hosts.add(i.reservation().host())));
+      return String.join(", ", hosts);
+    }
+
     /** How many of its instances are still unplaced in this round. */
     public int remaining() {
       return waiting.size() - next + reservedLeft;
@@ -149,7 +156,8 @@ public final class OfferMatcher {
       }
       if (placed == 0 && rejection == null && !d.exhausted()) {
         rejection = new Rejection(List.of(RejectReason.NO_CORRESPONDING_RESERVATION_FOUND), "the app's waiting"
-            + " instances hold reservations on other agents, not on " + offer.getHostname());
+            + " instances hold reservations on other agents (" + d.reservedHosts() + "), not on "
+            + offer.getHostname());
       }
       Offer offered = placed == 0 && rejection != null ? pool.remaining() : null;
       outcomes.add(new Outcome(d.app.id(), placed, rejection, offered));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.api.v1.NetworkInfo;
 import dev.corral.api.v1.PortMapping;
 import dev.corral.api.v1.TaskInfo;

@@ -1,6 +1,7 @@
-package dev.corral.agent.containerizer;
+package dev.corral.agent;
 
 import dev.corral.agent.checkpoint.AtomicFiles;
+import dev.corral.agent.containerizer.GroupVolumes;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -13,13 +14,13 @@ import org.slf4j.LoggerFactory;
  * Deletes the data of persistent volumes the master no longer lists for this agent: they were destroyed
  * (perhaps while the agent was away). The master never destroys a volume a live task mounts.
  */
-public final class PersistentVolumeSweep {
+final class PersistentVolumeSweep {
   private static final Logger log = LoggerFactory.getLogger(PersistentVolumeSweep.class);
 
   private PersistentVolumeSweep() {}
 
   /** Keeps the volumes of {@code kept} under {@code WORK_DIR/volumes}; returns how many were deleted. */
-  public static int keepOnly(Path workDir, Set<String> kept) {
+  static int keepOnly(Path workDir, Set<String> kept) {
     Path root = GroupVolumes.persistentRoot(workDir);
     if (!Files.isDirectory(root)) {
       return 0;
