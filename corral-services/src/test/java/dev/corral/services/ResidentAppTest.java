@@ -127,6 +127,50 @@ class ResidentAppTest {
   }
 
   @Test
+  void aNewVersionReplacesTheTaskInPlaceOnTheSameVolume() {
+    Harness h = Harness.running();
+    h.create(APP);
+    h.offers(Offers.offer("o1", "host-a").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+    String first = h.driver.launchedTasks().get(0).getTaskId();
+    h.status(first, TaskState.TASK_RUNNING);
+    Instance before = only(h);
+
+    h.update("/db", "{\"cmd\": \"sleep 2000\"}");
+    // one instance, no room over capacity: the old task goes first, its instance kept for the new version
+    assertThat(h.driver.kills()).extracting(k -> k.taskId()).containsExactly(first);
+    h.status(first, TaskState.TASK_KILLED);
+    Instance adopted = only(h);
+    assertThat(adopted.id()).isEqualTo(before.id());
+    assertThat(adopted.isWaiting()).isTrue();
+    assertThat(adopted.configVersion()).isNotEqualTo(before.configVersion());
+
+    h.offers(reservedOffer("o2", before.reservation()));
+    TaskInfo next = h.driver.launchedTasks().get(1);
+    assertThat(next.getCommand().getValue()).isEqualTo("sleep 2000");
+    assertThat(next.getVolumeMounts(0).getPersistenceId())
+        .isEqualTo(before.reservation().volumes().get(0).persistenceId());
+    h.status(next.getTaskId(), TaskState.TASK_RUNNING);
+    assertThat(h.view().deployments()).isEmpty();
+  }
+
+  @Test
+  void anotherAppDoesNotTakeTheResourcesAStoppedInstanceHolds() {
+    Harness h = Harness.running();
+    h.create(APP);
+    h.offers(Offers.offer("o1", "host-a").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+    String first = h.driver.launchedTasks().get(0).getTaskId();
+    h.status(first, TaskState.TASK_RUNNING);
+    Reservation reservation = only(h).reservation();
+    h.update("/db", "{\"instances\": 0}");
+    h.status(first, TaskState.TASK_KILLED);
+
+    h.create("{\"id\": \"/greedy\", \"cmd\": \"sleep 1\", \"cpus\": 0.5, \"mem\": 64, \"acceptedResourceRoles\": [\""
+        + ROLE + "\"]}");
+    h.offers(reservedOffer("o2", reservation));
+    assertThat(h.driver.launchedTasks()).as("the reservation is the stopped instance's").hasSize(1);
+  }
+
+  @Test
   void aLaunchRefusedBeforeTheReservationWasMadeStartsOver() {
     Harness h = Harness.running();
     h.create(APP);

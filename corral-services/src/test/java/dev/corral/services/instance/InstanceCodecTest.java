@@ -41,6 +41,20 @@ class InstanceCodecTest {
   }
 
   @Test
+  void aResidentInstancesReservationSurvivesTheRoundTripAlsoWhenStopped() {
+    Reservation r = new Reservation("agent-1", "host-a", Map.of("rack", "r1"), "slave_public",
+        Map.of("cpus", 0.5, "mem", 64.0, "disk", 105.0),
+        List.of(new Reservation.Volume("a.instance-1#data#1a2b3c4d", "data", 100)), "a.t1");
+    Instance running = running(TaskHealth.NONE).withReservation(r);
+    assertThat(InstanceCodec.fromBytes(InstanceCodec.toBytes(running))).isEqualTo(running);
+    Instance stopped = running.parked(Goal.STOPPED);
+    Instance back = InstanceCodec.fromBytes(InstanceCodec.toBytes(stopped));
+    assertThat(back).isEqualTo(stopped);
+    assertThat(back.task()).isNull();
+    assertThat(back.reservation().taskShare()).containsEntry("disk", 5.0).containsEntry("cpus", 0.5);
+  }
+
+  @Test
   void healthSurvivesTheRoundTrip() {
     TaskHealth health = new TaskHealth(false, true, List.of(
         new HealthResult(0, false, 2, T, T.plusSeconds(5), T.plusSeconds(10), "HTTP status 500"),
