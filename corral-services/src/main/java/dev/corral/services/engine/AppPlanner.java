@@ -228,6 +228,14 @@ final class AppPlanner {
   }
 
   /**
+   * What an unwanted resident instance keeps its reservation for: a later scale-up or version of its app
+   * (STOPPED), unless the app is gone or the instance was decommissioned (DECOMMISSIONED: released).
+   */
+  static Goal keptGoal(Instance i, AppDefinition app) {
+    return app == null || i.goal() == Goal.DECOMMISSIONED ? Goal.DECOMMISSIONED : Goal.STOPPED;
+  }
+
+  /**
    * The order in which to give instances up: those without a task first, then unreachable, then not yet
    * running, then running ones; within a rank the youngest (or oldest) first, by the time the task was staged
    * (or the instance created).

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * planner) or, after the last, is removed. Loop-confined.
  *
  * <p>A step is done when each action is: a start at once (the app exists); a stop when the app has no
- * instance left (a resident app: once its reservations are released); a scale or restart when the app has
+ * instance left but those whose reservations wait to be released; a scale or restart when the app has
  * exactly {@code instances} wanted instances, all of the current config and serving (running, healthy, ready),
  * and no killed task is still ending.
  */
@@ -108,7 +108,8 @@ final class DeploymentProgress {
         return true;
       case StopApplication:
       case StopPod:
-        return app == null && model.instancesOf(a.appId()).isEmpty();
+        // a resident app's reservations are released later, with the next offer of each agent
+        return app == null && model.instanceCount(a.appId()) == model.releasingCount(a.appId());
       default:
         if (app == null) {
           return true;

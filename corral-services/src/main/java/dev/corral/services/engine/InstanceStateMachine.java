@@ -64,8 +64,10 @@ final class InstanceStateMachine {
     if (!next.isTerminal()) {
       return List.of(new Effect.PutInstance(moved));
     }
-    if (neverReserved(instance, status)) {
-      // the call that was to make the reservation was dropped unread: nothing is reserved
+    if (neverReserved(instance, status) || (instance.isResident()
+        && status.getState() == dev.corral.api.v1.TaskState.TASK_GONE_BY_OPERATOR)) {
+      // nothing is reserved: the call that was to make it was dropped unread, or the operator declared the
+      // agent gone for good, with its volumes
       moved = moved.withoutReservation();
     }
     List<Effect> effects = new ArrayList<>(3);
@@ -79,8 +81,7 @@ final class InstanceStateMachine {
       effects.add(new Effect.PutInstance(moved.moveTo(InstanceState.SCHEDULED, null)));
     } else {
       // a resident instance keeps its reservation: stopped, to be taken up again, unless its app is gone
-      Goal kept = app == null || instance.goal() == Goal.DECOMMISSIONED ? Goal.DECOMMISSIONED : Goal.STOPPED;
-      effects.add(AppPlanner.forget(moved, kept));
+      effects.add(AppPlanner.forget(moved, AppPlanner.keptGoal(instance, app)));
     }
     return effects;
   }

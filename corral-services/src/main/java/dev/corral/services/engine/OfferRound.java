@@ -316,7 +316,7 @@ final class OfferRound {
           // Changed or removed while the commit was in flight: the task was never launched, so forget it (a
           // reservation it was to make was never made either).
           engine.apply(cleanup, List.of(p.placement().reserving() ? new Effect.ExpungeInstance(i.id())
-              : AppPlanner.forget(i, keptGoal(i, app))));
+              : AppPlanner.forget(i, AppPlanner.keptGoal(i, app))));
           touchedApps.add(i.appId());
         }
       }
@@ -390,18 +390,13 @@ final class OfferRound {
         effects.add(new Effect.CountFailure(app.id(), null));
         effects.add(new Effect.PutInstance(i.moveTo(InstanceState.SCHEDULED, null)));
       } else {
-        effects.add(AppPlanner.forget(i, keptGoal(i, app)));
+        effects.add(AppPlanner.forget(i, AppPlanner.keptGoal(i, app)));
       }
       engine.apply(b, effects);
       apps.add(i.appId());
     }
     apps.forEach(appId -> engine.apply(b, engine.replan(appId)));
     engine.commit(b);
-  }
-
-  /** What an unwanted resident instance keeps its reservation for: a later use, unless its app is gone. */
-  private static Goal keptGoal(Instance i, AppDefinition app) {
-    return app == null || i.goal() == Goal.DECOMMISSIONED ? Goal.DECOMMISSIONED : Goal.STOPPED;
   }
 
   private static List<String> offerIds(List<Offer> offers) {

@@ -236,6 +236,11 @@ final class ServiceModel {
     return resident.appIds();
   }
 
+  /** How many of the app's instances are decommissioned resident ones waiting for their release. */
+  int releasingCount(String appId) {
+    return releasing.count(appId, "");
+  }
+
   /** Apps with a decommissioned resident instance whose reservation waits to be released. */
   Set<String> appIdsWithReleases() {
     return releasing.appIds();
