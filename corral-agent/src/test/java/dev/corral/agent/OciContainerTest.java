@@ -95,6 +95,24 @@ class OciContainerTest extends RealAgentTestBase {
   }
 
   @Test
+  void aPersistentVolumeIsBoundInTheSandboxAndThroughAHostVolumeAtAnAbsolutePath() throws Exception {
+    startOciAgent();
+    String id = unique("pv");
+    // Marathon's way to show a persistent volume at an absolute path: a host volume whose hostPath is its name
+    var task = shellTask(id, "echo via-sandbox > data/a; echo via-mnt > /mnt/b; cat /mnt/a data/b").toBuilder()
+        .addVolumeMounts(dev.corral.api.v1.VolumeMount.newBuilder().setName("data").setMountPath("data")
+            .setPersistenceId("app#data#1"))
+        .build();
+    task = HostVolumeTest.withVolume(task, "/mnt", "data", false);
+    master.runTask(task);
+    master.awaitStatus(id, TaskState.TASK_FINISHED, LONG);
+    assertThat(read(sandbox(id).resolve("stdout"))).isEqualTo("via-sandbox\nvia-mnt\n");
+    Path volume = workDir.resolve("volumes").resolve("app#data#1");
+    assertThat(Files.readString(volume.resolve("a"))).isEqualTo("via-sandbox\n");
+    assertThat(Files.readString(volume.resolve("b"))).isEqualTo("via-mnt\n");
+  }
+
+  @Test
   void taskOverItsMemoryLimitIsReportedAsOom() {
     startOciAgent();
     String id = unique("oom");

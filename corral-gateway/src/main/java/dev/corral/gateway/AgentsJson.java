@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * The agent list in the shape of Mesos' {@code /master/slaves}: {@code {"slaves": [{"id", "hostname",
  * "port", "attributes", "resources", "used_resources", "active", "version"}]}}, plus Corral's
  * {@code http_address} (where the agent's files, logs and metrics are served), {@code state} (the
- * connection) and {@code maintenance} (ACTIVE, DRAINING, DRAINED or DEACTIVATED).
+ * connection), {@code maintenance} (ACTIVE, DRAINING, DRAINED or DEACTIVATED) and {@code persistent_volumes}
+ * ({@code [{"persistence_id", "role", "size_mb"}]}; their disk is in no other figure).
  * Resources are {@code {"cpus": 4, "mem": 4096, "ports": "[31000-32000]"}}, summed over roles. Stateless.
  */
 final class AgentsJson {
@@ -47,6 +48,9 @@ final class AgentsJson {
       o.set("resources", resources(a.total()));
       o.set("used_resources", resources(a.used()));
       o.set("reserved_resources", reserved(a.total()));
+      ArrayNode volumes = o.putArray("persistent_volumes");
+      a.volumes().forEach(v -> volumes.addObject().put("persistence_id", v.getPersistenceId())
+          .put("role", v.getRole()).put("size_mb", v.getSizeMb()));
     }
     return o;
   }

@@ -41,6 +41,9 @@ class PersistentVolumeIT {
       assertThat(Files.readString(volume.resolve("count")).trim()).isEqualTo("1");
       JsonNode reserved = reservedOnTheAgent(node);
       assertThat(reserved.toString()).as("reserved for the service scheduler's role").contains("slave_public");
+      JsonNode listed = node.api.get("/master/slaves").json().at("/slaves/0/persistent_volumes/0");
+      assertThat(listed.path("persistence_id").asText()).isEqualTo(persistenceId);
+      assertThat(listed.path("size_mb").asDouble()).isEqualTo(50);
 
       // a killed task is relaunched on its volume
       assertThat(node.api.delete("/v2/apps/pv/counter/tasks/" + first.path("id").asText()).status()).isEqualTo(200);
@@ -61,6 +64,7 @@ class PersistentVolumeIT {
       assertThat(node.api.delete("/v2/apps/pv/counter").status()).isEqualTo(200);
       await().atMost(WAIT).until(() -> !Files.exists(volume));
       await().atMost(WAIT).until(() -> !reservedOnTheAgent(node).toString().contains("slave_public"));
+      assertThat(node.api.get("/master/slaves").json().at("/slaves/0/persistent_volumes")).isEmpty();
       await().atMost(WAIT).until(() -> node.api.get("/v2/deployments").json().isEmpty());
     }
   }

@@ -29,7 +29,7 @@ final class MasterViews {
     }
     String host = info.getHttpAddress().isEmpty() ? info.getHostname() : info.getHttpAddress();
     return new AgentEndpoint(a.id, info.getHostname(), host, info.getHttpPort(), a.state.name(),
-        a.state.isConnected(), info.getVersion(), attributes, a.total, a.used, a.mode.name());
+        a.state.isConnected(), info.getVersion(), attributes, a.total, a.used, a.mode.name(), a.volumes);
   }
 
   static MasterCounts counts(MasterState state) {

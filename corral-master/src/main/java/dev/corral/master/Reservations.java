@@ -65,10 +65,6 @@ final class Reservations {
     return held(agentId).volumes();
   }
 
-  void put(String agentId, ResourceSet reserved) {
-    put(agentId, new Held(reserved, volumesOf(agentId)));
-  }
-
   void put(String agentId, Held held) {
     if (held.isEmpty()) {
       byAgent.remove(agentId);

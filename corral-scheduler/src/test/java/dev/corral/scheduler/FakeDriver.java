@@ -88,7 +88,8 @@ public final class FakeDriver implements SchedulerDriver {
   private final List<List<dev.corral.api.v1.Operation>> accepts = new ArrayList<>();
 
   /**
-   * Records the operations; the tasks of its LAUNCH operations count as launched, as with {@link #launch}.
+   * Records the operations; the tasks of its LAUNCH and LAUNCH_GROUP operations count as launched, as with
+   * {@link #launch}.
    * An ACCEPT without launches (DESTROY, UNRESERVE) always succeeds.
    */
   @Override
@@ -96,8 +97,14 @@ public final class FakeDriver implements SchedulerDriver {
       List<dev.corral.api.v1.Operation> operations, double refuseSeconds) {
     accepts.add(List.copyOf(operations));
     List<TaskInfo> tasks = new ArrayList<>();
-    operations.stream().filter(dev.corral.api.v1.Operation::hasLaunch)
-        .forEach(op -> tasks.addAll(op.getLaunch().getTasksList()));
+    for (dev.corral.api.v1.Operation op : operations) {
+      if (op.hasLaunch()) {
+        tasks.addAll(op.getLaunch().getTasksList());
+      } else if (op.hasLaunchGroup()) {
+        groups.add(op.getLaunchGroup().getTaskGroup());
+        tasks.addAll(op.getLaunchGroup().getTaskGroup().getTasksList());
+      }
+    }
     if (tasks.isEmpty()) {
       calls.add(operations);
       return CompletableFuture.completedFuture(null);

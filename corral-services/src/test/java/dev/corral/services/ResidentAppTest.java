@@ -171,6 +171,62 @@ class ResidentAppTest {
   }
 
   @Test
+  void aPodsContainersShareItsPersistentVolumeAndTheInstanceKeepsIt() throws Exception {
+    Harness h = Harness.running();
+    h.await(h.scheduler.createPod((com.fasterxml.jackson.databind.node.ObjectNode) dev.corral.common.Json.mapper()
+        .readTree("""
+        {"id": "/kv", "scaling": {"kind": "fixed", "instances": 1},
+         "volumes": [{"name": "store", "persistent": {"type": "root", "size": 100}}],
+         "containers": [
+           {"name": "server", "resources": {"cpus": 0.2, "mem": 64},
+            "exec": {"command": {"shell": "sleep 1000"}},
+            "volumeMounts": [{"name": "store", "mountPath": "data"}]},
+           {"name": "backup", "resources": {"cpus": 0.1, "mem": 32},
+            "exec": {"command": {"shell": "sleep 1000"}},
+            "volumeMounts": [{"name": "store", "mountPath": "backup/source"}]}]}"""), false));
+    assertThat(h.view().apps().get("/kv").upgradeStrategy().maximumOverCapacity()).isEqualTo(0);
+    h.offers(Offers.offer("o1", "host-a").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+
+    List<Operation> ops = h.driver.accepts().get(0);
+    assertThat(ops).extracting(op -> op.getKindCase().name()).containsExactly("RESERVE", "CREATE", "LAUNCH_GROUP");
+    String volumeId = ops.get(1).getCreate().getVolumes(0).getPersistenceId();
+    assertThat(ops.get(2).getLaunchGroup().getTaskGroup().getTasksList()).allSatisfy(t -> {
+      assertThat(t.getVolumeMountsList()).extracting(VolumeMount::getPersistenceId).containsExactly(volumeId);
+      assertThat(t.getResourcesList()).filteredOn(r -> !r.getName().equals("ports"))
+          .allSatisfy(r -> assertThat(r.getRole()).isEqualTo(ROLE));
+    });
+    Instance instance = h.instances("/kv").get(0);
+    assertThat(instance.reservation().volumes()).extracting(Reservation.Volume::containerPath).containsExactly("store");
+  }
+
+  @Test
+  void anUnhealthyTaskIsKilledAndRelaunchedOnItsOwnVolume() {
+    Harness h = Harness.running();
+    h.create(APP.replace("\"instances\": 1,", "\"instances\": 1, \"healthChecks\": [{\"protocol\": \"COMMAND\","
+        + " \"command\": {\"value\": \"test -f data/ok\"}, \"maxConsecutiveFailures\": 2}],"));
+    h.offers(Offers.offer("o1", "host-a").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+    String first = h.driver.launchedTasks().get(0).getTaskId();
+    h.status(first, TaskState.TASK_RUNNING);
+    Instance before = only(h);
+    for (int failures = 1; failures <= 3; failures++) {
+      h.send(dev.corral.api.v1.TaskStatus.newBuilder().setTaskId(first).setState(TaskState.TASK_RUNNING)
+          .setAgentId("agent-host-a").setReason(dev.corral.api.v1.StatusReason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED)
+          .setUuid("h" + failures).setHasHealth(true).setHealthy(false)
+          .addHealthResults(dev.corral.api.v1.HealthCheckResult.newBuilder().setIndex(0).setAlive(false)
+              .setConsecutiveFailures(failures).setLastFailureMillis(3_000).setLastFailureCause("exit 1"))
+          .build());
+    }
+    assertThat(h.driver.kills()).extracting(k -> k.taskId()).containsOnly(first);
+    assertThat(only(h).goal()).as("the instance stays, with its volume").isEqualTo(Goal.RUNNING);
+    h.status(first, TaskState.TASK_KILLED);
+    h.clock.advance(Duration.ofSeconds(5));
+    h.offers(reservedOffer("o2", before.reservation()));
+    assertThat(h.driver.launchedTasks().get(1).getVolumeMounts(0).getPersistenceId())
+        .isEqualTo(before.reservation().volumes().get(0).persistenceId());
+    assertThat(only(h).id()).isEqualTo(before.id());
+  }
+
+  @Test
   void aLaunchRefusedBeforeTheReservationWasMadeStartsOver() {
     Harness h = Harness.running();
     h.create(APP);

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The volumes of a task group (a pod's {@code volumes} and each container's {@code volumeMounts}). An
@@ -79,11 +81,17 @@ public final class GroupVolumes {
   public static List<Bind> prepare(TaskInfo task, Path sandbox, boolean links, String sandboxInImage)
       throws LaunchException {
     List<Bind> out = new ArrayList<>();
+    // a host volume whose hostPath names a persistent volume's mount path shows that volume at another path
+    // (Marathon's way to put one at an absolute path); the sandbox path is only a mount point in a container
+    Map<String, Path> persistent = new HashMap<>();
     for (VolumeMount m : task.getVolumeMountsList()) {
       Path source;
       try {
         if (!m.getPersistenceId().isEmpty()) {
           source = persistentVolume(task, m, sandbox);
+          persistent.put(m.getMountPath(), source);
+        } else if (persistent.containsKey(m.getHostPath())) {
+          source = persistent.get(m.getHostPath());
         } else if (m.getHostPath().isEmpty()) {
           source = groupDir(sandbox, task.getGroupId()).resolve(m.getName());
           Files.createDirectories(source);

@@ -100,7 +100,8 @@ public final class AppDefinition {
     this.requirePorts = node.path("requirePorts").asBoolean(false);
     this.networking = Networking.of(node);
     this.hostVolumes = HostVolume.of(node);
-    this.localVolumes = LocalVolume.of(node);
+    JsonNode podNode = node.get(PodApps.POD);
+    this.localVolumes = podNode != null && podNode.isObject() ? LocalVolume.ofPod(podNode) : LocalVolume.of(node);
     this.secrets = AppSecrets.of(node);
     this.dockerParameters = DockerParameters.of(node);
     this.constraints = constraints(node.get("constraints"));
@@ -140,7 +141,6 @@ public final class AppDefinition {
     this.version = node.path("version").asText("");
     this.configVersion = node.path("versionInfo").path("lastConfigChangeAt").asText(version);
     this.lastScalingAt = node.path("versionInfo").path("lastScalingAt").asText(version);
-    JsonNode podNode = node.get(PodApps.POD);
     this.pod = podNode != null && podNode.isObject() ? PodSpec.of(podNode) : null;
     List<List<AppSecrets>> perContainer = new ArrayList<>();
     Set<String> secretVolumes = new java.util.HashSet<>();

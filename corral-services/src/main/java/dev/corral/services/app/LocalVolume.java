@@ -10,7 +10,8 @@ import java.util.List;
  * with one is resident: each instance reserves its resources on the agent it is first placed on and always
  * launches there. Immutable.
  *
- * @param containerPath where the task sees it: one directory name inside the sandbox
+ * @param containerPath where the task sees it: one directory name inside the sandbox (a pod's: the volume's
+ *     name)
  * @param sizeMb Marathon's {@code persistent.size}
  */
 public record LocalVolume(String containerPath, double sizeMb) {
@@ -26,8 +27,22 @@ public record LocalVolume(String containerPath, double sizeMb) {
     return List.copyOf(out);
   }
 
+  /**
+   * A pod's persistent volumes ({@code volumes} entries with {@code persistent}), named: the name stands for
+   * the container path, and each container mounts the volume where its {@code volumeMounts} say.
+   */
+  public static List<LocalVolume> ofPod(JsonNode pod) {
+    List<LocalVolume> out = new ArrayList<>();
+    for (JsonNode v : pod.path("volumes")) {
+      if (v.path("persistent").isObject()) {
+        out.add(new LocalVolume(v.path("name").asText(), v.path("persistent").path("size").asDouble()));
+      }
+    }
+    return List.copyOf(out);
+  }
+
   /** Whether the definition has a persistent volume (the app is then resident). */
-  static boolean any(JsonNode app) {
+  public static boolean any(JsonNode app) {
     for (JsonNode v : app.path("container").path("volumes")) {
       if (v.path("persistent").isObject()) {
         return true;

@@ -167,15 +167,7 @@ public final class AppCommands {
     OptionalDouble grace = app.taskKillGracePeriodSeconds().isPresent()
         ? OptionalDouble.of(app.taskKillGracePeriodSeconds().getAsInt()) : OptionalDouble.empty();
     List<Effect> kills = new ArrayList<>();
-    for (Instance i : targets) {
-      if (!i.isResident() || wipe) {
-        AppPlanner.decommission(i, grace, kills); // a resident one's volumes are destroyed: Marathon's wipe
-      } else if (scale) {
-        AppPlanner.retire(i, grace, kills); // stopped: its volumes wait for a scale-up
-      } else {
-        kills.add(new Effect.Kill(i.taskId(), i.task().agentId(), grace)); // relaunched on its volumes
-      }
-    }
+    targets.forEach(i -> AppPlanner.killOnRequest(i, scale, wipe, grace, kills));
     if (scale && !targets.isEmpty()) {
       ObjectNode json = app.toJson();
       json.remove(List.of("version", "versionInfo"));

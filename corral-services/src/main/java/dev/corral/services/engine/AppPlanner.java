@@ -219,6 +219,21 @@ final class AppPlanner {
   }
 
   /**
+   * A kill the API asked for (Marathon's task or pod instance kill): the instance is decommissioned and
+   * replaced, or with {@code scale} just decommissioned (the app's count drops). A resident instance keeps its
+   * volumes unless {@code wipe}: killed, it relaunches on them; scaled away, it is stopped with them.
+   */
+  static void killOnRequest(Instance i, boolean scale, boolean wipe, OptionalDouble grace, List<Effect> effects) {
+    if (!i.isResident() || wipe) {
+      decommission(i, grace, effects);
+    } else if (scale) {
+      retire(i, grace, effects);
+    } else {
+      effects.add(new Effect.Kill(i.taskId(), i.task().agentId(), grace));
+    }
+  }
+
+  /**
    * What becomes of an instance without a live task that is not wanted any more: forgotten, unless it is
    * resident, when it keeps its reservation with {@code goal} (STOPPED: to be taken up again; DECOMMISSIONED:
    * to be released by the offer round, which forgets it after).

@@ -348,7 +348,7 @@ public final class Engine implements Scheduler {
     log.info("subscribed as framework {}", model.frameworkId());
     reconcileAll();
     for (Instance i : model.instances()) {
-      if (i.goal() == Goal.DECOMMISSIONED && i.hasLiveTask()) {
+      if (i.goal() != Goal.RUNNING && i.hasLiveTask()) {
         kill(new Effect.Kill(i.task().taskId(), i.task().agentId(), OptionalDouble.empty()));
       }
     }
@@ -455,7 +455,7 @@ public final class Engine implements Scheduler {
       if ((!effects.isEmpty() || !kills.isEmpty()) && mayChangePlan(instance, status, app)) {
         replanSoon(instance.appId());
       }
-      if (instance.goal() == Goal.DECOMMISSIONED && !TaskLifecycle.isTerminal(status.getState())
+      if (instance.goal() != Goal.RUNNING && !TaskLifecycle.isTerminal(status.getState())
           && instance.state() == InstanceState.UNREACHABLE) {
         // Back from a partition after it was replaced: the kill sent while it was away never arrived.
         b.after.add(new Effect.Kill(status.getTaskId(), status.getAgentId(), OptionalDouble.empty()));
@@ -838,10 +838,10 @@ public final class Engine implements Scheduler {
 
   private void retryKill(Effect.Kill kill) {
     Instance i = model.instanceByTask(kill.taskId());
-    if (i != null && i.goal() == Goal.DECOMMISSIONED && i.hasLiveTask() && subscribed) {
+    if (i != null && i.goal() != Goal.RUNNING && i.hasLiveTask() && subscribed) {
       log.info("task {} is still {} after a kill; killing again", kill.taskId(), i.state());
       kill(kill);
-    } else if (i != null && i.goal() == Goal.DECOMMISSIONED && i.hasLiveTask()) {
+    } else if (i != null && i.goal() != Goal.RUNNING && i.hasLiveTask()) {
       loop.schedule("kill:" + kill.taskId(), KILL_RETRY, () -> retryKill(kill));
     }
   }

@@ -325,7 +325,7 @@ final class OfferRound {
         continue;
       }
       CompletableFuture<Void> launched = !reserving.isEmpty()
-          ? driver.accept(List.of(e.getKey()), ReservationCalls.reserveAndLaunch(reserving, tasks), refuse)
+          ? driver.accept(List.of(e.getKey()), ReservationCalls.reserveAndLaunch(reserving, tasks, groups), refuse)
           : groups.isEmpty() ? driver.launch(List.of(e.getKey()), tasks, refuse)
           : driver.launch(List.of(e.getKey()), tasks, groups, refuse);
       launched.whenComplete((v, err) -> {

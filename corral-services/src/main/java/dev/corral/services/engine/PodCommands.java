@@ -104,7 +104,7 @@ public final class PodCommands {
     OptionalDouble grace = pod.taskKillGracePeriodSeconds().isPresent()
         ? OptionalDouble.of(pod.taskKillGracePeriodSeconds().getAsInt()) : OptionalDouble.empty();
     List<Effect> kills = new ArrayList<>();
-    targets.forEach(i -> AppPlanner.decommission(i, grace, kills));
+    targets.forEach(i -> AppPlanner.killOnRequest(i, false, false, grace, kills));
     Engine.Batch b = new Engine.Batch();
     engine.apply(b, kills);
     engine.apply(b, engine.replan(pod.id()));

@@ -3,11 +3,13 @@ package dev.corral.services.engine;
 import dev.corral.api.v1.Create;
 import dev.corral.api.v1.Destroy;
 import dev.corral.api.v1.Launch;
+import dev.corral.api.v1.LaunchGroup;
 import dev.corral.api.v1.Offer;
 import dev.corral.api.v1.Operation;
 import dev.corral.api.v1.PersistentVolume;
 import dev.corral.api.v1.Reserve;
 import dev.corral.api.v1.Resource;
+import dev.corral.api.v1.TaskGroupInfo;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.Unreserve;
 import dev.corral.services.instance.Instance;
@@ -21,8 +23,12 @@ import java.util.TreeMap;
 final class ReservationCalls {
   private ReservationCalls() {}
 
-  /** RESERVE the instances' resources and CREATE their volumes, then LAUNCH the tasks that use them. */
-  static List<Operation> reserveAndLaunch(List<Reservation> reservations, List<TaskInfo> tasks) {
+  /**
+   * RESERVE the instances' resources and CREATE their volumes, then LAUNCH the tasks (and task groups: pod
+   * instances) that use them.
+   */
+  static List<Operation> reserveAndLaunch(List<Reservation> reservations, List<TaskInfo> tasks,
+      List<TaskGroupInfo> groups) {
     Reserve.Builder reserve = Reserve.newBuilder();
     Create.Builder create = Create.newBuilder();
     for (Reservation r : reservations) {
@@ -37,7 +43,12 @@ final class ReservationCalls {
     if (create.getVolumesCount() > 0) {
       ops.add(Operation.newBuilder().setCreate(create).build());
     }
-    ops.add(Operation.newBuilder().setLaunch(Launch.newBuilder().addAllTasks(tasks)).build());
+    if (!tasks.isEmpty()) {
+      ops.add(Operation.newBuilder().setLaunch(Launch.newBuilder().addAllTasks(tasks)).build());
+    }
+    for (TaskGroupInfo group : groups) {
+      ops.add(Operation.newBuilder().setLaunchGroup(LaunchGroup.newBuilder().setTaskGroup(group)).build());
+    }
     return ops;
   }
 

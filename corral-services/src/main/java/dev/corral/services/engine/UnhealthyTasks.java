@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The scheduler's half of health checks (agents run them and report): a RUNNING task of the app's current
  * config whose check has failed {@code maxConsecutiveFailures} times in a row (when that is above 0) is
  * killed and replaced, as a kill without scaling would do: its instance is decommissioned, the kill sent, and
- * the planner then creates a new instance. The app's {@code lastTaskFailure} says the task was unhealthy.
+ * the planner then creates a new instance (a resident instance stays, and its task relaunches on its volumes). The
+ * app's {@code lastTaskFailure} says the task was unhealthy.
  * Kills are rate-limited by {@link UnhealthyKillLimiter}; a task passed over is considered again on its next
  * report. Returns effects; loop-confined.
  */
@@ -90,6 +91,10 @@ final class UnhealthyTasks {
         ? OptionalDouble.of(app.taskKillGracePeriodSeconds().getAsInt()) : OptionalDouble.empty();
     TaskFailure failure = new TaskFailure(app.id(), task.host(), message, "TASK_KILLED", task.taskId(), now,
         task.appVersion(), task.agentId());
+    if (instance.isResident()) {
+      // its data is on this agent: the instance stays and relaunches there on its volumes
+      return List.of(new Effect.RecordFailure(failure), new Effect.Kill(task.taskId(), task.agentId(), grace));
+    }
     return List.of(new Effect.RecordFailure(failure),
         new Effect.PutInstance(instance.withGoal(Goal.DECOMMISSIONED)),
         new Effect.Kill(task.taskId(), task.agentId(), grace));

@@ -13,6 +13,7 @@ import dev.corral.api.v1.TaskGroupInfo;
 import dev.corral.api.v1.SecretRef;
 import dev.corral.api.v1.TaskInfo;
 import dev.corral.api.v1.VolumeMount;
+import dev.corral.services.instance.Reservation;
 import dev.corral.services.app.AppDefinition;
 import dev.corral.services.app.AppSecrets;
 import dev.corral.services.pod.PodSpec;
@@ -130,8 +131,14 @@ public final class PodTaskInfos {
             host = v.hostPath();
           }
         }
-        task.addVolumeMounts(VolumeMount.newBuilder().setName(m.name()).setMountPath(m.mountPath())
-            .setReadOnly(m.readOnly()).setHostPath(host));
+        VolumeMount.Builder mount = VolumeMount.newBuilder().setName(m.name()).setMountPath(m.mountPath())
+            .setReadOnly(m.readOnly()).setHostPath(host);
+        Reservation.Volume persistent = placement.reservation() == null ? null
+            : placement.reservation().volumeAt(m.name());
+        if (persistent != null) {
+          mount.setPersistenceId(persistent.persistenceId()); // the pod's persistent volume of that name
+        }
+        task.addVolumeMounts(mount);
       }
       group.addTasks(task);
     }

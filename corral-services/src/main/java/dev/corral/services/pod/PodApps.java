@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.common.Json;
+import dev.corral.services.app.LocalVolume;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -116,7 +117,9 @@ public final class PodApps {
       scheduling.putObject("backoff").put("backoff", 1).put("backoffFactor", 1.15).put("maxLaunchDelay", 3600);
     }
     if (!scheduling.has("upgrade")) {
-      scheduling.putObject("upgrade").put("minimumHealthCapacity", 1).put("maximumOverCapacity", 1);
+      boolean resident = !LocalVolume.ofPod(pod).isEmpty(); // its instances cannot run twice: Marathon's default
+      scheduling.putObject("upgrade").put("minimumHealthCapacity", resident ? 0.5 : 1)
+          .put("maximumOverCapacity", resident ? 0 : 1);
     }
     if (!scheduling.has("killSelection")) {
       scheduling.put("killSelection", "YOUNGEST_FIRST");
@@ -148,8 +151,14 @@ public final class PodApps {
     }
     JsonNode volumes = pod.path("volumes");
     for (int i = 0; i < volumes.size(); i++) {
-      if (volumes.get(i).has("persistent")) {
-        out.add("/volumes/" + i + ": persistent volumes" + SUFFIX);
+      JsonNode persistent = volumes.get(i).path("persistent");
+      String type = persistent.path("type").asText("root");
+      if (persistent.isObject() && !type.equals("root")) {
+        out.add("/volumes/" + i + "/persistent/type: " + type + " disks (a volume on a disk of its own)" + SUFFIX
+            + "; \"root\" volumes (the default) run");
+      }
+      if (persistent.path("constraints").size() > 0) {
+        out.add("/volumes/" + i + "/persistent/constraints (which disk to use)" + SUFFIX);
       }
     }
     JsonNode containers = pod.path("containers");

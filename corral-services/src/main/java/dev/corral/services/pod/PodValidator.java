@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.common.Json;
 import dev.corral.services.app.AppIds;
 import dev.corral.services.app.AppValidator;
+import dev.corral.services.app.LocalVolume;
 import dev.corral.services.app.Violation;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -108,6 +109,13 @@ public final class PodValidator {
       JsonNode host = v.get("host");
       if (present(host) && (!host.isTextual() || !host.asText().startsWith("/"))) {
         add(at + "/host", "must be an absolute path");
+      }
+      JsonNode persistent = v.get("persistent");
+      if (present(persistent)) {
+        JsonNode size = persistent.get("size");
+        if (!persistent.isObject() || size == null || !size.isIntegralNumber() || size.asLong() < 1) {
+          add(at + "/persistent/size", "must be a whole number of MB, at least 1");
+        }
       }
       JsonNode secret = v.get("secret");
       if (present(secret)) {
@@ -229,12 +237,17 @@ public final class PodValidator {
       nonNegative(backoff.get("maxLaunchDelay"), "/scheduling/backoff/maxLaunchDelay");
     }
     JsonNode upgrade = s.get("upgrade");
+    boolean resident = !LocalVolume.ofPod(pod).isEmpty();
     if (present(upgrade)) {
       for (String f : List.of("minimumHealthCapacity", "maximumOverCapacity")) {
         JsonNode v = upgrade.get(f);
         if (present(v) && (!v.isNumber() || v.asDouble() < 0 || v.asDouble() > 1)) {
           add("/scheduling/upgrade/" + f, "must be a number between 0 and 1");
         }
+      }
+      if (resident && upgrade.path("maximumOverCapacity").asDouble(0) > 0) {
+        add("/scheduling/upgrade/maximumOverCapacity", "must be 0 for a pod with persistent volumes: an instance's"
+            + " new tasks can only start once its old ones have let go of the volumes");
       }
     }
     JsonNode kill = s.get("killSelection");
@@ -245,6 +258,9 @@ public final class PodValidator {
     if (present(unreachable) && !(unreachable.isObject()
         || (unreachable.isTextual() && unreachable.asText().equals("disabled")))) {
       add("/scheduling/unreachableStrategy", "must be an object or \"disabled\"");
+    } else if (present(unreachable) && unreachable.isObject() && resident) {
+      add("/scheduling/unreachableStrategy", "must be \"disabled\" for a pod with persistent volumes: its data is on"
+          + " its agent, so its instances wait for the agent instead of being replaced elsewhere");
     } else if (present(unreachable) && unreachable.isObject()) {
       nonNegative(unreachable.get("inactiveAfterSeconds"), "/scheduling/unreachableStrategy/inactiveAfterSeconds");
       nonNegative(unreachable.get("expungeAfterSeconds"), "/scheduling/unreachableStrategy/expungeAfterSeconds");
