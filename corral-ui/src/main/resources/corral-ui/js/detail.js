@@ -1,4 +1,5 @@
-// One service: its tasks (with logs), configuration, version history, and Debug ("why is it not running?").
+// One service: its tasks (with logs), configuration, persistent volumes, version history, and Debug ("why is it
+// not running?").
 import { useState } from 'preact/hooks';
 import { html } from './html.js';
 import { api } from './api.js';
@@ -11,6 +12,12 @@ import { VersionDiff } from './diff.js';
 import { TaskMetrics } from './metrics.js';
 
 const TABS = [['tasks', 'Tasks'], ['configuration', 'Configuration'], ['versions', 'Versions'], ['debug', 'Debug']];
+const VOLUMES_TAB = ['volumes', 'Volumes'];
+
+/** The app's persistent volumes (a resident app's): container.volumes entries with "persistent". */
+function persistentVolumes(app) {
+  return ((app.container && app.container.volumes) || []).filter((v) => v.persistent);
+}
 
 export function ServiceDetail({ id, tab }) {
   const { data, error, reload } = useLive(() => api(`/v2/apps${id}?embed=app.taskStats`), [id]);
@@ -19,6 +26,7 @@ export function ServiceDetail({ id, tab }) {
   const close = () => setDialog(null);
   const done = () => { setDialog(null); reload(); };
   const parent = id.substring(0, id.lastIndexOf('/')) || '/';
+  const tabs = app && persistentVolumes(app).length > 0 ? [...TABS.slice(0, 2), VOLUMES_TAB, ...TABS.slice(2)] : TABS;
   return html`
     <div class="page">
       <header class="page-head">
@@ -39,10 +47,11 @@ export function ServiceDetail({ id, tab }) {
       </header>
       ${app && app.waiting && html`<div class="notice">Waiting: ${app.waiting.reason} <a href=${links.app(id, 'debug')}>Debug</a></div>`}
       <${ErrorBox} error=${error} />
-      <nav class="tabs">${TABS.map(([key, label]) => html`
+      <nav class="tabs">${tabs.map(([key, label]) => html`
         <a href=${links.app(id, key)} class=${key === tab ? 'active' : ''}>${label}</a>`)}</nav>
       ${app && tab === 'tasks' && html`<${Tasks} app=${app} />`}
       ${app && tab === 'configuration' && html`<${Configuration} app=${app} />`}
+      ${app && tab === 'volumes' && html`<${Volumes} app=${app} />`}
       ${app && tab === 'versions' && html`<${Versions} app=${app} onApplied=${reload} />`}
       ${app && tab === 'debug' && html`<${Debug} app=${app} />`}
       ${dialog}
@@ -71,6 +80,28 @@ function Tasks({ app }) {
       </tbody>
     </table>
     <${TaskMetrics} tasks=${tasks.filter((t) => t.state === 'TASK_RUNNING').map((t) => ({ id: t.id, label: shortTask(t.id) }))} />`;
+}
+
+// Where each task's persistent volumes are: DC/OS's Volumes tab. A stopped instance's volumes stay on its
+// agent without a task, so they are not listed here.
+function Volumes({ app }) {
+  const sizes = Object.fromEntries(persistentVolumes(app).map((v) => [v.containerPath, v.persistent.size]));
+  const rows = (app.tasks || []).flatMap((t) => (t.localVolumes || []).map((v) => ({ ...v, task: t })));
+  return html`
+    <table class="grid volumes">
+      <thead><tr><th>Volume</th><th>Size</th><th>Task</th><th>Host</th><th>Persistence ID</th></tr></thead>
+      <tbody>
+        ${rows.map((r) => html`<tr key=${r.persistenceId} data-volume=${r.persistenceId}>
+          <td class="mono">${r.containerPath}</td>
+          <td>${mib(sizes[r.containerPath])}</td>
+          <td class="mono">${shortTask(r.task.id)}</td>
+          <td>${r.task.host}</td>
+          <td class="mono">${r.persistenceId}</td>
+        </tr>`)}
+        ${rows.length === 0 && html`<tr><td colspan="5" class="empty">No task holds a volume now; stopped
+          instances keep theirs on their agents.</td></tr>`}
+      </tbody>
+    </table>`;
 }
 
 function Configuration({ app }) {

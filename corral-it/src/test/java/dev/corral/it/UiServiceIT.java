@@ -173,6 +173,32 @@ class UiServiceIT {
     assertThat(pageErrors).isEmpty();
   }
 
+  @Test
+  @Order(4)
+  void aResidentAppsVolumesTabShowsWhereEachVolumeIs() throws Exception {
+    String id = "/ops/store";
+    assertThat(node.api.post("/v2/apps", """
+        {"id": "%s", "instances": 1, "cpus": 0.1, "mem": 32, "cmd": "sleep 3600",
+         "container": {"type": "MESOS", "volumes": [
+           {"containerPath": "data", "mode": "RW", "persistent": {"size": 20}}]}}
+        """.formatted(id)).status()).isEqualTo(201);
+    String volume = node.api.awaitTasks(id, Marathon.running(1), Duration.ofSeconds(60)).get(0)
+        .at("/localVolumes/0/persistenceId").asText();
+    page.navigate(node.url + "/ui/services/detail/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/tasks");
+    page.locator(".tabs a", new Page.LocatorOptions().setHasText("Volumes")).click();
+    Locator row = page.locator("table.volumes tr[data-volume]");
+    assertThat(row).hasCount(1);
+    assertThat(row).hasAttribute("data-volume", volume);
+    assertThat(row).containsText("data");
+    assertThat(row).containsText("20 MiB");
+    assertThat(row).containsText("127.0.0.1");
+    shoot("ui-volumes.png");
+    // an app without persistent volumes has no such tab
+    openApp("tasks");
+    assertThat(page.locator(".tabs a", new Page.LocatorOptions().setHasText("Volumes"))).hasCount(0);
+    assertThat(pageErrors).isEmpty();
+  }
+
   private static void shoot(String name) {
     page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", name)));
   }
