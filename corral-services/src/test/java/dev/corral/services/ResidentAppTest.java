@@ -227,6 +227,29 @@ class ResidentAppTest {
   }
 
   @Test
+  void aWaitingResidentInstanceCountsOnItsAgentForConstraints() {
+    Harness h = Harness.running();
+    h.create(APP.replace("\"instances\": 1,", "\"instances\": 1, \"constraints\": [[\"hostname\", \"UNIQUE\"]],"));
+    h.offers(Offers.offer("o1", "host-a").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+    String first = h.driver.launchedTasks().get(0).getTaskId();
+    h.status(first, TaskState.TASK_RUNNING);
+    h.status(first, TaskState.TASK_FAILED);
+    Reservation reservation = only(h).reservation();
+    h.update("/db", "{\"instances\": 2}");
+    h.clock.advance(Duration.ofSeconds(5));
+
+    h.offers(reservedOffer("o2", reservation));
+    assertThat(h.driver.launchedTasks()).as("the pinned one relaunches; the new one may not join it").hasSize(2);
+    assertThat(h.driver.launchedTasks().get(1).getVolumeMounts(0).getPersistenceId())
+        .isEqualTo(reservation.volumes().get(0).persistenceId());
+    assertThat(h.driver.accepts()).hasSize(1);
+
+    h.offers(Offers.offer("o3", "host-b").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+    assertThat(h.driver.accepts()).as("the new instance reserves on host-b").hasSize(2);
+    assertThat(h.driver.launchedTasks().get(2).getAgentId()).isEqualTo("agent-host-b");
+  }
+
+  @Test
   void aLaunchRefusedBeforeTheReservationWasMadeStartsOver() {
     Harness h = Harness.running();
     h.create(APP);

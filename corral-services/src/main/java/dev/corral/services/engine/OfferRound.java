@@ -258,6 +258,12 @@ final class OfferRound {
           values.put(Constraint.HOSTNAME, i.task().host());
           placed.add(values);
         }
+        if (constrained && i.isWaiting() && i.isResident() && i.configVersion().equals(app.configVersion())) {
+          // a resident instance waiting for a task will run on its reservation's agent: it counts there
+          Map<String, String> values = new HashMap<>(i.reservation().attributes());
+          values.put(Constraint.HOSTNAME, i.reservation().host());
+          placed.add(values);
+        }
       }
       if (!waiting.isEmpty()) {
         out.add(new OfferMatcher.Demand(app, waiting, ConstraintTracker.of(app.constraints(), placed)));

@@ -131,12 +131,12 @@ public final class OfferMatcher {
         continue;
       }
       int placed = 0;
-      Rejection rejection = null;
+      Rejection pinnedRejection = null;
       ArrayDeque<Instance> pinned = d.reservedByAgent.get(offer.getAgentId());
       while (pinned != null && !pinned.isEmpty()) {
         Instance instance = pinned.peek();
-        rejection = checkReserved(d, instance, pool, offer, maintenance);
-        if (rejection != null) {
+        pinnedRejection = checkReserved(d, instance, pool, offer, maintenance);
+        if (pinnedRejection != null) {
           break;
         }
         placements.add(placeReserved(d, instance, pool, offer));
@@ -144,7 +144,8 @@ public final class OfferMatcher {
         d.reservedLeft--;
         placed++;
       }
-      while (rejection == null && d.next < d.waiting.size()) {
+      Rejection rejection = null;
+      while (d.next < d.waiting.size()) {
         rejection = check(d, pool, values, offer, maintenance, gpus);
         if (rejection != null) {
           break;
@@ -153,6 +154,9 @@ public final class OfferMatcher {
         d.tracker.record(values);
         d.next++;
         placed++;
+      }
+      if (rejection == null) {
+        rejection = pinnedRejection;
       }
       if (placed == 0 && rejection == null && !d.exhausted()) {
         rejection = new Rejection(List.of(RejectReason.NO_CORRESPONDING_RESERVATION_FOUND), "the app's waiting"
