@@ -144,7 +144,8 @@ final class PodApi {
         }
       }
       boolean one = !rest.isEmpty();
-      return scheduler.killPodInstances(podId, ids).thenCompose(r -> scheduler.view().thenApply(v -> {
+      boolean wipe = Boolean.parseBoolean(ctx.queryParam("wipe"));
+      return scheduler.killPodInstances(podId, ids, wipe).thenCompose(r -> scheduler.view().thenApply(v -> {
         ArrayNode killed = Json.mapper().createArrayNode();
         for (Instance i : r.killed()) {
           killed.add(instanceJson(i, r, v));

@@ -360,9 +360,12 @@ public final class ServiceScheduler implements AutoCloseable {
     return onLoop(() -> engine.podCommands().delete(podId, force));
   }
 
-  /** DELETE /v2/pods/{id}::instances[/{instanceId}]: the instances (all when null) are killed and replaced. */
-  public CompletableFuture<WriteResult> killPodInstances(String podId, Set<String> instanceIds) {
-    return onLoop(() -> engine.podCommands().killInstances(podId, instanceIds));
+  /**
+   * DELETE /v2/pods/{id}::instances[/{instanceId}]: the instances (all when null) are killed and replaced; a
+   * resident instance relaunches on its volumes, unless {@code wipe} destroys them (its replacement gets new ones).
+   */
+  public CompletableFuture<WriteResult> killPodInstances(String podId, Set<String> instanceIds, boolean wipe) {
+    return onLoop(() -> engine.podCommands().killInstances(podId, instanceIds, wipe));
   }
 
   // ---------------------------------------------------------------- groups

@@ -197,6 +197,20 @@ class ResidentAppTest {
     });
     Instance instance = h.instances("/kv").get(0);
     assertThat(instance.reservation().volumes()).extracting(Reservation.Volume::containerPath).containsExactly("store");
+
+    // killing the instance relaunches it on its volume; with wipe the volume goes and a new instance comes
+    h.await(h.scheduler.killPodInstances("/kv", java.util.Set.of(instance.id()), false));
+    assertThat(h.driver.kills()).isNotEmpty();
+    assertThat(h.instances("/kv")).singleElement().satisfies(i -> assertThat(i.goal()).isEqualTo(Goal.RUNNING));
+    h.await(h.scheduler.killPodInstances("/kv", java.util.Set.of(instance.id()), true));
+    Instance wiped = h.instances("/kv").get(0);
+    assertThat(wiped.goal()).isEqualTo(Goal.DECOMMISSIONED);
+    // no room over capacity for a resident pod: the replacement comes once the killed tasks have ended
+    wiped.task().containers().forEach(c -> h.status(c.taskId(), TaskState.TASK_KILLED));
+    assertThat(h.instances("/kv")).anySatisfy(i -> {
+      assertThat(i.id()).isNotEqualTo(instance.id());
+      assertThat(i.reservation()).as("new volumes, made at its first launch").isNull();
+    });
   }
 
   @Test

@@ -83,9 +83,10 @@ public final class PodCommands {
 
   /**
    * DELETE /v2/pods/{id}::instances[/{instanceId}]: kills the given instances (all with {@code instanceIds}
-   * null) as wholes; the pod keeps its instance count, so each is replaced by a new one.
+   * null) as wholes; the pod keeps its instance count, so each is replaced by a new one (a resident one
+   * relaunches on its volumes, unless {@code wipe}).
    */
-  public CompletableFuture<WriteResult> killInstances(String rawId, Set<String> instanceIds) {
+  public CompletableFuture<WriteResult> killInstances(String rawId, Set<String> instanceIds, boolean wipe) {
     engine.loop.assertInLoop();
     AppDefinition pod = existing(rawId);
     List<Instance> targets = new ArrayList<>();
@@ -104,7 +105,7 @@ public final class PodCommands {
     OptionalDouble grace = pod.taskKillGracePeriodSeconds().isPresent()
         ? OptionalDouble.of(pod.taskKillGracePeriodSeconds().getAsInt()) : OptionalDouble.empty();
     List<Effect> kills = new ArrayList<>();
-    targets.forEach(i -> AppPlanner.killOnRequest(i, false, false, grace, kills));
+    targets.forEach(i -> AppPlanner.killOnRequest(i, false, wipe, grace, kills));
     Engine.Batch b = new Engine.Batch();
     engine.apply(b, kills);
     engine.apply(b, engine.replan(pod.id()));
