@@ -273,4 +273,22 @@ class ResidentAppTest {
     assertThat(only(h).isWaiting()).isTrue();
     assertThat(only(h).reservation()).as("never made, so not held").isNull();
   }
+
+  @Test
+  void aFirstLaunchTheMasterDroppedUnreadLeavesNoReservationButAFailedOneKeepsIt() {
+    Harness h = Harness.running();
+    h.create(APP);
+    h.offers(Offers.offer("o1", "host-a").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+    String first = h.driver.launchedTasks().get(0).getTaskId();
+    h.status(first, TaskState.TASK_DROPPED, "offer o1 is no longer valid", dev.corral.api.v1.StatusReason.REASON_INVALID_OFFERS);
+    assertThat(only(h).isWaiting()).isTrue();
+    assertThat(only(h).reservation()).as("the call was not read: nothing reserved").isNull();
+
+    h.clock.advance(Duration.ofSeconds(5));
+    h.offers(Offers.offer("o2", "host-b").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+    String second = h.driver.launchedTasks().get(1).getTaskId();
+    h.status(second, TaskState.TASK_FAILED);
+    assertThat(only(h).reservation()).as("reserved, then the task failed").isNotNull();
+    assertThat(only(h).reservation().agentId()).isEqualTo("agent-host-b");
+  }
 }

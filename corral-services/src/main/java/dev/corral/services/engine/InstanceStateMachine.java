@@ -88,7 +88,8 @@ final class InstanceStateMachine {
 
   /** Whether the master dropped the launch that was to make the instance's reservation before reading it. */
   private static boolean neverReserved(Instance instance, TaskStatus status) {
-    return instance.isResident() && instance.reservation().madeBy().equals(status.getTaskId())
+    // the instance's task id: a pod instance's statuses are its containers', its reservation names the group
+    return instance.isResident() && instance.reservation().madeBy().equals(instance.taskId())
         && status.getState() == dev.corral.api.v1.TaskState.TASK_DROPPED
         && status.getReason() == StatusReason.REASON_INVALID_OFFERS;
   }
