@@ -36,8 +36,6 @@ final class Agent {
   AgentState stateBeforeRegistering;
 
   ResourceSet total = ResourceSet.EMPTY;
-  /** Its persistent volumes, for views: what {@link #total} was last computed with. */
-  List<PersistentVolume> volumes = List.of();
   ResourceSet used = ResourceSet.EMPTY;
   ResourceSet offered = ResourceSet.EMPTY;
   /** What this agent currently adds to the cluster total (DRF's denominator). */

@@ -107,7 +107,7 @@ final class Maintenance {
   void drain(String agentId, Duration grace, CompletableFuture<AgentEndpoint> result) {
     Agent agent = known(agentId);
     if (agent.mode == MaintenanceMode.DRAINING || agent.mode == MaintenanceMode.DRAINED) {
-      result.complete(MasterViews.endpoint(agent)); // already draining: the first deadline stands
+      result.complete(MasterViews.endpoint(state, agent)); // already draining: the first deadline stands
       return;
     }
     long deadline = grace == null ? 0 : state.now().plus(grace).toEpochMilli();
@@ -117,7 +117,7 @@ final class Maintenance {
   void deactivate(String agentId, CompletableFuture<AgentEndpoint> result) {
     Agent agent = known(agentId);
     if (agent.mode == MaintenanceMode.DEACTIVATED) {
-      result.complete(MasterViews.endpoint(agent));
+      result.complete(MasterViews.endpoint(state, agent));
       return;
     }
     change(agent, MaintenanceMode.DEACTIVATED, 0, result);
@@ -126,7 +126,7 @@ final class Maintenance {
   void reactivate(String agentId, CompletableFuture<AgentEndpoint> result) {
     Agent agent = known(agentId);
     if (agent.mode == MaintenanceMode.ACTIVE) {
-      result.complete(MasterViews.endpoint(agent));
+      result.complete(MasterViews.endpoint(state, agent));
       return;
     }
     change(agent, MaintenanceMode.ACTIVE, 0, result);
@@ -164,7 +164,7 @@ final class Maintenance {
         return;
       }
       apply(now, to, deadlineMillis);
-      result.complete(MasterViews.endpoint(now));
+      result.complete(MasterViews.endpoint(state, now));
     });
   }
 
@@ -351,7 +351,7 @@ final class Maintenance {
       each.add(one);
       try {
         if (agent.mode == MaintenanceMode.DRAINING || agent.mode == MaintenanceMode.DRAINED) {
-          one.complete(MasterViews.endpoint(agent));
+          one.complete(MasterViews.endpoint(state, agent));
         } else {
           change(agent, MaintenanceMode.DRAINING, state.now().toEpochMilli(), one);
         }
@@ -370,7 +370,7 @@ final class Maintenance {
       each.add(one);
       try {
         if (agent.mode == MaintenanceMode.ACTIVE) {
-          one.complete(MasterViews.endpoint(agent));
+          one.complete(MasterViews.endpoint(state, agent));
         } else {
           change(agent, MaintenanceMode.ACTIVE, 0, one);
         }

@@ -193,7 +193,7 @@ public final class Master implements AutoCloseable {
 
   /** One agent by id; empty when the master does not know it. Runs on the loop, by index. */
   public CompletableFuture<Optional<AgentEndpoint>> agentEndpoint(String agentId) {
-    return onLoopFuture(() -> Optional.ofNullable(state.agents.get(agentId)).map(MasterViews::endpoint));
+    return onLoopFuture(() -> Optional.ofNullable(state.agents.get(agentId)).map(a -> MasterViews.endpoint(state, a)));
   }
 
   /** Agents, frameworks and tasks by state and the offers outstanding, counted on the loop. */
@@ -319,7 +319,7 @@ public final class Master implements AutoCloseable {
           dev.corral.api.ResourceSet.fromProto(now.info.getResourcesList())));
       offers.rescindAll(now);
       allocator.agentChanged(agentId);
-      result.complete(MasterViews.endpoint(now));
+      result.complete(MasterViews.endpoint(state, now));
     });
   }
 

@@ -94,7 +94,6 @@ final class MasterState {
 
   /** Replaces what the agent contributes to the cluster total. */
   void setAgentTotal(Agent agent, dev.corral.api.ResourceSet total) {
-    agent.volumes = reservations.volumesOf(agent.id); // the total was computed from them
     clusterTotal = clusterTotal.minus(agent.counted);
     agent.total = total;
     agent.counted = Scalars.of(total);

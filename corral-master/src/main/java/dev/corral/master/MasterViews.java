@@ -16,12 +16,12 @@ final class MasterViews {
   static List<AgentEndpoint> agents(MasterState state) {
     state.loop.assertInLoop();
     List<AgentEndpoint> out = new ArrayList<>();
-    state.agents.values().forEach(a -> out.add(endpoint(a)));
+    state.agents.values().forEach(a -> out.add(endpoint(state, a)));
     out.sort(Comparator.comparing(AgentEndpoint::id));
     return out;
   }
 
-  static AgentEndpoint endpoint(Agent a) {
+  static AgentEndpoint endpoint(MasterState state, Agent a) {
     AgentInfo info = a.info;
     Map<String, String> attributes = new LinkedHashMap<>();
     for (Attribute attribute : info.getAttributesList()) {
@@ -29,7 +29,8 @@ final class MasterViews {
     }
     String host = info.getHttpAddress().isEmpty() ? info.getHostname() : info.getHttpAddress();
     return new AgentEndpoint(a.id, info.getHostname(), host, info.getHttpPort(), a.state.name(),
-        a.state.isConnected(), info.getVersion(), attributes, a.total, a.used, a.mode.name(), a.volumes);
+        a.state.isConnected(), info.getVersion(), attributes, a.total, a.used, a.mode.name(),
+        state.reservations.volumesOf(a.id));
   }
 
   static MasterCounts counts(MasterState state) {

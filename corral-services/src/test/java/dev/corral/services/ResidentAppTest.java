@@ -28,6 +28,20 @@ class ResidentAppTest {
        "container": {"type": "MESOS", "volumes": [
          {"containerPath": "data", "mode": "RW", "persistent": {"size": 100}}]}}""";
 
+  /** A first offer of the agent: unreserved resources only. */
+  private static Offer unreserved(String offerId, String host) {
+    return Offers.offer(offerId, host).cpus(4).mem(4096).disk(1000).ports(31000, 31010).build();
+  }
+
+  /** Creates the app, places its one instance on host-a and reports its task RUNNING; returns the task id. */
+  private static String runningOnHostA(Harness h, String app) {
+    h.create(app);
+    h.offers(unreserved("o1", "host-a"));
+    String taskId = h.driver.launchedTasks().get(0).getTaskId();
+    h.status(taskId, TaskState.TASK_RUNNING);
+    return taskId;
+  }
+
   /** An offer of the agent as the master makes it once the reservation exists and no task uses it. */
   private static Offer reservedOffer(String offerId, Reservation r) {
     Offers o = Offers.offer(offerId, r.host()).cpus(4).mem(4096).disk(1000).ports(31000, 31010);
@@ -46,7 +60,7 @@ class ResidentAppTest {
   void theFirstLaunchReservesAndMakesTheVolumeAndEveryLaterTaskReturnsToIt() {
     Harness h = Harness.running();
     h.create(APP);
-    h.offers(Offers.offer("o1", "host-a").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+    h.offers(unreserved("o1", "host-a"));
 
     List<Operation> ops = h.driver.accepts().get(0);
     assertThat(ops).extracting(op -> op.getKindCase().name()).containsExactly("RESERVE", "CREATE", "LAUNCH");
@@ -74,7 +88,7 @@ class ResidentAppTest {
     h.clock.advance(Duration.ofSeconds(5));
     h.create("{\"id\": \"/other\", \"cmd\": \"sleep 1\", \"cpus\": 0.5, \"mem\": 64, \"acceptedResourceRoles\": [\""
         + ROLE + "\"]}");
-    h.offers(Offers.offer("o2", "host-b").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+    h.offers(unreserved("o2", "host-b"));
     assertThat(h.driver.launchedTasks()).hasSize(1);
     assertThat(h.view().offerStats("/db").declinedBy(RejectReason.NO_CORRESPONDING_RESERVATION_FOUND)).isEqualTo(1);
     assertThat(h.view().waitingReason("/db")).contains("reservations on other agents");
@@ -91,10 +105,7 @@ class ResidentAppTest {
   @Test
   void scalingDownKeepsTheVolumeForTheNextScaleUpAndDeletingTheAppReleasesIt() {
     Harness h = Harness.running();
-    h.create(APP);
-    h.offers(Offers.offer("o1", "host-a").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
-    String first = h.driver.launchedTasks().get(0).getTaskId();
-    h.status(first, TaskState.TASK_RUNNING);
+    String first = runningOnHostA(h, APP);
     Reservation reservation = only(h).reservation();
 
     h.update("/db", "{\"instances\": 0}");
@@ -129,10 +140,7 @@ class ResidentAppTest {
   @Test
   void aNewVersionReplacesTheTaskInPlaceOnTheSameVolume() {
     Harness h = Harness.running();
-    h.create(APP);
-    h.offers(Offers.offer("o1", "host-a").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
-    String first = h.driver.launchedTasks().get(0).getTaskId();
-    h.status(first, TaskState.TASK_RUNNING);
+    String first = runningOnHostA(h, APP);
     Instance before = only(h);
 
     h.update("/db", "{\"cmd\": \"sleep 2000\"}");
@@ -156,10 +164,7 @@ class ResidentAppTest {
   @Test
   void anotherAppDoesNotTakeTheResourcesAStoppedInstanceHolds() {
     Harness h = Harness.running();
-    h.create(APP);
-    h.offers(Offers.offer("o1", "host-a").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
-    String first = h.driver.launchedTasks().get(0).getTaskId();
-    h.status(first, TaskState.TASK_RUNNING);
+    String first = runningOnHostA(h, APP);
     Reservation reservation = only(h).reservation();
     h.update("/db", "{\"instances\": 0}");
     h.status(first, TaskState.TASK_KILLED);
@@ -185,7 +190,7 @@ class ResidentAppTest {
             "exec": {"command": {"shell": "sleep 1000"}},
             "volumeMounts": [{"name": "store", "mountPath": "backup/source"}]}]}"""), false));
     assertThat(h.view().apps().get("/kv").upgradeStrategy().maximumOverCapacity()).isEqualTo(0);
-    h.offers(Offers.offer("o1", "host-a").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+    h.offers(unreserved("o1", "host-a"));
 
     List<Operation> ops = h.driver.accepts().get(0);
     assertThat(ops).extracting(op -> op.getKindCase().name()).containsExactly("RESERVE", "CREATE", "LAUNCH_GROUP");
@@ -216,11 +221,8 @@ class ResidentAppTest {
   @Test
   void anUnhealthyTaskIsKilledAndRelaunchedOnItsOwnVolume() {
     Harness h = Harness.running();
-    h.create(APP.replace("\"instances\": 1,", "\"instances\": 1, \"healthChecks\": [{\"protocol\": \"COMMAND\","
-        + " \"command\": {\"value\": \"test -f data/ok\"}, \"maxConsecutiveFailures\": 2}],"));
-    h.offers(Offers.offer("o1", "host-a").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
-    String first = h.driver.launchedTasks().get(0).getTaskId();
-    h.status(first, TaskState.TASK_RUNNING);
+    String first = runningOnHostA(h, APP.replace("\"instances\": 1,", "\"instances\": 1, \"healthChecks\": ["
+        + "{\"protocol\": \"COMMAND\", \"command\": {\"value\": \"test -f data/ok\"}, \"maxConsecutiveFailures\": 2}],"));
     Instance before = only(h);
     for (int failures = 1; failures <= 3; failures++) {
       h.send(dev.corral.api.v1.TaskStatus.newBuilder().setTaskId(first).setState(TaskState.TASK_RUNNING)
@@ -243,10 +245,8 @@ class ResidentAppTest {
   @Test
   void aWaitingResidentInstanceCountsOnItsAgentForConstraints() {
     Harness h = Harness.running();
-    h.create(APP.replace("\"instances\": 1,", "\"instances\": 1, \"constraints\": [[\"hostname\", \"UNIQUE\"]],"));
-    h.offers(Offers.offer("o1", "host-a").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
-    String first = h.driver.launchedTasks().get(0).getTaskId();
-    h.status(first, TaskState.TASK_RUNNING);
+    String first = runningOnHostA(h,
+        APP.replace("\"instances\": 1,", "\"instances\": 1, \"constraints\": [[\"hostname\", \"UNIQUE\"]],"));
     h.status(first, TaskState.TASK_FAILED);
     Reservation reservation = only(h).reservation();
     h.update("/db", "{\"instances\": 2}");
@@ -258,7 +258,7 @@ class ResidentAppTest {
         .isEqualTo(reservation.volumes().get(0).persistenceId());
     assertThat(h.driver.accepts()).hasSize(1);
 
-    h.offers(Offers.offer("o3", "host-b").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+    h.offers(unreserved("o3", "host-b"));
     assertThat(h.driver.accepts()).as("the new instance reserves on host-b").hasSize(2);
     assertThat(h.driver.launchedTasks().get(2).getAgentId()).isEqualTo("agent-host-b");
   }
@@ -268,7 +268,7 @@ class ResidentAppTest {
     Harness h = Harness.running();
     h.create(APP);
     h.driver.rejectLaunches(true);
-    h.offers(Offers.offer("o1", "host-a").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+    h.offers(unreserved("o1", "host-a"));
     h.loop.runPending();
     assertThat(only(h).isWaiting()).isTrue();
     assertThat(only(h).reservation()).as("never made, so not held").isNull();
@@ -278,14 +278,14 @@ class ResidentAppTest {
   void aFirstLaunchTheMasterDroppedUnreadLeavesNoReservationButAFailedOneKeepsIt() {
     Harness h = Harness.running();
     h.create(APP);
-    h.offers(Offers.offer("o1", "host-a").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+    h.offers(unreserved("o1", "host-a"));
     String first = h.driver.launchedTasks().get(0).getTaskId();
     h.status(first, TaskState.TASK_DROPPED, "offer o1 is no longer valid", dev.corral.api.v1.StatusReason.REASON_INVALID_OFFERS);
     assertThat(only(h).isWaiting()).isTrue();
     assertThat(only(h).reservation()).as("the call was not read: nothing reserved").isNull();
 
     h.clock.advance(Duration.ofSeconds(5));
-    h.offers(Offers.offer("o2", "host-b").cpus(4).mem(4096).disk(1000).ports(31000, 31010).build());
+    h.offers(unreserved("o2", "host-b"));
     String second = h.driver.launchedTasks().get(1).getTaskId();
     h.status(second, TaskState.TASK_FAILED);
     assertThat(only(h).reservation()).as("reserved, then the task failed").isNotNull();

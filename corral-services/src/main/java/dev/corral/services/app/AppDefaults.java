@@ -58,7 +58,7 @@ public final class AppDefaults {
     if (!n.has("killSelection")) {
       n.put("killSelection", "YOUNGEST_FIRST");
     }
-    boolean resident = LocalVolume.any(n);
+    boolean resident = !LocalVolume.of(n).isEmpty();
     if (!n.has("upgradeStrategy")) {
       n.putObject("upgradeStrategy").put("minimumHealthCapacity", resident ? 0.5 : 1.0)
           .put("maximumOverCapacity", resident ? 0.0 : 1.0);

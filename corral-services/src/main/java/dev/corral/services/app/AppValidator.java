@@ -784,7 +784,7 @@ public final class AppValidator {
         add("/upgradeStrategy/" + f, "must be a number between 0 and 1");
       }
     }
-    if (LocalVolume.any(app) && s.path("maximumOverCapacity").asDouble(0) > 0) {
+    if (!LocalVolume.of(app).isEmpty() && s.path("maximumOverCapacity").asDouble(0) > 0) {
       add("/upgradeStrategy/maximumOverCapacity", "must be 0 for an app with persistent volumes: an instance's"
           + " new task can only start once its old one has let go of the volumes");
     }
@@ -806,7 +806,7 @@ public final class AppValidator {
       add("/unreachableStrategy", "must be \"disabled\" or an object");
       return;
     }
-    if (LocalVolume.any(app)) {
+    if (!LocalVolume.of(app).isEmpty()) {
       add("/unreachableStrategy", "must be \"disabled\" for an app with persistent volumes: its data is on its"
           + " agent, so its instances wait for the agent instead of being replaced elsewhere");
       return;

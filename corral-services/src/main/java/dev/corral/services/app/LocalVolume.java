@@ -40,14 +40,4 @@ public record LocalVolume(String containerPath, double sizeMb) {
     }
     return List.copyOf(out);
   }
-
-  /** Whether the definition has a persistent volume (the app is then resident). */
-  public static boolean any(JsonNode app) {
-    for (JsonNode v : app.path("container").path("volumes")) {
-      if (v.path("persistent").isObject()) {
-        return true;
-      }
-    }
-    return false;
-  }
 }

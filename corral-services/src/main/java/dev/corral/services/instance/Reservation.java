@@ -1,5 +1,6 @@
 package dev.corral.services.instance;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,13 +32,8 @@ public record Reservation(String agentId, String host, Map<String, String> attri
     Objects.requireNonNull(role, "role");
     madeBy = madeBy == null ? "" : madeBy;
     attributes = Map.copyOf(attributes);
-    scalars = new TreeMap<>(scalars);
+    scalars = Collections.unmodifiableMap(new TreeMap<>(scalars)); // sorted: the same order in every call
     volumes = List.copyOf(volumes);
-  }
-
-  @Override
-  public Map<String, Double> scalars() {
-    return java.util.Collections.unmodifiableMap(scalars);
   }
 
   public Reservation madeBy(String taskId) {
@@ -60,10 +56,5 @@ public record Reservation(String agentId, String host, Map<String, String> attri
       }
     }
     return null;
-  }
-
-  /** The value a constraint on {@code field} sees: the host name for "hostname", else the attribute. */
-  public String fieldValue(String field) {
-    return field.equals("hostname") ? host : attributes.get(field);
   }
 }

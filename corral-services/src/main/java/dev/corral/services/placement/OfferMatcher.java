@@ -15,6 +15,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -71,7 +75,7 @@ public final class OfferMatcher {
 
     /** The hosts of the reservations its waiting resident instances hold, for the queue's words. */
     String reservedHosts() {
-      java.util.Set<String> hosts = new java.util.TreeSet<>();
+      Set<String> hosts = new TreeSet<>();
       reservedByAgent.values().forEach(q -> q.forEach(i -> hosts.add(i.reservation().host())));
       return String.join(", ", hosts);
     }
@@ -354,7 +358,7 @@ public final class OfferMatcher {
   private static Placement placeResident(Demand d, Instance instance, OfferPool pool, Offer offer,
       Map<String, String> attributes, List<Integer> ports, String role) {
     AppDefinition app = d.app;
-    Map<String, Double> scalars = new java.util.TreeMap<>();
+    Map<String, Double> scalars = new TreeMap<>();
     List<Resource> resources = new ArrayList<>(5);
     for (Map.Entry<String, Double> need : Map.of("cpus", app.cpus(), "mem", app.mem(), "disk", d.diskToReserve,
         "gpus", (double) app.gpus()).entrySet()) {
@@ -369,7 +373,7 @@ public final class OfferMatcher {
     }
     resources.addAll(pool.takePorts(ports, app.acceptedResourceRoles()));
     List<Reservation.Volume> volumes = new ArrayList<>();
-    String suffix = java.util.UUID.randomUUID().toString().substring(0, 8);
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
     for (LocalVolume v : app.localVolumes()) {
       // the master takes letters, digits and . _ - # : @ in an id, which is the agent's directory name too
       String name = v.containerPath().replaceAll("[^A-Za-z0-9._-]", "_");
