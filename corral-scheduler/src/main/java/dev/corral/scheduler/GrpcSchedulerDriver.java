@@ -209,7 +209,10 @@ public final class GrpcSchedulerDriver implements SchedulerDriver {
 
   @Override
   public CompletableFuture<Void> acknowledge(TaskStatus status) {
-    return call(() -> calls.acknowledge(AcknowledgeCall.newBuilder()
+    // Not in line behind the other calls: an acknowledgement concerns one status of one task and nothing else
+    // depends on when it arrives. In line, each waited for the master's answer to the call before it, so a
+    // burst of launches was acknowledged (twice per task: STARTING, RUNNING) one round trip at a time.
+    return toCompletable(calls.acknowledge(AcknowledgeCall.newBuilder()
         .setFrameworkId(frameworkId())
         .setAgentId(status.getAgentId())
         .setTaskId(status.getTaskId())
@@ -224,7 +227,8 @@ public final class GrpcSchedulerDriver implements SchedulerDriver {
 
   /**
    * Issues calls one after another: the master handles concurrent unary calls in any order, and a SUPPRESS
-   * overtaking the REVIVE sent after it would leave the framework without offers.
+   * overtaking the REVIVE sent after it would leave the framework without offers (or a KILL its task's LAUNCH).
+   * Acknowledgements alone are sent at once.
    */
   private CompletableFuture<Void> call(java.util.function.Supplier<ListenableFuture<CallAck>> issue) {
     CompletableFuture<Void> result;

@@ -67,9 +67,10 @@ final class OfferRound {
 
   /**
    * Placements per loop item: once a round has placed this many, the offers left are matched in a loop item of
-   * their own, after whatever queued meanwhile (API requests run ahead of it). Placing ten thousand instances
-   * in one item held the loop, and every API request, for a few hundred milliseconds; in slices each one's
-   * commit is also written while the next is matched.
+   * their own, after the API requests queued meanwhile. Placing ten thousand instances in one item held the
+   * loop, and every API request, for a few hundred milliseconds; in slices each one's commit is also written
+   * while the next is matched. Like the offers themselves the slices run ahead of queued task updates: behind
+   * them, during a big deployment, the rest of a round waited seconds for the updates of its first slices.
    */
   static final int ROUND_SLICE_PLACEMENTS = 1000;
 
@@ -145,7 +146,7 @@ final class OfferRound {
     }
     if (!later.isEmpty()) {
       List<Offer> rest = later;
-      engine.loop.execute(() -> handle(rest));
+      engine.loop.executeUrgent(() -> handle(rest));
     }
     // An app whose every waiting instance found a place ends its launch attempt, and its statistics with it.
     demands.stream().filter(OfferMatcher.Demand::exhausted).forEach(d -> model.clearOfferStats(d.app().id()));
@@ -280,9 +281,9 @@ final class OfferRound {
    * decided now, not when the round ran: an app created while the commit was in flight must not be kept
    * from this agent by a long filter that the master would set after the revive its creation sent.
    *
-   * <p>In slices of {@link #LAUNCH_SLICE_OFFERS} offers, each its own loop item, so that API requests (which run
-   * ahead of ordinary items) are answered between them; building ten thousand task infos in one item held them
-   * up for a few hundred milliseconds. Each placement is checked against the model when its slice runs.
+   * <p>In slices of {@link #LAUNCH_SLICE_OFFERS} offers, each its own loop item (ahead of queued task updates, as
+   * the round's), so that API requests are answered between them; building ten thousand task infos in one item
+   * held them up for a few hundred milliseconds. Each placement is checked against the model when its slice runs.
    */
   private void launch(Map<String, List<Planned>> byOffer) {
     double refuse = engine.hasLaunchable(engine.now()) ? Engine.REFUSE_SHORT_SECONDS : Engine.REFUSE_LONG_SECONDS;
@@ -348,7 +349,7 @@ final class OfferRound {
       engine.commit(cleanup);
     }
     if (to < offers.size()) {
-      engine.loop.execute(() -> launchSlice(offers, to, refuse));
+      engine.loop.executeUrgent(() -> launchSlice(offers, to, refuse));
       return;
     }
     // The driver issues calls in order, so a revive sent now lifts any filter these launches just set.
