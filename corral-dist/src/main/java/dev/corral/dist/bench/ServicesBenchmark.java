@@ -3,6 +3,7 @@ package dev.corral.dist.bench;
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.api.v1.Resource;
 import dev.corral.api.v1.TaskState;
 import dev.corral.common.Json;
 import dev.corral.dist.bench.ServicesCluster.StoreKind;
@@ -237,7 +238,11 @@ public final class ServicesBenchmark implements Callable<Integer> {
     try (Setup s = Setup.start(this, storeKind, transportKind, dir, c1mAgents)) {
       LongAdder running = s.counter.watch("bench_c1m_", TaskState.TASK_RUNNING);
       LongAdder placed = s.counter.watch("bench_c1m_", noStarting ? TaskState.TASK_RUNNING : TaskState.TASK_STARTING);
-      say("[c1m] POST %,d apps of %,d instances (zone constraints) on %,d agents", c1mApps, c1mInstances, c1mAgents);
+      double[] size = c1mTaskSize(tasks);
+      f.put("taskCpus", size[0]);
+      f.put("taskMem", size[1]);
+      say("[c1m] POST %,d apps of %,d instances (zone constraints; cpus %s, mem %.0f each) on %,d agents", c1mApps,
+          c1mInstances, size[0], size[1], c1mAgents);
       AtomicInteger next = new AtomicInteger();
       long t0 = System.nanoTime();
       ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -248,7 +253,7 @@ public final class ServicesBenchmark implements Callable<Integer> {
             int i;
             while ((i = next.getAndIncrement()) < c1mApps) {
               ObjectNode app = HttpApi.portlessSleepApp("/bench/c1m/app-" + String.format("%05d", i), c1mInstances);
-              app.put("cpus", 0.001).put("mem", 1);
+              app.put("cpus", size[0]).put("mem", size[1]);
               app.putArray("constraints").addArray().add("zone").add("LIKE").add(i % 2 == 0 ? "z[0-4]" : "z[5-9]");
               s.api.createApp(app);
             }
@@ -275,6 +280,25 @@ public final class ServicesBenchmark implements Callable<Integer> {
           f.path("placedPerSecond").asLong(), f.path("runningPerSecond").asLong());
     }
     return f;
+  }
+
+  /**
+   * cpus and mem of a C1M task: each agent holds twice its fair share of the tasks (C1M ran some 200 per host).
+   * Tiny tasks would pile each app's instances onto the first agent offered: 100,000 of them on a dozen of the
+   * 5,000 agents, each launch call thousands of tasks long.
+   */
+  private double[] c1mTaskSize(long tasks) {
+    double slots = Math.ceil(2.0 * tasks / c1mAgents);
+    double cpus = 0;
+    double mem = 0;
+    for (Resource r : fleetConfig(1).resources()) {
+      if (r.getName().equals("cpus")) {
+        cpus += r.getScalar();
+      } else if (r.getName().equals("mem")) {
+        mem += r.getScalar();
+      }
+    }
+    return new double[] {Math.floor(cpus / slots * 1000) / 1000, Math.floor(mem / slots)};
   }
 
   /**
