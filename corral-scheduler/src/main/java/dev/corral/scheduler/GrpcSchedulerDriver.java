@@ -55,6 +55,14 @@ public final class GrpcSchedulerDriver implements SchedulerDriver {
   private long backoffMillis = 100;
   /** The last call issued; the next one starts when it completes. Guarded by this. */
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+  /**
+   * Acknowledgements sent and not yet answered, at most {@link #ACKS_IN_FLIGHT}; the others wait here in order.
+   * Bounded so that the hundred thousand updates a failover's reconciliation brings do not become as many calls
+   * queued at once in front of the master's other work. Guarded by this.
+   */
+  private final java.util.ArrayDeque<Runnable> waitingAcks = new java.util.ArrayDeque<>();
+  private int acksInFlight;
+  static final int ACKS_IN_FLIGHT = 128;
 
   public GrpcSchedulerDriver(Channel channel, FrameworkInfo framework, Scheduler scheduler) {
     this.async = SchedulerChannelGrpc.newStub(channel);
@@ -212,12 +220,50 @@ public final class GrpcSchedulerDriver implements SchedulerDriver {
     // Not in line behind the other calls: an acknowledgement concerns one status of one task and nothing else
     // depends on when it arrives. In line, each waited for the master's answer to the call before it, so a
     // burst of launches was acknowledged (twice per task: STARTING, RUNNING) one round trip at a time.
-    return toCompletable(calls.acknowledge(AcknowledgeCall.newBuilder()
-        .setFrameworkId(frameworkId())
-        .setAgentId(status.getAgentId())
-        .setTaskId(status.getTaskId())
-        .setUuid(status.getUuid())
-        .build()));
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    Runnable send = () -> {
+      CompletableFuture<Void> answered = toCompletable(calls.acknowledge(AcknowledgeCall.newBuilder()
+          .setFrameworkId(frameworkId())
+          .setAgentId(status.getAgentId())
+          .setTaskId(status.getTaskId())
+          .setUuid(status.getUuid())
+          .build()));
+      answered.whenComplete((ok, failed) -> {
+        ackAnswered();
+        if (failed == null) {
+          result.complete(null);
+        } else {
+          result.completeExceptionally(failed);
+        }
+      });
+    };
+    boolean now;
+    synchronized (this) {
+      now = acksInFlight < ACKS_IN_FLIGHT;
+      if (now) {
+        acksInFlight++;
+      } else {
+        waitingAcks.add(send);
+      }
+    }
+    if (now) {
+      send.run();
+    }
+    return result;
+  }
+
+  /** Sends the next waiting acknowledgement in the place of one just answered. */
+  private void ackAnswered() {
+    Runnable next;
+    synchronized (this) {
+      next = waitingAcks.poll();
+      if (next == null) {
+        acksInFlight--;
+      }
+    }
+    if (next != null) {
+      next.run();
+    }
   }
 
   @Override
@@ -228,7 +274,7 @@ public final class GrpcSchedulerDriver implements SchedulerDriver {
   /**
    * Issues calls one after another: the master handles concurrent unary calls in any order, and a SUPPRESS
    * overtaking the REVIVE sent after it would leave the framework without offers (or a KILL its task's LAUNCH).
-   * Acknowledgements alone are sent at once.
+   * Acknowledgements alone are sent at once, up to {@link #ACKS_IN_FLIGHT} of them unanswered.
    */
   private CompletableFuture<Void> call(java.util.function.Supplier<ListenableFuture<CallAck>> issue) {
     CompletableFuture<Void> result;

@@ -44,10 +44,17 @@ class GrpcSchedulerDriverTest {
       answer(out);
     }
 
+    final java.util.Queue<StreamObserver<CallAck>> heldAcks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    volatile boolean holdAcks;
+
     @Override
     public void acknowledge(AcknowledgeCall call, StreamObserver<CallAck> out) {
       received.add("acknowledge " + call.getUuid());
-      answer(out);
+      if (holdAcks) {
+        heldAcks.add(out);
+      } else {
+        answer(out);
+      }
     }
 
     static void answer(StreamObserver<CallAck> out) {
@@ -68,10 +75,67 @@ class GrpcSchedulerDriverTest {
 
   @Test
   void anAcknowledgementDoesNotWaitForEarlierCallsWhileOfferCallsKeepTheirOrder() throws Exception {
+    GrpcSchedulerDriver driver = driver();
+
+    CompletableFuture<Void> launch = driver.launch(List.of("o1"), List.of(), 5);
+    StreamObserver<CallAck> held = master.heldAccept.get(5, TimeUnit.SECONDS);
+    CompletableFuture<Void> decline = driver.decline(List.of("o2"), 5);
+    CompletableFuture<Void> ack = driver.acknowledge(status("u-1"));
+
+    assertThat(ack).as("answered while the launch is still open").succeedsWithin(Duration.ofSeconds(5));
+    assertThat(launch).isNotDone();
+    assertThat(master.received).as("the decline waits for the launch before it")
+        .containsExactly("accept", "acknowledge u-1");
+
+    HoldingMaster.answer(held);
+    assertThat(decline).succeedsWithin(Duration.ofSeconds(5));
+    await().atMost(Duration.ofSeconds(5)).until(() -> master.received.size() == 3);
+    assertThat(master.received).containsExactly("accept", "acknowledge u-1", "decline");
+    assertThat(launch).isDone();
+    driver.close();
+  }
+
+  @Test
+  void atMostAWindowOfAcknowledgementsIsUnansweredAndEachAnswerLetsTheNextWaitingOneGo() throws Exception {
+    GrpcSchedulerDriver driver = driver();
+    master.holdAcks = true;
+    int extra = 3;
+    List<CompletableFuture<Void>> acks = new java.util.ArrayList<>();
+    for (int i = 0; i < GrpcSchedulerDriver.ACKS_IN_FLIGHT + extra; i++) {
+      acks.add(driver.acknowledge(status("u-" + i)));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> master.heldAcks.size() == GrpcSchedulerDriver.ACKS_IN_FLIGHT);
+    Thread.sleep(200); // time for any call beyond the window to arrive, were one sent
+    assertThat(master.received).hasSize(GrpcSchedulerDriver.ACKS_IN_FLIGHT);
+
+    HoldingMaster.answer(master.heldAcks.poll());
+    await().atMost(Duration.ofSeconds(5)).until(() -> master.received.size() == GrpcSchedulerDriver.ACKS_IN_FLIGHT + 1);
+    assertThat(master.received.get(GrpcSchedulerDriver.ACKS_IN_FLIGHT))
+        .isEqualTo("acknowledge u-" + GrpcSchedulerDriver.ACKS_IN_FLIGHT);
+
+    master.holdAcks = false;
+    StreamObserver<CallAck> out;
+    while ((out = master.heldAcks.poll()) != null) {
+      HoldingMaster.answer(out);
+    }
+    for (CompletableFuture<Void> ack : acks) {
+      assertThat(ack).succeedsWithin(Duration.ofSeconds(5));
+    }
+    assertThat(master.received).hasSize(GrpcSchedulerDriver.ACKS_IN_FLIGHT + extra)
+        .contains("acknowledge u-" + (GrpcSchedulerDriver.ACKS_IN_FLIGHT + extra - 1));
+    driver.close();
+  }
+
+  private static TaskStatus status(String uuid) {
+    return TaskStatus.newBuilder().setTaskId("t1").setAgentId("a1").setState(TaskState.TASK_RUNNING).setUuid(uuid)
+        .build();
+  }
+
+  private GrpcSchedulerDriver driver() throws java.io.IOException {
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).addService(master).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
-    GrpcSchedulerDriver driver = new GrpcSchedulerDriver(channel, FrameworkInfo.newBuilder().setName("t").build(),
+    return new GrpcSchedulerDriver(channel, FrameworkInfo.newBuilder().setName("t").build(),
         new Scheduler() {
           @Override
           public void subscribed(String frameworkId) {}
@@ -91,23 +155,5 @@ class GrpcSchedulerDriverTest {
           @Override
           public void disconnected(String reason) {}
         });
-
-    CompletableFuture<Void> launch = driver.launch(List.of("o1"), List.of(), 5);
-    StreamObserver<CallAck> held = master.heldAccept.get(5, TimeUnit.SECONDS);
-    CompletableFuture<Void> decline = driver.decline(List.of("o2"), 5);
-    CompletableFuture<Void> ack = driver.acknowledge(TaskStatus.newBuilder().setTaskId("t1").setAgentId("a1")
-        .setState(TaskState.TASK_RUNNING).setUuid("u-1").build());
-
-    assertThat(ack).as("answered while the launch is still open").succeedsWithin(Duration.ofSeconds(5));
-    assertThat(launch).isNotDone();
-    assertThat(master.received).as("the decline waits for the launch before it")
-        .containsExactly("accept", "acknowledge u-1");
-
-    HoldingMaster.answer(held);
-    assertThat(decline).succeedsWithin(Duration.ofSeconds(5));
-    await().atMost(Duration.ofSeconds(5)).until(() -> master.received.size() == 3);
-    assertThat(master.received).containsExactly("accept", "acknowledge u-1", "decline");
-    assertThat(launch).isDone();
-    driver.close();
   }
 }
