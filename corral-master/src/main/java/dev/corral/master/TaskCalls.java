@@ -2,6 +2,7 @@ package dev.corral.master;
 
 import dev.corral.api.TaskLifecycle;
 import dev.corral.api.v1.AcknowledgeCall;
+import dev.corral.api.v1.Acknowledgement;
 import dev.corral.api.v1.KillCall;
 import dev.corral.api.v1.KillTask;
 import dev.corral.api.v1.MasterMessage;
@@ -10,6 +11,7 @@ import dev.corral.api.v1.StatusAcknowledgement;
 import dev.corral.api.v1.StatusReason;
 import dev.corral.api.v1.TaskState;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -69,25 +71,51 @@ final class TaskCalls {
   }
 
   /**
-   * Forwards the ack to the agent (which then stops resending that update); a terminal row leaves the table
-   * once its latest update is acknowledged. An agent that is not connected will resend after it returns.
+   * Forwards each acknowledgement to its agent (which then stops resending that update); a terminal row leaves
+   * the table once its latest update is acknowledged. An agent that is not connected will resend after it
+   * returns. The call is checked whole first: one malformed acknowledgement refuses it all, naming which.
    */
   void acknowledge(AcknowledgeCall call) {
     Framework framework = subscriptions.requireSubscribed(call.getFrameworkId());
-    if (call.getUuid().isEmpty() || call.getTaskId().isEmpty()) {
-      throw Status.INVALID_ARGUMENT
-          .withDescription("acknowledge needs task_id and uuid; updates without uuid need no acknowledgement")
-          .asRuntimeException();
+    boolean single = !call.getTaskId().isEmpty() || !call.getUuid().isEmpty();
+    if (!single && call.getAcknowledgementsCount() == 0) {
+      throw invalidAcknowledgement("the call acknowledges nothing: set task_id and uuid, or acknowledgements");
     }
-    Task task = state.tasks.get(new TaskKey(framework.id, call.getTaskId()));
-    String agentId = !call.getAgentId().isEmpty() ? call.getAgentId() : task != null ? task.agentId : "";
+    if (single) {
+      requireTaskAndUuid(call.getTaskId(), call.getUuid(), "");
+    }
+    for (int i = 0; i < call.getAcknowledgementsCount(); i++) {
+      Acknowledgement a = call.getAcknowledgements(i);
+      requireTaskAndUuid(a.getTaskId(), a.getUuid(), "acknowledgements[" + i + "].");
+    }
+    if (single) {
+      acknowledge(framework, call.getAgentId(), call.getTaskId(), call.getUuid());
+    }
+    for (Acknowledgement a : call.getAcknowledgementsList()) {
+      acknowledge(framework, a.getAgentId(), a.getTaskId(), a.getUuid());
+    }
+  }
+
+  private static void requireTaskAndUuid(String taskId, String uuid, String path) {
+    if (taskId.isEmpty() || uuid.isEmpty()) {
+      throw invalidAcknowledgement(path + (taskId.isEmpty() ? "task_id" : "uuid")
+          + " is empty: an acknowledgement needs task_id and uuid (updates without uuid need none)");
+    }
+  }
+
+  private static StatusRuntimeException invalidAcknowledgement(String message) {
+    return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+  }
+
+  private void acknowledge(Framework framework, String agentIdGiven, String taskId, String uuid) {
+    Task task = state.tasks.get(new TaskKey(framework.id, taskId));
+    String agentId = !agentIdGiven.isEmpty() ? agentIdGiven : task != null ? task.agentId : "";
     Agent agent = state.agents.get(agentId);
     if (agent != null && agent.state.isConnected() && agent.link != null) {
       agent.link.send(MasterMessage.newBuilder().setAcknowledgement(
-          StatusAcknowledgement.newBuilder().setTaskId(call.getTaskId()).setUuid(call.getUuid())).build());
+          StatusAcknowledgement.newBuilder().setTaskId(taskId).setUuid(uuid)).build());
     }
-    if (task != null && TaskLifecycle.isTerminal(task.latest.getState())
-        && task.latest.getUuid().equals(call.getUuid())) {
+    if (task != null && TaskLifecycle.isTerminal(task.latest.getState()) && task.latest.getUuid().equals(uuid)) {
       state.removeTask(task);
     }
   }

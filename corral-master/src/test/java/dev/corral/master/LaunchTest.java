@@ -6,8 +6,10 @@ import static dev.corral.master.MasterFixture.offers;
 import static dev.corral.master.MasterFixture.task;
 import static dev.corral.master.MasterFixture.updates;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.api.v1.AcknowledgeCall;
+import dev.corral.api.v1.Acknowledgement;
 import dev.corral.api.v1.KillCall;
 import dev.corral.api.v1.MasterMessage;
 import dev.corral.api.v1.ReconcileCall;
@@ -160,6 +162,36 @@ class LaunchTest {
     assertThat(m.snapshot().task("t1")).isEmpty();
     assertThat(agent.sent).filteredOn(MasterMessage::hasAcknowledgement)
         .extracting(msg -> msg.getAcknowledgement().getUuid()).containsExactly("u1", "u2");
+  }
+
+  @Test
+  void oneCallAcknowledgesManyUpdatesAndAMalformedOneRefusesTheWholeCall() {
+    m.launch(fid, List.of(offerId), 0, task("t1", "cpus:1"), task("t2", "cpus:1"));
+    m.status(agent, fid, "t1", TaskState.TASK_RUNNING, "u1");
+    m.status(agent, fid, "t2", TaskState.TASK_FINISHED, "u2");
+
+    AcknowledgeCall malformed = AcknowledgeCall.newBuilder().setFrameworkId(fid)
+        .addAcknowledgements(acknowledgement("t1", "u1"))
+        .addAcknowledgements(Acknowledgement.newBuilder().setTaskId("t2")).build();
+    assertThatThrownBy(() -> m.master.taskCalls().acknowledge(malformed))
+        .isInstanceOf(io.grpc.StatusRuntimeException.class).hasMessageContaining("acknowledgements[1].uuid is empty");
+    assertThatThrownBy(() -> m.master.taskCalls().acknowledge(AcknowledgeCall.newBuilder().setFrameworkId(fid).build()))
+        .hasMessageContaining("acknowledges nothing");
+    m.loop.runPending();
+    assertThat(agent.sent).noneMatch(MasterMessage::hasAcknowledgement);
+
+    m.master.taskCalls().acknowledge(AcknowledgeCall.newBuilder().setFrameworkId(fid)
+        .addAcknowledgements(acknowledgement("t1", "u1")).addAcknowledgements(acknowledgement("t2", "u2")).build());
+    m.loop.runPending();
+    assertThat(agent.sent).filteredOn(MasterMessage::hasAcknowledgement)
+        .extracting(msg -> msg.getAcknowledgement().getTaskId() + "/" + msg.getAcknowledgement().getUuid())
+        .containsExactly("t1/u1", "t2/u2");
+    assertThat(m.snapshot().task("t1")).as("running: kept").isPresent();
+    assertThat(m.snapshot().task("t2")).as("its terminal update acknowledged: removed").isEmpty();
+  }
+
+  private Acknowledgement.Builder acknowledgement(String taskId, String uuid) {
+    return Acknowledgement.newBuilder().setAgentId(agentId(agent)).setTaskId(taskId).setUuid(uuid);
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import dev.corral.api.v1.AcceptCall;
 import dev.corral.api.v1.AcknowledgeCall;
+import dev.corral.api.v1.Acknowledgement;
 import dev.corral.api.v1.CallAck;
 import dev.corral.api.v1.DeclineCall;
 import dev.corral.api.v1.Filters;
@@ -27,6 +28,8 @@ import dev.corral.api.v1.TaskStatus;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -56,13 +59,18 @@ public final class GrpcSchedulerDriver implements SchedulerDriver {
   /** The last call issued; the next one starts when it completes. Guarded by this. */
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
   /**
-   * Acknowledgements sent and not yet answered, at most {@link #ACKS_IN_FLIGHT}; the others wait here in order.
-   * Bounded so that the hundred thousand updates a failover's reconciliation brings do not become as many calls
-   * queued at once in front of the master's other work. Guarded by this.
+   * Acknowledgements not yet sent, in order. While {@link #ACK_CALLS_IN_FLIGHT} calls are unanswered the others
+   * wait here and go together, up to {@link #ACKS_PER_CALL} per call, as answers come back: one acknowledgement
+   * per call when few come, few calls for many. Bounded in flight so that the hundred thousand updates a
+   * failover's reconciliation brings do not become as many calls queued at once in front of the master's other
+   * work. Guarded by this.
    */
-  private final java.util.ArrayDeque<Runnable> waitingAcks = new java.util.ArrayDeque<>();
-  private int acksInFlight;
-  static final int ACKS_IN_FLIGHT = 128;
+  private final ArrayDeque<PendingAck> waitingAcks = new ArrayDeque<>();
+  private int ackCallsInFlight;
+  static final int ACK_CALLS_IN_FLIGHT = 4;
+  static final int ACKS_PER_CALL = 512;
+
+  private record PendingAck(TaskStatus status, CompletableFuture<Void> result) {}
 
   public GrpcSchedulerDriver(Channel channel, FrameworkInfo framework, Scheduler scheduler) {
     this.async = SchedulerChannelGrpc.newStub(channel);
@@ -221,49 +229,55 @@ public final class GrpcSchedulerDriver implements SchedulerDriver {
     // depends on when it arrives. In line, each waited for the master's answer to the call before it, so a
     // burst of launches was acknowledged (twice per task: STARTING, RUNNING) one round trip at a time.
     CompletableFuture<Void> result = new CompletableFuture<>();
-    Runnable send = () -> {
-      CompletableFuture<Void> answered = toCompletable(calls.acknowledge(AcknowledgeCall.newBuilder()
-          .setFrameworkId(frameworkId())
-          .setAgentId(status.getAgentId())
-          .setTaskId(status.getTaskId())
-          .setUuid(status.getUuid())
-          .build()));
-      answered.whenComplete((ok, failed) -> {
-        ackAnswered();
-        if (failed == null) {
-          result.complete(null);
-        } else {
-          result.completeExceptionally(failed);
-        }
-      });
-    };
-    boolean now;
+    List<PendingAck> batch;
     synchronized (this) {
-      now = acksInFlight < ACKS_IN_FLIGHT;
-      if (now) {
-        acksInFlight++;
-      } else {
-        waitingAcks.add(send);
+      waitingAcks.add(new PendingAck(status, result));
+      if (ackCallsInFlight >= ACK_CALLS_IN_FLIGHT) {
+        return result;
       }
+      ackCallsInFlight++;
+      batch = nextAcks();
     }
-    if (now) {
-      send.run();
-    }
+    sendAcks(batch);
     return result;
   }
 
-  /** Sends the next waiting acknowledgement in the place of one just answered. */
-  private void ackAnswered() {
-    Runnable next;
-    synchronized (this) {
-      next = waitingAcks.poll();
-      if (next == null) {
-        acksInFlight--;
+  /** Takes the next call's acknowledgements off the waiting line. Guarded by this. */
+  private List<PendingAck> nextAcks() {
+    List<PendingAck> batch = new ArrayList<>(Math.min(ACKS_PER_CALL, waitingAcks.size()));
+    while (batch.size() < ACKS_PER_CALL && !waitingAcks.isEmpty()) {
+      batch.add(waitingAcks.poll());
+    }
+    return batch;
+  }
+
+  /** Sends one call; its answer sends what waits meanwhile in its place. */
+  private void sendAcks(List<PendingAck> batch) {
+    AcknowledgeCall.Builder call = AcknowledgeCall.newBuilder().setFrameworkId(frameworkId());
+    for (PendingAck a : batch) {
+      call.addAcknowledgements(Acknowledgement.newBuilder().setAgentId(a.status().getAgentId())
+          .setTaskId(a.status().getTaskId()).setUuid(a.status().getUuid()));
+    }
+    toCompletable(calls.acknowledge(call.build())).whenComplete((ok, failed) -> {
+      List<PendingAck> next = null;
+      synchronized (this) {
+        if (waitingAcks.isEmpty()) {
+          ackCallsInFlight--;
+        } else {
+          next = nextAcks();
+        }
       }
-    }
-    if (next != null) {
-      next.run();
-    }
+      if (next != null) {
+        sendAcks(next);
+      }
+      for (PendingAck a : batch) {
+        if (failed == null) {
+          a.result().complete(null);
+        } else {
+          a.result().completeExceptionally(failed);
+        }
+      }
+    });
   }
 
   @Override
@@ -274,7 +288,7 @@ public final class GrpcSchedulerDriver implements SchedulerDriver {
   /**
    * Issues calls one after another: the master handles concurrent unary calls in any order, and a SUPPRESS
    * overtaking the REVIVE sent after it would leave the framework without offers (or a KILL its task's LAUNCH).
-   * Acknowledgements alone are sent at once, up to {@link #ACKS_IN_FLIGHT} of them unanswered.
+   * Acknowledgements alone are sent apart, in a window of their own calls (see {@link #waitingAcks}).
    */
   private CompletableFuture<Void> call(java.util.function.Supplier<ListenableFuture<CallAck>> issue) {
     CompletableFuture<Void> result;

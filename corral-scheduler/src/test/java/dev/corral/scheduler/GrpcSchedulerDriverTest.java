@@ -49,7 +49,8 @@ class GrpcSchedulerDriverTest {
 
     @Override
     public void acknowledge(AcknowledgeCall call, StreamObserver<CallAck> out) {
-      received.add("acknowledge " + call.getUuid());
+      received.add("acknowledge " + String.join(",", call.getAcknowledgementsList().stream()
+          .map(a -> a.getUuid()).toList()));
       if (holdAcks) {
         heldAcks.add(out);
       } else {
@@ -96,22 +97,34 @@ class GrpcSchedulerDriverTest {
   }
 
   @Test
-  void atMostAWindowOfAcknowledgementsIsUnansweredAndEachAnswerLetsTheNextWaitingOneGo() throws Exception {
+  void acknowledgementsThatComeWhileTheWindowIsFullGoTogetherInTheCallsThatFollow() throws Exception {
     GrpcSchedulerDriver driver = driver();
     master.holdAcks = true;
-    int extra = 3;
+    int window = GrpcSchedulerDriver.ACK_CALLS_IN_FLIGHT;
+    int perCall = GrpcSchedulerDriver.ACKS_PER_CALL;
+    int waiting = perCall + 3;
     List<CompletableFuture<Void>> acks = new java.util.ArrayList<>();
-    for (int i = 0; i < GrpcSchedulerDriver.ACKS_IN_FLIGHT + extra; i++) {
+    for (int i = 0; i < window + waiting; i++) {
       acks.add(driver.acknowledge(status("u-" + i)));
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> master.heldAcks.size() == GrpcSchedulerDriver.ACKS_IN_FLIGHT);
+    await().atMost(Duration.ofSeconds(5)).until(() -> master.heldAcks.size() == window);
     Thread.sleep(200); // time for any call beyond the window to arrive, were one sent
-    assertThat(master.received).hasSize(GrpcSchedulerDriver.ACKS_IN_FLIGHT);
+    assertThat(master.received).as("one call per acknowledgement while the window had room (in any order)")
+        .containsExactlyInAnyOrder(java.util.stream.IntStream.range(0, window).mapToObj(i -> "acknowledge u-" + i)
+            .toArray(String[]::new));
+    assertThat(acks).noneMatch(CompletableFuture::isDone);
 
     HoldingMaster.answer(master.heldAcks.poll());
-    await().atMost(Duration.ofSeconds(5)).until(() -> master.received.size() == GrpcSchedulerDriver.ACKS_IN_FLIGHT + 1);
-    assertThat(master.received.get(GrpcSchedulerDriver.ACKS_IN_FLIGHT))
-        .isEqualTo("acknowledge u-" + GrpcSchedulerDriver.ACKS_IN_FLIGHT);
+    await().atMost(Duration.ofSeconds(5)).until(() -> acks.stream().filter(CompletableFuture::isDone).count() == 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> master.received.size() == window + 1);
+    assertThat(master.received.get(window)).as("the waiting ones, in order, at most a call's worth")
+        .isEqualTo("acknowledge " + String.join(",", java.util.stream.IntStream.range(window, window + perCall)
+            .mapToObj(i -> "u-" + i).toList()));
+
+    HoldingMaster.answer(master.heldAcks.poll());
+    await().atMost(Duration.ofSeconds(5)).until(() -> master.received.size() == window + 2);
+    assertThat(master.received.get(window + 1)).isEqualTo("acknowledge " + String.join(",",
+        java.util.stream.IntStream.range(window + perCall, window + waiting).mapToObj(i -> "u-" + i).toList()));
 
     master.holdAcks = false;
     StreamObserver<CallAck> out;
@@ -121,8 +134,7 @@ class GrpcSchedulerDriverTest {
     for (CompletableFuture<Void> ack : acks) {
       assertThat(ack).succeedsWithin(Duration.ofSeconds(5));
     }
-    assertThat(master.received).hasSize(GrpcSchedulerDriver.ACKS_IN_FLIGHT + extra)
-        .contains("acknowledge u-" + (GrpcSchedulerDriver.ACKS_IN_FLIGHT + extra - 1));
+    assertThat(master.received).hasSize(window + 2);
     driver.close();
   }
 
