@@ -28,6 +28,15 @@ public interface EventLoop {
   }
 
   /**
+   * Runs work before any other queued work, urgent work included (but after the item running now); thread-safe.
+   * For the API requests a person waits on and what they wait for after their commit: the urgent lane also
+   * carries the slices of a big deployment's offer rounds and launches. By default {@link #executeUrgent}.
+   */
+  default void executeFirst(Runnable work) {
+    executeUrgent(work);
+  }
+
+  /**
    * Runs work after a delay, replacing any deferred work with the same tag. Thread-safe.
    * A null tag means the work cannot be cancelled.
    */
@@ -89,6 +98,12 @@ public interface EventLoop {
   default <T> java.util.concurrent.CompletableFuture<T> callAsync(
       java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> work) {
     return callAsync(this::execute, work);
+  }
+
+  /** {@link #callAsync} before any other queued work: see {@link #executeFirst}. */
+  default <T> java.util.concurrent.CompletableFuture<T> callAsyncFirst(
+      java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> work) {
+    return callAsync(this::executeFirst, work);
   }
 
   /** {@link #callAsync} ahead of queued work: see {@link #executeUrgent}. */

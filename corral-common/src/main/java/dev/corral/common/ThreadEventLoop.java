@@ -26,6 +26,7 @@ public final class ThreadEventLoop implements EventLoop {
 
   private final Map<String, ScheduledFuture<?>> tagged = new HashMap<>(); // guarded by itself
   private final Queue<Runnable> urgent = new ConcurrentLinkedQueue<>();
+  private final Queue<Runnable> first = new ConcurrentLinkedQueue<>();
   private volatile Thread thread;
 
   public ThreadEventLoop(String name, Clock clock) {
@@ -59,15 +60,36 @@ public final class ThreadEventLoop implements EventLoop {
     }
   }
 
+  /** Queued aside and run before the next urgent or ordinary item, with a ticket as for urgent work. */
+  @Override
+  public void executeFirst(Runnable work) {
+    if (!executor.isShutdown()) {
+      first.add(work);
+      executor.execute(this::runFirst);
+    }
+  }
+
   /** Runs ordinary work after up to {@link #URGENT_PER_ITEM} urgent items: a flood of them cannot starve it. */
   private void run(Runnable work) {
     runUrgent(URGENT_PER_ITEM);
+    runFirst();
     runSafely(work);
   }
 
   private void runUrgent(int max) {
     Runnable next;
-    for (int i = 0; i < max && (next = urgent.poll()) != null; i++) {
+    for (int i = 0; i < max; i++) {
+      runFirst();
+      if ((next = urgent.poll()) == null) {
+        return;
+      }
+      runSafely(next);
+    }
+  }
+
+  private void runFirst() {
+    Runnable next;
+    while ((next = first.poll()) != null) {
       runSafely(next);
     }
   }

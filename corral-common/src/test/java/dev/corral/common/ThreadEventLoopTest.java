@@ -69,6 +69,26 @@ class ThreadEventLoopTest {
     loop.shutdown();
   }
 
+  @Test
+  void firstWorkOvertakesUrgentAndQueuedWorkButNotTheItemRunning() throws Exception {
+    ThreadEventLoop loop = new ThreadEventLoop("test-loop", Clock.systemUTC());
+    List<String> ran = new CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch release = holdLoop(loop);
+    loop.execute(() -> ran.add("queued"));
+    loop.executeUrgent(() -> {
+      ran.add("urgent1");
+      loop.executeFirst(() -> ran.add("first from urgent1")); // before urgent2, queued first
+    });
+    loop.executeUrgent(() -> ran.add("urgent2"));
+    loop.executeFirst(() -> ran.add("first1"));
+    loop.executeFirst(() -> ran.add("first2"));
+    release.countDown();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> ran.size() == 6);
+    assertThat(ran).containsExactly("first1", "first2", "urgent1", "first from urgent1", "urgent2", "queued");
+    loop.shutdown();
+  }
+
   /** Queues an item that keeps the loop busy until the returned latch is counted down. */
   private static java.util.concurrent.CountDownLatch holdLoop(ThreadEventLoop loop) {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);

@@ -471,14 +471,15 @@ public final class ServiceScheduler implements AutoCloseable {
   }
 
   /**
-   * Runs an API request's work on the loop, ahead of queued status updates and offers (someone waits on it);
-   * the returned future completes off the loop thread (see EventLoop#callAsync).
+   * Runs an API request's work on the loop before other queued work, offer rounds included (someone waits on
+   * it); while a recovery is queued, after it. The returned future completes off the loop thread (see
+   * EventLoop#callAsync).
    */
   private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> work) {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the service scheduler is closed"));
     }
     Supplier<CompletableFuture<T>> request = () -> engine.asApiRequest(work);
-    return recoveryQueued ? loop.callAsyncUrgent(request) : loop.callAsync(request);
+    return recoveryQueued ? loop.callAsyncUrgent(request) : loop.callAsyncFirst(request);
   }
 }

@@ -35,8 +35,8 @@ class OfferRoundAheadTest {
     try {
       scheduler.start();
       driver.scheduler().subscribed("fw-1");
-      // 10 instances fit each offer: the first 100 offers take the round's first slice (1,000 placements),
-      // and their launches go out in two slices of 64 and 36 offers; the other 50 are placed in the next slice
+      // 10 instances fit each offer: the round goes in slices of at most 250 placements (25 offers), each
+      // slice's launches in slices of at most 16 offers, all of them loop items of their own
       int instances = 1_500;
       scheduler.createApp(Harness.object("{\"id\": \"/big\", \"cmd\": \"sleep 1\", \"cpus\": 0.1, \"mem\": 10,"
           + " \"instances\": " + instances + "}")).get(10, TimeUnit.SECONDS);
@@ -64,16 +64,16 @@ class OfferRoundAheadTest {
       await().atMost(Duration.ofSeconds(20)).until(() -> driver.acks().size() == UPDATES);
       List<Object> calls = driver.calls();
       int lastLaunch = -1;
-      int firstAck = -1;
       for (int i = 0; i < calls.size(); i++) {
         if (calls.get(i) instanceof FakeDriver.Launch) {
           lastLaunch = i;
-        } else if (calls.get(i) instanceof TaskStatus && firstAck < 0) {
-          firstAck = i;
         }
       }
+      long acksBefore = calls.subList(0, lastLaunch).stream().filter(c -> c instanceof TaskStatus).count();
       assertThat(driver.launchedTasks()).hasSize(instances);
-      assertThat(lastLaunch).as("the last launch comes before the first update is acknowledged").isLessThan(firstAck);
+      // only the loop's guard against starving ordinary work lets an update through now and then (one per 16
+      // urgent items); in line behind the updates, the launches would have come after all 50
+      assertThat(acksBefore).as("updates acknowledged before the last launch").isLessThanOrEqualTo(5);
     } finally {
       busy.countDown();
       scheduler.close();

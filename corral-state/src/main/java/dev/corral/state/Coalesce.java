@@ -37,4 +37,51 @@ final class Coalesce {
     Collections.reverse(kept);
     return kept;
   }
+
+  /**
+   * The ops of {@code earlier} that the already applied {@code later} ops have not overwritten: those on a node
+   * a later op set or deleted, under a node a later op deleted, and deletes of a node a later op wrote inside
+   * (it exists again) are dropped. Applying what is left after {@code later} gives the store the state it
+   * would have had with both applied in order.
+   */
+  static List<StoreOp> notOverwritten(List<StoreOp> earlier, List<StoreOp> later) {
+    if (later.isEmpty()) {
+      return earlier;
+    }
+    Set<String> written = new HashSet<>();
+    Set<String> deleted = new HashSet<>();
+    for (StoreOp op : later) {
+      written.add(op.path());
+      if (op instanceof StoreOp.Delete) {
+        deleted.add(op.path());
+      }
+    }
+    List<StoreOp> kept = new ArrayList<>(earlier.size());
+    for (StoreOp op : earlier) {
+      if (!written.contains(op.path()) && !underAny(op.path(), deleted)
+          && !(op instanceof StoreOp.Delete && anyUnder(op.path(), written))) {
+        kept.add(op);
+      }
+    }
+    return kept;
+  }
+
+  private static boolean underAny(String path, Set<String> nodes) {
+    for (String p = StorePaths.parent(path); !p.equals("/"); p = StorePaths.parent(p)) {
+      if (nodes.contains(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean anyUnder(String node, Set<String> paths) {
+    String prefix = node + "/";
+    for (String p : paths) {
+      if (p.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

@@ -1,5 +1,6 @@
 package dev.corral.state;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -9,8 +10,12 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -32,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * N; a node set by several of them is written once, with its last value. If a merged multi fails, each
  * commit is retried alone so that one bad commit fails only itself. A commit someone waits on
  * ({@link #commitAhead}, an API write) is written before queued ones it shares no node with ({@link WriteQueue}).
+ * Up to {@link #MULTIS_IN_FLIGHT} multis are on their way at once; when one fails, the writer waits for the
+ * others and writes its commits again alone, without what those sent after it have since overwritten.
  *
  * <p>The writer remembers which nodes exist (those it created, and the children of each parent it listed
  * once), so that creating thousands of nodes costs no existence check each. That assumes it is the only
@@ -40,9 +47,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ZkStore implements Store {
   private static final Logger log = LoggerFactory.getLogger(ZkStore.class);
-  /** Stay well below jute.maxbuffer (1 MB) for one multi request. */
-  private static final int MAX_BATCH_BYTES = 512 * 1024;
-  private static final int MAX_BATCH_OPS = 2000;
+  /**
+   * Well below jute.maxbuffer (1 MB) for one multi request; with {@link #MULTIS_IN_FLIGHT} of them on their
+   * way, an API write waits behind no more than one multi of 512 KiB used to take.
+   */
+  private static final int MAX_BATCH_BYTES = 256 * 1024;
+  private static final int MAX_BATCH_OPS = 1000;
   /**
    * The largest answer the client accepts (ZooKeeper's jute.maxbuffer, 1 MB by default): listing the 100,000
    * instances of a large cluster is a 7 MB answer, and with the default a new leader could not load its
@@ -64,7 +74,22 @@ public final class ZkStore implements Store {
   /** {@link #backlogged} from here: half the queue, so that what is already on its way still fits. */
   private static final int BACKLOG = QUEUE_CAPACITY / 2;
 
+  /**
+   * Multis sent before the first is answered. Each spends most of its time waiting on its way (the client's and
+   * the server's threads, the log's fsync), and one at a time the writer wrote about 17,000 nodes a second while
+   * 100,000 tasks were placed, the rest of the system waiting on it. ZooKeeper applies one session's requests
+   * in the order sent.
+   */
+  static final int MULTIS_IN_FLIGHT = 2;
+
   private record Pending(List<StoreOp> ops, CompletableFuture<Void> done) implements WriteQueue.Commit {}
+
+  /** A multi sent: its commits, the ops it writes, and ZooKeeper's result code once answered. */
+  private record Sent(List<Pending> batch, List<StoreOp> ops, CompletableFuture<Integer> answer) {
+    boolean failed() {
+      return answer.join() != KeeperException.Code.OK.intValue();
+    }
+  }
 
   private final CuratorFramework curator;
   private final WriteQueue<Pending> queue = new WriteQueue<>(QUEUE_CAPACITY);
@@ -76,6 +101,14 @@ public final class ZkStore implements Store {
    * one parent then costs one listing instead of 10,000 existence checks. Writer thread only.
    */
   private final Set<String> listed = new HashSet<>();
+  /** Completes the commits of the multis answered, in the order answered. */
+  private final ExecutorService completer = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "zk-store-done");
+    t.setDaemon(true);
+    return t;
+  });
+  /** Multis sent and not yet seen answered by the writer, oldest first. Writer thread only. */
+  private final ArrayDeque<Sent> sent = new ArrayDeque<>();
   private volatile boolean closed;
   /**
    * Guards every write while set: null lets all writes through (a store no one else writes to); otherwise
@@ -271,41 +304,138 @@ public final class ZkStore implements Store {
   }
 
   private void writeLoop() {
-    while (!closed) {
-      try {
+    try {
+      while (!closed) {
         List<Pending> batch = queue.takeBatch(200, TimeUnit.MILLISECONDS, MAX_BATCH_OPS, MAX_BATCH_BYTES,
             ZkStore::sizeOf);
-        if (!batch.isEmpty()) {
-          writeBatch(batch);
+        reapAnswered();
+        if (batch.isEmpty()) {
+          continue;
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+        while (sent.size() >= MULTIS_IN_FLIGHT) {
+          sent.peek().answer().get();
+          reapAnswered();
+        }
+        try {
+          send(batch);
+        } catch (RuntimeException e) {
+          // the writer must live on: a bug here fails this batch's commits, not every later one
+          log.error("store write failed", e);
+          batch.forEach(p -> p.done().completeExceptionally(new StoreException("store write failed: " + e, e)));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("an answer future never fails", e);
+    }
+  }
+
+  /**
+   * Sends the batch's commits as one multi without waiting for the answer; a commit is done once its multi is
+   * answered. What the multi creates and deletes counts as known at once, so that the next can be built on it.
+   */
+  private void send(List<Pending> batch) throws InterruptedException {
+    List<StoreOp> all = new ArrayList<>();
+    batch.forEach(p -> all.addAll(p.ops()));
+    List<StoreOp> ops = batch.size() == 1 ? all : Coalesce.lastPutWins(all);
+    List<CuratorOp> multi;
+    org.apache.zookeeper.ZooKeeper zk;
+    try {
+      multi = build(ops);
+      zk = multi == null ? null : curator.getZookeeperClient().getZooKeeper();
+    } catch (Exception e) {
+      // refused by the fence, or the existence checks failed: on their own, each after all sent before it
+      forgetKnown();
+      drainSent();
+      writeEachAlone(batch, List.of());
+      return;
+    }
+    if (multi == null) {
+      batch.forEach(p -> p.done().complete(null));
+      return;
+    }
+    Sent s = new Sent(batch, ops, new CompletableFuture<>());
+    sent.add(s);
+    List<Op> request = new ArrayList<>(multi.size());
+    multi.forEach(op -> request.add(op.get()));
+    // ZooKeeper's own asynchronous multi, not Curator's: Curator retries a request that lost its connection
+    // later and on its own, which could apply it after the multis sent behind it.
+    try {
+      zk.multi(request, (rc, path, ctx, results) -> {
+        if (rc == KeeperException.Code.OK.intValue()) {
+          // not on ZooKeeper's event thread, which must stay free for the answers and watches behind this one
+          completer.execute(() -> batch.forEach(p -> p.done().complete(null)));
+        }
+        s.answer().complete(rc);
+      }, null);
+    } catch (RuntimeException e) {
+      log.warn("store multi not sent: {}", e.toString());
+      s.answer().complete(KeeperException.Code.SYSTEMERROR.intValue());
+    }
+  }
+
+  /** Forgets the answered multis at the head of the line; the first that failed puts its commits right. */
+  private void reapAnswered() throws InterruptedException {
+    while (!sent.isEmpty() && sent.peek().answer().isDone()) {
+      if (sent.peek().failed()) {
+        drainSent();
+      } else {
+        sent.poll();
       }
     }
   }
 
-  private void writeBatch(List<Pending> batch) {
-    try {
-      List<StoreOp> all = new ArrayList<>();
-      batch.forEach(p -> all.addAll(p.ops()));
-      apply(batch.size() == 1 ? all : Coalesce.lastPutWins(all));
-      batch.forEach(p -> p.done().complete(null));
-    } catch (Exception merged) {
-      forgetKnown();
-      if (closed) {
-        batch.forEach(p -> p.done().completeExceptionally(new StoreException("store closed during the write")));
-        return;
+  /**
+   * Waits for every multi sent, then writes the commits of those that failed again, each commit on its own and
+   * in order (so that one bad commit fails only itself), leaving out what a later multi that succeeded has
+   * overwritten: written after it, the older value would win.
+   */
+  private void drainSent() throws InterruptedException {
+    List<Sent> all = new ArrayList<>(sent);
+    sent.clear();
+    for (Sent s : all) {
+      try {
+        s.answer().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        s.answer().complete(KeeperException.Code.OPERATIONTIMEOUT.intValue());
       }
-      for (Pending p : batch) {
-        try {
-          apply(p.ops());
-          p.done().complete(null);
-        } catch (Exception e) {
-          forgetKnown();
-          log.warn("store commit failed: {}", e.toString());
-          p.done().completeExceptionally(new StoreException("store commit failed: " + e.getMessage(), e));
+    }
+    if (all.stream().noneMatch(Sent::failed)) {
+      return;
+    }
+    forgetKnown();
+    for (int i = 0; i < all.size(); i++) {
+      Sent s = all.get(i);
+      if (!s.failed()) {
+        continue;
+      }
+      log.warn("store multi of {} commit(s) failed ({}); writing each again alone", s.batch().size(),
+          KeeperException.Code.get(s.answer().join()));
+      List<StoreOp> later = new ArrayList<>();
+      for (Sent after : all.subList(i + 1, all.size())) {
+        if (!after.failed()) {
+          later.addAll(after.ops());
         }
+      }
+      writeEachAlone(s.batch(), later);
+    }
+  }
+
+  /** Writes each commit in its own multi, synchronously, without what {@code later} (applied) overwrote. */
+  private void writeEachAlone(List<Pending> batch, List<StoreOp> later) {
+    for (Pending p : batch) {
+      if (closed) {
+        p.done().completeExceptionally(new StoreException("store closed during the write"));
+        continue;
+      }
+      try {
+        apply(Coalesce.notOverwritten(p.ops(), later));
+        p.done().complete(null);
+      } catch (Exception e) {
+        forgetKnown();
+        log.warn("store commit failed: {}", e.toString());
+        p.done().completeExceptionally(new StoreException("store commit failed: " + e.getMessage(), e));
       }
     }
   }
@@ -317,8 +447,34 @@ public final class ZkStore implements Store {
     this.staleKnown = true;
   }
 
-  /** Writes ops as one multi, missing parents created inside it. */
+  /** Writes ops as one multi, missing parents created inside it, and waits for it. */
   private void apply(List<StoreOp> ops) throws Exception {
+    List<CuratorOp> multi = build(ops);
+    if (multi == null) {
+      return;
+    }
+    try {
+      curator.transaction().forOperations(multi);
+    } catch (KeeperException.BadVersionException e) {
+      forgetKnown();
+      Fence f = fence;
+      if (f != null) {
+        throw new StoreException("not written: another master leads now (" + f.path() + " moved past version "
+            + f.version() + ")", e);
+      }
+      throw e;
+    } catch (Exception e) {
+      forgetKnown();
+      throw e;
+    }
+  }
+
+  /**
+   * The multi that writes ops, missing parents created inside it, checking the fence first; null when it
+   * writes nothing. What it creates and deletes is recorded as known before it is sent: the caller forgets
+   * what the writer knows if it fails.
+   */
+  private List<CuratorOp> build(List<StoreOp> ops) throws Exception {
     Fence f = fence;
     if (staleKnown) {
       staleKnown = false;
@@ -357,20 +513,10 @@ public final class ZkStore implements Store {
         }
       }
     }
-    if (multi.size() > (f == null ? 0 : 1)) {
-      try {
-        curator.transaction().forOperations(multi);
-      } catch (KeeperException.BadVersionException e) {
-        if (f != null) {
-          throw new StoreException("not written: another master leads now (" + f.path() + " moved past version "
-              + f.version() + ")", e);
-        }
-        throw e;
-      }
-    }
     known.addAll(createdHere);
     known.removeAll(deletedHere);
     listed.removeAll(deletedHere);
+    return multi.size() > (f == null ? 0 : 1) ? multi : null;
   }
 
   /** Whether the node exists, from what the writer knows, listing its parent's children the first time. */
@@ -446,5 +592,10 @@ public final class ZkStore implements Store {
       p.done().completeExceptionally(new StoreException("store closed before the write"));
     }
     curator.close();
+    completer.shutdown();
+    for (Sent s : sent) {
+      // no-ops for those answered
+      s.batch().forEach(p -> p.done().completeExceptionally(new StoreException("store closed during the write")));
+    }
   }
 }

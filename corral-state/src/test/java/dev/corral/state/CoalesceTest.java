@@ -41,4 +41,16 @@ class CoalesceTest {
 
     assertThat(Coalesce.lastPutWins(ops)).isSameAs(ops);
   }
+
+  @Test
+  void whatAnAppliedLaterWriteOverwroteIsLeftOutOfAnEarlierOne() {
+    List<StoreOp> earlier = List.of(put("/i/a", "staging"), put("/i/b", "staging"), put("/apps/x/v", "1"),
+        StoreOp.delete("/groups/g"), put("/tasks/t", "1"));
+    List<StoreOp> later = List.of(put("/i/a", "running"), StoreOp.delete("/apps/x"), put("/groups/g/h", "2"));
+
+    assertThat(render(Coalesce.notOverwritten(earlier, later)))
+        .as("/i/a set again, /apps/x/v under a deleted node, /groups/g written inside after its delete")
+        .containsExactly("put /i/b=staging", "put /tasks/t=1");
+    assertThat(Coalesce.notOverwritten(earlier, List.of())).isSameAs(earlier);
+  }
 }

@@ -154,4 +154,31 @@ class ZkStoreTest {
       assertThat(new String(store.get("/instances/b").orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("mine");
     }
   }
+
+  @Test
+  void aFailedMultiIsWrittenAgainWithoutUndoingTheWritesSentAfterIt() {
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
+         ZkStore store = ZkStore.connect(zk.connectString(), "corral", Duration.ofSeconds(10));
+         ZkStore other = ZkStore.connect(zk.connectString(), "corral", Duration.ofSeconds(10))) {
+      store.commitAndWait(List.of(StoreOp.put("/instances/p", bytes("0"))));
+      for (int round = 0; round < 5; round++) {
+        // Another writer's node fails the first multi (its create of x). The commits queued behind it fill more
+        // than one multi, and the next is sent while the first is on its way; it sets p last.
+        other.commitAndWait(List.of(StoreOp.put("/instances/x" + round, bytes("from the other"))));
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        writes.add(store.commit(List.of(StoreOp.put("/instances/x" + round, bytes("mine")),
+            StoreOp.put("/instances/p", bytes("old" + round)))));
+        for (int i = 0; i < 3000; i++) {
+          writes.add(store.commit(List.of(StoreOp.put("/fill/r" + round + "-" + i, bytes("f")))));
+        }
+        writes.add(store.commit(List.of(StoreOp.put("/instances/p", bytes("new" + round)))));
+        CompletableFuture.allOf(writes.toArray(new CompletableFuture[0])).join();
+        assertThat(new String(store.get("/instances/p").orElseThrow(), StandardCharsets.UTF_8))
+            .isEqualTo("new" + round);
+        assertThat(new String(store.get("/instances/x" + round).orElseThrow(), StandardCharsets.UTF_8))
+            .isEqualTo("mine");
+        assertThat(store.children("/fill")).hasSize(3000 * (round + 1));
+      }
+    }
+  }
 }

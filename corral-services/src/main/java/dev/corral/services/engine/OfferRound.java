@@ -67,12 +67,19 @@ final class OfferRound {
 
   /**
    * Placements per loop item: once a round has placed this many, the offers left are matched in a loop item of
-   * their own, after the API requests queued meanwhile. Placing ten thousand instances in one item held the
-   * loop, and every API request, for a few hundred milliseconds; in slices each one's commit is also written
-   * while the next is matched. Like the offers themselves the slices run ahead of queued task updates: behind
-   * them, during a big deployment, the rest of a round waited seconds for the updates of its first slices.
+   * their own, after the API requests queued meanwhile (they run first). Placing ten thousand instances in one
+   * item held the loop, and every API request, for a few hundred milliseconds, and slices of a thousand still
+   * held it 50–100 ms on two busy cores; in slices each one's commit is also written while the next is matched.
+   * Like the offers themselves the slices run ahead of queued task updates: behind them, during a big
+   * deployment, the rest of a round waited seconds for the updates of its first slices.
    */
-  static final int ROUND_SLICE_PLACEMENTS = 1000;
+  static final int ROUND_SLICE_PLACEMENTS = 250;
+
+  /**
+   * A slice of a round or of its launches also ends once it has run this long by the loop's clock, however few
+   * it placed.
+   */
+  static final long SLICE_MILLIS = 10;
 
   void handle(List<Offer> offers) {
     SchedulerDriver driver = engine.driver();
@@ -93,8 +100,9 @@ final class OfferRound {
     Engine.Batch batch = new Engine.Batch();
     int placed = 0;
     List<Offer> later = List.of();
+    long sliceEnds = engine.loop.clock().millis() + SLICE_MILLIS;
     for (int index = 0; index < offers.size(); index++) {
-      if (placed >= ROUND_SLICE_PLACEMENTS) {
+      if (placed >= ROUND_SLICE_PLACEMENTS || (placed > 0 && engine.loop.clock().millis() > sliceEnds)) {
         later = offers.subList(index, offers.size());
         break;
       }
@@ -247,8 +255,9 @@ final class OfferRound {
       }
       List<Instance> waiting = new ArrayList<>();
       List<Map<String, String>> placed = new ArrayList<>();
-      boolean constrained = !app.constraints().isEmpty();
-      for (Instance i : model.instancesOf(app.id())) {
+      // only constraints that count where the app runs need the placed instances' values
+      boolean constrained = ConstraintTracker.countsPlaced(app.constraints());
+      for (Instance i : constrained ? model.instancesOf(app.id()) : model.waitingInstances(app.id())) {
         if (i.isWaiting() && i.configVersion().equals(app.configVersion())) {
           waiting.add(i);
         } else if (constrained && i.goal() == Goal.RUNNING && i.hasLiveTask()
@@ -274,14 +283,14 @@ final class OfferRound {
   }
 
   /** Offers launched per loop item: a round that placed thousands of tasks must not hold the loop for long. */
-  static final int LAUNCH_SLICE_OFFERS = 64;
+  static final int LAUNCH_SLICE_OFFERS = 16;
 
   /**
    * Launches what the round placed once it is durable. The refuse filter of the left-over resources is
    * decided now, not when the round ran: an app created while the commit was in flight must not be kept
    * from this agent by a long filter that the master would set after the revive its creation sent.
    *
-   * <p>In slices of {@link #LAUNCH_SLICE_OFFERS} offers, each its own loop item (ahead of queued task updates, as
+   * <p>In slices of at most {@link #LAUNCH_SLICE_OFFERS} offers and {@link #SLICE_MILLIS}, each its own loop item (ahead of queued task updates, as
    * the round's), so that API requests are answered between them; building ten thousand task infos in one item
    * held them up for a few hundred milliseconds. Each placement is checked against the model when its slice runs.
    */
@@ -295,8 +304,11 @@ final class OfferRound {
     ServiceModel model = engine.model;
     Engine.Batch cleanup = new Engine.Batch();
     Set<String> touchedApps = new LinkedHashSet<>();
-    int to = Math.min(offers.size(), from + LAUNCH_SLICE_OFFERS);
-    for (Map.Entry<String, List<Planned>> e : offers.subList(from, to)) {
+    int last = Math.min(offers.size(), from + LAUNCH_SLICE_OFFERS);
+    long sliceEnds = engine.loop.clock().millis() + SLICE_MILLIS;
+    int to = from;
+    while (to < last && (to == from || engine.loop.clock().millis() <= sliceEnds)) {
+      Map.Entry<String, List<Planned>> e = offers.get(to++);
       List<TaskInfo> tasks = new ArrayList<>(e.getValue().size());
       List<TaskGroupInfo> groups = new ArrayList<>();
       List<String> taskIds = new ArrayList<>(e.getValue().size());
@@ -349,7 +361,8 @@ final class OfferRound {
       engine.commit(cleanup);
     }
     if (to < offers.size()) {
-      engine.loop.executeUrgent(() -> launchSlice(offers, to, refuse));
+      int next = to;
+      engine.loop.executeUrgent(() -> launchSlice(offers, next, refuse));
       return;
     }
     // The driver issues calls in order, so a revive sent now lifts any filter these launches just set.

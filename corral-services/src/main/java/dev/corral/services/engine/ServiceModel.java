@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +60,11 @@ final class ServiceModel {
   private final TreeMap<String, GroupRecord> groups = new TreeMap<>();
   /** Instances waiting for an offer (goal RUNNING, SCHEDULED), by app and config version. */
   private final ConfigCounts waiting = new ConfigCounts();
+  /**
+   * The ids of those instances by app, in the order they began to wait: an offer round finds them without
+   * walking all of an app's instances, once per slice of a round.
+   */
+  private final Map<String, Set<String>> waitingIds = new HashMap<>();
   /** Instances running as wanted (goal RUNNING, RUNNING), by app and config version. */
   private final ConfigCounts runningWanted = new ConfigCounts();
   private final ConfigCounts wanted = new ConfigCounts();
@@ -226,6 +232,19 @@ final class ServiceModel {
     return waiting.count(appId, configVersion);
   }
 
+  /** The app's instances waiting for an offer (of any config), in the order they began to wait. */
+  List<Instance> waitingInstances(String appId) {
+    Set<String> ids = waitingIds.get(appId);
+    if (ids == null) {
+      return List.of();
+    }
+    List<Instance> out = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      out.add(instance(id));
+    }
+    return out;
+  }
+
   /** Apps with an instance waiting for an offer (of any config). */
   Set<String> appIdsWithWaiting() {
     return waiting.appIds();
@@ -278,6 +297,7 @@ final class ServiceModel {
     }
     if (i.isWaiting()) {
       waiting.add(i.appId(), i.configVersion());
+      waitingIds.computeIfAbsent(i.appId(), a -> new LinkedHashSet<>()).add(i.id());
     } else if (i.goal() == Goal.RUNNING && i.state() == InstanceState.RUNNING) {
       runningWanted.add(i.appId(), i.configVersion());
     }
@@ -295,6 +315,10 @@ final class ServiceModel {
     }
     if (i.isWaiting()) {
       waiting.remove(i.appId(), i.configVersion());
+      Set<String> ids = waitingIds.get(i.appId());
+      if (ids != null && ids.remove(i.id()) && ids.isEmpty()) {
+        waitingIds.remove(i.appId());
+      }
     } else if (i.goal() == Goal.RUNNING && i.state() == InstanceState.RUNNING) {
       runningWanted.remove(i.appId(), i.configVersion());
     }

@@ -1,12 +1,12 @@
 package dev.corral.services.instance;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.api.v1.TaskState;
 import dev.corral.common.Json;
 import dev.corral.services.app.Timestamps;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -21,8 +21,12 @@ import java.util.Map;
  * safe default (an unknown state reads as UNKNOWN, which is terminal and makes the instance relaunch).
  */
 public final class InstanceCodec {
-  /** Room for a running instance's document without growing the buffer. */
-  private static final int INITIAL_BYTES = 512;
+  /**
+   * One buffer per thread, kept between calls: a fresh one per document, grown and then copied, was a tenth
+   * of all the bytes allocated while 100,000 tasks were placed. Only the document's own copy is allocated now.
+   */
+  private static final ThreadLocal<ByteArrayOutputStream> BUFFERS =
+      ThreadLocal.withInitial(() -> new ByteArrayOutputStream(2048));
 
   private InstanceCodec() {}
 
@@ -31,7 +35,8 @@ public final class InstanceCodec {
    * update writes one, and the tree's maps were most of the cost while 100,000 tasks were placed.
    */
   public static byte[] toBytes(Instance i) {
-    ByteArrayBuilder bytes = new ByteArrayBuilder(INITIAL_BYTES);
+    ByteArrayOutputStream bytes = BUFFERS.get();
+    bytes.reset();
     try (JsonGenerator g = Json.mapper().getFactory().createGenerator(bytes)) {
       g.writeStartObject();
       g.writeStringField("id", i.id());

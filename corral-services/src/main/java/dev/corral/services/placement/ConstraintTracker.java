@@ -22,11 +22,34 @@ public final class ConstraintTracker {
   /** Per constraint: instance count → how many values have that count (for GROUP_BY's minimum). */
   private final List<TreeMap<Integer, Integer>> histograms = new ArrayList<>();
 
+  /** Per constraint: LIKE and UNLIKE's answer by value, since an offer round asks about the same few values. */
+  private final List<Map<String, Boolean>> matches = new ArrayList<>();
+
   private ConstraintTracker(List<Constraint> constraints) {
     this.constraints = constraints;
     for (int i = 0; i < constraints.size(); i++) {
       counts.add(new HashMap<>());
       histograms.add(new TreeMap<>());
+      matches.add(new HashMap<>());
+    }
+  }
+
+  /**
+   * Whether the constraints depend on where the app's instances already run. LIKE, UNLIKE and IS look at the
+   * agent alone: for them the caller need not gather the placed instances' values at all.
+   */
+  public static boolean countsPlaced(List<Constraint> constraints) {
+    return constraints.stream().anyMatch(ConstraintTracker::counted);
+  }
+
+  private static boolean counted(Constraint c) {
+    switch (c.operator()) {
+      case LIKE:
+      case UNLIKE:
+      case IS:
+        return false;
+      default:
+        return true;
     }
   }
 
@@ -53,7 +76,7 @@ public final class ConstraintTracker {
   public void record(Map<String, String> values) {
     for (int i = 0; i < constraints.size(); i++) {
       String v = values.get(constraints.get(i).field());
-      if (v == null) {
+      if (v == null || !counted(constraints.get(i))) {
         continue;
       }
       int before = counts.get(i).getOrDefault(v, 0);
@@ -87,9 +110,9 @@ public final class ConstraintTracker {
         int minCount = histograms.get(i).firstKey();
         return count.size() >= c.intValue() && count.get(value) == minCount;
       case LIKE:
-        return c.pattern().matcher(value).matches();
+        return matches.get(i).computeIfAbsent(value, v -> c.pattern().matcher(v).matches());
       case UNLIKE:
-        return !c.pattern().matcher(value).matches();
+        return !matches.get(i).computeIfAbsent(value, v -> c.pattern().matcher(v).matches());
       case MAX_PER:
         return count.getOrDefault(value, 0) < c.intValue();
       case IS:
