@@ -102,11 +102,7 @@ public final class ZkStore implements Store {
    */
   private final Set<String> listed = new HashSet<>();
   /** Completes the commits of the multis answered, in the order answered. */
-  private final ExecutorService completer = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "zk-store-done");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService completer = Executors.newSingleThreadExecutor(ZkStore::completerThread);
   /** Multis sent and not yet seen answered by the writer, oldest first. Writer thread only. */
   private final ArrayDeque<Sent> sent = new ArrayDeque<>();
   private volatile boolean closed;
@@ -445,6 +441,12 @@ public final class ZkStore implements Store {
     this.fence = next;
     // Another leader may have written meanwhile: what the writer knows to exist is stale.
     this.staleKnown = true;
+  }
+
+  private static Thread completerThread(Runnable r) {
+    Thread t = new Thread(r, "zk-store-done");
+    t.setDaemon(true);
+    return t;
   }
 
   /** Writes ops as one multi, missing parents created inside it, and waits for it. */

@@ -162,8 +162,8 @@ class ZkStoreTest {
          ZkStore other = ZkStore.connect(zk.connectString(), "corral", Duration.ofSeconds(10))) {
       store.commitAndWait(List.of(StoreOp.put("/instances/p", bytes("0"))));
       for (int round = 0; round < 5; round++) {
-        // Another writer's node fails the first multi (its create of x). The commits queued behind it fill more
-        // than one multi, and the next is sent while the first is on its way; it sets p last.
+        // Another writer's node fails the first multi (its create of x). The commits queued behind it fill
+        // more than one multi, and the next is sent while the first is on its way; it sets p last.
         other.commitAndWait(List.of(StoreOp.put("/instances/x" + round, bytes("from the other"))));
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         writes.add(store.commit(List.of(StoreOp.put("/instances/x" + round, bytes("mine")),

@@ -776,8 +776,9 @@ public final class Engine implements Scheduler {
     }
     // An API request (or an offer round's launches) waits on its commit: what follows the commit runs ahead of
     // queued status updates too, or it would wait for the loop to work through the backlog after the store
-    // already had it.
-    Consumer<Runnable> then = servingApiRequest ? loop::executeFirst : urgentAfter ? loop::executeUrgent : loop::execute;
+    // already had it; an API request's, before the offer rounds' slices as well.
+    Consumer<Runnable> then = servingApiRequest ? loop::executeFirst
+        : urgentAfter ? loop::executeUrgent : loop::execute;
     write.whenComplete((v, err) -> then.accept(() -> {
       if (err != null) {
         // Unacknowledged statuses are resent by the agent; API callers get 503.

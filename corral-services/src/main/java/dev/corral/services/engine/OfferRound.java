@@ -290,9 +290,10 @@ final class OfferRound {
    * decided now, not when the round ran: an app created while the commit was in flight must not be kept
    * from this agent by a long filter that the master would set after the revive its creation sent.
    *
-   * <p>In slices of at most {@link #LAUNCH_SLICE_OFFERS} offers and {@link #SLICE_MILLIS}, each its own loop item (ahead of queued task updates, as
-   * the round's), so that API requests are answered between them; building ten thousand task infos in one item
-   * held them up for a few hundred milliseconds. Each placement is checked against the model when its slice runs.
+   * <p>In slices of at most {@link #LAUNCH_SLICE_OFFERS} offers and {@link #SLICE_MILLIS}, each its own loop item
+   * (ahead of queued task updates, as the round's), so that API requests are answered between them; building ten
+   * thousand task infos in one item held them up for a few hundred milliseconds. Each placement is checked
+   * against the model when its slice runs.
    */
   private void launch(Map<String, List<Planned>> byOffer) {
     double refuse = engine.hasLaunchable(engine.now()) ? Engine.REFUSE_SHORT_SECONDS : Engine.REFUSE_LONG_SECONDS;
