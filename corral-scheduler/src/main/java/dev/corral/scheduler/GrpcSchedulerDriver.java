@@ -228,6 +228,10 @@ public final class GrpcSchedulerDriver implements SchedulerDriver {
     // Not in line behind the other calls: an acknowledgement concerns one status of one task and nothing else
     // depends on when it arrives. In line, each waited for the master's answer to the call before it, so a
     // burst of launches was acknowledged (twice per task: STARTING, RUNNING) one round trip at a time.
+    if (status.getUuid().isEmpty()) {
+      // nothing to acknowledge (a reconciliation's answer): in a call, it would refuse the others with it
+      return CompletableFuture.completedFuture(null);
+    }
     CompletableFuture<Void> result = new CompletableFuture<>();
     List<PendingAck> batch;
     synchronized (this) {

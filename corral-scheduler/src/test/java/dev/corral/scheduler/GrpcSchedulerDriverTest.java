@@ -138,6 +138,15 @@ class GrpcSchedulerDriverTest {
     driver.close();
   }
 
+  @Test
+  void anUpdateWithoutUuidNeedsNoAcknowledgementAndSendsNone() throws Exception {
+    GrpcSchedulerDriver driver = driver();
+    assertThat(driver.acknowledge(status(""))).isDone();
+    assertThat(driver.acknowledge(status("u-1"))).succeedsWithin(Duration.ofSeconds(5));
+    assertThat(master.received).containsExactly("acknowledge u-1");
+    driver.close();
+  }
+
   private static TaskStatus status(String uuid) {
     return TaskStatus.newBuilder().setTaskId("t1").setAgentId("a1").setState(TaskState.TASK_RUNNING).setUuid(uuid)
         .build();
