@@ -211,7 +211,7 @@ public final class ServicesBenchmark implements Callable<Integer> {
       ApiLoad load = new ApiLoad(s.api, "/bench/probe", "/bench/api-b", apiRate).start();
       say("[B] POST %,d single-instance apps with %d clients", apps, clients);
       long t0 = System.nanoTime();
-      postApps(s.api, "/bench/b/app-", apps, 1);
+      postApps(s.api, apps, i -> HttpApi.portlessSleepApp(numbered("/bench/b/app-", i), 1));
       f.put("allPostedMillis", millisSince(t0));
       say("[B] all %,d apps posted after %.1f s", apps, millisSince(t0) / 1000.0);
       await("[B] RUNNING", running, apps, t0, s.agents);
@@ -247,7 +247,7 @@ public final class ServicesBenchmark implements Callable<Integer> {
       say("[c1m] POST %,d apps of %,d instances (zone constraints; cpus %s, mem %.0f each) on %,d agents", c1mApps,
           c1mInstances, size[0], size[1], c1mAgents);
       long t0 = System.nanoTime();
-      postC1mApps(s.api, "/bench/c1m/app-", c1mApps, size);
+      postApps(s.api, c1mApps, i -> c1mApp("/bench/c1m/app-", i, size));
       f.put("allPostedMillis", millisSince(t0));
       await("[c1m] placed", placed, tasks, t0, s.agents);
       long placedMillis = millisSince(t0);
@@ -274,38 +274,20 @@ public final class ServicesBenchmark implements Callable<Integer> {
     LongAdder running = s.counter.watch("warmup_c1m", TaskState.TASK_RUNNING);
     LongAdder killed = s.counter.watch("warmup_c1m", TaskState.TASK_KILLED);
     long t0 = System.nanoTime();
-    postC1mApps(s.api, "/warmup/c1m-", apps, size);
+    postApps(s.api, apps, i -> c1mApp("/warmup/c1m-", i, size));
     await("  C1M warm-up RUNNING", running, tasks, t0, s.agents);
     for (int i = 0; i < apps; i++) {
-      s.api.delete("/v2/apps/warmup/c1m-" + String.format("%05d", i));
+      s.api.delete("/v2/apps" + numbered("/warmup/c1m-", i));
     }
     await("  C1M warm-up KILLED", killed, tasks, t0, s.agents);
   }
 
-  /** POSTs {@code apps} C1M apps ({@code idPrefix} and a number) from {@code clients} threads. */
-  private void postC1mApps(HttpApi api, String idPrefix, int apps, double[] size) throws Exception {
-    AtomicInteger next = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int c = 0; c < clients; c++) {
-        done.add(pool.submit(() -> {
-          int i;
-          while ((i = next.getAndIncrement()) < apps) {
-            ObjectNode app = HttpApi.portlessSleepApp(idPrefix + String.format("%05d", i), c1mInstances);
-            app.put("cpus", size[0]).put("mem", size[1]);
-            app.putArray("constraints").addArray().add("zone").add("LIKE").add(i % 2 == 0 ? "z[0-4]" : "z[5-9]");
-            api.createApp(app);
-          }
-          return null;
-        }));
-      }
-      for (Future<?> d : done) {
-        d.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+  /** A C1M app: constrained by zone to half of the agents, the even ones to one half, the odd to the other. */
+  private ObjectNode c1mApp(String idPrefix, int i, double[] size) {
+    ObjectNode app = HttpApi.portlessSleepApp(numbered(idPrefix, i), c1mInstances);
+    app.put("cpus", size[0]).put("mem", size[1]);
+    app.putArray("constraints").addArray().add("zone").add("LIKE").add(i % 2 == 0 ? "z[0-4]" : "z[5-9]");
+    return app;
   }
 
   /**
@@ -345,7 +327,7 @@ public final class ServicesBenchmark implements Callable<Integer> {
       LongAdder running = s.counter.watch("bench_heap_", TaskState.TASK_RUNNING);
       say("[heap] POST %,d apps of %d instances with %d clients", heapApps, heapInstances, clients);
       long t0 = System.nanoTime();
-      postApps(s.api, "/bench/heap/app-", heapApps, heapInstances);
+      postApps(s.api, heapApps, i -> HttpApi.portlessSleepApp(numbered("/bench/heap/app-", i), heapInstances));
       f.put("allPostedMillis", millisSince(t0));
       await("[heap] RUNNING", running, tasks, t0, s.agents);
       f.put("allRunningMillis", millisSince(t0));
@@ -379,8 +361,13 @@ public final class ServicesBenchmark implements Callable<Integer> {
 
   // ---------------------------------------------------------------- steps
 
-  /** POSTs {@code count} apps named {@code prefix + index} with {@code clients} concurrent clients. */
-  private void postApps(HttpApi api, String prefix, int count, int instancesEach) throws Exception {
+  /** An app id: the prefix and the index, five digits. */
+  private static String numbered(String prefix, int i) {
+    return prefix + String.format("%05d", i);
+  }
+
+  /** POSTs {@code count} apps, the {@code i}th being {@code appOf(i)}, with {@code clients} concurrent clients. */
+  private void postApps(HttpApi api, int count, java.util.function.IntFunction<ObjectNode> appOf) throws Exception {
     AtomicInteger next = new AtomicInteger();
     long t0 = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -390,7 +377,7 @@ public final class ServicesBenchmark implements Callable<Integer> {
         done.add(pool.submit(() -> {
           int i;
           while ((i = next.getAndIncrement()) < count) {
-            api.createApp(HttpApi.portlessSleepApp(prefix + String.format("%05d", i), instancesEach));
+            api.createApp(appOf.apply(i));
             if ((i + 1) % 2_000 == 0) {
               say("      %,d apps posted after %.1f s", i + 1, millisSince(t0) / 1000.0);
             }
