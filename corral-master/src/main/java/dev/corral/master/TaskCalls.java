@@ -9,11 +9,13 @@ import dev.corral.api.v1.MasterMessage;
 import dev.corral.api.v1.ReconcileCall;
 import dev.corral.api.v1.StatusAcknowledgement;
 import dev.corral.api.v1.StatusReason;
+import dev.corral.api.v1.TaskKill;
 import dev.corral.api.v1.TaskState;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.function.Consumer;
 
 /** KILL, ACKNOWLEDGE and RECONCILE. Loop thread only. */
@@ -40,13 +42,35 @@ final class TaskCalls {
   /**
    * A live task on a connected agent gets a KillTask there (the agent reports TASK_KILLED). Otherwise the
    * framework hears at once what the master knows: the latest state of an ended task, TASK_UNREACHABLE
-   * when the agent is not connected (kill again later), TASK_UNKNOWN for a task nobody knows.
+   * when the agent is not connected (kill again later), TASK_UNKNOWN for a task nobody knows. The call is
+   * checked whole first: one kill without a task id refuses it all, naming which.
    */
   void kill(KillCall call) {
     Framework framework = subscriptions.requireSubscribed(call.getFrameworkId());
-    TaskKey key = new TaskKey(framework.id, call.getTaskId());
+    boolean single = !call.getTaskId().isEmpty();
+    if (!single && call.getKillsCount() == 0) {
+      throw Status.INVALID_ARGUMENT.withDescription("the call kills nothing: set task_id, or kills").asRuntimeException();
+    }
+    for (int i = 0; i < call.getKillsCount(); i++) {
+      if (call.getKills(i).getTaskId().isEmpty()) {
+        throw Status.INVALID_ARGUMENT.withDescription("kills[" + i + "].task_id is empty: a kill names its task")
+            .asRuntimeException();
+      }
+    }
+    if (single) {
+      kill(framework, call.getTaskId(), call.getAgentId(),
+          call.hasGracePeriodSeconds() ? OptionalDouble.of(call.getGracePeriodSeconds()) : OptionalDouble.empty());
+    }
+    for (TaskKill k : call.getKillsList()) {
+      kill(framework, k.getTaskId(), k.getAgentId(),
+          k.hasGracePeriodSeconds() ? OptionalDouble.of(k.getGracePeriodSeconds()) : OptionalDouble.empty());
+    }
+  }
+
+  private void kill(Framework framework, String taskId, String agentIdGiven, OptionalDouble gracePeriodSeconds) {
+    TaskKey key = new TaskKey(framework.id, taskId);
     Task task = state.tasks.get(key);
-    String agentId = task != null ? task.agentId : call.getAgentId();
+    String agentId = task != null ? task.agentId : agentIdGiven;
     Agent agent = agentId.isEmpty() ? null : state.agents.get(agentId);
     if (task != null && TaskLifecycle.isTerminal(task.latest.getState())) {
       state.sendUpdate(framework.id, task.latest.toBuilder().clearUuid().build());
@@ -64,9 +88,7 @@ final class TaskCalls {
       return;
     }
     KillTask.Builder kill = KillTask.newBuilder().setTaskId(key.taskId()).setFrameworkId(framework.id);
-    if (call.hasGracePeriodSeconds()) {
-      kill.setGracePeriodSeconds(call.getGracePeriodSeconds());
-    }
+    gracePeriodSeconds.ifPresent(kill::setGracePeriodSeconds);
     agent.link.send(MasterMessage.newBuilder().setKillTask(kill).build());
   }
 

@@ -16,6 +16,7 @@ import dev.corral.api.v1.ReconcileCall;
 import dev.corral.api.v1.SchedulerEvent;
 import dev.corral.api.v1.StatusReason;
 import dev.corral.api.v1.TaskInfo;
+import dev.corral.api.v1.TaskKill;
 import dev.corral.api.v1.TaskState;
 import dev.corral.api.v1.TaskStatus;
 import java.util.List;
@@ -214,6 +215,32 @@ class LaunchTest {
     fw.clear();
     m.master.taskCalls().kill(KillCall.newBuilder().setFrameworkId(fid).setTaskId("t1").build());
     assertThat(updates(fw)).singleElement().satisfies(u -> assertThat(u.getState()).isEqualTo(TaskState.TASK_UNREACHABLE));
+  }
+
+  @Test
+  void oneCallKillsManyTasksAndAKillWithoutTaskRefusesTheWholeCall() {
+    m.launch(fid, List.of(offerId), 0, task("t1", "cpus:1"), task("t2", "cpus:1"));
+    KillCall malformed = KillCall.newBuilder().setFrameworkId(fid)
+        .addKills(TaskKill.newBuilder().setTaskId("t1")).addKills(TaskKill.newBuilder().setAgentId(agentId(agent)))
+        .build();
+    assertThatThrownBy(() -> m.master.taskCalls().kill(malformed))
+        .isInstanceOf(io.grpc.StatusRuntimeException.class).hasMessageContaining("kills[1].task_id is empty");
+    assertThatThrownBy(() -> m.master.taskCalls().kill(KillCall.newBuilder().setFrameworkId(fid).build()))
+        .hasMessageContaining("kills nothing");
+    assertThat(agent.sent).noneMatch(MasterMessage::hasKillTask);
+
+    fw.clear();
+    m.master.taskCalls().kill(KillCall.newBuilder().setFrameworkId(fid)
+        .addKills(TaskKill.newBuilder().setTaskId("t1").setAgentId(agentId(agent)).setGracePeriodSeconds(5))
+        .addKills(TaskKill.newBuilder().setTaskId("t2"))
+        .addKills(TaskKill.newBuilder().setTaskId("ghost")).build());
+    assertThat(agent.sent).filteredOn(MasterMessage::hasKillTask)
+        .extracting(msg -> msg.getKillTask().getTaskId() + "/" + msg.getKillTask().getGracePeriodSeconds())
+        .containsExactly("t1/5.0", "t2/0.0");
+    assertThat(updates(fw)).singleElement().satisfies(u -> {
+      assertThat(u.getTaskId()).isEqualTo("ghost");
+      assertThat(u.getState()).isEqualTo(TaskState.TASK_UNKNOWN);
+    });
   }
 
   @Test

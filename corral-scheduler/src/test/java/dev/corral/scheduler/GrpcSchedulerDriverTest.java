@@ -8,6 +8,7 @@ import dev.corral.api.v1.AcknowledgeCall;
 import dev.corral.api.v1.CallAck;
 import dev.corral.api.v1.DeclineCall;
 import dev.corral.api.v1.FrameworkInfo;
+import dev.corral.api.v1.KillCall;
 import dev.corral.api.v1.Offer;
 import dev.corral.api.v1.SchedulerChannelGrpc;
 import dev.corral.api.v1.TaskState;
@@ -41,6 +42,12 @@ class GrpcSchedulerDriverTest {
     @Override
     public void decline(DeclineCall call, StreamObserver<CallAck> out) {
       received.add("decline");
+      answer(out);
+    }
+
+    @Override
+    public void kill(KillCall call, StreamObserver<CallAck> out) {
+      received.add("kill " + String.join(",", call.getKillsList().stream().map(k -> k.getTaskId()).toList()));
       answer(out);
     }
 
@@ -135,6 +142,34 @@ class GrpcSchedulerDriverTest {
       assertThat(ack).succeedsWithin(Duration.ofSeconds(5));
     }
     assertThat(master.received).hasSize(window + 2);
+    driver.close();
+  }
+
+  @Test
+  void killsWaitingInLineGoTogetherInOneCallButNeverPastTheCallsAfterThem() throws Exception {
+    GrpcSchedulerDriver driver = driver();
+    assertThat(driver.kill("t0", "a1", java.util.OptionalDouble.empty())).as("nothing in line: sent at once")
+        .succeedsWithin(Duration.ofSeconds(5));
+
+    CompletableFuture<Void> launch = driver.launch(List.of("o1"), List.of(), 5);
+    StreamObserver<CallAck> held = master.heldAccept.get(5, TimeUnit.SECONDS);
+    List<CompletableFuture<Void>> kills = new java.util.ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      kills.add(driver.kill("t" + i, "a1", java.util.OptionalDouble.of(i)));
+    }
+    CompletableFuture<Void> decline = driver.decline(List.of("o2"), 5);
+    kills.add(driver.kill("t4", "a1", java.util.OptionalDouble.empty()));
+    kills.add(driver.kill("t5", "a1", java.util.OptionalDouble.empty()));
+    Thread.sleep(200); // time for a call to arrive, were one sent out of turn
+    assertThat(master.received).containsExactly("kill t0", "accept");
+
+    HoldingMaster.answer(held);
+    for (CompletableFuture<Void> kill : kills) {
+      assertThat(kill).succeedsWithin(Duration.ofSeconds(5));
+    }
+    assertThat(launch).isDone();
+    assertThat(decline).isDone();
+    assertThat(master.received).containsExactly("kill t0", "accept", "kill t1,t2,t3", "decline", "kill t4,t5");
     driver.close();
   }
 

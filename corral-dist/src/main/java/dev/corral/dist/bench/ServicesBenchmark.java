@@ -405,7 +405,9 @@ public final class ServicesBenchmark implements Callable<Integer> {
             count.sum(), target, timeoutSeconds, st));
       }
       if (now > nextReport) {
-        say("%s: %,d / %,d after %.1f s", label, count.sum(), target, (now - t0) / 1e9);
+        FleetStats st = fleet.stats();
+        say("%s: %,d / %,d after %.1f s (agents: %,d launches, %,d updates resent)", label, count.sum(), target,
+            (now - t0) / 1e9, st.launched(), st.resent());
         nextReport = now + Duration.ofSeconds(2).toNanos();
       }
       Thread.sleep(5);
