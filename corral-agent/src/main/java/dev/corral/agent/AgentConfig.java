@@ -28,7 +28,8 @@ import java.util.Objects;
  * @param killGracePeriod time between SIGTERM and SIGKILL when a task does not name its own
  * @param cgroupsEnabled false runs tasks without cgroups even where they are available
  * @param heartbeatInterval how often the agent heartbeats the master while connected
- * @param statusRetryInterval how often unacknowledged status updates are resent
+ * @param statusRetryInterval how long an unacknowledged status update waits before it is resent (then twice as
+ *     long each time, up to 60 intervals)
  * @param fetcher how artifacts are fetched (Maven repositories, cache size); null: the defaults
  * @param containerizers {@code oci}, {@code process}, in order of preference; null picks {@code oci,process}
  *     where an OCI runtime, root and cgroups are available, else {@code process}

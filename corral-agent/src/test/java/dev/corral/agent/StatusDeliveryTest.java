@@ -90,6 +90,29 @@ class StatusDeliveryTest extends RealAgentTestBase {
   }
 
   @Test
+  void anUnansweredUpdateWaitsTwiceAsLongBeforeEachResend() {
+    // A scheduler too busy to acknowledge is not sent every pending update again at every interval.
+    startAgent(AgentTestSupport.config(workDir).withStatusRetryInterval(Duration.ofMillis(200)));
+    master.awaitConnected(LONG);
+    String id = unique("backoff");
+    master.runTask(shellTask(id, "exec sleep 60"));
+    master.awaitStatus(id, TaskState.TASK_RUNNING, LONG);
+    int sent = master.statuses(id).size();
+    List<Long> seenAt = new java.util.ArrayList<>(List.of(System.nanoTime()));
+    await().atMost(LONG).pollInterval(Duration.ofMillis(5)).until(() -> {
+      if (master.statuses(id).size() > sent + seenAt.size() - 1) {
+        seenAt.add(System.nanoTime());
+      }
+      return seenAt.size() == 4;
+    });
+    assertThat(master.statuses(id).subList(sent, sent + 3)).extracting(TaskStatus::getState)
+        .containsOnly(TaskState.TASK_RUNNING);
+    Duration third = Duration.ofNanos(seenAt.get(3) - seenAt.get(2));
+    assertThat(third).as("the third resend waits 4 intervals after the second (without backoff: 1)")
+        .isGreaterThan(Duration.ofMillis(700));
+  }
+
+  @Test
   void retryTimerSparesUpdatesSentWithinTheInterval() {
     // The timer runs on its own beat: an update sent just before it fires must not go out twice at once.
     startAgent(AgentTestSupport.config(workDir).withStatusRetryInterval(Duration.ofSeconds(2)));

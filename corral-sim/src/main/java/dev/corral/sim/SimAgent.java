@@ -36,13 +36,16 @@ import java.util.concurrent.ScheduledFuture;
  * dropped stream (backoff 100 ms doubling to 5 s), heartbeats at the interval the master asks for, answers
  * RunTask with TASK_STARTING and, after the configured delay, TASK_RUNNING (or an injected TASK_FAILED),
  * KillTask with TASK_KILLED, and keeps every update until the master forwards its acknowledgement,
- * resending on a timer and after each registration.
+ * resending all of them after each registration and, on a timer, a task's oldest one with the real agent's
+ * backoff (the retry interval, doubling up to 60 of them).
  *
  * <p>Threading: everything runs on the agent's {@link Shard}, including the gRPC callbacks of its stream;
  * nothing here is thread-safe. All state is soft: a closed fleet forgets everything.
  */
 final class SimAgent {
   private static final long INITIAL_BACKOFF_MILLIS = 100;
+  /** The longest an unanswered update waits between resends, in retry intervals (as the real agent). */
+  private static final int MAX_RETRY_FACTOR = 60;
   private static final long MAX_BACKOFF_MILLIS = 5_000;
 
   final int index;
@@ -445,6 +448,7 @@ final class SimAgent {
       TaskStatus u = it.next();
       if (u.getUuid().equals(uuid)) {
         it.remove();
+        t.retryNanos = 0;
         pendingUpdates--;
         counters.acknowledged.increment();
         for (StatusListener l : listeners) {
@@ -467,6 +471,7 @@ final class SimAgent {
     t.latest = status;
     t.pending.add(status);
     t.lastSentNanos = System.nanoTime();
+    t.retryNanos = 0;
     pendingUpdates++;
     for (StatusListener l : listeners) {
       l.sent(status);
@@ -483,37 +488,48 @@ final class SimAgent {
   /** Sends every unacknowledged update again, in order per task: after a registration the master may have none. */
   private void resendPending() {
     nextResendAt = System.nanoTime() + config.statusRetryInterval().toNanos();
-    resend(Long.MAX_VALUE);
-  }
-
-  /**
-   * The retry timer: resends the updates of tasks that heard nothing for a whole retry interval. Updates sent
-   * moments ago are spared, or every burst of launches would be sent twice (the timer runs on its own beat).
-   */
-  private void resendStale(long now) {
-    nextResendAt = now + config.statusRetryInterval().toNanos();
-    resend(now - config.statusRetryInterval().toNanos());
-  }
-
-  /** Resends the pending updates of tasks whose last send was at or before {@code sentBefore} (nanoTime). */
-  private void resend(long sentBefore) {
     if (pendingUpdates == 0) {
       return;
     }
     for (SimTask t : tasks.values()) {
-      if (t.pending.isEmpty() || (sentBefore != Long.MAX_VALUE && t.lastSentNanos - sentBefore > 0)) {
-        continue;
-      }
-      t.lastSentNanos = System.nanoTime();
+      t.retryNanos = 0;
       for (TaskStatus u : t.pending) {
-        // agent ids are assigned on the first registration; updates made before it carry none
-        TaskStatus s = u.getAgentId().equals(agentId) ? u : u.toBuilder().setAgentId(agentId).build();
-        if (!send(AgentMessage.newBuilder().setStatusUpdate(StatusUpdate.newBuilder().setStatus(s)).build())) {
+        if (!resend(t, u)) {
           return;
         }
-        counters.resent.increment();
       }
     }
+  }
+
+  /**
+   * The retry timer, as the real agent's: a task's oldest update goes again once it has waited unanswered for
+   * the retry interval, then twice as long each time, up to 60 intervals. Updates sent moments ago are spared,
+   * or every burst of launches would be sent twice (the timer runs on its own beat).
+   */
+  private void resendStale(long now) {
+    long base = config.statusRetryInterval().toNanos();
+    nextResendAt = now + base;
+    for (SimTask t : tasks.values()) {
+      long wait = t.retryNanos == 0 ? base : t.retryNanos;
+      if (t.pending.isEmpty() || now - t.lastSentNanos < wait) {
+        continue;
+      }
+      if (!resend(t, t.pending.peekFirst())) {
+        return;
+      }
+      t.retryNanos = Math.min(wait * 2, base * MAX_RETRY_FACTOR);
+    }
+  }
+
+  private boolean resend(SimTask t, TaskStatus u) {
+    t.lastSentNanos = System.nanoTime();
+    // agent ids are assigned on the first registration; updates made before it carry none
+    TaskStatus s = u.getAgentId().equals(agentId) ? u : u.toBuilder().setAgentId(agentId).build();
+    if (!send(AgentMessage.newBuilder().setStatusUpdate(StatusUpdate.newBuilder().setStatus(s)).build())) {
+      return false;
+    }
+    counters.resent.increment();
+    return true;
   }
 
   private void forget(SimTask t) {

@@ -17,6 +17,8 @@ final class SimTask {
   final ArrayDeque<TaskStatus> pending = new ArrayDeque<>(2);
   /** When an update of this task last went out ({@link System#nanoTime}): the retry timer spares fresh ones. */
   long lastSentNanos;
+  /** How long the oldest pending update waits before it is resent; 0 for the retry interval (then doubling). */
+  long retryNanos;
   /** The timer that will report the task RUNNING (or failed); null once it has. */
   ScheduledFuture<?> launch;
 

@@ -90,20 +90,30 @@ class SimulatedAgentsTest {
   }
 
   @Test
-  void unacknowledgedUpdatesAreResentInOrderUntilAcknowledged() throws Exception {
+  void theOldestUnacknowledgedUpdateIsResentWithBackoffUntilAcknowledged() throws Exception {
     start(SimulationConfig.builder(1).statusRetryInterval(Duration.ofMillis(100)));
     String id = agents.agentId(0);
 
     master.runTask(id, "t1");
-
-    await().atMost(WAIT).until(() -> master.updates(id).size() >= 6);
+    await().atMost(WAIT).until(() -> master.updates(id).size() >= 2);
+    List<Long> seenAt = new java.util.ArrayList<>(List.of(System.nanoTime()));
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> {
+      if (master.updates(id).size() > 2 + seenAt.size() - 1) {
+        seenAt.add(System.nanoTime());
+      }
+      return seenAt.size() == 4;
+    });
     List<TaskStatus> updates = master.updates(id);
-    // Each round resends STARTING then RUNNING, with the uuids of the first sends.
-    assertThat(updates.get(2).getUuid()).isEqualTo(updates.get(0).getUuid());
-    assertThat(updates.get(3).getUuid()).isEqualTo(updates.get(1).getUuid());
-    assertThat(agents.stats().resent()).isPositive();
+    // Each round resends the oldest, STARTING, with the uuid of its first send; RUNNING waits its turn.
+    assertThat(updates.subList(2, 5)).allSatisfy(u -> assertThat(u.getUuid()).isEqualTo(updates.get(0).getUuid()));
+    assertThat(Duration.ofNanos(seenAt.get(3) - seenAt.get(2)))
+        .as("the third resend waits 4 intervals after the second (without backoff: 1)")
+        .isGreaterThan(Duration.ofMillis(350));
 
     master.acknowledge(id, updates.get(0));
+    int acked = master.updates(id).size();
+    await().atMost(WAIT).until(() -> master.updates(id).subList(acked, master.updates(id).size()).stream()
+        .anyMatch(u -> u.getUuid().equals(updates.get(1).getUuid())));
     master.acknowledge(id, updates.get(1));
     await().atMost(WAIT).until(() -> agents.stats().acknowledged() == 2);
     int sent = master.updates(id).size();

@@ -39,6 +39,11 @@ final class TaskEntry {
 
   /** When an update of this task last went out (clock millis); 0 when none has since the agent started. */
   long lastSentMillis;
+  /**
+   * How long the oldest pending update waits unanswered before it is sent again; 0 for the retry interval.
+   * Doubles at each resend (see {@link TaskSupervisor#resendOldestPending}), back to 0 when anything is heard.
+   */
+  long retryMillis;
 
   TaskEntry(TaskInfo task, FrameworkInfo framework, TaskPhase phase) {
     this.task = task;
@@ -59,6 +64,7 @@ final class TaskEntry {
   void addPending(PendingUpdate update, long sentAtMillis) {
     addPending(update);
     lastSentMillis = sentAtMillis;
+    retryMillis = 0;
   }
 
   /** Adds an update read back from the checkpoint (not sent since this agent started). */

@@ -74,6 +74,8 @@ public final class TaskSupervisor {
   private static final Logger log = LoggerFactory.getLogger(TaskSupervisor.class);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
   private static final String POLL_TAG = "poll-recovered";
+  /** The longest an unanswered update waits between resends, in retry intervals (Mesos: 10 min / 10 s). */
+  static final int MAX_RETRY_FACTOR = 60;
   private final GpuAllocator gpus;
 
   private final EventLoop loop;
@@ -280,6 +282,7 @@ public final class TaskSupervisor {
       PendingUpdate u = it.next();
       if (u.uuid().equals(uuid)) {
         it.remove();
+        e.retryMillis = 0; // the scheduler answers again: the next pending update waits one interval
         try {
           store.deleteUpdate(taskId, u.seq()); // an unlink, cheap enough for the loop; no fsync needed
         } catch (IOException ex) {
@@ -298,22 +301,26 @@ public final class TaskSupervisor {
    * Sends each task's oldest unacknowledged update again, on a timer. Only the oldest: newer ones went out when
    * they happened, and each becomes the oldest once the one before is acknowledged, so updates still arrive in
    * order at least once, without a burst of stale ones (a STARTING repeated after its RUNNING) for every task
-   * at every retry. Tasks whose last update went out less than {@code unansweredFor} ago are skipped: the
-   * timer runs on its own beat, and a burst of launches just before it fires would otherwise go out twice.
+   * at every retry. An update is sent again once it has waited {@code retryInterval} unanswered, then twice as
+   * long each time, up to {@link #MAX_RETRY_FACTOR} intervals (Mesos: 10 s to 10 min): a scheduler that is
+   * slow because it is overloaded is not sent every pending update again every interval on top of its work.
+   * The timer runs on its own beat, so an update is never resent moments after it went out.
    */
-  public void resendOldestPending(Duration unansweredFor) {
+  public void resendOldestPending(Duration retryInterval) {
     loop.assertInLoop();
     long now = loop.clock().millis();
-    long sentBefore = now - unansweredFor.toMillis();
+    long base = retryInterval.toMillis();
     for (TaskEntry e : tasks.values()) {
       PendingUpdate oldest = e.pending.peekFirst();
-      if (oldest == null || e.lastSentMillis > sentBefore) {
-        continue; // nothing pending, or sent moments ago: its acknowledgement may well be on its way
+      long wait = e.retryMillis == 0 ? base : e.retryMillis;
+      if (oldest == null || now - e.lastSentMillis < wait) {
+        continue; // nothing pending, or sent recently: its acknowledgement may well be on its way
       }
       if (!sink.send(oldest.status())) {
         return;
       }
       e.lastSentMillis = now;
+      e.retryMillis = Math.min(wait * 2, base * MAX_RETRY_FACTOR);
     }
   }
 
@@ -321,6 +328,7 @@ public final class TaskSupervisor {
   public void resendPending() {
     loop.assertInLoop();
     for (TaskEntry e : tasks.values()) {
+      e.retryMillis = 0;
       for (PendingUpdate u : e.pending) {
         if (!sink.send(u.status())) {
           return;
