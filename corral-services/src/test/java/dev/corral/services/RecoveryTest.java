@@ -136,6 +136,36 @@ class RecoveryTest {
   }
 
   @Test
+  void anInstanceIsFirstWrittenWhenPlacedAndOneNeverPlacedIsCreatedAgainOnRecovery() {
+    Harness first = Harness.running();
+    first.create("{\"id\": \"/w\", \"cmd\": \"x\", \"cpus\": 1, \"mem\": 16, \"instances\": 3}");
+    assertThat(first.instances("/w")).hasSize(3);
+    assertThat(first.store.children(ServicePaths.INSTANCES)).as("waiting for a first place: in memory only").isEmpty();
+
+    first.offers(Offers.offer("o1", "host-a").cpus(1).mem(1024).ports(31000, 31100).build());
+    String placed = first.instances("/w").stream().filter(i -> i.task() != null).findFirst().orElseThrow().id();
+    assertThat(first.store.children(ServicePaths.INSTANCES)).as("written with its task, before the launch")
+        .containsExactly(placed.substring(placed.lastIndexOf('/') + 1));
+    // a waiting one goes: nothing written to delete
+    first.await(first.scheduler.updateApp("/w", Harness.object("{\"instances\": 2}"), true, true, null));
+    first.runAll();
+    assertThat(first.instances("/w")).hasSize(2);
+    assertThat(first.store.children(ServicePaths.INSTANCES)).hasSize(1);
+    first.scheduler.close();
+
+    Harness second = new Harness(first.store, first.clock);
+    second.scheduler.start();
+    second.loop.runPending();
+    assertThat(second.instances("/w")).as("the placed one recovered, the waiting one created again").hasSize(2)
+        .extracting(i -> i.id()).contains(placed);
+    assertThat(second.view().waiting("/w")).hasSize(1);
+    second.subscribe("fw-1");
+    second.offers(Offers.big("o2", "host-b"));
+    assertThat(second.driver.launchedTasks()).hasSize(1);
+    assertThat(second.store.children(ServicePaths.INSTANCES)).hasSize(2);
+  }
+
+  @Test
   void aDeploymentWhoseStepFinishedJustBeforeAFailoverFinishesOnRecovery() {
     Harness first = Harness.running();
     first.create("{\"id\": \"/c\", \"cmd\": \"x\", \"cpus\": 1, \"mem\": 16, \"instances\": 2}");

@@ -640,14 +640,24 @@ public final class Engine implements Scheduler {
           b.events.add(MarathonEvents.instanceChanged(put.instance(), put.instance().state(),
               model.app(put.instance().appId())));
         }
-        b.op(StoreOp.put(ServicePaths.instance(put.instance().id()), InstanceCodec.toBytes(put.instance())));
+        // A new instance is first written when it is placed, before its launch: until then it holds nothing a
+        // recovery needs (recovery re-plans every app, creating the instances it lacks). Writing each on
+        // creation too was a quarter of a big deployment's writes, all at once as the app was posted.
+        boolean unwritten = put.instance().waitingFirstPlace() && (before == null || model.unwritten(put.instance().id()));
+        model.setUnwritten(put.instance().id(), unwritten);
+        if (!unwritten) {
+          b.op(StoreOp.put(ServicePaths.instance(put.instance().id()), InstanceCodec.toBytes(put.instance())));
+        }
       } else if (e instanceof Effect.ExpungeInstance expunge) {
         Instance gone = model.instance(expunge.instanceId());
         if (gone != null) {
           b.touched.add(gone.appId());
         }
+        boolean unwritten = model.unwritten(expunge.instanceId());
         model.removeInstance(expunge.instanceId());
-        b.op(StoreOp.delete(ServicePaths.instance(expunge.instanceId())));
+        if (!unwritten) {
+          b.op(StoreOp.delete(ServicePaths.instance(expunge.instanceId())));
+        }
       } else if (e instanceof Effect.RecordFailure failure) {
         model.putFailure(failure.failure());
         b.op(StoreOp.put(ServicePaths.taskFailure(failure.failure().appId()),

@@ -52,6 +52,8 @@ final class ServiceModel {
   private final Map<String, Instance> instances = new HashMap<>();
   private final Map<String, Map<String, Instance>> byApp = new HashMap<>();
   private final Map<String, String> instanceByTask = new HashMap<>();
+  /** Instances in memory only: created and never placed, so never written (see {@code Engine#apply}). */
+  private final Set<String> unwritten = new HashSet<>();
   private final Map<String, TaskFailure> failures = new HashMap<>();
   private final Map<String, Backoff> backoffs = new HashMap<>();
   private final Map<String, OfferStatsRecorder> offerStats = new HashMap<>();
@@ -197,7 +199,21 @@ final class ServiceModel {
     byApp.computeIfAbsent(instance.appId(), k -> new LinkedHashMap<>()).put(instance.id(), instance);
   }
 
+  /** Whether the instance was never written to the store. */
+  boolean unwritten(String instanceId) {
+    return unwritten.contains(instanceId);
+  }
+
+  void setUnwritten(String instanceId, boolean value) {
+    if (value) {
+      unwritten.add(instanceId);
+    } else {
+      unwritten.remove(instanceId);
+    }
+  }
+
   void removeInstance(String instanceId) {
+    unwritten.remove(instanceId);
     Instance previous = instances.remove(instanceId);
     if (previous == null) {
       return;

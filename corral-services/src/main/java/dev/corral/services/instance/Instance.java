@@ -5,7 +5,9 @@ import java.util.Objects;
 
 /**
  * One instance of an app: a slot that the scheduler keeps filled with a task. Persisted in its own store node
- * as soon as it is created, before it has a task. Immutable; changes produce new values.
+ * once it is first placed, before its task is launched; a new instance that has never been placed ({@link
+ * #waitingFirstPlace}) lives in memory only, since recovery re-plans every app and creates the instances it
+ * lacks. Immutable; changes produce new values.
  *
  * <p>Hard state (all of it): the desired {@link #goal} is written by the scheduler, the observed
  * {@link #state} and the task's status only by placement and status updates.
@@ -46,6 +48,14 @@ public record Instance(String id, String appId, String configVersion, Goal goal,
   /** A new instance of an app, waiting for a place. */
   public static Instance scheduled(String id, String appId, String configVersion, Instant now) {
     return new Instance(id, appId, configVersion, Goal.RUNNING, InstanceState.SCHEDULED, now, null);
+  }
+
+  /**
+   * Whether this is a wanted instance waiting for a place with nothing on any agent: no task, no reservation.
+   * Such an instance, never written, holds nothing that a recovery would need (see {@code Engine#apply}).
+   */
+  public boolean waitingFirstPlace() {
+    return state == InstanceState.SCHEDULED && task == null && reservation == null && goal == Goal.RUNNING;
   }
 
   /** Moves to {@code next}, checking the transition table. */

@@ -73,6 +73,7 @@ class ServicesMirrorTest {
   void changesWhileTheCopyLoadsAreNotLost() throws Exception {
     Harness leader = Harness.running();
     leader.create("{\"id\": \"/a\", \"cmd\": \"x\", \"cpus\": 0.1, \"mem\": 16, \"instances\": 2}");
+    leader.offers(Offers.big("o1", "host-a")); // placed: written
     try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
          ZkStore store = ZkStore.connect(zk.connectString(), "corral", WAIT)) {
       replay(leader.store, store, Map.of());
