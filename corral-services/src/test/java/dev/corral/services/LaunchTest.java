@@ -100,6 +100,26 @@ class LaunchTest {
   }
 
   @Test
+  void startingIsAcknowledgedWithoutAWriteAndRunningIsWritten() {
+    Harness h = Harness.running();
+    h.create("{\"id\": \"/a\", \"cmd\": \"sleep 1000\", \"cpus\": 0.1, \"mem\": 16, \"instances\": 1}");
+    h.offers(Offers.big("o1", "host-a"));
+    String taskId = h.driver.launchedTasks().get(0).getTaskId();
+    String path = ServicePaths.instance(h.instances("/a").get(0).id());
+    int commits = h.store.commitCount();
+
+    h.status(taskId, dev.corral.api.v1.TaskState.TASK_STARTING);
+    assertThat(h.instances("/a").get(0).state()).isEqualTo(InstanceState.STARTING);
+    assertThat(h.driver.acks()).extracting(a -> a.getState()).containsExactly(dev.corral.api.v1.TaskState.TASK_STARTING);
+    assertThat(h.store.commitCount()).as("nothing written").isEqualTo(commits);
+    assertThat(InstanceCodec.fromBytes(h.store.get(path).orElseThrow()).state()).isEqualTo(InstanceState.STAGING);
+
+    h.status(taskId, dev.corral.api.v1.TaskState.TASK_RUNNING);
+    assertThat(InstanceCodec.fromBytes(h.store.get(path).orElseThrow()).state()).isEqualTo(InstanceState.RUNNING);
+    assertThat(h.driver.acks()).hasSize(2);
+  }
+
+  @Test
   void argsRunWithoutAShellAndAsTheAppsUser() {
     Harness h = Harness.running();
     h.create("{\"id\": \"/a\", \"args\": [\"/bin/sleep\", \"100\"], \"user\": \"nobody\", \"cpus\": 0.1, \"mem\": 16}");

@@ -55,8 +55,8 @@ public final class StoreBenchmark implements Callable<Integer> {
       description = "Commits waiting at most at once (default: ${DEFAULT-VALUE}).")
   int inFlight;
 
-  @Option(names = "--writes-per-task", defaultValue = "3",
-      description = "Instance writes the scheduler makes per task placed and running: placed, STARTING, RUNNING"
+  @Option(names = "--writes-per-task", defaultValue = "2",
+      description = "Instance writes the scheduler makes per task placed and running: placed, RUNNING"
           + " (default: ${DEFAULT-VALUE}).")
   int writesPerTask;
 

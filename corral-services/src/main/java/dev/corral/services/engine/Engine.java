@@ -640,12 +640,7 @@ public final class Engine implements Scheduler {
           b.events.add(MarathonEvents.instanceChanged(put.instance(), put.instance().state(),
               model.app(put.instance().appId())));
         }
-        // A new instance is first written when it is placed, before its launch: until then it holds nothing a
-        // recovery needs (recovery re-plans every app, creating the instances it lacks). Writing each on
-        // creation too was a quarter of a big deployment's writes, all at once as the app was posted.
-        boolean unwritten = put.instance().waitingFirstPlace() && (before == null || model.unwritten(put.instance().id()));
-        model.setUnwritten(put.instance().id(), unwritten);
-        if (!unwritten) {
+        if (written(before, put.instance())) {
           b.op(StoreOp.put(ServicePaths.instance(put.instance().id()), InstanceCodec.toBytes(put.instance())));
         }
       } else if (e instanceof Effect.ExpungeInstance expunge) {
@@ -683,6 +678,21 @@ public final class Engine implements Scheduler {
         b.after.add(e);
       }
     }
+  }
+
+  /**
+   * Whether a change of an instance is written to the store. Two kinds are not, since a recovery rebuilds them
+   * anyway: a new instance waiting for its first place (recovery re-plans every app, creating the instances it
+   * lacks; the placement is written before the launch), and STAGING becoming STARTING (the record says STAGING
+   * until RUNNING or an end; reconciliation tells where each task is). They were half of a deployment's writes,
+   * the first kind all at once as the app was posted.
+   */
+  private boolean written(Instance before, Instance after) {
+    boolean unwritten = after.waitingFirstPlace() && (before == null || model.unwritten(after.id()));
+    model.setUnwritten(after.id(), unwritten);
+    boolean starting = before != null && before.state() == InstanceState.STAGING
+        && after.state() == InstanceState.STARTING;
+    return !unwritten && !starting;
   }
 
   /** Re-plans the app when the instance's unreachable time reaches the app's inactive and expunge times. */

@@ -5,9 +5,9 @@ import java.util.Objects;
 
 /**
  * One instance of an app: a slot that the scheduler keeps filled with a task. Persisted in its own store node
- * once it is first placed, before its task is launched; a new instance that has never been placed ({@link
- * #waitingFirstPlace}) lives in memory only, since recovery re-plans every app and creates the instances it
- * lacks. Immutable; changes produce new values.
+ * once it is first placed, before its task is launched, and at each change after that but STARTING; a new
+ * instance that has never been placed ({@link #waitingFirstPlace}) lives in memory only, since recovery
+ * re-plans every app and creates the instances it lacks. Immutable; changes produce new values.
  *
  * <p>Hard state (all of it): the desired {@link #goal} is written by the scheduler, the observed
  * {@link #state} and the task's status only by placement and status updates.
