@@ -248,17 +248,29 @@ final class ServiceModel {
     return waiting.count(appId, configVersion);
   }
 
-  /** The app's instances waiting for an offer (of any config), in the order they began to wait. */
-  List<Instance> waitingInstances(String appId) {
+  /**
+   * The app's instances waiting for an offer (of any config), in the order they began to wait: a view, each
+   * looked up as it is reached, so that taking the first few of many costs a few lookups. Not to be kept across
+   * changes of the model.
+   */
+  Iterable<Instance> waitingInstances(String appId) {
     Set<String> ids = waitingIds.get(appId);
     if (ids == null) {
       return List.of();
     }
-    List<Instance> out = new ArrayList<>(ids.size());
-    for (String id : ids) {
-      out.add(instance(id));
-    }
-    return out;
+    return () -> new Iterator<>() {
+      private final Iterator<String> it = ids.iterator();
+
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Instance next() {
+        return instance(it.next());
+      }
+    };
   }
 
   /** Apps with an instance waiting for an offer (of any config). */

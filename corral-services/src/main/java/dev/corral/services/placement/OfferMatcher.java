@@ -13,12 +13,14 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -39,6 +41,12 @@ public final class OfferMatcher {
     private final AppDefinition app;
     /** Instances that may go anywhere (every instance of an app that is not resident). */
     private final List<Instance> waiting;
+    /**
+     * Where more of them come from once those are placed, given the ids taken so far; null when the demand
+     * holds all of them. A demand of a big app takes its instances a few at a time, as offers take them.
+     */
+    private Function<Set<String>, List<Instance>> more;
+    private final Set<String> taken = new HashSet<>();
     /** Resident instances that hold a reservation: each may only go to its agent. */
     private final Map<String, ArrayDeque<Instance>> reservedByAgent = new HashMap<>();
     private int reservedLeft;
@@ -49,7 +57,14 @@ public final class OfferMatcher {
     private int next;
 
     public Demand(AppDefinition app, List<Instance> waiting, ConstraintTracker tracker) {
+      this(app, waiting, tracker, null);
+    }
+
+    /** @param more more waiting instances that may go anywhere, none of {@code taken}; empty when there are none */
+    public Demand(AppDefinition app, List<Instance> waiting, ConstraintTracker tracker,
+        Function<Set<String>, List<Instance>> more) {
       this.app = app;
+      this.more = more;
       List<Instance> free = new ArrayList<>(waiting.size());
       for (Instance i : waiting) {
         if (i.reservation() != null) {
@@ -57,9 +72,10 @@ public final class OfferMatcher {
           reservedLeft++;
         } else {
           free.add(i);
+          taken.add(i.id());
         }
       }
-      this.waiting = List.copyOf(free);
+      this.waiting = free;
       this.tracker = tracker;
       this.requiredPorts = app.hostPortRequests();
       this.diskToReserve = app.disk() + app.localVolumes().stream().mapToDouble(LocalVolume::sizeMb).sum();
@@ -69,8 +85,27 @@ public final class OfferMatcher {
       return app;
     }
 
+    /** Whether every waiting instance of the app has found a place in this round. */
     public boolean exhausted() {
-      return next >= waiting.size() && reservedLeft == 0;
+      return !hasFree() && reservedLeft == 0;
+    }
+
+    /** Whether an instance that may go anywhere is left, taking more when those held are placed. */
+    private boolean hasFree() {
+      if (next < waiting.size()) {
+        return true;
+      }
+      if (more == null) {
+        return false;
+      }
+      List<Instance> next = more.apply(taken);
+      if (next.isEmpty()) {
+        more = null;
+        return false;
+      }
+      waiting.addAll(next);
+      next.forEach(i -> taken.add(i.id()));
+      return true;
     }
 
     /** The hosts of the reservations its waiting resident instances hold, for the queue's words. */
@@ -78,11 +113,6 @@ public final class OfferMatcher {
       Set<String> hosts = new TreeSet<>();
       reservedByAgent.values().forEach(q -> q.forEach(i -> hosts.add(i.reservation().host())));
       return String.join(", ", hosts);
-    }
-
-    /** How many of its instances are still unplaced in this round. */
-    public int remaining() {
-      return waiting.size() - next + reservedLeft;
     }
   }
 
@@ -149,7 +179,7 @@ public final class OfferMatcher {
         placed++;
       }
       Rejection rejection = null;
-      while (d.next < d.waiting.size()) {
+      while (d.hasFree()) {
         rejection = check(d, pool, values, offer, maintenance, gpus);
         if (rejection != null) {
           break;

@@ -84,7 +84,7 @@ class PlacementPropertyTest {
       }
       Agent agent = s.agents().get(index);
       if (demand == null || !s.oneRound()) {
-        demand = new OfferMatcher.Demand(app, waiting.subList(placedOn.size(), waiting.size()),
+        demand = demand(s, app, waiting.subList(placedOn.size(), waiting.size()),
             ConstraintTracker.of(app.constraints(), placedOn.stream().map(Agent::values).toList()));
       }
       Offer offer = offer(agent, usedCpus[index], usedMem[index], usedPorts[index]);
@@ -251,6 +251,21 @@ class PlacementPropertyTest {
     AppDefinition app = AppDefinition.of(n);
     assertThat(app.constraints()).as("every generated constraint is valid").hasSize(s.constraints().size());
     return app;
+  }
+
+  /**
+   * The demand for the waiting instances: holding all of them, or (in about half of the scenarios) a few at a
+   * time, taking more as those are placed, as the scheduler's demand of a big app does.
+   */
+  private static OfferMatcher.Demand demand(Scenario s, AppDefinition app, List<Instance> waiting,
+      ConstraintTracker tracker) {
+    int batch = 1 + s.offers().get(0) % 3;
+    if (s.offers().size() % 2 == 0 || waiting.size() <= batch) {
+      return new OfferMatcher.Demand(app, waiting, tracker);
+    }
+    java.util.function.Function<java.util.Set<String>, List<Instance>> more = taken -> waiting.stream()
+        .filter(i -> !taken.contains(i.id())).limit(batch).toList();
+    return new OfferMatcher.Demand(app, more.apply(java.util.Set.of()), tracker, more);
   }
 
   private static List<Instance> instances(int n) {
