@@ -101,6 +101,12 @@ public final class ZkStore implements Store {
    * one parent then costs one listing instead of 10,000 existence checks. Writer thread only.
    */
   private final Set<String> listed = new HashSet<>();
+  /**
+   * Nodes the writer created and has created nothing under: deleting one needs no existence check and no
+   * listing of its children (two round trips each; deleting the instances of a removed app of 1,000 took half a
+   * second of the writer's time). Writer thread only.
+   */
+  private final Set<String> childless = new HashSet<>();
   /** Completes the commits of the multis answered, in the order answered. */
   private final ExecutorService completer = Executors.newSingleThreadExecutor(ZkStore::completerThread);
   /** Multis sent and not yet seen answered by the writer, oldest first. Writer thread only. */
@@ -501,13 +507,17 @@ public final class ZkStore implements Store {
           multi.add(curator.transactionOp().create().forPath(put.path(), put.data()));
           createdHere.add(put.path());
           deletedHere.remove(put.path());
+          created(put.path());
         }
       } else {
         if (createdHere.contains(op.path())) {
           throw new StoreException("commit creates and deletes " + op.path());
         }
         boolean absent = listed.contains(StorePaths.parent(op.path())) && !known.contains(op.path());
-        if (!absent && curator.checkExists().forPath(op.path()) != null) {
+        if (!absent && known.contains(op.path()) && childless.contains(op.path())) {
+          multi.add(curator.transactionOp().delete().forPath(op.path()));
+          deletedHere.add(op.path());
+        } else if (!absent && curator.checkExists().forPath(op.path()) != null) {
           for (String p : descendantsDeepestFirst(op.path())) {
             multi.add(curator.transactionOp().delete().forPath(p));
             deletedHere.add(p);
@@ -518,6 +528,7 @@ public final class ZkStore implements Store {
     known.addAll(createdHere);
     known.removeAll(deletedHere);
     listed.removeAll(deletedHere);
+    childless.removeAll(deletedHere);
     return multi.size() > (f == null ? 0 : 1) ? multi : null;
   }
 
@@ -544,6 +555,13 @@ public final class ZkStore implements Store {
   private void forgetKnown() {
     known.clear();
     listed.clear();
+    childless.clear();
+  }
+
+  /** Records a node created by the writer: it has no children, and its parent has one now. */
+  private void created(String path) {
+    childless.add(path);
+    childless.remove(StorePaths.parent(path));
   }
 
   /**
@@ -562,6 +580,7 @@ public final class ZkStore implements Store {
     createdHere.add(parent);
     deletedHere.remove(parent);
     listed.add(parent);
+    created(parent);
   }
 
   private List<String> descendantsDeepestFirst(String path) throws Exception {

@@ -142,6 +142,26 @@ class ZkStoreTest {
   }
 
   @Test
+  void nodesTheWriterCreatedAreDeletedWithWhateverIsBelowThem() {
+    try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
+         ZkStore store = ZkStore.connect(zk.connectString(), "corral", Duration.ofSeconds(10));
+         ZkStore other = ZkStore.connect(zk.connectString(), "corral", Duration.ofSeconds(10))) {
+      store.commitAndWait(List.of(StoreOp.put("/apps/a", bytes("leaf")), StoreOp.put("/apps/b", bytes("1")),
+          StoreOp.put("/apps/c", bytes("2"))));
+      store.commitAndWait(List.of(StoreOp.put("/apps/b/versions/v1", bytes("child"))));
+      // a node below one the writer created, that the writer does not know of: its delete fails, then is retried
+      other.commitAndWait(List.of(StoreOp.put("/apps/c/x", bytes("from the other"))));
+
+      store.commitAndWait(List.of(StoreOp.delete("/apps/a"), StoreOp.delete("/apps/b")));
+      store.commitAndWait(List.of(StoreOp.delete("/apps/c")));
+
+      assertThat(store.children("/apps")).isEmpty();
+      assertThat(store.get("/apps/b/versions/v1")).isEmpty();
+      assertThat(store.get("/apps/c/x")).isEmpty();
+    }
+  }
+
+  @Test
   void aNodeAnotherWriterCreatedAfterTheListingIsFoundWhenTheCommitIsRetried() {
     try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
          ZkStore store = ZkStore.connect(zk.connectString(), "corral", Duration.ofSeconds(10));
