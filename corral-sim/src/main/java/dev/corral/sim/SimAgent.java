@@ -44,9 +44,9 @@ import java.util.concurrent.ScheduledFuture;
  */
 final class SimAgent {
   private static final long INITIAL_BACKOFF_MILLIS = 100;
+  private static final long MAX_BACKOFF_MILLIS = 5_000;
   /** The longest an unanswered update waits between resends, in retry intervals (as the real agent). */
   private static final int MAX_RETRY_FACTOR = 60;
-  private static final long MAX_BACKOFF_MILLIS = 5_000;
 
   final int index;
   private final Shard shard;

@@ -301,7 +301,7 @@ final class OfferRound {
 
   /** Up to {@code max} of the app's instances waiting to launch with its current config, none of {@code taken}. */
   private static List<Instance> waiting(ServiceModel model, AppDefinition app, Set<String> taken, int max) {
-    List<Instance> out = new ArrayList<>(Math.min(max, 64));
+    List<Instance> out = new ArrayList<>(max);
     for (Instance i : model.waitingInstances(app.id())) {
       if (out.size() == max) {
         break;

@@ -52,7 +52,7 @@ final class ServiceModel {
   private final Map<String, Instance> instances = new HashMap<>();
   private final Map<String, Map<String, Instance>> byApp = new HashMap<>();
   private final Map<String, String> instanceByTask = new HashMap<>();
-  /** Instances in memory only: created and never placed, so never written (see {@code Engine#apply}). */
+  /** Instances in memory only: created and never placed, so never written (see {@code Engine#written}). */
   private final Set<String> unwritten = new HashSet<>();
   private final Map<String, TaskFailure> failures = new HashMap<>();
   private final Map<String, Backoff> backoffs = new HashMap<>();

@@ -52,7 +52,7 @@ public record Instance(String id, String appId, String configVersion, Goal goal,
 
   /**
    * Whether this is a wanted instance waiting for a place with nothing on any agent: no task, no reservation.
-   * Such an instance, never written, holds nothing that a recovery would need (see {@code Engine#apply}).
+   * Such an instance, never written, holds nothing that a recovery would need (see {@code Engine#written}).
    */
   public boolean waitingFirstPlace() {
     return state == InstanceState.SCHEDULED && task == null && reservation == null && goal == Goal.RUNNING;
